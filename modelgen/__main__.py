@@ -1,0 +1,3 @@
+from modelgen.cli import main
+
+main()
