@@ -1,0 +1,212 @@
+"""Fiscal periods for SEC company facts: label each fact by its dates, derive discrete quarters.
+
+A fact's `fy`/`fp` describe the filing it came from, not the period it covers (a 10-K repeats
+earlier years under its own `fy`), so periods are labelled from `start`/`end` and the fiscal
+year end month alone. Dates are snapped to the nearest month end, which absorbs 52/53-week
+years: a year ending on 2 February belongs to a January year end.
+
+Months are counted as a single integer index (`year * 12 + month - 1`) so that spans and
+fiscal boundaries are plain arithmetic.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+
+def nearest_month_end(day: date) -> int:
+    """Month index of the month end nearest to `day` (ties go to the later month end)."""
+    last = date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+    previous = date(day.year, day.month, 1) - timedelta(days=1)
+    chosen = last if (last - day) <= (day - previous) else previous
+    return chosen.year * 12 + chosen.month - 1
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One duration fact from a company-facts file, in USD."""
+
+    start: date
+    end: date
+    val: Decimal
+    accn: str
+    form: str
+    filed: str
+
+    @property
+    def opening(self) -> int:
+        """Month index of the period end just before the fact starts."""
+        return nearest_month_end(self.start - timedelta(days=1))
+
+    @property
+    def closing(self) -> int:
+        """Month index of the month end the fact runs to."""
+        return nearest_month_end(self.end)
+
+    @property
+    def months(self) -> int:
+        """Length in whole months (3 for a quarter, 12 for a year, 52/53-week years included)."""
+        return self.closing - self.opening
+
+    def describe(self, bracket: bool = False) -> str:
+        """`10-Q accn 0001640147-24-000207 6M to 2024-07-31`: enough to find it on EDGAR.
+
+        With `bracket` the span goes in parentheses, as in a difference of two facts.
+        """
+        span = f"{'FY' if self.months == 12 else f'{self.months}M'} to {self.end.isoformat()}"
+        return f"{self.form} accn {self.accn} {f'({span})' if bracket else span}"
+
+
+def fact_from_json(item: dict) -> Fact | None:
+    """A Fact from one `units -> USD` entry; None for an instant (no `start`).
+
+    Raises KeyError, TypeError or ValueError when the entry is malformed.
+    """
+    if "start" not in item:
+        return None
+    return Fact(
+        start=date.fromisoformat(item["start"]),
+        end=date.fromisoformat(item["end"]),
+        val=Decimal(str(item["val"])),
+        accn=str(item.get("accn", "?")),
+        form=str(item.get("form", "?")),
+        filed=str(item.get("filed", "")),
+    )
+
+
+def month_from_dei(text: str) -> int | None:
+    """Year-end month of a dei date such as `--01-31`; None when it is not one.
+
+    A 52/53-week year end such as `--02-01` belongs to the month end nearest it (January).
+    """
+    match = re.fullmatch(r"--(\d\d)-(\d\d)", text.strip())
+    if not match or not 1 <= int(match[1]) <= 12 or not 1 <= int(match[2]) <= 31:
+        return None
+    month, day = int(match[1]), int(match[2])
+    return month if day > 15 else (month - 2) % 12 + 1
+
+
+@dataclass(frozen=True)
+class PeriodValue:
+    """A figure for one fiscal period (`2025` or `2025Q2`) in USD, and where it came from."""
+
+    period: str
+    usd: Decimal
+    source: str
+
+
+def fiscal_position(month_index: int, fye_month: int) -> tuple[int, int]:
+    """(fiscal year, quarter) of a period ending in that month; quarter 0 off a quarter end.
+
+    The fiscal year is labelled by the calendar year in which it ends.
+    """
+    year, month0 = divmod(month_index, 12)
+    month = month0 + 1
+    fiscal_year = year if month <= fye_month else year + 1
+    into_year = (month - fye_month) % 12
+    if into_year % 3:
+        return fiscal_year, 0
+    return fiscal_year, (into_year // 3) or 4
+
+
+def detect_fiscal_year_end(facts: list[Fact]) -> int | None:
+    """Year-end month (1-12) from the latest 10-K's 12-month facts; None when there are none."""
+    annual = [f for f in facts if f.form.startswith("10-K") and f.months == 12]
+    if not annual:
+        return None
+    latest = max(f.filed for f in annual)
+    counts = Counter(f.closing % 12 + 1 for f in annual if f.filed == latest)
+    return max(counts, key=lambda month: (counts[month], month))
+
+
+def fiscal_year_end_month(dei: dict, facts: list[Fact]) -> int | None:
+    """Year-end month: the dei CurrentFiscalYearEndDate (`--01-31`) if given, else the data's."""
+    units = dei.get("CurrentFiscalYearEndDate", {}).get("units", {})
+    entries = [e for es in units.values() for e in es if isinstance(e, dict)]
+    for entry in sorted(entries, key=lambda e: str(e.get("filed", "")), reverse=True):
+        month = month_from_dei(str(entry.get("val", "")))
+        if month is not None:
+            return month
+    return detect_fiscal_year_end(facts)
+
+
+def latest_per_span(facts: list[Fact]) -> list[Fact]:
+    """One fact per (start, end) span: the one filed last, so restatements win."""
+    best: dict[tuple[int, int], Fact] = {}
+    for fact in facts:
+        key = (fact.opening, fact.closing)
+        current = best.get(key)
+        if current is None or (fact.filed, fact.accn) > (current.filed, current.accn):
+            best[key] = fact
+    return list(best.values())
+
+
+def derive_periods(facts: list[Fact], fye_month: int) -> tuple[list[PeriodValue], list[str]]:
+    """Fiscal years and discrete quarters from year-to-date and quarter facts, plus notes.
+
+    A year is its 12-month fact. A quarter is a discrete 3-month fact when one exists, else
+    the difference of two year-to-date facts (Q2 = 6M - 3M, Q3 = 9M - 6M, Q4 = FY - 9M).
+    Notes flag years whose four quarters do not add up to the year.
+    """
+    to_date: dict[tuple[int, int], Fact] = {}  # (fiscal year, months since year start)
+    quarters: dict[tuple[int, int], Fact] = {}  # (fiscal year, quarter), 3-month facts
+    for fact in latest_per_span(facts):
+        fiscal_year, quarter = fiscal_position(fact.closing, fye_month)
+        if quarter == 0 or fact.months not in (3, 6, 9, 12):
+            continue
+        if fact.months == 3:
+            quarters[(fiscal_year, quarter)] = fact
+        if fact.opening % 12 + 1 == fye_month and fact.months == 3 * quarter:
+            to_date[(fiscal_year, fact.months)] = fact
+
+    values: list[PeriodValue] = []
+    notes: list[str] = []
+    for fiscal_year in sorted({fy for fy, _ in to_date} | {fy for fy, _ in quarters}):
+        year = to_date.get((fiscal_year, 12))
+        if year is not None:
+            values.append(PeriodValue(str(fiscal_year), year.val, f"SEC {year.describe()}"))
+        found: list[Decimal] = []
+        for quarter in (1, 2, 3, 4):
+            value = _quarter(fiscal_year, quarter, quarters, to_date)
+            if value is not None:
+                values.append(value)
+                found.append(value.usd)
+        if year is not None and len(found) == 4 and sum(found) != year.val:
+            notes.append(
+                f"fiscal {fiscal_year}: the quarters add up to {sum(found)} USD "
+                f"but the year is {year.val} USD"
+            )
+    return values, notes
+
+
+def _quarter(
+    fiscal_year: int,
+    quarter: int,
+    quarters: dict[tuple[int, int], Fact],
+    to_date: dict[tuple[int, int], Fact],
+) -> PeriodValue | None:
+    """One discrete quarter, direct or by difference of year-to-date facts; None if neither."""
+    label = f"{fiscal_year}Q{quarter}"
+    direct = quarters.get((fiscal_year, quarter))
+    if direct is not None:
+        return PeriodValue(label, direct.val, f"SEC {direct.describe()}")
+    later = to_date.get((fiscal_year, 3 * quarter))
+    earlier = to_date.get((fiscal_year, 3 * quarter - 3))
+    if later is None or earlier is None:
+        return None
+    source = f"SEC {later.describe(bracket=True)} minus {earlier.describe(bracket=True)}"
+    return PeriodValue(label, later.val - earlier.val, source)
+
+
+def period_sort_key(period: str) -> tuple[int, int, str]:
+    """Time order: a fiscal year, then its quarters (`2024`, `2024Q1` … `2024Q4`, `2025`)."""
+    text = period.strip()
+    head, _, tail = text.upper().partition("Q")
+    if head.isdigit() and (not tail or tail in {"1", "2", "3", "4"}):
+        return int(head), int(tail or 0), ""
+    return 1 << 30, 0, text  # unreadable periods last, in text order
