@@ -1,0 +1,497 @@
+"""`ingest_sec`: SEC company facts into capex.csv, financials.csv and companies.csv.
+
+The Snowflake file is real SEC data (fiscal year ends 31 January; 10-Q capex is year to date).
+Expected figures below are written out by hand from its raw facts, so a mistake in the
+derivation cannot hide behind the same mistake in the test.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from modelgen.sec import IngestReport, SecError, _format, ingest_sec
+from modelgen.sec_periods import Fact, derive_periods, fiscal_position, nearest_month_end
+
+REPO = Path(__file__).resolve().parents[1]
+SNOWFLAKE = REPO.parent / "shared" / "data" / "sec" / "snowflake-companyfacts.json"
+needs_snowflake = pytest.mark.skipif(
+    not SNOWFLAKE.exists(),
+    reason=f"{SNOWFLAKE} is absent: the shared SEC data must sit beside the repo (../shared)",
+)
+
+CAPEX = "PaymentsToAcquirePropertyPlantAndEquipment"
+NET_INCOME = "NetIncomeLoss"
+OTHER_CAPEX = (
+    "ticker,period,capex,source\n"
+    'MSFT,2023,41.3115,"derived: 75.6 / 1.83, Caijing"\n'
+    "AMZN,2023,47.9630,stated\n"
+)
+OTHER_FINANCIALS = "ticker,period,net_income,source\nMSFT,2024,92.8,stated\n"
+OTHER_COMPANIES = "ticker,name,fiscal_year_end_month\nMSFT,Microsoft,06\nAMZN,Amazon,12\n"
+
+
+# ---------------------------------------------------------------- fixture writers
+
+
+def write_inputs(folder: Path, unit: str | None = None, *, crlf_bom: bool = False) -> Path:
+    """An inputs folder holding two other companies (and optionally a unit in settings.csv)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "capex.csv": OTHER_CAPEX,
+        "financials.csv": OTHER_FINANCIALS,
+        "companies.csv": OTHER_COMPANIES,
+    }
+    if unit is not None:
+        files["settings.csv"] = f"key,value\nforecast_years,5\nunit,{unit}\n"
+    for name, text in files.items():
+        data = text.replace("\n", "\r\n").encode("utf-8-sig") if crlf_bom else text.encode()
+        (folder / name).write_bytes(data)
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def rows(folder: Path, name: str, ticker: str | None = None) -> list[dict[str, str]]:
+    text = (folder / name).read_text(encoding="utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(text)))
+    return [r for r in table if ticker is None or r["ticker"] == ticker]
+
+
+def values(folder: Path, name: str, ticker: str = "SNOW") -> dict[str, Decimal]:
+    column = {"capex.csv": "capex", "financials.csv": "net_income"}[name]
+    return {r["period"]: Decimal(r[column]) for r in rows(folder, name, ticker)}
+
+
+def sources(folder: Path, name: str, ticker: str = "SNOW") -> dict[str, str]:
+    return {r["period"]: r["source"] for r in rows(folder, name, ticker)}
+
+
+def fact(start: str, end: str, val: int, accn: str, filed: str, form: str = "10-Q", **extra):
+    """One company-facts entry; fy/fp deliberately say something unrelated to the period."""
+    return {"start": start, "end": end, "val": val, "accn": accn, "fy": 1999, "fp": "FY",
+            "form": form, "filed": filed, **extra}  # fmt: skip
+
+
+def write_facts(path: Path, capex: list[dict], net_income: list[dict], **extra) -> Path:
+    """A small company-facts JSON file with the two tags modelgen reads."""
+    doc = {
+        "cik": 123,
+        "entityName": "Tiny Corp",
+        "facts": {
+            "us-gaap": {
+                CAPEX: {"label": "capex", "units": {"USD": capex}},
+                NET_INCOME: {"label": "net income", "units": {"USD": net_income}},
+            },
+            **extra,
+        },
+    }
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def tiny_year(accn: str, filed: str, annual: int = 100, ytd9: int = 60) -> list[dict]:
+    """Calendar 2024 (December year end): 3M 20, 6M 40, 9M `ytd9`, FY `annual`."""
+    return [
+        fact("2024-01-01", "2024-03-31", 20, accn + "q1", "2024-05-01"),
+        fact("2024-01-01", "2024-06-30", 40, accn + "q2", "2024-08-01"),
+        fact("2024-01-01", "2024-09-30", ytd9, accn + "q3", "2024-11-01"),
+        fact("2024-01-01", "2024-12-31", annual, accn, filed, form="10-K"),
+    ]
+
+
+# ---------------------------------------------------------------- Snowflake, real data
+
+
+@pytest.fixture
+def snow(tmp_path: Path) -> tuple[Path, IngestReport]:
+    folder = write_inputs(tmp_path / "inputs")
+    return folder, ingest_sec(SNOWFLAKE, "SNOW", folder)
+
+
+@needs_snowflake
+def test_fiscal_year_ends_in_january_and_company_is_added(snow):
+    folder, report = snow
+    assert report.fiscal_year_end_month == 1
+    assert rows(folder, "companies.csv", "SNOW") == [
+        {"ticker": "SNOW", "name": "SNOWFLAKE INC.", "fiscal_year_end_month": "1"}
+    ]
+    assert "added SNOW" in report.company
+
+
+def test_a_period_ending_31_january_2024_is_fiscal_2024_q4():
+    assert fiscal_position(nearest_month_end(date(2024, 1, 31)), 1) == (2024, 4)
+    assert fiscal_position(nearest_month_end(date(2024, 4, 30)), 1) == (2025, 1)
+    # 52/53-week years: an end on 2 February belongs to the January year end
+    assert fiscal_position(nearest_month_end(date(2025, 2, 2)), 1) == (2025, 4)
+    assert fiscal_position(nearest_month_end(date(2024, 6, 29)), 6) == (2024, 4)  # Microsoft
+    assert fiscal_position(nearest_month_end(date(2024, 9, 30)), 6) == (2025, 1)
+    assert fiscal_position(nearest_month_end(date(2024, 12, 31)), 12) == (2024, 4)
+
+
+@needs_snowflake
+def test_fiscal_2024_is_labelled_from_the_year_ending_2024_01_31(snow):
+    folder, _ = snow
+    capex = values(folder, "capex.csv")
+    # 10-K 0001640147-25-000052: 2023-02-01..2024-01-31 = 35,086,000 USD
+    assert capex["2024"] == Decimal("0.035086")
+    # that FY minus the 9M to 2023-10-31 (22,014,000): the quarter ending 2024-01-31
+    assert capex["2024Q4"] == Decimal(35_086_000 - 22_014_000) / 10**9
+
+
+@needs_snowflake
+def test_quarters_are_year_to_date_differences(snow):
+    folder, _ = snow
+    capex = values(folder, "capex.csv")
+    bn = Decimal(10**9)
+    # fiscal 2025, all capex facts from 2024-02-01:
+    # 3M to 2024-04-30 = 16,519,000 (a discrete quarter)
+    assert capex["2025Q1"] == Decimal(16_519_000) / bn
+    # Q2 = 6M to 2024-07-31 (21,562,000) - 3M to 2024-04-30 (16,519,000)
+    assert capex["2025Q2"] == Decimal(21_562_000 - 16_519_000) / bn
+    # Q3 = 9M to 2024-10-31 (35,002,000) - 6M (21,562,000)
+    assert capex["2025Q3"] == Decimal(35_002_000 - 21_562_000) / bn
+    # Q4 = FY to 2025-01-31 (46,279,000) - 9M (35,002,000)
+    assert capex["2025Q4"] == Decimal(46_279_000 - 35_002_000) / bn
+    assert capex["2025"] == Decimal("0.046279")
+    # fiscal 2020 has only a 9M fact (14,504,000) and the year (18,583,000): Q4 alone
+    assert capex["2020Q4"] == Decimal(18_583_000 - 14_504_000) / bn
+    assert "2020Q1" not in capex and "2020Q3" not in capex
+
+
+@needs_snowflake
+def test_net_income_uses_discrete_quarters_and_derives_q4(snow):
+    folder, _ = snow
+    net_income = values(folder, "financials.csv")
+    bn = Decimal(10**9)
+    # 10-Q 0001640147-24-000207 reports the 3 months 2024-05-01..2024-07-31 directly
+    assert net_income["2025Q2"] == Decimal(-316_899_000) / bn
+    # Q4 = FY to 2025-01-31 (-1,285,640,000) - 9M to 2024-10-31 (-958,166,000)
+    assert net_income["2025Q4"] == Decimal(-1_285_640_000 + 958_166_000) / bn
+    assert net_income["2025"] == Decimal("-1.28564")
+
+
+@needs_snowflake
+def test_source_says_which_facts_a_value_came_from(snow):
+    folder, _ = snow
+    capex, net_income = sources(folder, "capex.csv"), sources(folder, "financials.csv")
+    assert capex["2025"] == "SEC 10-K accn 0001640147-25-000052 FY to 2025-01-31"
+    assert capex["2025Q2"] == (
+        "SEC 10-Q accn 0001640147-24-000207 (6M to 2024-07-31) "
+        "minus 10-Q accn 0001640147-25-000110 (3M to 2024-04-30)"
+    )
+    assert capex["2025Q4"] == (
+        "SEC 10-K accn 0001640147-25-000052 (FY to 2025-01-31) "
+        "minus 10-Q accn 0001640147-24-000250 (9M to 2024-10-31)"
+    )
+    assert net_income["2025Q2"] == "SEC 10-Q accn 0001640147-24-000207 3M to 2024-07-31"
+
+
+@needs_snowflake
+def test_latest_filing_wins_for_a_period_in_several_filings(snow):
+    folder, _ = snow
+    capex = sources(folder, "capex.csv")
+    # fiscal 2023 is in the 10-Ks filed 2023-03-29, 2024-03-26 and 2025-03-21
+    assert capex["2023"] == "SEC 10-K accn 0001640147-25-000052 FY to 2023-01-31"
+    # Q1 fiscal 2025 is in its own 10-Q (2024-05-31) and a year later as a comparative
+    assert capex["2025Q1"] == "SEC 10-Q accn 0001640147-25-000110 3M to 2024-04-30"
+
+
+@needs_snowflake
+def test_quarters_sum_to_their_fiscal_year(snow):
+    folder, report = snow
+    for name in ("capex.csv", "financials.csv"):
+        got = values(folder, name)
+        years = [p for p in got if len(p) == 4 and all(f"{p}Q{q}" in got for q in (1, 2, 3, 4))]
+        assert years == ["2021", "2022", "2023", "2024", "2025"]
+        for year in years:
+            assert sum(got[f"{year}Q{q}"] for q in (1, 2, 3, 4)) == got[year], (name, year)
+    assert report.notes == []
+
+
+@needs_snowflake
+def test_rows_are_sorted_and_other_tickers_keep_their_text(snow):
+    folder, _ = snow
+    capex = (folder / "capex.csv").read_text()
+    assert 'AMZN,2023,47.9630,stated\nMSFT,2023,41.3115,"derived: 75.6 / 1.83, Caijing"\n' in capex
+    periods = [r["period"] for r in rows(folder, "capex.csv", "SNOW")]
+    assert periods[:5] == ["2019", "2020", "2020Q4", "2021", "2021Q1"]
+    assert periods[-2:] == ["2025Q4", "2026Q1"]
+    assert [r["ticker"] for r in rows(folder, "capex.csv")][:2] == ["AMZN", "MSFT"]
+    assert rows(folder, "companies.csv")[:2] == [
+        {"ticker": "MSFT", "name": "Microsoft", "fiscal_year_end_month": "06"},
+        {"ticker": "AMZN", "name": "Amazon", "fiscal_year_end_month": "12"},
+    ]
+    for name in ("capex.csv", "financials.csv", "companies.csv"):
+        data = (folder / name).read_bytes()
+        assert not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data
+
+
+@needs_snowflake
+def test_second_run_changes_nothing(snow):
+    folder, first = snow
+    before = snapshot(folder)
+    second = ingest_sec(SNOWFLAKE, "SNOW", folder)
+    assert snapshot(folder) == before
+    assert (len(second.added), len(second.updated)) == (0, 0)
+    assert len(second.unchanged) == len(first.added) == 59
+    assert second.company == "" and second.written == []
+    assert "0 rows added, 0 updated, 59 unchanged" in second.lines()
+
+
+@needs_snowflake
+def test_a_different_value_in_the_csv_is_restated_and_reported(tmp_path):
+    folder = write_inputs(tmp_path)
+    with (folder / "capex.csv").open("a") as handle:
+        handle.write("SNOW,2025,0.05,guess from a news article\nSNOW,2024,0.035086,10-K p.62\n")
+    report = ingest_sec(SNOWFLAKE, "SNOW", folder)
+    restated = [c for c in report.updated if c.file == "capex.csv"]
+    assert [(c.period, c.old, c.new) for c in restated] == [("2025", "0.05", "0.046279")]
+    assert any("capex.csv: SNOW 2025 0.05 -> 0.046279" in line for line in report.lines())
+    assert sources(folder, "capex.csv")["2025"].startswith("SEC 10-K")
+    # the same value already there: unchanged, the analyst's source kept
+    assert sources(folder, "capex.csv")["2024"] == "10-K p.62"
+    assert len(report.added) == 57
+
+
+@pytest.mark.parametrize(
+    ("unit", "capex_2025", "net_income_2025"),
+    [
+        ("USD m", "46.279", "-1285.64"),
+        ("USD k", "46279", "-1285640"),
+        ("USD", "46279000", "-1285640000"),
+        ("USD bn", "0.046279", "-1.28564"),
+    ],
+)
+@needs_snowflake
+def test_amounts_are_converted_to_the_models_unit(tmp_path, unit, capex_2025, net_income_2025):
+    folder = write_inputs(tmp_path, unit)
+    report = ingest_sec(SNOWFLAKE, "SNOW", folder)
+    assert report.unit == unit
+    assert {r["period"]: r["capex"] for r in rows(folder, "capex.csv", "SNOW")}[
+        "2025"
+    ] == capex_2025
+    assert {r["period"]: r["net_income"] for r in rows(folder, "financials.csv", "SNOW")}[
+        "2025"
+    ] == net_income_2025
+
+
+@needs_snowflake
+def test_bom_crlf_and_column_order_are_read(tmp_path):
+    folder = write_inputs(tmp_path, "USD m", crlf_bom=True)
+    (folder / "capex.csv").write_bytes(
+        b"\xef\xbb\xbfsource,capex,period,ticker\r\nstated,47.9630,2023,AMZN\r\n"
+    )
+    ingest_sec(SNOWFLAKE, "snow", folder, name="Snowflake")
+    lines = (folder / "capex.csv").read_text().splitlines()
+    assert lines[:2] == ["source,capex,period,ticker", "stated,47.9630,2023,AMZN"]
+    assert "SEC 10-K accn 0001640147-25-000052 FY to 2025-01-31,46.279,2025,SNOW" in lines
+    assert rows(folder, "companies.csv", "SNOW")[0]["name"] == "Snowflake"
+
+
+@needs_snowflake
+def test_an_empty_inputs_folder_gets_the_three_files(tmp_path):
+    report = ingest_sec(SNOWFLAKE, "SNOW", tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "capex.csv",
+        "companies.csv",
+        "financials.csv",
+    ]
+    assert (tmp_path / "capex.csv").read_text().startswith("ticker,period,capex,source\n")
+    assert report.unit == "USD bn"
+
+
+@needs_snowflake
+def test_a_wrong_year_end_month_is_corrected_and_reported(tmp_path):
+    folder = write_inputs(tmp_path)
+    with (folder / "companies.csv").open("a") as handle:
+        handle.write("SNOW,Snowflake,12\n")
+    report = ingest_sec(SNOWFLAKE, "SNOW", folder)
+    assert report.company == "updated SNOW: fiscal_year_end_month 12 -> 1"
+    assert rows(folder, "companies.csv", "SNOW") == [
+        {"ticker": "SNOW", "name": "Snowflake", "fiscal_year_end_month": "1"}
+    ]
+
+
+# ---------------------------------------------------------------- small synthetic files
+
+
+def test_a_later_filing_restates_an_earlier_one(tmp_path):
+    folder = write_inputs(tmp_path / "inputs", "USD")
+    first = write_facts(
+        tmp_path / "v1.json", tiny_year("A", "2025-02-01"), tiny_year("A", "2025-02-01")
+    )
+    ingest_sec(first, "TINY", folder)
+    assert values(folder, "capex.csv", "TINY")["2024Q4"] == 40
+    # a 10-K/A filed later says the year was 130, not 100; the original stays in the file
+    amended = fact("2024-01-01", "2024-12-31", 130, "B", "2025-06-01", form="10-K/A")
+    second = write_facts(
+        tmp_path / "v2.json", [*tiny_year("A", "2025-02-01"), amended], tiny_year("A", "2025-02-01")
+    )
+    report = ingest_sec(second, "TINY", folder)
+    assert sorted((c.file, c.period, c.old, c.new) for c in report.updated) == [
+        ("capex.csv", "2024", "100", "130"),
+        ("capex.csv", "2024Q4", "40", "70"),
+    ]
+    assert sources(folder, "capex.csv", "TINY")["2024"] == "SEC 10-K/A accn B FY to 2024-12-31"
+
+
+def test_fy_and_fp_are_ignored_and_52_week_ends_snap_to_the_month(tmp_path):
+    # a retailer whose years end on the Saturday nearest 31 January; fy/fp are all "1999 FY"
+    capex = [
+        fact("2023-01-29", "2024-02-03", 400, "K1", "2024-03-20", form="10-K"),
+        fact("2024-02-04", "2024-05-04", 90, "Q1", "2024-06-01"),
+        fact("2024-02-04", "2024-08-03", 200, "Q2", "2024-09-01"),
+    ]
+    path = write_facts(tmp_path / "f.json", capex, capex)
+    report = ingest_sec(path, "RTL", write_inputs(tmp_path / "in", "USD"))
+    assert report.fiscal_year_end_month == 1
+    assert values(tmp_path / "in", "capex.csv", "RTL") == {"2024": 400, "2025Q1": 90, "2025Q2": 110}
+
+
+def test_dei_fiscal_year_end_date_is_used_when_present(tmp_path):
+    dei = {"CurrentFiscalYearEndDate": {"units": {"pure": [{"val": "--06-30", "filed": "x"}]}}}
+    path = write_facts(
+        tmp_path / "f.json", tiny_year("A", "2025-02-01"), tiny_year("A", "2025-02-01"), dei=dei
+    )
+    report = ingest_sec(path, "TINY", write_inputs(tmp_path / "in", "USD"))
+    assert report.fiscal_year_end_month == 6
+    # a calendar year is then not a fiscal year; calendar Q1 (Jan-Mar) is fiscal 2024 Q3
+    assert "2024" not in values(tmp_path / "in", "capex.csv", "TINY")
+    assert values(tmp_path / "in", "capex.csv", "TINY")["2024Q3"] == 20
+
+
+def test_quarters_that_do_not_add_up_are_noted(tmp_path):
+    ni = [*tiny_year("A", "2025-02-01"), fact("2024-04-01", "2024-06-30", 25, "Q2", "2024-08-01")]
+    path = write_facts(tmp_path / "f.json", tiny_year("A", "2025-02-01"), ni)
+    report = ingest_sec(path, "TINY", write_inputs(tmp_path / "in", "USD"))
+    assert report.notes == [
+        "financials.csv fiscal 2024: the quarters add up to 105 USD but the year is 100 USD"
+    ]
+
+
+# ---------------------------------------------------------------- errors leave the CSVs alone
+
+
+def _error_case(tmp_path: Path, content: str | dict) -> tuple[str, dict, Path]:
+    folder = write_inputs(tmp_path / "inputs", crlf_bom=True)
+    before = snapshot(folder)
+    path = tmp_path / "facts.json"
+    path.write_text(content if isinstance(content, str) else json.dumps(content))
+    with pytest.raises(SecError) as caught:
+        ingest_sec(path, "SNOW", folder)
+    assert snapshot(folder) == before
+    return str(caught.value), before, path
+
+
+def test_an_ifrs_filer_is_refused(tmp_path):
+    doc = {"cik": 1, "entityName": "SAP", "facts": {"dei": {}, "ifrs-full": {"ProfitLoss": {}}}}
+    message, _, path = _error_case(tmp_path, doc)
+    assert str(path) in message and "ifrs-full" in message and "US-GAAP" in message
+
+
+def test_a_missing_tag_is_named_with_what_the_file_has(tmp_path):
+    doc = {
+        "cik": 1,
+        "facts": {
+            "us-gaap": {
+                "PaymentsToAcquireProductiveAssets": {"units": {"USD": []}},
+                NET_INCOME: {"units": {"USD": tiny_year("A", "2025-02-01")}},
+            }
+        },
+    }
+    message, _, _ = _error_case(tmp_path, doc)
+    assert CAPEX in message and "PaymentsToAcquireProductiveAssets" in message
+
+
+def test_a_file_that_is_not_json_is_refused(tmp_path):
+    message, _, path = _error_case(tmp_path, "<html>Request Rate Threshold Exceeded</html>")
+    assert "not JSON" in message and str(path) in message
+
+
+@pytest.mark.parametrize("doc", [{"facts": {}}, {"cik": 1}, [1, 2], {"cik": 1, "facts": []}])
+def test_json_that_is_not_company_facts_is_refused(tmp_path, doc):
+    message, _, _ = _error_case(tmp_path, doc)
+    assert "not SEC company facts" in message
+
+
+def test_an_unknown_unit_is_refused_before_anything_is_written(tmp_path):
+    folder = write_inputs(tmp_path / "in", "EUR m")
+    before = snapshot(folder)
+    path = write_facts(tmp_path / "f.json", tiny_year("A", "x"), tiny_year("A", "x"))
+    with pytest.raises(SecError, match="unit 'EUR m' is not known"):
+        ingest_sec(path, "TINY", folder)
+    assert snapshot(folder) == before
+
+
+def test_a_missing_inputs_folder_is_an_error(tmp_path):
+    path = write_facts(tmp_path / "f.json", tiny_year("A", "x"), tiny_year("A", "x"))
+    with pytest.raises(SecError, match="does not exist"):
+        ingest_sec(path, "TINY", tmp_path / "nope")
+    assert not (tmp_path / "nope").exists()
+
+
+def test_a_missing_facts_file_is_an_error(tmp_path):
+    with pytest.raises(SecError, match="cannot read"):
+        ingest_sec(tmp_path / "absent.json", "TINY", tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_duplicate_rows_for_the_ticker_are_refused(tmp_path):
+    folder = write_inputs(tmp_path / "in", "USD")
+    (folder / "capex.csv").write_text("ticker,period,capex,source\nTINY,2024,1,a\nTINY,2024,2,b\n")
+    before = snapshot(folder)
+    path = write_facts(tmp_path / "f.json", tiny_year("A", "x"), tiny_year("A", "x"))
+    with pytest.raises(SecError, match="two rows for TINY 2024"):
+        ingest_sec(path, "TINY", folder)
+    assert snapshot(folder) == before
+
+
+# ---------------------------------------------------------------- properties
+
+
+def month_end(index: int) -> date:
+    """Last day of the month with index `year * 12 + month - 1`."""
+    year, month = index // 12, index % 12 + 1
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+@given(
+    st.lists(st.integers(-(10**12), 10**12), min_size=4, max_size=4),
+    st.integers(1, 12),
+    st.integers(-(10**6), 10**6),
+)
+def test_year_to_date_differences_give_back_the_quarters(quarters, fye_month, stale):
+    """3/6/9/12-month facts built from four quarters give them back exactly, whatever the
+    year end, and an older filing of each span with another value is ignored."""
+    opening = 2020 * 12 + fye_month - 1  # month index of the previous year end
+    start = month_end(opening) + timedelta(days=1)
+    facts = []
+    for n in (1, 2, 3, 4):
+        end = month_end(opening + 3 * n)
+        ytd = Decimal(sum(quarters[:n]))
+        facts.append(Fact(start, end, ytd, f"new{n}", "10-K" if n == 4 else "10-Q", "2022-06-01"))
+        facts.append(Fact(start, end, ytd + stale + 1, f"old{n}", "10-Q", "2021-06-01"))
+    got, notes = derive_periods(facts, fye_month)
+    by_period = {v.period: v.usd for v in got}
+    year = 2021  # the year starting after the 2020 year end ends in calendar 2021
+    assert [by_period[f"{year}Q{q}"] for q in (1, 2, 3, 4)] == quarters
+    assert by_period[str(year)] == sum(quarters) and notes == []
+
+
+@given(st.integers(-(10**15), 10**15), st.sampled_from([1, 10**3, 10**6, 10**9]))
+def test_formatted_amounts_round_trip_without_float_noise(usd, divisor):
+    text = _format(Decimal(usd) / divisor)
+    assert Decimal(text) * divisor == usd
+    assert "e" not in text.lower() and text != "-0"
