@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -103,8 +104,8 @@ def ingest_sec(
     """
     facts_path, inputs_dir = Path(facts_path), Path(inputs_dir)
     ticker = ticker.strip().upper()
-    if not ticker or any(ch.isspace() or ch == "," for ch in ticker):
-        raise SecError(f"ticker {ticker!r} is not usable; pass a ticker such as SNOW")
+    if not re.fullmatch(r"[A-Z0-9][A-Z0-9._-]{0,30}", ticker):
+        raise SecError(f"ticker {ticker!r} is not usable; pass a ticker such as SNOW or BRK.B")
     if not inputs_dir.is_dir():
         raise SecError(f"inputs folder {inputs_dir} does not exist; create it or pass --inputs DIR")
     doc = _load_company_facts(facts_path)

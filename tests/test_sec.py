@@ -448,6 +448,13 @@ def test_a_missing_facts_file_is_an_error(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("ticker", ["", "SN OW", "A,B", "=CMD()"])
+def test_an_unusable_ticker_is_refused(tmp_path, ticker):
+    with pytest.raises(SecError, match="is not usable"):
+        ingest_sec(tmp_path / "f.json", ticker, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_duplicate_rows_for_the_ticker_are_refused(tmp_path):
     folder = write_inputs(tmp_path / "in", "USD")
     (folder / "capex.csv").write_text("ticker,period,capex,source\nTINY,2024,1,a\nTINY,2024,2,b\n")
