@@ -1,0 +1,108 @@
+"""The main job: an input folder and a template in, a verified-by-construction workbook out."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from modelgen.csvread import InputError, Problem
+from modelgen.inputs import Inputs, load_inputs
+from modelgen.model import Model, build_model
+from modelgen.template import load_template
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote, for the summary line."""
+
+    out: Path
+    model: Model
+
+    @property
+    def companies(self) -> int:
+        return len(self.model.inputs.companies)
+
+    @property
+    def periods(self) -> int:
+        return self.model.n_periods
+
+    @property
+    def formula_cells(self) -> int:
+        return self.model.formula_cells()
+
+    @property
+    def checks(self) -> tuple[int, int]:
+        """(passed, total) over the check rows."""
+        rows = [
+            r
+            for r in self.model.sheets["Checks"].rows
+            if r.key and r.key.startswith("check_") and r.key != "check_failures"
+        ]
+        passed = sum(1 for r in rows if r.const_value() == 0)
+        return passed, len(rows)
+
+
+def built_at(inputs: Inputs, template: Path | None) -> datetime:
+    """The build's timestamp: SOURCE_DATE_EPOCH, else the newest input file's time.
+
+    Taking the time from the inputs, not the clock, is what makes the same inputs give
+    byte-identical workbooks.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None)
+    files = [inputs.folder / name for name in inputs.file_hashes]
+    if template is not None:
+        files.append(Path(template))
+    newest = max((f.stat().st_mtime for f in files if f.exists()), default=0)
+    return datetime.fromtimestamp(int(newest), UTC).replace(tzinfo=None)
+
+
+def check_output_path(out: Path, inputs_dir: Path) -> None:
+    """Refuse an output that would overwrite something that is not a workbook."""
+    out = Path(out)
+    problem = None
+    if out.is_dir():
+        problem = ("is a folder", "give --out a file name such as build/capex_model.xlsx")
+    elif out.suffix.lower() != ".xlsx":
+        problem = ("does not end in .xlsx", "name the output FILE.xlsx")
+    elif out.exists() and not os.access(out, os.W_OK):
+        problem = (
+            "cannot be written (permission denied)",
+            "choose another --out or fix the permissions",
+        )
+    if problem:
+        raise InputError([Problem(str(out), 0, "", f"the output {problem[0]}", problem[1])])
+
+
+def build(
+    inputs_dir: Path,
+    out: Path,
+    template: Path | None = None,
+    on_sheet: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Load, model, and write; the old workbook at `out` survives any failure untouched."""
+    from modelgen.workbook import write_workbook
+
+    check_output_path(out, inputs_dir)
+    inputs = load_inputs(inputs_dir)
+    tmpl = load_template(template)
+    model = build_model(inputs, tmpl)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if not os.access(out.parent, os.W_OK):
+        raise InputError(
+            [
+                Problem(
+                    str(out.parent),
+                    0,
+                    "",
+                    "the output folder cannot be written",
+                    "choose another --out",
+                )
+            ]
+        )
+    write_workbook(model, out, built_at=built_at(inputs, template), on_sheet=on_sheet)
+    return BuildResult(out, model)

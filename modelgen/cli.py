@@ -1,0 +1,176 @@
+"""The command line: parses options, calls the library, maps errors to exit codes.
+
+Exit codes: 0 success, 1 a failed verification, 2 bad usage or bad input,
+3 the spreadsheet engine is missing, 70 a bug in modelgen (with --debug, its traceback).
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Turn a folder of CSV files into an Excel workbook of live formulas.",
+    pretty_exceptions_enable=False,
+)
+_state = {"debug": False}
+
+EXIT_VERIFY_FAILED, EXIT_BAD_INPUT, EXIT_NO_ENGINE, EXIT_BUG = 1, 2, 3, 70
+
+
+def _err(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def _run(fn: Callable[[], int | None]) -> None:
+    """Run a command body; turn known errors into messages and exit codes, never tracebacks."""
+    from modelgen.csvread import InputError
+
+    try:
+        code = fn() or 0
+    except InputError as exc:
+        for p in exc.problems:
+            _err(str(p))
+        n = len(exc.problems)
+        _err(f"modelgen: {n} problem{'s' if n != 1 else ''} in the input; nothing was written")
+        code = EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        _err("modelgen: interrupted; nothing was written")
+        code = 130
+    except typer.Exit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        known = _known_error(exc)
+        if known is not None:
+            _err(f"modelgen: {exc}")
+            code = known
+        else:
+            if _state["debug"]:
+                traceback.print_exc()
+            _err(f"modelgen: internal error (a bug): {type(exc).__name__}: {exc}")
+            _err("modelgen: run again with --debug for the traceback, and report it")
+            code = EXIT_BUG
+    raise typer.Exit(code)
+
+
+def _known_error(exc: Exception) -> int | None:
+    """Errors with a message meant for the user, and their exit codes."""
+    name = type(exc).__name__
+    if name == "EngineMissingError":
+        return EXIT_NO_ENGINE
+    if name in ("UnsafeWorkbookError", "SecError"):
+        return EXIT_BAD_INPUT
+    if isinstance(exc, OSError) and exc.filename:
+        return EXIT_BAD_INPUT
+    return None
+
+
+@app.callback()
+def _main(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+InputsOpt = Annotated[Path, typer.Option("--inputs", help="Folder of input CSV files.")]
+
+
+@app.command()
+def build(
+    inputs: InputsOpt = Path("inputs"),
+    template: Annotated[
+        Path | None, typer.Option("--template", help="Presentation template (TOML).")
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Workbook to write.")] = Path(
+        "build/capex_model.xlsx"
+    ),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+) -> None:
+    """Build the workbook from the CSV folder."""
+
+    def body() -> int:
+        from modelgen.build import build as run_build
+
+        say: Callable[[str], Any] = (lambda _: None) if quiet else typer.echo
+        result = run_build(
+            inputs, out, template, on_sheet=lambda name: say(f"  wrote sheet {name}")
+        )
+        for w in result.model.inputs.warnings:
+            _err(f"warning: {w}")
+        passed, total = result.checks
+        say(
+            f"{result.out}: {result.companies} companies, {result.periods} periods, "
+            f"{result.formula_cells:,} formula cells, {passed}/{total} checks passed"
+        )
+        return 0
+
+    _run(body)
+
+
+@app.command()
+def validate(inputs: InputsOpt = Path("inputs")) -> None:
+    """Check the CSV folder as build does, without writing a workbook."""
+
+    def body() -> int:
+        from modelgen.inputs import load_inputs
+
+        data = load_inputs(inputs)
+        for w in data.warnings:
+            _err(f"warning: {w}")
+        typer.echo(
+            f"{inputs}: valid ({len(data.companies)} companies, periods {data.periods[0]}–{data.periods[-1]})"
+        )
+        return 0
+
+    _run(body)
+
+
+@app.command()
+def verify(
+    file: Annotated[Path, typer.Argument(help="Workbook to recalculate and check.")],
+    timeout: Annotated[int, typer.Option(help="Seconds to wait for LibreOffice.")] = 180,
+) -> None:
+    """Recalculate FILE in LibreOffice and compare every formula's cached value."""
+
+    def body() -> int:
+        from modelgen.verify import verify as run_verify
+
+        report = run_verify(file, timeout=timeout)
+        for line in report.lines():
+            typer.echo(line)
+        return 0 if report.ok else EXIT_VERIFY_FAILED
+
+    _run(body)
+
+
+@app.command()
+def init(folder: Annotated[Path, typer.Argument(help="New input folder to create.")]) -> None:
+    """Write a starter input folder (every CSV file, one example company)."""
+
+    def body() -> int:
+        from modelgen.starter import write_starter
+
+        for path in write_starter(folder):
+            typer.echo(f"  wrote {path}")
+        typer.echo(f"Next: edit the files, then: modelgen build --inputs {folder}")
+        return 0
+
+    _run(body)
+
+
+def main() -> None:
+    """Console entry point."""
+    app(prog_name="modelgen")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

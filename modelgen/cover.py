@@ -1,0 +1,149 @@
+"""The Cover: what the model is, how it was built, the colour legend and how to use it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import numpy as np
+from xlsxwriter.worksheet import Worksheet
+
+from modelgen import __version__
+from modelgen.formula import IF, RenderContext
+
+if TYPE_CHECKING:
+    from modelgen.model import Model
+    from modelgen.styles import Styles
+
+HOW_TO_USE = (
+    "Change the blue cells on a yellow fill on the Inputs sheet (lives, shares, growth rates, "
+    "the convention); every other sheet follows, because every calculated number is a formula.",
+    "Column A holds each row's key (for example capex:MSFT): modelgen, its checks and its "
+    "regeneration find rows by key, so keep the column, even if you narrow it.",
+    "Column D holds a row's one constant; columns E onwards are the periods, the same on every sheet.",
+    "The Checks sheet must show 0 failures; the status above turns red when it does not.",
+    "Regenerate from the CSV files with: modelgen build --inputs DIR --out FILE.",
+)
+
+
+class _OneCell:
+    cols = np.arange(1)
+
+    def period_values(self, row):  # noqa: ANN001 - the Cover uses column D only
+        return row.period_result()
+
+
+def write_cover(ws: Worksheet, model: Model, styles: Styles, built_at: datetime) -> None:
+    """Fill the Cover sheet; it is first in the workbook and read before anything else."""
+    t = model.template.workbook
+    inputs = model.inputs
+    ws.set_column(0, 0, 30)
+    ws.set_column(1, 1, 100)
+    r = 0
+    ws.write_string(r, 0, t.get("title", "modelgen model"), styles.get("title"))
+    r += 2
+    names = ", ".join(f"{c.name} ({c.ticker})" if c.name else c.ticker for c in inputs.companies)
+    about = (
+        f"The capital expenditure (capex) of {names}: history, guidance and a forecast whose "
+        "growth fades to a long-run rate; capex growth; the straight-line depreciation it turns "
+        "into, by vintage and asset class; and what that depreciation does to net income."
+    )
+    ws.write_string(r, 0, "What this is", styles.get("bold"))
+    ws.write_string(r, 1, about, styles.get("wrap"))
+    ws.set_row(r, 45)
+    r += 2
+    facts = [
+        ("Built", built_at.strftime("%Y-%m-%d %H:%M UTC") + f" by modelgen {__version__}"),
+        ("Input folder", inputs.folder.name or str(inputs.folder)),
+        (
+            "Periods",
+            f"{model.periods[0]} to {model.periods[-1]} (fiscal years), "
+            f"actuals to {inputs.last_actual_period}, "
+            f"{inputs.settings.forecast_years} forecast years",
+        ),
+        ("Amounts", inputs.settings.unit),
+        ("Companies", str(len(inputs.companies))),
+        ("Formula cells", f"{model.formula_cells():,}"),
+    ]
+    for label, value in facts:
+        ws.write_string(r, 0, label, styles.get("bold"))
+        ws.write_string(r, 1, value)
+        r += 1
+    r += 1
+    failures = model.sheets["Checks"]["check_failures"]
+    status = IF(failures.d.eq(0), "All checks pass", "Checks failing: see the Checks sheet")
+    cached = status.evaluate(_OneCell())[0]
+    ok = model.check_failures() == 0
+    ws.write_string(r, 0, "Check status", styles.get("bold"))
+    ws.write_formula(
+        r,
+        1,
+        "=" + status.render(RenderContext("Cover", -1, model.n_periods)),
+        styles.get("ok" if ok else "fail"),
+        str(cached),
+    )
+    ws.conditional_format(
+        r,
+        1,
+        r,
+        1,
+        {
+            "type": "cell",
+            "criteria": "==",
+            "value": '"All checks pass"',
+            "format": styles.get("ok"),
+        },
+    )
+    ws.conditional_format(
+        r,
+        1,
+        r,
+        1,
+        {
+            "type": "cell",
+            "criteria": "!=",
+            "value": '"All checks pass"',
+            "format": styles.get("fail"),
+        },
+    )
+    r += 2
+    ws.write_string(r, 0, "Legend", styles.get("header"))
+    ws.write_blank(r, 1, None, styles.get("header"))
+    r += 1
+    legend = (
+        ("input", "Input: a number you may change (blue on pale yellow), on the Inputs sheet only"),
+        ("calc", "Formula: calculated on this sheet (black)"),
+        ("link", "Link: a formula that brings a value from another sheet (green)"),
+        ("key", "Row key: machine-readable name of the row (grey, column A)"),
+    )
+    for role, text in legend:
+        ws.write_string(
+            r, 0, "1,234.5" if role != "key" else "capex:MSFT", styles.get(role, "text")
+        )
+        ws.write_string(r, 1, text)
+        r += 1
+    r += 1
+    ws.write_string(r, 0, "Sheets", styles.get("header"))
+    ws.write_blank(r, 1, None, styles.get("header"))
+    r += 1
+    for name, sheet in model.sheets.items():
+        ws.write_url(r, 0, f"internal:'{name}'!A1", string=name)
+        ws.write_string(r, 1, sheet.title)
+        r += 1
+    r += 1
+    ws.write_string(r, 0, "How to use it", styles.get("header"))
+    ws.write_blank(r, 1, None, styles.get("header"))
+    r += 1
+    for line in HOW_TO_USE:
+        ws.write_string(r, 1, line, styles.get("wrap"))
+        r += 1
+    r += 1
+    ws.write_string(r, 0, "Input files (SHA-256)", styles.get("header"))
+    ws.write_blank(r, 1, None, styles.get("header"))
+    r += 1
+    for name, digest in sorted(inputs.file_hashes.items()):
+        ws.write_string(r, 0, name)
+        ws.write_string(r, 1, digest)
+        r += 1
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)

@@ -1,0 +1,475 @@
+"""The expression layer: one definition per calculation.
+
+A line item's formula is a tree of `Expr` objects built from references to other rows.
+The same tree renders the Excel formula text for any period column and evaluates the
+numbers for all periods at once with numpy, so the text and the cached value cannot
+drift apart.
+
+Evaluation works on arrays shaped `(m,)` (one value per evaluated period column) or
+`(m, k)` (a range of `k` cells per column); blanks are NaN, as Excel treats an empty
+cell: 0 in arithmetic, ignored by MIN/MAX/SUM, equal to "".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from modelgen.rows import Row
+
+FIRST_PERIOD_COL = 4  # column E, zero-based
+CONST_COL = 3  # column D
+
+
+def col_letter(col: int) -> str:
+    """Zero-based column index to letters: 0 -> A, 27 -> AB."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def sheet_prefix(name: str) -> str:
+    """`Capex!` or `'Profit Impact'!`: quote names that Excel requires quoted."""
+    if name.replace("_", "").isalnum() and not name[0].isdigit():
+        return f"{name}!"
+    return "'" + name.replace("'", "''") + "'!"
+
+
+class EvalContext(Protocol):
+    """What evaluation needs: the period columns being computed and row values."""
+
+    cols: np.ndarray  # zero-based period indexes being evaluated
+
+    def period_values(self, row: Row) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """Where a formula is written: its sheet and zero-based period index."""
+
+    sheet: str
+    period: int  # -1 renders column D
+    n_periods: int = 0
+
+
+def _as_float(x: Any) -> np.ndarray:
+    a = np.asarray(x)
+    if a.dtype.kind in "fiub":
+        return np.nan_to_num(a.astype(float), nan=0.0)
+    return a
+
+
+def _broadcast_col(x: np.ndarray, m: int) -> np.ndarray:
+    a = np.asarray(x)
+    if a.ndim == 0:
+        return np.full(m, a)
+    return a
+
+
+class Expr:
+    """Base class: operators build trees; subclasses render and evaluate."""
+
+    precedence = 100
+
+    def render(self, ctx: RenderContext) -> str:
+        raise NotImplementedError
+
+    def evaluate(self, ctx: EvalContext) -> np.ndarray:
+        raise NotImplementedError
+
+    def refs(self) -> Iterator[Ref | Range | Span]:
+        yield from ()
+
+    # arithmetic
+    def __add__(self, other: Any) -> Expr:
+        return BinOp("+", self, lift(other))
+
+    def __radd__(self, other: Any) -> Expr:
+        return BinOp("+", lift(other), self)
+
+    def __sub__(self, other: Any) -> Expr:
+        return BinOp("-", self, lift(other))
+
+    def __rsub__(self, other: Any) -> Expr:
+        return BinOp("-", lift(other), self)
+
+    def __mul__(self, other: Any) -> Expr:
+        return BinOp("*", self, lift(other))
+
+    def __rmul__(self, other: Any) -> Expr:
+        return BinOp("*", lift(other), self)
+
+    def __truediv__(self, other: Any) -> Expr:
+        return BinOp("/", self, lift(other))
+
+    def __rtruediv__(self, other: Any) -> Expr:
+        return BinOp("/", lift(other), self)
+
+    def __neg__(self) -> Expr:
+        return Neg(self)
+
+    # comparisons (== and != stay Python's own so rows can be dict keys)
+    def __lt__(self, other: Any) -> Expr:
+        return BinOp("<", self, lift(other))
+
+    def __le__(self, other: Any) -> Expr:
+        return BinOp("<=", self, lift(other))
+
+    def __gt__(self, other: Any) -> Expr:
+        return BinOp(">", self, lift(other))
+
+    def __ge__(self, other: Any) -> Expr:
+        return BinOp(">=", self, lift(other))
+
+    def eq(self, other: Any) -> Expr:
+        return BinOp("=", self, lift(other))
+
+    def ne(self, other: Any) -> Expr:
+        return BinOp("<>", self, lift(other))
+
+    def is_blank(self) -> Expr:
+        """`x=""`: true for an empty cell (and an empty text result)."""
+        return self.eq(Text(""))
+
+    def is_set(self) -> Expr:
+        """`x<>""`: true when the cell holds a value, 0 included."""
+        return self.ne(Text(""))
+
+
+def lift(x: Any) -> Expr:
+    if isinstance(x, Expr):
+        return x
+    if isinstance(x, bool):
+        raise TypeError("use 1 or 0, not a Python bool, in formulas")
+    if isinstance(x, int | float):
+        return Num(float(x))
+    if isinstance(x, str):
+        return Text(x)
+    raise TypeError(f"cannot use {x!r} in a formula")
+
+
+@dataclass(eq=False)
+class Num(Expr):
+    """A unit constant (2 for a midpoint, 1 for a whole): never an input."""
+
+    value: float
+
+    def render(self, ctx: RenderContext) -> str:
+        v = self.value
+        return str(int(v)) if v == int(v) and abs(v) < 1e15 else repr(v)
+
+    def evaluate(self, ctx: EvalContext) -> np.ndarray:
+        return np.full(len(ctx.cols), self.value)
+
+
+@dataclass(eq=False)
+class Text(Expr):
+    """A string literal; `Text("")` is Excel's empty result."""
+
+    value: str
+
+    def render(self, ctx: RenderContext) -> str:
+        return '"' + self.value.replace('"', '""') + '"'
+
+    def evaluate(self, ctx: EvalContext) -> np.ndarray:
+        if self.value == "":
+            return np.full(len(ctx.cols), np.nan)
+        return np.full(len(ctx.cols), self.value, dtype=object)
+
+
+@dataclass(eq=False)
+class Ref(Expr):
+    """One cell of a row: the same period shifted by `offset`, a fixed period, or column D.
+
+    mode `rel`: the column of the formula plus `offset` (offset -1 at the first period is
+    column D, exactly as in Excel); `at`: the period `index`, absolute; `const`: column D.
+    """
+
+    row: Row
+    mode: str = "rel"
+    offset: int = 0
+    index: int = 0
+
+    def _col(self, ctx: RenderContext) -> tuple[int, bool]:
+        if self.mode == "const":
+            return CONST_COL, True
+        if self.mode == "at":
+            return FIRST_PERIOD_COL + self.index, True
+        if ctx.period < 0:
+            raise ValueError(f"relative reference to {self.row.key} from column D")
+        return FIRST_PERIOD_COL + ctx.period + self.offset, False
+
+    def render(self, ctx: RenderContext) -> str:
+        col, absolute = self._col(ctx)
+        prefix = "" if self.row.sheet == ctx.sheet else sheet_prefix(self.row.sheet)
+        if absolute:
+            return f"{prefix}${col_letter(col)}${self.row.number}"
+        return f"{prefix}{col_letter(col)}{self.row.number}"
+
+    def evaluate(self, ctx: EvalContext) -> np.ndarray:
+        m = len(ctx.cols)
+        if self.mode == "const":
+            return _broadcast_col(np.asarray(self.row.const_value()), m)
+        vals = ctx.period_values(self.row)
+        if self.mode == "at":
+            return np.full(m, vals[self.index])
+        idx = ctx.cols + self.offset
+        out = np.empty(m, dtype=vals.dtype if vals.dtype.kind == "O" else float)
+        for j, i in enumerate(idx):
+            if i == -1:
+                out[j] = self.row.const_value()
+            elif 0 <= i < len(vals):
+                out[j] = vals[i]
+            else:
+                out[j] = np.nan
+        return out
+
+    def refs(self) -> Iterator[Ref | Range | Span]:
+        yield self
+
+
+@dataclass(eq=False)
+class Range(Expr):
+    """A contiguous block of rows: in the formula's column (`rel`) or in column D (`const`)."""
+
+    rows: list[Row]
+    mode: str = "rel"
+
+    def __post_init__(self) -> None:
+        if not self.rows:
+            raise ValueError("empty range")
+        first = self.rows[0]
+        for i, r in enumerate(self.rows):
+            if r.sheet != first.sheet or r.number != first.number + i:
+                raise ValueError(f"rows {first.key}..{r.key} are not contiguous")
+
+    def render(self, ctx: RenderContext) -> str:
+        first, last = self.rows[0], self.rows[-1]
+        prefix = "" if first.sheet == ctx.sheet else sheet_prefix(first.sheet)
+        if self.mode == "const":
+            c = col_letter(CONST_COL)
+            if first is last:
+                return f"{prefix}${c}${first.number}"
+            return f"{prefix}${c}${first.number}:${c}${last.number}"
+        c = col_letter(FIRST_PERIOD_COL + ctx.period)
+        if first is last:
+            return f"{prefix}{c}{first.number}"
+        return f"{prefix}{c}${first.number}:{c}${last.number}"
+
+    def evaluate(self, ctx: EvalContext) -> np.ndarray:
+        m = len(ctx.cols)
+        if self.mode == "const":
+            col = np.array([r.const_value() for r in self.rows], dtype=float)
+            return np.tile(col, (m, 1))
+        return np.stack([ctx.period_values(r)[ctx.cols] for r in self.rows], axis=1)
+
+    def refs(self) -> Iterator[Ref | Range | Span]:
+        yield self
+
+
+@dataclass(eq=False)
+class Span(Expr):
+    """One row across every period column, absolute: `$E$5:$K$5`."""
+
+    row: Row
+
+    def render(self, ctx: RenderContext) -> str:
+        prefix = "" if self.row.sheet == ctx.sheet else sheet_prefix(self.row.sheet)
+        first = col_letter(FIRST_PERIOD_COL)
+        last = col_letter(FIRST_PERIOD_COL + ctx.n_periods - 1)
+        return f"{prefix}${first}${self.row.number}:${last}${self.row.number}"
+
+    def evaluate(self, ctx: EvalContext) -> np.ndarray:
+        return np.tile(np.asarray(ctx.period_values(self.row), dtype=float), (len(ctx.cols), 1))
+
+    def refs(self) -> Iterator[Ref | Range | Span]:
+        yield self
+
+
+_PREC = {"=": 1, "<>": 1, "<": 1, "<=": 1, ">": 1, ">=": 1, "+": 2, "-": 2, "*": 3, "/": 3}
+
+
+@dataclass(eq=False)
+class BinOp(Expr):
+    op: str
+    left: Expr
+    right: Expr
+
+    @property
+    def precedence(self) -> int:  # type: ignore[override]
+        return _PREC[self.op]
+
+    def render(self, ctx: RenderContext) -> str:
+        p = self.precedence
+        left = self.left.render(ctx)
+        right = self.right.render(ctx)
+        if self.left.precedence < p:
+            left = f"({left})"
+        if self.right.precedence < p or (self.right.precedence == p and self.op in "-/"):
+            right = f"({right})"
+        return f"{left}{self.op}{right}"
+
+    def evaluate(self, ctx: EvalContext) -> np.ndarray:
+        op = self.op
+        if op in ("=", "<>") and isinstance(self.right, Text) and self.right.value == "":
+            a = self.left.evaluate(ctx)
+            blank = _is_blank(a)
+            return (blank if op == "=" else ~blank).astype(float)
+        a = _as_float(self.left.evaluate(ctx))
+        b = _as_float(self.right.evaluate(ctx))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if op == "+":
+                return a + b
+            if op == "-":
+                return a - b
+            if op == "*":
+                return a * b
+            if op == "/":
+                return np.where(b == 0, np.nan, a / np.where(b == 0, 1, b))
+            if op == "=":
+                return (a == b).astype(float)
+            if op == "<>":
+                return (a != b).astype(float)
+            if op == "<":
+                return (a < b).astype(float)
+            if op == "<=":
+                return (a <= b).astype(float)
+            if op == ">":
+                return (a > b).astype(float)
+            if op == ">=":
+                return (a >= b).astype(float)
+        raise ValueError(op)
+
+    def refs(self) -> Iterator[Ref | Range | Span]:
+        yield from self.left.refs()
+        yield from self.right.refs()
+
+
+def _is_blank(a: np.ndarray) -> np.ndarray:
+    a = np.asarray(a)
+    if a.dtype.kind == "O":
+        return np.array([v is None or v == "" or (isinstance(v, float) and np.isnan(v)) for v in a])
+    return np.isnan(a.astype(float))
+
+
+@dataclass(eq=False)
+class Neg(Expr):
+    arg: Expr
+
+    precedence = 4
+
+    def render(self, ctx: RenderContext) -> str:
+        inner = self.arg.render(ctx)
+        return f"-({inner})" if self.arg.precedence < 4 else f"-{inner}"
+
+    def evaluate(self, ctx: EvalContext) -> np.ndarray:
+        return -_as_float(self.arg.evaluate(ctx))
+
+    def refs(self) -> Iterator[Ref | Range | Span]:
+        yield from self.arg.refs()
+
+
+def _reduce(values: list[np.ndarray], m: int, fn: Any, empty: float) -> np.ndarray:
+    cols = []
+    for v in values:
+        a = np.asarray(v, dtype=float)
+        if a.ndim == 0:
+            a = np.full(m, float(a))
+        cols.append(a if a.ndim == 2 else a[:, None])
+    stacked = np.concatenate(cols, axis=1)
+    with np.errstate(all="ignore"):
+        out = fn(np.where(np.isnan(stacked), np.nan, stacked), axis=1)
+    return np.where(np.all(np.isnan(stacked), axis=1), empty, out)
+
+
+@dataclass(eq=False)
+class Func(Expr):
+    """A worksheet function from the short list every engine computes the same way."""
+
+    name: str
+    args: tuple[Expr, ...]
+
+    def render(self, ctx: RenderContext) -> str:
+        return f"{self.name}({','.join(a.render(ctx) for a in self.args)})"
+
+    def evaluate(self, ctx: EvalContext) -> np.ndarray:
+        m = len(ctx.cols)
+        name = self.name
+        if name == "IF":
+            cond = _as_float(self.args[0].evaluate(ctx)) != 0
+            a = self.args[1].evaluate(ctx)
+            b = self.args[2].evaluate(ctx)
+            if np.asarray(a).dtype.kind == "O" or np.asarray(b).dtype.kind == "O":
+                return np.where(cond, a, b)
+            return np.where(cond, np.asarray(a, dtype=float), np.asarray(b, dtype=float))
+        vals = [a.evaluate(ctx) for a in self.args]
+        if name == "SUM":
+            return _reduce(vals, m, np.nansum, 0.0)
+        if name == "MIN":
+            return _reduce(vals, m, np.nanmin, 0.0)
+        if name == "MAX":
+            return _reduce(vals, m, np.nanmax, 0.0)
+        if name == "SUMPRODUCT":
+            prod = np.ones((m, 1))
+            for v in vals:
+                a = _as_float(v)
+                prod = prod * (a if a.ndim == 2 else a[:, None])
+            return np.nansum(prod, axis=1)
+        if name in ("AND", "OR"):
+            flags = np.stack([_as_float(v) != 0 for v in vals])
+            return (flags.all(axis=0) if name == "AND" else flags.any(axis=0)).astype(float)
+        if name == "ABS":
+            return np.abs(_as_float(vals[0]))
+        if name == "INDEX":
+            block = _as_float(vals[0])
+            pos = _as_float(vals[1]).astype(int) - 1
+            return block[np.arange(m), pos]
+        raise ValueError(f"unknown function {name}")
+
+    def refs(self) -> Iterator[Ref | Range | Span]:
+        for a in self.args:
+            yield from a.refs()
+
+
+def IF(cond: Any, then: Any, otherwise: Any) -> Expr:  # noqa: N802 - Excel's own names
+    return Func("IF", (lift(cond), lift(then), lift(otherwise)))
+
+
+def MIN(*args: Any) -> Expr:  # noqa: N802
+    return Func("MIN", tuple(lift(a) for a in args))
+
+
+def MAX(*args: Any) -> Expr:  # noqa: N802
+    return Func("MAX", tuple(lift(a) for a in args))
+
+
+def SUM(*args: Any) -> Expr:  # noqa: N802
+    return Func("SUM", tuple(lift(a) for a in args))
+
+
+def SUMPRODUCT(*args: Any) -> Expr:  # noqa: N802
+    return Func("SUMPRODUCT", tuple(lift(a) for a in args))
+
+
+def AND(*args: Any) -> Expr:  # noqa: N802
+    return Func("AND", tuple(lift(a) for a in args))
+
+
+def OR(*args: Any) -> Expr:  # noqa: N802
+    return Func("OR", tuple(lift(a) for a in args))
+
+
+def ABS(arg: Any) -> Expr:  # noqa: N802
+    return Func("ABS", (lift(arg),))
+
+
+def INDEX(block: Range, position: Any) -> Expr:  # noqa: N802
+    """One cell of a one-column range, by 1-based position."""
+    return Func("INDEX", (block, lift(position)))

@@ -1,0 +1,509 @@
+"""The input folder: six CSV files, validated into one typed `Inputs` object.
+
+Every rule reports a `Problem` naming file, line and column; all problems of a folder are
+reported together (see `csvread`). Amounts are in the unit of `settings.csv`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from modelgen.csvread import InputError, Problems, Record, duplicates, parse_number, read_table
+
+CONVENTIONS = {"full_year": 0.0, "half_year": 0.5, "next_year": 1.0}
+UNITS = ("USD", "USD k", "USD m", "USD bn")
+FILES = ("companies.csv", "capex.csv", "financials.csv", "guidance.csv", "assumptions.csv")
+SETTINGS_FILE = "settings.csv"
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$")
+PERIOD_RE = re.compile(r"^\d{4}$")
+SHARE_TOLERANCE = 1e-6
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Model settings: `settings.csv` overrides these documented defaults."""
+
+    unit: str = "USD bn"
+    forecast_years: int = 5
+    depreciation_convention: str = "full_year"
+    long_run_capex_growth: float = 0.05  # capex growth once the cycle has faded
+    fade_years: float = 3.0  # the article's three-year investment cycle
+    net_income_growth: float = 0.05
+    tax_rate: float = 0.21  # US federal statutory rate
+
+
+SETTING_KEYS = tuple(Settings.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A figure from a CSV with its source and where it came from."""
+
+    value: float
+    source: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Guidance:
+    low: float
+    high: float | None
+    source: str
+    line: int
+
+    @property
+    def midpoint(self) -> float:
+        return self.low if self.high is None else (self.low + self.high) / 2
+
+
+@dataclass(frozen=True)
+class AssetClass:
+    name: str
+    share: float
+    useful_life: float
+
+
+@dataclass(frozen=True)
+class Company:
+    ticker: str
+    name: str
+    fiscal_year_end_month: int
+
+
+@dataclass
+class Inputs:
+    """Everything the model is built from, validated."""
+
+    folder: Path
+    companies: list[Company]
+    capex: dict[str, dict[int, Fact]]
+    net_income: dict[str, dict[int, Fact]]
+    guidance: dict[str, dict[int, Guidance]]
+    asset_classes: dict[str, list[AssetClass]]
+    settings: Settings
+    file_hashes: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def tickers(self) -> list[str]:
+        return [c.ticker for c in self.companies]
+
+    @property
+    def first_period(self) -> int:
+        return min(min(p) for p in self.capex.values())
+
+    @property
+    def last_actual_period(self) -> int:
+        return max(max(p) for p in self.capex.values())
+
+    @property
+    def periods(self) -> list[int]:
+        """The timeline: the earliest actual to the latest actual plus the forecast years."""
+        return list(
+            range(self.first_period, self.last_actual_period + self.settings.forecast_years + 1)
+        )
+
+
+def load_inputs(folder: Path) -> Inputs:
+    """Read and validate an input folder; raises InputError listing every problem."""
+    folder = Path(folder)
+    probs = Problems()
+    if not folder.is_dir():
+        what = "does not exist" if not folder.exists() else "is not a folder"
+        probs.add(
+            str(folder),
+            0,
+            "",
+            f"the input folder {what}",
+            "give --inputs a folder of CSV files (modelgen init DIR makes one)",
+        )
+        probs.raise_if_any()
+    companies = _companies(folder, probs)
+    known = {c.ticker for c in companies}
+    settings = _settings(folder, probs)
+    capex = _facts(folder / "capex.csv", "capex", known, probs, allow_negative=False)
+    net_income = _facts(folder / "financials.csv", "net_income", known, probs, allow_negative=True)
+    guidance = _guidance(folder / "guidance.csv", known, probs)
+    classes = _asset_classes(folder / "assumptions.csv", companies, probs)
+    for c in companies if capex is not None else []:
+        if c.ticker not in capex:
+            probs.add(
+                "capex.csv",
+                0,
+                "ticker",
+                f"{c.ticker} has no capex actuals",
+                f"add at least one row for {c.ticker}, or remove it from companies.csv",
+            )
+    probs.raise_if_any()
+    assert (
+        capex is not None
+        and net_income is not None
+        and guidance is not None
+        and classes is not None
+    )
+    inputs = Inputs(folder, companies, capex, net_income, guidance, classes, settings)
+    inputs.file_hashes = {
+        name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
+        for name in (*FILES, SETTINGS_FILE)
+        if (folder / name).is_file()
+    }
+    _warn_outside_timeline(inputs)
+    return inputs
+
+
+def _check_name(rec: Record, column: str, probs: Problems, what: str) -> str | None:
+    value = rec[column]
+    if not NAME_RE.match(value):
+        probs.add(
+            rec.file,
+            rec.line,
+            column,
+            f'{what} "{value}" is not usable' if value else f"{what} is empty",
+            "use 1 to 31 letters, digits, '.', '-' or '_', starting with a letter or digit",
+        )
+        return None
+    return value
+
+
+def _period(rec: Record, probs: Problems) -> int | None:
+    raw = rec["period"]
+    if not PERIOD_RE.match(raw):
+        probs.add(
+            rec.file, rec.line, "period", f'"{raw}" is not a fiscal year', "write the year as 2024"
+        )
+        return None
+    return int(raw)
+
+
+def _companies(folder: Path, probs: Problems) -> list[Company]:
+    records = read_table(
+        folder / "companies.csv",
+        ["ticker", "name", "fiscal_year_end_month"],
+        (),
+        probs,
+        allow_empty=False,
+    )
+    out: list[Company] = []
+    for first, dup in duplicates(records or [], ("ticker",)):
+        probs.add(
+            dup.file,
+            dup.line,
+            "ticker",
+            f"{dup['ticker']} is listed twice (also line {first.line})",
+            "keep one row per company",
+        )
+    seen: set[str] = set()
+    for rec in records or []:
+        ticker = _check_name(rec, "ticker", probs, "the ticker")
+        month = parse_number(rec, "fiscal_year_end_month", probs)
+        if month is not None and (month != int(month) or not 1 <= month <= 12):
+            probs.add(
+                rec.file,
+                rec.line,
+                "fiscal_year_end_month",
+                f'"{rec["fiscal_year_end_month"]}" is not a month',
+                "enter 1 to 12 (12 for a December year end)",
+            )
+            month = None
+        if ticker and month is not None and ticker not in seen:
+            seen.add(ticker)
+            out.append(Company(ticker, rec["name"], int(month)))
+    return out
+
+
+def _ticker(
+    rec: Record, known: set[str], probs: Problems, allow_default: bool = False
+) -> str | None:
+    t = rec["ticker"]
+    if allow_default and t == "*":
+        return t
+    if t not in known:
+        probs.add(
+            rec.file,
+            rec.line,
+            "ticker",
+            f'unknown ticker "{t}"',
+            "add it to companies.csv or correct the spelling",
+        )
+        return None
+    return t
+
+
+def _facts(
+    path: Path, column: str, known: set[str], probs: Problems, *, allow_negative: bool
+) -> dict[str, dict[int, Fact]] | None:
+    records = read_table(
+        path, ["ticker", "period", column], ("source",), probs, allow_empty=column != "capex"
+    )
+    if records is None:
+        return None
+    out: dict[str, dict[int, Fact]] = {}
+    for first, dup in duplicates(records, ("ticker", "period")):
+        probs.add(
+            dup.file,
+            dup.line,
+            "period",
+            f"{dup['ticker']} {dup['period']} appears twice (also line {first.line})",
+            "keep one row per ticker and period",
+        )
+    for rec in records:
+        ticker = _ticker(rec, known, probs)
+        period = _period(rec, probs)
+        value = parse_number(rec, column, probs)
+        if value is not None and value < 0 and not allow_negative:
+            probs.add(
+                rec.file,
+                rec.line,
+                column,
+                f"{value:g} is negative",
+                f"enter {column} as a positive amount",
+            )
+            value = None
+        if ticker and period is not None and value is not None:
+            out.setdefault(ticker, {}).setdefault(period, Fact(value, rec["source"], rec.line))
+    for ticker, facts in out.items():
+        periods = sorted(facts)
+        for a, b in zip(periods, periods[1:], strict=False):
+            if b != a + 1:
+                probs.add(
+                    path.name,
+                    facts[b].line,
+                    "period",
+                    f"{ticker} has no {column} for {a + 1}–{b - 1} (a gap between {a} and {b})",
+                    "add the missing years; actuals must be continuous",
+                )
+    return out
+
+
+def _guidance(
+    path: Path, known: set[str], probs: Problems
+) -> dict[str, dict[int, Guidance]] | None:
+    records = read_table(path, ["ticker", "period", "capex_low"], ("capex_high", "source"), probs)
+    if records is None:
+        return None
+    out: dict[str, dict[int, Guidance]] = {}
+    for first, dup in duplicates(records, ("ticker", "period")):
+        probs.add(
+            dup.file,
+            dup.line,
+            "period",
+            f"{dup['ticker']} {dup['period']} appears twice (also line {first.line})",
+            "keep one row per ticker and period",
+        )
+    for rec in records:
+        ticker = _ticker(rec, known, probs)
+        period = _period(rec, probs)
+        low = parse_number(rec, "capex_low", probs)
+        high = parse_number(rec, "capex_high", probs, required=False)
+        if low is not None and low < 0:
+            probs.add(
+                rec.file,
+                rec.line,
+                "capex_low",
+                f"{low:g} is negative",
+                "enter guidance as positive amounts",
+            )
+            low = None
+        if low is not None and high is not None and high < low:
+            probs.add(
+                rec.file,
+                rec.line,
+                "capex_high",
+                f"the high {high:g} is below the low {low:g}",
+                "swap them, or leave capex_high empty for a single figure",
+            )
+            low = None
+        if ticker and period is not None and low is not None:
+            out.setdefault(ticker, {}).setdefault(
+                period, Guidance(low, high, rec["source"], rec.line)
+            )
+    return out
+
+
+def _asset_classes(
+    path: Path, companies: list[Company], probs: Problems
+) -> dict[str, list[AssetClass]] | None:
+    records = read_table(
+        path, ["ticker", "asset_class", "share", "useful_life_years"], (), probs, allow_empty=False
+    )
+    if records is None:
+        return None
+    known = {c.ticker for c in companies}
+    for first, dup in duplicates(records, ("ticker", "asset_class")):
+        probs.add(
+            dup.file,
+            dup.line,
+            "asset_class",
+            f"{dup['ticker']} {dup['asset_class']} appears twice (also line {first.line})",
+            "keep one row per ticker and asset class",
+        )
+    rows: dict[str, list[tuple[Record, AssetClass]]] = {}
+    for rec in records:
+        ticker = _ticker(rec, known, probs, allow_default=True)
+        name = _check_name(rec, "asset_class", probs, "the asset class")
+        share = parse_number(rec, "share", probs, percent=True)
+        life = parse_number(rec, "useful_life_years", probs)
+        if share is not None and not 0 < share <= 1:
+            probs.add(
+                rec.file,
+                rec.line,
+                "share",
+                f"{rec['share']} is not a share between 0 and 1",
+                "enter the fraction of capex, e.g. 0.6 or 60%",
+            )
+            share = None
+        if life is not None and life <= 0:
+            probs.add(
+                rec.file,
+                rec.line,
+                "useful_life_years",
+                f"the useful life {life:g} is not positive",
+                "enter a life in years above 0 (fractions such as 5.5 are fine)",
+            )
+            life = None
+        if ticker and name and share is not None and life is not None:
+            if all(a.name != name for _, a in rows.get(ticker, [])):
+                rows.setdefault(ticker, []).append((rec, AssetClass(name, share, life)))
+    for ticker, items in rows.items():
+        total = sum(a.share for _, a in items)
+        if abs(total - 1) > SHARE_TOLERANCE:
+            who = "the default (*)" if ticker == "*" else ticker
+            probs.add(
+                path.name,
+                items[0][0].line,
+                "share",
+                f"the shares of {who} sum to {total:.6g}, not 1",
+                "make the asset-class shares of each ticker add up to 1",
+            )
+    out: dict[str, list[AssetClass]] = {}
+    for c in companies:
+        own = rows.get(c.ticker) or rows.get("*")
+        if own is None:
+            probs.add(
+                path.name,
+                0,
+                "ticker",
+                f"{c.ticker} has no asset classes and there is no default",
+                f"add rows for {c.ticker} or for ticker *",
+            )
+        else:
+            out[c.ticker] = [a for _, a in own]
+    return out
+
+
+def _settings(folder: Path, probs: Problems) -> Settings:
+    records = read_table(folder / SETTINGS_FILE, ["key", "value"], (), probs)
+    values: dict[str, object] = {}
+    for first, dup in duplicates(records or [], ("key",)):
+        probs.add(
+            dup.file,
+            dup.line,
+            "key",
+            f"{dup['key']} is set twice (also line {first.line})",
+            "keep one",
+        )
+    for rec in records or []:
+        key = rec["key"]
+        if key not in SETTING_KEYS:
+            probs.add(
+                rec.file,
+                rec.line,
+                "key",
+                f'unknown setting "{key}"',
+                f"the settings are {', '.join(SETTING_KEYS)}",
+            )
+        elif key == "unit":
+            if rec["value"] not in UNITS:
+                probs.add(
+                    rec.file,
+                    rec.line,
+                    "value",
+                    f'unknown unit "{rec["value"]}"',
+                    f"use one of {', '.join(UNITS)}",
+                )
+            else:
+                values[key] = rec["value"]
+        elif key == "depreciation_convention":
+            if rec["value"] not in CONVENTIONS:
+                probs.add(
+                    rec.file,
+                    rec.line,
+                    "value",
+                    f'unknown convention "{rec["value"]}"',
+                    f"use one of {', '.join(CONVENTIONS)}",
+                )
+            else:
+                values[key] = rec["value"]
+        else:
+            _numeric_setting(rec, key, probs, values)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def _numeric_setting(rec: Record, key: str, probs: Problems, values: dict[str, object]) -> None:
+    v = parse_number(rec, "value", probs, percent=key != "forecast_years" and key != "fade_years")
+    if v is None:
+        return
+    if key == "forecast_years":
+        if v != int(v) or not 0 <= v <= 50:
+            probs.add(
+                rec.file,
+                rec.line,
+                "value",
+                f"forecast_years {rec['value']} is not a whole number from 0 to 50",
+                "enter e.g. 5",
+            )
+            return
+        values[key] = int(v)
+    elif key == "fade_years" and v <= 0:
+        probs.add(
+            rec.file,
+            rec.line,
+            "value",
+            f"fade_years {v:g} is not positive",
+            "enter the years growth takes to fade, e.g. 3",
+        )
+    elif key == "tax_rate" and not 0 <= v < 1:
+        probs.add(
+            rec.file,
+            rec.line,
+            "value",
+            f"tax_rate {rec['value']} is not between 0 and 1",
+            "enter e.g. 0.21 or 21%",
+        )
+    elif v <= -1 and key.endswith("growth"):
+        probs.add(
+            rec.file,
+            rec.line,
+            "value",
+            f"{key} {rec['value']} is -100% or below",
+            "enter a growth rate above -1",
+        )
+    else:
+        values[key] = float(v)
+
+
+def _warn_outside_timeline(inputs: Inputs) -> None:
+    lo, hi = inputs.periods[0], inputs.periods[-1]
+    for name, table in (("financials.csv", inputs.net_income), ("guidance.csv", inputs.guidance)):
+        for ticker, facts in table.items():
+            for period, fact in facts.items():
+                if not lo <= period <= hi:
+                    inputs.warnings.append(
+                        f"{name}, line {fact.line}: {ticker} {period} is outside the timeline {lo}–{hi} and is not used"
+                    )
+
+
+__all__ = [
+    "InputError",
+    "Inputs",
+    "load_inputs",
+    "Settings",
+    "AssetClass",
+    "Company",
+    "Fact",
+    "Guidance",
+    "CONVENTIONS",
+]

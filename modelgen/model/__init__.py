@@ -1,0 +1,82 @@
+"""The capex model: line items over a timeline, built block by block.
+
+Each block module adds the rows of one calculation (`capex`, `growth`, `depreciation`,
+`profit`, `checks`) to its sheet, with formulas that reference rows built before it.
+`build_model` runs them in order and evaluates every formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from modelgen.evaluate import evaluate_rows
+from modelgen.inputs import Inputs
+from modelgen.rows import Row, Sheet
+from modelgen.template import Template
+
+SHEETS = ("Inputs", "Capex", "Growth", "Depreciation", "Profit Impact", "Checks")
+
+
+@dataclass
+class Model:
+    """All sheets' rows, their formulas and their evaluated values."""
+
+    inputs: Inputs
+    template: Template
+    periods: list[str]
+    sheets: dict[str, Sheet] = field(default_factory=dict)
+
+    @property
+    def n_periods(self) -> int:
+        return len(self.periods)
+
+    def new_sheet(self, name: str) -> Sheet:
+        """A sheet with its title row and the `period` row, as every sheet but Cover has."""
+        sheet = Sheet(name, self.template.titles.get(name, name))
+        sheet.add(None, sheet.title, kind="title")
+        labels = np.array(self.periods, dtype=object)
+        sheet.add(
+            "period", self.template.label("period"), "", kind="period", values=labels, fmt="text"
+        )
+        self.sheets[name] = sheet
+        return sheet
+
+    def label(self, kind: str, ticker: str = "", **fields: str) -> str:
+        name = self.company_name(ticker) if ticker else ""
+        return self.template.label(kind, ticker=ticker, name=name, **fields)
+
+    def company_name(self, ticker: str) -> str:
+        for c in self.inputs.companies:
+            if c.ticker == ticker:
+                return c.name or c.ticker
+        return ticker
+
+    @property
+    def unit(self) -> str:
+        return self.inputs.settings.unit
+
+    def all_rows(self) -> list[Row]:
+        return [row for sheet in self.sheets.values() for row in sheet.rows]
+
+    def formula_cells(self) -> int:
+        n = 0
+        for row in self.all_rows():
+            n += self.n_periods if row.formula is not None else 0
+            n += 1 if row.const_formula is not None else 0
+        return n
+
+    def check_failures(self) -> float:
+        return float(self.sheets["Checks"]["check_failures"].const_value())
+
+
+def build_model(inputs: Inputs, template: Template) -> Model:
+    """Every sheet's rows with formulas, evaluated: the single source of the workbook."""
+    from modelgen.model import capex, checks, depreciation, growth, inputs_sheet, profit
+
+    model = Model(inputs, template, [str(p) for p in inputs.periods])
+    for block in (inputs_sheet, capex, growth, depreciation, profit, checks):
+        block.build(model)
+    evaluate_rows(model.all_rows(), model.n_periods)
+    return model

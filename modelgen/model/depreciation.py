@@ -1,0 +1,119 @@
+"""Depreciation: straight line by vintage and asset class, one formula for the whole grid.
+
+The charge of vintage `v` (share `s`, life `L`) in period `[t, t_end)` is
+`capex_v * s / L * MAX(0, MIN(t_end, v + o + L) - MAX(t, v + o))`, where `o` is when the
+asset enters service (the convention). Fractional lives and every convention fall out of
+the overlap of two intervals; `v` and `t` come from the timeline rows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from modelgen.formula import IF, MAX, MIN, SUM
+from modelgen.rows import block, span
+
+if TYPE_CHECKING:
+    from modelgen.model import Model
+
+
+def build(model: Model) -> None:
+    inp, cap = model.sheets["Inputs"], model.sheets["Capex"]
+    sheet = model.new_sheet("Depreciation")
+    tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
+    start, length = inp["period_start"], inp["period_length"].d
+    conv = inp["depreciation_convention"].d
+
+    sheet.header("Timeline")
+    end = sheet.add(
+        "period_end", lbl("period_end"), "year", fmt="years", formula=start.cur + length
+    )
+    number = sheet.add("period_number", lbl("period_number"), "count", fmt="count")
+    number.formula = number.prev + 1
+    offset = sheet.add(
+        "service_offset",
+        lbl("service_offset"),
+        "years",
+        fmt="years",
+        const_formula=IF(conv.eq("half_year"), 0.5, IF(conv.eq("next_year"), 1, 0)) * length,
+    )
+    sheet.add(
+        "timeline_end", lbl("timeline_end"), "year", fmt="years", const_formula=MAX(span(end))
+    )
+
+    sheet.blank()
+    sheet.header("Vintage grid: the charge of each period's capex (rows) in each period (columns)")
+    grid: dict[tuple[str, str], list] = {}
+    for t in tickers:
+        capex = cap[f"capex:{t}"]
+        for a in model.inputs.asset_classes[t]:
+            share, life = inp[f"share:{t}:{a.name}"].d, inp[f"useful_life:{t}:{a.name}"].d
+            rows = []
+            for i, v_label in enumerate(model.periods):
+                v = start.at(i) + offset.d
+                row = sheet.add(
+                    f"depreciation_vintage:{t}:{a.name}:{v_label}",
+                    lbl("depreciation_vintage", t, asset_class=a.name, vintage=v_label),
+                    unit,
+                    fmt="amount",
+                    level=1,
+                    formula=capex.at(i)
+                    * share
+                    / life
+                    * MAX(0, MIN(end.cur, v + life) - MAX(start.cur, v)),
+                )
+                row.const_formula = SUM(span(row))
+                rows.append(row)
+            grid[(t, a.name)] = rows
+
+    sheet.blank()
+    sheet.header("Depreciation by asset class")
+    by_class: dict[str, list] = {}
+    for t in tickers:
+        for a in model.inputs.asset_classes[t]:
+            by_class.setdefault(t, []).append(
+                sheet.add(
+                    f"depreciation_class:{t}:{a.name}",
+                    lbl("depreciation_class", t, asset_class=a.name),
+                    unit,
+                    fmt="amount",
+                    formula=SUM(block(grid[(t, a.name)])),
+                )
+            )
+
+    sheet.blank()
+    sheet.header("Depreciation")
+    dep = {
+        t: sheet.add(
+            f"depreciation:{t}",
+            lbl("depreciation", t),
+            unit,
+            fmt="amount",
+            formula=SUM(block(by_class[t])),
+        )
+        for t in tickers
+    }
+    sheet.add(
+        "depreciation:TOTAL",
+        lbl("depreciation_total"),
+        unit,
+        fmt="amount",
+        formula=SUM(block(list(dep.values()))),
+    )
+
+    sheet.blank()
+    sheet.header("Accumulated depreciation and net book value")
+    for t in tickers:
+        cum = sheet.add(f"cumulative_capex:{t}", lbl("cumulative_capex", t), unit, fmt="amount")
+        cum.formula = cum.prev + cap[f"capex:{t}"].cur
+        acc = sheet.add(
+            f"accumulated_depreciation:{t}", lbl("accumulated_depreciation", t), unit, fmt="amount"
+        )
+        acc.formula = acc.prev + dep[t].cur
+        sheet.add(
+            f"net_book_value:{t}",
+            lbl("net_book_value", t),
+            unit,
+            fmt="amount",
+            formula=cum.cur - acc.cur,
+        )

@@ -1,0 +1,174 @@
+"""Read a workbook by the workbook contract into values found by row key and period.
+
+Every sheet but ``Cover`` has: A the row key, B the label, C the unit, D a constant, and
+from E one column per period, labelled by the row keyed ``period``. Tests, ``verify`` and
+``diff`` use this to find rows by key, never by cell address (see DESIGN.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from openpyxl.utils.cell import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+
+from modelgen.xlsxsafe import open_workbook
+
+__all__ = [
+    "CONSTANT",
+    "KeyedRow",
+    "KeyedSheet",
+    "ReadbackError",
+    "locate",
+    "read_keyed",
+    "values_frame",
+]
+
+COVER = "Cover"
+PERIOD_KEY = "period"
+CONSTANT = "D"  # the "period" name of column D in KeyedRow.cells and locate()
+FIRST_PERIOD_COL = 5  # E
+
+
+class ReadbackError(ValueError):
+    """A sheet breaks the workbook contract (duplicate keys or period labels)."""
+
+
+@dataclass
+class KeyedRow:
+    """One keyed row: its label, unit, constant (column D) and values by period label."""
+
+    key: str
+    sheet: str
+    row: int
+    label: object = None
+    unit: object = None
+    constant: object = None
+    values: dict[str, object] = field(default_factory=dict)
+    cells: dict[str, str] = field(default_factory=dict)  # period label or "D" -> "F12"
+
+
+@dataclass
+class KeyedSheet:
+    """A sheet's keyed rows; ``periods`` are the labels of the ``period`` row, in order."""
+
+    name: str
+    periods: list[str]
+    rows: dict[str, KeyedRow]
+    period_columns: dict[str, str] = field(default_factory=dict)  # column letter -> period
+    row_keys: dict[int, str] = field(default_factory=dict)  # row number -> key
+
+
+def _text(value: object) -> str | None:
+    """A period label as text: 2024.0 (a label typed as a number) reads as '2024'."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _read_sheet(ws) -> KeyedSheet | None:
+    grid = [list(r) for r in ws.iter_rows(min_row=1, values_only=True)]
+    found = [
+        (cells[0].strip(), number)
+        for number, cells in enumerate(grid, start=1)
+        if cells and isinstance(cells[0], str) and cells[0].strip()
+    ]
+    if PERIOD_KEY not in {key for key, _ in found}:
+        return None  # not a contract sheet: nothing to read, nothing to complain about
+    keys: dict[str, int] = {}
+    for key, number in found:
+        if key in keys:
+            raise ReadbackError(
+                f"sheet {ws.title!r}: row key {key!r} is used twice (rows {keys[key]} and "
+                f"{number}); keys must be unique within a sheet"
+            )
+        keys[key] = number
+
+    period_cells = grid[keys[PERIOD_KEY] - 1]
+    periods: list[str] = []
+    columns: dict[str, str] = {}
+    for col in range(FIRST_PERIOD_COL, len(period_cells) + 1):
+        label = _text(period_cells[col - 1])
+        if label is None:
+            break  # periods are contiguous from E
+        if label in periods:
+            raise ReadbackError(f"sheet {ws.title!r}: period {label!r} appears twice")
+        periods.append(label)
+        columns[get_column_letter(col)] = label
+
+    sheet = KeyedSheet(name=ws.title, periods=periods, rows={}, period_columns=columns)
+    for key, number in keys.items():
+        cells = grid[number - 1] + [None] * (FIRST_PERIOD_COL + len(periods))
+        row = KeyedRow(key=key, sheet=ws.title, row=number, label=cells[1], unit=cells[2])
+        row.constant = cells[3]
+        row.cells[CONSTANT] = f"{CONSTANT}{number}"
+        for offset, label in enumerate(periods):
+            row.values[label] = cells[FIRST_PERIOD_COL - 1 + offset]
+            row.cells[label] = f"{get_column_letter(FIRST_PERIOD_COL + offset)}{number}"
+        sheet.rows[key] = row
+        sheet.row_keys[number] = key
+    return sheet
+
+
+def read_keyed(
+    path_or_workbook: str | Path | Workbook, *, data_only: bool = True
+) -> dict[str, KeyedSheet]:
+    """Read every contract sheet (not Cover, not sheets without a ``period`` row), in order.
+
+    A path is opened safely with :func:`modelgen.xlsxsafe.open_workbook`; an open workbook is
+    read as it was loaded (``data_only`` is then ignored).
+    """
+    if isinstance(path_or_workbook, Workbook):
+        wb = path_or_workbook
+    else:
+        wb = open_workbook(path_or_workbook, data_only=data_only)
+    sheets: dict[str, KeyedSheet] = {}
+    for ws in wb.worksheets:
+        if ws.title == COVER:
+            continue
+        sheet = _read_sheet(ws)
+        if sheet is not None:
+            sheets[ws.title] = sheet
+    return sheets
+
+
+def locate(sheets: dict[str, KeyedSheet], sheet: str, cell: str) -> tuple[str | None, str | None]:
+    """Reverse lookup: ``('Calc', 'F7')`` -> ``(row key, period label or 'D')``.
+
+    Either part is None where the cell is not on a keyed row or not in D or a period column,
+    so messages can always say as much as is known.
+    """
+    ks = sheets.get(sheet)
+    if ks is None:
+        return None, None
+    letters = "".join(ch for ch in cell.replace("$", "") if ch.isalpha()).upper()
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    key = ks.row_keys.get(int(digits)) if digits else None
+    period = CONSTANT if letters == CONSTANT else ks.period_columns.get(letters)
+    return key, period
+
+
+def values_frame(
+    source: str | Path | Workbook | dict[str, KeyedSheet], *, include_constants: bool = True
+) -> pd.DataFrame:
+    """A tidy frame (sheet, key, period, value), one row per keyed cell, in sheet order.
+
+    Constants appear with period ``'D'`` (where column D is not empty); the ``period`` row
+    itself is left out. Handy for tests and for diffing two workbooks.
+    """
+    sheets = source if isinstance(source, dict) else read_keyed(source)
+    records = []
+    for ks in sheets.values():
+        for row in ks.rows.values():
+            if row.key == PERIOD_KEY:
+                continue
+            if include_constants and row.constant is not None:
+                records.append((ks.name, row.key, CONSTANT, row.constant))
+            for period in ks.periods:
+                records.append((ks.name, row.key, period, row.values.get(period)))
+    return pd.DataFrame.from_records(records, columns=["sheet", "key", "period", "value"])

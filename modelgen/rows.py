@@ -1,0 +1,112 @@
+"""Sheets as ordered rows: the workbook contract in objects.
+
+Each `Row` is a line item: a key in column A, a label, a unit, an optional constant in D
+(a number or a formula) and optional period values (inputs) or one formula for every period
+column. Row numbers are fixed when a row is added, so formulas can reference rows at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from modelgen.formula import Expr, Range, Ref, Span
+
+
+@dataclass(eq=False)
+class Row:
+    """One line item on one sheet."""
+
+    sheet: str
+    number: int  # 1-based, as Excel shows it
+    key: str | None = None
+    label: str = ""
+    unit: str = ""
+    fmt: str = ""  # number-format kind: amount, pct, years, year, count, flag, ratio, text
+    kind: str = "calc"  # title, period, header, blank, input, calc
+    const: float | str | None = None  # an input constant in column D
+    const_formula: Expr | None = None  # a calculated value in column D
+    values: np.ndarray | None = None  # input values per period, NaN for blank
+    formula: Expr | None = None  # the one formula of every period column
+    level: int = 0  # outline level for grouping
+    note: str = ""  # shown as a cell comment on the label
+    result: np.ndarray | None = None  # evaluated period values
+    const_result: float | str | None = None  # evaluated column D
+
+    # references, in the words of the formula rules
+    @property
+    def cur(self) -> Ref:
+        """This row in the same period column."""
+        return Ref(self, "rel", 0)
+
+    @property
+    def prev(self) -> Ref:
+        """This row one period earlier (column D at the first period)."""
+        return Ref(self, "rel", -1)
+
+    def at(self, index: int) -> Ref:
+        """This row at a fixed period index, absolute."""
+        return Ref(self, "at", index=index)
+
+    @property
+    def d(self) -> Ref:
+        """Column D of this row, absolute."""
+        return Ref(self, "const")
+
+    def const_value(self) -> float | str:
+        if self.const_formula is not None:
+            return np.nan if self.const_result is None else self.const_result
+        return np.nan if self.const is None else self.const
+
+    def period_result(self) -> np.ndarray:
+        """The row's values per period: inputs as given, formulas as evaluated."""
+        if self.formula is not None:
+            if self.result is None:
+                raise RuntimeError(f"{self.key} has not been evaluated")
+            return self.result
+        if self.values is not None:
+            return self.values
+        raise RuntimeError(f"{self.sheet}!{self.key} has no period values")
+
+    @property
+    def is_input(self) -> bool:
+        return self.kind == "input"
+
+
+@dataclass
+class Sheet:
+    """An ordered list of rows; `add` appends and returns the row."""
+
+    name: str
+    title: str
+    rows: list[Row] = field(default_factory=list)
+    by_key: dict[str, Row] = field(default_factory=dict)
+
+    def add(self, key: str | None = None, label: str = "", unit: str = "", **kw: object) -> Row:
+        row = Row(sheet=self.name, number=len(self.rows) + 1, key=key, label=label, unit=unit, **kw)  # type: ignore[arg-type]
+        if key is not None:
+            if key in self.by_key:
+                raise ValueError(f"duplicate row key {key!r} on sheet {self.name}")
+            self.by_key[key] = row
+        self.rows.append(row)
+        return row
+
+    def header(self, text: str, level: int = 0) -> Row:
+        return self.add(None, text, kind="header", level=level)
+
+    def blank(self) -> Row:
+        return self.add(None, kind="blank")
+
+    def __getitem__(self, key: str) -> Row:
+        return self.by_key[key]
+
+
+def block(rows: list[Row], mode: str = "rel") -> Range:
+    """A contiguous range of rows: in the formula's period column, or in column D."""
+    return Range(list(rows), mode)
+
+
+def span(row: Row) -> Span:
+    """A row across every period column (for SUM, MAX over the timeline)."""
+    return Span(row)

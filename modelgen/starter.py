@@ -1,0 +1,60 @@
+"""`modelgen init`: a starter input folder with every file and one example company."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from modelgen.csvread import InputError, Problem
+
+STARTER = {
+    "companies.csv": "ticker,name,fiscal_year_end_month\nEXMPL,Example Corp,12\n",
+    "capex.csv": (
+        "ticker,period,capex,source\n"
+        "EXMPL,2022,10.0,annual report 2022\n"
+        "EXMPL,2023,12.5,annual report 2023\n"
+        "EXMPL,2024,16.0,annual report 2024\n"
+    ),
+    "financials.csv": (
+        "ticker,period,net_income,source\n"
+        "EXMPL,2023,20.0,annual report 2023\n"
+        "EXMPL,2024,24.0,annual report 2024\n"
+    ),
+    "guidance.csv": "ticker,period,capex_low,capex_high,source\nEXMPL,2025,18,20,Q4 2024 earnings call\n",
+    "assumptions.csv": (
+        "ticker,asset_class,share,useful_life_years\n*,servers,0.6,5\n*,buildings,0.4,25\n"
+    ),
+    "settings.csv": (
+        "key,value\n"
+        "unit,USD bn\n"
+        "forecast_years,5\n"
+        "depreciation_convention,full_year\n"
+        "long_run_capex_growth,0.05\n"
+        "fade_years,3\n"
+        "net_income_growth,0.05\n"
+        "tax_rate,0.21\n"
+    ),
+}
+
+
+def write_starter(folder: Path) -> list[Path]:
+    """Create `folder` with the starter files; never overwrite a file that exists."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(
+            [Problem(str(folder), 0, "", "exists and is not a folder", "choose a new folder name")]
+        )
+    clashes = [name for name in STARTER if (folder / name).exists()]
+    if clashes:
+        raise InputError(
+            [
+                Problem(str(folder / n), 0, "", "already exists", "choose an empty or new folder")
+                for n in clashes
+            ]
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in STARTER.items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,73 @@
+"""Presentation templates (TOML): titles, labels, number formats, colours and widths.
+
+A template changes how the workbook looks, never a number. Another template may override
+any part; what it leaves out comes from `templates/default.toml`.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from modelgen.csvread import InputError, Problem
+
+DEFAULT_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "default.toml"
+SECTIONS = ("workbook", "titles", "labels", "formats", "colours", "widths")
+
+
+@dataclass
+class Template:
+    """The look of a workbook; `label()` turns a row kind into the analyst's words."""
+
+    workbook: dict[str, str] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    formats: dict[str, str] = field(default_factory=dict)
+    colours: dict[str, str] = field(default_factory=dict)
+    widths: dict[str, float] = field(default_factory=dict)
+    path: Path | None = None
+
+    def label(self, kind: str, **fields: str) -> str:
+        text = self.labels.get(kind, kind.replace("_", " "))
+        try:
+            return text.format(**fields)
+        except (KeyError, IndexError, ValueError):
+            return text
+
+    def number_format(self, kind: str) -> str:
+        return self.formats.get(kind, "General")
+
+
+def _read(path: Path) -> dict:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(
+            [
+                Problem(
+                    str(path), 0, "", "the template does not exist", "give --template a .toml file"
+                )
+            ]
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise InputError(
+            [Problem(str(path), 0, "", f"is not valid TOML ({exc})", "fix the syntax")]
+        ) from None
+    problems = [
+        Problem(str(path), 0, name, f'unknown section "[{name}]"', f"use {', '.join(SECTIONS)}")
+        for name, value in data.items()
+        if name not in SECTIONS or not isinstance(value, dict)
+    ]
+    if problems:
+        raise InputError(problems)
+    return data
+
+
+def load_template(path: Path | None = None) -> Template:
+    """The default template, overlaid with `path` when one is given."""
+    base = _read(DEFAULT_TEMPLATE)
+    if path is not None and Path(path).resolve() != DEFAULT_TEMPLATE:
+        for name, section in _read(Path(path)).items():
+            base.setdefault(name, {}).update(section)
+    return Template(**{name: dict(base.get(name, {})) for name in SECTIONS}, path=path)
