@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from modelgen.formula import Range, Ref, Span
+from modelgen.formula import Range, Ref, Span, result_of
 from modelgen.rows import Row
 
 Node = tuple[str, Row]  # ("P", row): its period cells; ("D", row): its column D
@@ -81,7 +81,7 @@ def evaluate_rows(rows: Iterable[Row], n_periods: int) -> None:
             for i in order:
                 part, row = by_id[i]
                 assert part == "P" and row.formula is not None and row.result is not None
-                row.result[c] = row.formula.evaluate(ctx)[0]
+                row.result[c] = result_of(row.formula, ctx)[0]
 
 
 def _nid(node: Node) -> tuple[str, int]:
@@ -92,10 +92,10 @@ def _eval_all(node: Node, n_periods: int) -> None:
     part, row = node
     if part == "P":
         assert row.formula is not None
-        row.result = np.asarray(row.formula.evaluate(_Ctx(np.arange(n_periods))), dtype=float)
+        row.result = np.asarray(result_of(row.formula, _Ctx(np.arange(n_periods))), dtype=float)
     else:
         assert row.const_formula is not None
-        value = row.const_formula.evaluate(_Ctx(np.arange(1)))[0]
+        value = result_of(row.const_formula, _Ctx(np.arange(1)))[0]
         row.const_result = value if isinstance(value, str) else float(value)
 
 

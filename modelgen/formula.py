@@ -332,7 +332,7 @@ class BinOp(Expr):
             if op == "*":
                 return a * b
             if op == "/":
-                return np.where(b == 0, np.nan, a / np.where(b == 0, 1, b))
+                return np.where(b == 0, np.inf, a / np.where(b == 0, 1, b))  # #DIV/0!
             if op == "=":
                 return (a == b).astype(float)
             if op == "<>":
@@ -404,8 +404,8 @@ class Func(Expr):
         name = self.name
         if name == "IF":
             cond = _as_float(self.args[0].evaluate(ctx)) != 0
-            a = self.args[1].evaluate(ctx)
-            b = self.args[2].evaluate(ctx)
+            a = result_of(self.args[1], ctx)
+            b = result_of(self.args[2], ctx)
             if np.asarray(a).dtype.kind == "O" or np.asarray(b).dtype.kind == "O":
                 return np.where(cond, a, b)
             return np.where(cond, np.asarray(a, dtype=float), np.asarray(b, dtype=float))
@@ -436,6 +436,15 @@ class Func(Expr):
     def refs(self) -> Iterator[Ref | Range | Span]:
         for a in self.args:
             yield from a.refs()
+
+
+def result_of(expr: Expr, ctx: EvalContext) -> np.ndarray:
+    """What a cell shows: a reference to an empty cell shows 0; only "" stays empty (NaN)."""
+    values = expr.evaluate(ctx)
+    if isinstance(expr, Text) or (isinstance(expr, Func) and expr.name == "IF"):
+        return values
+    a = np.asarray(values)
+    return np.nan_to_num(a.astype(float), nan=0.0) if a.dtype.kind in "fiub" else a
 
 
 def IF(cond: Any, then: Any, otherwise: Any) -> Expr:  # noqa: N802 - Excel's own names

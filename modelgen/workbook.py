@@ -174,4 +174,6 @@ def _formula(ws: Worksheet, r: int, c: int, text: str, fmt, value: object) -> No
         cached = value
     else:
         cached = float(value)  # type: ignore[arg-type]
+        if math.isinf(cached):
+            raise ValueError(f"division by zero in the formula ={text}")
     ws.write_formula(r, c, "=" + text, fmt, cached)
