@@ -1,0 +1,86 @@
+"""Shared test helpers for tests that need the real spreadsheet engine (LibreOffice).
+
+Use ``require_soffice()`` (or the ``engine`` marker plus ``require_soffice()``) in a test or
+fixture: without ``soffice`` the test is skipped, unless MODELGEN_REQUIRE_LIBREOFFICE=1 is set
+(CI sets it), in which case it fails, so a CI machine without LibreOffice cannot go green by
+skipping. Recalculate in batches where you can: ``recalc_many_keyed`` starts LibreOffice once
+for any number of workbooks.
+
+All helpers share one LibreOffice user profile per test process (so one per pytest-xdist
+worker), kept for the session so that LibreOffice starts fast and removed at exit. Do not
+call the helpers from several threads at once: a profile serves one LibreOffice at a time.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from modelgen.readback import KeyedSheet, read_keyed, values_frame
+from modelgen.verify import VerifyReport, find_soffice, recalculate_many, verify_many
+
+REQUIRE_ENV = "MODELGEN_REQUIRE_LIBREOFFICE"
+
+#: Mark tests that need LibreOffice (registered in pyproject.toml); pair with require_soffice().
+engine = pytest.mark.engine
+
+_profiles: dict[str, Path] = {}
+
+
+def soffice_available() -> bool:
+    """Whether LibreOffice's ``soffice`` can be found."""
+    return find_soffice() is not None
+
+
+def require_soffice() -> None:
+    """Skip the calling test without LibreOffice, or fail it when CI demands the engine."""
+    if soffice_available():
+        return
+    message = "LibreOffice (soffice) is not installed: apt-get install -y libreoffice-calc-nogui"
+    if os.environ.get(REQUIRE_ENV) == "1":
+        pytest.fail(f"{message} ({REQUIRE_ENV}=1 makes this a failure, not a skip)")
+    pytest.skip(message)
+
+
+def engine_profile() -> Path:
+    """This process's reusable LibreOffice profile folder (one per xdist worker)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    if worker not in _profiles:
+        root = Path(tempfile.mkdtemp(prefix=f"modelgen-lo-profile-{worker}-"))
+        atexit.register(shutil.rmtree, root, ignore_errors=True)
+        _profiles[worker] = root / "profile"
+    return _profiles[worker]
+
+
+def recalc_many(paths: Sequence[Path], tmp_dir: Path) -> list[Path]:
+    """Recalculate workbooks with one LibreOffice run into ``tmp_dir/recalculated``."""
+    require_soffice()
+    return recalculate_many(paths, Path(tmp_dir) / "recalculated", profile=engine_profile())
+
+
+def recalc_many_keyed(paths: Sequence[Path], tmp_dir: Path) -> list[dict[str, KeyedSheet]]:
+    """Recalculate workbooks in one LibreOffice run and read each back by key (values)."""
+    return [read_keyed(out, data_only=True) for out in recalc_many(paths, tmp_dir)]
+
+
+def recalc_keyed(path: Path, tmp_dir: Path) -> dict[str, KeyedSheet]:
+    """Recalculate one workbook with LibreOffice and read it back by key (values)."""
+    return recalc_many_keyed([path], tmp_dir)[0]
+
+
+def recalc_values(path: Path, tmp_dir: Path) -> pd.DataFrame:
+    """Recalculate one workbook and return its tidy (sheet, key, period, value) frame."""
+    return values_frame(recalc_keyed(path, tmp_dir))
+
+
+def verify_files(paths: Sequence[Path]) -> list[VerifyReport]:
+    """modelgen.verify for many workbooks with one LibreOffice run (distinct file names)."""
+    require_soffice()
+    return verify_many(paths, profile=engine_profile())
