@@ -167,6 +167,28 @@ def init(folder: Annotated[Path, typer.Argument(help="New input folder to create
     _run(body)
 
 
+@app.command("ingest-sec")
+def ingest_sec(
+    file: Annotated[Path, typer.Argument(help="SEC XBRL company-facts JSON file.")],
+    ticker: Annotated[str, typer.Option("--ticker", help="Ticker to add or update.")],
+    inputs: InputsOpt = Path("inputs"),
+    name: Annotated[
+        str | None, typer.Option("--name", help="Company name (default: from the file).")
+    ] = None,
+) -> None:
+    """Add or update a company's capex and net income from SEC company facts."""
+
+    def body() -> int:
+        from modelgen.sec import ingest_sec as run_ingest
+
+        report = run_ingest(file, ticker, inputs, name=name)
+        for line in report.lines():
+            typer.echo(line)
+        return 0
+
+    _run(body)
+
+
 def main() -> None:
     """Console entry point."""
     app(prog_name="modelgen")
