@@ -13,7 +13,16 @@ from pathlib import Path
 
 from modelgen.csvread import InputError, Problems, Record, duplicates, parse_number, read_table
 
-CONVENTIONS = {"full_year": 0.0, "half_year": 0.5, "next_year": 1.0}
+# When capex enters service, as a fraction of its period; the *_period names read better
+# in quarterly models, the *_year names in annual ones: both are valid in either.
+CONVENTIONS = {
+    "full_year": 0.0,
+    "half_year": 0.5,
+    "next_year": 1.0,
+    "start_of_period": 0.0,
+    "mid_period": 0.5,
+    "next_period": 1.0,
+}
 UNITS = ("USD", "USD k", "USD m", "USD bn")
 FILES = ("companies.csv", "capex.csv", "financials.csv", "guidance.csv", "assumptions.csv")
 SETTINGS_FILE = "settings.csv"

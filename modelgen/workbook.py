@@ -7,10 +7,7 @@ model always gives the same bytes: document dates come from the caller.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -18,8 +15,10 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from modelgen.atomic import replacing
 from modelgen.cover import write_cover
 from modelgen.formula import CONST_COL, FIRST_PERIOD_COL, Ref, RenderContext
+from modelgen.inputs import CONVENTIONS
 from modelgen.model import Model
 from modelgen.rows import Row, Sheet
 from modelgen.styles import Styles
@@ -41,11 +40,7 @@ def write_workbook(
     on_sheet: Callable[[str], None] | None = None,
 ) -> None:
     """Write `model` to `out` atomically; `on_sheet(name)` is called as each sheet is done."""
-    out = Path(out)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with replacing(Path(out)) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         _properties(wb, model, built_at)
         styles = Styles(wb, model.template)
@@ -58,12 +53,6 @@ def write_workbook(
         if on_sheet:
             on_sheet("Cover")
         wb.close()
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
 
 
 def _properties(wb: xlsxwriter.Workbook, model: Model, built_at: datetime) -> None:
@@ -144,7 +133,7 @@ def _write_row(ws: Worksheet, row: Row, model: Model, styles: Styles, n: int) ->
                 CONST_COL,
                 {
                     "validate": "list",
-                    "source": ["full_year", "half_year", "next_year"],
+                    "source": list(CONVENTIONS),
                 },
             )
     if row.formula is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, MAX, MIN, SUM
+from modelgen.formula import IF, MAX, MIN, OR, SUM
 from modelgen.rows import block, span
 
 if TYPE_CHECKING:
@@ -35,7 +35,12 @@ def build(model: Model) -> None:
         lbl("service_offset"),
         "years",
         fmt="years",
-        const_formula=IF(conv.eq("half_year"), 0.5, IF(conv.eq("next_year"), 1, 0)) * length,
+        const_formula=IF(
+            OR(conv.eq("half_year"), conv.eq("mid_period")),
+            0.5,
+            IF(OR(conv.eq("next_year"), conv.eq("next_period")), 1, 0),
+        )
+        * length,
     )
     sheet.add(
         "timeline_end", lbl("timeline_end"), "year", fmt="years", const_formula=MAX(span(end))
