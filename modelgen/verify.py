@@ -28,17 +28,20 @@ from pathlib import Path
 from openpyxl.worksheet.formula import ArrayFormula
 
 from modelgen.readback import locate, read_keyed
-from modelgen.xlsxsafe import open_workbook
+from modelgen.xlsxsafe import check_xlsx, open_workbook
 
 __all__ = [
+    "CellError",
     "EngineMissingError",
     "Mismatch",
+    "RecalcError",
     "VerifyReport",
     "compare",
     "find_soffice",
     "recalculate",
     "recalculate_many",
     "verify",
+    "verify_many",
 ]
 
 INSTALL_HINT = (
@@ -60,6 +63,10 @@ _XCU_HEAD = (
 
 class EngineMissingError(RuntimeError):
     """LibreOffice (soffice) is not installed; the message says how to install it."""
+
+
+class RecalcError(RuntimeError):
+    """LibreOffice ran but timed out or wrote no file; the message carries its output."""
 
 
 def find_soffice() -> str | None:
@@ -102,7 +109,7 @@ def recalculate_many(
     Each output is ``outdir/<stem>.xlsx`` (an older file there is replaced). ``outdir`` must
     not hold any of the inputs, and two inputs may not share a stem. ``profile`` is a user
     profile folder to (re)use; by default a throw-away one. Raises EngineMissingError without
-    LibreOffice and RuntimeError on a timeout or a missing output, with LibreOffice's output.
+    LibreOffice, RecalcError (a RuntimeError) on a timeout or a missing output.
     """
     sources = [Path(p).resolve() for p in paths]
     if not sources:
@@ -155,13 +162,14 @@ def recalculate_many(
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             out, err = proc.communicate()
-            raise RuntimeError(
+            (profile_dir / "user" / ".lock").unlink(missing_ok=True)  # ours, and now dead
+            raise RecalcError(
                 f"LibreOffice did not finish recalculating {len(sources)} workbook(s) within "
                 f"{timeout:g} s. Its output:\n{_text(out, err)}"
             ) from None
     missing = [src for src, dst in zip(sources, outputs, strict=True) if not dst.is_file()]
     if missing:
-        raise RuntimeError(
+        raise RecalcError(
             f"LibreOffice produced no recalculated file for {', '.join(map(str, missing))} "
             f"(exit code {proc.returncode}). Its output:\n{_text(out, err)}"
         )
@@ -339,6 +347,8 @@ def verify_many(
 ) -> list[VerifyReport]:
     """verify() for many workbooks with one LibreOffice run (inputs need distinct names)."""
     paths = [Path(p) for p in paths]
+    for path in paths:
+        check_xlsx(path)  # a clear message before LibreOffice is asked to open anything
     with tempfile.TemporaryDirectory(prefix="modelgen-verify-") as tmp:
         outputs = recalculate_many(
             paths, Path(tmp, "recalculated"), timeout=timeout, profile=profile
