@@ -11,7 +11,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from modelgen.csvread import InputError, Problems, Record, duplicates, parse_number, read_table
+from modelgen.csvread import (
+    InputError,
+    Problems,
+    Record,
+    duplicates,
+    near_miss,
+    parse_number,
+    read_table,
+)
 
 # When capex enters service, as a fraction of its period; the *_period names read better
 # in quarterly models, the *_year names in annual ones: both are valid in either.
@@ -23,11 +31,13 @@ CONVENTIONS = {
     "mid_period": 0.5,
     "next_period": 1.0,
 }
-UNITS = ("USD", "USD k", "USD m", "USD bn")
+UNIT_RE = re.compile(r"^[A-Za-z$€£¥₹][A-Za-z$€£¥₹ .]{0,19}$")
 FILES = ("companies.csv", "capex.csv", "financials.csv", "guidance.csv", "assumptions.csv")
 SETTINGS_FILE = "settings.csv"
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$")
-PERIOD_RE = re.compile(r"^\d{4}$")
+PERIOD_RE = re.compile(r"^[0-9]{4}$")
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+RESERVED_TICKERS = ("TOTAL",)  # row keys such as capex:TOTAL
 SHARE_TOLERANCE = 1e-6
 
 
@@ -130,15 +140,17 @@ def load_inputs(folder: Path) -> Inputs:
             "give --inputs a folder of CSV files (modelgen init DIR makes one)",
         )
         probs.raise_if_any()
-    companies = _companies(folder, probs)
-    known = {c.ticker for c in companies}
+    companies, known = _companies(folder, probs)
     settings = _settings(folder, probs)
-    capex = _facts(folder / "capex.csv", "capex", known, probs, allow_negative=False)
+    with_capex_rows: set[str] = set()
+    capex = _facts(
+        folder / "capex.csv", "capex", known, probs, allow_negative=False, seen=with_capex_rows
+    )
     net_income = _facts(folder / "financials.csv", "net_income", known, probs, allow_negative=True)
     guidance = _guidance(folder / "guidance.csv", known, probs)
-    classes = _asset_classes(folder / "assumptions.csv", companies, probs)
+    classes = _asset_classes(folder / "assumptions.csv", companies, known, probs)
     for c in companies if capex is not None else []:
-        if c.ticker not in capex:
+        if c.ticker not in capex and c.ticker not in with_capex_rows:
             probs.add(
                 "capex.csv",
                 0,
@@ -160,6 +172,7 @@ def load_inputs(folder: Path) -> Inputs:
         if (folder / name).is_file()
     }
     _warn_outside_timeline(inputs)
+    _warn_guidance_for_actuals(inputs)
     return inputs
 
 
@@ -174,39 +187,72 @@ def _check_name(rec: Record, column: str, probs: Problems, what: str) -> str | N
             "use 1 to 31 letters, digits, '.', '-' or '_', starting with a letter or digit",
         )
         return None
+    if what == "the ticker" and value.upper() in RESERVED_TICKERS:
+        probs.add(
+            rec.file,
+            rec.line,
+            column,
+            f'the ticker "{value}" is reserved for the totals rows',
+            "use another spelling, e.g. TOTAL.X",
+        )
+        return None
     return value
 
 
 def _period(rec: Record, probs: Problems) -> int | None:
     raw = rec["period"]
     if not PERIOD_RE.match(raw):
+        hint = "write the fiscal year as four digits, e.g. 2024"
+        if raw.endswith(".0") and PERIOD_RE.match(raw[:-2]):
+            hint = f"write {raw[:-2]}: format the column as text or a whole number"
+        probs.add(rec.file, rec.line, "period", f'"{raw}" is not a fiscal year', hint)
+        return None
+    year = int(raw)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         probs.add(
-            rec.file, rec.line, "period", f'"{raw}" is not a fiscal year', "write the year as 2024"
+            rec.file,
+            rec.line,
+            "period",
+            f"{year} is not a plausible fiscal year",
+            f"enter a year from {FIRST_YEAR} to {LAST_YEAR}",
         )
         return None
-    return int(raw)
+    return year
 
 
-def _companies(folder: Path, probs: Problems) -> list[Company]:
+def _companies(folder: Path, probs: Problems) -> tuple[list[Company], set[str] | None]:
+    """The valid companies, and every usable ticker listed (None when the file is unusable).
+
+    Other files are checked against the tickers listed, not only the valid rows, so that a
+    bad month does not also make every capex row of that company an "unknown ticker".
+    """
+    broken: list[Record] = []
     records = read_table(
         folder / "companies.csv",
         ["ticker", "name", "fiscal_year_end_month"],
         (),
         probs,
         allow_empty=False,
+        broken=broken,
     )
+    if records is None:
+        return [], None
+    listed = {r["ticker"] for r in records + broken if NAME_RE.match(r["ticker"])}
     out: list[Company] = []
-    for first, dup in duplicates(records or [], ("ticker",)):
+    for first, dup in duplicates(records, ("ticker",), ignore_case=True):
+        same = "" if first["ticker"] == dup["ticker"] else f" as {first['ticker']}"
         probs.add(
             dup.file,
             dup.line,
             "ticker",
-            f"{dup['ticker']} is listed twice (also line {first.line})",
-            "keep one row per company",
+            f"{dup['ticker']} is listed twice (also line {first.line}{same})",
+            "keep one row per company (tickers are compared ignoring case, as Excel does)",
         )
     seen: set[str] = set()
-    for rec in records or []:
+    for rec in records:
         ticker = _check_name(rec, "ticker", probs, "the ticker")
+        if not rec["name"]:
+            probs.add(rec.file, rec.line, "name", "the company name is empty", "enter its name")
         month = parse_number(rec, "fiscal_year_end_month", probs)
         if month is not None and (month != int(month) or not 1 <= month <= 12):
             probs.add(
@@ -217,33 +263,46 @@ def _companies(folder: Path, probs: Problems) -> list[Company]:
                 "enter 1 to 12 (12 for a December year end)",
             )
             month = None
-        if ticker and month is not None and ticker not in seen:
-            seen.add(ticker)
+        if ticker and month is not None and rec["name"] and ticker.casefold() not in seen:
+            seen.add(ticker.casefold())
             out.append(Company(ticker, rec["name"], int(month)))
-    return out
+    return out, listed
 
 
 def _ticker(
-    rec: Record, known: set[str], probs: Problems, allow_default: bool = False
+    rec: Record, known: set[str] | None, probs: Problems, allow_default: bool = False
 ) -> str | None:
+    """The row's ticker if companies.csv lists it; `known` None: companies.csv is unusable."""
     t = rec["ticker"]
     if allow_default and t == "*":
         return t
+    if known is None:
+        return t if NAME_RE.match(t) else None
     if t not in known:
+        close = sorted(k for k in known if k.casefold() == t.casefold() or near_miss(k, t))
         probs.add(
             rec.file,
             rec.line,
             "ticker",
-            f'unknown ticker "{t}"',
-            "add it to companies.csv or correct the spelling",
+            f'unknown ticker "{t}"' if t else "the ticker is empty",
+            f'did you mean "{close[0]}"? tickers must match companies.csv exactly'
+            if close
+            else "add it to companies.csv or correct the spelling",
         )
         return None
     return t
 
 
 def _facts(
-    path: Path, column: str, known: set[str], probs: Problems, *, allow_negative: bool
+    path: Path,
+    column: str,
+    known: set[str] | None,
+    probs: Problems,
+    *,
+    allow_negative: bool,
+    seen: set[str] | None = None,
 ) -> dict[str, dict[int, Fact]] | None:
+    """Actuals by ticker and period; `seen` collects every ticker with a row, valid or not."""
     records = read_table(
         path, ["ticker", "period", column], ("source",), probs, allow_empty=column != "capex"
     )
@@ -260,6 +319,8 @@ def _facts(
         )
     for rec in records:
         ticker = _ticker(rec, known, probs)
+        if ticker and seen is not None:
+            seen.add(ticker)
         period = _period(rec, probs)
         value = parse_number(rec, column, probs)
         if value is not None and value < 0 and not allow_negative:
@@ -288,7 +349,7 @@ def _facts(
 
 
 def _guidance(
-    path: Path, known: set[str], probs: Problems
+    path: Path, known: set[str] | None, probs: Problems
 ) -> dict[str, dict[int, Guidance]] | None:
     records = read_table(path, ["ticker", "period", "capex_low"], ("capex_high", "source"), probs)
     if records is None:
@@ -333,15 +394,16 @@ def _guidance(
 
 
 def _asset_classes(
-    path: Path, companies: list[Company], probs: Problems
+    path: Path, companies: list[Company], known: set[str] | None, probs: Problems
 ) -> dict[str, list[AssetClass]] | None:
     records = read_table(
         path, ["ticker", "asset_class", "share", "useful_life_years"], (), probs, allow_empty=False
     )
     if records is None:
         return None
-    known = {c.ticker for c in companies}
-    for first, dup in duplicates(records, ("ticker", "asset_class")):
+    # tickers with a row that failed: their share sum and coverage would only echo it
+    failed: set[str] = set()
+    for first, dup in duplicates(records, ("ticker", "asset_class"), ignore_case=True):
         probs.add(
             dup.file,
             dup.line,
@@ -352,6 +414,7 @@ def _asset_classes(
     rows: dict[str, list[tuple[Record, AssetClass]]] = {}
     for rec in records:
         ticker = _ticker(rec, known, probs, allow_default=True)
+        n_before = len(probs.items)
         name = _check_name(rec, "asset_class", probs, "the asset class")
         share = parse_number(rec, "share", probs, percent=True)
         life = parse_number(rec, "useful_life_years", probs)
@@ -373,10 +436,14 @@ def _asset_classes(
                 "enter a life in years above 0 (fractions such as 5.5 are fine)",
             )
             life = None
+        if ticker and len(probs.items) > n_before:
+            failed.add(ticker)
         if ticker and name and share is not None and life is not None:
-            if all(a.name != name for _, a in rows.get(ticker, [])):
+            if all(a.name.casefold() != name.casefold() for _, a in rows.get(ticker, [])):
                 rows.setdefault(ticker, []).append((rec, AssetClass(name, share, life)))
     for ticker, items in rows.items():
+        if ticker in failed:
+            continue
         total = sum(a.share for _, a in items)
         if abs(total - 1) > SHARE_TOLERANCE:
             who = "the default (*)" if ticker == "*" else ticker
@@ -390,7 +457,7 @@ def _asset_classes(
     out: dict[str, list[AssetClass]] = {}
     for c in companies:
         own = rows.get(c.ticker) or rows.get("*")
-        if own is None:
+        if own is None and not failed & {c.ticker, "*"}:
             probs.add(
                 path.name,
                 0,
@@ -398,7 +465,7 @@ def _asset_classes(
                 f"{c.ticker} has no asset classes and there is no default",
                 f"add rows for {c.ticker} or for ticker *",
             )
-        else:
+        elif own is not None:
             out[c.ticker] = [a for _, a in own]
     return out
 
@@ -417,21 +484,26 @@ def _settings(folder: Path, probs: Problems) -> Settings:
     for rec in records or []:
         key = rec["key"]
         if key not in SETTING_KEYS:
+            close = [
+                k for k in SETTING_KEYS if k == key.lower().replace(" ", "_") or near_miss(k, key)
+            ]
             probs.add(
                 rec.file,
                 rec.line,
                 "key",
                 f'unknown setting "{key}"',
-                f"the settings are {', '.join(SETTING_KEYS)}",
+                f'did you mean "{close[0]}"?'
+                if close
+                else f"the settings are {', '.join(SETTING_KEYS)}",
             )
         elif key == "unit":
-            if rec["value"] not in UNITS:
+            if not UNIT_RE.match(rec["value"]):
                 probs.add(
                     rec.file,
                     rec.line,
                     "value",
-                    f'unknown unit "{rec["value"]}"',
-                    f"use one of {', '.join(UNITS)}",
+                    f'"{rec["value"]}" is not a unit',
+                    "name the currency and scale of the amounts, e.g. USD bn, EUR m, JPY bn",
                 )
             else:
                 values[key] = rec["value"]
@@ -490,6 +562,15 @@ def _numeric_setting(rec: Record, key: str, probs: Problems, values: dict[str, o
             f"{key} {rec['value']} is -100% or below",
             "enter a growth rate above -1",
         )
+    elif v > 1 and key.endswith("growth"):
+        probs.add(
+            rec.file,
+            rec.line,
+            "value",
+            f"{key} {rec['value']} is more than 100% a year",
+            "enter a rate such as 0.05 or 5%"
+            + ("" if rec["value"].endswith("%") else f" ({rec['value']} means {v:.0%})"),
+        )
     else:
         values[key] = float(v)
 
@@ -503,6 +584,16 @@ def _warn_outside_timeline(inputs: Inputs) -> None:
                     inputs.warnings.append(
                         f"{name}, line {fact.line}: {ticker} {period} is outside the timeline {lo}–{hi} and is not used"
                     )
+
+
+def _warn_guidance_for_actuals(inputs: Inputs) -> None:
+    for ticker, guided in inputs.guidance.items():
+        for period, g in guided.items():
+            if period in inputs.capex.get(ticker, {}):
+                inputs.warnings.append(
+                    f"guidance.csv, line {g.line}: {ticker} {period} has an actual in capex.csv, "
+                    "which is used instead of the guidance"
+                )
 
 
 __all__ = [
