@@ -231,8 +231,11 @@ class VerifyReport:
         checks_ok = not self.has_checks or self.check_failures == 0
         return not self.mismatches and not self.errors and checks_ok
 
-    def lines(self) -> list[str]:
-        """Human-readable lines: a summary, then each problem as sheet!cell (key, period)."""
+    def lines(self, limit: int = 50) -> list[str]:
+        """Human-readable lines: a summary, then each problem as sheet!cell (key, period).
+
+        At most ``limit`` mismatches and ``limit`` errors are listed; a count says the rest.
+        """
         name = f"{self.path}: " if self.path else ""
         head = (
             f"{name}{'OK' if self.ok else 'FAILED'}: {self.formula_cells} formula cells "
@@ -240,15 +243,20 @@ class VerifyReport:
             f"{len(self.errors)} error values"
         )
         if self.has_checks:
-            head += f", check_failures = {_show(self.check_failures)}"
+            failures = self.check_failures
+            head += f", check_failures = {'?' if failures is None else f'{failures:g}'}"
         out = [head]
-        for m in self.mismatches:
+        for m in self.mismatches[:limit]:
             out.append(
                 f"  {_where(m.sheet, m.cell, m.key, m.period)}: cached {_show(m.cached)} but "
                 f"LibreOffice computes {_show(m.recalculated)}"
             )
-        for e in self.errors:
+        if len(self.mismatches) > limit:
+            out.append(f"  ... and {len(self.mismatches) - limit} more mismatches")
+        for e in self.errors[:limit]:
             out.append(f"  {_where(e.sheet, e.cell, e.key, e.period)}: shows {e.value}")
+        if len(self.errors) > limit:
+            out.append(f"  ... and {len(self.errors) - limit} more error values")
         if self.has_checks and self.check_failures != 0:
             out.append(
                 "  Checks: check_failures is "

@@ -181,7 +181,7 @@ def test_good_workbook_is_ok(batch) -> None:
     assert report.ok, report.lines()
     assert (report.formula_cells, report.check_failures) == (5, 0)
     assert report.lines()[0].endswith(
-        "OK: 5 formula cells recalculated by LibreOffice, 0 mismatches, 0 error values, check_failures = 0.0"
+        "OK: 5 formula cells recalculated by LibreOffice, 0 mismatches, 0 error values, check_failures = 0"
     )
 
 
@@ -296,3 +296,26 @@ def test_same(cached: object, recalculated: object, same: bool) -> None:
 def test_find_soffice_finds_an_executable_or_none() -> None:
     found = find_soffice()
     assert found is None or Path(found).exists()
+
+
+def test_lines_are_capped_and_name_sheet_cell_key_period() -> None:
+    from modelgen.verify import VerifyReport
+
+    report = VerifyReport(
+        path=Path("m.xlsx"),
+        formula_cells=70,
+        mismatches=[Mismatch("Profit Impact", f"E{r}", None, "2024", 1, 2) for r in range(60)],
+        errors=[CellError("Capex", "F2", "capex:META", "2025", "#REF!")],
+        has_checks=True,
+    )
+    lines = report.lines(limit=50)
+    assert lines[0] == (
+        "m.xlsx: FAILED: 70 formula cells recalculated by LibreOffice, 60 mismatches, "
+        "1 error values, check_failures = ?"
+    )
+    assert (
+        lines[1] == "  'Profit Impact'!E0 (key ?, period 2024): cached 1 but LibreOffice computes 2"
+    )
+    assert "  ... and 10 more mismatches" in lines
+    assert "  Capex!F2 (key capex:META, period 2025): shows #REF!" in lines
+    assert lines[-1] == "  Checks: check_failures is missing or not a number"
