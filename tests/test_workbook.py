@@ -1,0 +1,187 @@
+"""The written file itself, read back with openpyxl: contract, text safety, reproducibility."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+from modelgen.build import build
+
+SHEETS = ["Cover", "Inputs", "Capex", "Growth", "Depreciation", "Profit Impact", "Checks"]
+
+
+@pytest.fixture(scope="module")
+def varied_book(tmp_path_factory, varied_inputs):
+    out = tmp_path_factory.mktemp("wb") / "varied.xlsx"
+    build(varied_inputs, out)
+    return out
+
+
+def test_sheets_columns_and_keys(varied_book):
+    wb = openpyxl.load_workbook(varied_book)
+    assert wb.sheetnames == SHEETS
+    for name in SHEETS[1:]:
+        ws = wb[name]
+        keys = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+        assert "period" in keys
+        r = keys.index("period") + 1
+        labels = [ws.cell(r, c).value for c in range(5, 14)]
+        assert labels == [str(y) for y in range(2019, 2028)]  # text, not numbers
+        assert ws.freeze_panes == "E3"
+        assert len([k for k in keys if k]) == len({k for k in keys if k})  # unique keys
+
+
+def test_required_keys_exist(varied_book):
+    wb = openpyxl.load_workbook(varied_book)
+    keys = {name: {c.value for c in wb[name]["A"] if c.value} for name in SHEETS[1:]}
+    for t in ("ALFA", "BETA", "GAMA"):
+        assert {f"capex:{t}"} <= keys["Capex"]
+        assert {f"capex_yoy:{t}", f"capex_share:{t}"} <= keys["Growth"]
+        assert {
+            f"depreciation:{t}",
+            f"accumulated_depreciation:{t}",
+            f"net_book_value:{t}",
+        } <= keys["Depreciation"]
+        assert {
+            f"net_income:{t}",
+            f"depreciation_pct_net_income:{t}",
+            f"run_rate_depreciation:{t}",
+            f"run_rate_depreciation_pct_net_income:{t}",
+            f"after_tax_depreciation:{t}",
+        } <= keys["Profit Impact"]
+        assert {f"capex_actual:{t}", f"useful_life:{t}:servers", f"share:{t}:servers"} <= keys[
+            "Inputs"
+        ]
+    assert "depreciation_vintage:BETA:land_improvements:2020" in keys["Depreciation"]
+    assert {"capex:TOTAL"} <= keys["Capex"] and {"capex_yoy:TOTAL"} <= keys["Growth"]
+    assert {"depreciation:TOTAL"} <= keys["Depreciation"] and "check_failures" in keys["Checks"]
+    for setting in (
+        "long_run_capex_growth",
+        "fade_years",
+        "net_income_growth",
+        "tax_rate",
+        "depreciation_convention",
+    ):
+        assert setting in keys["Inputs"]
+
+
+def test_calculation_sheets_hold_only_formulas(varied_book):
+    wb = openpyxl.load_workbook(varied_book)
+    for name in ("Capex", "Growth", "Depreciation", "Profit Impact", "Checks"):
+        for row in wb[name].iter_rows(min_col=4):
+            for cell in row:
+                if isinstance(cell.value, int | float):
+                    pytest.fail(f"{name}!{cell.coordinate} holds a typed number {cell.value}")
+
+
+def test_text_from_csv_is_text_never_a_formula(varied_book):
+    wb = openpyxl.load_workbook(varied_book)
+    cover = "\n".join(str(c.value) for row in wb["Cover"].iter_rows() for c in row if c.value)
+    assert '=HYPERLINK("http://example.com","Gamma")' in cover
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and "HYPERLINK" in cell.value:
+                    assert cell.data_type == "s", f"{ws.title}!{cell.coordinate} is a formula"
+    # source notes starting with + - @ stay comments with the text as given
+    inputs = wb["Inputs"]
+    notes = [c.comment.text for row in inputs.iter_rows() for c in row if c.comment]
+    assert any("+first year" in n for n in notes)
+
+
+def test_inputs_are_styled_as_inputs_and_formulas_not(varied_book):
+    wb = openpyxl.load_workbook(varied_book)
+    ws = wb["Inputs"]
+    life = next(c for c in ws["A"] if c.value == "useful_life:BETA:servers")
+    cell = ws.cell(life.row, 4)
+    assert cell.value == 4.5
+    assert cell.font.color.rgb.endswith("0000FF") and cell.fill.fgColor.rgb.endswith("FFFFCC")
+
+
+def test_cover_lists_every_input_file_with_its_sha256(varied_book, varied_inputs):
+    wb = openpyxl.load_workbook(varied_book)
+    text = {str(c.value) for row in wb["Cover"].iter_rows() for c in row if c.value}
+    for f in sorted(varied_inputs.glob("*.csv")):
+        assert hashlib.sha256(f.read_bytes()).hexdigest() in text, f.name
+
+
+def test_same_inputs_give_the_same_bytes(tmp_path, varied_inputs):
+    inputs = tmp_path / "in"
+    shutil.copytree(varied_inputs, inputs)
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    build(inputs, a)
+    build(inputs, b)
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_cli_build_prints_sheets_and_summary(tmp_path, varied_inputs):
+    out = tmp_path / "m.xlsx"
+    env = {**os.environ, "PYTHONPATH": str(varied_inputs.parents[2])}
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "modelgen",
+            "build",
+            "--inputs",
+            str(varied_inputs),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert [ln.removeprefix("  wrote sheet ") for ln in lines[:7]] == SHEETS[1:] + ["Cover"]
+    assert "3 companies, 9 periods" in lines[-1] and "20/20 checks passed" in lines[-1]
+    quiet = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "modelgen",
+            "build",
+            "-q",
+            "--inputs",
+            str(varied_inputs),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert quiet.returncode == 0 and quiet.stdout == ""
+
+
+def test_init_writes_a_folder_that_builds(tmp_path):
+    from typer.testing import CliRunner
+
+    from modelgen.cli import app
+
+    runner = CliRunner()
+    folder = tmp_path / "new"
+    assert runner.invoke(app, ["init", str(folder)]).exit_code == 0
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        [
+            "companies.csv",
+            "capex.csv",
+            "financials.csv",
+            "guidance.csv",
+            "assumptions.csv",
+            "settings.csv",
+        ]
+    )
+    result = runner.invoke(
+        app, ["build", "--inputs", str(folder), "--out", str(tmp_path / "x.xlsx")]
+    )
+    assert result.exit_code == 0, result.output
+    again = runner.invoke(app, ["init", str(folder)])
+    assert again.exit_code == 2  # never overwrites
