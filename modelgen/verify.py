@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -187,8 +188,7 @@ def recalculate(
     return recalculate_many([path], outdir, timeout=timeout, profile=profile)[0]
 
 
-@dataclass
-class Mismatch:
+class Mismatch(NamedTuple):
     """A formula whose cached value differs from LibreOffice's result."""
 
     sheet: str
@@ -199,8 +199,7 @@ class Mismatch:
     recalculated: object
 
 
-@dataclass
-class CellError:
+class CellError(NamedTuple):
     """A cell whose recalculated value is an error such as #DIV/0!."""
 
     sheet: str

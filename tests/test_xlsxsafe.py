@@ -181,3 +181,18 @@ def test_sheet_claiming_huge_dimension(tmp_path: Path) -> None:
     # the default cap lets the real sheet through; a tiny cap does not
     check_xlsx(good)
     refused(good, "claims 1 rows x 6 columns", limits=Limits(max_sheet_cells=5))
+
+
+def test_second_layer_openpyxl_parses_with_defusedxml(tmp_path: Path) -> None:
+    """Even past our prolog scan, openpyxl's parser (defusedxml here) refuses entities."""
+    import openpyxl
+    from defusedxml import DefusedXmlException
+
+    good = make_good(tmp_path / "good.xlsx")
+    path = rewrite(
+        good, tmp_path / "lol.xlsx", {"xl/worksheets/sheet1.xml": BILLION_LAUGHS.encode()}
+    )
+    assert openpyxl.DEFUSEDXML
+    with pytest.raises(ValueError) as exc:  # openpyxl wraps the parser's refusal
+        openpyxl.load_workbook(path)
+    assert isinstance(exc.value.__cause__ or exc.value.__context__, DefusedXmlException)
