@@ -1,7 +1,7 @@
 """The command line: parses options, calls the library, maps errors to exit codes.
 
 Exit codes: 0 success, 1 a failed verification, 2 bad usage or bad input,
-3 the spreadsheet engine is missing, 70 a bug in modelgen (with --debug, its traceback).
+3 the spreadsheet engine is missing or failed, 70 a bug in modelgen (with --debug, its traceback).
 """
 
 from __future__ import annotations
@@ -63,9 +63,9 @@ def _run(fn: Callable[[], int | None]) -> None:
 def _known_error(exc: Exception) -> int | None:
     """Errors with a message meant for the user, and their exit codes."""
     name = type(exc).__name__
-    if name == "EngineMissingError":
+    if name in ("EngineMissingError", "RecalcError"):
         return EXIT_NO_ENGINE
-    if name in ("UnsafeWorkbookError", "SecError"):
+    if name in ("UnsafeWorkbookError", "SecError", "ReadbackError"):
         return EXIT_BAD_INPUT
     if isinstance(exc, OSError) and exc.filename:
         return EXIT_BAD_INPUT
