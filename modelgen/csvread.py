@@ -95,7 +95,14 @@ def read_table(
     if not path.is_file():
         probs.add(name, 0, "", "is not a file", "replace it with a CSV file")
         return None
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        probs.add(
+            name, 0, "", f"cannot be read ({why})", "check that the file is readable and not locked"
+        )
+        return None
     text = _decode(name, data, probs)
     if text is None:
         return None

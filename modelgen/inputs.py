@@ -221,10 +221,13 @@ def _period(rec: Record, probs: Problems) -> int | None:
 
 
 def _companies(folder: Path, probs: Problems) -> tuple[list[Company], set[str] | None]:
-    """The valid companies, and every usable ticker listed (None when the file is unusable).
+    """The valid companies, and every ticker listed (None when the file is not fully read).
 
-    Other files are checked against the tickers listed, not only the valid rows, so that a
-    bad month does not also make every capex row of that company an "unknown ticker".
+    Other files are checked against every ticker listed, not only the valid rows, so that a
+    bad month or a bad ticker spelling is reported once, in companies.csv, and not again as
+    an "unknown ticker" on every row of the other files that use it. When a row could not
+    be split into fields (or an unclosed quote swallowed the rest of the file) the tickers
+    are not known, and the other files are not checked against them.
     """
     broken: list[Record] = []
     records = read_table(
@@ -237,7 +240,7 @@ def _companies(folder: Path, probs: Problems) -> tuple[list[Company], set[str] |
     )
     if records is None:
         return [], None
-    listed = {r["ticker"] for r in records + broken if NAME_RE.match(r["ticker"])}
+    listed = None if broken else {r["ticker"] for r in records if r["ticker"]}
     out: list[Company] = []
     for first, dup in duplicates(records, ("ticker",), ignore_case=True):
         same = "" if first["ticker"] == dup["ticker"] else f" as {first['ticker']}"
@@ -253,8 +256,8 @@ def _companies(folder: Path, probs: Problems) -> tuple[list[Company], set[str] |
         ticker = _check_name(rec, "ticker", probs, "the ticker")
         if not rec["name"]:
             probs.add(rec.file, rec.line, "name", "the company name is empty", "enter its name")
-        month = parse_number(rec, "fiscal_year_end_month", probs)
-        if month is not None and (month != int(month) or not 1 <= month <= 12):
+        month = parse_number(rec, "fiscal_year_end_month", Problems())
+        if month is None or month != int(month) or not 1 <= month <= 12:
             probs.add(
                 rec.file,
                 rec.line,
@@ -404,6 +407,7 @@ def _asset_classes(
     # tickers with a row that failed: their share sum and coverage would only echo it
     failed: set[str] = set()
     for first, dup in duplicates(records, ("ticker", "asset_class"), ignore_case=True):
+        failed.add(dup["ticker"])
         probs.add(
             dup.file,
             dup.line,
