@@ -324,6 +324,10 @@ class BinOp(Expr):
             return (blank if op == "=" else ~blank).astype(float)
         a = _as_float(self.left.evaluate(ctx))
         b = _as_float(self.right.evaluate(ctx))
+        if a.ndim == 2 and b.ndim == 1:
+            b = b[:, None]  # a range against one value per column
+        elif b.ndim == 2 and a.ndim == 1:
+            a = a[:, None]
         with np.errstate(divide="ignore", invalid="ignore"):
             if op == "+":
                 return a + b
@@ -422,6 +426,13 @@ class Func(Expr):
                 a = _as_float(v)
                 prod = prod * (a if a.ndim == 2 else a[:, None])
             return np.nansum(prod, axis=1)
+        if name == "SUMIFS":
+            total = _as_float(vals[0])
+            mask = np.ones(total.shape, dtype=bool)
+            for rng, crit in zip(vals[1::2], vals[2::2], strict=True):
+                c = np.asarray(_as_float(crit))
+                mask &= _as_float(rng) == (c[:, None] if c.ndim == 1 else c)
+            return np.where(mask, total, 0.0).sum(axis=1)
         if name in ("AND", "OR"):
             flags = np.stack([_as_float(v) != 0 for v in vals])
             return (flags.all(axis=0) if name == "AND" else flags.any(axis=0)).astype(float)
@@ -465,6 +476,13 @@ def SUM(*args: Any) -> Expr:  # noqa: N802
 
 def SUMPRODUCT(*args: Any) -> Expr:  # noqa: N802
     return Func("SUMPRODUCT", tuple(lift(a) for a in args))
+
+
+def SUMIFS(total: Expr, *criteria: Any) -> Expr:  # noqa: N802
+    """Sum of `total` where each criteria range equals its value: (range, value) pairs."""
+    if len(criteria) % 2:
+        raise ValueError("SUMIFS takes (range, value) pairs")
+    return Func("SUMIFS", (total, *(lift(c) for c in criteria)))
 
 
 def AND(*args: Any) -> Expr:  # noqa: N802

@@ -141,3 +141,16 @@ def test_python_bools_are_refused(sheets):
     _, _, x, _, _ = sheets
     with pytest.raises(TypeError):
         IF(x.cur > 0, True, False)
+
+
+def test_sumifs_sums_where_every_criterion_matches(sheets):
+    from modelgen.formula import SUMIFS
+
+    a, _, x, y, _ = sheets
+    year = a.add("year", values=np.array([2024.0, 2024.0, 2025.0]), kind="input")
+    flag = a.add("flag", values=np.array([1.0, 0.0, 1.0]), kind="input")
+    expr = SUMIFS(span(y), span(year), year.cur)
+    assert render(expr) == "SUMIFS($E$2:$G$2,$E$4:$G$4,E4)"
+    np.testing.assert_allclose(expr.evaluate(Ctx(3)), [6.0, 6.0, 0.0])
+    both = SUMIFS(span(y), span(year), year.cur, span(flag), 1)
+    np.testing.assert_allclose(both.evaluate(Ctx(3)), [2.0, 2.0, 0.0])
