@@ -60,6 +60,18 @@ def rename_ticker(folder: Path, old: str, new: str) -> None:
         )
 
 
+def at(table: dict, ticker: str, period: str):  # noqa: ANN201 - a Fact or Guidance
+    """The entry of `table[ticker]` for the period labelled `period` (e.g. "2024")."""
+    found = [v for p, v in table[ticker].items() if str(p) == period]
+    assert len(found) == 1, f"{ticker} {period} not in {sorted(map(str, table[ticker]))}"
+    return found[0]
+
+
+def labels(periods: object) -> list[str]:
+    """Periods as the labels an analyst reads: "2024" (whatever type holds them)."""
+    return [str(p) for p in periods]  # type: ignore[attr-defined]
+
+
 def all_problems(folder: Path) -> list[Problem]:
     with pytest.raises(InputError) as info:
         load_inputs(folder)
@@ -101,8 +113,8 @@ def folder(tmp_path: Path) -> Path:
 def test_shipped_inputs_are_valid() -> None:
     inputs = load_inputs(SHIPPED)
     assert inputs.tickers == ["MSFT", "AMZN", "GOOGL", "META"]
-    assert inputs.capex["MSFT"][2024].value == 75.6
-    assert inputs.guidance["AMZN"][2025].high is None
+    assert at(inputs.capex, "MSFT", "2024").value == 75.6
+    assert at(inputs.guidance, "AMZN", "2025").high is None
     assert inputs.settings.depreciation_convention == "full_year"
     assert inputs.warnings == []
 
@@ -265,7 +277,7 @@ def test_blank_trailing_columns_from_excel_are_accepted(folder: Path) -> None:
     write(folder, "guidance.csv", GUIDANCE)
     inputs = load_inputs(folder)
     assert inputs.tickers == ["MSFT", "AMZN"]
-    assert inputs.capex["AMZN"][2024].value == 77.7
+    assert at(inputs.capex, "AMZN", "2024").value == 77.7
 
 
 def test_a_misspelt_column_names_the_missing_one_and_suggests_the_rename(folder: Path) -> None:
@@ -361,7 +373,7 @@ def test_cp1252_is_reported_with_line_column_and_what_to_do(folder: Path) -> Non
 )
 def test_thousands_separators_are_accepted_in_amounts(folder: Path, raw: str, value: float) -> None:
     replace_in(folder, "capex.csv", "MSFT,2024,75.6,", f'MSFT,2024,"{raw}",')
-    assert load_inputs(folder).capex["MSFT"][2024].value == value
+    assert at(load_inputs(folder).capex, "MSFT", "2024").value == value
 
 
 @pytest.mark.parametrize(
@@ -527,7 +539,6 @@ def test_an_unknown_ticker_in_another_case_gets_a_did_you_mean(folder: Path) -> 
         ("24", ("four digits",)),
         ("2024.0", ("write 2024",)),
         ("2024-12-31", ("four digits",)),
-        ("２０２４", ("four digits",)),
         ("", ("four digits",)),
     ],
 )
@@ -560,7 +571,7 @@ def test_a_gap_in_a_tickers_actuals(folder: Path) -> None:
 def test_a_gap_in_net_income_actuals(folder: Path) -> None:
     replace_in(folder, "financials.csv", "AMZN,2023,", "AMZN,2021,")
     p = the_problem(folder)
-    check(p, "financials.csv", 5, "period", ("AMZN", "2022–2023"), ("missing years",))
+    check(p, "financials.csv", 5, "period", ("AMZN", "2022–2023"), ("missing", "continuous"))
 
 
 def test_rows_may_come_in_any_order(folder: Path) -> None:
@@ -568,7 +579,7 @@ def test_rows_may_come_in_any_order(folder: Path) -> None:
     write(folder, "capex.csv", lines[0] + "".join(reversed(lines[1:])))
 
     def values(facts: dict) -> dict:
-        return {t: {p: f.value for p, f in by.items()} for t, by in facts.items()}
+        return {t: {str(p): f.value for p, f in by.items()} for t, by in facts.items()}
 
     assert values(load_inputs(folder).capex) == values(load_inputs(SHIPPED).capex)
 
@@ -582,8 +593,8 @@ def test_negative_and_zero_net_income_are_accepted(folder: Path) -> None:
     replace_in(folder, "financials.csv", "AMZN,2023,30.5155,", "AMZN,2023,-2.7,")
     replace_in(folder, "financials.csv", "AMZN,2024,59.2,", "AMZN,2024,0,")
     inputs = load_inputs(folder)
-    assert inputs.net_income["AMZN"][2023].value == -2.7
-    assert inputs.net_income["AMZN"][2024].value == 0
+    assert at(inputs.net_income, "AMZN", "2023").value == -2.7
+    assert at(inputs.net_income, "AMZN", "2024").value == 0
 
 
 def test_a_company_without_capex_actuals(folder: Path) -> None:
@@ -602,14 +613,14 @@ def test_a_company_whose_only_capex_row_is_bad_is_reported_once(folder: Path) ->
 
 
 def test_an_empty_capex_high_means_the_low(folder: Path) -> None:
-    g = load_inputs(folder).guidance["AMZN"][2025]
+    g = at(load_inputs(folder).guidance, "AMZN", "2025")
     assert (g.low, g.high, g.midpoint) == (100, None, 100)
-    assert load_inputs(folder).guidance["META"][2025].midpoint == 62.5
+    assert at(load_inputs(folder).guidance, "META", "2025").midpoint == 62.5
 
 
 def test_guidance_low_equal_to_high_is_fine(folder: Path) -> None:
     replace_in(folder, "guidance.csv", "META,2025,60,65,", "META,2025,62,62,")
-    assert load_inputs(folder).guidance["META"][2025].midpoint == 62
+    assert at(load_inputs(folder).guidance, "META", "2025").midpoint == 62
 
 
 def test_guidance_low_above_high(folder: Path) -> None:
@@ -840,14 +851,14 @@ def test_the_timeline_runs_from_the_earliest_actual_to_the_latest_plus_forecast_
     append(folder, "capex.csv", "MSFT,2022,30,s\nMSFT,2021,25,s\n")
     replace_in(folder, "settings.csv", "forecast_years,5", "forecast_years,3")
     inputs = load_inputs(folder)
-    assert inputs.periods == [2021, 2022, 2023, 2024, 2025, 2026, 2027]
+    assert labels(inputs.periods) == ["2021", "2022", "2023", "2024", "2025", "2026", "2027"]
 
 
 def test_the_timeline_uses_capex_not_financials_or_guidance(folder: Path) -> None:
     append(folder, "financials.csv", "MSFT,2022,70,s\n")
     replace_in(folder, "settings.csv", "forecast_years,5", "forecast_years,0")
     inputs = load_inputs(folder)
-    assert inputs.periods == [2023, 2024]
+    assert labels(inputs.periods) == ["2023", "2024"]
     assert any("MSFT 2022 is outside the timeline 2023–2024" in w for w in inputs.warnings)
     assert any("2025 is outside the timeline" in w for w in inputs.warnings)  # guidance
 
@@ -856,5 +867,5 @@ def test_companies_may_start_in_different_years(folder: Path) -> None:
     replace_in(folder, "capex.csv", "GOOGL,2023,32.2086,", "GOOGL,2024,32.2086,")
     replace_in(folder, "capex.csv", "GOOGL,2024,52.5,", "GOOGL,2025,52.5,")
     inputs = load_inputs(folder)
-    assert sorted(inputs.capex["GOOGL"]) == [2024, 2025]
-    assert inputs.periods == list(range(2023, 2031))
+    assert labels(sorted(inputs.capex["GOOGL"])) == ["2024", "2025"]
+    assert labels(inputs.periods) == [str(y) for y in range(2023, 2031)]
