@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from modelgen.actuals import Fact, resolve
 from modelgen.csvread import (
     InputError,
     Problems,
@@ -20,50 +21,14 @@ from modelgen.csvread import (
     parse_number,
     read_table,
 )
+from modelgen.settings import CONVENTIONS, SETTINGS_FILE, Settings, read_settings
+from modelgen.timeline import Period, Timeline, make_timeline, parse_period, quarters_of
 
-# When capex enters service, as a fraction of its period; the *_period names read better
-# in quarterly models, the *_year names in annual ones: both are valid in either.
-CONVENTIONS = {
-    "full_year": 0.0,
-    "half_year": 0.5,
-    "next_year": 1.0,
-    "start_of_period": 0.0,
-    "mid_period": 0.5,
-    "next_period": 1.0,
-}
-UNIT_RE = re.compile(r"^[A-Za-z$€£¥₹][A-Za-z$€£¥₹ .]{0,19}$")
 FILES = ("companies.csv", "capex.csv", "financials.csv", "guidance.csv", "assumptions.csv")
-SETTINGS_FILE = "settings.csv"
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$")
-PERIOD_RE = re.compile(r"^[0-9]{4}$")
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 RESERVED_TICKERS = ("TOTAL",)  # row keys such as capex:TOTAL
 SHARE_TOLERANCE = 1e-6
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Model settings: `settings.csv` overrides these documented defaults."""
-
-    unit: str = "USD bn"
-    forecast_years: int = 5
-    depreciation_convention: str = "full_year"
-    long_run_capex_growth: float = 0.05  # capex growth once the cycle has faded
-    fade_years: float = 3.0  # the article's three-year investment cycle
-    net_income_growth: float = 0.05
-    tax_rate: float = 0.21  # US federal statutory rate
-
-
-SETTING_KEYS = tuple(Settings.__dataclass_fields__)
-
-
-@dataclass(frozen=True)
-class Fact:
-    """A figure from a CSV with its source and where it came from."""
-
-    value: float
-    source: str
-    line: int
 
 
 @dataclass(frozen=True)
@@ -94,15 +59,17 @@ class Company:
 
 @dataclass
 class Inputs:
-    """Everything the model is built from, validated."""
+    """Everything the model is built from, validated; actuals in the model's frequency."""
 
     folder: Path
     companies: list[Company]
-    capex: dict[str, dict[int, Fact]]
-    net_income: dict[str, dict[int, Fact]]
-    guidance: dict[str, dict[int, Guidance]]
+    capex: dict[str, dict[Period, Fact]]
+    net_income: dict[str, dict[Period, Fact]]
+    guidance: dict[str, dict[int, Guidance]]  # by fiscal year
     asset_classes: dict[str, list[AssetClass]]
     settings: Settings
+    capex_quarters: dict[str, dict[Period, Fact]] = field(default_factory=dict)
+    net_income_quarters: dict[str, dict[Period, Fact]] = field(default_factory=dict)
     file_hashes: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -111,19 +78,22 @@ class Inputs:
         return [c.ticker for c in self.companies]
 
     @property
-    def first_period(self) -> int:
-        return min(min(p) for p in self.capex.values())
-
-    @property
-    def last_actual_period(self) -> int:
+    def last_actual_period(self) -> Period:
         return max(max(p) for p in self.capex.values())
 
     @property
-    def periods(self) -> list[int]:
-        """The timeline: the earliest actual to the latest actual plus the forecast years."""
-        return list(
-            range(self.first_period, self.last_actual_period + self.settings.forecast_years + 1)
-        )
+    def timeline(self) -> Timeline:
+        """The earliest actual to the latest actual plus the forecast years."""
+        first = min(min(p) for p in self.capex.values())
+        s = self.settings
+        return make_timeline(s.frequency, first, self.last_actual_period, s.forecast_years)
+
+    @property
+    def periods(self) -> list[Period]:
+        return list(self.timeline.periods)
+
+    def company(self, ticker: str) -> Company:
+        return next(c for c in self.companies if c.ticker == ticker)
 
 
 def load_inputs(folder: Path) -> Inputs:
@@ -141,12 +111,23 @@ def load_inputs(folder: Path) -> Inputs:
         )
         probs.raise_if_any()
     companies, known = _companies(folder, probs)
-    settings = _settings(folder, probs)
+    settings = read_settings(folder, probs)
     with_capex_rows: set[str] = set()
     capex = _facts(
         folder / "capex.csv", "capex", known, probs, allow_negative=False, seen=with_capex_rows
     )
     net_income = _facts(folder / "financials.csv", "net_income", known, probs, allow_negative=True)
+    notes: list[str] = []
+    capex_q: dict[str, dict[Period, Fact]] = {}
+    ni_q: dict[str, dict[Period, Fact]] = {}
+    for name, table in (("capex", capex), ("net_income", net_income)):
+        if table is not None:
+            file = "capex.csv" if name == "capex" else "financials.csv"
+            tol = settings.quarter_sum_tolerance
+            done, detail = resolve(table, name, file, settings.frequency, tol, probs, notes)
+            table.clear()
+            table.update(done)
+            (capex_q if name == "capex" else ni_q).update(detail)
     guidance = _guidance(folder / "guidance.csv", known, probs)
     classes = _asset_classes(folder / "assumptions.csv", companies, known, probs)
     for c in companies if capex is not None else []:
@@ -165,12 +146,15 @@ def load_inputs(folder: Path) -> Inputs:
         and guidance is not None
         and classes is not None
     )
-    inputs = Inputs(folder, companies, capex, net_income, guidance, classes, settings)
+    inputs = Inputs(
+        folder, companies, capex, net_income, guidance, classes, settings, capex_q, ni_q
+    )
     inputs.file_hashes = {
         name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
         for name in (*FILES, SETTINGS_FILE)
         if (folder / name).is_file()
     }
+    inputs.warnings.extend(notes)
     _warn_outside_timeline(inputs)
     _warn_guidance_for_actuals(inputs)
     return inputs
@@ -199,25 +183,38 @@ def _check_name(rec: Record, column: str, probs: Problems, what: str) -> str | N
     return value
 
 
-def _period(rec: Record, probs: Problems) -> int | None:
+def _period(rec: Record, probs: Problems, *, quarters: bool = True) -> Period | None:
+    """A fiscal year `2024` or, where allowed, a fiscal quarter `2025Q1`."""
     raw = rec["period"]
-    if not PERIOD_RE.match(raw):
-        hint = "write the fiscal year as four digits, e.g. 2024"
-        if raw.endswith(".0") and PERIOD_RE.match(raw[:-2]):
+    period = parse_period(raw)
+    what = "a fiscal year or quarter" if quarters else "a fiscal year"
+    if period is None:
+        hint = "write the fiscal year as four digits, e.g. 2024" + (
+            ", or a quarter as 2025Q1" if quarters else ""
+        )
+        if raw.endswith(".0") and parse_period(raw[:-2]):
             hint = f"write {raw[:-2]}: format the column as text or a whole number"
-        probs.add(rec.file, rec.line, "period", f'"{raw}" is not a fiscal year', hint)
+        probs.add(rec.file, rec.line, "period", f'"{raw}" is not {what}', hint)
         return None
-    year = int(raw)
-    if not FIRST_YEAR <= year <= LAST_YEAR:
+    if period.is_quarter and not quarters:
         probs.add(
             rec.file,
             rec.line,
             "period",
-            f"{year} is not a plausible fiscal year",
+            f'"{raw}" is a quarter; guidance is for fiscal years',
+            f"write the fiscal year, {period.year}",
+        )
+        return None
+    if not FIRST_YEAR <= period.year <= LAST_YEAR:
+        probs.add(
+            rec.file,
+            rec.line,
+            "period",
+            f"{period.year} is not a plausible fiscal year",
             f"enter a year from {FIRST_YEAR} to {LAST_YEAR}",
         )
         return None
-    return year
+    return period
 
 
 def _companies(folder: Path, probs: Problems) -> tuple[list[Company], set[str] | None]:
@@ -304,14 +301,14 @@ def _facts(
     *,
     allow_negative: bool,
     seen: set[str] | None = None,
-) -> dict[str, dict[int, Fact]] | None:
-    """Actuals by ticker and period; `seen` collects every ticker with a row, valid or not."""
+) -> dict[str, dict[Period, Fact]] | None:
+    """Actuals by ticker and period as given; `seen` collects every ticker with a row."""
     records = read_table(
         path, ["ticker", "period", column], ("source",), probs, allow_empty=column != "capex"
     )
     if records is None:
         return None
-    out: dict[str, dict[int, Fact]] = {}
+    out: dict[str, dict[Period, Fact]] = {}
     for first, dup in duplicates(records, ("ticker", "period")):
         probs.add(
             dup.file,
@@ -337,17 +334,6 @@ def _facts(
             value = None
         if ticker and period is not None and value is not None:
             out.setdefault(ticker, {}).setdefault(period, Fact(value, rec["source"], rec.line))
-    for ticker, facts in out.items():
-        periods = sorted(facts)
-        for a, b in zip(periods, periods[1:], strict=False):
-            if b != a + 1:
-                probs.add(
-                    path.name,
-                    facts[b].line,
-                    "period",
-                    f"{ticker} has no {column} for {a + 1}–{b - 1} (a gap between {a} and {b})",
-                    "add the missing years; actuals must be continuous",
-                )
     return out
 
 
@@ -368,7 +354,7 @@ def _guidance(
         )
     for rec in records:
         ticker = _ticker(rec, known, probs)
-        period = _period(rec, probs)
+        period = _period(rec, probs, quarters=False)
         low = parse_number(rec, "capex_low", probs)
         high = parse_number(rec, "capex_high", probs, required=False)
         if low is not None and low < 0:
@@ -391,7 +377,7 @@ def _guidance(
             low = None
         if ticker and period is not None and low is not None:
             out.setdefault(ticker, {}).setdefault(
-                period, Guidance(low, high, rec["source"], rec.line)
+                period.year, Guidance(low, high, rec["source"], rec.line)
             )
     return out
 
@@ -474,129 +460,42 @@ def _asset_classes(
     return out
 
 
-def _settings(folder: Path, probs: Problems) -> Settings:
-    records = read_table(folder / SETTINGS_FILE, ["key", "value"], (), probs)
-    values: dict[str, object] = {}
-    for first, dup in duplicates(records or [], ("key",)):
-        probs.add(
-            dup.file,
-            dup.line,
-            "key",
-            f"{dup['key']} is set twice (also line {first.line})",
-            "keep one",
-        )
-    for rec in records or []:
-        key = rec["key"]
-        if key not in SETTING_KEYS:
-            close = [
-                k for k in SETTING_KEYS if k == key.lower().replace(" ", "_") or near_miss(k, key)
-            ]
-            probs.add(
-                rec.file,
-                rec.line,
-                "key",
-                f'unknown setting "{key}"',
-                f'did you mean "{close[0]}"?'
-                if close
-                else f"the settings are {', '.join(SETTING_KEYS)}",
-            )
-        elif key == "unit":
-            if not UNIT_RE.match(rec["value"]):
-                probs.add(
-                    rec.file,
-                    rec.line,
-                    "value",
-                    f'"{rec["value"]}" is not a unit',
-                    "name the currency and scale of the amounts, e.g. USD bn, EUR m, JPY bn",
-                )
-            else:
-                values[key] = rec["value"]
-        elif key == "depreciation_convention":
-            if rec["value"] not in CONVENTIONS:
-                probs.add(
-                    rec.file,
-                    rec.line,
-                    "value",
-                    f'unknown convention "{rec["value"]}"',
-                    f"use one of {', '.join(CONVENTIONS)}",
-                )
-            else:
-                values[key] = rec["value"]
-        else:
-            _numeric_setting(rec, key, probs, values)
-    return Settings(**values)  # type: ignore[arg-type]
-
-
-def _numeric_setting(rec: Record, key: str, probs: Problems, values: dict[str, object]) -> None:
-    v = parse_number(rec, "value", probs, percent=key != "forecast_years" and key != "fade_years")
-    if v is None:
-        return
-    if key == "forecast_years":
-        if v != int(v) or not 0 <= v <= 50:
-            probs.add(
-                rec.file,
-                rec.line,
-                "value",
-                f"forecast_years {rec['value']} is not a whole number from 0 to 50",
-                "enter e.g. 5",
-            )
-            return
-        values[key] = int(v)
-    elif key == "fade_years" and v <= 0:
-        probs.add(
-            rec.file,
-            rec.line,
-            "value",
-            f"fade_years {v:g} is not positive",
-            "enter the years growth takes to fade, e.g. 3",
-        )
-    elif key == "tax_rate" and not 0 <= v < 1:
-        probs.add(
-            rec.file,
-            rec.line,
-            "value",
-            f"tax_rate {rec['value']} is not between 0 and 1",
-            "enter e.g. 0.21 or 21%",
-        )
-    elif v <= -1 and key.endswith("growth"):
-        probs.add(
-            rec.file,
-            rec.line,
-            "value",
-            f"{key} {rec['value']} is -100% or below",
-            "enter a growth rate above -1",
-        )
-    elif v > 1 and key.endswith("growth"):
-        probs.add(
-            rec.file,
-            rec.line,
-            "value",
-            f"{key} {rec['value']} is more than 100% a year",
-            "enter a rate such as 0.05 or 5%"
-            + ("" if rec["value"].endswith("%") else f" ({rec['value']} means {v:.0%})"),
-        )
-    else:
-        values[key] = float(v)
-
-
 def _warn_outside_timeline(inputs: Inputs) -> None:
-    lo, hi = inputs.periods[0], inputs.periods[-1]
-    for name, table in (("financials.csv", inputs.net_income), ("guidance.csv", inputs.guidance)):
-        for ticker, facts in table.items():
-            for period, fact in facts.items():
-                if not lo <= period <= hi:
-                    inputs.warnings.append(
-                        f"{name}, line {fact.line}: {ticker} {period} is outside the timeline {lo}–{hi} and is not used"
-                    )
+    periods = inputs.periods
+    lo, hi = periods[0], periods[-1]
+    for ticker, facts in inputs.net_income.items():
+        for period, fact in facts.items():
+            if not lo <= period <= hi:
+                inputs.warnings.append(
+                    f"financials.csv, line {fact.line}: {ticker} {period} is outside the "
+                    f"timeline {lo}–{hi} and is not used"
+                )
+    years = {p.year for p in periods}
+    for ticker, guided in inputs.guidance.items():
+        for year, g in guided.items():
+            if year not in years:
+                inputs.warnings.append(
+                    f"guidance.csv, line {g.line}: {ticker} {year} is outside the timeline "
+                    f"{lo}–{hi} and is not used"
+                )
 
 
 def _warn_guidance_for_actuals(inputs: Inputs) -> None:
+    quarterly = inputs.settings.frequency == "quarterly"
     for ticker, guided in inputs.guidance.items():
-        for period, g in guided.items():
-            if period in inputs.capex.get(ticker, {}):
+        actuals = inputs.capex.get(ticker, {})
+        for year, g in guided.items():
+            if not quarterly and Period(year) in actuals:
                 inputs.warnings.append(
-                    f"guidance.csv, line {g.line}: {ticker} {period} has an actual in capex.csv, "
+                    f"guidance.csv, line {g.line}: {ticker} {year} has an actual in capex.csv, "
                     "which is used instead of the guidance"
+                )
+            reported = [actuals[q].value for q in quarters_of(year) if q in actuals]
+            if quarterly and reported and g.midpoint < sum(reported):
+                inputs.warnings.append(
+                    f"guidance.csv, line {g.line}: {ticker} {year} guidance midpoint "
+                    f"{g.midpoint:,.6g} is below the {sum(reported):,.6g} already reported; "
+                    "the year's remaining quarters are set to 0"
                 )
 
 

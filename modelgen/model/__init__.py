@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from modelgen.evaluate import evaluate_rows
+from modelgen.formula import IF, Expr, Ref
 from modelgen.inputs import Inputs
 from modelgen.rows import Row, Sheet
 from modelgen.template import Template
+from modelgen.timeline import Timeline
 
 SHEETS = ("Inputs", "Capex", "Growth", "Depreciation", "Profit Impact", "Checks")
 
@@ -25,8 +27,25 @@ class Model:
 
     inputs: Inputs
     template: Template
-    periods: list[str]
+    timeline: Timeline
     sheets: dict[str, Sheet] = field(default_factory=dict)
+
+    @property
+    def periods(self) -> list[str]:
+        """The period labels of the columns: `2024` or `2025Q1`."""
+        return self.timeline.labels
+
+    @property
+    def per_year(self) -> int:
+        return self.timeline.per_year
+
+    def year_ago(self, row: Row) -> Expr:
+        """The row one year earlier: the previous period in an annual model, the same quarter
+        a year earlier in a quarterly one (0 where the timeline has no such period)."""
+        if self.per_year == 1:
+            return row.prev
+        start = self.sheets["Inputs"]["period_start"]
+        return IF(start.cur >= start.at(0) + 1, Ref(row, "rel", -self.per_year), 0)
 
     @property
     def n_periods(self) -> int:
@@ -75,7 +94,7 @@ def build_model(inputs: Inputs, template: Template) -> Model:
     """Every sheet's rows with formulas, evaluated: the single source of the workbook."""
     from modelgen.model import capex, checks, depreciation, growth, inputs_sheet, profit
 
-    model = Model(inputs, template, [str(p) for p in inputs.periods])
+    model = Model(inputs, template, inputs.timeline)
     for block in (inputs_sheet, capex, growth, depreciation, profit, checks):
         block.build(model)
     evaluate_rows(model.all_rows(), model.n_periods)

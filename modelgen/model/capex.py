@@ -1,37 +1,83 @@
-"""Capex: actual, else guidance midpoint, else growth fading to the long-run rate.
+"""Capex: actual, else guidance, else growth fading to the long-run rate.
 
-With `a` the last period with a known figure and `g_a` its growth, for `k` years after it
-`g = g_a + (long_run - g_a) * MIN(1, k / fade_years)` and `capex = previous * (1 + g)`.
+With `a` the last period with a known figure and `g_a` its growth on a year earlier, for
+`k` years after it `g = g_a + (long_run - g_a) * MIN(1, k / fade_years)` and capex is the
+figure a year earlier grown by `g`: last year's in an annual model, the same quarter last
+year in a quarterly one. Annual guidance in a quarterly model fills the quarters not yet
+reported so that the year sums to the guidance midpoint, spread like a year earlier.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, MIN, OR, SUM
-from modelgen.rows import block
+from modelgen.formula import AND, IF, MAX, MIN, OR, SUM, SUMIFS, Ref
+from modelgen.rows import Row, Sheet, block, span
 
 if TYPE_CHECKING:
     from modelgen.model import Model
 
 
+def _sections(model: Model, sheet: Sheet):
+    def section(title: str, kind: str, unit: str, fmt: str) -> dict[str, Row]:
+        sheet.header(title, level=1)
+        return {
+            t: sheet.add(f"{kind}:{t}", model.label(kind, t), unit, fmt=fmt, level=1)
+            for t in model.inputs.tickers
+        }
+
+    return section
+
+
 def build(model: Model) -> None:
     inp = model.sheets["Inputs"]
     sheet = model.new_sheet("Capex")
-    tickers = model.inputs.tickers
-    lbl, unit = model.label, model.unit
-    long_run = inp["long_run_capex_growth"].d
-    fade = inp["fade_years"].d
+    tickers, unit = model.inputs.tickers, model.unit
+    section = _sections(model, sheet)
+    long_run, fade = inp["long_run_capex_growth"].d, inp["fade_years"].d
     length = inp["period_length"].d
 
-    def section(title: str, kind: str, unit_: str, fmt: str, level: int = 1) -> dict:
-        sheet.header(title)
-        return {
-            t: sheet.add(f"{kind}:{t}", lbl(kind, t), unit_, fmt=fmt, level=level) for t in tickers
-        }
+    if model.per_year == 1:
+        known, is_known = _annual_known(model, section)
+    else:
+        known, is_known = _quarterly_known(model, section)
+    since = section(
+        "Years since the last known figure", "capex_years_since_known", "years", "years"
+    )
+    anchor = section(
+        "Growth of the last known figure on a year earlier", "capex_anchor_growth", "%", "pct"
+    )
+    growth = section(
+        "Forecast growth, fading to the long-run rate", "capex_forecast_growth", "%", "pct"
+    )
+    sheet.blank()
+    sheet.header("Capex")
+    capex = {
+        t: sheet.add(f"capex:{t}", model.label("capex", t), unit, fmt="amount") for t in tickers
+    }
+    sheet.add(
+        "capex:TOTAL",
+        model.label("capex_total"),
+        unit,
+        fmt="amount",
+        formula=SUM(block(list(capex.values()))),
+    )
+    for t in tickers:
+        flag = is_known[t].cur
+        year_ago = model.year_ago(capex[t])
+        since[t].formula = IF(flag.eq(1), 0, since[t].prev + length)
+        anchor[t].formula = IF(
+            flag.eq(1), IF(year_ago > 0, known[t].cur / year_ago - 1, long_run), anchor[t].prev
+        )
+        a = anchor[t].cur
+        growth[t].formula = a + (long_run - a) * MIN(1, since[t].cur / fade)
+        capex[t].formula = IF(flag.eq(1), known[t].cur, year_ago * (1 + growth[t].cur))
 
+
+def _annual_known(model: Model, section) -> tuple[dict[str, Row], dict[str, Row]]:
+    inp = model.sheets["Inputs"]
     known = section(
-        "Known capex: the actual, else the guidance midpoint", "capex_known", unit, "amount"
+        "Known capex: the actual, else the guidance midpoint", "capex_known", model.unit, "amount"
     )
     for t, row in known.items():
         actual, low, high = (
@@ -45,26 +91,62 @@ def build(model: Model) -> None:
     for t, row in is_known.items():
         actual, low = inp[f"capex_actual:{t}"].cur, inp[f"capex_guidance_low:{t}"].cur
         row.formula = IF(OR(actual.is_set(), low.is_set()), 1, 0)
-    since = section(
-        "Years since the last known figure", "capex_years_since_known", "years", "years"
+    return known, is_known
+
+
+def _quarterly_known(model: Model, section) -> tuple[dict[str, Row], dict[str, Row]]:
+    """Quarters: the actual, else the year's guidance less what is reported, spread."""
+    inp = model.sheets["Inputs"]
+    fy, start = inp["fiscal_year"], inp["period_start"]
+    unit = model.unit
+    mid = section(
+        "Guidance midpoint (in the fiscal year's last quarter)",
+        "capex_guidance_mid",
+        unit,
+        "amount",
     )
-    anchor = section("Growth of the last known figure", "capex_anchor_growth", "%", "pct")
-    growth = section(
-        "Forecast growth, fading to the long-run rate", "capex_forecast_growth", "%", "pct"
+    flag = section("Guidance flag", "capex_guidance_flag", "flag", "flag")
+    for t in model.inputs.tickers:
+        low, high = inp[f"capex_guidance_low:{t}"].cur, inp[f"capex_guidance_high:{t}"].cur
+        mid[t].formula = IF(low.is_set(), (low + IF(high.is_set(), high, low)) / 2, 0)
+        flag[t].formula = IF(low.is_set(), 1, 0)
+    year_guidance = section("The fiscal year's guidance", "capex_year_guidance", unit, "amount")
+    year_guided = section("The fiscal year is guided (1)", "capex_year_is_guided", "flag", "flag")
+    is_actual = section("Reported flag", "capex_is_actual", "flag", "flag")
+    is_open = section("Not yet reported flag", "capex_is_open", "flag", "flag")
+    reported = section("Reported so far in the fiscal year", "capex_year_reported", unit, "amount")
+    open_quarters = section(
+        "Quarters of the fiscal year not yet reported", "capex_year_open_quarters", "count", "count"
     )
-    sheet.blank()
-    sheet.header("Capex")
-    capex = {t: sheet.add(f"capex:{t}", lbl("capex", t), unit, fmt="amount") for t in tickers}
-    total = sheet.add("capex:TOTAL", lbl("capex_total"), unit, fmt="amount")
-    total.formula = SUM(block(list(capex.values())))
-    for t in tickers:
-        flag = is_known[t].cur
-        since[t].formula = IF(flag.eq(1), 0, since[t].prev + length)
-        anchor[t].formula = IF(
-            flag.eq(1),
-            IF(capex[t].prev > 0, known[t].cur / capex[t].prev - 1, long_run),
-            anchor[t].prev,
+    year_ago = section(
+        "The same quarter a year earlier, reported", "capex_year_ago_actual", unit, "amount"
+    )
+    base = section(
+        "A year earlier, the quarters not yet reported", "capex_year_ago_base", unit, "amount"
+    )
+    guided = section(
+        "Guided quarters: the rest of the year's guidance, spread", "capex_guided", unit, "amount"
+    )
+    known = section(
+        "Known capex: the actual, else the guided quarter", "capex_known", unit, "amount"
+    )
+    is_known = section("Known figure flag", "capex_is_known", "flag", "flag")
+    for t in model.inputs.tickers:
+        actual = inp[f"capex_actual:{t}"]
+        year_guidance[t].formula = SUMIFS(span(mid[t]), span(fy), fy.cur)
+        year_guided[t].formula = SUMIFS(span(flag[t]), span(fy), fy.cur)
+        is_actual[t].formula = IF(actual.cur.is_set(), 1, 0)
+        is_open[t].formula = 1 - is_actual[t].cur
+        reported[t].formula = SUMIFS(span(actual), span(fy), fy.cur)
+        open_quarters[t].formula = SUMIFS(span(is_open[t]), span(fy), fy.cur)
+        earlier = Ref(actual, "rel", -model.per_year)
+        year_ago[t].formula = IF(start.cur >= start.at(0) + 1, IF(earlier.is_set(), earlier, 0), 0)
+        base[t].formula = SUMIFS(span(year_ago[t]), span(fy), fy.cur, span(is_open[t]), 1)
+        spread = IF(base[t].cur > 0, year_ago[t].cur / base[t].cur, 1 / open_quarters[t].cur)
+        remaining = MAX(0, year_guidance[t].cur - reported[t].cur)
+        guided[t].formula = IF(
+            AND(year_guided[t].cur > 0, is_open[t].cur.eq(1)), remaining * spread, 0
         )
-        a = anchor[t].cur
-        growth[t].formula = a + (long_run - a) * MIN(1, since[t].cur / fade)
-        capex[t].formula = IF(flag.eq(1), known[t].cur, capex[t].prev * (1 + growth[t].cur))
+        known[t].formula = IF(actual.cur.is_set(), actual.cur, guided[t].cur)
+        is_known[t].formula = IF(OR(actual.cur.is_set(), year_guided[t].cur > 0), 1, 0)
+    return known, is_known

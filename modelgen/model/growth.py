@@ -11,23 +11,30 @@ if TYPE_CHECKING:
     from modelgen.rows import Row
 
 
-def yoy(row: Row):
-    """`this / previous - 1`, empty where there is no previous figure to grow from."""
-    return IF(row.prev > 0, row.cur / row.prev - 1, "")
+def change(row: Row, earlier):
+    """`this / earlier - 1`, empty where there is no earlier figure to grow from."""
+    return IF(earlier > 0, row.cur / earlier - 1, "")
 
 
 def build(model: Model) -> None:
     cap = model.sheets["Capex"]
     sheet = model.new_sheet("Growth")
     tickers, lbl = model.inputs.tickers, model.label
-    sheet.header("Capex growth year on year")
-    for t in tickers:
-        sheet.add(
-            f"capex_yoy:{t}", lbl("capex_yoy", t), "%", fmt="pct", formula=yoy(cap[f"capex:{t}"])
-        )
-    sheet.add(
-        "capex_yoy:TOTAL", lbl("capex_yoy_total"), "%", fmt="pct", formula=yoy(cap["capex:TOTAL"])
+    quarterly = model.per_year > 1
+    sheet.header(
+        "Capex growth year on year" + (" (on the same quarter a year earlier)" if quarterly else "")
     )
+    for t in [*tickers, "TOTAL"]:
+        row = cap[f"capex:{t}"]
+        label = lbl("capex_yoy_total") if t == "TOTAL" else lbl("capex_yoy", t)
+        sheet.add(f"capex_yoy:{t}", label, "%", fmt="pct", formula=change(row, model.year_ago(row)))
+    if quarterly:
+        sheet.blank()
+        sheet.header("Capex growth quarter on quarter")
+        for t in [*tickers, "TOTAL"]:
+            row = cap[f"capex:{t}"]
+            label = lbl("capex_qoq_total") if t == "TOTAL" else lbl("capex_qoq", t)
+            sheet.add(f"capex_qoq:{t}", label, "%", fmt="pct", formula=change(row, row.prev))
     sheet.blank()
     sheet.header("Share of total capex")
     total = cap["capex:TOTAL"].cur

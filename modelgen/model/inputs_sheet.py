@@ -6,71 +6,69 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from modelgen.timeline import Period
+
 if TYPE_CHECKING:
     from modelgen.model import Model
 
 CHECK_TOLERANCE = 1e-6
 
 
-def _series(model: Model, facts: dict[int, float]) -> np.ndarray:
+def _series(model: Model, facts: dict[Period, float]) -> np.ndarray:
     """Values by period of the timeline, NaN (an empty cell) where there is none."""
-    years = model.inputs.periods
-    return np.array([facts.get(y, np.nan) for y in years], dtype=float)
+    return np.array([facts.get(p, np.nan) for p in model.timeline.periods], dtype=float)
+
+
+def _guidance_series(model: Model, by_year: dict[int, float]) -> np.ndarray:
+    """Annual guidance in the column where its fiscal year ends (its last period here)."""
+    periods = model.timeline.periods
+    out = np.full(len(periods), np.nan)
+    for year, value in by_year.items():
+        columns = [i for i, p in enumerate(periods) if p.year == year]
+        if columns:
+            out[columns[-1]] = value
+    return out
 
 
 def build(model: Model) -> None:
-    inputs, s = model.inputs, model.inputs.settings
+    inputs, s, tl = model.inputs, model.inputs.settings, model.timeline
     sheet = model.new_sheet("Inputs")
     lbl = model.label
+
+    def timeline_row(key: str, unit: str, fmt: str, values: list[float]) -> None:
+        sheet.add(key, lbl(key), unit, fmt=fmt, kind="input", values=np.array(values, dtype=float))
+
+    timeline_row("period_start", "year", "years", [p.start for p in tl.periods])
+    timeline_row("fiscal_year", "year", "year", [float(p.year) for p in tl.periods])
+    if tl.per_year > 1:
+        timeline_row("fiscal_quarter", "quarter", "count", [float(p.quarter) for p in tl.periods])
     sheet.add(
-        "period_start",
-        lbl("period_start"),
-        "year",
-        fmt="year",
-        kind="input",
-        values=np.array(inputs.periods, dtype=float),
+        "period_length", lbl("period_length"), "years", fmt="years", kind="input", const=tl.length
     )
-    sheet.add("period_length", lbl("period_length"), "years", fmt="years", kind="input", const=1.0)
+    sheet.add(
+        "periods_per_year",
+        lbl("periods_per_year"),
+        "count",
+        fmt="count",
+        kind="input",
+        const=float(tl.per_year),
+    )
 
     sheet.blank()
     sheet.header("Settings")
-    sheet.add(
-        "long_run_capex_growth",
-        lbl("long_run_capex_growth"),
-        "%",
-        fmt="pct",
-        kind="input",
-        const=s.long_run_capex_growth,
-    )
-    sheet.add(
-        "fade_years", lbl("fade_years"), "years", fmt="years", kind="input", const=s.fade_years
-    )
-    sheet.add(
-        "net_income_growth",
-        lbl("net_income_growth"),
-        "%",
-        fmt="pct",
-        kind="input",
-        const=s.net_income_growth,
-    )
-    sheet.add("tax_rate", lbl("tax_rate"), "%", fmt="pct", kind="input", const=s.tax_rate)
-    sheet.add(
-        "depreciation_convention",
-        lbl("depreciation_convention"),
-        "text",
-        fmt="text",
-        kind="input",
-        const=s.depreciation_convention,
-    )
-    sheet.add(
-        "forecast_years",
-        lbl("forecast_years"),
-        "years",
-        fmt="count",
-        kind="input",
-        const=float(s.forecast_years),
-    )
-    sheet.add("unit", lbl("unit"), "text", fmt="text", kind="input", const=s.unit)
+    for key, unit, fmt in (
+        ("long_run_capex_growth", "%", "pct"),
+        ("fade_years", "years", "years"),
+        ("net_income_growth", "%", "pct"),
+        ("tax_rate", "%", "pct"),
+        ("depreciation_convention", "text", "text"),
+        ("forecast_years", "years", "count"),
+        ("frequency", "text", "text"),
+        ("unit", "text", "text"),
+    ):
+        value = getattr(s, key)
+        const = value if isinstance(value, str) else float(value)
+        sheet.add(key, lbl(key), unit, fmt=fmt, kind="input", const=const)
     sheet.add(
         "check_tolerance",
         lbl("check_tolerance"),
@@ -81,40 +79,41 @@ def build(model: Model) -> None:
     )
 
     tickers = inputs.tickers
-    blocks = (
-        (
-            "Capex actuals",
-            "capex_actual",
-            {t: {p: f.value for p, f in inputs.capex.get(t, {}).items()} for t in tickers},
-        ),
-        (
-            "Capex guidance, low",
-            "capex_guidance_low",
-            {t: {p: g.low for p, g in inputs.guidance.get(t, {}).items()} for t in tickers},
-        ),
-        (
-            "Capex guidance, high",
-            "capex_guidance_high",
-            {
-                t: {p: g.high for p, g in inputs.guidance.get(t, {}).items() if g.high is not None}
-                for t in tickers
-            },
-        ),
-        (
-            "Net income actuals",
-            "net_income_actual",
-            {t: {p: f.value for p, f in inputs.net_income.get(t, {}).items()} for t in tickers},
-        ),
+    sheet.blank()
+    sheet.header("Companies: fiscal year end month")
+    for t in tickers:
+        sheet.add(
+            f"fiscal_year_end_month:{t}",
+            lbl("fiscal_year_end_month", t),
+            "month",
+            fmt="count",
+            kind="input",
+            const=float(inputs.company(t).fiscal_year_end_month),
+        )
+
+    actual_blocks = (
+        ("Capex actuals", "capex_actual", inputs.capex),
+        ("Net income actuals", "net_income_actual", inputs.net_income),
     )
-    sources = {"capex_actual": inputs.capex, "net_income_actual": inputs.net_income}
-    for title, kind, table in blocks:
+    for title, kind, table in actual_blocks[:1]:
+        _actuals(model, sheet, title, kind, table)
+    guidance = (
+        ("Capex guidance, low", "capex_guidance_low", lambda g: g.low),
+        ("Capex guidance, high", "capex_guidance_high", lambda g: g.high),
+    )
+    for title, kind, pick in guidance:
         sheet.blank()
-        sheet.header(title)
+        sheet.header(
+            title + (" (annual, in the fiscal year's last quarter)" if tl.per_year > 1 else "")
+        )
         for t in tickers:
+            by_year = {
+                y: pick(g) for y, g in inputs.guidance.get(t, {}).items() if pick(g) is not None
+            }
             note = "; ".join(
-                f"{p}: {f.source}"
-                for p, f in sorted(sources.get(kind, {}).get(t, {}).items())
-                if f.source
+                f"{y}: {g.source}"
+                for y, g in sorted(inputs.guidance.get(t, {}).items())
+                if g.source
             )
             sheet.add(
                 f"{kind}:{t}",
@@ -122,9 +121,13 @@ def build(model: Model) -> None:
                 model.unit,
                 fmt="amount",
                 kind="input",
-                values=_series(model, table[t]),
-                note=note,
+                values=_guidance_series(model, by_year),
+                note=note if kind.endswith("low") else "",
             )
+    for title, kind, table in actual_blocks[1:]:
+        _actuals(model, sheet, title, kind, table)
+    if tl.per_year == 1:
+        _quarterly_detail(model, sheet)
 
     sheet.blank()
     sheet.header("Asset classes: share of capex and useful life")
@@ -148,3 +151,47 @@ def build(model: Model) -> None:
                 kind="input",
                 const=a.useful_life,
             )
+
+
+def _actuals(model: Model, sheet, title: str, kind: str, table: dict) -> None:
+    sheet.blank()
+    sheet.header(title)
+    for t in model.inputs.tickers:
+        facts = table.get(t, {})
+        note = "; ".join(f"{p}: {f.source}" for p, f in sorted(facts.items()) if f.source)
+        sheet.add(
+            f"{kind}:{t}",
+            model.label(kind, t),
+            model.unit,
+            fmt="amount",
+            kind="input",
+            values=_series(model, {p: f.value for p, f in facts.items()}),
+            note=note,
+        )
+
+
+def _quarterly_detail(model: Model, sheet) -> None:
+    """In an annual model, reported quarters by fiscal year: they make calendar years exact."""
+    inputs = model.inputs
+    for kind, table in (
+        ("capex_actual", inputs.capex_quarters),
+        ("net_income_actual", inputs.net_income_quarters),
+    ):
+        tickers = [t for t in inputs.tickers if table.get(t)]
+        if not tickers:
+            continue
+        sheet.blank()
+        sheet.header(
+            f"{'Capex' if kind == 'capex_actual' else 'Net income'} by fiscal quarter (columns: fiscal years)"
+        )
+        for t in tickers:
+            for q in range(1, 5):
+                by_year = {Period(p.year): f.value for p, f in table[t].items() if p.quarter == q}
+                sheet.add(
+                    f"{kind}:{t}:Q{q}",
+                    model.label(f"{kind}_quarter", t, quarter=f"Q{q}"),
+                    model.unit,
+                    fmt="amount",
+                    kind="input",
+                    values=_series(model, by_year),
+                )

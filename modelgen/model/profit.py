@@ -28,7 +28,7 @@ def build(model: Model) -> None:
     for t in tickers:
         row = sheet.add(f"net_income:{t}", lbl("net_income", t), unit, fmt="amount")
         actual = inp[f"net_income_actual:{t}"].cur
-        row.formula = IF(actual.is_set(), actual, row.prev * (1 + growth))
+        row.formula = IF(actual.is_set(), actual, model.year_ago(row) * (1 + growth))
         ni[t] = row
     ni_total = sheet.add(
         "net_income:TOTAL",

@@ -1,0 +1,170 @@
+"""settings.csv: `key,value` rows over documented defaults; unknown keys are an error."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from modelgen.csvread import Problems, Record, duplicates, near_miss, parse_number, read_table
+from modelgen.timeline import FREQUENCIES
+
+SETTINGS_FILE = "settings.csv"
+# When capex enters service, as a fraction of its period; the *_period names read better
+# in quarterly models, the *_year names in annual ones: both are valid in either.
+CONVENTIONS = {
+    "full_year": 0.0,
+    "half_year": 0.5,
+    "next_year": 1.0,
+    "start_of_period": 0.0,
+    "mid_period": 0.5,
+    "next_period": 1.0,
+}
+UNIT_RE = re.compile(r"^[A-Za-z$€£¥₹][A-Za-z$€£¥₹ .]{0,19}$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Model settings: `settings.csv` overrides these documented defaults."""
+
+    unit: str = "USD bn"
+    forecast_years: int = 5
+    depreciation_convention: str = "full_year"
+    long_run_capex_growth: float = 0.05  # capex growth once the cycle has faded
+    fade_years: float = 3.0  # the article's three-year investment cycle
+    net_income_growth: float = 0.05
+    tax_rate: float = 0.21  # US federal statutory rate
+    frequency: str = "annual"  # or "quarterly": the period columns
+    quarter_sum_tolerance: float = 0.001  # a year given both ways vs. its quarters, in the unit
+
+
+SETTING_KEYS = tuple(Settings.__dataclass_fields__)
+
+
+def read_settings(folder: Path, probs: Problems) -> Settings:
+    records = read_table(folder / SETTINGS_FILE, ["key", "value"], (), probs)
+    values: dict[str, object] = {}
+    for first, dup in duplicates(records or [], ("key",)):
+        probs.add(
+            dup.file,
+            dup.line,
+            "key",
+            f"{dup['key']} is set twice (also line {first.line})",
+            "keep one",
+        )
+    for rec in records or []:
+        key = rec["key"]
+        if key not in SETTING_KEYS:
+            close = [
+                k for k in SETTING_KEYS if k == key.lower().replace(" ", "_") or near_miss(k, key)
+            ]
+            probs.add(
+                rec.file,
+                rec.line,
+                "key",
+                f'unknown setting "{key}"',
+                f'did you mean "{close[0]}"?'
+                if close
+                else f"the settings are {', '.join(SETTING_KEYS)}",
+            )
+        elif key == "unit":
+            if not UNIT_RE.match(rec["value"]):
+                probs.add(
+                    rec.file,
+                    rec.line,
+                    "value",
+                    f'"{rec["value"]}" is not a unit',
+                    "name the currency and scale of the amounts, e.g. USD bn, EUR m, JPY bn",
+                )
+            else:
+                values[key] = rec["value"]
+        elif key == "frequency":
+            if rec["value"] not in FREQUENCIES:
+                probs.add(
+                    rec.file,
+                    rec.line,
+                    "value",
+                    f'unknown frequency "{rec["value"]}"',
+                    f"use one of {', '.join(FREQUENCIES)}",
+                )
+            else:
+                values[key] = rec["value"]
+        elif key == "depreciation_convention":
+            if rec["value"] not in CONVENTIONS:
+                probs.add(
+                    rec.file,
+                    rec.line,
+                    "value",
+                    f'unknown convention "{rec["value"]}"',
+                    f"use one of {', '.join(CONVENTIONS)}",
+                )
+            else:
+                values[key] = rec["value"]
+        else:
+            _numeric_setting(rec, key, probs, values)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def _numeric_setting(rec: Record, key: str, probs: Problems, values: dict[str, object]) -> None:
+    v = parse_number(
+        rec,
+        "value",
+        probs,
+        percent=key not in ("forecast_years", "fade_years", "quarter_sum_tolerance"),
+    )
+    if v is None:
+        return
+    if key == "forecast_years":
+        if v != int(v) or not 0 <= v <= 50:
+            probs.add(
+                rec.file,
+                rec.line,
+                "value",
+                f"forecast_years {rec['value']} is not a whole number from 0 to 50",
+                "enter e.g. 5",
+            )
+            return
+        values[key] = int(v)
+    elif key == "fade_years" and v <= 0:
+        probs.add(
+            rec.file,
+            rec.line,
+            "value",
+            f"fade_years {v:g} is not positive",
+            "enter the years growth takes to fade, e.g. 3",
+        )
+    elif key == "quarter_sum_tolerance" and v < 0:
+        probs.add(
+            rec.file,
+            rec.line,
+            "value",
+            f"quarter_sum_tolerance {v:g} is negative",
+            "enter an amount in the model's unit, e.g. 0.001",
+        )
+    elif key == "tax_rate" and not 0 <= v < 1:
+        probs.add(
+            rec.file,
+            rec.line,
+            "value",
+            f"tax_rate {rec['value']} is not between 0 and 1",
+            "enter e.g. 0.21 or 21%",
+        )
+    elif v <= -1 and key.endswith("growth"):
+        probs.add(
+            rec.file,
+            rec.line,
+            "value",
+            f"{key} {rec['value']} is -100% or below",
+            "enter a growth rate above -1",
+        )
+    elif v > 1 and key.endswith("growth"):
+        probs.add(
+            rec.file,
+            rec.line,
+            "value",
+            f"{key} {rec['value']} is more than 100% a year",
+            "enter a rate such as 0.05 or 5%"
+            + ("" if rec["value"].endswith("%") else f" ({rec['value']} means {v:.0%})"),
+        )
+    else:
+        values[key] = float(v)
