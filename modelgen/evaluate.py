@@ -54,12 +54,15 @@ def _edges(node: Node) -> Iterable[tuple[Node, str]]:
 
 
 def evaluate_rows(rows: Iterable[Row], n_periods: int) -> None:
-    """Fill `result` and `const_result` of every formula row, in dependency order."""
+    """Fill `result` and `const_result` of every formula row, in dependency order.
+
+    A row's period columns are its sheet's (`row.width`), else `n_periods`.
+    """
     nodes: list[Node] = []
     for row in rows:
         if row.formula is not None:
             nodes.append(("P", row))
-            row.result = np.full(n_periods, np.nan)
+            row.result = np.full(row.width or n_periods, np.nan)
         if row.const_formula is not None:
             nodes.append(("D", row))
     graph = {_nid(n): [(_nid(d), how) for d, how in _edges(n)] for n in nodes}
@@ -69,14 +72,17 @@ def evaluate_rows(rows: Iterable[Row], n_periods: int) -> None:
         ids = set(scc)
         recurrent = len(scc) > 1 or any(d in ids for d, _ in graph[scc[0]])
         if not recurrent:
-            _eval_all(members[0], n_periods)
+            _eval_all(members[0], members[0][1].width or n_periods)
             continue
         for i in scc:
             for d, how in graph[i]:
                 if d in ids and how == "all":
                     raise ValueError(f"circular reference through {by_id[i][1].key}")
         order = _same_column_order(scc, graph)
-        for c in range(n_periods):
+        widths = {by_id[i][1].width or n_periods for i in scc}
+        if len(widths) > 1:
+            raise ValueError("a recurrence across sheets with different period columns")
+        for c in range(widths.pop()):
             ctx = _Ctx(np.array([c]))
             for i in order:
                 part, row = by_id[i]

@@ -283,7 +283,7 @@ class Span(Expr):
     def render(self, ctx: RenderContext) -> str:
         prefix = "" if self.row.sheet == ctx.sheet else sheet_prefix(self.row.sheet)
         first = col_letter(FIRST_PERIOD_COL)
-        last = col_letter(FIRST_PERIOD_COL + ctx.n_periods - 1)
+        last = col_letter(FIRST_PERIOD_COL + (self.row.width or ctx.n_periods) - 1)
         return f"{prefix}${first}${self.row.number}:${last}${self.row.number}"
 
     def evaluate(self, ctx: EvalContext) -> np.ndarray:

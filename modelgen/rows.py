@@ -30,6 +30,7 @@ class Row:
     values: np.ndarray | None = None  # input values per period, NaN for blank
     formula: Expr | None = None  # the one formula of every period column
     level: int = 0  # outline level for grouping
+    width: int = 0  # period columns of its sheet
     note: str = ""  # shown as a cell comment on the label
     result: np.ndarray | None = None  # evaluated period values
     const_result: float | str | None = None  # evaluated column D
@@ -44,6 +45,11 @@ class Row:
     def prev(self) -> Ref:
         """This row one period earlier (column D at the first period)."""
         return Ref(self, "rel", -1)
+
+    @property
+    def next(self) -> Ref:
+        """This row one period later (an empty cell after the last period)."""
+        return Ref(self, "rel", 1)
 
     def at(self, index: int) -> Ref:
         """This row at a fixed period index, absolute."""
@@ -80,11 +86,20 @@ class Sheet:
 
     name: str
     title: str
+    width: int = 0  # period columns: the model's periods, or fiscal years on Annual
     rows: list[Row] = field(default_factory=list)
     by_key: dict[str, Row] = field(default_factory=dict)
 
     def add(self, key: str | None = None, label: str = "", unit: str = "", **kw: object) -> Row:
-        row = Row(sheet=self.name, number=len(self.rows) + 1, key=key, label=label, unit=unit, **kw)  # type: ignore[arg-type]
+        row = Row(
+            sheet=self.name,
+            number=len(self.rows) + 1,
+            key=key,
+            label=label,
+            unit=unit,
+            width=self.width,
+            **kw,
+        )  # type: ignore[arg-type]
         if key is not None:
             if key in self.by_key:
                 raise ValueError(f"duplicate row key {key!r} on sheet {self.name}")

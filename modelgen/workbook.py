@@ -76,7 +76,7 @@ def _is_link(row: Row) -> bool:
 
 
 def _write_sheet(ws: Worksheet, sheet: Sheet, model: Model, styles: Styles) -> None:
-    n = model.n_periods
+    n = sheet.width
     w = model.template.widths
     ws.set_column(0, 0, w.get("key", 16), styles.get("key"))
     ws.set_column(1, 1, w.get("label", 46))

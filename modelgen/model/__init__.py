@@ -7,6 +7,7 @@ Each block module adds the rows of one calculation (`capex`, `growth`, `deprecia
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,7 +19,7 @@ from modelgen.rows import Row, Sheet
 from modelgen.template import Template
 from modelgen.timeline import Timeline
 
-SHEETS = ("Inputs", "Capex", "Growth", "Depreciation", "Profit Impact", "Checks")
+SHEETS = ("Inputs", "Capex", "Growth", "Depreciation", "Profit Impact", "Annual", "Checks")
 
 
 @dataclass
@@ -51,11 +52,15 @@ class Model:
     def n_periods(self) -> int:
         return len(self.periods)
 
-    def new_sheet(self, name: str) -> Sheet:
-        """A sheet with its title row and the `period` row, as every sheet but Cover has."""
-        sheet = Sheet(name, self.template.titles.get(name, name))
+    def new_sheet(self, name: str, periods: list[str] | None = None) -> Sheet:
+        """A sheet with its title row and the `period` row, as every sheet but Cover has.
+
+        Its period columns are the model's, unless `periods` gives others (the Annual sheet).
+        """
+        periods = self.periods if periods is None else periods
+        sheet = Sheet(name, self.template.titles.get(name, name), width=len(periods))
         sheet.add(None, sheet.title, kind="title")
-        labels = np.array(self.periods, dtype=object)
+        labels = np.array(periods, dtype=object)
         sheet.add(
             "period", self.template.label("period"), "", kind="period", values=labels, fmt="text"
         )
@@ -82,7 +87,7 @@ class Model:
     def formula_cells(self) -> int:
         n = 0
         for row in self.all_rows():
-            n += self.n_periods if row.formula is not None else 0
+            n += row.width if row.formula is not None else 0
             n += 1 if row.const_formula is not None else 0
         return n
 
@@ -90,12 +95,17 @@ class Model:
         return float(self.sheets["Checks"]["check_failures"].const_value())
 
 
-def build_model(inputs: Inputs, template: Template) -> Model:
-    """Every sheet's rows with formulas, evaluated: the single source of the workbook."""
-    from modelgen.model import capex, checks, depreciation, growth, inputs_sheet, profit
+def build_model(inputs: Inputs, template: Template, adjust: Callable[[Model], None] | None = None) -> Model:
+    """Every sheet's rows with formulas, evaluated: the single source of the workbook.
+
+    `adjust(model)` runs before evaluation (carried analyst edits change input rows there).
+    """
+    from modelgen.model import annual, capex, checks, depreciation, growth, inputs_sheet, profit
 
     model = Model(inputs, template, inputs.timeline)
-    for block in (inputs_sheet, capex, growth, depreciation, profit, checks):
+    for block in (inputs_sheet, capex, growth, depreciation, profit, annual, checks):
         block.build(model)
+    if adjust is not None:
+        adjust(model)
     evaluate_rows(model.all_rows(), model.n_periods)
     return model

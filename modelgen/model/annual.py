@@ -1,0 +1,198 @@
+"""The Annual sheet: fiscal-year roll-ups and calendar years, so that companies with
+different fiscal years compare on one basis, as the article does.
+
+Its columns are years. Fiscal years sum the model's periods with `SUMIFS` over the
+`fiscal_year` timeline row. Calendar years are exact from quarters (those ending in the
+year); from fiscal years alone they are the standard approximation, the two fiscal years
+that overlap the calendar year weighted by their months in it, and marked as such.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from modelgen.formula import AND, IF, MIN, SUM, SUMIFS, SUMPRODUCT, Expr, Ref
+from modelgen.rows import Row, block, span
+from modelgen.timeline import Period, quarter_end_calendar_year
+
+if TYPE_CHECKING:
+    from modelgen.model import Model
+
+# (key prefix on the Annual sheet, sheet of the period rows)
+FLOWS = (("capex", "Capex"), ("depreciation", "Depreciation"), ("net_income", "Profit Impact"))
+
+
+def ratio(part: Expr, whole: Expr) -> Expr:
+    return IF(whole.eq(0), "", part / whole)
+
+
+def build(model: Model) -> None:
+    inp = model.sheets["Inputs"]
+    years = model.timeline.fiscal_years
+    sheet = model.new_sheet("Annual", [str(y) for y in years])
+    tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
+    fy = inp["fiscal_year"]
+    year = sheet.add("year", lbl("year"), "year", fmt="year", const_formula=MIN(span(fy)) - 1)
+    year.formula = year.prev + 1
+
+    sheet.blank()
+    sheet.header("Fiscal years: the sum of each year's periods")
+    rolled: dict[tuple[str, str], Row] = {}
+    for kind, source in FLOWS:
+        src = model.sheets[source]
+        for t in [*tickers, "TOTAL"]:
+            label = lbl(f"{kind}_fy", t) if t != "TOTAL" else lbl(f"{kind}_fy_total")
+            rolled[(kind, t)] = sheet.add(
+                f"{kind}:FY:{t}",
+                label,
+                unit,
+                fmt="amount",
+                formula=SUMIFS(span(src[f"{kind}:{t}"]), span(fy), year.cur),
+            )
+    for t in [*tickers, "TOTAL"]:
+        cap = rolled[("capex", t)]
+        sheet.add(
+            f"capex_yoy:FY:{t}",
+            lbl("capex_yoy_fy", t) if t != "TOTAL" else lbl("capex_yoy_fy_total"),
+            "%",
+            fmt="pct",
+            formula=IF(cap.prev > 0, cap.cur / cap.prev - 1, ""),
+        )
+    for t in [*tickers, "TOTAL"]:
+        sheet.add(
+            f"depreciation_pct_net_income:FY:{t}",
+            lbl("depreciation_pct_net_income_fy", t)
+            if t != "TOTAL"
+            else lbl("depreciation_pct_net_income_fy_total"),
+            "%",
+            fmt="pct",
+            formula=ratio(rolled[("depreciation", t)].cur, rolled[("net_income", t)].cur),
+        )
+    in_year = SUMPRODUCT((span(fy).eq(year.cur)) * 1)
+    for t in tickers:
+        actual = inp[f"capex_actual:{t}"]
+        reported = SUMPRODUCT((span(fy).eq(year.cur)) * span(actual).is_set())
+        sheet.add(
+            f"forecast_periods:FY:{t}",
+            lbl("forecast_periods_fy", t),
+            "count",
+            fmt="count",
+            formula=in_year - reported,
+        )
+
+    sheet.blank()
+    sheet.header("Calendar years (January to December)")
+    if model.per_year > 1:
+        _calendar_from_quarters(model, sheet, year)
+    else:
+        _calendar_from_years(model, sheet, rolled)
+
+
+def _calendar_from_quarters(model: Model, sheet, year: Row) -> None:
+    """Exact: the quarters whose last month falls in the year; empty where one is missing."""
+    inp, cap = model.sheets["Inputs"], model.sheets["Capex"]
+    tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
+    fy, fq = inp["fiscal_year"], inp["fiscal_quarter"]
+    cap.blank()
+    cap.header("Calendar year in which each quarter ends", level=1)
+    cal = {}
+    for t in tickers:
+        month = inp[f"fiscal_year_end_month:{t}"].d
+        cal[t] = cap.add(
+            f"calendar_year:{t}",
+            lbl("calendar_year", t),
+            "year",
+            fmt="year",
+            level=1,
+            formula=fy.cur - IF(month - 3 * (4 - fq.cur) <= 0, 1, 0),
+        )
+    count = {
+        t: sheet.add(
+            f"quarters_in_year:CY:{t}",
+            lbl("quarters_in_year_cy", t),
+            "count",
+            fmt="count",
+            formula=SUMPRODUCT((span(cal[t]).eq(year.cur)) * 1),
+        )
+        for t in tickers
+    }
+    for kind, source in FLOWS:
+        src = model.sheets[source]
+        rows = [
+            sheet.add(
+                f"{kind}:CY:{t}",
+                lbl(f"{kind}_cy", t),
+                unit,
+                fmt="amount",
+                formula=IF(
+                    count[t].cur.eq(4), SUMIFS(span(src[f"{kind}:{t}"]), span(cal[t]), year.cur), ""
+                ),
+            )
+            for t in tickers
+        ]
+        sheet.add(
+            f"{kind}:CY:TOTAL",
+            lbl(f"{kind}_cy_total"),
+            unit,
+            fmt="amount",
+            formula=IF(MIN(block(list(count.values()))).eq(4), SUM(block(rows)), ""),
+        )
+
+
+def _calendar_from_years(model: Model, sheet, rolled: dict[tuple[str, str], Row]) -> None:
+    """Months-weighted fiscal years; exact from reported quarters where all are there."""
+    inp = model.sheets["Inputs"]
+    tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
+    basis = {}
+    for kind, _ in FLOWS:
+        rows = []
+        for t in tickers:
+            month = inp[f"fiscal_year_end_month:{t}"].d
+            fyr = rolled[(kind, t)]
+            approx = IF(
+                month.eq(12),
+                fyr.cur,
+                IF(fyr.next.is_set(), month / 12 * fyr.cur + (1 - month / 12) * fyr.next, ""),
+            )
+            exact = _exact_from_detail(model, kind, t)
+            if exact is not None:
+                terms, complete = exact
+                formula = IF(complete, terms, approx)
+                if kind == "capex":
+                    basis[t] = IF(complete, 1, 0)
+            else:
+                formula = approx
+            rows.append(
+                sheet.add(
+                    f"{kind}:CY:{t}",
+                    lbl(f"{kind}_cy_approx", t),
+                    unit,
+                    fmt="amount",
+                    formula=formula,
+                )
+            )
+        gaps = SUMPRODUCT(block(rows).is_blank() * 1)  # a company's year not computable
+        total = sheet.add(f"{kind}:CY:TOTAL", lbl(f"{kind}_cy_total"), unit, fmt="amount")
+        total.formula = IF(gaps > 0, "", SUM(block(rows)))
+    for t in tickers:
+        flag = basis.get(t)
+        if flag is not None:
+            sheet.add(
+                f"capex_exact:CY:{t}", lbl("capex_exact_cy", t), "flag", fmt="flag", formula=flag
+            )
+
+
+def _exact_from_detail(model: Model, kind: str, ticker: str) -> tuple[Expr, Expr] | None:
+    """Sum of reported quarters ending in the calendar year (this fiscal year's or the next's)."""
+    inp = model.sheets["Inputs"]
+    keys = [f"{kind}_actual:{ticker}:Q{q}" for q in range(1, 5)]
+    if not all(k in inp.by_key for k in keys):
+        return None
+    month = model.inputs.company(ticker).fiscal_year_end_month
+    cells = []
+    for q, k in enumerate(keys, start=1):
+        # a quarter ending in the fiscal year's own calendar year counts there, else the year before
+        same = quarter_end_calendar_year(Period(2000, q), month) == 2000
+        cells.append(inp[k].cur if same else Ref(inp[k], "rel", 1))
+    total = cells[0] + cells[1] + cells[2] + cells[3]
+    return total, AND(*(c.is_set() for c in cells))
