@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from modelgen.carry import Carry, read_previous
 from modelgen.csvread import InputError, Problem
 from modelgen.inputs import Inputs, load_inputs
 from modelgen.model import Model, build_model
@@ -20,6 +21,7 @@ class BuildResult:
 
     out: Path
     model: Model
+    carry: Carry | None = None  # what was carried from --previous
 
     @property
     def companies(self) -> int:
@@ -83,14 +85,19 @@ def build(
     out: Path,
     template: Path | None = None,
     on_sheet: Callable[[str], None] | None = None,
+    previous: Path | None = None,
+    keep_edited_actuals: bool = False,
 ) -> BuildResult:
-    """Load, model, and write; the old workbook at `out` survives any failure untouched."""
+    """Load, model, and write; the old workbook at `out` survives any failure untouched.
+
+    With `previous`, the analyst's work in that workbook is carried (modelgen.carry)."""
     from modelgen.workbook import write_workbook
 
     check_output_path(out, inputs_dir)
     inputs = load_inputs(inputs_dir)
     tmpl = load_template(template)
-    model = build_model(inputs, tmpl)
+    carry = read_previous(previous, keep_edited_actuals) if previous is not None else None
+    model = build_model(inputs, tmpl, adjust=carry.apply if carry else None)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not os.access(out.parent, os.W_OK):
         raise InputError(
@@ -104,5 +111,5 @@ def build(
                 )
             ]
         )
-    write_workbook(model, out, built_at=built_at(inputs, template), on_sheet=on_sheet)
-    return BuildResult(out, model)
+    write_workbook(model, out, built_at=built_at(inputs, template), on_sheet=on_sheet, carry=carry)
+    return BuildResult(out, model, carry)
