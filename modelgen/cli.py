@@ -94,6 +94,15 @@ def build(
         "build/capex_model.xlsx"
     ),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,
+    previous: Annotated[
+        Path | None, typer.Option("--previous", help="Workbook whose analyst edits to carry.")
+    ] = None,
+    carry: Annotated[
+        bool, typer.Option("--carry", help="Carry the edits in the existing --out workbook.")
+    ] = False,
+    keep_edited_actuals: Annotated[
+        bool, typer.Option("--keep-edited-actuals", help="Carry edited actuals too.")
+    ] = False,
 ) -> None:
     """Build the workbook from the CSV folder."""
 
@@ -101,9 +110,17 @@ def build(
         from modelgen.build import build as run_build
 
         say: Callable[[str], Any] = (lambda _: None) if quiet else typer.echo
+        old = previous if previous is not None or not carry else out  # --carry: from --out
         result = run_build(
-            inputs, out, template, on_sheet=lambda name: say(f"  wrote sheet {name}")
+            inputs,
+            out,
+            template,
+            on_sheet=lambda name: say(f"  wrote sheet {name}"),
+            previous=old,
+            keep_edited_actuals=keep_edited_actuals,
         )
+        for line in result.carry.lines() if result.carry else []:
+            say(line)
         for w in result.model.inputs.warnings:
             _err(f"warning: {w}")
         passed, total = result.checks
@@ -185,6 +202,27 @@ def ingest_sec(
         for line in report.lines():
             typer.echo(line)
         return 0
+
+    _run(body)
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The earlier workbook.")],
+    new: Annotated[Path, typer.Argument(help="The later workbook.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    tolerance: Annotated[
+        float, typer.Option("--tolerance", help="Ignore moves within X * max(1, |old|).")
+    ] = 1e-9,
+) -> None:
+    """Compare two workbooks by sheet, row key and period; exit 1 when they differ."""
+
+    def body() -> int:
+        from modelgen.diff import diff_workbooks
+
+        report = diff_workbooks(old, new, tolerance)
+        typer.echo(report.to_json() if as_json else "\n".join(report.lines()))
+        return 1 if report.changed else 0
 
     _run(body)
 

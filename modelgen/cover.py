@@ -9,6 +9,7 @@ import numpy as np
 from xlsxwriter.worksheet import Worksheet
 
 from modelgen import __version__
+from modelgen.carry import Carry, write_cover_block
 from modelgen.formula import IF, RenderContext
 
 if TYPE_CHECKING:
@@ -33,7 +34,9 @@ class _OneCell:
         return row.period_result()
 
 
-def write_cover(ws: Worksheet, model: Model, styles: Styles, built_at: datetime) -> None:
+def write_cover(
+    ws: Worksheet, model: Model, styles: Styles, built_at: datetime, carry: Carry | None = None
+) -> None:
     """Fill the Cover sheet; it is first in the workbook and read before anything else."""
     t = model.template.workbook
     inputs = model.inputs
@@ -107,6 +110,7 @@ def write_cover(ws: Worksheet, model: Model, styles: Styles, built_at: datetime)
         },
     )
     r += 2
+    r = write_cover_block(ws, r, carry, styles)
     ws.write_string(r, 0, "Legend", styles.get("header"))
     ws.write_blank(r, 1, None, styles.get("header"))
     r += 1

@@ -16,6 +16,7 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from modelgen.atomic import replacing
+from modelgen.carry import Carry, write_carried
 from modelgen.cover import write_cover
 from modelgen.formula import CONST_COL, FIRST_PERIOD_COL, Ref, RenderContext
 from modelgen.inputs import CONVENTIONS
@@ -38,6 +39,7 @@ def write_workbook(
     *,
     built_at: datetime,
     on_sheet: Callable[[str], None] | None = None,
+    carry: Carry | None = None,
 ) -> None:
     """Write `model` to `out` atomically; `on_sheet(name)` is called as each sheet is done."""
     with replacing(Path(out)) as tmp:
@@ -49,7 +51,8 @@ def write_workbook(
             _write_sheet(wb.add_worksheet(sheet.name), sheet, model, styles)
             if on_sheet:
                 on_sheet(sheet.name)
-        write_cover(cover, model, styles, built_at)
+        write_carried(wb, model, styles, carry)  # analyst's sheets, carried edits, _modelgen
+        write_cover(cover, model, styles, built_at, carry)
         if on_sheet:
             on_sheet("Cover")
         wb.close()

@@ -1,0 +1,150 @@
+"""What a workbook records about how modelgen generated it, so an analyst's edit is exact.
+
+Next quarter, ``build --previous OLD`` must tell an analyst's edit from what modelgen wrote.
+Comparing OLD with the new build cannot do that (the CSVs have changed since), and comparing
+with "what looks generated" guesses. So every workbook carries the record itself, in a
+hidden, protected sheet ``_modelgen``: one row per generated Inputs cell (sheet, key, period
+or ``D``, the value written, blank for an empty input cell), one row per formula row of the
+calculation sheets (so a number typed over a formula is a plug), and the names of the sheets
+modelgen wrote (every other sheet is the analyst's own).
+
+Why a sheet and not custom document properties: the record is a few hundred to a few
+thousand keyed cells (more with quarters), Excel caps a text property at 255 characters,
+and a sheet is plain, keyed and auditable (unhide it to read it); Excel, LibreOffice and
+openpyxl all keep a hidden sheet's cells on save. It is protected (no password) so that it
+is not edited by accident. It has no ``period`` row and no formulas, so readback skips it and
+verify has nothing to compare on it.
+
+Values written here are the *generated* ones: a carried edit is recorded with the value the
+CSVs gave, so that it is still recognised as the analyst's edit a quarter later.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
+from xlsxwriter.workbook import Workbook
+
+from modelgen import __version__
+from modelgen.readback import CONSTANT
+
+__all__ = [
+    "SHEET",
+    "Cell",
+    "Provenance",
+    "read_provenance",
+    "sheet_periods",
+    "snapshot",
+    "write_provenance",
+]
+
+SHEET = "_modelgen"
+ALL_PERIODS = "*"
+Cell = tuple[str, str, str]  # (sheet, row key, period label or "D")
+_HEAD = ("what", "sheet", "key", "period", "value")
+
+
+@dataclass
+class Provenance:
+    """The generated Inputs values by cell, the formula rows, and the sheets modelgen wrote."""
+
+    inputs: dict[Cell, object] = field(default_factory=dict)  # None: an empty input cell
+    formulas: set[Cell] = field(default_factory=set)  # period "D" or "*" (every period)
+    sheets: list[str] = field(default_factory=list)
+    version: str = ""
+
+    def has_formula(self, sheet: str, key: str, period: str) -> bool:
+        """Whether modelgen wrote a formula in this cell (period label or "D")."""
+        if period == CONSTANT:
+            return (sheet, key, CONSTANT) in self.formulas
+        return (sheet, key, ALL_PERIODS) in self.formulas
+
+
+def _blank(v: object) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v == ""
+
+
+def sheet_periods(sheet) -> list[str]:  # noqa: ANN001 - modelgen.rows.Sheet
+    """A model sheet's own period labels, from its ``period`` row (Annual has years)."""
+    row = sheet.by_key.get("period")
+    return [] if row is None or row.values is None else [str(p) for p in row.values]
+
+
+def snapshot(model) -> Provenance:  # noqa: ANN001 - modelgen.model.Model (avoids a cycle)
+    """The record of `model` as generated: call it before any carried edit is applied."""
+    prov = Provenance(version=__version__)
+    prov.sheets = ["Cover", *model.sheets, SHEET]
+    for sheet in model.sheets.values():
+        for row in sheet.rows:
+            if not row.key:
+                continue
+            if row.is_input:
+                if row.const is not None:
+                    prov.inputs[(sheet.name, row.key, CONSTANT)] = row.const
+                if row.values is not None:
+                    for period, v in zip(sheet_periods(sheet), row.values, strict=True):
+                        prov.inputs[(sheet.name, row.key, period)] = None if _blank(v) else v
+            if row.const_formula is not None:
+                prov.formulas.add((sheet.name, row.key, CONSTANT))
+            if row.formula is not None:
+                prov.formulas.add((sheet.name, row.key, ALL_PERIODS))
+    return prov
+
+
+def write_provenance(wb: Workbook, prov: Provenance) -> None:
+    """Add the hidden, protected ``_modelgen`` sheet holding `prov`, as the last sheet."""
+    ws = wb.add_worksheet(SHEET)
+    ws.write_string(0, 0, "modelgen record")
+    ws.write_string(
+        0,
+        1,
+        "Written by modelgen; it tells your edits from generated values next time. Do not edit.",
+    )
+    ws.write_row(1, 0, _HEAD)
+    r = 2
+    ws.write_row(r, 0, ("version", "", "", "", prov.version))
+    r += 1
+    for name in prov.sheets:
+        ws.write_row(r, 0, ("sheet", name))
+        r += 1
+    for (sheet, key, period), value in prov.inputs.items():
+        ws.write_row(r, 0, ("input", sheet, key, period))
+        if isinstance(value, str):
+            ws.write_string(r, 4, value)
+        elif not _blank(value):
+            ws.write_number(r, 4, float(value))  # type: ignore[arg-type]
+        r += 1
+    for sheet, key, period in sorted(prov.formulas):
+        ws.write_row(r, 0, ("formula", sheet, key, period))
+        r += 1
+    ws.set_column(0, 0, 10)
+    ws.set_column(1, 3, 28)
+    ws.hide()
+    ws.protect()
+
+
+def read_provenance(wb: OpenpyxlWorkbook) -> Provenance | None:
+    """The record in an opened workbook, or None when it has none (an older or foreign file)."""
+    if SHEET not in wb.sheetnames:
+        return None
+    prov = Provenance()
+    for cells in wb[SHEET].iter_rows(min_row=3, max_col=5, values_only=True):
+        what, sheet, key, period, value = (list(cells) + [None] * 5)[:5]
+        if what == "version":
+            prov.version = str(value or "")
+        elif what == "sheet" and sheet:
+            prov.sheets.append(str(sheet))
+        elif what == "input" and sheet and key and period is not None:
+            prov.inputs[(str(sheet), str(key), _label(period))] = None if _blank(value) else value
+        elif what == "formula" and sheet and key and period is not None:
+            prov.formulas.add((str(sheet), str(key), _label(period)))
+    return prov
+
+
+def _label(period: object) -> str:
+    """A period label as text: 2024.0 (re-saved as a number by some tool) reads as '2024'."""
+    if isinstance(period, float) and period.is_integer():
+        period = int(period)
+    return str(period).strip()

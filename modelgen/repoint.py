@@ -1,0 +1,209 @@
+"""Re-point a reference into a generated sheet to the same row key and period in a new model.
+
+``='Profit Impact'!H14`` in last quarter's workbook means "row key X, period Y" there; in the
+new workbook, where new rows and period columns have moved things, it must point to the
+cell of the same key and period, wherever that now is. A reference that cannot mean the same
+thing (its key or period is gone, a range whose rows or columns are no longer the same
+sequence, a whole column, a defined name) is not guessed: the caller marks it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
+from modelgen.provenance import sheet_periods
+from modelgen.readback import CONSTANT, KeyedSheet
+
+if TYPE_CHECKING:
+    from modelgen.model import Model
+
+__all__ = ["Ref", "Repointer", "parse_ref", "quote_sheet"]
+
+FIXED_COLUMNS = ("A", "B", "C", CONSTANT)  # key, label, unit, constant: the same on every sheet
+FIRST_PERIOD = 5  # column E
+_CELL = r"\$?[A-Za-z]{1,3}\$?\d+"
+_REF = re.compile(
+    rf"^(?:(?P<sheet>'(?:[^']|'')+'|[^'!:\[\]]+)!)?(?P<a>{_CELL})(?::(?P<b>{_CELL}))?$"
+)
+_PARTS = re.compile(r"^(\$?)([A-Za-z]{1,3})(\$?)(\d+)$")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A parsed cell or range reference; ``sheet`` is None when the formula's own sheet."""
+
+    sheet: str | None
+    a: str
+    b: str | None = None
+
+
+def parse_ref(text: str) -> Ref | None:
+    """``'Profit Impact'!$H$14:I15`` -> Ref; None for whole columns, names, external refs."""
+    m = _REF.match(text.strip())
+    if not m:
+        return None
+    sheet = m.group("sheet")
+    if sheet and sheet.startswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    return Ref(sheet, m.group("a"), m.group("b"))
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as a formula writes it, quoted when needed."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name) and not re.fullmatch(_CELL, name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+def split_cell(cell: str) -> tuple[str, str, str, int]:
+    """``$H$14`` -> ('$', 'H', '$', 14)."""
+    m = _PARTS.match(cell)
+    assert m, cell
+    return m.group(1), m.group(2).upper(), m.group(3), int(m.group(4))
+
+
+class Repointer:
+    """Maps references in OLD's generated sheets to the new model, by key and period."""
+
+    def __init__(self, old: dict[str, KeyedSheet], model: Model, analyst: list[str]) -> None:
+        self.old, self.model, self.analyst = old, model, set(analyst)
+        self.new_periods = {name: sheet_periods(s) for name, s in model.sheets.items()}
+
+    def formula(self, formula: str, home: str) -> tuple[str, int, list[str]]:
+        """Re-point every reference in ``formula`` written on sheet ``home``.
+
+        Returns the new formula, the number of references re-pointed, and one message per
+        reference that could not be: those are replaced by ``#REF!``, as Excel does when
+        the cells a reference points to are deleted, so the cell can never be silently wrong.
+        """
+        tok = Tokenizer(formula)
+        moved, failed = 0, []
+        for item in tok.items:
+            if item.type != Token.OPERAND or item.subtype != Token.RANGE:
+                continue
+            new, why = self.reference(item.value, home)
+            if why:
+                failed.append(f"{item.value}: {why}")
+                item.value = "#REF!"
+            elif new != item.value:
+                moved += 1
+                item.value = new
+        return tok.render(), moved, failed
+
+    def reference(self, text: str, home: str) -> tuple[str, str]:
+        """(the re-pointed reference, "") or (text, why it cannot be re-pointed)."""
+        ref = parse_ref(text)
+        if ref is None:
+            target = text.split("!")[0].strip("'") if "!" in text else None
+            if target is None or target in self.analyst:
+                if "!" in text or re.fullmatch(
+                    r"\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}|\$?\d+:\$?\d+", text
+                ):
+                    return text, ""  # whole rows/columns of the analyst's own sheets stay
+                return text, "a defined name (names are not carried)"
+            return text, "whole rows, whole columns and other workbooks cannot be re-pointed by key"
+        sheet = ref.sheet or home
+        if sheet in self.analyst:
+            return text, ""
+        if sheet not in self.old:
+            return text, f"sheet {sheet!r} is not a keyed modelgen sheet"
+        if sheet not in self.model.sheets:
+            return text, f"sheet {sheet!r} is not in the new workbook"
+        a, why = self._cell(sheet, ref.a)
+        if why:
+            return text, why
+        out = a
+        if ref.b:
+            b, why = self._cell(sheet, ref.b)
+            if why:
+                return text, why
+            why = self._same_block(sheet, ref.a, ref.b, a, b)
+            if why:
+                return text, why
+            out = f"{a}:{b}"
+        return (f"{quote_sheet(sheet)}!{out}" if ref.sheet else out), ""
+
+    def _cell(self, sheet: str, cell: str) -> tuple[str, str]:
+        dc, col, dr, row = split_cell(cell)
+        old = self.old[sheet]
+        key = old.row_keys.get(row)
+        if key is None:
+            return cell, f"{sheet}!{col}{row} is not on a keyed row"
+        label = col if col in FIXED_COLUMNS else old.period_columns.get(col)
+        if label is None:
+            return cell, f"{sheet}!{col}{row} is not in a period column"
+        new_row = self.model.sheets[sheet].by_key.get(key)
+        if new_row is None:
+            return cell, f"row {key!r} of {sheet} is not in the new workbook"
+        if label in FIXED_COLUMNS:
+            new_col = label
+        elif label in self.new_periods[sheet]:
+            new_col = get_column_letter(FIRST_PERIOD + self.new_periods[sheet].index(label))
+        else:
+            return cell, f"period {label} of {sheet} is not in the new workbook"
+        return f"{dc}{new_col}{dr}{new_row.number}", ""
+
+    def _same_block(self, sheet: str, a0: str, b0: str, a1: str, b1: str) -> str:
+        """A range keeps its meaning only if the rows and columns between its corners do."""
+        old, new = self.old[sheet], self.model.sheets[sheet]
+        (_, c0, _, r0), (_, c1, _, r1) = split_cell(a0), split_cell(b0)
+        (_, n0, _, q0), (_, n1, _, q1) = split_cell(a1), split_cell(b1)
+        new_keys = {row.number: row.key for row in new.rows}
+        if [old.row_keys.get(r) for r in range(r0, r1 + 1)] != [
+            new_keys.get(r) for r in range(q0, q1 + 1)
+        ]:
+            return f"the rows of {sheet}!{a0}:{b0} are no longer the same rows"
+        old_cols = [self._label(old, c) for c in _letters(c0, c1)]
+        new_cols = [self._new_label(sheet, c) for c in _letters(n0, n1)]
+        if old_cols != new_cols:
+            return f"the columns of {sheet}!{a0}:{b0} are no longer the same periods"
+        return ""
+
+    @staticmethod
+    def _label(sheet: KeyedSheet, col: str) -> str | None:
+        return col if col in FIXED_COLUMNS else sheet.period_columns.get(col)
+
+    def _new_label(self, sheet: str, col: str) -> str | None:
+        if col in FIXED_COLUMNS:
+            return col
+        i = column_index_from_string(col) - FIRST_PERIOD
+        periods = self.new_periods[sheet]
+        return periods[i] if 0 <= i < len(periods) else None
+
+    def value(self, sheet: str, cell: str) -> object:
+        """The new model's value of ``sheet!cell`` (a generated sheet), None when empty."""
+        _, col, _, number = split_cell(cell)
+        s = self.model.sheets[sheet]
+        row = s.rows[number - 1] if 0 < number <= len(s.rows) else None
+        if row is None or row.kind in ("blank",):
+            return None
+        if col == "A":
+            return row.key
+        if col == "B":
+            return row.label or None
+        if col == "C":
+            return row.unit or None
+        if col == CONSTANT:
+            v = row.const_value()
+        else:
+            i = column_index_from_string(col) - FIRST_PERIOD
+            if row.kind == "period":
+                return self.new_periods[sheet][i] if 0 <= i < len(self.new_periods[sheet]) else None
+            if i < 0 or (row.formula is None and row.values is None):
+                return None
+            res = row.period_result()
+            v = res[i] if i < len(res) else None
+        if isinstance(v, float) and math.isnan(v):
+            return None
+        return v.item() if hasattr(v, "item") else v
+
+
+def _letters(c0: str, c1: str) -> list[str]:
+    i0, i1 = column_index_from_string(c0), column_index_from_string(c1)
+    return [get_column_letter(i) for i in range(min(i0, i1), max(i0, i1) + 1)]

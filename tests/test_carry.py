@@ -1,0 +1,261 @@
+"""Carrying an analyst's work into next quarter's workbook, judged by the real LibreOffice.
+
+The main test plays a quarter: build the shipped model, edit it as an analyst would
+(openpyxl, then saved by LibreOffice as Excel would save it, with recalculated values),
+add 2025 actuals to the CSVs, rebuild with ``previous=OLD``, recalculate, and check what was
+carried, dropped, orphaned and re-pointed against the new workbook's own keyed values and
+against independent arithmetic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.chart import BarChart, LineChart, Reference, Series
+
+from modelgen.build import build
+from modelgen.diff import diff_workbooks
+from modelgen.provenance import SHEET, read_provenance
+from modelgen.readback import locate, read_keyed
+from modelgen.repoint import parse_ref
+from modelgen.verify import compare
+from modelgen.xlsxsafe import open_workbook
+from tests.engine import engine, recalc_many
+
+NEW_2025 = {  # ticker: (capex 2025, net income 2025), the new quarter's actuals
+    "MSFT": (88.2, 101.8),
+    "AMZN": (128.3, 77.7),
+    "GOOGL": (91.4, 132.2),
+    "META": (72.2, 60.5),
+}
+META_LIFE, LONG_RUN = 5.5, 0.04
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _cell(keyed, sheet: str, key: str, period: str) -> str:
+    return keyed[sheet].rows[key].cells[period]
+
+
+def _analyst_edits(generated: Path, edited: Path) -> dict[str, str]:
+    """Edit as an analyst: inputs, an actual, a plug, and a sheet of their own with charts.
+
+    Returns the Client note's formulas by cell, as written.
+    """
+    keyed = read_keyed(generated)
+    wb = openpyxl.load_workbook(generated)
+    inputs = wb["Inputs"]
+    inputs[_cell(keyed, "Inputs", "useful_life:META:all_assets", "D")] = META_LIFE
+    inputs[_cell(keyed, "Inputs", "long_run_capex_growth", "D")] = LONG_RUN
+    inputs[_cell(keyed, "Inputs", "capex_actual:MSFT", "2024")] = 80.0  # an actual: dropped
+    inputs[_cell(keyed, "Inputs", "useful_life:GOOGL:all_assets", "D")] = 6.0  # orphaned
+    wb["Capex"][_cell(keyed, "Capex", "capex:AMZN", "2027")] = 120.0  # a plug
+
+    note = wb.create_sheet("Client note")
+    note["A1"] = "Meta: what capex does to profit"
+    note.merge_cells("A1:D1")
+    note.column_dimensions["A"].width = 34
+    pi, cx = "'Profit Impact'", "Capex"
+    formulas = {"A3": "Period"}
+    for col, period in zip("BCD", ("2024", "2025", "2026"), strict=True):
+        formulas[f"{col}3"] = f"={cx}!{_cell(keyed, 'Capex', 'period', period)}"
+        formulas[f"{col}4"] = f"={cx}!{_cell(keyed, 'Capex', 'capex:META', period)}"
+        dep = _cell(keyed, "Profit Impact", "depreciation_pct_net_income:META", period)
+        formulas[f"{col}5"] = f"={pi}!${dep[0]}${dep[1:]}"
+        first = _cell(keyed, "Capex", "capex:MSFT", period)
+        last = _cell(keyed, "Capex", "capex:META", period)
+        formulas[f"{col}6"] = f"=SUM({cx}!{first}:{last})"
+        formulas[f"{col}7"] = f"={col}4/{col}6"
+    formulas["A4"], formulas["A5"], formulas["A6"], formulas["A7"] = (
+        "Meta capex",
+        "Meta depreciation / net income",
+        "Big four capex",
+        "Meta share",
+    )
+    gone = _cell(keyed, "Depreciation", "depreciation_class:GOOGL:all_assets", "2024")
+    formulas["A9"], formulas["B9"] = "Alphabet, one class", f"=Depreciation!{gone}*1"
+    for ref, value in formulas.items():
+        note[ref] = value
+    for row in (4, 6):
+        for col in "BCD":
+            note[f"{col}{row}"].number_format = "#,##0.0"
+    line = LineChart()
+    line.title = "Meta capex"
+    line.add_data(Reference(note, min_col=2, max_col=4, min_row=4), from_rows=True)
+    line.set_categories(Reference(note, min_col=2, max_col=4, min_row=3))
+    note.add_chart(line, "F3")
+    bar = BarChart()
+    bar.title = "Meta depreciation / net income"
+    dep_row = keyed["Profit Impact"].rows["depreciation_pct_net_income:META"]
+    span = (
+        f"{pi}!${dep_row.cells['2024'][0]}${dep_row.row}:${dep_row.cells['2026'][0]}${dep_row.row}"
+    )
+    bar.series.append(Series(span, title="Meta"))
+    note.add_chart(bar, "F20")
+    wb.save(edited)
+    return formulas
+
+
+def _new_quarter(src: Path, dst: Path) -> None:
+    """The inputs a quarter later: 2025 actuals for everyone; Alphabet split into two classes."""
+    shutil.copytree(src, dst)
+    with (dst / "capex.csv").open("a", encoding="utf-8") as fh:
+        fh.writelines(f"{t},2025,{c},test: 2025 actual\n" for t, (c, _) in NEW_2025.items())
+    with (dst / "financials.csv").open("a", encoding="utf-8") as fh:
+        fh.writelines(f"{t},2025,{n},test: 2025 actual\n" for t, (_, n) in NEW_2025.items())
+    with (dst / "assumptions.csv").open("a", encoding="utf-8") as fh:
+        fh.write("GOOGL,servers,0.6,6\nGOOGL,buildings,0.4,25\n")
+
+
+def _meta_depreciation(periods: list[str]) -> list[float]:
+    """META's straight-line depreciation with life 5.5, from the CSV figures, by hand."""
+    known = {2023: 27.6296, 2024: 37.3, 2025: NEW_2025["META"][0]}
+    years = [int(p) for p in periods]
+    capex, g_a = {}, known[2025] / known[2024] - 1
+    for y in years:
+        if y in known:
+            capex[y] = known[y]
+        else:
+            k = y - 2025
+            g = g_a + (LONG_RUN - g_a) * min(1, k / 3)
+            capex[y] = capex[y - 1] * (1 + g)
+    return [
+        sum(
+            c / META_LIFE * max(0.0, min(t + 1, v + META_LIFE) - max(t, v))
+            for v, c in capex.items()
+        )
+        for t in years
+    ]
+
+
+@engine
+def test_a_quarter_later_the_analysts_work_is_carried(tmp_path: Path, shipped_inputs: Path):
+    generated, edited = tmp_path / "generated.xlsx", tmp_path / "edited.xlsx"
+    build(shipped_inputs, generated)
+    formulas = _analyst_edits(generated, edited)
+    (old,) = recalc_many([edited], tmp_path / "saved")  # saved as Excel would: recalculated
+    old_bytes = _sha(old)
+    new_inputs, new = tmp_path / "inputs", tmp_path / "new.xlsx"
+    _new_quarter(shipped_inputs, new_inputs)
+
+    result = build(new_inputs, new, previous=old)
+    carry = result.carry
+    assert _sha(old) == old_bytes, "OLD must never be modified"
+
+    status = {(e.key, e.period): e.status for e in carry.edits}
+    assert status == {
+        ("useful_life:META:all_assets", "D"): "carried",
+        ("long_run_capex_growth", "D"): "carried",
+        ("capex_actual:MSFT", "2024"): "dropped",
+        ("useful_life:GOOGL:all_assets", "D"): "orphaned",
+    }
+    assert [(p.sheet, p.key, p.period, p.value) for p in carry.plugs] == [
+        ("Capex", "capex:AMZN", "2027", 120.0)
+    ]
+    assert carry.copy.sheets == ["Client note"] and carry.copy.charts == 2
+    assert (
+        len(carry.copy.failed) == 1
+        and "depreciation_class:GOOGL:all_assets" in carry.copy.failed[0]
+    )
+    lines = "\n".join(carry.lines())
+    assert "2 edits carried, 1 edits dropped, 1 edits orphaned, 1 plugs found" in lines
+
+    (recalculated,) = recalc_many([new], tmp_path / "recalc")
+    keyed = read_keyed(recalculated)
+    report = compare(new, recalculated)
+    assert report.mismatches == [], report.lines()
+    assert [(e.sheet, e.cell) for e in report.errors] == [("Client note", "B9")]
+
+    # the carried edits are in place and drive the calculations
+    inputs = keyed["Inputs"].rows
+    assert inputs["useful_life:META:all_assets"].constant == META_LIFE
+    assert inputs["long_run_capex_growth"].constant == LONG_RUN
+    assert inputs["capex_actual:MSFT"].values["2024"] == 75.6  # the CSV's, not the edit
+    capex = keyed["Capex"].rows
+    assert capex["capex:META"].values["2025"] == pytest.approx(NEW_2025["META"][0])  # not guidance
+    periods = keyed["Depreciation"].periods
+    assert periods == [str(y) for y in range(2023, 2031)]
+    got = [keyed["Depreciation"].rows["depreciation:META"].values[p] for p in periods]
+    assert got == pytest.approx(_meta_depreciation(periods), rel=1e-9)
+    assert "useful_life:GOOGL:servers" in inputs and "useful_life:GOOGL:all_assets" not in inputs
+
+    # carried edits are marked; the Cover has the summary; the record is hidden
+    formulas_wb = open_workbook(new, data_only=False)
+    life = formulas_wb["Inputs"][keyed["Inputs"].rows["useful_life:META:all_assets"].cells["D"]]
+    assert life.comment is not None and "carried" in life.comment.text and "5" in life.comment.text
+    assert life.fill.fgColor.rgb.endswith("F8CBAD")
+    cover = "\n".join(
+        str(c.value) for row in formulas_wb["Cover"].iter_rows() for c in row if c.value
+    )
+    assert "Carried from edited.xlsx" in cover and "Plugs found\n1" in cover
+    assert formulas_wb[SHEET].sheet_state == "hidden"
+    assert read_provenance(formulas_wb).inputs[("Inputs", "useful_life:META:all_assets", "D")] == 5
+
+    # every re-pointed formula returns the value of the same key and period in the new model
+    old_keyed = read_keyed(old)
+    new_note = openpyxl.load_workbook(recalculated, data_only=True)["Client note"]
+    checked = 0
+    for cell, text in formulas.items():
+        if not text.startswith("=") or cell == "B9":
+            continue
+        refs = [parse_ref(part) for part in text[1:].replace("SUM(", "").rstrip(")").split("/")]
+        expected = []
+        for ref in refs:
+            if ref.sheet is None:  # B4/B6 on the note itself
+                expected.append(new_note[ref.a].value)
+                continue
+            a, b = ref.a.replace("$", ""), (ref.b or ref.a).replace("$", "")
+            key_a, period = locate(old_keyed, ref.sheet, a)
+            key_b, _ = locate(old_keyed, ref.sheet, b)
+            rows = list(old_keyed[ref.sheet].rows)
+            keys = rows[rows.index(key_a) : rows.index(key_b) + 1]
+            values = [keyed[ref.sheet].rows[k].values[period] for k in keys]
+            expected.append(values[0] if key_a == key_b else sum(values))
+        want = expected[0] / expected[1] if len(expected) == 2 else expected[0]
+        got = new_note[cell].value
+        assert got == (pytest.approx(want, rel=1e-12) if isinstance(want, float) else want), cell
+        checked += 1
+    assert checked == 15
+    formulas_note = formulas_wb["Client note"]
+    assert "#REF!" in formulas_note["B9"].value and formulas_note["B9"].comment is not None
+    assert formulas_note["A1"].value == "Meta: what capex does to profit" and "A1:D1" in {
+        str(r) for r in formulas_note.merged_cells.ranges
+    }
+    assert formulas_note.column_dimensions["A"].width == pytest.approx(34, abs=1)
+
+    # the charts are carried, the bar chart re-pointed into Profit Impact
+    charts = openpyxl.load_workbook(new)["Client note"]._charts
+    assert sorted(c.tagname for c in charts) == ["barChart", "lineChart"]
+    bar = next(c for c in charts if c.tagname == "barChart")
+    dep = keyed["Profit Impact"].rows["depreciation_pct_net_income:META"]
+    want = f"'Profit Impact'!${dep.cells['2024'][0]}${dep.row}:${dep.cells['2026'][0]}${dep.row}"
+    assert bar.series[0].val.numRef.f == want
+
+    # diff lists exactly the changes made
+    d = diff_workbooks(old, new)
+    expected_inputs = {
+        ("Inputs", f"{kind}:{t}", "2025")
+        for t in NEW_2025
+        for kind in ("capex_actual", "net_income_actual")
+    }
+    expected_inputs.add(("Inputs", "capex_actual:MSFT", "2024"))
+    assert d.inputs_changed() == expected_inputs
+    assert {r["key"] for r in d.rows_removed if r["sheet"] == "Inputs"} == {
+        "share:GOOGL:all_assets",
+        "useful_life:GOOGL:all_assets",
+    }
+    assert {
+        ("Inputs", f"{k}:GOOGL:{c}")
+        for k in ("share", "useful_life")
+        for c in ("servers", "buildings")
+    } <= {(r["sheet"], r["key"]) for r in d.rows_added}
+    assert {p["period"] for p in d.periods_added} == {"2030"} and not d.periods_removed
+    assert d.sheets_added == [] and d.sheets_removed == []
+    moved = {(c.sheet, c.key, c.period) for c in d.changes if c.kind == "output"}
+    assert ("Capex", "capex:AMZN", "2027") in moved  # the plug gave way to the formula
