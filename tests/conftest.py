@@ -9,6 +9,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "inputs"
 VARIED = ROOT / "tests" / "data" / "varied"
+QUARTERLY = ROOT / "tests" / "data" / "quarterly"
 
 
 @pytest.fixture(scope="session")
@@ -19,3 +20,8 @@ def shipped_inputs() -> Path:
 @pytest.fixture(scope="session")
 def varied_inputs() -> Path:
     return VARIED
+
+
+@pytest.fixture(scope="session")
+def quarterly_inputs() -> Path:
+    return QUARTERLY

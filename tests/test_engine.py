@@ -15,11 +15,12 @@ pytestmark = engine
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, shipped_inputs, varied_inputs):
+def built(tmp_path_factory, shipped_inputs, varied_inputs, quarterly_inputs):
     out = tmp_path_factory.mktemp("built")
     paths = {
         "shipped": build(shipped_inputs, out / "shipped.xlsx").out,
         "varied": build(varied_inputs, out / "varied.xlsx").out,
+        "quarterly": build(quarterly_inputs, out / "quarterly.xlsx").out,
     }
     recalculated = recalc_many_keyed(list(paths.values()), out)
     return (

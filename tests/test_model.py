@@ -175,7 +175,7 @@ def _relative(text, period):
     return re.sub(r"(\$?)([A-Z]{1,3})(\$?\d+)", sub, text)
 
 
-@pytest.mark.parametrize("which", ["shipped_inputs", "varied_inputs"])
+@pytest.mark.parametrize("which", ["shipped_inputs", "varied_inputs", "quarterly_inputs"])
 def test_formula_rules(which, request):
     model = model_of(request.getfixturevalue(which))
     by_row: dict[int, set[str]] = {}
