@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-PERIOD_RE = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
+PERIOD_RE = re.compile(r"^([0-9]{4})(?:Q([1-4]))?$")  # ASCII digits only, as numbers are
 FREQUENCIES = {"annual": 1, "quarterly": 4}
 
 
