@@ -1,8 +1,8 @@
 """Compare two workbooks by sheet, row key and period: what changed from one quarter to the next.
 
 Cells are matched by (sheet, row key, period label or ``D``), never by address, so rows and
-periods that moved do not show as changes. Reported: inputs that changed, outputs (formula
-cells) that moved by more than the tolerance, rows and periods added or removed, and sheets
+periods that moved do not show as changes. Reported: inputs that changed (at all), outputs
+(formula cells) that moved by more than the tolerance, rows and periods added or removed, and sheets
 added or removed. A number moved when ``|new - old| > tolerance * max(1, |old|)``: an
 absolute tolerance near zero, a relative one for large numbers. Values are the cached ones
 (what the workbook shows); diff a workbook recalculated by Excel or LibreOffice for figures
@@ -24,6 +24,7 @@ from modelgen.xlsxsafe import open_workbook
 __all__ = ["Change", "DiffReport", "diff_workbooks"]
 
 DEFAULT_TOLERANCE = 1e-9
+INPUT_TOLERANCE = 1e-12  # an input that changed at all is listed, whatever the tolerance
 INPUTS = "Inputs"
 
 
@@ -144,10 +145,9 @@ def _compare(old: object, new: object, tolerance: float) -> tuple[bool, float | 
     return differs, change, relative
 
 
-def _inputs(path: Path) -> set[tuple[str, str, str]] | None:
-    wb = open_workbook(path, data_only=True)
+def _inputs(wb) -> set[tuple[str, str, str]]:  # noqa: ANN001 - an openpyxl workbook
     prov = read_provenance(wb)
-    return None if prov is None else set(prov.inputs)
+    return set() if prov is None else set(prov.inputs)
 
 
 def diff_workbooks(
@@ -164,7 +164,7 @@ def diff_workbooks(
     report.sheets_added = [n for n in names_new if n not in names_old]
     report.sheets_removed = [n for n in names_old if n not in names_new]
     a, b = read_keyed(old_wb), read_keyed(new_wb)
-    inputs = (_inputs(old) or set()) | (_inputs(new) or set())
+    inputs = _inputs(old_wb) | _inputs(new_wb)
     for name in [n for n in b if n in a]:
         _diff_sheet(report, a[name], b[name], inputs, tolerance)
     return report
@@ -191,11 +191,11 @@ def _diff_sheet(
         for period in periods:
             va = ra.constant if period == CONSTANT else ra.values.get(period)
             vb = rb.constant if period == CONSTANT else rb.values.get(period)
-            differs, change, relative = _compare(va, vb, tolerance)
-            if not differs:
-                continue
             is_input = (name, key, period) in inputs or (not inputs and name == INPUTS)
             kind = "input" if is_input else "output"
+            differs, change, relative = _compare(va, vb, INPUT_TOLERANCE if is_input else tolerance)
+            if not differs:
+                continue
             changes.append(Change(name, key, period, kind, va, vb, change, relative))
     changes.sort(key=_size, reverse=True)
     report.changes += changes
