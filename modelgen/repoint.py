@@ -78,7 +78,8 @@ class Repointer:
     def formula(self, formula: str, home: str) -> tuple[str, int, list[str]]:
         """Re-point every reference in ``formula`` written on sheet ``home``.
 
-        Returns the new formula, the number of references re-pointed, and one message per
+        Returns the new formula, the number of references into generated sheets re-pointed
+        (found by key and period, whether or not their address moved), and one message per
         reference that could not be: those are replaced by ``#REF!``, as Excel does when
         the cells a reference points to are deleted, so the cell can never be silently wrong.
         """
@@ -91,10 +92,18 @@ class Repointer:
             if why:
                 failed.append(f"{item.value}: {why}")
                 item.value = "#REF!"
-            elif new != item.value:
-                moved += 1
+            else:
+                moved += self._generated(item.value, home)  # found by key, moved or not
                 item.value = new
         return tok.render(), moved, failed
+
+    def _generated(self, text: str, home: str) -> bool:
+        ref = parse_ref(text)
+        return (
+            ref is not None
+            and (ref.sheet or home) in self.old
+            and (ref.sheet or home) not in self.analyst
+        )
 
     def reference(self, text: str, home: str) -> tuple[str, str]:
         """(the re-pointed reference, "") or (text, why it cannot be re-pointed)."""

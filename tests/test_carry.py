@@ -259,3 +259,94 @@ def test_a_quarter_later_the_analysts_work_is_carried(tmp_path: Path, shipped_in
     assert d.sheets_added == [] and d.sheets_removed == []
     moved = {(c.sheet, c.key, c.period) for c in d.changes if c.kind == "output"}
     assert ("Capex", "capex:AMZN", "2027") in moved  # the plug gave way to the formula
+
+
+# --- without the engine: the record, a second quarter, --keep-edited-actuals, the CLI ---
+
+
+def _edit(src: Path, dst: Path, cells: dict[tuple[str, str, str], object], note: bool = True):
+    keyed = read_keyed(src)
+    wb = openpyxl.load_workbook(src)
+    for (sheet, key, period), value in cells.items():
+        wb[sheet][_cell(keyed, sheet, key, period)] = value
+    if note:
+        wb.create_sheet("Note")["A1"] = f"=Capex!{_cell(keyed, 'Capex', 'capex:META', '2024')}"
+    wb.save(dst)
+
+
+def test_the_record_is_hidden_and_not_a_contract_sheet(tmp_path: Path, shipped_inputs: Path):
+    out = tmp_path / "m.xlsx"
+    build(shipped_inputs, out)
+    wb = open_workbook(out, data_only=False)
+    assert wb.sheetnames[-1] == SHEET and wb[SHEET].sheet_state == "hidden"
+    assert wb[SHEET].protection.sheet
+    prov = read_provenance(wb)
+    assert prov.inputs[("Inputs", "useful_life:META:all_assets", "D")] == 5
+    assert prov.inputs[("Inputs", "capex_actual:MSFT", "2024")] == 75.6
+    assert prov.inputs[("Inputs", "capex_actual:MSFT", "2026")] is None  # an empty input cell
+    assert prov.has_formula("Capex", "capex:META", "2024")
+    assert not prov.has_formula("Inputs", "capex_actual:MSFT", "2024")
+    assert SHEET not in read_keyed(out)
+
+
+def test_edits_survive_two_quarters_and_actuals_are_kept_on_request(
+    tmp_path: Path, shipped_inputs: Path
+):
+    first, edited = tmp_path / "q1.xlsx", tmp_path / "q1-edited.xlsx"
+    build(shipped_inputs, first)
+    life, actual = (
+        ("Inputs", "useful_life:META:all_assets", "D"),
+        ("Inputs", "capex_actual:MSFT", "2024"),
+    )
+    _edit(first, edited, {life: 5.5, actual: 80.0})
+    before = _sha(edited)
+    second = tmp_path / "q2.xlsx"
+    kept = build(shipped_inputs, second, previous=edited, keep_edited_actuals=True).carry
+    assert _sha(edited) == before
+    assert {(e.key, e.status) for e in kept.edits} == {
+        ("useful_life:META:all_assets", "carried"),
+        ("capex_actual:MSFT", "carried"),
+    }
+    q2 = read_keyed(second)
+    assert q2["Inputs"].rows["capex_actual:MSFT"].values["2024"] == 80.0
+    assert q2["Capex"].rows["capex:MSFT"].values["2024"] == 80.0  # the cached value follows
+    # a quarter later still: the record says what was generated, so the edits are still edits
+    third = tmp_path / "q3.xlsx"
+    carry = build(shipped_inputs, third, previous=second).carry
+    assert {(e.key, e.status) for e in carry.edits} == {
+        ("useful_life:META:all_assets", "carried"),
+        ("capex_actual:MSFT", "dropped"),
+    }
+    assert carry.copy.sheets == ["Note"] and carry.copy.repointed == 1
+    q3 = openpyxl.load_workbook(third, data_only=True)
+    assert q3["Note"]["A1"].value == pytest.approx(37.3)
+
+
+def test_a_workbook_without_a_record_carries_no_guessed_edits(tmp_path: Path, shipped_inputs: Path):
+    first, old = tmp_path / "m.xlsx", tmp_path / "old.xlsx"
+    build(shipped_inputs, first)
+    _edit(first, old, {("Inputs", "useful_life:META:all_assets", "D"): 5.5})
+    wb = openpyxl.load_workbook(old)
+    del wb[SHEET]
+    wb.save(old)
+    carry = build(shipped_inputs, tmp_path / "new.xlsx", previous=old).carry
+    assert carry.edits == [] and carry.plugs == []
+    assert "no modelgen record" in carry.warnings[0]
+    assert carry.copy.sheets == ["Note"]
+
+
+def test_cli_carry_takes_the_existing_output(tmp_path: Path, shipped_inputs: Path):
+    from typer.testing import CliRunner
+
+    from modelgen.cli import app
+
+    out = tmp_path / "m.xlsx"
+    build(shipped_inputs, out)
+    _edit(out, out, {("Inputs", "long_run_capex_growth", "D"): 0.03}, note=False)
+    args = ["build", "--inputs", str(shipped_inputs), "--out", str(out), "--carry"]
+    run = CliRunner().invoke(app, args)
+    assert run.exit_code == 0, run.output
+    assert "1 edits carried" in run.output and "long_run_capex_growth" in run.output
+    assert read_keyed(out)["Inputs"].rows["long_run_capex_growth"].constant == 0.03
+    missing = CliRunner().invoke(app, [*args[:3], "--out", str(tmp_path / "none.xlsx"), "--carry"])
+    assert missing.exit_code == 2 and "does not exist" in missing.output
