@@ -43,6 +43,15 @@ def _cell(keyed, sheet: str, key: str, period: str) -> str:
     return keyed[sheet].rows[key].cells[period]
 
 
+def _input(path: Path, key: str) -> str:
+    """The Inputs row an analyst types ``key``'s constant into: ``key`` itself or, where the
+    workbook has scenarios and ``key`` is the formula picking one, the active ``key@Scenario``."""
+    prov = read_provenance(open_workbook(path, data_only=False))
+    if ("Inputs", key, "D") in prov.inputs:
+        return key
+    return f"{key}@{read_keyed(path)['Inputs'].rows['scenario'].constant}"
+
+
 def _analyst_edits(generated: Path, edited: Path) -> dict[str, str]:
     """Edit as an analyst: inputs, an actual, a plug, and a sheet of their own with charts.
 
@@ -51,10 +60,14 @@ def _analyst_edits(generated: Path, edited: Path) -> dict[str, str]:
     keyed = read_keyed(generated)
     wb = openpyxl.load_workbook(generated)
     inputs = wb["Inputs"]
-    inputs[_cell(keyed, "Inputs", "useful_life:META:all_assets", "D")] = META_LIFE
-    inputs[_cell(keyed, "Inputs", "long_run_capex_growth", "D")] = LONG_RUN
+    life, growth = (
+        _input(generated, k) for k in ("useful_life:META:all_assets", "long_run_capex_growth")
+    )
+    inputs[_cell(keyed, "Inputs", life, "D")] = META_LIFE
+    inputs[_cell(keyed, "Inputs", growth, "D")] = LONG_RUN
     inputs[_cell(keyed, "Inputs", "capex_actual:MSFT", "2024")] = 80.0  # an actual: dropped
-    inputs[_cell(keyed, "Inputs", "useful_life:GOOGL:all_assets", "D")] = 6.0  # orphaned
+    orphan = _input(generated, "useful_life:GOOGL:all_assets")
+    inputs[_cell(keyed, "Inputs", orphan, "D")] = 6.0  # orphaned
     wb["Capex"][_cell(keyed, "Capex", "capex:AMZN", "2027")] = 120.0  # a plug
 
     note = wb.create_sheet("Client note")
@@ -139,6 +152,14 @@ def test_a_quarter_later_the_analysts_work_is_carried(tmp_path: Path, shipped_in
     generated, edited = tmp_path / "generated.xlsx", tmp_path / "edited.xlsx"
     build(shipped_inputs, generated)
     formulas = _analyst_edits(generated, edited)
+    life, growth, orphan = (
+        _input(generated, k)
+        for k in (
+            "useful_life:META:all_assets",
+            "long_run_capex_growth",
+            "useful_life:GOOGL:all_assets",
+        )
+    )
     (old,) = recalc_many([edited], tmp_path / "saved")  # saved as Excel would: recalculated
     old_bytes = _sha(old)
     new_inputs, new = tmp_path / "inputs", tmp_path / "new.xlsx"
@@ -150,10 +171,10 @@ def test_a_quarter_later_the_analysts_work_is_carried(tmp_path: Path, shipped_in
 
     status = {(e.key, e.period): e.status for e in carry.edits}
     assert status == {
-        ("useful_life:META:all_assets", "D"): "carried",
-        ("long_run_capex_growth", "D"): "carried",
+        (life, "D"): "carried",
+        (growth, "D"): "carried",
         ("capex_actual:MSFT", "2024"): "dropped",
-        ("useful_life:GOOGL:all_assets", "D"): "orphaned",
+        (orphan, "D"): "orphaned",
     }
     assert [(p.sheet, p.key, p.period, p.value) for p in carry.plugs] == [
         ("Capex", "capex:AMZN", "2027", 120.0)
@@ -187,15 +208,15 @@ def test_a_quarter_later_the_analysts_work_is_carried(tmp_path: Path, shipped_in
 
     # carried edits are marked; the Cover has the summary; the record is hidden
     formulas_wb = open_workbook(new, data_only=False)
-    life = formulas_wb["Inputs"][keyed["Inputs"].rows["useful_life:META:all_assets"].cells["D"]]
-    assert life.comment is not None and "carried" in life.comment.text and "5" in life.comment.text
-    assert life.fill.fgColor.rgb.endswith("F8CBAD")
+    cell = formulas_wb["Inputs"][keyed["Inputs"].rows[life].cells["D"]]
+    assert cell.comment is not None and "carried" in cell.comment.text and "5" in cell.comment.text
+    assert cell.fill.fgColor.rgb.endswith("F8CBAD")
     cover = "\n".join(
         str(c.value) for row in formulas_wb["Cover"].iter_rows() for c in row if c.value
     )
     assert "Carried from edited.xlsx" in cover and "Plugs found\n1" in cover
     assert formulas_wb[SHEET].sheet_state == "hidden"
-    assert read_provenance(formulas_wb).inputs[("Inputs", "useful_life:META:all_assets", "D")] == 5
+    assert read_provenance(formulas_wb).inputs[("Inputs", life, "D")] == 5  # as generated
 
     # every re-pointed formula returns the value of the same key and period in the new model
     old_keyed = read_keyed(old)
@@ -246,10 +267,11 @@ def test_a_quarter_later_the_analysts_work_is_carried(tmp_path: Path, shipped_in
     }
     expected_inputs.add(("Inputs", "capex_actual:MSFT", "2024"))
     assert d.inputs_changed() == expected_inputs
-    assert {r["key"] for r in d.rows_removed if r["sheet"] == "Inputs"} == {
-        "share:GOOGL:all_assets",
-        "useful_life:GOOGL:all_assets",
-    }
+    removed = {r["key"] for r in d.rows_removed if r["sheet"] == "Inputs"}
+    assert {"share:GOOGL:all_assets", "useful_life:GOOGL:all_assets"} <= removed
+    assert all(
+        k.startswith(("share:GOOGL:all_assets", "useful_life:GOOGL:all_assets")) for k in removed
+    )
     assert {
         ("Inputs", f"{k}:GOOGL:{c}")
         for k in ("share", "useful_life")
@@ -281,7 +303,7 @@ def test_the_record_is_hidden_and_not_a_contract_sheet(tmp_path: Path, shipped_i
     assert wb.sheetnames[-1] == SHEET and wb[SHEET].sheet_state == "hidden"
     assert wb[SHEET].protection.sheet
     prov = read_provenance(wb)
-    assert prov.inputs[("Inputs", "useful_life:META:all_assets", "D")] == 5
+    assert prov.inputs[("Inputs", _input(out, "useful_life:META:all_assets"), "D")] == 5
     assert prov.inputs[("Inputs", "capex_actual:MSFT", "2024")] == 75.6
     assert prov.inputs[("Inputs", "capex_actual:MSFT", "2026")] is None  # an empty input cell
     assert prov.has_formula("Capex", "capex:META", "2024")
@@ -294,17 +316,15 @@ def test_edits_survive_two_quarters_and_actuals_are_kept_on_request(
 ):
     first, edited = tmp_path / "q1.xlsx", tmp_path / "q1-edited.xlsx"
     build(shipped_inputs, first)
-    life, actual = (
-        ("Inputs", "useful_life:META:all_assets", "D"),
-        ("Inputs", "capex_actual:MSFT", "2024"),
-    )
+    key = _input(first, "useful_life:META:all_assets")
+    life, actual = ("Inputs", key, "D"), ("Inputs", "capex_actual:MSFT", "2024")
     _edit(first, edited, {life: 5.5, actual: 80.0})
     before = _sha(edited)
     second = tmp_path / "q2.xlsx"
     kept = build(shipped_inputs, second, previous=edited, keep_edited_actuals=True).carry
     assert _sha(edited) == before
     assert {(e.key, e.status) for e in kept.edits} == {
-        ("useful_life:META:all_assets", "carried"),
+        (key, "carried"),
         ("capex_actual:MSFT", "carried"),
     }
     q2 = read_keyed(second)
@@ -314,7 +334,7 @@ def test_edits_survive_two_quarters_and_actuals_are_kept_on_request(
     third = tmp_path / "q3.xlsx"
     carry = build(shipped_inputs, third, previous=second).carry
     assert {(e.key, e.status) for e in carry.edits} == {
-        ("useful_life:META:all_assets", "carried"),
+        (key, "carried"),
         ("capex_actual:MSFT", "dropped"),
     }
     assert carry.copy.sheets == ["Note"] and carry.copy.repointed == 1
@@ -325,7 +345,7 @@ def test_edits_survive_two_quarters_and_actuals_are_kept_on_request(
 def test_a_workbook_without_a_record_carries_no_guessed_edits(tmp_path: Path, shipped_inputs: Path):
     first, old = tmp_path / "m.xlsx", tmp_path / "old.xlsx"
     build(shipped_inputs, first)
-    _edit(first, old, {("Inputs", "useful_life:META:all_assets", "D"): 5.5})
+    _edit(first, old, {("Inputs", _input(first, "useful_life:META:all_assets"), "D"): 5.5})
     wb = openpyxl.load_workbook(old)
     del wb[SHEET]
     wb.save(old)
@@ -342,7 +362,7 @@ def test_cli_carry_takes_the_existing_output(tmp_path: Path, shipped_inputs: Pat
 
     out = tmp_path / "m.xlsx"
     build(shipped_inputs, out)
-    _edit(out, out, {("Inputs", "long_run_capex_growth", "D"): 0.03}, note=False)
+    _edit(out, out, {("Inputs", _input(out, "long_run_capex_growth"), "D"): 0.03}, note=False)
     args = ["build", "--inputs", str(shipped_inputs), "--out", str(out), "--carry"]
     run = CliRunner().invoke(app, args)
     assert run.exit_code == 0, run.output
