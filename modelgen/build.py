@@ -67,7 +67,15 @@ def check_output_path(out: Path, inputs_dir: Path) -> None:
     """Refuse an output that would overwrite something that is not a workbook."""
     out = Path(out)
     problem = None
-    if out.is_dir():
+    folder = out.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if folder.exists() and not folder.is_dir():
+        problem = (
+            f"would be inside {folder}, which is a file, not a folder",
+            "give --out a file name in a folder, such as build/capex_model.xlsx",
+        )
+    elif out.is_dir():
         problem = ("is a folder", "give --out a file name such as build/capex_model.xlsx")
     elif out.suffix.lower() != ".xlsx":
         problem = ("does not end in .xlsx", "name the output FILE.xlsx")

@@ -1,11 +1,13 @@
 """The command line: parses options, calls the library, maps errors to exit codes.
 
-Exit codes: 0 success, 1 a failed verification, 2 bad usage or bad input,
-3 the spreadsheet engine is missing or failed, 70 a bug in modelgen (with --debug, its traceback).
+Exit codes: 0 success, 1 a failed verification, 2 bad usage or bad input (or an output
+that cannot be written), 3 the spreadsheet engine is missing or failed, 70 a bug in modelgen
+(with --debug, its traceback), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -23,6 +25,16 @@ app = typer.Typer(
 _state = {"debug": False}
 
 EXIT_VERIFY_FAILED, EXIT_BAD_INPUT, EXIT_NO_ENGINE, EXIT_BUG = 1, 2, 3, 70
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that cleanup runs (Python's default ends the process
+    on the spot, skipping `finally` blocks and leaving a half-written temporary file)."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def _err(text: str) -> None:
@@ -41,9 +53,10 @@ def _run(fn: Callable[[], int | None]) -> None:
         n = len(exc.problems)
         _err(f"modelgen: {n} problem{'s' if n != 1 else ''} in the input; nothing was written")
         code = EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        _err("modelgen: interrupted; nothing was written")
-        code = 130
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, Terminated)
+        _err(f"modelgen: {'terminated' if terminated else 'interrupted'}; nothing was written")
+        code = EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
     except typer.Exit:
         raise
     except Exception as exc:  # noqa: BLE001 - the last line of defence
@@ -229,6 +242,7 @@ def diff(
 
 def main() -> None:
     """Console entry point."""
+    signal.signal(signal.SIGTERM, _on_sigterm)
     app(prog_name="modelgen")
 
 
