@@ -21,6 +21,7 @@ from modelgen.analyst_charts import ChartSpec, read_charts, write_chart
 from modelgen.readback import KeyedSheet
 from modelgen.repoint import Repointer, parse_ref, split_cell
 from modelgen.sheetcalc import Unsupported, XLError, evaluate_formula
+from modelgen.xlsxsafe import UnsafeWorkbookError
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -120,7 +121,10 @@ def read_analyst_sheets(
                     CellSpec(cell.row - 1, cell.column - 1, value, cached_value, _style(cell))
                 )
                 if len(sheet.cells) > MAX_CELLS:
-                    raise ValueError(f"sheet {name!r} has more than {MAX_CELLS:,} cells to copy")
+                    raise UnsafeWorkbookError(
+                        f"sheet {name!r} of the previous workbook has more than {MAX_CELLS:,} "
+                        "cells to copy; delete unused cells or formatting and try again"
+                    )
         for dim in ws.column_dimensions.values():
             if dim.customWidth and dim.width:
                 sheet.widths[(dim.min - 1, dim.max - 1)] = float(dim.width)

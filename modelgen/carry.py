@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from modelgen.analyst import AnalystSheet, CopyReport, read_analyst_sheets, write_analyst_sheets
+from modelgen.inputs import CONVENTIONS
 from modelgen.provenance import (
     Provenance,
     read_provenance,
@@ -235,7 +236,8 @@ def _classify(edit: InputEdit, model: Model, keep_actuals: bool) -> None:
     sheet = model.sheets.get(edit.sheet)
     row = sheet.by_key.get(edit.key) if sheet else None
     if row is None or not row.is_input:
-        edit.status, edit.reason = "orphaned", "the new workbook has no such input row"
+        why = "no such row" if row is None else "the row is calculated there, not an input"
+        edit.status, edit.reason = "orphaned", f"the new workbook has {why}"
         return
     if edit.period == CONSTANT:
         if row.const is None:
@@ -254,7 +256,12 @@ def _classify(edit: InputEdit, model: Model, keep_actuals: bool) -> None:
         current = None if isinstance(v, float) and math.isnan(v) else v
     edit.new_generated = current
     edited = edit.edited
-    if edit.key in STRUCTURE_KEYS:
+    if edit.key == "depreciation_convention" and edited not in CONVENTIONS:
+        edit.status, edit.reason = (
+            "dropped",
+            f"the convention must be one of {', '.join(CONVENTIONS)}",
+        )
+    elif edit.key in STRUCTURE_KEYS:
         edit.status, edit.reason = (
             "dropped",
             "the timeline and unit come from the CSVs; change settings.csv",
