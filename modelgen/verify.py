@@ -357,7 +357,14 @@ def verify_many(
     for path in paths:
         check_xlsx(path)  # a clear message before LibreOffice is asked to open anything
     with tempfile.TemporaryDirectory(prefix="modelgen-verify-") as tmp:
-        outputs = recalculate_many(
-            paths, Path(tmp, "recalculated"), timeout=timeout, profile=profile
-        )
+        try:
+            outputs = recalculate_many(
+                paths, Path(tmp, "recalculated"), timeout=timeout, profile=profile
+            )
+        except RecalcError:
+            # a zip that passed check_xlsx but holds a broken workbook: LibreOffice cannot
+            # load it either; say what is wrong with the file (exit 2), not with the engine
+            for path in paths:
+                open_workbook(path, data_only=True, read_only=True).close()
+            raise
         return [compare(src, out) for src, out in zip(paths, outputs, strict=True)]
