@@ -24,7 +24,15 @@ def _num(text: str) -> float:
     return float(text[:-1]) / 100 if text.endswith("%") else float(text)
 
 
-OFFSETS = {"full_year": 0.0, "half_year": 0.5, "next_year": 1.0}
+# DESIGN.md: the asset enters service at v + o; the *_period names are the same offsets.
+OFFSETS = {
+    "full_year": 0.0,
+    "half_year": 0.5,
+    "next_year": 1.0,
+    "start_of_period": 0.0,
+    "mid_period": 0.5,
+    "next_period": 1.0,
+}
 
 
 def compute(folder: Path) -> dict[str, dict[str, object]]:

@@ -1,0 +1,278 @@
+"""Random valid models, judged by a real engine.
+
+Hypothesis generates input folders (tests/strategies.py); each is built, and LibreOffice
+recalculates them in one run per worker process (starting it costs seconds; CI has two
+cores, so two workers, each with its own profile). For every model: each
+formula's cached value equals LibreOffice's, no cell shows an error value, check_failures
+is 0, and every keyed row equals tests/reference.py, arithmetic written independently from
+DESIGN.md. The examples are derandomized: CI sees the same N_EXAMPLES models every run.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import shutil
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, assume, given, settings
+
+from modelgen.build import build
+from modelgen.readback import KeyedSheet, read_keyed
+from modelgen.verify import VerifyReport, compare, recalculate_many
+from tests.engine import engine, engine_profile, require_soffice
+from tests.reference import SHEET_OF, compute
+from tests.strategies import CLASSY, LONG, SMALL, WIDE, ModelSpec, Size, model_specs, write_spec
+
+pytestmark = engine
+
+# Mostly small models (LibreOffice's time goes per file and per cell); three of each corner.
+PLAN = [(SMALL, 41), (WIDE, 3), (LONG, 3), (CLASSY, 3)]
+N_EXAMPLES = sum(n for _, n in PLAN)
+REL = ABS = 1e-9
+
+
+# Amounts above this are rejected: the checks use an absolute tolerance (1e-6), which float
+# rounding exceeds once amounts reach about 1e10; see test_checks_hold_for_amounts_in_usd.
+MAX_AMOUNT = 1e8
+
+
+@dataclass
+class Example:
+    spec: ModelSpec
+    folder: Path
+    expected: dict[str, dict[str, object]]
+    book: Path | None = None
+    build_error: str | None = None
+    report: VerifyReport | None = None
+    keyed: dict[str, KeyedSheet] = field(default_factory=dict)
+
+
+def _largest(expected: dict[str, dict[str, object]]) -> float:
+    return max(
+        (abs(v) for cells in expected.values() for v in cells.values() if isinstance(v, float)),
+        default=0.0,
+    )
+
+
+def generate(n: int, size: Size, root: Path) -> list[Example]:
+    """`n` examples of models of `size`, written under `root`: the same ones every run."""
+    found: list[Example] = []
+
+    @settings(
+        max_examples=n,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(model_specs(size))
+    def collect(spec: ModelSpec) -> None:
+        folder = root / f"in{len(found):03d}"
+        shutil.rmtree(folder, ignore_errors=True)
+        expected = compute(write_spec(spec, folder))
+        assume(_largest(expected) < MAX_AMOUNT)
+        found.append(Example(spec, folder, expected))
+
+    collect()
+    return found
+
+
+Judged = tuple[str | None, VerifyReport | None, dict[str, KeyedSheet]]
+
+
+def _judge(batch: list[tuple[int, Path]], root: Path, profile: Path) -> dict[int, Judged]:
+    """Build each folder, recalculate them all in ONE LibreOffice run, compare, read back."""
+    out: dict[int, Judged] = {}
+    books: list[tuple[int, Path]] = []
+    for i, folder in batch:
+        try:
+            books.append((i, build(folder, root / "books" / f"model{i:03d}.xlsx").out))
+        except Exception:  # noqa: BLE001 - a valid folder that does not build is a finding
+            out[i] = (traceback.format_exc(limit=3), None, {})
+    recalculated = recalculate_many(
+        [book for _, book in books], root / f"recalculated-{profile.parent.name}", profile=profile
+    )
+    for (i, book), again in zip(books, recalculated, strict=True):
+        out[i] = (None, compare(book, again), read_keyed(again, data_only=True))
+    return out
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory) -> list[Example]:
+    """Every example built and judged. The work is split over two processes (CI has two
+    cores), each with its own LibreOffice profile and one LibreOffice run for its half."""
+    require_soffice()
+    root = tmp_path_factory.mktemp("random_models")
+    out: list[Example] = []
+    for size, n in PLAN:
+        out += generate(n, size, root / f"{len(out):03d}")
+    profiles = [engine_profile(), root / "second" / "profile"]
+    workers = min(len(profiles), os.cpu_count() or 1)
+    batches = [
+        [(i, ex.folder) for i, ex in enumerate(out) if i % workers == w] for w in range(workers)
+    ]
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [
+            pool.submit(_judge, batch, root, profile)
+            for batch, profile in zip(batches, profiles, strict=False)
+        ]
+        for future in futures:
+            for i, (error, report, keyed) in future.result().items():
+                out[i].build_error, out[i].report, out[i].keyed = error, report, keyed
+                out[i].book = None if error else root / "books" / f"model{i:03d}.xlsx"
+    return out
+
+
+def test_at_least_n_examples_all_build(examples):
+    assert len(examples) >= N_EXAMPLES
+    failed = [(ex.folder, ex.build_error) for ex in examples if ex.build_error]
+    assert not failed, f"{len(failed)} valid folders did not build; first: {failed[0]}"
+
+
+def test_every_cached_value_equals_libreoffice_and_checks_pass(examples):
+    cells = 0
+    for ex in examples:
+        if ex.report is None:
+            continue
+        r = ex.report
+        assert r.mismatches == [] and r.errors == [], (ex.folder, r.lines(limit=5))
+        assert r.check_failures == 0, (ex.folder, r.lines(limit=5))
+        assert r.ok and r.formula_cells > 0
+        cells += r.formula_cells
+    assert cells > 10_000
+
+
+def _same(want: object, got: object) -> bool:
+    if want is None:
+        return got in (None, "")
+    return (
+        isinstance(got, int | float)
+        and not isinstance(got, bool)
+        and math.isclose(want, got, rel_tol=REL, abs_tol=ABS)  # type: ignore[arg-type]
+    )
+
+
+def test_every_keyed_row_matches_independent_arithmetic(examples):
+    checked, problems = 0, []
+    for ex in examples:
+        if ex.report is None:
+            continue
+        has_grid = any(k.startswith("depreciation_vintage:") for k in ex.keyed["Depreciation"].rows)
+        for key, cells in ex.expected.items():
+            if key.startswith("depreciation_vintage:") and not has_grid:
+                continue  # a closed-form depreciation view has no vintage grid to compare
+            sheet = ex.keyed[SHEET_OF[key.split(":")[0]]]
+            row = sheet.rows.get(key)
+            if row is None:
+                problems.append(f"{ex.folder}: no row {key}")
+                continue
+            for period, want in cells.items():
+                got = row.constant if period == "D" else row.values.get(period)
+                checked += 1
+                if not _same(want, got):
+                    problems.append(
+                        f"{ex.folder}: {key} {period}: expected {want}, LibreOffice {got}"
+                    )
+    assert not problems, f"{len(problems)} differences, first: " + "\n".join(problems[:10])
+    assert checked > 20_000
+
+
+def test_zero_net_income_gives_empty_ratios_never_div0(examples):
+    """Where net income is 0 the ratio cells are empty (and no cell anywhere is #DIV/0!)."""
+    seen = 0
+    for ex in examples:
+        if ex.report is None:
+            continue
+        profit = ex.keyed["Profit Impact"]
+        for c in ex.spec.companies:
+            ni = profit.rows[f"net_income:{c.ticker}"].values
+            for period, value in ni.items():
+                if value not in (0, 0.0):
+                    continue
+                for ratio in (
+                    "depreciation_pct_net_income",
+                    "run_rate_depreciation_pct_net_income",
+                    "after_tax_depreciation_pct_net_income",
+                ):
+                    assert profit.rows[f"{ratio}:{c.ticker}"].values[period] in (None, ""), (
+                        ex.folder,
+                        ratio,
+                        c.ticker,
+                        period,
+                    )
+                seen += 1
+    assert seen >= 20, "the examples hardly exercise zero net income"
+
+
+def test_the_examples_cover_what_the_strategy_promises(examples):
+    """The derandomized sample really holds the cases the issue names."""
+    specs = [ex.spec for ex in examples]
+    cos = [c for s in specs for c in s.companies]
+    first_years = [{c.first_year for c in s.companies} for s in specs]
+    guided = [g for c in cos for g in c.guidance]
+    lives = [a.life for s in specs for c in s.companies for a in c.classes + s.default_classes]
+    covered = {
+        "every convention": {s.convention for s in specs}
+        >= {"full_year", "half_year", "next_year", "start_of_period", "mid_period", "next_period"},
+        "1 company": any(len(s.companies) == 1 for s in specs),
+        "6 companies": any(len(s.companies) == 6 for s in specs),
+        "1 year of actuals": any(len(c.capex) == 1 for c in cos),
+        "12 years of actuals": any(len(c.capex) == 12 for c in cos),
+        "first years differ": any(len(f) > 1 for f in first_years),
+        "forecast 0": any(s.forecast_years == 0 for s in specs),
+        "forecast 10": any(s.forecast_years == 10 for s in specs),
+        "guidance with empty high": any(g[2] is None for g in guided),
+        "guidance beyond the last actual": any(
+            g[0] > c.last_year + 1 for c in cos for g in c.guidance
+        ),
+        "guidance over an actual": any(g[0] <= c.last_year for c in cos for g in c.guidance),
+        "a ticker without net income": any(not c.net_income for c in cos),
+        "negative net income": any(x < 0 for c in cos for x in c.net_income),
+        "zero net income": any(x == 0 for c in cos for x in c.net_income),
+        "zero capex": any(x == 0 for c in cos for x in c.capex),
+        "the * default": any(not c.classes for c in cos),
+        "4 asset classes": any(len(c.classes) == 4 for c in cos),
+        "life under a year": any(x < 1 for x in lives),
+        "fractional life": any(x != int(x) for x in lives),
+        "life of 40": any(x >= 39 for x in lives),
+        "thousands separators": any(s.thousands for s in specs),
+        "percent rates": any(v.endswith("%") for s in specs for _, v in s.settings),
+    }
+    missing = [name for name, ok in covered.items() if not ok]
+    assert not missing, f"the {len(specs)} examples never include: {missing}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="model bug for the lead: the checks compare with an absolute tolerance "
+    "(CHECK_TOLERANCE = 1e-6), so a model in plain USD (unit USD, capex 5.57e10) fails "
+    "check_grid_total on float rounding alone, and numpy and LibreOffice, summing in "
+    "another order, disagree on it: verify reports mismatches",
+)
+def test_checks_hold_for_amounts_in_usd(tmp_path):
+    """Microsoft's 2024 capex in dollars, two asset classes, mid-year: the smallest folder
+    found that shows it (from a random model whose capex grew past 1e10)."""
+    folder = tmp_path / "usd"
+    folder.mkdir()
+    files = {
+        "companies.csv": "ticker,name,fiscal_year_end_month\nMSFT,Microsoft,12\n",
+        "capex.csv": "ticker,period,capex,source\nMSFT,2021,55700000000,10-K\n",
+        "financials.csv": "ticker,period,net_income,source\n",
+        "guidance.csv": "ticker,period,capex_low,capex_high,source\n",
+        "assumptions.csv": "ticker,asset_class,share,useful_life_years\n"
+        "*,servers,0.6,5.5\n*,buildings,0.4,25\n",
+        "settings.csv": "key,value\nunit,USD\nforecast_years,5\n"
+        "depreciation_convention,half_year\n",
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    result = build(folder, tmp_path / "usd.xlsx")
+    passed, total = result.checks
+    assert passed == total, f"{total - passed} of {total} checks fail on rounding"
