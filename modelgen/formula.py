@@ -62,8 +62,16 @@ class RenderContext:
 def _as_float(x: Any) -> np.ndarray:
     a = np.asarray(x)
     if a.dtype.kind in "fiub":
-        return np.nan_to_num(a.astype(float), nan=0.0)
+        return _zero_nan(a)
     return a
+
+
+def _zero_nan(a: np.ndarray) -> np.ndarray:
+    """`np.nan_to_num(a, nan=0.0)` as floats, without its cost when all are finite."""
+    a = a.astype(float)
+    if np.isfinite(a).all():
+        return a
+    return np.nan_to_num(a, nan=0.0)
 
 
 def _broadcast_col(x: np.ndarray, m: int) -> np.ndarray:
@@ -221,14 +229,12 @@ class Ref(Expr):
         if self.mode == "at":
             return np.full(m, vals[self.index])
         idx = ctx.cols + self.offset
-        out = np.empty(m, dtype=vals.dtype if vals.dtype.kind == "O" else float)
-        for j, i in enumerate(idx):
-            if i == -1:
-                out[j] = self.row.const_value()
-            elif 0 <= i < len(vals):
-                out[j] = vals[i]
-            else:
-                out[j] = np.nan
+        out = np.full(m, np.nan, dtype=object if vals.dtype.kind == "O" else float)
+        inside = (idx >= 0) & (idx < len(vals))
+        out[inside] = vals[idx[inside]]
+        before = idx == -1  # column D
+        if before.any():
+            out[before] = self.row.const_value()
         return out
 
     def refs(self) -> Iterator[Ref | Range | Span]:
@@ -429,10 +435,20 @@ class Func(Expr):
         if name == "SUMIFS":
             total = _as_float(vals[0])
             mask = np.ones(total.shape, dtype=bool)
-            for rng, crit in zip(vals[1::2], vals[2::2], strict=True):
+            for rng, crit, arg in zip(vals[1::2], vals[2::2], self.args[2::2], strict=True):
                 c = np.asarray(_as_float(crit))
-                mask &= _as_float(rng) == (c[:, None] if c.ndim == 1 else c)
+                c = c[:, None] if c.ndim == 1 else c
+                if isinstance(arg, Crit):  # "<"&x: blanks never match a comparison
+                    raw = np.asarray(rng, dtype=float)
+                    mask &= ~np.isnan(raw) & _COMPARE[arg.op](raw, c)
+                else:
+                    mask &= _as_float(rng) == c
             return np.where(mask, total, 0.0).sum(axis=1)
+        if name == "MATCH":  # type 1: position of the largest value <= x, #N/A (NaN) if none
+            look = np.asarray(vals[1], dtype=float)
+            x = np.asarray(_as_float(vals[0]), dtype=float)
+            pos = np.sum(look <= (x[:, None] if x.ndim == 1 else x), axis=1).astype(float)
+            return np.where(pos > 0, pos, np.nan)
         if name in ("AND", "OR"):
             flags = np.stack([_as_float(v) != 0 for v in vals])
             return (flags.all(axis=0) if name == "AND" else flags.any(axis=0)).astype(float)
@@ -455,7 +471,7 @@ def result_of(expr: Expr, ctx: EvalContext) -> np.ndarray:
     if isinstance(expr, Text) or (isinstance(expr, Func) and expr.name == "IF"):
         return values
     a = np.asarray(values)
-    return np.nan_to_num(a.astype(float), nan=0.0) if a.dtype.kind in "fiub" else a
+    return _zero_nan(a) if a.dtype.kind in "fiub" else a
 
 
 def IF(cond: Any, then: Any, otherwise: Any) -> Expr:  # noqa: N802 - Excel's own names
@@ -479,7 +495,10 @@ def SUMPRODUCT(*args: Any) -> Expr:  # noqa: N802
 
 
 def SUMIFS(total: Expr, *criteria: Any) -> Expr:  # noqa: N802
-    """Sum of `total` where each criteria range equals its value: (range, value) pairs."""
+    """Sum of `total` where each criteria range equals its value: (range, value) pairs.
+
+    A value may be a comparison, `Crit(">", x)`, rendered `">"&x`.
+    """
     if len(criteria) % 2:
         raise ValueError("SUMIFS takes (range, value) pairs")
     return Func("SUMIFS", (total, *(lift(c) for c in criteria)))
@@ -497,6 +516,54 @@ def ABS(arg: Any) -> Expr:  # noqa: N802
     return Func("ABS", (lift(arg),))
 
 
-def INDEX(block: Range, position: Any) -> Expr:  # noqa: N802
-    """One cell of a one-column range, by 1-based position."""
+def INDEX(block: Range | Span, position: Any) -> Expr:  # noqa: N802
+    """One cell of a one-column range (or of a row's span), by 1-based position."""
     return Func("INDEX", (block, lift(position)))
+
+
+_COMPARE = {
+    "<": np.less,
+    "<=": np.less_equal,
+    ">": np.greater,
+    ">=": np.greater_equal,
+    "<>": np.not_equal,
+    "=": np.equal,
+}
+
+
+@dataclass(eq=False)
+class Crit(Expr):
+    """A SUMIFS criterion comparing with a computed number: `">"&(E6-$D$9)`.
+
+    Excel turns the number into text (15 significant digits) and back; evaluation rounds
+    the same way, so the two agree even for numbers such as 2/3.
+    """
+
+    op: str
+    value: Expr
+
+    def __post_init__(self) -> None:
+        if self.op not in _COMPARE:
+            raise ValueError(f"unknown comparison {self.op!r}")
+
+    def render(self, ctx: RenderContext) -> str:
+        inner = self.value.render(ctx)
+        if not isinstance(self.value, Ref | Num):
+            inner = f"({inner})"
+        return f'"{self.op}"&{inner}'
+
+    def evaluate(self, ctx: EvalContext) -> np.ndarray:
+        x = _as_float(self.value.evaluate(ctx))
+        odd = np.isfinite(x) & (x != np.round(x))
+        if odd.any():
+            x = x.copy()
+            x[odd] = [float(f"{v:.15g}") for v in x[odd]]
+        return x
+
+    def refs(self) -> Iterator[Ref | Range | Span]:
+        yield from self.value.refs()
+
+
+def MATCH(value: Any, lookup: Range | Span) -> Expr:  # noqa: N802
+    """`MATCH(x, ascending range, 1)`: the position of the largest value at or below x."""
+    return Func("MATCH", (lift(value), lookup, Num(1.0)))
