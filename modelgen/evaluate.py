@@ -3,6 +3,8 @@
 Rows are ordered by their dependencies. A row that depends on itself or on others only
 through earlier periods (capex grown from last year's capex) forms a recurrence: such a
 group is computed one period column at a time; every other row, all columns at once.
+Rows of the same shape at the same depth (one per company) are computed together
+(`modelgen.batch`), with the same numbers as one by one.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from modelgen.batch import evaluate_in_batches
 from modelgen.formula import Range, Ref, Span, result_of
 from modelgen.rows import Row
 
@@ -67,27 +70,38 @@ def evaluate_rows(rows: Iterable[Row], n_periods: int) -> None:
             nodes.append(("D", row))
     graph = {_nid(n): [(_nid(d), how) for d, how in _edges(n)] for n in nodes}
     by_id = {_nid(n): n for n in nodes}
-    for scc in _tarjan(list(graph), graph):
-        members = [by_id[i] for i in scc]
-        ids = set(scc)
-        recurrent = len(scc) > 1 or any(d in ids for d, _ in graph[scc[0]])
-        if not recurrent:
-            _eval_all(members[0], members[0][1].width or n_periods)
-            continue
-        for i in scc:
-            for d, how in graph[i]:
-                if d in ids and how == "all":
-                    raise ValueError(f"circular reference through {by_id[i][1].key}")
-        order = _same_column_order(scc, graph)
-        widths = {by_id[i][1].width or n_periods for i in scc}
-        if len(widths) > 1:
-            raise ValueError("a recurrence across sheets with different period columns")
-        for c in range(widths.pop()):
-            ctx = _Ctx(np.array([c]))
-            for i in order:
-                part, row = by_id[i]
-                assert part == "P" and row.formula is not None and row.result is not None
-                row.result[c] = result_of(row.formula, ctx)[0]
+    evaluate_in_batches(
+        _tarjan(list(graph), graph),
+        graph,
+        by_id,
+        width=lambda row: row.width or n_periods,
+        order_of=lambda scc: _same_column_order(scc, graph),
+        alone=lambda scc: _eval_scc(scc, graph, by_id, n_periods),
+    )
+
+
+def _eval_scc(scc: list, graph: dict, by_id: dict, n_periods: int) -> None:
+    """One strongly connected component: a row part, or a recurrence column by column."""
+    members = [by_id[i] for i in scc]
+    ids = set(scc)
+    recurrent = len(scc) > 1 or any(d in ids for d, _ in graph[scc[0]])
+    if not recurrent:
+        _eval_all(members[0], members[0][1].width or n_periods)
+        return
+    for i in scc:
+        for d, how in graph[i]:
+            if d in ids and how == "all":
+                raise ValueError(f"circular reference through {by_id[i][1].key}")
+    order = _same_column_order(scc, graph)
+    widths = {by_id[i][1].width or n_periods for i in scc}
+    if len(widths) > 1:
+        raise ValueError("a recurrence across sheets with different period columns")
+    for c in range(widths.pop()):
+        ctx = _Ctx(np.array([c]))
+        for i in order:
+            part, row = by_id[i]
+            assert part == "P" and row.formula is not None and row.result is not None
+            row.result[c] = result_of(row.formula, ctx)[0]
 
 
 def _nid(node: Node) -> tuple[str, int]:
