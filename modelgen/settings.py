@@ -20,6 +20,7 @@ CONVENTIONS = {
     "mid_period": 0.5,
     "next_period": 1.0,
 }
+DEPRECIATION_VIEWS = ("auto", "grid", "closed_form")
 UNIT_RE = re.compile(r"^[A-Za-z$€£¥₹][A-Za-z$€£¥₹ .]{0,19}$")
 
 
@@ -36,6 +37,7 @@ class Settings:
     tax_rate: float = 0.21  # US federal statutory rate
     frequency: str = "annual"  # or "quarterly": the period columns
     quarter_sum_tolerance: float = 0.001  # a year given both ways vs. its quarters, in the unit
+    depreciation_view: str = "auto"  # "grid" (vintage x period), "closed_form", or by size
 
 
 SETTING_KEYS = tuple(Settings.__dataclass_fields__)
@@ -75,6 +77,17 @@ def read_settings(folder: Path, probs: Problems) -> Settings:
                     "value",
                     f'"{rec["value"]}" is not a unit',
                     "name the currency and scale of the amounts, e.g. USD bn, EUR m, JPY bn",
+                )
+            else:
+                values[key] = rec["value"]
+        elif key == "depreciation_view":
+            if rec["value"] not in DEPRECIATION_VIEWS:
+                probs.add(
+                    rec.file,
+                    rec.line,
+                    "value",
+                    f'unknown depreciation view "{rec["value"]}"',
+                    f"use one of {', '.join(DEPRECIATION_VIEWS)}",
                 )
             else:
                 values[key] = rec["value"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formula import ABS, IF, INDEX, MIN, SUM
+from modelgen.model.closed_form import class_total_check, depreciation_view
 from modelgen.rows import block, span
 
 if TYPE_CHECKING:
@@ -43,19 +44,28 @@ def build(model: Model) -> None:
     sheet.header("Depreciation (column D: periods failing)")
     start, end, number = inp["period_start"], dep["timeline_end"].d, dep["period_number"].cur
     offset = dep["service_offset"].d
+    grid_view = depreciation_view(model) == "grid"
     for t in tickers:
-        grid = [r for r in dep.rows if r.key and r.key.startswith(f"depreciation_vintage:{t}:")]
-        check(
-            f"check_grid_total:{t}",
-            lbl("check_grid_total", t),
-            formula=IF(ABS(SUM(block(grid)) - dep[f"depreciation:{t}"].cur) > tol, 1, 0),
-        )
+        if grid_view:
+            grid = [r for r in dep.rows if r.key and r.key.startswith(f"depreciation_vintage:{t}:")]
+            check(
+                f"check_grid_total:{t}",
+                lbl("check_grid_total", t),
+                formula=IF(ABS(SUM(block(grid)) - dep[f"depreciation:{t}"].cur) > tol, 1, 0),
+            )
         check(
             f"check_nbv_nonnegative:{t}",
             lbl("check_nbv_nonnegative", t),
             formula=IF(dep[f"net_book_value:{t}"].cur < -tol, 1, 0),
         )
-    for t in tickers:
+    for t in tickers if not grid_view else ():
+        for a in model.inputs.asset_classes[t]:
+            check(
+                f"check_class_total:{t}:{a.name}",
+                lbl("check_class_total", t, asset_class=a.name),
+                const=class_total_check(model, t, a.name),
+            )
+    for t in tickers if grid_view else ():
         for a in model.inputs.asset_classes[t]:
             rows = [dep[f"depreciation_vintage:{t}:{a.name}:{p}"] for p in model.periods]
             share, life = inp[f"share:{t}:{a.name}"].d, inp[f"useful_life:{t}:{a.name}"].d

@@ -4,6 +4,10 @@ The charge of vintage `v` (share `s`, life `L`) in period `[t, t_end)` is
 `capex_v * s / L * MAX(0, MIN(t_end, v + o + L) - MAX(t, v + o))`, where `o` is when the
 asset enters service (the convention). Fractional lives and every convention fall out of
 the overlap of two intervals; `v` and `t` come from the timeline rows.
+
+The grid is quadratic in periods: it is the transparent view of small models. Large ones
+(setting `depreciation_view`, `auto` by size) compute each class's charge per period in
+closed form instead (`modelgen.model.closed_form`), proven equal to the grid in the tests.
 """
 
 from __future__ import annotations
@@ -11,16 +15,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formula import IF, MAX, MIN, OR, SUM
-from modelgen.rows import block, span
+from modelgen.model.closed_form import add_class_rows, depreciation_view
+from modelgen.rows import Row, Sheet, block, span
 
 if TYPE_CHECKING:
     from modelgen.model import Model
 
 
 def build(model: Model) -> None:
-    inp, cap = model.sheets["Inputs"], model.sheets["Capex"]
+    inp = model.sheets["Inputs"]
     sheet = model.new_sheet("Depreciation")
-    tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
+    lbl = model.label
     start, length = inp["period_start"], inp["period_length"].d
     conv = inp["depreciation_convention"].d
 
@@ -30,7 +35,7 @@ def build(model: Model) -> None:
     )
     number = sheet.add("period_number", lbl("period_number"), "count", fmt="count")
     number.formula = number.prev + 1
-    offset = sheet.add(
+    sheet.add(
         "service_offset",
         lbl("service_offset"),
         "years",
@@ -46,6 +51,21 @@ def build(model: Model) -> None:
         "timeline_end", lbl("timeline_end"), "year", fmt="years", const_formula=MAX(span(end))
     )
 
+    if depreciation_view(model) == "grid":
+        class_rows = _grid(model, sheet)
+    else:
+        class_rows = add_class_rows(model, sheet)
+    by_class: dict[str, list] = {}
+    for (t, _), row in class_rows.items():
+        by_class.setdefault(t, []).append(row)
+    _totals(model, sheet, by_class)
+
+
+def _grid(model: Model, sheet: Sheet) -> dict[tuple[str, str], Row]:
+    """The transparent view: one row per vintage, summed by asset class."""
+    inp, cap = model.sheets["Inputs"], model.sheets["Capex"]
+    tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
+    start, end, offset = inp["period_start"], sheet["period_end"], sheet["service_offset"]
     sheet.blank()
     sheet.header("Vintage grid: the charge of each period's capex (rows) in each period (columns)")
     grid: dict[tuple[str, str], list] = {}
@@ -73,19 +93,22 @@ def build(model: Model) -> None:
 
     sheet.blank()
     sheet.header("Depreciation by asset class")
-    by_class: dict[str, list] = {}
-    for t in tickers:
-        for a in model.inputs.asset_classes[t]:
-            by_class.setdefault(t, []).append(
-                sheet.add(
-                    f"depreciation_class:{t}:{a.name}",
-                    lbl("depreciation_class", t, asset_class=a.name),
-                    unit,
-                    fmt="amount",
-                    formula=SUM(block(grid[(t, a.name)])),
-                )
-            )
+    return {
+        (t, a.name): sheet.add(
+            f"depreciation_class:{t}:{a.name}",
+            lbl("depreciation_class", t, asset_class=a.name),
+            unit,
+            fmt="amount",
+            formula=SUM(block(grid[(t, a.name)])),
+        )
+        for t in tickers
+        for a in model.inputs.asset_classes[t]
+    }
 
+
+def _totals(model: Model, sheet: Sheet, by_class: dict[str, list[Row]]) -> None:
+    """Depreciation by company and in total; accumulated depreciation, net book value."""
+    cap, tickers, lbl, unit = model.sheets["Capex"], model.inputs.tickers, model.label, model.unit
     sheet.blank()
     sheet.header("Depreciation")
     dep = {
