@@ -156,6 +156,32 @@ def test_the_formulas_are_exactly_those_of_harmless_text(books):
             assert marker not in text
 
 
+_CHART_FORMULA = re.compile(r"<c:f>(.*?)</c:f>", re.S)
+
+
+def chart_formulas(path: Path) -> dict[str, list[str]]:
+    """Every formula reference in the charts (series names, categories, values), by part."""
+    return {
+        name: _CHART_FORMULA.findall(xml)
+        for name, xml in _parts(path).items()
+        if name.startswith("xl/charts/")
+    }
+
+
+def test_chart_references_are_exactly_those_of_harmless_text(books):
+    """A chart series named after a company must show the name as text (or point at the
+    cell holding it): xlsxwriter reads a series name starting with "=" as a formula, which
+    would put `cmd|' /C calc'!A0` in the chart as a live reference."""
+    hostile, plain = chart_formulas(books["hostile"]), chart_formulas(books["plain"])
+    for part, refs in hostile.items():
+        for ref in refs:
+            assert not any(m in ref for m in ("cmd", "HYPERLINK", "WEBSERVICE", "evil", "+1")), (
+                part,
+                ref,
+            )
+    assert hostile == plain
+
+
 def test_no_link_no_external_part_no_dde_anywhere_in_the_package(books):
     parts = _parts(books["hostile"])
     assert not [n for n in parts if "externalLink" in n or "connections" in n]
