@@ -13,6 +13,7 @@ calls for speed, but not by two LibreOffice processes at once.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
@@ -168,6 +169,12 @@ def recalculate_many(
                 f"LibreOffice did not finish recalculating {len(sources)} workbook(s) within "
                 f"{timeout:g} s. Its output:\n{_text(out, err)}"
             ) from None
+        except BaseException:  # Ctrl-C, SIGTERM: LibreOffice runs in its own session, end it
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            (profile_dir / "user" / ".lock").unlink(missing_ok=True)
+            raise
     missing = [src for src, dst in zip(sources, outputs, strict=True) if not dst.is_file()]
     if missing:
         raise RecalcError(

@@ -28,6 +28,7 @@ from modelgen.atomic import OutputError
 from modelgen.build import build
 from modelgen.cli import app
 from modelgen.csvread import InputError
+from tests.engine import engine, require_soffice
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -426,3 +427,50 @@ def test_library_refuses_the_same_paths(tmp_path):
     for target in (inputs / "capex.csv", inputs, inputs / "capex.csv" / "m.xlsx"):
         with pytest.raises(InputError):
             build(inputs, target)
+
+
+# --- an interrupted verify ---------------------------------------------------------------
+
+
+def _libreoffice_with(text: str) -> list[int]:
+    """Live (not zombie) LibreOffice processes whose command line mentions `text`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if "soffice" in cmdline and text in cmdline and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
+@engine
+def test_sigterm_to_verify_ends_its_libreoffice_too(tmp_path):
+    """LibreOffice runs in a session of its own (so a timeout can end all of it); an
+    interrupted verify must end it as well, not leave it working in a deleted folder."""
+    require_soffice()
+    book = build(write_folder(tmp_path / "in", 2, 3), tmp_path / "verify-me.xlsx").out
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "modelgen", "verify", str(book)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
+    deadline = time.monotonic() + 60
+    while not _libreoffice_with(str(book)):
+        assert proc.poll() is None, "verify ended before LibreOffice started"
+        assert time.monotonic() < deadline, "LibreOffice never started"
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 143, stderr
+    assert one_line_no_traceback(stderr) == "modelgen: terminated; nothing was written"
+    deadline = time.monotonic() + 10
+    while _libreoffice_with(str(book)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _libreoffice_with(str(book)) == [], "LibreOffice is still running"
