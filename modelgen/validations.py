@@ -1,0 +1,140 @@
+"""Data validation on every input cell: what a cell accepts, said where it is typed.
+
+Rules go by the row's kind (its key before the first `:`; a scenario's row `key@Bull` is
+validated as `key`). Rows that carry their own list (`Row.choices`: the convention, the
+scenario selector) are validated by the workbook writer, never twice. An input kind this
+module does not know still gets "a number" when it holds numbers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from modelgen.formula import CONST_COL, FIRST_PERIOD_COL, sheet_prefix
+
+if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
+
+    from modelgen.model import Model
+    from modelgen.rows import Row, Sheet
+
+BIG = 1e15  # "any number": Excel validation needs bounds
+MAX_LIST = 255  # characters Excel allows in a literal list
+
+Rule = dict[str, Any]
+
+
+def _decimal(criteria: str, message: str, **bounds: float) -> Rule:
+    return {"validate": "decimal", "criteria": criteria, **bounds, "input_message": message}
+
+
+def _whole(low: int, high: int, message: str) -> Rule:
+    return {
+        "validate": "integer",
+        "criteria": "between",
+        "minimum": low,
+        "maximum": high,
+        "input_message": message,
+    }
+
+
+ANY_NUMBER = _decimal("between", "A number.", minimum=-BIG, maximum=BIG)
+NOT_NEGATIVE = _decimal(">=", "An amount of 0 or more (empty: not known).", value=0)
+ABOVE_ZERO_YEARS = _decimal(">", "Years, above 0 (fractions allowed, e.g. 5.5).", value=0)
+RATE = _decimal(">", "A growth rate above -100%, e.g. 5% or 0.05.", value=-1)
+
+RULES: dict[str, Rule] = {
+    "useful_life": ABOVE_ZERO_YEARS,
+    "share": _decimal("between", "A share from 0 to 1 (0% to 100%).", minimum=0, maximum=1),
+    "long_run_capex_growth": RATE,
+    "net_income_growth": RATE,
+    "peak_growth_threshold": RATE,
+    "tax_rate": _decimal("between", "A tax rate from 0 to 1 (0% to 100%).", minimum=0, maximum=1),
+    "fade_years": ABOVE_ZERO_YEARS,
+    "check_tolerance": _decimal(">=", "A tolerance of 0 or more.", value=0),
+    "forecast_years": _whole(0, 50, "Whole years from 0 to 50; change settings.csv and rebuild."),
+    "fiscal_year_end_month": _whole(1, 12, "The month the fiscal year ends, 1 to 12."),
+    "capex_actual": NOT_NEGATIVE,
+    "capex_guidance_low": NOT_NEGATIVE,
+    "capex_guidance_high": NOT_NEGATIVE,
+    "net_income_actual": ANY_NUMBER,
+    "period_start": ANY_NUMBER,
+    "fiscal_year": _whole(1900, 2199, "A fiscal year; change the CSVs and rebuild."),
+    "fiscal_quarter": _whole(1, 4, "A fiscal quarter, 1 to 4; change the CSVs and rebuild."),
+    "period_length": _decimal(">", "Years per period, above 0.", value=0),
+    "periods_per_year": _whole(1, 4, "1 (years) or 4 (quarters); change settings.csv and rebuild."),
+    "frequency": {"validate": "list", "source": ["annual", "quarterly"]},
+    "unit": {
+        "validate": "length",
+        "criteria": "between",
+        "minimum": 1,
+        "maximum": 20,
+        "input_message": "The unit of amounts; change settings.csv and rebuild.",
+    },
+    "ticker": {"validate": "length", "criteria": "between", "minimum": 1, "maximum": 31},
+    "scenario_name": {"validate": "length", "criteria": "between", "minimum": 1, "maximum": 31},
+}
+
+
+def kind_of(key: str) -> str:
+    return key.split("@")[0].split(":")[0]
+
+
+def input_cells(row: Row) -> tuple[int, int] | None:
+    """Zero-based (first, last) columns of the row's input cells, or None."""
+    if not row.is_input or not row.key:
+        return None
+    if row.values is not None and row.formula is None:
+        return FIRST_PERIOD_COL, FIRST_PERIOD_COL + row.width - 1
+    if row.const is not None and row.const_formula is None:
+        return CONST_COL, CONST_COL
+    return None
+
+
+def rule_for(row: Row, model: Model) -> Rule | None:
+    """The validation of `row`'s input cells (None: the writer or nobody validates them)."""
+    if getattr(row, "choices", None) is not None or not row.key:
+        return None
+    kind = kind_of(row.key)
+    if kind == "chart_company":
+        return _company_list(model)
+    if kind in RULES:
+        return RULES[kind]
+    numeric = isinstance(row.const, float | int) or row.values is not None
+    return ANY_NUMBER if numeric else None
+
+
+def _company_list(model: Model) -> Rule:
+    """The tickers: the Inputs cells that list them where there are such, else a list."""
+    inp = model.sheets["Inputs"]
+    listed = [inp.by_key.get(f"ticker:{t}") for t in model.inputs.tickers]
+    rows = [r for r in listed if r is not None]
+    numbers = [r.number for r in rows]
+    if rows and len(rows) == len(listed) and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        source = f"={sheet_prefix(inp.name)}$D${numbers[0]}:$D${numbers[-1]}"
+    else:
+        source = list(model.inputs.tickers)
+        if len(",".join(source)) > MAX_LIST:
+            return {"validate": "length", "criteria": "between", "minimum": 1, "maximum": 31}
+    return {"validate": "list", "source": source, "input_message": "Choose a ticker."}
+
+
+def validate_inputs(ws: Worksheet, sheet: Sheet, model: Model) -> int:
+    """Add a data validation to every input row of `sheet`; return how many were added."""
+    added = 0
+    for row in sheet.rows:
+        cells = input_cells(row)
+        rule = rule_for(row, model) if cells else None
+        if cells is None or rule is None:
+            continue
+        options = dict(rule)
+        message = options.pop("input_message", "")
+        if message:
+            options |= {"input_title": row.label[:32], "input_message": message[:255]}
+        options |= {
+            "error_title": "Not accepted",
+            "error_message": (message or "Not accepted")[:255],
+        }
+        ws.data_validation(row.number - 1, cells[0], row.number - 1, cells[1], options)
+        added += 1
+    return added
