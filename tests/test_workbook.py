@@ -13,7 +13,17 @@ import pytest
 
 from modelgen.build import build
 
-SHEETS = ["Cover", "Inputs", "Capex", "Growth", "Depreciation", "Profit Impact", "Annual", "Checks"]
+SHEETS = [
+    "Cover",
+    "Inputs",
+    "Capex",
+    "Growth",
+    "Depreciation",
+    "Profit Impact",
+    "Annual",
+    "Charts",
+    "Checks",
+]
 
 
 @pytest.fixture(scope="module")

@@ -100,10 +100,19 @@ def build_model(inputs: Inputs, template: Template, adjust: Callable[[Model], No
 
     `adjust(model)` runs before evaluation (carried analyst edits change input rows there).
     """
-    from modelgen.model import annual, capex, checks, depreciation, growth, inputs_sheet, profit
+    from modelgen.model import (
+        annual,
+        capex,
+        charts_sheet,
+        checks,
+        depreciation,
+        growth,
+        inputs_sheet,
+        profit,
+    )
 
     model = Model(inputs, template, inputs.timeline)
-    for block in (inputs_sheet, capex, growth, depreciation, profit, annual, checks):
+    for block in (inputs_sheet, capex, growth, depreciation, profit, annual, charts_sheet, checks):
         block.build(model)
     if adjust is not None:
         adjust(model)

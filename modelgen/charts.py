@@ -1,0 +1,216 @@
+"""Native Excel charts on the Charts sheet, drawn from the model's cells so they stay live.
+
+Four charts, each in its band of the Charts sheet (`modelgen.model.charts_sheet`):
+
+- capex by company, stacked columns: each company's reported capex solid, its guided or
+  forecast capex hatched in the same colour (two series per company, from Charts rows that
+  split capex by the `capex_reported` flag, so an actual typed into Inputs turns solid);
+- capex growth year on year by company (lines, from the Growth sheet) with the peak-cycle
+  line (a series of the threshold on the Charts sheet);
+- depreciation as a share of net income by company (lines, from Profit Impact);
+- the chosen company's depreciation by vintage year, stacked (from the Charts rows that
+  pick the company's vintages from the Depreciation grid); its title is the chosen ticker.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from modelgen.formula import FIRST_PERIOD_COL, col_letter, sheet_prefix
+from modelgen.model import charts_sheet
+
+if TYPE_CHECKING:
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
+
+    from modelgen.model import Model
+    from modelgen.rows import Row
+
+PALETTE = (
+    "#1F4E79",
+    "#C55A11",
+    "#548235",
+    "#7030A0",
+    "#BF9000",
+    "#2E75B6",
+    "#843C0C",
+    "#375623",
+    "#C00000",
+    "#7F7F7F",
+)
+WIDTH, HEIGHT = 760, 310  # pixels: a band of the Charts sheet is 16 rows of 20 px
+ANCHOR_COL = 1  # column B: the charts sit left, under their headers
+
+
+def colour(i: int) -> str:
+    return PALETTE[i % len(PALETTE)]
+
+
+def span_ref(row: Row, first: int = 0) -> str:
+    """`=Growth!$F$9:$K$9`: the row's period cells from period index `first`."""
+    a = col_letter(FIRST_PERIOD_COL + first)
+    b = col_letter(FIRST_PERIOD_COL + row.width - 1)
+    return f"={sheet_prefix(row.sheet)}${a}${row.number}:${b}${row.number}"
+
+
+def series_name(model: Model, ticker: str) -> str:
+    """The company's name for a legend; its ticker if the name holds a `!`: xlsxwriter takes
+    any series name like `x!A1` (with or without `=`) for a cell reference, and a name from
+    a CSV must stay text."""
+    name = model.company_name(ticker)
+    return ticker if "!" in name else name
+
+
+def _blues(n: int) -> list[str]:
+    """`n` blues from pale (oldest vintage) to dark (newest)."""
+    light, dark = (0xBD, 0xD7, 0xEE), (0x1F, 0x38, 0x64)
+    out = []
+    for i in range(n):
+        f = i / max(n - 1, 1)
+        rgb = (round(lo + (hi - lo) * f) for lo, hi in zip(light, dark, strict=True))
+        out.append("#" + "".join(f"{c:02X}" for c in rgb))
+    return out
+
+
+def add_charts(wb: Workbook, ws: Worksheet, model: Model) -> int:
+    """Draw the charts on the Charts worksheet `ws`; return the last column they cover."""
+    sheet = model.sheets[charts_sheet.SHEET]
+    tickers = model.inputs.tickers
+    names = {t: series_name(model, t) for t in tickers}
+    cats = sheet["period"]
+    amount = model.template.number_format("amount")
+    pct = model.template.number_format("pct")
+
+    capex = _chart(wb, "column", "stacked", f"Capex by company ({model.unit})", amount)
+    for i, t in enumerate(tickers):
+        for kind, fill in (
+            ("chart_capex_actual", {"fill": {"color": colour(i)}}),
+            (
+                "chart_capex_forecast",
+                {
+                    "pattern": {
+                        "pattern": "wide_upward_diagonal",
+                        "fg_color": colour(i),
+                        "bg_color": "#FFFFFF",
+                    }
+                },
+            ),
+        ):
+            suffix = "" if kind == "chart_capex_actual" else " (guided, forecast)"
+            capex.add_series(
+                {
+                    "name": names[t] + suffix,
+                    "categories": span_ref(cats),
+                    "values": span_ref(sheet[f"{kind}:{t}"]),
+                    "border": {"color": colour(i)},
+                    "gap": 60,
+                    **fill,
+                }
+            )
+    _place(ws, model, "capex", capex)
+
+    first = model.per_year  # the first period with a year-earlier figure to grow from
+    if model.n_periods > first:
+        growth = _chart(wb, "line", None, "Capex growth year on year", pct)
+        grow = model.sheets["Growth"]
+        for i, t in enumerate(tickers):
+            growth.add_series(
+                _line(
+                    names[t],
+                    span_ref(cats, first),
+                    span_ref(grow[f"capex_yoy:{t}"], first),
+                    colour(i),
+                )
+            )
+        peak = _line(
+            "Peak-cycle growth",
+            span_ref(cats, first),
+            span_ref(sheet["peak_growth_line"], first),
+            "#C00000",
+        )
+        peak["line"]["dash_type"] = "dash"
+        growth.add_series(peak)
+        _place(ws, model, "growth", growth)
+
+    share = _chart(wb, "line", None, "Depreciation as a share of net income", pct)
+    profit = model.sheets["Profit Impact"]
+    for i, t in enumerate(tickers):
+        share.add_series(
+            _line(
+                names[t],
+                span_ref(cats),
+                span_ref(profit[f"depreciation_pct_net_income:{t}"]),
+                colour(i),
+            )
+        )
+    _place(ws, model, "depreciation_share", share)
+
+    vintages = [r for r in sheet.rows if r.key and r.key.startswith("chart_vintage:")]
+    if vintages:
+        title_cell = f"={sheet_prefix(sheet.name)}$D${sheet['chart_company'].number}"
+        fall = _chart(wb, "column", "stacked", title_cell, amount)
+        for row, fill in zip(vintages, _blues(len(vintages)), strict=True):
+            fall.add_series(
+                {
+                    "name": "Vintage " + row.key.split(":")[1],  # type: ignore[union-attr]
+                    "categories": span_ref(cats),
+                    "values": span_ref(row),
+                    "fill": {"color": fill},
+                    "border": {"color": "#FFFFFF", "width": 0.5},
+                    "gap": 40,
+                }
+            )
+        _place(ws, model, "waterfall", fall)
+    return _last_column(model)
+
+
+def _chart(wb: Workbook, kind: str, subtype: str | None, title: str, num_format: str):  # noqa: ANN202
+    spec = {"type": kind} | ({"subtype": subtype} if subtype else {})
+    chart = wb.add_chart(spec)
+    chart.set_title({"name": title, "name_font": {"size": 12, "bold": True}})
+    chart.set_y_axis(
+        {
+            "num_format": num_format,
+            "major_gridlines": {"visible": True, "line": {"color": "#D9D9D9"}},
+        }
+    )
+    chart.set_x_axis({"num_font": {"rotation": 0}})
+    chart.set_legend({"position": "right"})
+    chart.set_size({"width": WIDTH, "height": HEIGHT})
+    chart.show_blanks_as("gap")
+    return chart
+
+
+def _line(name: str, categories: str, values: str, color: str) -> dict:
+    return {
+        "name": name,
+        "categories": categories,
+        "values": values,
+        "line": {"color": color, "width": 2.25},
+        "marker": {
+            "type": "circle",
+            "size": 5,
+            "fill": {"color": color},
+            "border": {"color": color},
+        },
+    }
+
+
+def _place(ws: Worksheet, model: Model, chart: str, obj) -> None:  # noqa: ANN001
+    header = charts_sheet.band_row(model, chart)
+    ws.insert_chart(
+        header.number, ANCHOR_COL, obj, {"x_offset": 4, "y_offset": 4, "object_position": 1}
+    )
+
+
+def _last_column(model: Model) -> int:
+    """The zero-based column in which the charts end (from the template's widths)."""
+    w = model.template.widths
+    widths = [w.get("label", 46), w.get("unit", 9), w.get("constant", 11)]
+    px, col = 4 + WIDTH, ANCHOR_COL
+    for width in widths + [w.get("period", 10)] * 200:
+        px -= int(width * 7 + 5)
+        if px <= 0:
+            return col
+        col += 1
+    return col
