@@ -10,6 +10,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from modelgen import __version__
 from modelgen.carry import Carry, write_cover_block
+from modelgen.decorate import fingerprint, legend_rows, print_setup
 from modelgen.formula import IF, RenderContext
 
 if TYPE_CHECKING:
@@ -126,6 +127,10 @@ def write_cover(
         )
         ws.write_string(r, 1, text)
         r += 1
+    for sample, fmt, text in legend_rows(styles):  # the conditional formats
+        ws.write_string(r, 0, sample, fmt)
+        ws.write_string(r, 1, text)
+        r += 1
     r += 1
     ws.write_string(r, 0, "Sheets", styles.get("header"))
     ws.write_blank(r, 1, None, styles.get("header"))
@@ -140,14 +145,22 @@ def write_cover(
     r += 1
     for line in HOW_TO_USE:
         ws.write_string(r, 1, line, styles.get("wrap"))
+        ws.set_row(r, 15 * (1 + len(line) // 110))  # wrapped text needs its height
         r += 1
     r += 1
     ws.write_string(r, 0, "Input files (SHA-256)", styles.get("header"))
     ws.write_blank(r, 1, None, styles.get("header"))
     r += 1
+    ws.write_string(r, 0, "Build fingerprint", styles.get("bold"))
+    ws.write_string(r, 1, fingerprint(model), styles.get("bold"))
+    r += 1
     for name, digest in sorted(inputs.file_hashes.items()):
         ws.write_string(r, 0, name)
         ws.write_string(r, 1, digest)
         r += 1
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    ws.write_string(
+        r,
+        1,
+        "The fingerprint: SHA-256 of the input files' digests, the template and the modelgen version.",
+    )
+    print_setup(ws, r, 1, repeat=False)

@@ -32,6 +32,7 @@ class Row:
     level: int = 0  # outline level for grouping
     width: int = 0  # period columns of its sheet
     note: str = ""  # shown as a cell comment on the label
+    cell_notes: dict[int, str] | None = None  # comments on period cells, by period index
     result: np.ndarray | None = None  # evaluated period values
     const_result: float | str | None = None  # evaluated column D
 

@@ -18,6 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 from modelgen.atomic import replacing
 from modelgen.carry import Carry, write_carried
 from modelgen.cover import write_cover
+from modelgen.decorate import Presentation
 from modelgen.formula import CONST_COL, FIRST_PERIOD_COL, Ref, RenderContext
 from modelgen.inputs import CONVENTIONS
 from modelgen.model import Model
@@ -46,13 +47,17 @@ def write_workbook(
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         _properties(wb, model, built_at)
         styles = Styles(wb, model.template)
+        look = Presentation(wb, model, styles)  # plans the names: a clash is bad input
         cover = wb.add_worksheet("Cover")
         for sheet in model.sheets.values():
-            _write_sheet(wb.add_worksheet(sheet.name), sheet, model, styles)
+            ws = wb.add_worksheet(sheet.name)
+            _write_sheet(ws, sheet, model, styles)
+            look.sheet(ws, sheet)  # formats, validations, notes, print setup, charts
             if on_sheet:
                 on_sheet(sheet.name)
         write_carried(wb, model, styles, carry)  # analyst's sheets, carried edits, _modelgen
         write_cover(cover, model, styles, built_at, carry)
+        look.finish()  # defined names, fingerprint
         if on_sheet:
             on_sheet("Cover")
         wb.close()

@@ -110,11 +110,12 @@ def build(model: Model) -> None:
             by_year = {
                 y: pick(g) for y, g in inputs.guidance.get(t, {}).items() if pick(g) is not None
             }
-            note = "; ".join(
-                f"{y}: {g.source}"
-                for y, g in sorted(inputs.guidance.get(t, {}).items())
-                if g.source
-            )
+            ends = {p.year: i for i, p in enumerate(tl.periods)}  # a year's last period
+            notes = {
+                ends[y]: f"Source ({y}): {g.source}"
+                for y, g in inputs.guidance.get(t, {}).items()
+                if g.source and y in ends and pick(g) is not None
+            }
             sheet.add(
                 f"{kind}:{t}",
                 lbl(kind, t),
@@ -122,7 +123,7 @@ def build(model: Model) -> None:
                 fmt="amount",
                 kind="input",
                 values=_guidance_series(model, by_year),
-                note=note if kind.endswith("low") else "",
+                cell_notes=notes,
             )
     for title, kind, table in actual_blocks[1:]:
         _actuals(model, sheet, title, kind, table)
@@ -158,7 +159,12 @@ def _actuals(model: Model, sheet, title: str, kind: str, table: dict) -> None:
     sheet.header(title)
     for t in model.inputs.tickers:
         facts = table.get(t, {})
-        note = "; ".join(f"{p}: {f.source}" for p, f in sorted(facts.items()) if f.source)
+        column = {p: i for i, p in enumerate(model.timeline.periods)}
+        notes = {
+            column[p]: f"Source ({p}): {f.source}"
+            for p, f in facts.items()
+            if f.source and p in column
+        }
         sheet.add(
             f"{kind}:{t}",
             model.label(kind, t),
@@ -166,7 +172,7 @@ def _actuals(model: Model, sheet, title: str, kind: str, table: dict) -> None:
             fmt="amount",
             kind="input",
             values=_series(model, {p: f.value for p, f in facts.items()}),
-            note=note,
+            cell_notes=notes,
         )
 
 

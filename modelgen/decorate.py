@@ -1,0 +1,216 @@
+"""What makes the workbook readable at a glance: shading, highlights, names, notes, print.
+
+`Presentation` is created once per workbook (it plans the defined names first, so a clash
+of names is an input error before anything is written), `sheet(ws, sheet)` decorates each
+model sheet once it is written, `finish()` defines the names. Everything here is per row
+or per sheet, never per cell of a formula row.
+
+- Forecast periods are shaded by a conditional format whose formula reads the Charts
+  sheet's `forecast_period` row (the Annual sheet: its `forecast_periods:FY:T` rows), so
+  the shading follows an actual typed into Inputs.
+- Growth above the peak-cycle threshold (the defined name `Peak_Growth_Threshold`) is
+  highlighted; check cells are green at 0 and red otherwise.
+- Every input cell gets a data validation (`modelgen.validations`); every actual's CSV
+  source is a comment on its value cell (`Row.cell_notes`).
+- Every sheet prints landscape, fitted to the page width, rows 1-2 and columns A-B repeated.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import weakref
+from typing import TYPE_CHECKING
+
+from modelgen import __version__
+from modelgen.formula import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
+from modelgen.model import charts_sheet
+from modelgen.names import plan_names
+from modelgen.validations import validate_inputs
+
+if TYPE_CHECKING:
+    from xlsxwriter.format import Format
+    from xlsxwriter.workbook import Workbook
+    from xlsxwriter.worksheet import Worksheet
+
+    from modelgen.model import Model
+    from modelgen.rows import Row, Sheet
+    from modelgen.styles import Styles
+
+SHADED = ("Capex", "Growth", "Depreciation", "Profit Impact", "Scenarios", "Charts", "Checks")
+COLOURS = {"forecast_fill": "#E7E6E6", "peak_fill": "#E4DFEC", "peak_font": "#5B2C83"}
+_formats: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def formats(styles: Styles) -> dict[str, Format]:
+    """The formats of the conditional formats (and of their legend samples on the Cover)."""
+    if styles not in _formats:
+        c = {**COLOURS, **styles.t.colours}
+        add = styles.wb.add_format
+        base = {"font_name": "Calibri", "font_size": 10}
+        _formats[styles] = {
+            "forecast": add(base | {"bg_color": c["forecast_fill"]}),
+            "peak": add(
+                base | {"bg_color": c["peak_fill"], "font_color": c["peak_font"], "bold": True}
+            ),
+            "ok": add(base | {"bg_color": c["check_ok"], "font_color": "#006100"}),
+            "fail": add(
+                base | {"bg_color": c["check_fail"], "font_color": "#9C0006", "bold": True}
+            ),
+        }
+    return _formats[styles]
+
+
+def legend_rows(styles: Styles) -> list[tuple[str, Format, str]]:
+    """(sample, format, meaning) for the Cover's legend of the conditional formats."""
+    f = formats(styles)
+    return [
+        ("2027", f["forecast"], "Forecast period: guided or forecast for some company (shaded)"),
+        ("45.0%", f["peak"], "Growth above the peak-cycle threshold (set on the Charts sheet)"),
+        ("0", f["ok"], "Check holds (0)"),
+        ("1", f["fail"], "Check fails: see the Checks sheet"),
+    ]
+
+
+def fingerprint(model: Model) -> str:
+    """SHA-256 of every input file's digest, the template as applied and modelgen's version."""
+    t = model.template
+    template = {
+        k: getattr(t, k) for k in ("workbook", "titles", "labels", "formats", "colours", "widths")
+    }
+    doc = {
+        "inputs": dict(sorted(model.inputs.file_hashes.items())),
+        "template": template,
+        "modelgen": __version__,
+    }
+    return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def print_setup(ws: Worksheet, last_row: int, last_col: int, repeat: bool = True) -> None:
+    """Landscape, one page wide, titles repeated, the used range as the print area."""
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    if repeat:
+        ws.repeat_rows(0, 1)
+        ws.repeat_columns(0, 1)
+    ws.print_area(0, 0, max(last_row, 0), max(last_col, 1))
+    ws.set_footer("&L&A&RPage &P of &N")
+
+
+def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Consecutive integers as (first, last) runs."""
+    runs: list[tuple[int, int]] = []
+    for n in numbers:
+        if runs and runs[-1][1] + 1 == n:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
+
+
+def _ranges(rows: list[Row], first_col: int, last_col: int) -> str:
+    a, b = col_letter(first_col), col_letter(last_col)
+    return " ".join(f"{a}{lo}:{b}{hi}" for lo, hi in _runs([r.number for r in rows]))
+
+
+class Presentation:
+    """Decorations of one workbook: create before the sheets, `sheet()` each, `finish()`."""
+
+    def __init__(self, wb: Workbook, model: Model, styles: Styles) -> None:
+        self.wb, self.model, self.styles = wb, model, styles
+        self.names = plan_names(model)  # an InputError here: nothing has been written
+        self.fmt = formats(styles)
+        self.fingerprint = fingerprint(model)
+
+    def sheet(self, ws: Worksheet, sheet: Sheet) -> None:
+        """Decorate a model sheet just written to `ws`."""
+        last_col = FIRST_PERIOD_COL + max(sheet.width, 1) - 1
+        self._notes(ws, sheet)
+        validate_inputs(ws, sheet, self.model)
+        self._growth(ws, sheet)
+        self._checks(ws, sheet)
+        self._shade(ws, sheet)
+        if sheet.name == charts_sheet.SHEET:
+            from modelgen.charts import add_charts
+
+            last_col = max(last_col, add_charts(self.wb, ws, self.model))
+            ws.freeze_panes(2, 0)  # the charts span columns B onwards: freeze the rows only
+        print_setup(ws, len(sheet.rows) - 1, last_col)
+
+    def finish(self) -> None:
+        """Define the names and record the fingerprint (after every sheet exists)."""
+        for name, ref in self.names.items():
+            self.wb.define_name(name, "=" + ref)
+        self.wb.set_custom_property("modelgen fingerprint", self.fingerprint)
+
+    def _notes(self, ws: Worksheet, sheet: Sheet) -> None:
+        for row in sheet.rows:
+            for i, text in sorted((getattr(row, "cell_notes", None) or {}).items()):
+                ws.write_comment(
+                    row.number - 1,
+                    FIRST_PERIOD_COL + i,
+                    text[:30000],
+                    {"author": "modelgen", "x_scale": 2.5, "y_scale": 1.2},
+                )
+
+    def _keyed(self, sheet: Sheet, prefix: str = "") -> list[Row]:
+        return [r for r in sheet.rows if r.key and r.key.startswith(prefix) and r.kind != "header"]
+
+    def _shade(self, ws: Worksheet, sheet: Sheet) -> None:
+        """Shade forecast period columns (the last conditional format: the others win)."""
+        last = FIRST_PERIOD_COL + sheet.width - 1
+        e = col_letter(FIRST_PERIOD_COL)
+        if sheet.name in SHADED and sheet.width == self.model.n_periods:
+            flag = self.model.sheets[charts_sheet.SHEET]["forecast_period"]
+            criteria = (
+                f"{sheet_prefix(flag.sheet) if sheet.name != flag.sheet else ''}{e}${flag.number}=1"
+            )
+        elif sheet.name == "Annual":
+            flags = self._keyed(sheet, "forecast_periods:FY:")
+            if not flags:
+                return
+            criteria = "OR(" + ",".join(f"{e}${r.number}>0" for r in flags) + ")"
+        else:
+            return
+        rows = [r for r in self._keyed(sheet) if r.formula is not None or r.values is not None]
+        if rows:
+            self._format(ws, rows, FIRST_PERIOD_COL, last, criteria, "forecast")
+
+    def _growth(self, ws: Worksheet, sheet: Sheet) -> None:
+        if sheet.name not in ("Growth", "Annual"):
+            return
+        rows = self._keyed(sheet, "capex_yoy:")
+        if rows:
+            cell = f"{col_letter(FIRST_PERIOD_COL)}{rows[0].number}"
+            criteria = f'AND({cell}<>"",{cell}>Peak_Growth_Threshold)'
+            self._format(
+                ws, rows, FIRST_PERIOD_COL, FIRST_PERIOD_COL + sheet.width - 1, criteria, "peak"
+            )
+
+    def _checks(self, ws: Worksheet, sheet: Sheet) -> None:
+        if sheet.name != "Checks":
+            return
+        rows = self._keyed(sheet, "check_")
+        if rows:
+            cell = f"{col_letter(CONST_COL)}{rows[0].number}"
+            last = FIRST_PERIOD_COL + sheet.width - 1
+            self._format(ws, rows, CONST_COL, last, f'AND({cell}<>"",{cell}<>0)', "fail")
+            self._format(ws, rows, CONST_COL, last, f'AND({cell}<>"",{cell}=0)', "ok")
+
+    def _format(
+        self, ws: Worksheet, rows: list[Row], c0: int, c1: int, criteria: str, fmt: str
+    ) -> None:
+        top = rows[0].number - 1
+        ws.conditional_format(
+            top,
+            c0,
+            top,
+            c1,
+            {
+                "type": "formula",
+                "criteria": "=" + criteria,
+                "format": self.fmt[fmt],
+                "multi_range": _ranges(rows, c0, c1),
+            },
+        )

@@ -1,0 +1,448 @@
+"""Charts, names, validations, comments, conditional formats, print setup and the Cover,
+read back from the written file (the zip's XML and openpyxl), and judged by LibreOffice
+where it matters: the workbook still verifies, and the chart rows follow their inputs."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from modelgen.build import build
+from modelgen.cli import app
+from modelgen.decorate import fingerprint
+from modelgen.inputs import load_inputs
+from modelgen.model import build_model
+from modelgen.names import NameTable, is_valid_name, key_name, looks_like_cell, sanitize
+from modelgen.template import load_template
+from tests.engine import engine, recalc_many_keyed, verify_files
+
+NS = {
+    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+}
+REF = re.compile(
+    r"^=?(?:'((?:[^']|'')+)'|([A-Za-z0-9_ ]+))!\$([A-Z]+)\$(\d+)(?::\$([A-Z]+)\$(\d+))?$"
+)
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory, shipped_inputs):
+    out = tmp_path_factory.mktemp("presentation") / "shipped.xlsx"
+    return build(shipped_inputs, out)
+
+
+@pytest.fixture(scope="module")
+def quarterly(tmp_path_factory, quarterly_inputs):
+    out = tmp_path_factory.mktemp("presentation") / "quarterly.xlsx"
+    return build(quarterly_inputs, out)
+
+
+@pytest.fixture(scope="module")
+def book(shipped):
+    return openpyxl.load_workbook(shipped.out)
+
+
+def _key(book, sheet: str, row: int) -> str | None:
+    return book[sheet].cell(row, 1).value
+
+
+def _parse_ref(ref: str) -> tuple[str, str, int, str, int]:
+    m = REF.match(ref.strip())
+    assert m, ref
+    sheet = (m.group(1) or m.group(2)).replace("''", "'")
+    c0, r0 = m.group(3), int(m.group(4))
+    return sheet, c0, r0, m.group(5) or c0, int(m.group(6) or r0)
+
+
+def _charts_by_sheet(path: Path) -> dict[str, list[str]]:
+    """Sheet name -> the XML of the charts drawn on it, followed through the zip's rels."""
+    z = zipfile.ZipFile(path)
+
+    def rels(part: str) -> dict[str, str]:
+        p = PurePosixPath(part)
+        name = f"{p.parent}/_rels/{p.name}.rels"
+        if name not in z.namelist():
+            return {}
+        xml = z.read(name).decode()
+        out = {}
+        for rid, target in re.findall(r'Id="([^"]+)"[^>]*Target="([^"]+)"', xml):
+            out[rid] = str(PurePosixPath(p.parent, target)).replace("xl/worksheets/../", "xl/")
+        return {k: re.sub(r"[^/]+/\.\./", "", v) for k, v in out.items()}
+
+    wb_rels = rels("xl/workbook.xml")
+    found: dict[str, list[str]] = {}
+    for name, rid in re.findall(
+        r'<sheet name="([^"]+)"[^>]*r:id="([^"]+)"', z.read("xl/workbook.xml").decode()
+    ):
+        for target in rels(wb_rels[rid]).values():
+            if re.search(r"/drawings/drawing\d+\.xml$", target):
+                found[name] = [z.read(t).decode() for t in rels(target).values() if "/charts/" in t]
+    return found
+
+
+def _series(chart_xml: str) -> list[dict[str, str]]:
+    from xml.etree import ElementTree as ET
+
+    root = ET.fromstring(chart_xml)
+    out = []
+    for ser in root.iter(f"{{{NS['c']}}}ser"):
+        item = {
+            "values": ser.find("c:val/c:numRef/c:f", NS).text,
+            "categories": ser.find("c:cat/*/c:f", NS).text,
+            "pattern": ser.find(".//a:pattFill", NS) is not None,
+        }
+        name = ser.find("c:tx//c:v", NS)
+        item["name"] = name.text if name is not None else ""
+        out.append(item)
+    return out
+
+
+def _row_keys(book, refs: list[str]) -> list[tuple[str, str | None]]:
+    out = []
+    for ref in refs:
+        sheet, _, r0, _, r1 = _parse_ref(ref)
+        assert r0 == r1, ref
+        out.append((sheet, _key(book, sheet, r0)))
+    return out
+
+
+def test_the_charts_read_the_model_rows(shipped, book):
+    tickers = shipped.model.inputs.tickers
+    charts = _charts_by_sheet(shipped.out)
+    assert list(charts) == ["Charts"] and len(charts["Charts"]) == 4
+    capex, growth, share, fall = (_series(x) for x in charts["Charts"])
+    assert 'c:grouping val="stacked"' in charts["Charts"][0]
+    assert _row_keys(book, [s["values"] for s in capex]) == [
+        ("Charts", f"{kind}:{t}")
+        for t in tickers
+        for kind in ("chart_capex_actual", "chart_capex_forecast")
+    ]
+    assert [s["pattern"] for s in capex] == [False, True] * len(tickers)  # forecast hatched
+    assert _row_keys(book, [capex[0]["categories"]]) == [("Charts", "period")]
+    assert _row_keys(book, [s["values"] for s in growth]) == [
+        *(("Growth", f"capex_yoy:{t}") for t in tickers),
+        ("Charts", "peak_growth_line"),
+    ]
+    assert (
+        _parse_ref(growth[0]["values"])[1] == "F"
+    )  # from the second period: the first has no growth
+    assert _row_keys(book, [s["values"] for s in share]) == [
+        ("Profit Impact", f"depreciation_pct_net_income:{t}") for t in tickers
+    ]
+    years = [p for p in shipped.model.periods]
+    assert _row_keys(book, [s["values"] for s in fall]) == [
+        ("Charts", f"chart_vintage:{y}") for y in years
+    ]
+    title = re.search(r"<c:title>.*?<c:f>([^<]+)</c:f>", charts["Charts"][3], re.S).group(1)
+    assert _row_keys(book, [title]) == [("Charts", "chart_company")]
+    # the rows hold what they say, as cached values
+    ws = openpyxl.load_workbook(shipped.out, data_only=True)["Charts"]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    assert ws.cell(rows["peak_growth_threshold"], 4).value == pytest.approx(0.30)
+    assert ws.cell(rows["chart_company"], 4).value == tickers[0]
+    assert [
+        ws.cell(rows["peak_growth_line"], c).value for c in range(5, 5 + len(years))
+    ] == pytest.approx([0.30] * len(years))
+
+
+def test_the_quarterly_waterfall_stacks_vintage_years(quarterly):
+    model = quarterly.model
+    charts = model.sheets["Charts"]
+    years = sorted({str(p.year) for p in model.timeline.periods})
+    assert [r.key for r in charts.rows if r.key and r.key.startswith("chart_vintage:")] == [
+        f"chart_vintage:{y}" for y in years
+    ]
+    t = model.inputs.tickers[0]  # the chosen company as built
+    grid = [
+        r
+        for r in model.sheets["Depreciation"].rows
+        if (r.key or "").startswith(f"depreciation_vintage:{t}:")
+    ]
+    assert grid
+    for y in years:
+        want = sum(r.result for r in grid if r.key.rsplit(":", 1)[1].startswith(y))
+        assert charts[f"chart_vintage:{y}"].result == pytest.approx(want)
+
+
+# --- names ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("AB12", "_AB12"),
+        ("R1C1", "_R1C1"),
+        ("r", "_r"),
+        ("C", "_C"),
+        ("RC", "_RC"),
+        ("R1C", "_R1C"),
+        ("1abc", "_1abc"),
+        ("a b-c.d", "a_b_c.d"),
+        ("ABCD1", "ABCD1"),  # four letters: no column is that wide
+        ("Capex_MSFT", "Capex_MSFT"),
+        ("", "_"),
+    ],
+)
+def test_sanitize_gives_a_legal_name(text, name):
+    assert sanitize(text) == name
+    assert is_valid_name(name)
+
+
+def test_name_rules():
+    assert looks_like_cell("XFD1048576") and looks_like_cell("a1") and not looks_like_cell("A1B")
+    assert not is_valid_name("A1") and not is_valid_name("2x") and not is_valid_name("a-b")
+    assert not is_valid_name("x" * 256) and len(sanitize("x" * 300)) == 255
+    assert key_name("useful_life:MSFT:servers") == "Useful_Life_MSFT_servers"
+    assert key_name("capex:BRK.B") == key_name("capex:BRK-B") == "Capex_BRK_B"
+    assert key_name("capex:FY:MSFT") == "Capex_FY_MSFT"
+    table = NameTable()
+    table.add("Capex_BRK_B", "Capex!$E$5:$K$5", "capex:BRK-B")
+    table.add("capex_brk_b", "Capex!$E$6:$K$6", "capex:BRK_B")  # case-insensitive
+    assert table.clashes == [("capex_brk_b", "capex:BRK_B", "capex:BRK-B")]
+    assert len(table.items()) == 1  # the first keeps the name: nothing is overwritten
+
+
+def test_names_point_to_their_rows(shipped, book):
+    names = book.defined_names
+    model = shipped.model
+    last = openpyxl.utils.get_column_letter(4 + model.n_periods)
+
+    def target(name: str) -> tuple[str, str | None, str]:
+        sheet, c0, r0, c1, _ = _parse_ref(names[name].attr_text)
+        return sheet, _key(book, sheet, r0), f"{c0}:{c1}"
+
+    assert target("Useful_Life_MSFT_all_assets") == ("Inputs", "useful_life:MSFT:all_assets", "D:D")
+    assert target("Share_META_all_assets") == ("Inputs", "share:META:all_assets", "D:D")
+    assert target("Long_Run_Capex_Growth") == ("Inputs", "long_run_capex_growth", "D:D")
+    assert target("Tax_Rate") == ("Inputs", "tax_rate", "D:D")
+    assert target("Capex_Actual_AMZN") == ("Inputs", "capex_actual:AMZN", f"E:{last}")
+    assert target("Capex_MSFT") == ("Capex", "capex:MSFT", f"E:{last}")
+    assert target("Capex_TOTAL") == ("Capex", "capex:TOTAL", f"E:{last}")
+    assert target("Capex_Yoy_GOOGL") == ("Growth", "capex_yoy:GOOGL", f"E:{last}")
+    assert target("Depreciation_Pct_Net_Income_META") == (
+        "Profit Impact",
+        "depreciation_pct_net_income:META",
+        f"E:{last}",
+    )
+    assert target("Net_Book_Value_MSFT") == ("Depreciation", "net_book_value:MSFT", f"E:{last}")
+    assert target("Check_Failures") == ("Checks", "check_failures", "D:D")
+    assert target("Peak_Growth_Threshold") == ("Charts", "peak_growth_threshold", "D:D")
+    assert target("Capex_FY_MSFT")[:2] == ("Annual", "capex:FY:MSFT")
+    user = [n for n in names if not n.startswith("_xlnm")]
+    assert all(is_valid_name(n) for n in user)
+    assert len({n.casefold() for n in user}) == len(user)
+    inputs = model.sheets["Inputs"]
+    for row in inputs.rows:  # every key input in column D has its name
+        if (
+            row.key
+            and "@" not in row.key
+            and (row.const is not None or row.const_formula is not None)
+        ):
+            assert key_name(row.key) in names, row.key
+
+
+def _with_tickers(src: Path, dst: Path, renames: dict[str, str]) -> Path:
+    shutil.copytree(src, dst)
+    for f in dst.glob("*.csv"):
+        text = f.read_text(encoding="utf-8")
+        for old, new in renames.items():
+            text = re.sub(rf"\b{old}\b", new, text)
+        f.write_text(text, encoding="utf-8")
+    return dst
+
+
+def test_tickers_that_give_the_same_name_are_bad_input(tmp_path, shipped_inputs):
+    folder = _with_tickers(shipped_inputs, tmp_path / "in", {"MSFT": "BRK-B", "AMZN": "BRK_B"})
+    out = tmp_path / "model.xlsx"
+    result = CliRunner().invoke(app, ["build", "--inputs", str(folder), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert (
+        'companies.csv, line 3, column ticker: tickers "BRK-B" and "BRK_B" give the same Excel name'
+        in result.stderr
+    )
+    assert not out.exists()
+
+
+# --- validations, comments -----------------------------------------------------------
+
+
+def _validations(ws) -> list:
+    return list(ws.data_validations.dataValidation)
+
+
+def _covering(ws, cell: str):
+    found = [dv for dv in _validations(ws) if cell in dv.sqref]
+    assert len(found) == 1, (ws.title, cell, len(found))  # one, never two
+    return found[0]
+
+
+def test_every_input_cell_is_validated(shipped, book):
+    from openpyxl.utils import get_column_letter
+
+    for sheet in shipped.model.sheets.values():
+        for row in sheet.rows:
+            if not row.is_input or not row.key:
+                continue
+            cols = [4] if row.const is not None else range(5, 5 + row.width)
+            for c in cols:
+                _covering(book[sheet.name], f"{get_column_letter(c)}{row.number}")
+    inputs = {r.key: r.number for r in shipped.model.sheets["Inputs"].rows if r.key}
+
+    def rule(key: str, col: str = "D") -> tuple:
+        dv = _covering(book["Inputs"], f"{col}{inputs[key]}")
+        return dv.type, dv.operator or "between", dv.formula1, dv.formula2
+
+    life = next(
+        k
+        for k in ("useful_life:MSFT:all_assets", "useful_life:MSFT:all_assets@Bull")
+        if k in inputs and shipped.model.sheets["Inputs"][k].is_input
+    )
+    assert rule(life) == ("decimal", "greaterThan", "0", None)  # a scenario's too
+    assert rule("share:MSFT:all_assets") == ("decimal", "between", "0", "1")
+    assert rule("tax_rate") == ("decimal", "between", "0", "1")
+    assert rule("net_income_growth") == ("decimal", "greaterThan", "-1", None)
+    assert rule("capex_actual:MSFT", "F") == ("decimal", "greaterThanOrEqual", "0", None)
+    assert rule("fiscal_year_end_month:MSFT") == ("whole", "between", "1", "12")
+    convention = _covering(book["Inputs"], f"D{inputs['depreciation_convention']}")
+    assert convention.type == "list" and "mid_period" in convention.formula1
+    charts = {r.key: r.number for r in shipped.model.sheets["Charts"].rows if r.key}
+    company = _covering(book["Charts"], f"D{charts['chart_company']}")
+    assert company.type == "list"
+
+
+def _sources(path: Path) -> list[tuple[str, str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return [
+            (r["ticker"], r["period"], r["source"]) for r in csv.DictReader(f) if r.get("source")
+        ]
+
+
+def test_every_actual_carries_its_source_on_its_cell(shipped, book, shipped_inputs):
+    ws = book["Inputs"]
+    keyed = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    columns = {ws.cell(keyed["period"], c).value: c for c in range(5, ws.max_column + 1)}
+    checked = 0
+    for file, kind in (("capex.csv", "capex_actual"), ("financials.csv", "net_income_actual")):
+        for ticker, period, source in _sources(shipped_inputs / file):
+            if period not in columns:
+                continue
+            cell = ws.cell(keyed[f"{kind}:{ticker}"], columns[period])
+            assert cell.value is not None
+            assert cell.comment is not None and source in cell.comment.text, (kind, ticker, period)
+            checked += 1
+        for ticker in shipped.model.inputs.tickers:  # not on the label any more
+            assert ws.cell(keyed[f"{kind}:{ticker}"], 2).comment is None
+    assert checked >= 16
+
+
+# --- conditional formats, print, Cover ---------------------------------------------
+
+
+def _rules(ws) -> list[tuple[str, str]]:
+    return [
+        (str(cf.sqref), " ".join(rule.formula or []))
+        for cf in ws.conditional_formatting
+        for rule in cf.rules
+    ]
+
+
+def test_conditional_formats(shipped, book):
+    charts = {r.key: r.number for r in shipped.model.sheets["Charts"].rows if r.key}
+    flag = f"Charts!E${charts['forecast_period']}=1"
+    for name in ("Capex", "Growth", "Depreciation", "Profit Impact", "Checks"):
+        assert any(formula == flag for _, formula in _rules(book[name])), name
+    assert any(f == f"E${charts['forecast_period']}=1" for _, f in _rules(book["Charts"]))
+    growth = {r.key: r.number for r in shipped.model.sheets["Growth"].rows if r.key}
+    first = growth[f"capex_yoy:{shipped.model.inputs.tickers[0]}"]
+    assert (
+        f"E{first}:K{growth['capex_yoy:TOTAL']}",
+        f'AND(E{first}<>"",E{first}>Peak_Growth_Threshold)',
+    ) in _rules(book["Growth"])
+    checks = [f for _, f in _rules(book["Checks"])]
+    assert any(f.endswith("<>0)") for f in checks) and any(f.endswith("=0)") for f in checks)
+    assert any("All checks pass" in f for _, f in _rules(book["Cover"]))
+    assert any(f.startswith("OR(E$") for _, f in _rules(book["Annual"]))
+
+
+def test_every_sheet_prints_landscape_fitted_to_width(book):
+    for ws in book.worksheets:
+        if ws.sheet_state != "visible":
+            continue
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.page_setup.fitToWidth in (None, 1)  # absent: the default, 1 page wide
+        assert int(ws.page_setup.fitToHeight) == 0  # as many pages tall as it takes
+        assert ws.print_area, ws.title
+        if ws.title != "Cover":
+            assert ws.print_title_rows == "$1:$2" and ws.print_title_cols == "$A:$B", ws.title
+
+
+def test_cover_links_every_sheet_and_shows_the_fingerprint(shipped, book):
+    ws = book["Cover"]
+    links = {c.hyperlink.location for row in ws.iter_rows() for c in row if c.hyperlink}
+    visible = [
+        s.title for s in book.worksheets if s.sheet_state == "visible" and s.title != "Cover"
+    ]
+    assert {f"'{n}'!A1" for n in visible} <= links
+    values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    assert re.fullmatch(r"[0-9a-f]{64}", values["Build fingerprint"])
+    assert values["Build fingerprint"] == fingerprint(shipped.model)
+    props = {p.name: p.value for p in book.custom_doc_props.props}
+    assert props["modelgen fingerprint"] == values["Build fingerprint"]
+
+
+def test_the_fingerprint_follows_inputs_template_and_nothing_else(tmp_path, shipped_inputs):
+    def fp(folder: Path, template: Path | None = None) -> str:
+        return fingerprint(build_model(load_inputs(folder), load_template(template)))
+
+    base = fp(shipped_inputs)
+    assert fp(shipped_inputs) == base
+    copy = shutil.copytree(shipped_inputs, tmp_path / "in")
+    assert fp(copy) == base  # the folder's name and place do not count
+    with (copy / "capex.csv").open("a", encoding="utf-8") as f:
+        f.write("\n")  # a blank line: the same figures, other bytes
+    assert fp(copy) != base
+    tpl = tmp_path / "look.toml"
+    tpl.write_text('[colours]\ninput_fill = "#FFFFAA"\n', encoding="utf-8")
+    assert fp(shipped_inputs, tpl) != base
+
+
+# --- LibreOffice ---------------------------------------------------------------------
+
+
+@engine
+def test_charts_and_names_verify_and_the_chart_rows_follow_their_inputs(
+    shipped, quarterly, tmp_path
+):
+    reports = verify_files([shipped.out, quarterly.out])
+    assert all(r.ok for r in reports), "\n".join(line for r in reports for line in r.lines())
+    # choose Amazon for the waterfall and report every company's 2025 capex, in openpyxl
+    wb = openpyxl.load_workbook(shipped.out)
+    model = shipped.model
+    charts, inputs = model.sheets["Charts"], model.sheets["Inputs"]
+    wb["Charts"].cell(charts["chart_company"].number, 4).value = "AMZN"
+    col = 5 + model.periods.index("2025")
+    for t in model.inputs.tickers:
+        wb["Inputs"].cell(inputs[f"capex_actual:{t}"].number, col).value = 100.0
+    edited = tmp_path / "edited.xlsx"
+    wb.save(edited)
+    (got,) = recalc_many_keyed([edited], tmp_path)
+    chart, dep = got["Charts"].rows, got["Depreciation"].rows
+    for p in model.periods:
+        stacked = [chart[f"chart_vintage:{v}"].values[p] for v in model.periods]
+        assert sum(stacked) == pytest.approx(dep["depreciation:AMZN"].values[p])
+        for v in model.periods:
+            assert chart[f"chart_vintage:{v}"].values[p] == pytest.approx(
+                dep[f"depreciation_vintage:AMZN:all_assets:{v}"].values[p]
+            )
+    assert chart["forecast_period"].values["2025"] == 0  # reported now: no longer shaded
+    assert chart["forecast_period"].values["2026"] == 1
+    assert chart["chart_capex_actual:MSFT"].values["2025"] == 100
+    assert chart["chart_capex_forecast:MSFT"].values["2025"] == 0
