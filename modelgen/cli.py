@@ -240,6 +240,30 @@ def diff(
     _run(body)
 
 
+@app.command()
+def preview(
+    file: Annotated[Path, typer.Argument(help="Workbook to render.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the PNGs (default: FILE-preview).")
+    ] = None,
+    resolution: Annotated[int, typer.Option(help="Pixels per inch.")] = 80,
+) -> None:
+    """Render each visible sheet of FILE to PNG images (LibreOffice, then pdftoppm)."""
+
+    def body() -> int:
+        from modelgen.preview import preview as run_preview
+
+        pages = run_preview(file, out, resolution=resolution)
+        for page in pages:
+            typer.echo(
+                f"  {page.path} ({page.sheet}, page {page.page}, {page.width}x{page.height})"
+            )
+        typer.echo(f"{file}: {len({p.sheet for p in pages})} sheets, {len(pages)} images")
+        return 0
+
+    _run(body)
+
+
 def main() -> None:
     """Console entry point."""
     signal.signal(signal.SIGTERM, _on_sigterm)

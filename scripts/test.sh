@@ -6,14 +6,21 @@ cd "$(dirname "$0")/.."
 
 python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
 
+need=()
 if ! command -v soffice >/dev/null 2>&1 && [ ! -x /usr/bin/soffice ]; then
+  need+=(libreoffice-calc-nogui)
+fi
+if ! command -v pdftoppm >/dev/null 2>&1; then
+  need+=(poppler-utils) # modelgen preview: PDF pages to PNG
+fi
+if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installing LibreOffice (libreoffice-calc-nogui) for the engine tests..." >&2
+    echo "Installing ${need[*]} for the engine tests..." >&2
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-calc-nogui poppler-utils >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
   else
-    echo "LibreOffice (soffice) is missing, so the engine tests will be skipped." >&2
-    echo "Install it with: sudo apt-get update && sudo apt-get install -y libreoffice-calc-nogui" >&2
+    echo "Missing ${need[*]}, so the engine tests will be skipped." >&2
+    echo "Install with: sudo apt-get update && sudo apt-get install -y ${need[*]}" >&2
   fi
 fi
 
