@@ -41,8 +41,11 @@ def _err(text: str) -> None:
     typer.echo(text, err=True)
 
 
-def _run(fn: Callable[[], int | None]) -> None:
-    """Run a command body; turn known errors into messages and exit codes, never tracebacks."""
+def _run(fn: Callable[[], int | None], *, writes: bool = True) -> None:
+    """Run a command body; turn known errors into messages and exit codes, never tracebacks.
+
+    `writes`: the command writes files, so a failure says that nothing was written.
+    """
     from modelgen.csvread import InputError
 
     try:
@@ -51,7 +54,8 @@ def _run(fn: Callable[[], int | None]) -> None:
         for p in exc.problems:
             _err(str(p))
         n = len(exc.problems)
-        _err(f"modelgen: {n} problem{'s' if n != 1 else ''} in the input; nothing was written")
+        tail = "; nothing was written" if writes else ""
+        _err(f"modelgen: {n} problem{'s' if n != 1 else ''} in the input{tail}")
         code = EXIT_BAD_INPUT
     except KeyboardInterrupt as exc:
         terminated = isinstance(exc, Terminated)
@@ -62,7 +66,7 @@ def _run(fn: Callable[[], int | None]) -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         known = _known_error(exc)
         if known is not None:
-            _err(f"modelgen: {exc}")
+            _err(f"modelgen: {_describe(exc)}")
             code = known
         else:
             if _state["debug"]:
@@ -71,6 +75,14 @@ def _run(fn: Callable[[], int | None]) -> None:
             _err("modelgen: run again with --debug for the traceback, and report it")
             code = EXIT_BUG
     raise typer.Exit(code)
+
+
+def _describe(exc: Exception) -> str:
+    """An error in the user's words; an OSError also says what to do."""
+    if isinstance(exc, OSError) and exc.filename:
+        reason = exc.strerror or str(exc)
+        return f"{exc.filename}: {reason.lower()}; check the path and its permissions"
+    return str(exc)
 
 
 def _known_error(exc: Exception) -> int | None:
@@ -161,7 +173,7 @@ def validate(inputs: InputsOpt = Path("inputs")) -> None:
         )
         return 0
 
-    _run(body)
+    _run(body, writes=False)
 
 
 @app.command()
@@ -179,7 +191,7 @@ def verify(
             typer.echo(line)
         return 0 if report.ok else EXIT_VERIFY_FAILED
 
-    _run(body)
+    _run(body, writes=False)
 
 
 @app.command()

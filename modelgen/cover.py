@@ -23,6 +23,11 @@ HOW_TO_USE = (
     "Column A holds each row's key (for example capex:MSFT): modelgen, its checks and its "
     "regeneration find rows by key, so keep the column, even if you narrow it.",
     "Column D holds a row's one constant; columns E onwards are the periods, the same on every sheet.",
+    "Pick a case with the scenario list at the top of the Inputs sheet; the Scenarios sheet "
+    "shows every case side by side, the Sensitivity sheet what useful lives and long-run "
+    "growth do to depreciation as a share of net income.",
+    "The Annual sheet adds fiscal-year totals and calendar years, to compare companies whose "
+    "fiscal years differ.",
     "The Checks sheet must show 0 failures; the status above turns red when it does not.",
     "Regenerate from the CSV files with: modelgen build --inputs DIR --out FILE.",
 )

@@ -272,7 +272,9 @@ class Range(Expr):
     def evaluate(self, ctx: EvalContext) -> np.ndarray:
         m = len(ctx.cols)
         if self.mode == "const":
-            col = np.array([r.const_value() for r in self.rows], dtype=float)
+            values = [r.const_value() for r in self.rows]
+            text = any(isinstance(v, str) for v in values)
+            col = np.array(values, dtype=object if text else float)
             return np.tile(col, (m, 1))
         return np.stack([ctx.period_values(r)[ctx.cols] for r in self.rows], axis=1)
 
@@ -444,6 +446,10 @@ class Func(Expr):
                 else:
                     mask &= _as_float(rng) == c
             return np.where(mask, total, 0.0).sum(axis=1)
+        if name == "MATCH" and isinstance(self.args[2], Num) and self.args[2].value == 0:
+            # exact match (type 0): the first equal value, text or number; #N/A here NaN
+            found = np.asarray(vals[1], dtype=object) == np.asarray(vals[0], dtype=object)[:, None]
+            return np.where(found.any(axis=1), found.argmax(axis=1) + 1.0, np.nan)
         if name == "MATCH":  # type 1: position of the largest value <= x, #N/A (NaN) if none
             look = np.asarray(vals[1], dtype=float)
             x = np.asarray(_as_float(vals[0]), dtype=float)
@@ -502,6 +508,11 @@ def SUMIFS(total: Expr, *criteria: Any) -> Expr:  # noqa: N802
     if len(criteria) % 2:
         raise ValueError("SUMIFS takes (range, value) pairs")
     return Func("SUMIFS", (total, *(lift(c) for c in criteria)))
+
+
+def MATCH_EXACT(value: Any, block: Range) -> Expr:  # noqa: N802
+    """`MATCH(x, range, 0)`: 1-based position of `x` (text or number) in a one-column range."""
+    return Func("MATCH", (lift(value), block, Num(0)))
 
 
 def AND(*args: Any) -> Expr:  # noqa: N802

@@ -21,6 +21,7 @@ from modelgen.csvread import (
     parse_number,
     read_table,
 )
+from modelgen.scenarios import SCENARIOS_FILE, Scenarios, read_scenarios
 from modelgen.settings import CONVENTIONS, SETTINGS_FILE, Settings, read_settings
 from modelgen.timeline import Period, Timeline, make_timeline, parse_period, quarters_of
 
@@ -70,6 +71,7 @@ class Inputs:
     settings: Settings
     capex_quarters: dict[str, dict[Period, Fact]] = field(default_factory=dict)
     net_income_quarters: dict[str, dict[Period, Fact]] = field(default_factory=dict)
+    scenarios: Scenarios = field(default_factory=Scenarios)
     file_hashes: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -130,6 +132,10 @@ def load_inputs(folder: Path) -> Inputs:
             (capex_q if name == "capex" else ni_q).update(detail)
     guidance = _guidance(folder / "guidance.csv", known, probs)
     classes = _asset_classes(folder / "assumptions.csv", companies, known, probs)
+    # scenario keys are checked against the companies' classes only when those are sound,
+    # so that one broken file is reported once, not again as scenarios.csv's problem
+    sound = classes is not None and known is not None and len(classes) == len(companies)
+    scenarios = read_scenarios(folder, settings, classes if sound else None, probs)
     for c in companies if capex is not None else []:
         if c.ticker not in capex and c.ticker not in with_capex_rows:
             probs.add(
@@ -151,9 +157,10 @@ def load_inputs(folder: Path) -> Inputs:
     )
     inputs.file_hashes = {
         name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
-        for name in (*FILES, SETTINGS_FILE)
+        for name in (*FILES, SETTINGS_FILE, SCENARIOS_FILE)
         if (folder / name).is_file()
     }
+    inputs.scenarios = scenarios
     inputs.warnings.extend(notes)
     _warn_outside_timeline(inputs)
     _warn_guidance_for_actuals(inputs)

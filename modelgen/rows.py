@@ -14,7 +14,7 @@ import numpy as np
 from modelgen.formula import Expr, Range, Ref, Span
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Row:
     """One line item on one sheet."""
 
@@ -33,8 +33,12 @@ class Row:
     width: int = 0  # period columns of its sheet
     note: str = ""  # shown as a cell comment on the label
     cell_notes: dict[int, str] | None = None  # comments on period cells, by period index
+    choices: list[str] | Expr | None = None  # the allowed values of an input: a list or a range
     result: np.ndarray | None = None  # evaluated period values
     const_result: float | str | None = None  # evaluated column D
+
+    def __repr__(self) -> str:  # short: formulas reference rows, a full repr would explode
+        return f"Row({self.sheet}!{self.key or self.label!r} @{self.number})"
 
     # references, in the words of the formula rules
     @property
@@ -81,7 +85,7 @@ class Row:
         return self.kind == "input"
 
 
-@dataclass
+@dataclass(repr=False)
 class Sheet:
     """An ordered list of rows; `add` appends and returns the row."""
 
@@ -113,6 +117,9 @@ class Sheet:
 
     def blank(self) -> Row:
         return self.add(None, kind="blank")
+
+    def __repr__(self) -> str:
+        return f"Sheet({self.name!r}, {len(self.rows)} rows)"
 
     def __getitem__(self, key: str) -> Row:
         return self.by_key[key]

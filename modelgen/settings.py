@@ -37,6 +37,7 @@ class Settings:
     tax_rate: float = 0.21  # US federal statutory rate
     frequency: str = "annual"  # or "quarterly": the period columns
     quarter_sum_tolerance: float = 0.001  # a year given both ways vs. its quarters, in the unit
+    scenario: str = "Base"  # the live case when the workbook opens (scenarios.csv)
     depreciation_view: str = "auto"  # "grid" (vintage x period), "closed_form", or by size
 
 
@@ -91,6 +92,8 @@ def read_settings(folder: Path, probs: Problems) -> Settings:
                 )
             else:
                 values[key] = rec["value"]
+        elif key == "scenario":
+            values[key] = rec["value"]  # checked against scenarios.csv by the scenarios reader
         elif key == "frequency":
             if rec["value"] not in FREQUENCIES:
                 probs.add(

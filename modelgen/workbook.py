@@ -20,7 +20,6 @@ from modelgen.carry import Carry, write_carried
 from modelgen.cover import write_cover
 from modelgen.decorate import Presentation
 from modelgen.formula import CONST_COL, FIRST_PERIOD_COL, Ref, RenderContext
-from modelgen.inputs import CONVENTIONS
 from modelgen.model import Model
 from modelgen.rows import Row, Sheet
 from modelgen.styles import Styles
@@ -133,17 +132,11 @@ def _write_row(ws: Worksheet, row: Row, model: Model, styles: Styles, n: int) ->
         _formula(ws, r, CONST_COL, row.const_formula.render(ctx), fmt, row.const_result)
     elif row.const is not None:
         _value(ws, r, CONST_COL, row.const, fmt)
-        if row.key == "depreciation_convention":
-            ws.data_validation(
-                r,
-                CONST_COL,
-                r,
-                CONST_COL,
-                {
-                    "validate": "list",
-                    "source": list(CONVENTIONS),
-                },
-            )
+        if row.choices is not None:
+            source = row.choices
+            if not isinstance(source, list):  # a range of the workbook: the list follows it
+                source = "=" + source.render(RenderContext(row.sheet, -1, n))
+            ws.data_validation(r, CONST_COL, r, CONST_COL, {"validate": "list", "source": source})
     if row.formula is not None:
         assert row.result is not None
         for i in range(n):

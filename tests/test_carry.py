@@ -266,6 +266,8 @@ def test_a_quarter_later_the_analysts_work_is_carried(tmp_path: Path, shipped_in
         for kind in ("capex_actual", "net_income_actual")
     }
     expected_inputs.add(("Inputs", "capex_actual:MSFT", "2024"))
+    # the sensitivity reads the latest actual period by default: 2024, now 2025
+    expected_inputs.add(("Inputs", "sensitivity_period", "D"))
     assert d.inputs_changed() == expected_inputs
     removed = {r["key"] for r in d.rows_removed if r["sheet"] == "Inputs"}
     assert {"share:GOOGL:all_assets", "useful_life:GOOGL:all_assets"} <= removed

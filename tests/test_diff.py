@@ -29,13 +29,17 @@ def _setting(folder: Path, key: str, value: str) -> None:
 def books(tmp_path_factory, shipped_inputs: Path) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("diff")
     out = {"base": tmp / "base.xlsx", "growth": tmp / "growth.xlsx", "longer": tmp / "longer.xlsx"}
-    build(shipped_inputs, out["base"])
+    # without scenarios.csv, so that long_run_capex_growth is a plain input, not key@Base
+    plain = tmp / "plain"
+    shutil.copytree(shipped_inputs, plain)
+    (plain / "scenarios.csv").unlink(missing_ok=True)
+    build(plain, out["base"])
     for name, key, value in (
         ("growth", "long_run_capex_growth", "0.06"),
         ("longer", "forecast_years", "6"),
     ):
         folder = tmp / name
-        shutil.copytree(shipped_inputs, folder)
+        shutil.copytree(plain, folder)
         _setting(folder, key, value)
         build(folder, out[name])
     return out

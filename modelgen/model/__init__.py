@@ -30,6 +30,7 @@ class Model:
     template: Template
     timeline: Timeline
     sheets: dict[str, Sheet] = field(default_factory=dict)
+    extra_checks: list[tuple[str, str, Expr]] = field(default_factory=list)  # (key, label, formula)
 
     @property
     def periods(self) -> list[str]:
@@ -95,7 +96,9 @@ class Model:
         return float(self.sheets["Checks"]["check_failures"].const_value())
 
 
-def build_model(inputs: Inputs, template: Template, adjust: Callable[[Model], None] | None = None) -> Model:
+def build_model(
+    inputs: Inputs, template: Template, adjust: Callable[[Model], None] | None = None
+) -> Model:
     """Every sheet's rows with formulas, evaluated: the single source of the workbook.
 
     `adjust(model)` runs before evaluation (carried analyst edits change input rows there).
@@ -109,10 +112,24 @@ def build_model(inputs: Inputs, template: Template, adjust: Callable[[Model], No
         growth,
         inputs_sheet,
         profit,
+        scenario_sheet,
+        sensitivity,
     )
 
     model = Model(inputs, template, inputs.timeline)
-    for block in (inputs_sheet, capex, growth, depreciation, profit, annual, charts_sheet, checks):
+    blocks = (
+        inputs_sheet,
+        capex,
+        growth,
+        depreciation,
+        profit,
+        annual,
+        scenario_sheet,
+        sensitivity,
+        charts_sheet,
+        checks,
+    )
+    for block in blocks:
         block.build(model)
     if adjust is not None:
         adjust(model)

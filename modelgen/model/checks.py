@@ -79,6 +79,11 @@ def build(model: Model) -> None:
                 ),
             )
 
+    if model.extra_checks:
+        sheet.header("Scenarios and other views")
+    for key, label, formula in model.extra_checks:  # checks that other blocks contribute
+        check(key, label, formula=formula)
+
     sheet.blank()
     failures = sheet.add("check_failures", lbl("check_failures"), "count", fmt="count")
     between = sheet.rows[checks[0].number - 1 : checks[-1].number]  # headers' D cells are empty

@@ -6,6 +6,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from modelgen.model import scenario_inputs
+from modelgen.rows import block, span
+from modelgen.settings import CONVENTIONS
 from modelgen.timeline import Period
 
 if TYPE_CHECKING:
@@ -54,6 +57,8 @@ def build(model: Model) -> None:
         const=float(tl.per_year),
     )
 
+    scenario_inputs.add_selector(model, sheet)
+
     sheet.blank()
     sheet.header("Settings")
     for key, unit, fmt in (
@@ -68,7 +73,8 @@ def build(model: Model) -> None:
     ):
         value = getattr(s, key)
         const = value if isinstance(value, str) else float(value)
-        sheet.add(key, lbl(key), unit, fmt=fmt, kind="input", const=const)
+        choices = list(CONVENTIONS) if key == "depreciation_convention" else None
+        sheet.add(key, lbl(key), unit, fmt=fmt, kind="input", const=const, choices=choices)
     sheet.add(
         "check_tolerance",
         lbl("check_tolerance"),
@@ -152,6 +158,8 @@ def build(model: Model) -> None:
                 kind="input",
                 const=a.useful_life,
             )
+    sensitivity_inputs(model, sheet)
+    scenario_inputs.add_table(model, sheet)
 
 
 def _actuals(model: Model, sheet, title: str, kind: str, table: dict) -> None:
@@ -201,3 +209,30 @@ def _quarterly_detail(model: Model, sheet) -> None:
                     kind="input",
                     values=_series(model, by_year),
                 )
+
+
+def sensitivity_inputs(model: Model, sheet) -> None:
+    """What the Sensitivity sheet varies: the company, the period and the two axes."""
+    inputs, lbl = model.inputs, model.label
+    sheet.blank()
+    sheet.header("Companies")
+    for t in inputs.tickers:
+        sheet.add(
+            f"ticker:{t}", lbl("ticker", t), "text", fmt="text", kind="input", const=t, level=1
+        )
+    sheet.blank()
+    sheet.header("Sensitivity: company, period and axes")
+    last = inputs.last_actual_period.label
+    for key, unit, fmt, value in (
+        ("sensitivity_company", "text", "text", inputs.tickers[0]),
+        ("sensitivity_period", "text", "text", last),
+        ("sensitivity_life_start", "years", "years", 3.0),
+        ("sensitivity_life_step", "years", "years", 0.5),
+        ("sensitivity_growth_start", "%", "pct", -0.05),
+        ("sensitivity_growth_step", "%", "pct", 0.05),
+    ):
+        sheet.add(key, lbl(key), unit, fmt=fmt, kind="input", const=value)
+    sheet["sensitivity_company"].choices = block(
+        [sheet[f"ticker:{t}"] for t in inputs.tickers], "const"
+    )
+    sheet["sensitivity_period"].choices = span(sheet["period"])

@@ -1,0 +1,80 @@
+"""Scenario inputs on the Inputs sheet: the selector, the scenario table, and live inputs
+that pick their value from the table with INDEX (never nested IFs), so that switching the
+selector in Excel or LibreOffice reruns the whole model.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from modelgen.formula import INDEX, MATCH_EXACT
+from modelgen.rows import Row, Sheet, block
+
+if TYPE_CHECKING:
+    from modelgen.model import Model
+
+
+def add_selector(model: Model, sheet: Sheet) -> None:
+    """The `scenario` selector and its list of names, when there is more than Base."""
+    sc = model.inputs.scenarios
+    if len(sc.names) < 2:
+        return
+    sheet.blank()
+    sheet.header("Scenario: choose the live case")
+    sheet.add(
+        "scenario",
+        model.label("scenario"),
+        "text",
+        fmt="text",
+        kind="input",
+        const=model.inputs.settings.scenario,
+    )
+    number = sheet.add("scenario_number", model.label("scenario_number"), "count", fmt="count")
+    names = [
+        sheet.add(
+            f"scenario_name:{n}",
+            model.label("scenario_name", scenario=n),
+            "text",
+            fmt="text",
+            kind="input",
+            const=n,
+            level=1,
+        )
+        for n in sc.names
+    ]
+    number.const_formula = MATCH_EXACT(sheet["scenario"].d, block(names, "const"))
+    sheet["scenario"].choices = block(names, "const")
+
+
+def add_table(model: Model, sheet: Sheet) -> None:
+    """One input row per varied key and scenario; the live rows INDEX into it."""
+    sc = model.inputs.scenarios
+    if len(sc.names) < 2:
+        return
+    sheet.blank()
+    sheet.header("Scenario values: one row per scenario (the live input above picks one)")
+    number = sheet["scenario_number"].d
+    for key, by_name in sc.values.items():
+        live = sheet[key]
+        rows = [
+            sheet.add(
+                f"{key}@{n}",
+                f"{live.label}: {n}",
+                live.unit,
+                fmt=live.fmt,
+                kind="input",
+                const=v if isinstance(v, str) else float(v),
+                level=1,
+            )
+            for n, v in by_name.items()
+        ]
+        live.kind, live.const = "calc", None
+        live.const_formula = INDEX(block(rows, "const"), number)
+
+
+def param(model: Model, key: str, scenario: str) -> Row:
+    """The row holding `key` in `scenario`: its table row if it varies, else the input."""
+    inp = model.sheets["Inputs"]
+    if model.inputs.scenarios.varies(key):
+        return inp[f"{key}@{scenario}"]
+    return inp[key]

@@ -1,0 +1,131 @@
+"""The Scenarios sheet: key outputs of every scenario side by side, all computed live.
+
+Each scenario reruns capex (its own long-run growth and fade), depreciation (its own lives,
+shares and convention, one SUMPRODUCT per class) and net income (its own growth), so that
+the sheet shows every case at once, not only the selected one. A check proves the selected
+scenario's depreciation equals the main model's.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from modelgen.formula import ABS, IF, INDEX, MIN, SUM
+from modelgen.model.scenario_inputs import param
+from modelgen.model.straight_line import charge, service_offset
+from modelgen.rows import Row, block
+
+if TYPE_CHECKING:
+    from modelgen.model import Model
+
+
+def ratio(part, whole):
+    return IF(whole.eq(0), "", part / whole)
+
+
+def build(model: Model) -> None:
+    names = model.inputs.scenarios.names
+    if len(names) < 2:
+        return
+    inp, cap, dep = (model.sheets[n] for n in ("Inputs", "Capex", "Depreciation"))
+    sheet = model.new_sheet("Scenarios")
+    unit, lbl = model.unit, model.label
+    summary: dict[str, dict[str, Row]] = {}
+    for kind, title, u, fmt in (
+        ("capex", "Capex, total", unit, "amount"),
+        ("depreciation", "Depreciation, total", unit, "amount"),
+        ("depreciation_pct_net_income", "Depreciation / net income, total", "%", "pct"),
+    ):
+        sheet.header(title)
+        summary[kind] = {
+            s: sheet.add(f"{kind}:{s}:TOTAL", lbl(f"scenario_{kind}_total", scenario=s), u, fmt=fmt)
+            for s in names
+        }
+    for s in names:
+        _scenario(model, sheet, s, summary)
+    tol, number = inp["check_tolerance"].d, inp["scenario_number"].d
+    chosen = INDEX(block(list(summary["depreciation"].values())), number)
+    model.extra_checks.append(
+        (
+            "check_scenario_matches",
+            lbl("check_scenario_matches"),
+            IF(ABS(chosen - dep["depreciation:TOTAL"].cur) > tol, 1, 0),
+        )
+    )
+    del cap
+
+
+def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -> None:
+    inp, cap, prof = (model.sheets[n] for n in ("Inputs", "Capex", "Profit Impact"))
+    tickers, unit, lbl = model.inputs.tickers, model.unit, model.label
+    p = lambda key: param(model, key, s).d  # noqa: E731 - a scenario's value of a key
+    long_run, fade, growth = p("long_run_capex_growth"), p("fade_years"), p("net_income_growth")
+    length = inp["period_length"].d
+    sheet.blank()
+    sheet.header(f"Scenario {s}")
+    if model.inputs.scenarios.varies("depreciation_convention"):
+        offset = sheet.add(
+            f"service_offset:{s}",
+            lbl("service_offset"),
+            "years",
+            fmt="years",
+            const_formula=service_offset(p("depreciation_convention"), length),
+        ).d
+    else:
+        offset = model.sheets["Depreciation"]["service_offset"].d
+    anchors = {
+        t: sheet.add(
+            f"capex_anchor_growth:{s}:{t}", lbl("capex_anchor_growth", t), "%", fmt="pct", level=1
+        )
+        for t in tickers
+    }
+    capex = {t: sheet.add(f"capex:{s}:{t}", lbl("capex", t), unit, fmt="amount") for t in tickers}
+    for t in tickers:
+        flag, known = cap[f"capex_is_known:{t}"].cur, cap[f"capex_known:{t}"].cur
+        since, a = cap[f"capex_years_since_known:{t}"].cur, anchors[t].cur
+        year_ago = model.year_ago(capex[t])
+        anchors[t].formula = IF(
+            flag.eq(1), IF(year_ago > 0, known / year_ago - 1, long_run), anchors[t].prev
+        )
+        g = a + (long_run - a) * MIN(1, since / fade)
+        capex[t].formula = IF(flag.eq(1), known, year_ago * (1 + g))
+    summary["capex"][s].formula = SUM(block(list(capex.values())))
+    deps = {}
+    for t in tickers:
+        terms = [
+            p(f"share:{t}:{a.name}")
+            * charge(model, capex[t], offset, p(f"useful_life:{t}:{a.name}"))
+            for a in model.inputs.asset_classes[t]
+        ]
+        total = terms[0]
+        for term in terms[1:]:
+            total = total + term
+        deps[t] = sheet.add(
+            f"depreciation:{s}:{t}", lbl("depreciation", t), unit, fmt="amount", formula=total
+        )
+    summary["depreciation"][s].formula = SUM(block(list(deps.values())))
+    ni = {}
+    for t in tickers:
+        row = sheet.add(f"net_income:{s}:{t}", lbl("net_income", t), unit, fmt="amount")
+        actual = inp[f"net_income_actual:{t}"].cur
+        row.formula = IF(actual.is_set(), actual, model.year_ago(row) * (1 + growth))
+        ni[t] = row
+    ni_total = sheet.add(
+        f"net_income:{s}:TOTAL",
+        lbl("net_income_total"),
+        unit,
+        fmt="amount",
+        formula=SUM(block(list(ni.values()))),
+    )
+    for t in tickers:
+        sheet.add(
+            f"depreciation_pct_net_income:{s}:{t}",
+            lbl("depreciation_pct_net_income", t),
+            "%",
+            fmt="pct",
+            formula=ratio(deps[t].cur, ni[t].cur),
+        )
+    summary["depreciation_pct_net_income"][s].formula = ratio(
+        summary["depreciation"][s].cur, ni_total.cur
+    )
+    del prof

@@ -1,0 +1,45 @@
+"""Straight-line depreciation of a whole capex row in one cell, for what-if views.
+
+`SUMPRODUCT` over the vintages of `capex_v / life * overlap`, the overlap of the asset's
+service `[v + o, v + o + life)` with the period: the vintage grid's formula summed down
+a column. MIN and MAX do not work element by element inside SUMPRODUCT, so they are
+written with ABS: `min(a, b) = (a + b - |a - b|) / 2`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from modelgen.formula import ABS, IF, OR, SUMPRODUCT, Expr
+from modelgen.rows import Row, span
+
+if TYPE_CHECKING:
+    from modelgen.model import Model
+
+
+def _min(a: Expr, b: Expr) -> Expr:
+    return (a + b - ABS(a - b)) / 2
+
+
+def _max(a: Expr, b: Expr) -> Expr:
+    return (a + b + ABS(a - b)) / 2
+
+
+def _positive(x: Expr) -> Expr:
+    return (x + ABS(x)) / 2
+
+
+def service_offset(convention: Expr, length: Expr) -> Expr:
+    """Years into its period at which capex enters service, by convention name."""
+    half = OR(convention.eq("half_year"), convention.eq("mid_period"))
+    later = OR(convention.eq("next_year"), convention.eq("next_period"))
+    return IF(half, 0.5, IF(later, 1, 0)) * length
+
+
+def charge(model: Model, capex: Row, offset: Expr, life: Expr) -> Expr:
+    """This period's depreciation of every vintage of `capex` at one useful life."""
+    inp = model.sheets["Inputs"]
+    start, length = inp["period_start"], inp["period_length"].d
+    v = span(start) + offset
+    overlap = _positive(_min(start.cur + length, v + life) - _max(start.cur, v))
+    return SUMPRODUCT(span(capex) * overlap) / life

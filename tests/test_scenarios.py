@@ -1,0 +1,215 @@
+"""Scenarios and sensitivities: flip the selectors with openpyxl as an analyst would,
+recalculate in LibreOffice, and compare with the independent re-computation of
+tests/reference.py run on input folders that carry each case's values."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from modelgen.build import build
+from modelgen.csvread import InputError
+from modelgen.inputs import load_inputs
+from tests.engine import engine, recalc_many_keyed, verify_files
+from tests.reference import compute
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        return list(csv.DictReader(f))
+
+
+def _write(path: Path, rows: list[dict[str, str]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+
+
+def case_folder(src: Path, dst: Path, overrides: dict[str, str]) -> Path:
+    """A copy of `src` whose settings and assumptions carry `overrides` (key -> value)."""
+    shutil.copytree(src, dst)
+    (dst / "scenarios.csv").unlink(missing_ok=True)
+    settings = {r["key"]: r["value"] for r in _rows(dst / "settings.csv")}
+    tickers = [r["ticker"] for r in _rows(dst / "companies.csv")]
+    by_ticker: dict[str, list[dict[str, str]]] = {}
+    for r in _rows(dst / "assumptions.csv"):
+        by_ticker.setdefault(r["ticker"], []).append(r)
+    rows = []
+    for t in tickers:  # every ticker's classes spelt out, so that one company can differ
+        for r in by_ticker.get(t) or by_ticker["*"]:
+            rows.append({**r, "ticker": t})
+    for key, value in overrides.items():
+        if ":" not in key:
+            settings[key] = value
+            continue
+        kind, ticker, name = key.split(":")
+        for r in rows:
+            if r["asset_class"] == name and ticker in ("*", r["ticker"]):
+                r["share" if kind == "share" else "useful_life_years"] = value
+    settings.pop("scenario", None)
+    _write(dst / "settings.csv", [{"key": k, "value": v} for k, v in settings.items()])
+    _write(dst / "assumptions.csv", rows)
+    return dst
+
+
+def scenario_overrides(folder: Path) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {"Base": {}}
+    for r in _rows(folder / "scenarios.csv"):
+        out.setdefault(r["scenario"], {})[r["key"]] = r["value"]
+    return out
+
+
+def set_input(book: Path, out: Path, values: dict[str, str]) -> Path:
+    """Type values into Inputs column D by row key, as an analyst would, and save a copy."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Inputs"]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    for key, value in values.items():
+        ws.cell(rows[key], 4).value = value
+    wb.save(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def flipped(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("scenarios")
+    base = build(ROOT / "inputs", tmp / "model.xlsx").out
+    cases = scenario_overrides(ROOT / "inputs")
+    books = {name: set_input(base, tmp / f"{name}.xlsx", {"scenario": name}) for name in cases}
+    books["sens"] = set_input(
+        base, tmp / "sens.xlsx", {"sensitivity_company": "META", "sensitivity_period": "2026"}
+    )
+    keyed = dict(zip(books, recalc_many_keyed(list(books.values()), tmp), strict=True))
+    expected = {
+        name: compute(case_folder(ROOT / "inputs", tmp / f"in-{name}", o))
+        for name, o in cases.items()
+    }
+    return base, books, keyed, expected, tmp
+
+
+def _close(a, b) -> bool:
+    if a is None:
+        return b in (None, "")
+    return isinstance(b, int | float) and abs(a - b) <= 1e-9 * max(1.0, abs(a))
+
+
+SHEET = {
+    "capex": "Capex",
+    "depreciation": "Depreciation",
+    "net_income": "Profit Impact",
+    "depreciation_pct_net_income": "Profit Impact",
+}
+
+
+@engine
+def test_each_scenario_selected_reruns_the_whole_model(flipped):
+    _, _, keyed, expected, _ = flipped
+    assert set(expected) == {"Base", "Bull", "Bear"}
+    for name, want in expected.items():
+        for kind, sheet in SHEET.items():
+            for t in ("MSFT", "AMZN", "GOOGL", "META", "TOTAL"):
+                key = f"{kind}:{t}"
+                if key not in want:
+                    continue
+                got = keyed[name][sheet].rows[key].values
+                for period, value in want[key].items():
+                    assert _close(value, got[period]), (name, key, period, value, got[period])
+        assert keyed[name]["Checks"].rows["check_failures"].constant == 0
+
+
+@engine
+def test_scenarios_sheet_shows_every_case_at_once(flipped):
+    _, _, keyed, expected, _ = flipped
+    scen = keyed["Base"]["Scenarios"].rows  # the Base file shows Bull and Bear too
+    for name, want in expected.items():
+        for period, value in want["capex:TOTAL"].items():
+            assert _close(value, scen[f"capex:{name}:TOTAL"].values[period])
+            assert _close(
+                want["depreciation:TOTAL"][period],
+                scen[f"depreciation:{name}:TOTAL"].values[period],
+            )
+            assert _close(
+                want["depreciation_pct_net_income:TOTAL"][period],
+                scen[f"depreciation_pct_net_income:{name}:TOTAL"].values[period],
+            )
+
+
+@engine
+def test_sensitivity_tables_match_an_independent_computation(flipped):
+    _, books, keyed, _, tmp = flipped
+    sens = keyed["sens"]["Sensitivity"].rows
+    assert sens["chosen_period"].values["2026"] == 1 and sens["chosen_period"].values["2025"] == 0
+    lives = [sens[f"sensitivity_life:{i}"].constant for i in range(1, 12)]
+    assert lives == [3 + 0.5 * i for i in range(11)]
+    for i, life in enumerate(lives, start=1):
+        want = compute(
+            case_folder(
+                ROOT / "inputs", tmp / f"life-{i}", {"useful_life:META:all_assets": str(life)}
+            )
+        )
+        assert _close(
+            want["depreciation_pct_net_income:META"]["2026"],
+            sens[f"sensitivity_life:{i}"].values["2026"],
+        )
+    for j in range(1, 8):
+        g = sens[f"sensitivity_growth:{j}"].constant
+        assert g == pytest.approx(-0.05 + 0.05 * (j - 1))
+        want = compute(
+            case_folder(ROOT / "inputs", tmp / f"growth-{j}", {"long_run_capex_growth": repr(g)})
+        )
+        for period in ("2025", "2026", "2029"):
+            assert _close(
+                want["depreciation_pct_net_income:META"][period],
+                sens[f"sensitivity_growth:{j}"].values[period],
+            )
+
+
+@engine
+def test_flipped_workbooks_stay_free_of_errors(flipped):
+    base, books, _, _, _ = flipped
+    report = verify_files([base])[0]
+    assert report.ok, report.lines()
+    wb = openpyxl.load_workbook(base)
+    lists = {str(dv.sqref): dv.formula1 for dv in wb["Inputs"].data_validations.dataValidation}
+    assert any("$D$" in f for f in lists.values())  # the scenario selector lists the names
+    del books
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("Bull,unit,USD m", "cannot vary by scenario"),
+        ("Bull,long_run,0.1", "cannot vary by scenario"),
+        ("Base,tax_rate,0.3", "Base is settings.csv"),
+        ("Bull,useful_life:MSFT:all_assets,0", "useful life must be above 0"),
+        ("Bull,useful_life:NOPE:all_assets,6", 'unknown ticker "NOPE"'),
+        ("Bull,useful_life:*:servers,6", 'no company has the asset class "servers"'),
+        ("Bull,share:MSFT:all_assets,0.5", "sum to 0.5, not 1"),
+        ("Bull,depreciation_convention,monthly", 'unknown convention "monthly"'),
+        ("B ull,tax_rate,0.3", "not a usable scenario name"),
+    ],
+)
+def test_bad_scenarios_are_reported_with_file_and_line(tmp_path, row, message):
+    folder = tmp_path / "in"
+    shutil.copytree(ROOT / "inputs", folder)
+    (folder / "scenarios.csv").write_text("scenario,key,value\n" + row + "\n")
+    with pytest.raises(InputError) as err:
+        load_inputs(folder)
+    text = str(err.value)
+    assert "scenarios.csv" in text and message in text
+
+
+def test_the_selected_scenario_must_exist(tmp_path):
+    folder = tmp_path / "in"
+    shutil.copytree(ROOT / "inputs", folder)
+    with open(folder / "settings.csv", "a") as f:
+        f.write("scenario,Sideways\n")
+    with pytest.raises(InputError, match='scenario "Sideways" is not in scenarios.csv'):
+        load_inputs(folder)
