@@ -75,13 +75,15 @@ def _blues(n: int) -> list[str]:
 def add_charts(wb: Workbook, ws: Worksheet, model: Model) -> int:
     """Draw the charts on the Charts worksheet `ws`; return the last column they cover."""
     sheet = model.sheets[charts_sheet.SHEET]
-    tickers = model.inputs.tickers
+    tickers = charts_sheet.charted(model)
     names = {t: series_name(model, t) for t in tickers}
+    more = len(model.inputs.tickers) - len(tickers)
+    note = f" (the first {len(tickers)} of {len(model.inputs.tickers)} companies)" if more else ""
     cats = sheet["period"]
     amount = model.template.number_format("amount")
     pct = model.template.number_format("pct")
 
-    capex = _chart(wb, "column", "stacked", f"Capex by company ({model.unit})", amount)
+    capex = _chart(wb, "column", "stacked", f"Capex by company ({model.unit}){note}", amount)
     for i, t in enumerate(tickers):
         for kind, fill in (
             ("chart_capex_actual", {"fill": {"color": colour(i)}}),
@@ -109,30 +111,30 @@ def add_charts(wb: Workbook, ws: Worksheet, model: Model) -> int:
             )
     _place(ws, model, "capex", capex)
 
-    first = model.per_year  # the first period with a year-earlier figure to grow from
-    if model.n_periods > first:
-        growth = _chart(wb, "line", None, "Capex growth year on year", pct)
+    start = model.per_year  # the first period with a year-earlier figure to grow from
+    if model.n_periods > start:
+        growth = _chart(wb, "line", None, "Capex growth year on year" + note, pct)
         grow = model.sheets["Growth"]
         for i, t in enumerate(tickers):
             growth.add_series(
                 _line(
                     names[t],
-                    span_ref(cats, first),
-                    span_ref(grow[f"capex_yoy:{t}"], first),
+                    span_ref(cats, start),
+                    span_ref(grow[f"capex_yoy:{t}"], start),
                     colour(i),
                 )
             )
         peak = _line(
             "Peak-cycle growth",
-            span_ref(cats, first),
-            span_ref(sheet["peak_growth_line"], first),
+            span_ref(cats, start),
+            span_ref(sheet["peak_growth_line"], start),
             "#C00000",
         )
         peak["line"]["dash_type"] = "dash"
         growth.add_series(peak)
         _place(ws, model, "growth", growth)
 
-    share = _chart(wb, "line", None, "Depreciation as a share of net income", pct)
+    share = _chart(wb, "line", None, "Depreciation as a share of net income" + note, pct)
     profit = model.sheets["Profit Impact"]
     for i, t in enumerate(tickers):
         share.add_series(

@@ -105,15 +105,19 @@ def rule_for(row: Row, model: Model) -> Rule | None:
 
 
 def _company_list(model: Model) -> Rule:
-    """The tickers: the Inputs cells that list them where there are such, else a list."""
-    inp = model.sheets["Inputs"]
-    listed = [inp.by_key.get(f"ticker:{t}") for t in model.inputs.tickers]
+    """The tickers the vintage chart can show (those with a `chart_pick` row): the Inputs
+    cells that list them where there are such, else a list."""
+    inp, charts = model.sheets["Inputs"], model.sheets["Charts"]
+    tickers = [t for t in model.inputs.tickers if f"chart_pick:{t}" in charts.by_key]
+    if not tickers:  # no vintage chart (the closed-form view): any ticker
+        return {"validate": "length", "criteria": "between", "minimum": 1, "maximum": 31}
+    listed = [inp.by_key.get(f"ticker:{t}") for t in tickers]
     rows = [r for r in listed if r is not None]
     numbers = [r.number for r in rows]
     if rows and len(rows) == len(listed) and numbers == list(range(numbers[0], numbers[-1] + 1)):
         source = f"={sheet_prefix(inp.name)}$D${numbers[0]}:$D${numbers[-1]}"
     else:
-        source = list(model.inputs.tickers)
+        source = tickers
         if len(",".join(source)) > MAX_LIST:
             return {"validate": "length", "criteria": "between", "minimum": 1, "maximum": 31}
     return {"validate": "list", "source": source, "input_message": "Choose a ticker."}

@@ -27,6 +27,7 @@ NS = {
     "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
 }
+SHIPPED = Path(__file__).resolve().parents[1] / "inputs"
 REF = re.compile(
     r"^=?(?:'((?:[^']|'')+)'|([A-Za-z0-9_ ]+))!\$([A-Z]+)\$(\d+)(?::\$([A-Z]+)\$(\d+))?$"
 )
@@ -446,3 +447,35 @@ def test_charts_and_names_verify_and_the_chart_rows_follow_their_inputs(
     assert chart["forecast_period"].values["2026"] == 1
     assert chart["chart_capex_actual:MSFT"].values["2025"] == 100
     assert chart["chart_capex_forecast:MSFT"].values["2025"] == 0
+
+
+def _many_companies(folder: Path, n: int) -> Path:
+    """`n` companies, each a copy of Microsoft's rows under a new ticker."""
+    folder.mkdir()
+    rows = {"companies.csv": [], "capex.csv": [], "financials.csv": []}
+    for name in rows:
+        lines = (SHIPPED / name).read_text(encoding="utf-8").splitlines()
+        rows[name] = [lines[0]] + [
+            line.replace("MSFT", f"C{i:02d}", 1)
+            for i in range(n)
+            for line in lines[1:]
+            if line.startswith("MSFT,")
+        ]
+        (folder / name).write_text("\n".join(rows[name]) + "\n", encoding="utf-8")
+    for name in ("assumptions.csv", "settings.csv"):
+        shutil.copy(SHIPPED / name, folder / name)
+    (folder / "guidance.csv").write_text("ticker,period,capex_low,capex_high,source\n")
+    return folder
+
+
+def test_many_companies_chart_the_first_twelve(tmp_path):
+    result = build(_many_companies(tmp_path / "in", 14), tmp_path / "many.xlsx")
+    book = openpyxl.load_workbook(result.out)
+    capex, growth, share, fall = (_series(x) for x in _charts_by_sheet(result.out)["Charts"])
+    assert len(capex) == 24 and len(growth) == 13 and len(share) == 12
+    assert "the first 12 of 14 companies" in _charts_by_sheet(result.out)["Charts"][0]
+    charts = result.model.sheets["Charts"]
+    assert len([r for r in charts.rows if (r.key or "").startswith("chart_pick:")]) == 12
+    assert len([r for r in charts.rows if (r.key or "").startswith("capex_reported:")]) == 14
+    company = _covering(book["Charts"], f"D{charts['chart_company'].number}")
+    assert company.type == "list" and "C12" not in company.formula1

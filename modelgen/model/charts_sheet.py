@@ -31,6 +31,8 @@ SHEET = "Charts"
 TITLE = "Charts: capex, growth, depreciation and profit impact at a glance"
 PEAK_GROWTH = 0.30  # the article's peak-cycle growth
 BAND_ROWS = 16  # rows a chart covers, below its header
+MAX_CHARTED = 12  # companies drawn by company: more is no longer readable (Excel: 255 series)
+MAX_FORMULA, TERM_CHARS = 8000, 48  # Excel's formula length (8,192), a term's length at most
 CHARTS = ("capex", "growth", "depreciation_share", "waterfall")
 LABELS = {
     "chart_company": "Company in the vintage chart (a ticker)",
@@ -112,7 +114,7 @@ def build(model: Model) -> None:
         formula=1 - MIN(block(list(reported.values()))),
     )
     actual = {}
-    for t in tickers:
+    for t in charted(model):
         capex = cap[f"capex:{t}"].cur
         actual[t] = sheet.add(
             f"chart_capex_actual:{t}",
@@ -121,7 +123,7 @@ def build(model: Model) -> None:
             fmt="amount",
             formula=capex * reported[t].cur,
         )
-    for t in tickers:
+    for t in charted(model):
         sheet.add(
             f"chart_capex_forecast:{t}",
             label(model, "chart_capex_forecast", t),
@@ -140,6 +142,11 @@ def build(model: Model) -> None:
         _waterfall(model, sheet, company, vintages)
 
 
+def charted(model: Model) -> list[str]:
+    """The companies drawn one by one in the charts: the first MAX_CHARTED."""
+    return model.inputs.tickers[:MAX_CHARTED]
+
+
 def _vintage_rows(model: Model) -> dict[str, dict[str, list[Row]]]:
     """Vintage year -> ticker -> the Depreciation grid's rows of that year (all classes).
 
@@ -156,6 +163,20 @@ def _vintage_rows(model: Model) -> dict[str, dict[str, list[Row]]]:
     return years
 
 
+def _choosable(model: Model, vintages: dict[str, dict[str, list[Row]]]) -> list[str]:
+    """The companies the vintage chart can show: the charted ones, fewer if their terms
+    would take a vintage's formula past Excel's 8,192 characters (many asset classes)."""
+    chosen: list[str] = []
+    terms = 0
+    for t in charted(model):
+        most = max(len(_runs(by.get(t, []))) for by in vintages.values())
+        if chosen and (terms + most) * TERM_CHARS > MAX_FORMULA:
+            break
+        chosen.append(t)
+        terms += most
+    return chosen
+
+
 def _runs(rows: list[Row]) -> list[list[Row]]:
     """Rows split into runs of consecutive row numbers (each a contiguous range)."""
     runs: list[list[Row]] = []
@@ -170,7 +191,9 @@ def _runs(rows: list[Row]) -> list[list[Row]]:
 def _waterfall(
     model: Model, sheet: Sheet, company: Row, vintages: dict[str, dict[str, list[Row]]]
 ) -> None:
-    inp, tickers = model.sheets["Inputs"], model.inputs.tickers
+    inp = model.sheets["Inputs"]
+    tickers = _choosable(model, vintages)
+    vintages = {y: {t: by[t] for t in tickers if t in by} for y, by in vintages.items()}
     sheet.blank()
     sheet.header("The chosen company's depreciation by vintage year (the waterfall chart)")
     pick = {}
