@@ -578,3 +578,16 @@ class Crit(Expr):
 def MATCH(value: Any, lookup: Range | Span) -> Expr:  # noqa: N802
     """`MATCH(x, ascending range, 1)`: the position of the largest value at or below x."""
     return Func("MATCH", (lift(value), lookup, Num(1.0)))
+
+
+def ratio(part: Expr, whole: Expr) -> Expr:
+    """`part / whole`, an empty cell where the whole is 0: never #DIV/0!."""
+    return IF(whole.eq(0), "", part / whole)
+
+
+def plus(*terms: Expr) -> Expr:
+    """The sum of a few terms as one expression: `a+b+c`."""
+    total = terms[0]
+    for term in terms[1:]:
+        total = total + term
+    return total

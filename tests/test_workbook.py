@@ -13,6 +13,7 @@ import pytest
 
 from modelgen.build import build
 
+# no scenarios.csv in tests/data/varied, so no Scenarios sheet
 SHEETS = [
     "Cover",
     "Inputs",
@@ -21,6 +22,7 @@ SHEETS = [
     "Depreciation",
     "Profit Impact",
     "Annual",
+    "Sensitivity",
     "Charts",
     "Checks",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import AND, IF, MIN, SUM, SUMIFS, SUMPRODUCT, Expr, Ref
+from modelgen.formula import AND, IF, MIN, SUM, SUMIFS, SUMPRODUCT, Expr, Ref, ratio
 from modelgen.rows import Row, block, span
 from modelgen.timeline import Period, quarter_end_calendar_year
 
@@ -20,10 +20,6 @@ if TYPE_CHECKING:
 
 # (key prefix on the Annual sheet, sheet of the period rows)
 FLOWS = (("capex", "Capex"), ("depreciation", "Depreciation"), ("net_income", "Profit Impact"))
-
-
-def ratio(part: Expr, whole: Expr) -> Expr:
-    return IF(whole.eq(0), "", part / whole)
 
 
 def build(model: Model) -> None:

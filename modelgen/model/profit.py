@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, SUM, SUMPRODUCT
+from modelgen.formula import IF, SUM, SUMPRODUCT, ratio
 from modelgen.rows import block
 
 if TYPE_CHECKING:
     from modelgen.formula import Expr
     from modelgen.model import Model
+    from modelgen.rows import Row
 
 
-def ratio(part: Expr, whole: Expr) -> Expr:
-    """`part / whole`, empty where the whole is 0 (never #DIV/0!)."""
-    return IF(whole.eq(0), "", part / whole)
+def net_income(model: Model, ticker: str, row: Row, growth: Expr) -> Expr:
+    """The actual, else a year earlier grown at `growth` (the same quarter, in quarters)."""
+    actual = model.sheets["Inputs"][f"net_income_actual:{ticker}"].cur
+    return IF(actual.is_set(), actual, model.year_ago(row) * (1 + growth))
 
 
 def build(model: Model) -> None:
@@ -27,8 +29,7 @@ def build(model: Model) -> None:
     ni = {}
     for t in tickers:
         row = sheet.add(f"net_income:{t}", lbl("net_income", t), unit, fmt="amount")
-        actual = inp[f"net_income_actual:{t}"].cur
-        row.formula = IF(actual.is_set(), actual, model.year_ago(row) * (1 + growth))
+        row.formula = net_income(model, t, row, growth)
         ni[t] = row
     ni_total = sheet.add(
         "net_income:TOTAL",

@@ -10,17 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import ABS, IF, INDEX, MIN, SUM
+from modelgen.formula import ABS, IF, INDEX, MIN, SUM, ratio
+from modelgen.model.profit import net_income
 from modelgen.model.scenario_inputs import param
-from modelgen.model.straight_line import charge, service_offset
+from modelgen.model.straight_line import by_classes, service_offset
 from modelgen.rows import Row, block
 
 if TYPE_CHECKING:
     from modelgen.model import Model
-
-
-def ratio(part, whole):
-    return IF(whole.eq(0), "", part / whole)
 
 
 def build(model: Model) -> None:
@@ -92,14 +89,11 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
     summary["capex"][s].formula = SUM(block(list(capex.values())))
     deps = {}
     for t in tickers:
-        terms = [
-            p(f"share:{t}:{a.name}")
-            * charge(model, capex[t], offset, p(f"useful_life:{t}:{a.name}"))
+        classes = [
+            (p(f"share:{t}:{a.name}"), p(f"useful_life:{t}:{a.name}"))
             for a in model.inputs.asset_classes[t]
         ]
-        total = terms[0]
-        for term in terms[1:]:
-            total = total + term
+        total = by_classes(model, capex[t], offset, classes)
         deps[t] = sheet.add(
             f"depreciation:{s}:{t}", lbl("depreciation", t), unit, fmt="amount", formula=total
         )
@@ -107,8 +101,7 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
     ni = {}
     for t in tickers:
         row = sheet.add(f"net_income:{s}:{t}", lbl("net_income", t), unit, fmt="amount")
-        actual = inp[f"net_income_actual:{t}"].cur
-        row.formula = IF(actual.is_set(), actual, model.year_ago(row) * (1 + growth))
+        row.formula = net_income(model, t, row, growth)
         ni[t] = row
     ni_total = sheet.add(
         f"net_income:{s}:TOTAL",

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, INDEX, MATCH_EXACT, MIN, SUM
-from modelgen.model.straight_line import charge
+from modelgen.formula import IF, INDEX, MATCH_EXACT, MIN, SUM, ratio
+from modelgen.model.straight_line import by_classes, charge
 from modelgen.rows import block
 
 if TYPE_CHECKING:
@@ -23,10 +23,6 @@ if TYPE_CHECKING:
 LIFE_POINTS = 11  # 3 to 8 years in half years, by default
 GROWTH_POINTS = 7  # -5% to 25% in steps of 5%, by default
 MAX_COMPANIES = 50  # a what-if view for a focused model, not for a universe
-
-
-def ratio(part, whole):
-    return IF(whole.eq(0), "", part / whole)
 
 
 def build(model: Model) -> None:
@@ -121,14 +117,11 @@ def build(model: Model) -> None:
         )
         by_company = []
         for pos, t in enumerate(tickers, start=1):
-            terms = [
-                inp[f"share:{t}:{c.name}"].d
-                * charge(model, path, offset, inp[f"useful_life:{t}:{c.name}"].d)
+            classes = [
+                (inp[f"share:{t}:{c.name}"].d, inp[f"useful_life:{t}:{c.name}"].d)
                 for c in model.inputs.asset_classes[t]
             ]
-            total = terms[0]
-            for term in terms[1:]:
-                total = total + term
+            total = by_classes(model, path, offset, classes)
             by_company.append(
                 sheet.add(
                     f"sensitivity_growth_depreciation:{j}:{t}",
