@@ -591,3 +591,9 @@ def plus(*terms: Expr) -> Expr:
     for term in terms[1:]:
         total = total + term
     return total
+
+
+def differs(a: Expr, b: Expr, tolerance: Expr) -> Expr:
+    """1 where `a` and `b` differ by more than `tolerance` relative to `b` (at least one
+    unit), else 0: a check that holds in dollars as in billions, whatever the rounding."""
+    return IF(ABS(a - b) > tolerance * MAX(1, ABS(b)), 1, 0)

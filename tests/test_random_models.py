@@ -249,13 +249,6 @@ def test_the_examples_cover_what_the_strategy_promises(examples):
     assert not missing, f"the {len(specs)} examples never include: {missing}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model bug for the lead: the checks compare with an absolute tolerance "
-    "(CHECK_TOLERANCE = 1e-6), so a model in plain USD (unit USD, capex 5.57e10) fails "
-    "check_grid_total on float rounding alone, and numpy and LibreOffice, summing in "
-    "another order, disagree on it: verify reports mismatches",
-)
 def test_checks_hold_for_amounts_in_usd(tmp_path):
     """Microsoft's 2024 capex in dollars, two asset classes, mid-year: the smallest folder
     found that shows it (from a random model whose capex grew past 1e10)."""

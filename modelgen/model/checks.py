@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import ABS, IF, INDEX, MIN, SUM
+from modelgen.formula import IF, INDEX, MAX, MIN, SUM, differs
 from modelgen.model.closed_form import class_total_check, depreciation_view
 from modelgen.rows import block, span
 
@@ -33,7 +33,7 @@ def build(model: Model) -> None:
         check(
             f"check_shares_sum:{t}",
             lbl("check_shares_sum", t),
-            const=IF(ABS(SUM(shares) - 1) > tol, 1, 0),
+            const=differs(SUM(shares), 1, tol),
         )
         check(
             f"check_lives_positive:{t}",
@@ -51,12 +51,16 @@ def build(model: Model) -> None:
             check(
                 f"check_grid_total:{t}",
                 lbl("check_grid_total", t),
-                formula=IF(ABS(SUM(block(grid)) - dep[f"depreciation:{t}"].cur) > tol, 1, 0),
+                formula=differs(SUM(block(grid)), dep[f"depreciation:{t}"].cur, tol),
             )
         check(
             f"check_nbv_nonnegative:{t}",
             lbl("check_nbv_nonnegative", t),
-            formula=IF(dep[f"net_book_value:{t}"].cur < -tol, 1, 0),
+            formula=IF(
+                dep[f"net_book_value:{t}"].cur < -tol * MAX(1, dep[f"cumulative_capex:{t}"].cur),
+                1,
+                0,
+            ),
         )
     for t in tickers if not grid_view else ():
         for a in model.inputs.asset_classes[t]:
@@ -74,9 +78,7 @@ def build(model: Model) -> None:
             check(
                 f"check_vintage_charged:{t}:{a.name}",
                 lbl("check_vintage_charged", t, asset_class=a.name),
-                formula=IF(
-                    start.cur + offset + life <= end, IF(ABS(charged - expected) > tol, 1, 0), 0
-                ),
+                formula=IF(start.cur + offset + life <= end, differs(charged, expected, tol), 0),
             )
 
     if model.extra_checks:

@@ -23,7 +23,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formula import (
-    ABS,
     AND,
     IF,
     INDEX,
@@ -35,6 +34,7 @@ from modelgen.formula import (
     SUMPRODUCT,
     Crit,
     Expr,
+    differs,
 )
 from modelgen.rows import Row, Sheet, span
 
@@ -140,4 +140,4 @@ def class_total_check(model: Model, ticker: str, asset_class: str) -> Expr:
         )
     )
     charged = SUM(span(dep[f"depreciation_class:{ticker}:{asset_class}"]))
-    return IF(ABS(charged - owed) > tol, 1, 0)
+    return differs(charged, owed, tol)

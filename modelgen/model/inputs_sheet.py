@@ -14,7 +14,7 @@ from modelgen.timeline import Period
 if TYPE_CHECKING:
     from modelgen.model import Model
 
-CHECK_TOLERANCE = 1e-6
+CHECK_TOLERANCE = 1e-9  # relative: checks hold in dollars as in billions
 
 
 def _series(model: Model, facts: dict[Period, float]) -> np.ndarray:
@@ -78,7 +78,7 @@ def build(model: Model) -> None:
     sheet.add(
         "check_tolerance",
         lbl("check_tolerance"),
-        model.unit,
+        "relative",
         fmt="ratio",
         kind="input",
         const=CHECK_TOLERANCE,

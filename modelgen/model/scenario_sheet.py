@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import ABS, IF, INDEX, MIN, SUM, ratio
+from modelgen.formula import IF, INDEX, MIN, SUM, differs, ratio
 from modelgen.model.profit import net_income
 from modelgen.model.scenario_inputs import param
 from modelgen.model.straight_line import by_classes, service_offset
@@ -46,7 +46,7 @@ def build(model: Model) -> None:
         (
             "check_scenario_matches",
             lbl("check_scenario_matches"),
-            IF(ABS(chosen - dep["depreciation:TOTAL"].cur) > tol, 1, 0),
+            differs(chosen, dep["depreciation:TOTAL"].cur, tol),
         )
     )
     del cap
