@@ -50,13 +50,6 @@ class Example:
     keyed: dict[str, KeyedSheet] = field(default_factory=dict)
 
 
-def _largest(expected: dict[str, dict[str, object]]) -> float:
-    return max(
-        (abs(v) for cells in expected.values() for v in cells.values() if isinstance(v, float)),
-        default=0.0,
-    )
-
-
 def generate(n: int, size: Size, root: Path) -> list[Example]:
     """`n` examples of models of `size`, written under `root`: the same ones every run."""
     found: list[Example] = []
