@@ -196,6 +196,7 @@ def read_previous(old: Path, keep_edited_actuals: bool = False) -> Carry:
         generated = prov.sheets
         carry.edits = _edits(prov, keyed, values)
         carry.plugs = _plugs(prov, keyed)
+        _scenario_plugs_to_edits(carry, prov, keyed)
     carry.sheets = read_analyst_sheets(
         formulas, cached, [n for n in formulas.sheetnames if n not in generated], keyed
     )
@@ -230,6 +231,28 @@ def _plugs(prov: Provenance, keyed: dict[str, KeyedSheet]) -> list[Plug]:
             if value is not None and not (isinstance(value, str) and value.startswith("=")):
                 plugs.append(Plug(sheet, key, label, row.cells[label], value))
     return plugs
+
+
+def _scenario_plugs_to_edits(carry: Carry, prov: Provenance, keyed: dict[str, KeyedSheet]) -> None:
+    """A number typed over a scenario-driven input (`useful_life:META:servers`, which INDEXes
+    its scenario rows) is the analyst's value for the case selected in OLD: it is carried into
+    that case's row (`useful_life:META:servers@Base`), not reported as a plug."""
+    inputs = keyed.get("Inputs")
+    selected = inputs.rows.get("scenario") if inputs else None
+    if selected is None or not isinstance(selected.constant, str):
+        return
+    kept = []
+    for plug in carry.plugs:
+        target = f"{plug.key}@{selected.constant}"
+        generated = prov.inputs.get(("Inputs", target, CONSTANT), _MISSING)
+        if plug.sheet == "Inputs" and plug.period == CONSTANT and generated is not _MISSING:
+            carry.edits.append(InputEdit("Inputs", target, CONSTANT, generated, plug.value))
+        else:
+            kept.append(plug)
+    carry.plugs = kept
+
+
+_MISSING = object()
 
 
 def _classify(edit: InputEdit, model: Model, keep_actuals: bool) -> None:

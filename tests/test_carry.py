@@ -372,3 +372,30 @@ def test_cli_carry_takes_the_existing_output(tmp_path: Path, shipped_inputs: Pat
     assert read_keyed(out)["Inputs"].rows["long_run_capex_growth"].constant == 0.03
     missing = CliRunner().invoke(app, [*args[:3], "--out", str(tmp_path / "none.xlsx"), "--carry"])
     assert missing.exit_code == 2 and "does not exist" in missing.output
+
+
+def test_a_number_typed_over_a_scenario_input_is_carried_into_the_selected_case(
+    tmp_path: Path, shipped_inputs: Path
+):
+    """With scenarios, Meta's life on Inputs is INDEX into its scenario rows. An analyst who
+    types 5.5 over it means the live case: the value goes to that case's row, not a plug."""
+    old = tmp_path / "old.xlsx"
+    build(shipped_inputs, old)
+    wb = openpyxl.load_workbook(old)
+    ws = wb["Inputs"]
+    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
+    assert str(ws.cell(rows["useful_life:META:all_assets"], 4).value).startswith("=INDEX(")
+    ws.cell(rows["scenario"], 4).value = "Bull"
+    ws.cell(rows["useful_life:META:all_assets"], 4).value = 7.5
+    wb.save(old)
+    new = tmp_path / "new.xlsx"
+    result = build(shipped_inputs, new, previous=old)
+    carried = [e for e in result.carry.edits if e.status == "carried"]
+    assert sorted((e.key, e.edited) for e in carried) == [
+        ("scenario", "Bull"),  # the chosen case is an edit too, and carried
+        ("useful_life:META:all_assets@Bull", 7.5),
+    ]
+    assert result.carry.plugs == []
+    inputs = read_keyed(new)["Inputs"].rows
+    assert inputs["useful_life:META:all_assets@Bull"].constant == 7.5
+    assert inputs["useful_life:META:all_assets@Base"].constant == 5  # the other cases keep theirs
