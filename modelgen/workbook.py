@@ -21,6 +21,7 @@ from modelgen.cover import write_cover
 from modelgen.decorate import Presentation
 from modelgen.formula import CONST_COL, FIRST_PERIOD_COL, Ref, RenderContext
 from modelgen.model import Model
+from modelgen.render import column_texts
 from modelgen.rows import Row, Sheet
 from modelgen.styles import Styles
 
@@ -139,9 +140,9 @@ def _write_row(ws: Worksheet, row: Row, model: Model, styles: Styles, n: int) ->
             ws.data_validation(r, CONST_COL, r, CONST_COL, {"validate": "list", "source": source})
     if row.formula is not None:
         assert row.result is not None
-        for i in range(n):
-            text = row.formula.render(RenderContext(row.sheet, i, n))
-            _formula(ws, r, FIRST_PERIOD_COL + i, text, fmt, row.result[i])
+        texts = column_texts(row.formula, row.sheet, n)  # rendered once, not per column
+        for i, value in enumerate(row.result.tolist()):
+            _formula(ws, r, FIRST_PERIOD_COL + i, texts[i], fmt, value)
     elif row.values is not None:
         for i, v in enumerate(row.values):
             _value(ws, r, FIRST_PERIOD_COL + i, v, fmt)
