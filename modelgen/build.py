@@ -95,16 +95,22 @@ def build(
     on_sheet: Callable[[str], None] | None = None,
     previous: Path | None = None,
     keep_edited_actuals: bool = False,
+    on_progress: Callable[[str, str, int, int], None] | None = None,
 ) -> BuildResult:
     """Load, model, and write; the old workbook at `out` survives any failure untouched.
 
-    With `previous`, the analyst's work in that workbook is carried (modelgen.carry)."""
+    With `previous`, the analyst's work in that workbook is carried (modelgen.carry).
+    `on_progress(stage, item, done, total)` follows the stages and, while writing, each
+    sheet and company (modelgen.progress draws it)."""
     from modelgen.workbook import write_workbook
 
+    progress = on_progress or (lambda *_: None)
     check_output_path(out, inputs_dir)
+    progress("Reading inputs", "", 0, 0)
     inputs = load_inputs(inputs_dir)
     tmpl = load_template(template)
     carry = read_previous(previous, keep_edited_actuals) if previous is not None else None
+    progress("Modelling", f"{len(inputs.companies)} companies", 0, 0)
     model = build_model(inputs, tmpl, adjust=carry.apply if carry else None)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not os.access(out.parent, os.W_OK):
@@ -119,5 +125,12 @@ def build(
                 )
             ]
         )
-    write_workbook(model, out, built_at=built_at(inputs, template), on_sheet=on_sheet, carry=carry)
+    write_workbook(
+        model,
+        out,
+        built_at=built_at(inputs, template),
+        on_sheet=on_sheet,
+        carry=carry,
+        on_progress=on_progress,
+    )
     return BuildResult(out, model, carry)

@@ -32,6 +32,7 @@ WORKBOOK_OPTIONS = {
     "in_memory": True,
 }
 MAX_COMMENT = 30000
+Progress = Callable[[str, str, int, int], None]  # (sheet or stage, company, done, total)
 
 
 def write_workbook(
@@ -41,17 +42,20 @@ def write_workbook(
     built_at: datetime,
     on_sheet: Callable[[str], None] | None = None,
     carry: Carry | None = None,
+    on_progress: Progress | None = None,
 ) -> None:
-    """Write `model` to `out` atomically; `on_sheet(name)` is called as each sheet is done."""
+    """Write `model` to `out` atomically; `on_sheet(name)` is called as each sheet is done,
+    `on_progress(sheet, company, cells done, cells in all)` as each company's rows are."""
     with replacing(Path(out)) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         _properties(wb, model, built_at)
         styles = Styles(wb, model.template)
         look = Presentation(wb, model, styles)  # plans the names: a clash is bad input
         cover = wb.add_worksheet("Cover")
+        counter = _Counter(model, on_progress)
         for sheet in model.sheets.values():
             ws = wb.add_worksheet(sheet.name)
-            _write_sheet(ws, sheet, model, styles)
+            _write_sheet(ws, sheet, model, styles, counter)
             look.sheet(ws, sheet)  # formats, validations, notes, print setup, charts
             if on_sheet:
                 on_sheet(sheet.name)
@@ -60,6 +64,7 @@ def write_workbook(
         look.finish()  # defined names, fingerprint
         if on_sheet:
             on_sheet("Cover")
+        counter.report("Saving", "the workbook", 0, 0)
         wb.close()
 
 
@@ -83,7 +88,30 @@ def _is_link(row: Row) -> bool:
     return isinstance(f, Ref) and f.row.sheet != row.sheet
 
 
-def _write_sheet(ws: Worksheet, sheet: Sheet, model: Model, styles: Styles) -> None:
+class _Counter:
+    """Cells written so far, reported when the company whose rows are written changes."""
+
+    def __init__(self, model: Model, report: Progress | None) -> None:
+        self.report = report or (lambda *_: None)
+        self.total = sum(_cells(row) for row in model.all_rows())
+        self.done = 0
+        self.company = ""
+
+    def row(self, sheet: Sheet, row: Row) -> None:
+        self.done += _cells(row)
+        company = row.key.split(":")[1] if row.key and ":" in row.key else self.company
+        if company != self.company:
+            self.company = company
+            self.report(sheet.name, company, self.done, self.total)
+
+
+def _cells(row: Row) -> int:
+    return row.width if row.formula is not None or row.values is not None else 1
+
+
+def _write_sheet(
+    ws: Worksheet, sheet: Sheet, model: Model, styles: Styles, counter: _Counter | None = None
+) -> None:
     n = sheet.width
     w = model.template.widths
     ws.set_column(0, 0, w.get("key", 16), styles.get("key"))
@@ -98,6 +126,8 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, model: Model, styles: Styles) -> N
     ws.outline_settings(True, False, True, False)
     for row in sheet.rows:
         _write_row(ws, row, model, styles, n)
+        if counter is not None:
+            counter.row(sheet, row)
 
 
 def _write_row(ws: Worksheet, row: Row, model: Model, styles: Styles, n: int) -> None:
