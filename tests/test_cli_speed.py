@@ -106,7 +106,12 @@ def test_the_bar_names_the_stage_and_company_and_the_share_done():
     bar("Depreciation", "C0042", 250, 1000)
     bar("Checks", "C0500", 1000, 1000)
     frames = stream.getvalue().split("\r")[1:]
-    assert frames[0].startswith("Modelling") and frames[0].split() == ["Modelling", "500", "companies", "..."]
+    assert frames[0].startswith("Modelling") and frames[0].split() == [
+        "Modelling",
+        "500",
+        "companies",
+        "...",
+    ]
     assert frames[1].startswith("Depreciation") and "C0042" in frames[1] and "25%" in frames[1]
     assert frames[2].rstrip().endswith("[" + "#" * 28 + "] 100%")
     bar.close()

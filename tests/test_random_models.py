@@ -37,8 +37,6 @@ N_EXAMPLES = sum(n for _, n in PLAN)
 REL = ABS = 1e-9
 
 
-
-
 @dataclass
 class Example:
     spec: ModelSpec
