@@ -82,24 +82,29 @@ _STRUCT = (BinOp, Neg, Func, Crit)
 def _shape(expr: Any, live: dict[int, int]) -> Hashable:
     """The tree with its references abstracted: equal shapes evaluate alike."""
     kind = type(expr)
-    if kind is Num:
-        return ("n", expr.value)
-    if kind is Text:
-        return ("t", expr.value)
+    if kind is Ref:
+        if live and expr.mode == "rel" and id(expr.row) in live:
+            return ("live", live[id(expr.row)], expr.offset)
+        return _REF_SHAPES[expr.mode]
     if kind is BinOp:
         return ("b", expr.op, _shape(expr.left, live), _shape(expr.right, live))
+    if kind is Num:
+        return ("n", expr.value)
+    if kind is Func:
+        return ("f", expr.name, tuple([_shape(a, live) for a in expr.args]))
+    if kind is Text:
+        return ("t", expr.value)
     if kind is Neg:
         return ("-", _shape(expr.arg, live))
-    if kind is Func:
-        return ("f", expr.name, tuple(_shape(a, live) for a in expr.args))
     if kind is Crit:
         return ("c", expr.op, _shape(expr.value, live))
-    if kind is Ref and expr.mode == "rel" and id(expr.row) in live:
-        return ("live", live[id(expr.row)], expr.offset)
     if live and _touches(expr, live):  # read before the recurrence is computed: never batch
         return ("alone", id(expr))
     rows = getattr(expr, "rows", None)
     return ("leaf", kind.__name__, getattr(expr, "mode", ""), len(rows) if rows else 0)
+
+
+_REF_SHAPES = {mode: ("leaf", "Ref", mode, 0) for mode in ("rel", "at", "const")}
 
 
 def _touches(expr: Expr, live: dict[int, int]) -> bool:
@@ -134,10 +139,49 @@ def _rebuild(nodes: list[Any], ctxs: list[_Ctx], live: dict[int, _Live]) -> Expr
         return Crit(first.op, _rebuild([x.value for x in nodes], ctxs, live))
     if kind is Ref and first.mode == "rel" and id(first.row) in live:
         return _Live(live[id(first.row)].store, live[id(first.row)].column_d, first.offset)
+    if kind is Ref:
+        stacked = _stacked_refs(nodes, len(ctxs[0].cols))
+        if stacked is not None:
+            return _Pre(stacked)
     parts = [np.asarray(x.evaluate(c)) for x, c in zip(nodes, ctxs, strict=True)]
     if len({(p.dtype, p.shape) for p in parts}) != 1:
         raise _Unbatchable
     return _Pre(np.concatenate(parts))
+
+
+def _stacked_refs(refs: list[Any], n: int) -> np.ndarray | None:
+    """`Ref.evaluate` of each reference over `n` columns, laid end to end, in one go.
+
+    Only for numeric rows read the same way (mode, offset, index); None otherwise, and the
+    references are then evaluated one by one. The tests hold this equal to one by one.
+    """
+    first = refs[0]
+    if any(
+        r.mode != first.mode or r.offset != first.offset or r.index != first.index for r in refs
+    ):
+        return None
+    rows = [r.row for r in refs]
+    if first.mode == "const":
+        values = [r.const_value() for r in rows]
+        if not all(type(v) is float for v in values):
+            return None
+        return np.repeat(np.array(values, dtype=float), n)
+    series = [r.period_result() for r in rows]
+    if any(v.dtype != np.float64 or v.ndim != 1 or len(v) != len(series[0]) for v in series):
+        return None
+    table = np.stack(series)
+    if first.mode == "at":
+        return np.repeat(table[:, first.index], n)
+    idx = np.arange(n) + first.offset
+    out = np.full((len(rows), n), np.nan)
+    inside = (idx >= 0) & (idx < table.shape[1])
+    out[:, inside] = table[:, idx[inside]]
+    if (idx == -1).any():
+        column_d = [r.const_value() for r in rows]
+        if any(isinstance(v, str) for v in column_d):
+            return None
+        out[:, idx == -1] = np.array(column_d, dtype=float)[:, None]
+    return out.reshape(-1)
 
 
 class _Unbatchable(Exception):
