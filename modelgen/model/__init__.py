@@ -73,10 +73,12 @@ class Model:
         return self.template.label(kind, ticker=ticker, name=name, **fields)
 
     def company_name(self, ticker: str) -> str:
-        for c in self.inputs.companies:
-            if c.ticker == ticker:
-                return c.name or c.ticker
-        return ticker
+        companies = self.inputs.companies
+        cached = self.__dict__.get("_names")  # by ticker: a scan per label is quadratic
+        if cached is None or cached[0] is not companies or cached[1] != len(companies):
+            names = {c.ticker: c.name or c.ticker for c in reversed(companies)}
+            cached = self.__dict__["_names"] = (companies, len(companies), names)
+        return cached[2].get(ticker, ticker)
 
     @property
     def unit(self) -> str:
