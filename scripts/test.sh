@@ -24,6 +24,6 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-python3 -m ruff check modelgen tests
-python3 -m ruff format --check modelgen tests
+python3 -m ruff check modelgen tests bench
+python3 -m ruff format --check modelgen tests bench
 python3 -m pytest "$@"

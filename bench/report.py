@@ -1,0 +1,120 @@
+"""The benchmark's results as a plain-text table (also pasted into README's Performance)."""
+
+from __future__ import annotations
+
+
+def _mb(x: float) -> str:
+    return f"{x:,.0f} MB"
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def _per_company(scaling: list[dict], baseline: dict) -> list[tuple[int, float, float]]:
+    """(companies, seconds per company, MB per company above a 1-company build's peak)."""
+    base_s, base_mb = baseline["seconds"], baseline["peak_mb"]
+    return [
+        (
+            s["companies"],
+            (s["seconds"] - base_s) / (s["companies"] - 1),
+            (s["peak_mb"] - base_mb) / (s["companies"] - 1),
+        )
+        for s in scaling
+    ]
+
+
+def table(r: dict) -> str:
+    """Every figure of a run, and each target met or not."""
+    t = r["targets"]
+    b, f, p, lo = r["build"], r["floor"], r["pandas"], r["libreoffice"]
+    n = b["companies"]
+    lines = [
+        f"modelgen universe benchmark: {r['machine']['cpus']} CPUs, Python "
+        f"{r['machine']['python']}, medians of {r['runs']} runs, {r['when'][:10]}",
+        "",
+        f"Annual universe: {n} companies x {b['periods']} periods (20 actual, 10 forecast), "
+        f"3 asset classes; {b['formula_cells']:,} formula cells of {r['cells']['all']:,}",
+        f"{'':44}{'time':>9}{'peak memory':>14}{'file':>10}",
+        f"{'modelgen build':44}{b['seconds']:>7.1f} s{_mb(b['peak_mb']):>14}{_size(b['bytes']):>10}",
+        f"{'floor: plain xlsxwriter, the same cells':44}{f['seconds']:>7.1f} s"
+        f"{_mb(f['peak_mb']):>14}{_size(f['bytes']):>10}",
+        f"{'pandas to_excel, the same values':44}{p['seconds']:>7.1f} s"
+        f"{_mb(p['peak_mb']):>14}{_size(p['bytes']):>10}",
+        f"{'LibreOffice: load and recalculate all':44}{lo['recalc_seconds']:>7.1f} s",
+        f"{'LibreOffice: load, no recalculation':44}{lo['load_seconds']:>7.1f} s",
+        f"  build / floor {b['seconds'] / f['seconds']:.2f}; build / pandas "
+        f"{b['seconds'] / p['seconds']:.2f}; LibreOffice recalc / load {lo['ratio']:.2f} "
+        f"(LibreOffice's start alone: {lo['startup_seconds']:.1f} s)",
+        "",
+        "Scaling (closed-form depreciation at every size)",
+        f"{'companies':>10}{'time':>9}{'per company':>13}{'peak memory':>13}{'per company':>13}",
+    ]
+    rows = _per_company(r["scaling"], r["baseline"])
+    for s, (_, per_s, per_mb) in zip(r["scaling"], rows, strict=True):
+        lines.append(
+            f"{s['companies']:>10}{s['seconds']:>7.1f} s{per_s * 1000:>10.0f} ms"
+            f"{_mb(s['peak_mb']):>13}{per_mb:>10.2f} MB"
+        )
+    per_s = [x[1] for x in rows]
+    per_mb = [x[2] for x in rows]
+    flat_s = max(per_s) / min(per_s) if min(per_s) > 0 else float("inf")
+    flat_mb = max(per_mb) / min(per_mb) if min(per_mb) > 0 else float("inf")
+    lines.append(
+        f"  per company, largest / smallest: time {flat_s:.2f}, memory {flat_mb:.2f} "
+        f"(above a 1-company build: {r['baseline']['seconds']:.1f} s, "
+        f"{_mb(r['baseline']['peak_mb'])})"
+    )
+    q = r["quarterly"]
+    lines.append("")
+    if "skipped" in q:
+        lines.append(f"Quarterly universe (100 companies, 80 quarters): skipped: {q['skipped']}")
+    else:
+        lines.append(
+            f"Quarterly universe: {q['companies']} companies x {q['periods']} quarters: "
+            f"{q['seconds']:.1f} s, {_mb(q['peak_mb'])}, {q['formula_cells']:,} formula cells, "
+            f"{_size(q['bytes'])}"
+        )
+    h = r["help"]
+    ratio = b["seconds"] / f["seconds"]
+    checks = [
+        ("build / floor", f"{ratio:.2f}", f"<= {t['build_floor']}", ratio <= t["build_floor"]),
+        (
+            f"peak memory, {n} companies",
+            _mb(b["peak_mb"]),
+            f"< {_mb(t['peak_mb'])}",
+            b["peak_mb"] < t["peak_mb"],
+        ),
+        (
+            "time per company, largest / smallest",
+            f"{flat_s:.2f}",
+            f"<= {t['flat']}",
+            flat_s <= t["flat"],
+        ),
+        (
+            "memory per company, largest / smallest",
+            f"{flat_mb:.2f}",
+            f"<= {t['flat']}",
+            flat_mb <= t["flat"],
+        ),
+        (
+            "LibreOffice recalc / load",
+            f"{lo['ratio']:.2f}",
+            f"<= {t['recalc_ratio']}",
+            lo["ratio"] <= t["recalc_ratio"],
+        ),
+        (
+            "modelgen --help",
+            f"{h['seconds']:.2f} s" + (", imports pandas" if h["imports_pandas"] else ""),
+            f"< {t['help_s']} s, no pandas",
+            h["seconds"] < t["help_s"] and not h["imports_pandas"],
+        ),
+    ]
+    lines += ["", "Targets"]
+    lines += [f"  {name:40}{got:>16}  {want:<18}{_verdict(ok)}" for name, got, want, ok in checks]
+    lines.append(f"\n(total benchmark time {r['total_seconds'] / 60:.1f} min)")
+    return "\n".join(lines)

@@ -1,0 +1,119 @@
+"""Write a synthetic coverage universe as a modelgen input folder.
+
+Annual: N companies (default 500), 20 years of actuals (2005-2024), guidance for a third of
+them, three asset classes whose lives run from 3 to 30 years (some fractional), 10 forecast
+years. Quarterly: the same shape in quarters (default 100 companies, 80 quarters of history,
+settings `frequency` = `quarterly`, periods such as `2025Q1`).
+
+The figures are random but reproducible: the same arguments give the same bytes.
+
+    python bench/universe.py OUT_DIR [--companies N] [--quarterly] [--view grid|closed_form]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+from pathlib import Path
+
+FIRST_YEAR, LAST_YEAR = 2005, 2024  # 20 years of actuals
+FORECAST_YEARS = 10
+CLASSES = (  # name, share range, lives to choose from (years)
+    ("servers", (0.35, 0.6), (3, 4, 4.5, 5, 5.5, 6)),
+    ("network", (0.15, 0.35), (7, 7.5, 8, 10, 12.25)),
+    ("buildings", None, (15, 20, 25, 27.5, 30)),  # the rest of the share
+)
+MONTHS = (12, 12, 12, 6, 3, 9)
+
+
+def _write(path: Path, header: list[str], rows: list[list[object]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f, lineterminator="\n")
+        out.writerow(header)
+        out.writerows(rows)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.4f}".rstrip("0").rstrip(".")
+
+
+def write_universe(
+    folder: Path,
+    companies: int = 500,
+    *,
+    quarterly: bool = False,
+    view: str | None = None,
+    seed: int = 6,
+) -> Path:
+    """Write the six CSV files of a universe into `folder` (created); return the folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    per_year = 4 if quarterly else 1
+    periods = [
+        f"{y}Q{q}" if quarterly else str(y)
+        for y in range(FIRST_YEAR, LAST_YEAR + 1)
+        for q in range(1, per_year + 1)
+    ]
+    tickers = [f"C{i:04d}" for i in range(1, companies + 1)]
+    comp, capex, fin, guide, assume = [], [], [], [], []
+    for i, t in enumerate(tickers):
+        comp.append([t, f"Company {i + 1:04d} Holdings", MONTHS[i % len(MONTHS)]])
+        level = rng.uniform(0.2, 40.0) / per_year  # USD bn a period
+        margin = rng.uniform(0.5, 3.0)
+        for p in periods:
+            level *= 1 + rng.gauss(0.08, 0.12) / per_year
+            level = max(level, 0.01)
+            capex.append([t, p, _fmt(level), "synthetic"])
+            income = level * margin * (1 + rng.gauss(0, 0.3))
+            fin.append([t, p, _fmt(income), "synthetic"])
+        if i % 3 == 0:
+            low = level * per_year * rng.uniform(1.0, 1.3)
+            high = "" if i % 2 else _fmt(low * rng.uniform(1.0, 1.15))
+            guide.append([t, LAST_YEAR + 1, _fmt(low), high, "synthetic guidance"])
+        s1 = rng.uniform(*CLASSES[0][1])
+        s2 = rng.uniform(*CLASSES[1][1])
+        shares = [round(s1, 4), round(s2, 4)]
+        shares.append(round(1 - sum(shares), 4))
+        for (name, _, lives), share in zip(CLASSES, shares, strict=True):
+            assume.append([t, name, _fmt(share), _fmt(rng.choice(lives))])
+    _write(folder / "companies.csv", ["ticker", "name", "fiscal_year_end_month"], comp)
+    _write(folder / "capex.csv", ["ticker", "period", "capex", "source"], capex)
+    _write(folder / "financials.csv", ["ticker", "period", "net_income", "source"], fin)
+    _write(
+        folder / "guidance.csv", ["ticker", "period", "capex_low", "capex_high", "source"], guide
+    )
+    _write(
+        folder / "assumptions.csv", ["ticker", "asset_class", "share", "useful_life_years"], assume
+    )
+    settings = [
+        ["unit", "USD bn"],
+        ["forecast_years", FORECAST_YEARS],
+        ["depreciation_convention", "mid_period" if quarterly else "half_year"],
+        ["long_run_capex_growth", "0.04"],
+        ["fade_years", "3"],
+    ]
+    if quarterly:
+        settings.append(["frequency", "quarterly"])
+    if view:
+        settings.append(["depreciation_view", view])
+    _write(folder / "settings.csv", ["key", "value"], settings)
+    return folder
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("out", type=Path, help="folder to write the CSV files into")
+    parser.add_argument("--companies", type=int, default=None, help="500 annual, 100 quarterly")
+    parser.add_argument("--quarterly", action="store_true", help="80 quarters of history")
+    parser.add_argument("--view", choices=("grid", "closed_form", "auto"), default=None)
+    parser.add_argument("--seed", type=int, default=6)
+    args = parser.parse_args()
+    n = args.companies or (100 if args.quarterly else 500)
+    write_universe(args.out, n, quarterly=args.quarterly, view=args.view, seed=args.seed)
+    print(f"{args.out}: {n} companies, {'quarterly' if args.quarterly else 'annual'}")
+
+
+if __name__ == "__main__":
+    main()
