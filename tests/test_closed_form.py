@@ -20,10 +20,12 @@ import pytest
 from modelgen.build import build
 from modelgen.csvread import InputError
 from modelgen.evaluate import evaluate_rows
+from modelgen.formula import INDEX, MATCH, SUMIFS, Crit, RenderContext
 from modelgen.inputs import load_inputs
 from modelgen.model import build_model
 from modelgen.model.closed_form import GRID_LIMIT, depreciation_view, grid_cells
 from modelgen.readback import read_keyed
+from modelgen.rows import Sheet, span
 from modelgen.template import load_template
 from tests.engine import engine, recalc_many_keyed
 from tests.reference import compute
@@ -94,6 +96,36 @@ def _rows(model, prefix: str) -> dict[str, np.ndarray]:
 
 def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+class _Ctx:
+    def __init__(self, n: int) -> None:
+        self.cols = np.arange(n)
+
+    def period_values(self, row):
+        return row.period_result()
+
+
+def test_comparison_criteria_match_and_index_over_a_span():
+    s = Sheet("Calc", "t", width=5)
+    num = s.add("n", kind="input", values=np.array([1.0, 2.0, 3.0, 4.0, 5.0]))
+    cap = s.add("c", kind="input", values=np.array([10.0, 20.0, np.nan, 40.0, 50.0]))
+    lag = s.add("g", const=3.0, kind="input")
+    total = SUMIFS(span(cap), span(num), Crit(">", num.cur - lag.d), span(num), Crit("<", num.cur))
+    ctx = RenderContext("Calc", 2, 5)
+    assert total.render(ctx) == 'SUMIFS($E$2:$I$2,$E$1:$I$1,">"&(G1-$D$3),$E$1:$I$1,"<"&G1)'
+    # the two periods before each one: blanks add nothing, as in Excel
+    assert total.evaluate(_Ctx(5)).tolist() == [0.0, 10.0, 30.0, 20.0, 40.0]
+    found = MATCH(num.cur + 0.5, span(num))
+    assert found.render(ctx) == "MATCH(G1+0.5,$E$1:$I$1,1)"
+    assert found.evaluate(_Ctx(5)).tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
+    assert np.isnan(MATCH(num.cur - 1, span(num)).evaluate(_Ctx(5))[0])  # #N/A below the first
+    picked = INDEX(span(cap), num.cur)
+    assert picked.render(ctx) == "INDEX($E$2:$I$2,G1)"
+    assert picked.evaluate(_Ctx(5)).tolist()[:2] == [10.0, 20.0]
+    # a criterion's number is compared as Excel writes it into the text: 15 digits
+    third = s.add("t", const=1.0 / 3.0 + 1e-17, kind="input")
+    assert Crit(">", third.d).evaluate(_Ctx(1))[0] == float(f"{1 / 3:.15g}")
 
 
 @pytest.mark.parametrize("case", CASES)
