@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from modelgen.csvread import Problems, Record, duplicates, parse_number, read_table
-from modelgen.settings import CONVENTIONS, Settings
+from modelgen.settings import CONVENTIONS, Settings, choice
 
 SCENARIOS_FILE = "scenarios.csv"
 BASE = "Base"
@@ -163,16 +163,7 @@ def _expand(rec: Record, classes: dict, probs: Problems) -> list[str]:
 
 def _value(rec: Record, key: str, probs: Problems) -> float | str | None:
     if key == "depreciation_convention":
-        if rec["value"] not in CONVENTIONS:
-            probs.add(
-                rec.file,
-                rec.line,
-                "value",
-                f'unknown convention "{rec["value"]}"',
-                f"use one of {', '.join(CONVENTIONS)}",
-            )
-            return None
-        return rec["value"]
+        return choice(rec, CONVENTIONS, probs, "convention")
     percent = not key.startswith("useful_life") and key != "fade_years"
     v = parse_number(rec, "value", probs, percent=percent)
     if v is None:

@@ -21,6 +21,12 @@ CONVENTIONS = {
     "next_period": 1.0,
 }
 DEPRECIATION_VIEWS = ("auto", "grid", "closed_form")
+# settings whose value is one of a list
+CHOICES = {
+    "depreciation_convention": CONVENTIONS,
+    "frequency": FREQUENCIES,
+    "depreciation_view": DEPRECIATION_VIEWS,
+}
 UNIT_RE = re.compile(r"^[A-Za-z$€£¥₹][A-Za-z$€£¥₹ .]{0,19}$")
 
 
@@ -42,6 +48,20 @@ class Settings:
 
 
 SETTING_KEYS = tuple(Settings.__dataclass_fields__)
+
+
+def choice(rec: Record, allowed, probs: Problems, what: str = "") -> str | None:
+    """The row's `value` if it is one of `allowed`, else a problem naming the choices."""
+    value = rec["value"]
+    if value in allowed:
+        return value
+    what = what or {"depreciation_convention": "convention"}.get(
+        rec["key"], rec["key"].replace("_", " ")
+    )
+    probs.add(
+        rec.file, rec.line, "value", f'unknown {what} "{value}"', f"use one of {', '.join(allowed)}"
+    )
+    return None
 
 
 def read_settings(folder: Path, probs: Problems) -> Settings:
@@ -81,41 +101,12 @@ def read_settings(folder: Path, probs: Problems) -> Settings:
                 )
             else:
                 values[key] = rec["value"]
-        elif key == "depreciation_view":
-            if rec["value"] not in DEPRECIATION_VIEWS:
-                probs.add(
-                    rec.file,
-                    rec.line,
-                    "value",
-                    f'unknown depreciation view "{rec["value"]}"',
-                    f"use one of {', '.join(DEPRECIATION_VIEWS)}",
-                )
-            else:
-                values[key] = rec["value"]
         elif key == "scenario":
             values[key] = rec["value"]  # checked against scenarios.csv by the scenarios reader
-        elif key == "frequency":
-            if rec["value"] not in FREQUENCIES:
-                probs.add(
-                    rec.file,
-                    rec.line,
-                    "value",
-                    f'unknown frequency "{rec["value"]}"',
-                    f"use one of {', '.join(FREQUENCIES)}",
-                )
-            else:
-                values[key] = rec["value"]
-        elif key == "depreciation_convention":
-            if rec["value"] not in CONVENTIONS:
-                probs.add(
-                    rec.file,
-                    rec.line,
-                    "value",
-                    f'unknown convention "{rec["value"]}"',
-                    f"use one of {', '.join(CONVENTIONS)}",
-                )
-            else:
-                values[key] = rec["value"]
+        elif key in CHOICES:
+            value = choice(rec, CHOICES[key], probs)
+            if value is not None:
+                values[key] = value
         else:
             _numeric_setting(rec, key, probs, values)
     return Settings(**values)  # type: ignore[arg-type]
