@@ -148,7 +148,7 @@ class Size:
 
 SMALL = Size(companies=(1, 3), years=(1, 5), offset=(0, 2), forecast=(0, 4), classes=(1, 2))
 WIDE = Size(companies=(6, 6), years=(1, 4), offset=(0, 3), forecast=(0, 3), classes=(1, 2))
-LONG = Size(companies=(1, 2), years=(10, 12), offset=(0, 5), forecast=(10, 10), classes=(1, 2))
+LONG = Size(companies=(1, 2), years=(12, 12), offset=(0, 5), forecast=(10, 10), classes=(1, 2))
 CLASSY = Size(companies=(1, 3), years=(1, 5), offset=(0, 2), forecast=(0, 5), classes=(3, 4))
 LARGE = Size(companies=(1, 6), years=(1, 12), offset=(0, 5), forecast=(0, 10), classes=(1, 4))
 
