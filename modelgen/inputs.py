@@ -300,6 +300,17 @@ def _ticker(
     return t
 
 
+def _one_row_per_period(records: list[Record], probs: Problems) -> None:
+    for first, dup in duplicates(records, ("ticker", "period")):
+        probs.add(
+            dup.file,
+            dup.line,
+            "period",
+            f"{dup['ticker']} {dup['period']} appears twice (also line {first.line})",
+            "keep one row per ticker and period",
+        )
+
+
 def _facts(
     path: Path,
     column: str,
@@ -316,14 +327,7 @@ def _facts(
     if records is None:
         return None
     out: dict[str, dict[Period, Fact]] = {}
-    for first, dup in duplicates(records, ("ticker", "period")):
-        probs.add(
-            dup.file,
-            dup.line,
-            "period",
-            f"{dup['ticker']} {dup['period']} appears twice (also line {first.line})",
-            "keep one row per ticker and period",
-        )
+    _one_row_per_period(records, probs)
     for rec in records:
         ticker = _ticker(rec, known, probs)
         if ticker and seen is not None:
@@ -351,14 +355,7 @@ def _guidance(
     if records is None:
         return None
     out: dict[str, dict[int, Guidance]] = {}
-    for first, dup in duplicates(records, ("ticker", "period")):
-        probs.add(
-            dup.file,
-            dup.line,
-            "period",
-            f"{dup['ticker']} {dup['period']} appears twice (also line {first.line})",
-            "keep one row per ticker and period",
-        )
+    _one_row_per_period(records, probs)
     for rec in records:
         ticker = _ticker(rec, known, probs)
         period = _period(rec, probs, quarters=False)
