@@ -128,7 +128,8 @@ def main() -> None:
     annual = write_universe(work / f"annual{big}", big)
     say(f"modelgen build, {big} companies")
     built = work / "built.xlsx"
-    results["build"] = repeat("build", annual, built, runs, say)
+    builds = [job("build", annual, built)]
+    say(f"  build run 1/{runs}: {builds[-1]['seconds']:.1f} s")
 
     say("reading the built workbook back (formula text and cached values)")
     sheets, frames = read_cells(built)
@@ -140,8 +141,18 @@ def main() -> None:
         "all": sum(len(cells) for _, _, cells in sheets),
     }
     del sheets, frames
-    say("the floor: plain xlsxwriter")
-    results["floor"] = repeat("floor", cells_file, work / "floor.xlsx", runs, say)
+    say("the floor: plain xlsxwriter, alternating with the build")
+    floors = []
+    for i in range(runs):  # alternate, so that both see the machine alike
+        floors.append(job("floor", cells_file, work / "floor.xlsx"))
+        say(f"  floor run {i + 1}/{runs}: {floors[-1]['seconds']:.1f} s")
+        if len(builds) < runs:
+            builds.append(job("build", annual, built))
+            say(f"  build run {len(builds)}/{runs}: {builds[-1]['seconds']:.1f} s")
+    results["build"], results["floor"] = median_of(builds), median_of(floors)
+    results["pair_ratios"] = [
+        round(b["seconds"] / f["seconds"], 3) for b, f in zip(builds, floors, strict=False)
+    ]
     say("pandas to_excel")
     results["pandas"] = repeat("pandas", frames_file, work / "pandas.xlsx", runs, say)
 
