@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import statistics
+
 
 def _mb(x: float) -> str:
     return f"{x:,.0f} MB"
@@ -32,6 +34,8 @@ def table(r: dict) -> str:
     """Every figure of a run, and each target met or not."""
     t = r["targets"]
     b, f, p, lo = r["build"], r["floor"], r["pandas"], r["libreoffice"]
+    ratio = statistics.median(r["pair_ratios"])
+    worst = max(ratio, b["seconds"] / f["seconds"])  # the target holds for both
     n = b["companies"]
     lines = [
         f"modelgen universe benchmark: {r['machine']['cpus']} CPUs, Python "
@@ -47,11 +51,15 @@ def table(r: dict) -> str:
         f"{_mb(p['peak_mb']):>14}{_size(p['bytes']):>10}",
         f"{'LibreOffice: load and recalculate all':44}{lo['recalc_seconds']:>7.1f} s",
         f"{'LibreOffice: load, no recalculation':44}{lo['load_seconds']:>7.1f} s",
-        f"  build / floor {b['seconds'] / f['seconds']:.2f}; build / pandas "
-        f"{b['seconds'] / p['seconds']:.2f}; LibreOffice recalc / load {lo['ratio']:.2f} "
+        f"  build / floor {ratio:.2f} (median of {len(r['pair_ratios'])} adjacent pairs; "
+        f"ratio of the medians {b['seconds'] / f['seconds']:.2f}); "
+        f"build / pandas {b['seconds'] / p['seconds']:.2f}",
+        f"  LibreOffice recalc / load {lo['ratio']:.2f} "
         f"(LibreOffice's start alone: {lo['startup_seconds']:.1f} s)",
         "",
-        "Scaling (closed-form depreciation at every size)",
+        "Scaling (closed-form depreciation at every size; from "
+        f"{r['scaling'][0]['companies']} companies, above the "
+        f"{r.get('sensitivity_limit', 50)} that also get a Sensitivity sheet)",
         f"{'companies':>10}{'time':>9}{'per company':>13}{'peak memory':>13}{'per company':>13}",
     ]
     rows = _per_company(r["scaling"], r["baseline"])
@@ -80,9 +88,13 @@ def table(r: dict) -> str:
             f"{_size(q['bytes'])}"
         )
     h = r["help"]
-    ratio = b["seconds"] / f["seconds"]
     checks = [
-        ("build / floor", f"{ratio:.2f}", f"<= {t['build_floor']}", ratio <= t["build_floor"]),
+        (
+            "build / floor, either way",
+            f"{worst:.2f}",
+            f"<= {t['build_floor']}",
+            worst <= t["build_floor"],
+        ),
         (
             f"peak memory, {n} companies",
             _mb(b["peak_mb"]),

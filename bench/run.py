@@ -11,8 +11,10 @@ Prints a table and writes it, with every raw figure, to bench/results/ (git-igno
 4. LibreOffice loading the workbook and recalculating every formula, against loading it
    without recalculation (each exports only the first sheet, as CSV, so the time is the
    import and the recalculation rather than the export);
-5. scaling over 50, 100, 200, 500 companies (closed-form depreciation throughout, so that
-   every size does the same work per company): time and memory per company;
+5. scaling over 50 (60: see below), 100, 200, 500 companies (closed-form depreciation
+   throughout, so that every size does the same work per company): time and memory per
+   company; models of up to 50 companies also get a Sensitivity sheet, whose cost is not
+   per company, so the smallest size is 60;
 then the quarterly universe (100 companies, 80 quarters) and `modelgen --help`.
 Each build, floor and pandas measurement runs in its own process (bench/measure.py).
 """
@@ -42,6 +44,11 @@ from report import table  # noqa: E402
 from universe import write_universe  # noqa: E402
 
 from modelgen.model.closed_form import GRID_LIMIT  # noqa: E402
+
+try:
+    from modelgen.model.sensitivity import MAX_COMPANIES as SENSITIVITY_LIMIT
+except ImportError:  # no Sensitivity sheet
+    SENSITIVITY_LIMIT = 0
 
 TARGETS = {"build_floor": 1.25, "peak_mb": 1024, "recalc_ratio": 3.0, "help_s": 0.3, "flat": 1.25}
 
@@ -110,7 +117,10 @@ def main() -> None:
     runs = args.runs or (1 if args.quick else 3)
     lo_runs = 1 if args.quick else 2
     big = args.companies
-    sizes = sorted({big // 10, big // 5, big * 2 // 5, big} if not args.quick else {big // 5, big})
+    sizes = [big // 10, big // 5, big * 2 // 5, big] if not args.quick else [big // 5, big]
+    # models of up to SENSITIVITY_LIMIT companies also get a Sensitivity sheet, a what-if view
+    # whose cost is not per company: scaling starts above it, so every size does alike
+    sizes = sorted({max(n, SENSITIVITY_LIMIT + 10) for n in sizes})
     work = Path(args.work or tempfile.mkdtemp(prefix="modelgen-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -170,6 +180,7 @@ def main() -> None:
     tiny = write_universe(work / "scale1", 1, view="closed_form")
     results["baseline"] = repeat("build", tiny, work / "s1.xlsx", runs, say)
     results["scaling"] = scaling
+    results["sensitivity_limit"] = SENSITIVITY_LIMIT
 
     quarterly = write_universe(work / "quarterly100", 100, quarterly=True)
     ok, said = validate(quarterly)

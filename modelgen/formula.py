@@ -547,7 +547,7 @@ class Crit(Expr):
     """A SUMIFS criterion comparing with a computed number: `">"&(E6-$D$9)`.
 
     Excel turns the number into text (15 significant digits) and back; evaluation rounds
-    the same way, so the two agree even for numbers such as 2/3.
+    the same way. Whole numbers (modelgen's own criteria) are exact in every engine.
     """
 
     op: str
