@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
@@ -171,8 +172,7 @@ def _write_row(ws: Worksheet, row: Row, model: Model, styles: Styles, n: int) ->
     if row.formula is not None:
         assert row.result is not None
         texts = column_texts(row.formula, row.sheet, n)  # rendered once, not per column
-        for i, value in enumerate(row.result.tolist()):
-            _formula(ws, r, FIRST_PERIOD_COL + i, texts[i], fmt, value)
+        _formulas(ws, r, texts, fmt, row.result)
     elif row.values is not None:
         for i, v in enumerate(row.values):
             _value(ws, r, FIRST_PERIOD_COL + i, v, fmt)
@@ -185,6 +185,18 @@ def _value(ws: Worksheet, r: int, c: int, v: object, fmt) -> None:
         ws.write_blank(r, c, None, fmt)
     else:
         ws.write_number(r, c, float(v), fmt)  # type: ignore[arg-type]
+
+
+def _formulas(ws: Worksheet, r: int, texts: list[str], fmt, values: np.ndarray) -> None:
+    """A row's period formulas with their cached results, as `_formula` writes each."""
+    if np.isinf(values).any():
+        i = int(np.flatnonzero(np.isinf(values))[0])
+        raise ValueError(f"division by zero in the formula ={texts[i]}")
+    write = ws.write_formula
+    for c, text, value in zip(
+        range(FIRST_PERIOD_COL, FIRST_PERIOD_COL + len(texts)), texts, values.tolist(), strict=True
+    ):
+        write(r, c, text, fmt, "" if value != value else value)  # NaN: an empty result
 
 
 def _formula(ws: Worksheet, r: int, c: int, text: str, fmt, value: object) -> None:
