@@ -4,7 +4,8 @@ A row has one formula for all its period columns; only the letters of its relati
 references change from column to column. The formula is rendered once at a far-away
 sentinel column, where every relative reference has four letters (no real column has more
 than three), and the result is split into literal text and column offsets. Each column's
-text is then a string join. The first column is checked against a direct rendering, and a
+text is then a string join. The first column is checked against a direct rendering, once
+per text shape (the same text but for row numbers, as each company's row has), and a
 formula whose text the split cannot explain is rendered column by column as before.
 """
 
@@ -17,6 +18,10 @@ from modelgen.formula import FIRST_PERIOD_COL, Expr, RenderContext, col_letter
 
 _SENTINEL = 100_000  # a period index whose columns have four letters
 _NEAR = 10_000  # offsets larger than this are not references of ours
+_DIGITS = re.compile(r"[0-9]+")
+_PROVEN: set[tuple[str, tuple[int, ...]]] = (
+    set()
+)  # texts, digits aside, whose split matched a direct rendering
 _FOUR = re.compile(r"(?<![A-Za-z0-9$_.])([A-Z]{4})(?=\$?[0-9])")
 
 
@@ -56,6 +61,11 @@ def column_texts(formula: Expr, sheet: str, n: int) -> list[str]:
         texts = [
             template.format(*args) for args in zip(*(_letters(o, n) for o in offsets), strict=True)
         ]
-    if texts[0] != formula.render(RenderContext(sheet, 0, n)):
-        return [formula.render(RenderContext(sheet, i, n)) for i in range(n)]
+    shape = (_DIGITS.sub("#", text), tuple(offsets))  # the same for each company's row
+    if shape not in _PROVEN:
+        if texts[0] != formula.render(RenderContext(sheet, 0, n)):
+            return [formula.render(RenderContext(sheet, i, n)) for i in range(n)]
+        if len(_PROVEN) > 100_000:
+            _PROVEN.clear()
+        _PROVEN.add(shape)
     return texts
