@@ -172,6 +172,38 @@ def test_sensitivity_tables_match_an_independent_computation(flipped):
 
 
 @engine
+def test_sensitivity_follows_a_company_with_fewer_asset_classes(tmp_path, varied_inputs):
+    """BETA has two asset classes where ALFA has three: the chosen company's classes are
+    picked by position, and BETA's missing third class must add nothing."""
+    base = build(varied_inputs, tmp_path / "varied.xlsx").out
+    classes = {r["asset_class"] for r in _rows(varied_inputs / "assumptions.csv")}
+    books = [
+        set_input(base, tmp_path / f"{t}.xlsx", {"sensitivity_company": t})
+        for t in ("BETA", "ALFA")
+    ]
+    for (t, own), keyed in zip(
+        (("BETA", {"servers", "land_improvements"}), ("ALFA", classes - {"land_improvements"})),
+        recalc_many_keyed(books, tmp_path),
+        strict=True,
+    ):
+        sens = keyed["Sensitivity"].rows
+        for i in (1, 6, 11):
+            life = sens[f"sensitivity_life:{i}"].constant
+            overrides = {f"useful_life:{t}:{name}": repr(life) for name in own}
+            want = compute(case_folder(varied_inputs, tmp_path / f"{t}-life-{i}", overrides))
+            ratios = want[f"depreciation_pct_net_income:{t}"]
+            for period, value in ratios.items():
+                assert _close(value, sens[f"sensitivity_life:{i}"].values[period]), (t, i, period)
+        for j in (1, 4, 7):
+            g = sens[f"sensitivity_growth:{j}"].constant
+            overrides = {"long_run_capex_growth": repr(g)}
+            want = compute(case_folder(varied_inputs, tmp_path / f"{t}-growth-{j}", overrides))
+            ratios = want[f"depreciation_pct_net_income:{t}"]
+            for period, value in ratios.items():
+                assert _close(value, sens[f"sensitivity_growth:{j}"].values[period]), (t, j, period)
+
+
+@engine
 def test_flipped_workbooks_stay_free_of_errors(flipped):
     base, books, _, _, _ = flipped
     report = verify_files([base])[0]

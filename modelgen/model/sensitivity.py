@@ -6,14 +6,16 @@ LibreOffice, so each axis value is a row that recomputes what it needs: a unifor
 life re-depreciates the company's capex in one SUMPRODUCT; a long-run growth reruns the
 capex forecast and depreciates it with the company's own classes. Columns are periods, as
 everywhere; `chosen_period` marks the period the Inputs sheet asks about. Rows follow the
-company chosen on Inputs through INDEX and MATCH.
+company chosen on Inputs through INDEX and MATCH, its asset classes included (by
+position, from a table at the foot of the sheet), so the sheet's cost does not grow with
+the number of companies beyond that table and the INDEX ranges.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, INDEX, MATCH_EXACT, MIN, SUM, ratio
+from modelgen.formula import IF, INDEX, MATCH_EXACT, MIN, ratio
 from modelgen.model.straight_line import by_classes, charge
 from modelgen.rows import block
 
@@ -22,13 +24,10 @@ if TYPE_CHECKING:
 
 LIFE_POINTS = 11  # 3 to 8 years in half years, by default
 GROWTH_POINTS = 7  # -5% to 25% in steps of 5%, by default
-MAX_COMPANIES = 50  # a what-if view for a focused model, not for a universe
 
 
 def build(model: Model) -> None:
     tickers = model.inputs.tickers
-    if len(tickers) > MAX_COMPANIES:
-        return
     inp, cap, prof, dep = (
         model.sheets[n] for n in ("Inputs", "Capex", "Profit Impact", "Depreciation")
     )
@@ -65,6 +64,20 @@ def build(model: Model) -> None:
     known = pick(cap, "capex_known", "chosen_capex_known", "amount", unit)
     since = pick(cap, "capex_years_since_known", "chosen_capex_years_since_known", "years", "years")
     offset = dep["service_offset"].d
+    slots = max(len(model.inputs.asset_classes[t]) for t in tickers)
+    picks = [
+        (
+            sheet.add(f"chosen_share:{k}", lbl("chosen_share", asset_class=str(k)), "%", fmt="pct"),
+            sheet.add(
+                f"chosen_useful_life:{k}",
+                lbl("chosen_useful_life", asset_class=str(k)),
+                "years",
+                fmt="years",
+            ),
+        )
+        for k in range(1, slots + 1)
+    ]
+    chosen_classes = [(share.d, life.d) for share, life in picks]
 
     sheet.blank()
     sheet.header("Depreciation / net income at a uniform useful life (years in column D)")
@@ -115,22 +128,44 @@ def build(model: Model) -> None:
             known.cur,
             year_ago * (1 + a + (g - a) * MIN(1, since.cur / long_fade)),
         )
-        by_company = []
-        for pos, t in enumerate(tickers, start=1):
-            classes = [
-                (inp[f"share:{t}:{c.name}"].d, inp[f"useful_life:{t}:{c.name}"].d)
-                for c in model.inputs.asset_classes[t]
-            ]
-            total = by_classes(model, path, offset, classes)
-            by_company.append(
-                sheet.add(
-                    f"sensitivity_growth_depreciation:{j}:{t}",
-                    lbl("sensitivity_growth_depreciation", t),
-                    unit,
-                    fmt="amount",
-                    level=1,
-                    formula=IF(n.eq(pos), total, 0),
-                )
-            )
-        out.formula = ratio(SUM(block(by_company)), ni.cur)
+        dep_row = sheet.add(
+            f"sensitivity_growth_depreciation:{j}",
+            lbl("sensitivity_growth_depreciation"),
+            unit,
+            fmt="amount",
+            level=1,
+            formula=by_classes(model, path, offset, chosen_classes),
+        )
+        out.formula = ratio(dep_row.cur, ni.cur)
         previous = out
+    _classes_by_company(model, sheet, picks, n)
+
+
+def _classes_by_company(model: Model, sheet, picks: list, n) -> None:
+    """Every company's asset classes by position, one block per position, so that the
+    chosen company's share and life are one INDEX each (a company with fewer classes has
+    share 0 there, and life 1 so that nothing divides by zero)."""
+    inp, lbl, tickers = model.sheets["Inputs"], model.label, model.inputs.tickers
+    sheet.blank()
+    sheet.header("Asset classes by company, by position (read by the chosen company's rows)")
+    for kind, unit, fmt, missing, col in (
+        ("share", "%", "pct", 0.0, 0),
+        ("useful_life", "years", "years", 1.0, 1),
+    ):
+        for k, pick in enumerate(picks, start=1):
+            rows = []
+            for t in tickers:
+                classes = model.inputs.asset_classes[t]
+                row = sheet.add(
+                    f"class_{kind}:{k}:{t}",
+                    lbl(f"class_{kind}", t, asset_class=str(k)),
+                    unit,
+                    fmt=fmt,
+                    level=1,
+                )
+                if k <= len(classes):
+                    row.const_formula = inp[f"{kind}:{t}:{classes[k - 1].name}"].d
+                else:
+                    row.const = missing
+                rows.append(row)
+            pick[col].const_formula = INDEX(block(rows, "const"), n)
