@@ -57,9 +57,7 @@ def table(r: dict) -> str:
         f"  LibreOffice recalc / load {lo['ratio']:.2f} "
         f"(LibreOffice's start alone: {lo['startup_seconds']:.1f} s)",
         "",
-        "Scaling (closed-form depreciation at every size; from "
-        f"{r['scaling'][0]['companies']} companies, above the "
-        f"{r.get('sensitivity_limit', 50)} that also get a Sensitivity sheet)",
+        "Scaling (closed-form depreciation at every size; the sizes take turns run by run)",
         f"{'companies':>10}{'time':>9}{'per company':>13}{'peak memory':>13}{'per company':>13}",
     ]
     rows = _per_company(r["scaling"], r["baseline"])

@@ -11,10 +11,9 @@ Prints a table and writes it, with every raw figure, to bench/results/ (git-igno
 4. LibreOffice loading the workbook and recalculating every formula, against loading it
    without recalculation (each exports only the first sheet, as CSV, so the time is the
    import and the recalculation rather than the export);
-5. scaling over 50 (60: see below), 100, 200, 500 companies (closed-form depreciation
-   throughout, so that every size does the same work per company): time and memory per
-   company; models of up to 50 companies also get a Sensitivity sheet, whose cost is not
-   per company, so the smallest size is 60;
+5. scaling over 50, 100, 200, 500 companies (closed-form depreciation throughout, so that
+   every size does the same work per company): time and memory per company above a
+   1-company build; the sizes take turns, run by run, so that all see the machine alike;
 then the quarterly universe (100 companies, 80 quarters) and `modelgen --help`.
 Each build, floor and pandas measurement runs in its own process (bench/measure.py).
 """
@@ -42,13 +41,6 @@ from lo import libreoffice_seconds  # noqa: E402
 from measure import read_cells  # noqa: E402
 from report import table  # noqa: E402
 from universe import write_universe  # noqa: E402
-
-from modelgen.model.closed_form import GRID_LIMIT  # noqa: E402
-
-try:
-    from modelgen.model.sensitivity import MAX_COMPANIES as SENSITIVITY_LIMIT
-except ImportError:  # no Sensitivity sheet
-    SENSITIVITY_LIMIT = 0
 
 TARGETS = {"build_floor": 1.25, "peak_mb": 1024, "recalc_ratio": 3.0, "help_s": 0.3, "flat": 1.25}
 
@@ -118,9 +110,6 @@ def main() -> None:
     lo_runs = 1 if args.quick else 2
     big = args.companies
     sizes = [big // 10, big // 5, big * 2 // 5, big] if not args.quick else [big // 5, big]
-    # models of up to SENSITIVITY_LIMIT companies also get a Sensitivity sheet, a what-if view
-    # whose cost is not per company: scaling starts above it, so every size does alike
-    sizes = sorted({max(n, SENSITIVITY_LIMIT + 10) for n in sizes})
     work = Path(args.work or tempfile.mkdtemp(prefix="modelgen-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
@@ -170,17 +159,14 @@ def main() -> None:
     results["libreoffice"] = libreoffice_seconds(built, work / "lo", lo_runs, say)
 
     say("scaling")
-    scaling = []
-    for n in sizes:
-        if n == big and results["build"]["formula_cells"] and n * 3 * 30**2 > GRID_LIMIT:
-            scaling.append({"companies": n, **results["build"]})  # auto chose the closed form
-            continue
-        folder = write_universe(work / f"scale{n}", n, view="closed_form")
-        scaling.append({"companies": n, **repeat("build", folder, work / f"s{n}.xlsx", runs, say)})
-    tiny = write_universe(work / "scale1", 1, view="closed_form")
-    results["baseline"] = repeat("build", tiny, work / "s1.xlsx", runs, say)
-    results["scaling"] = scaling
-    results["sensitivity_limit"] = SENSITIVITY_LIMIT
+    folders = {n: write_universe(work / f"scale{n}", n, view="closed_form") for n in [1, *sizes]}
+    timings: dict[int, list[dict]] = {n: [] for n in folders}
+    for i in range(runs):  # the sizes take turns, so that a slow spell hits all of them
+        for n, folder in folders.items():
+            timings[n].append(job("build", folder, work / f"s{n}.xlsx"))
+            say(f"  build {n} companies run {i + 1}/{runs}: {timings[n][-1]['seconds']:.1f} s")
+    results["baseline"] = median_of(timings.pop(1))
+    results["scaling"] = [{"companies": n, **median_of(t)} for n, t in timings.items()]
 
     quarterly = write_universe(work / "quarterly100", 100, quarterly=True)
     ok, said = validate(quarterly)
