@@ -40,6 +40,7 @@ def _storage_error(exc: BaseException) -> OSError | None:
 
 
 INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+REPLACED: list[Path] = []  # files this process has replaced, so an interrupt can say so
 
 
 def _block(signals: set[signal.Signals]) -> set[signal.Signals] | None:
@@ -73,6 +74,7 @@ def replacing(out: Path) -> Iterator[Path]:
         yield tmp
         os.chmod(tmp, 0o644)
         os.replace(tmp, out)
+        REPLACED.append(out)
     except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

@@ -2,11 +2,13 @@
 
 Exit codes: 0 success, 1 a failed verification, 2 bad usage or bad input (or an output
 that cannot be written), 3 the spreadsheet engine is missing or failed, 70 a bug in modelgen
-(with --debug, its traceback), 130 interrupted (Ctrl-C), 143 terminated (SIGTERM).
+(with --debug, its traceback), 130 interrupted (Ctrl-C), 141 its output pipe was closed
+(`| head`), 143 terminated (SIGTERM).
 """
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import traceback
@@ -27,6 +29,7 @@ _state = {"debug": False}
 
 EXIT_VERIFY_FAILED, EXIT_BAD_INPUT, EXIT_NO_ENGINE, EXIT_BUG = 1, 2, 3, 70
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell tool killed by a closed pipe reports
 
 
 class Terminated(KeyboardInterrupt):
@@ -47,8 +50,10 @@ def _run(fn: Callable[[], int | None], *, writes: bool = True) -> None:
 
     `writes`: the command writes files, so a failure says that nothing was written.
     """
+    from modelgen.atomic import REPLACED
     from modelgen.csvread import InputError
 
+    replaced_before = len(REPLACED)
     try:
         code = fn() or 0
     except InputError as exc:
@@ -60,8 +65,13 @@ def _run(fn: Callable[[], int | None], *, writes: bool = True) -> None:
         code = EXIT_BAD_INPUT
     except KeyboardInterrupt as exc:
         terminated = isinstance(exc, Terminated)
-        _err(f"modelgen: {'terminated' if terminated else 'interrupted'}; nothing was written")
+        done = REPLACED[replaced_before:] if writes else []
+        _err(f"modelgen: {'terminated' if terminated else 'interrupted'}{_written(writes, done)}")
         code = EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+    except BrokenPipeError:  # `modelgen diff A B | head`: the reader has all it wants
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that the final flush does not fail too
+        code = EXIT_BROKEN_PIPE
     except typer.Exit:
         raise
     except Exception as exc:  # noqa: BLE001 - the last line of defence
@@ -76,6 +86,15 @@ def _run(fn: Callable[[], int | None], *, writes: bool = True) -> None:
             _err("modelgen: run again with --debug for the traceback, and report it")
             code = EXIT_BUG
     raise typer.Exit(code)
+
+
+def _written(writes: bool, done: list[Path]) -> str:
+    """What an interrupted command left: files are replaced whole or not at all."""
+    if not writes:
+        return ""
+    if done:  # the signal came after the new file was in place
+        return f"; {', '.join(map(str, done))} had already been written in full"
+    return "; nothing was written"
 
 
 def _describe(exc: Exception) -> str:

@@ -137,3 +137,42 @@ def test_a_valid_folder_validates_with_exit_0() -> None:
     assert result.exit_code == 0, result.output
     assert "valid (4 companies" in result.stdout
     assert result.stderr == ""
+
+
+def test_a_reader_that_stops_early_is_not_a_bug(tmp_path: Path) -> None:
+    """`modelgen diff A B | head`: the closed pipe ends the command quietly (141, as a
+    shell tool killed by SIGPIPE), not as an internal error."""
+    from modelgen.build import build
+
+    old = build(SHIPPED, tmp_path / "a.xlsx").out
+    new = build(Path(__file__).parent / "data" / "varied", tmp_path / "b.xlsx").out
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "modelgen", "diff", str(old), str(new)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader goes away before the first line
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141, stderr
+    assert stderr == ""
+
+
+def test_an_interrupt_after_the_workbook_is_in_place_says_so(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    real_build = modelgen.build.build
+
+    def build_then_interrupt(*args: object, **kwargs: object) -> None:
+        real_build(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(modelgen.build, "build", build_then_interrupt)
+    out = tmp_path / "model.xlsx"
+    result = CliRunner().invoke(app, ["build", "--inputs", str(SHIPPED), "--out", str(out)])
+    assert result.exit_code == 130
+    assert f"interrupted; {out} had already been written in full" in result.stderr
+    assert "nothing was written" not in result.stderr
+    from openpyxl import load_workbook
+
+    assert "Inputs" in load_workbook(out, read_only=True).sheetnames  # complete, readable
