@@ -19,9 +19,8 @@ from modelgen.formula import FIRST_PERIOD_COL, Expr, RenderContext, col_letter
 _SENTINEL = 100_000  # a period index whose columns have four letters
 _NEAR = 10_000  # offsets larger than this are not references of ours
 _DIGITS = re.compile(r"[0-9]+")
-_PROVEN: set[tuple[str, tuple[int, ...]]] = (
-    set()
-)  # texts, digits aside, whose split matched a direct rendering
+# texts, digits aside, whose split matched a direct rendering
+_PROVEN: set[tuple[str, tuple[int, ...]]] = set()
 _FOUR = re.compile(r"(?<![A-Za-z0-9$_.])([A-Z]{4})(?=\$?[0-9])")
 
 
