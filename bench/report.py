@@ -34,12 +34,15 @@ def table(r: dict) -> str:
     """Every figure of a run, and each target met or not."""
     t = r["targets"]
     b, f, p, lo = r["build"], r["floor"], r["pandas"], r["libreoffice"]
+    # build and floor run in alternation, so each pair saw the machine alike: the median
+    # of the pairs' ratios is the figure; the ratio of the two medians, which mixes
+    # moments, is shown beside it
     ratio = statistics.median(r["pair_ratios"])
-    worst = max(ratio, b["seconds"] / f["seconds"])  # the target holds for both
     n = b["companies"]
     lines = [
         f"modelgen universe benchmark: {r['machine']['cpus']} CPUs, Python "
-        f"{r['machine']['python']}, medians of {r['runs']} runs, {r['when'][:10]}",
+        f"{r['machine']['python']}, medians of {r['runs']} runs "
+        f"({r.get('pairs', r['runs'])} pairs of build and floor), {r['when'][:10]}",
         "",
         f"Annual universe: {n} companies x {b['periods']} periods (20 actual, 10 forecast), "
         f"3 asset classes; {b['formula_cells']:,} formula cells of {r['cells']['all']:,}",
@@ -68,12 +71,18 @@ def table(r: dict) -> str:
         )
     per_s = [x[1] for x in rows]
     per_mb = [x[2] for x in rows]
-    flat_s = max(per_s) / min(per_s) if min(per_s) > 0 else float("inf")
-    flat_mb = max(per_mb) / min(per_mb) if min(per_mb) > 0 else float("inf")
+    # linear growth: a company of the largest universe costs no more than one of the
+    # smallest (a ratio below 1 is fixed costs spreading out, not a failure of linearity)
+    flat_s = per_s[-1] / per_s[0] if per_s[0] > 0 else float("inf")
+    flat_mb = per_mb[-1] / per_mb[0] if per_mb[0] > 0 else float("inf")
+    spread_s = max(per_s) / min(per_s) if min(per_s) > 0 else float("inf")
+    spread_mb = max(per_mb) / min(per_mb) if min(per_mb) > 0 else float("inf")
+    big, small = r["scaling"][-1]["companies"], r["scaling"][0]["companies"]
     lines.append(
-        f"  per company, largest / smallest: time {flat_s:.2f}, memory {flat_mb:.2f} "
+        f"  per company, {big} / {small} companies: time {flat_s:.2f}, memory {flat_mb:.2f} "
         f"(above a 1-company build: {r['baseline']['seconds']:.1f} s, "
-        f"{_mb(r['baseline']['peak_mb'])})"
+        f"{_mb(r['baseline']['peak_mb'])}); highest / lowest of all sizes: time "
+        f"{spread_s:.2f}, memory {spread_mb:.2f}"
     )
     q = r["quarterly"]
     lines.append("")
@@ -88,10 +97,10 @@ def table(r: dict) -> str:
     h = r["help"]
     checks = [
         (
-            "build / floor, either way",
-            f"{worst:.2f}",
+            "build / floor, median of the pairs",
+            f"{ratio:.2f}",
             f"<= {t['build_floor']}",
-            worst <= t["build_floor"],
+            ratio <= t["build_floor"],
         ),
         (
             f"peak memory, {n} companies",
@@ -100,13 +109,13 @@ def table(r: dict) -> str:
             b["peak_mb"] < t["peak_mb"],
         ),
         (
-            "time per company, largest / smallest",
+            f"time per company, {big} / {small} companies",
             f"{flat_s:.2f}",
             f"<= {t['flat']}",
             flat_s <= t["flat"],
         ),
         (
-            "memory per company, largest / smallest",
+            f"memory per company, {big} / {small} companies",
             f"{flat_mb:.2f}",
             f"<= {t['flat']}",
             flat_mb <= t["flat"],
@@ -125,6 +134,6 @@ def table(r: dict) -> str:
         ),
     ]
     lines += ["", "Targets"]
-    lines += [f"  {name:40}{got:>16}  {want:<18}{_verdict(ok)}" for name, got, want, ok in checks]
+    lines += [f"  {name:40}{got:>16}  {want:<20}{_verdict(ok)}" for name, got, want, ok in checks]
     lines.append(f"\n(total benchmark time {r['total_seconds'] / 60:.1f} min)")
     return "\n".join(lines)

@@ -1,6 +1,7 @@
 """The universe benchmark: modelgen against the cost of merely writing the same cells.
 
-    python bench/run.py            # about 15 minutes on 2 cores; medians of 3 runs
+    python bench/run.py            # about 20 minutes on 2 cores; medians of 3 runs (5 pairs
+                                   # of build and floor)
     python bench/run.py --quick    # one run each, smaller scaling steps; a few minutes
 
 Prints a table and writes it, with every raw figure, to bench/results/ (git-ignored):
@@ -107,6 +108,7 @@ def main() -> None:
     parser.add_argument("--snapshot", action="store_true", help="also write bench/latest.*")
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick else 3)
+    pairs = 1 if args.quick else max(runs, 5)  # the headline ratio: more pairs, less noise
     lo_runs = 1 if args.quick else 2
     big = args.companies
     sizes = [big // 10, big // 5, big * 2 // 5, big] if not args.quick else [big // 5, big]
@@ -121,6 +123,7 @@ def main() -> None:
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "runs": runs,
+        "pairs": pairs,
         "targets": TARGETS,
     }
     say(f"writing universes in {work}")
@@ -128,7 +131,7 @@ def main() -> None:
     say(f"modelgen build, {big} companies")
     built = work / "built.xlsx"
     builds = [job("build", annual, built)]
-    say(f"  build run 1/{runs}: {builds[-1]['seconds']:.1f} s")
+    say(f"  build run 1/{pairs}: {builds[-1]['seconds']:.1f} s")
 
     say("reading the built workbook back (formula text and cached values)")
     sheets, frames = read_cells(built)
@@ -142,12 +145,12 @@ def main() -> None:
     del sheets, frames
     say("the floor: plain xlsxwriter, alternating with the build")
     floors = []
-    for i in range(runs):  # alternate, so that both see the machine alike
+    for i in range(pairs):  # alternate, so that both see the machine alike
         floors.append(job("floor", cells_file, work / "floor.xlsx"))
-        say(f"  floor run {i + 1}/{runs}: {floors[-1]['seconds']:.1f} s")
-        if len(builds) < runs:
+        say(f"  floor run {i + 1}/{pairs}: {floors[-1]['seconds']:.1f} s")
+        if len(builds) < pairs:
             builds.append(job("build", annual, built))
-            say(f"  build run {len(builds)}/{runs}: {builds[-1]['seconds']:.1f} s")
+            say(f"  build run {len(builds)}/{pairs}: {builds[-1]['seconds']:.1f} s")
     results["build"], results["floor"] = median_of(builds), median_of(floors)
     results["pair_ratios"] = [
         round(b["seconds"] / f["seconds"], 3) for b, f in zip(builds, floors, strict=False)
