@@ -42,7 +42,8 @@ def table(r: dict) -> str:
     lines = [
         f"modelgen universe benchmark: {r['machine']['cpus']} CPUs, Python "
         f"{r['machine']['python']}, medians of {r['runs']} runs "
-        f"({r.get('pairs', r['runs'])} pairs of build and floor), {r['when'][:10]}",
+        f"({r.get('pairs', r['runs'])} for the build, the floor and the scaling), "
+        f"{r['when'][:10]}",
         "",
         f"Annual universe: {n} companies x {b['periods']} periods (20 actual, 10 forecast), "
         f"3 asset classes; {b['formula_cells']:,} formula cells of {r['cells']['all']:,}",
@@ -60,7 +61,7 @@ def table(r: dict) -> str:
         f"  LibreOffice recalc / load {lo['ratio']:.2f} "
         f"(LibreOffice's start alone: {lo['startup_seconds']:.1f} s)",
         "",
-        "Scaling (closed-form depreciation at every size; the sizes take turns run by run)",
+        "Scaling (closed-form depreciation at every size; built in turns with the pairs above)",
         f"{'companies':>10}{'time':>9}{'per company':>13}{'peak memory':>13}{'per company':>13}",
     ]
     rows = _per_company(r["scaling"], r["baseline"])

@@ -1,7 +1,7 @@
 """The universe benchmark: modelgen against the cost of merely writing the same cells.
 
-    python bench/run.py            # about 20 minutes on 2 cores; medians of 3 runs (5 pairs
-                                   # of build and floor)
+    python bench/run.py            # about 20 minutes on 2 cores; medians of 3 runs (5 for
+                                   # the build, the floor and the scaling)
     python bench/run.py --quick    # one run each, smaller scaling steps; a few minutes
 
 Prints a table and writes it, with every raw figure, to bench/results/ (git-ignored):
@@ -14,7 +14,8 @@ Prints a table and writes it, with every raw figure, to bench/results/ (git-igno
    import and the recalculation rather than the export);
 5. scaling over 50, 100, 200, 500 companies (closed-form depreciation throughout, so that
    every size does the same work per company): time and memory per company above a
-   1-company build; the sizes take turns, run by run, so that all see the machine alike;
+   1-company build; the sizes are built between the pairs of (2), so that all are
+   measured over the same stretch of time and a slow spell of the machine hits them alike;
 then the quarterly universe (100 companies, 80 quarters) and `modelgen --help`.
 Each build, floor and pandas measurement runs in its own process (bench/measure.py).
 """
@@ -42,6 +43,8 @@ from lo import libreoffice_seconds  # noqa: E402
 from measure import read_cells  # noqa: E402
 from report import table  # noqa: E402
 from universe import write_universe  # noqa: E402
+
+from modelgen.model.closed_form import GRID_LIMIT  # noqa: E402
 
 TARGETS = {"build_floor": 1.25, "peak_mb": 1024, "recalc_ratio": 3.0, "help_s": 0.3, "flat": 1.25}
 
@@ -143,7 +146,17 @@ def main() -> None:
         "all": sum(len(cells) for _, _, cells in sheets),
     }
     del sheets, frames
-    say("the floor: plain xlsxwriter, alternating with the build")
+    # the scaling sizes are built between the pairs, so that every size, the largest (the
+    # builds above, when they use the closed form) included, is measured over the same
+    # stretch of time: a slow spell of the machine then hits all sizes alike
+    reuse_big = big * 3 * 30**2 > GRID_LIMIT  # `auto` chose the closed form for the universe
+    folders = {
+        n: write_universe(work / f"scale{n}", n, view="closed_form")
+        for n in [1, *sizes]
+        if not (n == big and reuse_big)
+    }
+    timings: dict[int, list[dict]] = {n: [] for n in folders}
+    say("the floor: plain xlsxwriter, alternating with the build; the scaling sizes between")
     floors = []
     for i in range(pairs):  # alternate, so that both see the machine alike
         floors.append(job("floor", cells_file, work / "floor.xlsx"))
@@ -151,6 +164,9 @@ def main() -> None:
         if len(builds) < pairs:
             builds.append(job("build", annual, built))
             say(f"  build run {len(builds)}/{pairs}: {builds[-1]['seconds']:.1f} s")
+        for n, folder in folders.items():
+            timings[n].append(job("build", folder, work / f"s{n}.xlsx"))
+            say(f"  build {n} companies run {i + 1}/{pairs}: {timings[n][-1]['seconds']:.1f} s")
     results["build"], results["floor"] = median_of(builds), median_of(floors)
     results["pair_ratios"] = [
         round(b["seconds"] / f["seconds"], 3) for b, f in zip(builds, floors, strict=False)
@@ -161,15 +177,10 @@ def main() -> None:
     say("LibreOffice: load and recalculate vs load")
     results["libreoffice"] = libreoffice_seconds(built, work / "lo", lo_runs, say)
 
-    say("scaling")
-    folders = {n: write_universe(work / f"scale{n}", n, view="closed_form") for n in [1, *sizes]}
-    timings: dict[int, list[dict]] = {n: [] for n in folders}
-    for i in range(runs):  # the sizes take turns, so that a slow spell hits all of them
-        for n, folder in folders.items():
-            timings[n].append(job("build", folder, work / f"s{n}.xlsx"))
-            say(f"  build {n} companies run {i + 1}/{runs}: {timings[n][-1]['seconds']:.1f} s")
     results["baseline"] = median_of(timings.pop(1))
-    results["scaling"] = [{"companies": n, **median_of(t)} for n, t in timings.items()]
+    if reuse_big:
+        timings[big] = builds
+    results["scaling"] = [{"companies": n, **median_of(timings[n])} for n in sorted(timings)]
 
     quarterly = write_universe(work / "quarterly100", 100, quarterly=True)
     ok, said = validate(quarterly)
