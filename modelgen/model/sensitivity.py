@@ -84,11 +84,7 @@ def build(model: Model) -> None:
     previous = None
     for i in range(1, LIFE_POINTS + 1):
         row = sheet.add(f"sensitivity_life:{i}", lbl("sensitivity_life"), "%", fmt="pct")
-        row.const_formula = (
-            inp["sensitivity_life_start"].d
-            if previous is None
-            else previous.d + inp["sensitivity_life_step"].d
-        )
+        row.const_formula = _axis_value(inp, "sensitivity_life", previous)
         row.formula = ratio(charge(model, capex, offset, row.d), ni.cur)
         previous = row
 
@@ -98,11 +94,7 @@ def build(model: Model) -> None:
     previous = None
     for j in range(1, GROWTH_POINTS + 1):
         out = sheet.add(f"sensitivity_growth:{j}", lbl("sensitivity_growth"), "%", fmt="pct")
-        out.const_formula = (
-            inp["sensitivity_growth_start"].d
-            if previous is None
-            else previous.d + inp["sensitivity_growth_step"].d
-        )
+        out.const_formula = _axis_value(inp, "sensitivity_growth", previous)
         g = out.d
         anchor = sheet.add(
             f"sensitivity_growth_anchor:{j}",
@@ -139,6 +131,13 @@ def build(model: Model) -> None:
         out.formula = ratio(dep_row.cur, ni.cur)
         previous = out
     _classes_by_company(model, sheet, picks, n)
+
+
+def _axis_value(inp, axis: str, previous):
+    """An axis value in column D: the start input, or the previous value plus the step."""
+    if previous is None:
+        return inp[f"{axis}_start"].d
+    return previous.d + inp[f"{axis}_step"].d
 
 
 def _classes_by_company(model: Model, sheet, picks: list, n) -> None:
