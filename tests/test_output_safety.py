@@ -306,9 +306,14 @@ def test_sigint_and_sigterm_while_writing_lose_nothing(tmp_path, slow_inputs):
             want = 130 if sig == signal.SIGINT else 143
             assert proc.returncode == want, (sig, delay, proc.returncode, stderr)
             word = "interrupted" if sig == signal.SIGINT else "terminated"
-            assert one_line_no_traceback(stderr) == f"modelgen: {word}; nothing was written"
             # a signal landing just after the rename stops the command with the complete new
-            # workbook in place (the message then says too little); either way, never a mix
+            # workbook in place, and the message says so; either way, never a mix
+            left = (
+                f"{out} had already been written in full"
+                if final == complete
+                else "nothing was written"
+            )
+            assert one_line_no_traceback(stderr) == f"modelgen: {word}; {left}"
 
 
 # --- (d) two builds racing for the same file ----------------------------------------------
