@@ -91,25 +91,18 @@ def build(model: Model) -> None:
     sheet.blank()
     sheet.header("Depreciation / net income at a long-run capex growth (rate in column D)")
     long_fade = inp["fade_years"].d
+
+    def step(key: str, u: str, fmt: str):
+        """A working row under a growth value, labelled by its kind (the key before ':')."""
+        return sheet.add(key, lbl(key.split(":")[0]), u, fmt=fmt, level=1)
+
     previous = None
     for j in range(1, GROWTH_POINTS + 1):
         out = sheet.add(f"sensitivity_growth:{j}", lbl("sensitivity_growth"), "%", fmt="pct")
         out.const_formula = _axis_value(inp, "sensitivity_growth", previous)
         g = out.d
-        anchor = sheet.add(
-            f"sensitivity_growth_anchor:{j}",
-            lbl("sensitivity_growth_anchor"),
-            "%",
-            fmt="pct",
-            level=1,
-        )
-        path = sheet.add(
-            f"sensitivity_growth_capex:{j}",
-            lbl("sensitivity_growth_capex"),
-            unit,
-            fmt="amount",
-            level=1,
-        )
+        anchor = step(f"sensitivity_growth_anchor:{j}", "%", "pct")
+        path = step(f"sensitivity_growth_capex:{j}", unit, "amount")
         year_ago = model.year_ago(path)
         anchor.formula = IF(
             is_known.cur.eq(1), IF(year_ago > 0, known.cur / year_ago - 1, g), anchor.prev
@@ -120,14 +113,8 @@ def build(model: Model) -> None:
             known.cur,
             year_ago * (1 + a + (g - a) * MIN(1, since.cur / long_fade)),
         )
-        dep_row = sheet.add(
-            f"sensitivity_growth_depreciation:{j}",
-            lbl("sensitivity_growth_depreciation"),
-            unit,
-            fmt="amount",
-            level=1,
-            formula=by_classes(model, path, offset, chosen_classes),
-        )
+        dep_row = step(f"sensitivity_growth_depreciation:{j}", unit, "amount")
+        dep_row.formula = by_classes(model, path, offset, chosen_classes)
         out.formula = ratio(dep_row.cur, ni.cur)
         previous = out
     _classes_by_company(model, sheet, picks, n)
