@@ -59,7 +59,7 @@ RECORD_PREFIXES = (
 )
 #: rows set by the timeline or settings.csv that the formulas cannot follow when edited
 STRUCTURE_KEYS = frozenset({"period_start", "period_length", "forecast_years", "unit"})
-GENERATED_FALLBACK = ("Cover", "Inputs", "Capex", "Growth", "Depreciation", "Profit Impact", "Checks", "Annual", "_modelgen")  # fmt: skip
+GENERATED_FALLBACK = ("Cover", "Inputs", "Capex", "Growth", "Depreciation", "PP&E", "Profit Impact", "Checks", "Annual", "_modelgen")  # fmt: skip
 EDIT_FILL = "#F8CBAD"
 SHOWN = 8  # details listed per kind on the Cover and the console
 

@@ -21,6 +21,17 @@ from modelgen.csvread import (
     parse_number,
     read_table,
 )
+from modelgen.ppe_inputs import (
+    LIFE_CHANGES_FILE,
+    OPENING_FILE,
+    REPORTED_COLUMNS,
+    LifeChange,
+    Opening,
+    place_changes,
+    read_life_changes,
+    read_opening_balances,
+    reported,
+)
 from modelgen.scenarios import SCENARIOS_FILE, Scenarios, read_scenarios
 from modelgen.settings import CONVENTIONS, SETTINGS_FILE, Settings, read_settings
 from modelgen.timeline import Period, Timeline, make_timeline, parse_period, quarters_of
@@ -46,9 +57,12 @@ class Guidance:
 
 @dataclass(frozen=True)
 class AssetClass:
+    """A share of capex with a useful life (0: land) entering service `lag` years late."""
+
     name: str
     share: float
     useful_life: float
+    lag: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -74,6 +88,10 @@ class Inputs:
     scenarios: Scenarios = field(default_factory=Scenarios)
     file_hashes: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    opening: dict[str, dict[str, Opening]] = field(default_factory=dict)  # by ticker, class
+    life_changes: dict[str, dict[str, dict[Period, LifeChange]]] = field(default_factory=dict)
+    depreciation_reported: dict[str, dict[Period, Fact]] = field(default_factory=dict)
+    net_ppe_reported: dict[str, dict[Period, Fact]] = field(default_factory=dict)
 
     @property
     def tickers(self) -> list[str]:
@@ -118,7 +136,10 @@ def load_inputs(folder: Path) -> Inputs:
     capex = _facts(
         folder / "capex.csv", "capex", known, probs, allow_negative=False, seen=with_capex_rows
     )
-    net_income = _facts(folder / "financials.csv", "net_income", known, probs, allow_negative=True)
+    extra: dict[str, dict[str, dict[Period, Fact]]] = {}
+    net_income = _facts(
+        folder / "financials.csv", "net_income", known, probs, allow_negative=True, extra=extra
+    )
     notes: list[str] = []
     capex_q: dict[str, dict[Period, Fact]] = {}
     ni_q: dict[str, dict[Period, Fact]] = {}
@@ -135,7 +156,9 @@ def load_inputs(folder: Path) -> Inputs:
     # scenario keys are checked against the companies' classes only when those are sound,
     # so that one broken file is reported once, not again as scenarios.csv's problem
     sound = classes is not None and known is not None and len(classes) == len(companies)
-    scenarios = read_scenarios(folder, settings, classes if sound else None, probs)
+    opening = read_opening_balances(folder, classes if sound else None, probs)
+    changes = read_life_changes(folder, classes if sound else None, probs)
+    scenarios = read_scenarios(folder, settings, classes if sound else None, probs, opening)
     for c in companies if capex is not None else []:
         if c.ticker not in capex and c.ticker not in with_capex_rows:
             probs.add(
@@ -157,11 +180,18 @@ def load_inputs(folder: Path) -> Inputs:
     )
     inputs.file_hashes = {
         name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
-        for name in (*FILES, SETTINGS_FILE, SCENARIOS_FILE)
+        for name in (*FILES, SETTINGS_FILE, SCENARIOS_FILE, OPENING_FILE, LIFE_CHANGES_FILE)
         if (folder / name).is_file()
     }
     inputs.scenarios = scenarios
     inputs.warnings.extend(notes)
+    inputs.opening = opening
+    timeline = inputs.timeline
+    inputs.life_changes = place_changes(changes, timeline, probs, inputs.warnings)
+    scenarios.place(timeline, probs, inputs.warnings)
+    probs.raise_if_any()
+    inputs.depreciation_reported = reported(extra.get("depreciation", {}), "depreciation", timeline)
+    inputs.net_ppe_reported = reported(extra.get("net_ppe", {}), "net_ppe", timeline)
     _warn_outside_timeline(inputs)
     _warn_guidance_for_actuals(inputs)
     return inputs
@@ -319,10 +349,16 @@ def _facts(
     *,
     allow_negative: bool,
     seen: set[str] | None = None,
+    extra: dict[str, dict[str, dict[Period, Fact]]] | None = None,
 ) -> dict[str, dict[Period, Fact]] | None:
-    """Actuals by ticker and period as given; `seen` collects every ticker with a row."""
+    """Actuals by ticker and period as given; `seen` collects every ticker with a row.
+
+    With `extra`, the optional reported columns (financials.csv's `depreciation` and
+    `net_ppe`, empty cells allowed, never negative) are collected into it by column.
+    """
+    optional = ("source", *REPORTED_COLUMNS) if extra is not None else ("source",)
     records = read_table(
-        path, ["ticker", "period", column], ("source",), probs, allow_empty=column != "capex"
+        path, ["ticker", "period", column], optional, probs, allow_empty=column != "capex"
     )
     if records is None:
         return None
@@ -345,6 +381,16 @@ def _facts(
             value = None
         if ticker and period is not None and value is not None:
             out.setdefault(ticker, {}).setdefault(period, Fact(value, rec["source"], rec.line))
+        for name in REPORTED_COLUMNS if extra is not None else ():
+            figure = parse_number(rec, name, probs, required=False)
+            if figure is not None and figure < 0:
+                probs.add(
+                    rec.file, rec.line, name, f"{figure:g} is negative", "enter a positive amount"
+                )
+                figure = None
+            if ticker and period is not None and figure is not None:
+                fact = Fact(figure, rec["source"], rec.line)
+                extra.setdefault(name, {}).setdefault(ticker, {})[period] = fact  # type: ignore[union-attr]
     return out
 
 
@@ -389,8 +435,17 @@ def _guidance(
 def _asset_classes(
     path: Path, companies: list[Company], known: set[str] | None, probs: Problems
 ) -> dict[str, list[AssetClass]] | None:
+    """Each company's asset classes: its own rows, else the default (`*`).
+
+    A company whose rows leave `share` empty overrides only the life or lag of the default
+    classes it names, so one class can differ without restating the others.
+    """
     records = read_table(
-        path, ["ticker", "asset_class", "share", "useful_life_years"], (), probs, allow_empty=False
+        path,
+        ["ticker", "asset_class", "share", "useful_life_years"],
+        ("in_service_lag_years",),
+        probs,
+        allow_empty=False,
     )
     if records is None:
         return None
@@ -406,35 +461,50 @@ def _asset_classes(
             "keep one row per ticker and asset class",
         )
     rows: dict[str, list[tuple[Record, AssetClass]]] = {}
+    overrides: dict[str, list[tuple[Record, str, float | None, float | None]]] = {}
     for rec in records:
         ticker = _ticker(rec, known, probs, allow_default=True)
         n_before = len(probs.items)
         name = _check_name(rec, "asset_class", probs, "the asset class")
-        share = parse_number(rec, "share", probs, percent=True)
-        life = parse_number(rec, "useful_life_years", probs)
-        if share is not None and not 0 < share <= 1:
+        override = ticker not in (None, "*") and rec["share"] == ""
+        share = None if override else parse_number(rec, "share", probs, percent=True)
+        life = parse_number(rec, "useful_life_years", probs, required=not override)
+        lag = parse_number(rec, "in_service_lag_years", probs, required=False)
+        if share is not None and not 0 <= share <= 1:
             probs.add(
                 rec.file,
                 rec.line,
                 "share",
                 f"{rec['share']} is not a share between 0 and 1",
-                "enter the fraction of capex, e.g. 0.6 or 60%",
+                "enter the fraction of capex, e.g. 0.6 or 60% (0: the class takes no new capex)",
             )
             share = None
-        if life is not None and life <= 0:
+        if life is not None and life < 0:
             probs.add(
                 rec.file,
                 rec.line,
                 "useful_life_years",
-                f"the useful life {life:g} is not positive",
-                "enter a life in years above 0 (fractions such as 5.5 are fine)",
+                f"the useful life {life:g} is negative",
+                "enter a life in years (fractions such as 5.5 are fine; 0 is land)",
             )
             life = None
+        if lag is not None and lag < 0:
+            probs.add(
+                rec.file,
+                rec.line,
+                "in_service_lag_years",
+                f"the lag {lag:g} is negative",
+                "enter the years capex stays under construction, 0 or more",
+            )
+            lag = None
         if ticker and len(probs.items) > n_before:
             failed.add(ticker)
-        if ticker and name and share is not None and life is not None:
+        if ticker and name and override:
+            overrides.setdefault(ticker, []).append((rec, name, life, lag))
+        elif ticker and name and share is not None and life is not None:
             if all(a.name.casefold() != name.casefold() for _, a in rows.get(ticker, [])):
-                rows.setdefault(ticker, []).append((rec, AssetClass(name, share, life)))
+                cls = AssetClass(name, share, life, lag or 0.0)
+                rows.setdefault(ticker, []).append((rec, cls))
     for ticker, items in rows.items():
         if ticker in failed:
             continue
@@ -460,8 +530,38 @@ def _asset_classes(
                 f"add rows for {c.ticker} or for ticker *",
             )
         elif own is not None:
-            out[c.ticker] = [a for _, a in own]
+            out[c.ticker] = _override(c.ticker, [a for _, a in own], overrides, rows, probs)
     return out
+
+
+def _override(
+    ticker: str, classes: list[AssetClass], overrides: dict, rows: dict, probs: Problems
+) -> list[AssetClass]:
+    """The default classes with the company's own life and lag where it gives them."""
+    by_name = {a.name: a for a in classes}
+    for rec, name, life, lag in overrides.get(ticker, []):
+        if ticker in rows:
+            probs.add(
+                rec.file,
+                rec.line,
+                "share",
+                "is empty, but this company's other rows give shares",
+                "give every row of the company a share, or leave the shares to the default",
+            )
+        elif name not in by_name:
+            probs.add(
+                rec.file,
+                rec.line,
+                "asset_class",
+                f'the default (*) has no asset class "{name}" for {ticker} to override',
+                "give a share to add a class, or use a class of the default",
+            )
+        else:
+            a = by_name[name]
+            by_name[name] = AssetClass(
+                name, a.share, a.useful_life if life is None else life, a.lag if lag is None else lag
+            )
+    return list(by_name.values())
 
 
 def _warn_outside_timeline(inputs: Inputs) -> None:

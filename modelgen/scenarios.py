@@ -13,6 +13,7 @@ from pathlib import Path
 
 from modelgen.csvread import Problems, Record, duplicates, parse_number, read_table
 from modelgen.settings import CONVENTIONS, Settings, choice
+from modelgen.timeline import Period, Timeline, parse_period
 
 SCENARIOS_FILE = "scenarios.csv"
 BASE = "Base"
@@ -24,6 +25,15 @@ VARIABLE_SETTINGS = (
     "tax_rate",
     "depreciation_convention",
 )
+# per company and asset class: `KIND:TICKER:CLASS` (TICKER may be *), a constant in column D
+CLASS_KEYS = (
+    "share",
+    "useful_life",
+    "in_service_lag",
+    "opening_net_book_value",
+    "opening_remaining_life",
+)
+LIFE_CHANGE = "useful_life_change"  # `useful_life_change:TICKER:CLASS:PERIOD`, a period input
 
 
 @dataclass
@@ -32,24 +42,58 @@ class Scenarios:
 
     names: list[str] = field(default_factory=lambda: [BASE])
     values: dict[str, dict[str, float | str]] = field(default_factory=dict)
+    # `useful_life_change:T:C` -> scenario -> {period: new life}, placed on the timeline
+    life_changes: dict[str, dict[str, dict[Period, float]]] = field(default_factory=dict)
+    sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (scenario, key)
+    _dated: list[tuple[str, str, Period, float, Record]] = field(default_factory=list)
 
     def varies(self, key: str) -> bool:
-        return key in self.values
+        return key in self.values or key in self.life_changes
+
+    def place(self, timeline: Timeline, probs: Problems, warnings: list[str]) -> None:
+        """Put each scenario's life changes in the period from whose start they apply
+        (the rules of life_changes.csv: at or before the first period, the start)."""
+        first, last = timeline.periods[0], timeline.periods[-1]
+        for name, key, when, life, rec in self._dated:
+            if timeline.per_year == 1:
+                when = Period(when.year)
+            elif not when.is_quarter:
+                when = Period(when.year, 1)
+            where = f"{rec.file}, line {rec.line}: {name} {key}"
+            if when > last:
+                warnings.append(f"{where} is after the timeline ends ({last}) and is not used")
+                continue
+            if when < first:
+                warnings.append(f"{where} is before the first period: it applies from {first}")
+                when = first
+            self.life_changes.setdefault(key, {}).setdefault(name, {})[when] = life
+        self._dated.clear()
 
 
-def base_value(key: str, settings: Settings, classes: dict) -> float | str | None:
-    """A key's Base value: a setting, or `share:T:k` / `useful_life:T:k` from assumptions."""
+def base_value(
+    key: str, settings: Settings, classes: dict, opening: dict | None = None
+) -> float | str | None:
+    """A key's Base value: a setting, or a class's share, life, lag or opening balance."""
     if key in VARIABLE_SETTINGS:
         return getattr(settings, key)
     kind, ticker, name = key.split(":")
+    if kind.startswith("opening_"):
+        o = (opening or {}).get(ticker, {}).get(name)
+        if o is None:
+            return 0.0
+        return o.net_book_value if kind == "opening_net_book_value" else o.remaining_life
     for a in classes.get(ticker, []):
         if a.name == name:
-            return a.share if kind == "share" else a.useful_life
+            return {"share": a.share, "useful_life": a.useful_life, "in_service_lag": a.lag}[kind]
     return None
 
 
 def read_scenarios(
-    folder: Path, settings: Settings, classes: dict | None, probs: Problems
+    folder: Path,
+    settings: Settings,
+    classes: dict | None,
+    probs: Problems,
+    opening: dict | None = None,
 ) -> Scenarios:
     """Validate scenarios.csv against the settings and the companies' asset classes.
 
@@ -60,7 +104,7 @@ def read_scenarios(
     path = folder / SCENARIOS_FILE
     if not path.exists():
         return out
-    records = read_table(path, ["scenario", "key", "value"], (), probs)
+    records = read_table(path, ["scenario", "key", "value"], ("source",), probs)
     if records is None:
         return out
     for first, dup in duplicates(records, ("scenario", "key")):
@@ -102,11 +146,19 @@ def read_scenarios(
         if name not in out.names:
             out.names.append(name)
         for key in keys:
-            out.values.setdefault(key, {})[name] = value
+            if key.startswith(LIFE_CHANGE + ":"):
+                live, when = key.rsplit(":", 1)
+                period = parse_period(when)
+                assert period is not None  # checked by _expand
+                out._dated.append((name, live, period, float(value), rec))
+            else:
+                out.values.setdefault(key, {})[name] = value
+            if rec["source"]:
+                out.sources[(name, key)] = rec["source"]
     if classes is None:
         return out
     for key, by_name in out.values.items():
-        base = base_value(key, settings, classes)
+        base = base_value(key, settings, classes, opening)
         for name in out.names:
             by_name.setdefault(name, base)  # type: ignore[arg-type]
         out.values[key] = {n: by_name[n] for n in out.names}
@@ -128,17 +180,20 @@ def _expand(rec: Record, classes: dict, probs: Problems) -> list[str]:
     if key in VARIABLE_SETTINGS:
         return [key]
     parts = key.split(":")
-    if len(parts) != 3 or parts[0] not in ("share", "useful_life"):
+    dated = len(parts) == 4 and parts[0] == LIFE_CHANGE and parse_period(parts[3]) is not None
+    if not dated and (len(parts) != 3 or parts[0] not in CLASS_KEYS):
         hint = (
             "it shapes the workbook: change it in settings.csv"
             if key in Settings.__dataclass_fields__
             else (
-                f"use one of {', '.join(VARIABLE_SETTINGS)}, share:TICKER:CLASS or useful_life:TICKER:CLASS (TICKER may be *)"
+                f"use one of {', '.join(VARIABLE_SETTINGS)}, KIND:TICKER:CLASS with KIND one of "
+                f"{', '.join(CLASS_KEYS)}, or {LIFE_CHANGE}:TICKER:CLASS:PERIOD (TICKER may be *)"
             )
         )
         probs.add(rec.file, rec.line, "key", f'"{key}" cannot vary by scenario', hint)
         return []
-    kind, ticker, name = parts
+    kind, ticker, name = parts[:3]
+    suffix = f":{parts[3]}" if dated else ""
     tickers = list(classes) if ticker == "*" else [ticker]
     if ticker != "*" and ticker not in classes:
         probs.add(
@@ -149,7 +204,11 @@ def _expand(rec: Record, classes: dict, probs: Problems) -> list[str]:
             "use a ticker of companies.csv, or *",
         )
         return []
-    keys = [f"{kind}:{t}:{name}" for t in tickers if any(a.name == name for a in classes[t])]
+    keys = [
+        f"{kind}:{t}:{name}{suffix}"
+        for t in tickers
+        if any(a.name == name for a in classes[t])
+    ]
     if not keys:
         probs.add(
             rec.file,
@@ -164,14 +223,17 @@ def _expand(rec: Record, classes: dict, probs: Problems) -> list[str]:
 def _value(rec: Record, key: str, probs: Problems) -> float | str | None:
     if key == "depreciation_convention":
         return choice(rec, CONVENTIONS, probs, "convention")
-    percent = not key.startswith("useful_life") and key != "fade_years"
+    kind = key.split(":")[0]
+    percent = kind in ("share", "long_run_capex_growth", "net_income_growth", "tax_rate")
     v = parse_number(rec, "value", probs, percent=percent)
     if v is None:
         return None
     problem = None
-    if key.startswith("useful_life") and v <= 0:
-        problem = ("a useful life must be above 0", "enter years, e.g. 6")
-    elif key.startswith("share") and not 0 < v <= 1:
+    if kind == LIFE_CHANGE and v <= 0:
+        problem = ("a changed life must be above 0", "enter years, e.g. 6")
+    elif kind in ("useful_life", *CLASS_KEYS[2:]) and v < 0:
+        problem = ("this must be 0 or more", "enter years or an amount, e.g. 6")
+    elif kind == "share" and not 0 <= v <= 1:
         problem = ("a share must be between 0 and 1", "enter e.g. 0.6 or 60%")
     elif key == "fade_years" and v <= 0:
         problem = ("fade_years must be above 0", "enter e.g. 3")

@@ -19,7 +19,16 @@ from modelgen.rows import Row, Sheet
 from modelgen.template import Template
 from modelgen.timeline import Timeline
 
-SHEETS = ("Inputs", "Capex", "Growth", "Depreciation", "Profit Impact", "Annual", "Checks")
+SHEETS = (
+    "Inputs",
+    "Capex",
+    "Growth",
+    "Depreciation",
+    "PP&E",
+    "Profit Impact",
+    "Annual",
+    "Checks",
+)
 
 
 @dataclass
@@ -113,6 +122,7 @@ def build_model(
         depreciation,
         growth,
         inputs_sheet,
+        ppe,
         profit,
         scenario_sheet,
         sensitivity,
@@ -124,6 +134,7 @@ def build_model(
         capex,
         growth,
         depreciation,
+        ppe,
         profit,
         annual,
         scenario_sheet,

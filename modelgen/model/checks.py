@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, INDEX, MAX, MIN, SUM, differs
-from modelgen.model.closed_form import class_total_check, depreciation_view
+from modelgen.formula import AND, IF, MAX, MIN, SUM, SUMIFS, Crit, Expr, differs
+from modelgen.model.closed_form import class_total_check
 from modelgen.rows import block, span
 
 if TYPE_CHECKING:
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def build(model: Model) -> None:
-    inp, cap, dep = (model.sheets[n] for n in ("Inputs", "Capex", "Depreciation"))
+    inp, dep, ppe = (model.sheets[n] for n in ("Inputs", "Depreciation", "PP&E"))
     sheet = model.new_sheet("Checks")
     tickers, lbl = model.inputs.tickers, model.label
     tol = inp["check_tolerance"].d
@@ -38,48 +38,42 @@ def build(model: Model) -> None:
         check(
             f"check_lives_positive:{t}",
             lbl("check_lives_positive", t),
-            const=IF(MIN(lives) <= 0, 1, 0),
+            const=IF(MIN(lives) < 0, 1, 0),
         )
 
-    sheet.header("Depreciation (column D: periods failing)")
-    start, end, number = inp["period_start"], dep["timeline_end"].d, dep["period_number"].cur
-    offset = dep["service_offset"].d
-    grid_view = depreciation_view(model) == "grid"
+    sheet.header("Depreciation and PP&E (column D: periods failing)")
     for t in tickers:
-        if grid_view:
-            grid = [r for r in dep.rows if r.key and r.key.startswith(f"depreciation_vintage:{t}:")]
-            check(
-                f"check_grid_total:{t}",
-                lbl("check_grid_total", t),
-                formula=differs(SUM(block(grid)), dep[f"depreciation:{t}"].cur, tol),
-            )
         check(
             f"check_nbv_nonnegative:{t}",
             lbl("check_nbv_nonnegative", t),
             formula=IF(
-                dep[f"net_book_value:{t}"].cur < -tol * MAX(1, dep[f"cumulative_capex:{t}"].cur),
+                ppe[f"net_book_value:{t}"].cur < -tol * MAX(1, ppe[f"cumulative_capex:{t}"].cur),
                 1,
                 0,
             ),
         )
-    for t in tickers if not grid_view else ():
+        roll = ppe[f"net_ppe_opening:{t}"].cur + ppe[f"ppe_capex:{t}"].cur
+        check(
+            f"check_roll_forward:{t}",
+            lbl("check_roll_forward", t),
+            formula=differs(roll + ppe[f"ppe_depreciation:{t}"].cur, ppe[f"net_book_value:{t}"].cur, tol),
+        )
+        check(
+            f"check_da_ties:{t}",
+            lbl("check_da_ties", t),
+            formula=IF(
+                inp[f"depreciation_reported:{t}"].cur.is_set(),
+                differs(
+                    ppe[f"depreciation_and_amortization:{t}"].cur,
+                    inp[f"depreciation_reported:{t}"].cur,
+                    tol,
+                ),
+                0,
+            ),
+        )
+    for t in tickers:
         for a in model.inputs.asset_classes[t]:
-            check(
-                f"check_class_total:{t}:{a.name}",
-                lbl("check_class_total", t, asset_class=a.name),
-                const=class_total_check(model, t, a.name),
-            )
-    for t in tickers if grid_view else ():
-        for a in model.inputs.asset_classes[t]:
-            rows = [dep[f"depreciation_vintage:{t}:{a.name}:{p}"] for p in model.periods]
-            share, life = inp[f"share:{t}:{a.name}"].d, inp[f"useful_life:{t}:{a.name}"].d
-            charged = INDEX(block(rows, "const"), number)
-            expected = cap[f"capex:{t}"].cur * share
-            check(
-                f"check_vintage_charged:{t}:{a.name}",
-                lbl("check_vintage_charged", t, asset_class=a.name),
-                formula=IF(start.cur + offset + life <= end, differs(charged, expected, tol), 0),
-            )
+            _class_checks(model, check, t, a.name)
 
     if model.extra_checks:
         sheet.header("Scenarios and other views")
@@ -90,3 +84,76 @@ def build(model: Model) -> None:
     failures = sheet.add("check_failures", lbl("check_failures"), "count", fmt="count")
     between = sheet.rows[checks[0].number - 1 : checks[-1].number]  # headers' D cells are empty
     failures.const_formula = SUM(block(between, "const"))
+
+
+def _class_checks(model: Model, check, t: str, name: str) -> None:
+    """One asset class: land never depreciates, construction in progress never does, the
+    opening base and the vintages charge what they owe and never more than their cost."""
+    inp, dep, ppe = (model.sheets[n] for n in ("Inputs", "Depreciation", "PP&E"))
+    lbl, tol = model.label, inp["check_tolerance"].d
+    c = f"{t}:{name}"
+    life, charged = dep[f"useful_life_in_effect:{c}"], dep[f"depreciation_class:{c}"]
+    check(
+        f"check_land_not_depreciated:{c}",
+        lbl("check_land_not_depreciated", t, asset_class=name),
+        formula=IF(AND(life.cur.eq(0), charged.cur.ne(0)), 1, 0),
+    )
+    start, end, number = inp["period_start"], dep["period_end"], dep["period_number"]
+    to_date = SUMIFS(span(charged), span(number), Crit("<=", number.cur))
+    lag, share = inp[f"in_service_lag:{c}"].d, inp[f"share:{c}"].d
+    in_service = share * SUMIFS(
+        span(model.sheets["Capex"][f"capex:{t}"]), span(start), Crit("<", end.cur - lag)
+    )
+    cost = inp[f"opening_net_book_value:{c}"].d + in_service
+    check(
+        f"check_construction_not_depreciated:{c}",
+        lbl("check_construction_not_depreciated", t, asset_class=name),
+        formula=IF(to_date > cost + tol * MAX(1, cost), 1, 0),
+    )
+    check(
+        f"check_opening_charged:{c}",
+        lbl("check_opening_charged", t, asset_class=name),
+        const=_opening_check(model, c),
+    )
+    changes = inp[f"useful_life_change:{c}"]
+    vintages = SUM(span(charged)) - SUM(span(dep[f"depreciation_opening:{c}"]))
+    from modelgen.model.depreciation import terms_of  # noqa: PLC0415 - one definition
+
+    owed = class_total_check(model, terms_of(model, t, name), life, vintages)
+    check(
+        f"check_class_total:{c}",
+        lbl("check_class_total", t, asset_class=name),
+        const=IF(SUM(span(changes)) > 0, 0, owed),
+    )
+    books = [r for r in dep.rows if r.key and r.key.startswith(f"book_value_vintage:{c}:")]
+    if books:
+        floor = -tol * MAX(1, cost)
+        check(
+            f"check_vintage_book_value:{c}",
+            lbl("check_vintage_book_value", t, asset_class=name),
+            formula=IF(MIN(block(books)) < floor, 1, 0),
+        )
+    else:
+        check(
+            f"check_no_life_change:{c}",
+            lbl("check_no_life_change", t, asset_class=name),
+            const=IF(SUM(span(changes)) > 0, 1, 0),
+        )
+
+
+def _opening_check(model: Model, c: str) -> Expr:
+    """1 when the opening base charged more than its book value, or not all of it by the
+    end of the timeline although its remaining life ended by then."""
+    inp, dep = model.sheets["Inputs"], model.sheets["Depreciation"]
+    tol = inp["check_tolerance"].d
+    value, r0 = inp[f"opening_net_book_value:{c}"].d, inp[f"opening_remaining_life:{c}"].d
+    life = dep[f"useful_life_in_effect:{c}"]
+    last = model.n_periods - 1
+    elapsed = dep["timeline_end"].d - inp["period_start"].at(0)
+    left = r0 + life.at(last) - life.at(0) - elapsed
+    charged = SUM(span(dep[f"depreciation_opening:{c}"]))
+    return IF(
+        life.at(last).eq(0),
+        IF(charged.ne(0), 1, 0),
+        IF(left <= 0, differs(charged, value, tol), IF(charged > value * (1 + tol), 1, 0)),
+    )

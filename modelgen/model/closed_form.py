@@ -1,21 +1,21 @@
-"""Depreciation by asset class in closed form: one formula per period, no vintage grid.
+"""Depreciation of a class's vintages in closed form: one formula per period, no grid.
 
-The grid charges vintage `v` (share `s`, life `L`, in service from `a_v = start_v + o`) in
-period `[t, t_end)` with `capex_v * s / L * MAX(0, MIN(t_end, a_v + L) - MAX(t, a_v))`. It
-is quadratic in periods. On an evenly spaced timeline the vintages charged in period `t`
-form a run that ends at `t` itself:
+The grid charges vintage `v` (share `s`, life `L`, in service from `a_v = start_v + O`,
+`O` the convention's offset plus the class's lag) in period `[t, t_end)` with
+`capex_v * s / L * MAX(0, MIN(t_end, a_v + L) - MAX(t, a_v))` while the life does not
+change. It is quadratic in periods. On an evenly spaced timeline the vintages charged in
+period `t` are a run of ages (periods before `t`):
 
-- `t` (age 0), in service from `t + o`: charged `MAX(0, MIN(t_end - t - o, L))`;
-- ages 1 to `c - 1`: in service since before `t` and still at `t_end`: charged a whole
-  period, so their capex is summed with `SUMIFS` over the period numbers;
-- age `c`, the oldest vintage still charged, whose life ends within `(t, t_end]`: charged
-  `MIN(t_end, a_v + L) - t`, read with `INDEX` at position `t - c`;
-- older vintages are fully depreciated.
+- `k_new`, the newest vintage charged: it enters service within `(t, t_end]`;
+- ages between: in service for the whole period, summed with `SUMIFS` over period numbers;
+- `k_old`, the oldest vintage charged: its life ends within `(t, t_end]`;
+- the two edges take the overlap formula through `INDEX`; older and newer vintages owe 0.
 
-`c` does not depend on `t`: it is the last period's, found with `MATCH` on the timeline
-(column D of `depreciation_edge_age`; `c = 0` when a vintage is depreciated within its
-own period). Each piece is the grid's own overlap formula for those vintages, so the sum
-equals the grid's column sum exactly; the tests prove it in modelgen and in LibreOffice.
+`k_new` and `k_old` do not depend on `t`: they are the last period's, found with `MATCH` on
+the timeline (column D of `depreciation_newest_age` and `depreciation_edge_age`). Each
+piece is the grid's own overlap formula for those vintages, so the sum equals the grid's
+column sum exactly; the tests prove it in modelgen and in LibreOffice. A class whose life
+changes is drawn as a grid (`ledger`): the closed form has no memory of book values.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formula import (
-    AND,
     IF,
     INDEX,
     MATCH,
@@ -40,13 +39,14 @@ from modelgen.rows import Row, Sheet, span
 
 if TYPE_CHECKING:
     from modelgen.model import Model
+    from modelgen.model.ledger import ClassTerms
 
 #: `auto` draws the vintage grid up to this many grid cells (companies x classes x periods²).
 GRID_LIMIT = 200_000
 
 
 def grid_cells(model: Model) -> int:
-    """How many cells the vintage x period grid would have."""
+    """How many charge cells the vintage x period grid would have."""
     classes = sum(len(model.inputs.asset_classes[t]) for t in model.inputs.tickers)
     return classes * model.n_periods**2
 
@@ -59,85 +59,69 @@ def depreciation_view(model: Model) -> str:
     return view
 
 
-def add_class_rows(model: Model, sheet: Sheet) -> dict[tuple[str, str], Row]:
-    """The `depreciation_edge_age` constants and the `depreciation_class` rows."""
-    inp, cap = model.sheets["Inputs"], model.sheets["Capex"]
-    lbl, unit = model.label, model.unit
-    start, end, number = inp["period_start"], sheet["period_end"], sheet["period_number"]
-    o, length, timeline_end = (
-        sheet["service_offset"].d,
-        inp["period_length"].d,
-        sheet["timeline_end"].d,
-    )
-    count = sheet.add(
-        "period_count", lbl("period_count"), "count", fmt="count", const_formula=MAX(span(number))
-    )
+def vintages(
+    model: Model, sheet: Sheet, suffix: str, terms: ClassTerms, life: Row, offset: Expr
+) -> Expr:
+    """The charge of a class's vintages in closed form (while its life does not change).
 
-    sheet.blank()
-    sheet.header("Age of the oldest vintage still charged in a period (closed form)")
-    age: dict[tuple[str, str], Row] = {}
-    for t in model.inputs.tickers:
-        for a in model.inputs.asset_classes[t]:
-            life = inp[f"useful_life:{t}:{a.name}"].d
-            bound = timeline_end - life - o  # the latest start of a vintage done by the end
-            age[(t, a.name)] = sheet.add(
-                f"depreciation_edge_age:{t}:{a.name}",
-                lbl("depreciation_edge_age", t, asset_class=a.name),
-                "periods",
-                fmt="count",
-                level=1,
-                const_formula=IF(bound < start.at(0), count.d, count.d - MATCH(bound, span(start))),
-            )
-
-    sheet.blank()
-    sheet.header("Depreciation by asset class")
-    rows: dict[tuple[str, str], Row] = {}
-    n_t, s_t, e_t = number.cur, start.cur, end.cur
-    for t in model.inputs.tickers:
-        capex = cap[f"capex:{t}"]
-        for a in model.inputs.asset_classes[t]:
-            share, life = inp[f"share:{t}:{a.name}"].d, inp[f"useful_life:{t}:{a.name}"].d
-            c = age[(t, a.name)].d
-            whole = SUMIFS(
-                span(capex), span(number), Crit(">", n_t - c), span(number), Crit("<", n_t)
-            )
-            oldest = n_t - c
-            edge = IF(
-                AND(c > 0, n_t > c),
-                INDEX(span(capex), oldest)
-                * MAX(0, MIN(e_t, INDEX(span(start), oldest) + o + life) - s_t),
-                0,
-            )
-            newest = capex.cur * MAX(0, MIN(e_t - s_t - o, life))
-            rows[(t, a.name)] = sheet.add(
-                f"depreciation_class:{t}:{a.name}",
-                lbl("depreciation_class", t, asset_class=a.name),
-                unit,
-                fmt="amount",
-                formula=share / life * (length * whole + edge + newest),
-            )
-    return rows
-
-
-def class_total_check(model: Model, ticker: str, asset_class: str) -> Expr:
-    """1 when a class's charges over the timeline differ from what its vintages owe.
-
-    Each vintage owes `capex_v * s / L * MIN(L, timeline_end - a_v)`: its whole share of
-    capex if its life ends within the timeline, else the part of it that has elapsed.
+    Vintage `v` enters service at `a_v = start_v + O` (`O`: convention plus lag) and is
+    charged `capex_v * s / L * MAX(0, MIN(t_end, a_v + L) - MAX(t, a_v))` in period `t`.
+    On an evenly spaced timeline the vintages charged in `t` are a run of ages from
+    `k_new` (entered service within the period) to `k_old` (left service within it), both
+    constants found once with MATCH on the last period; ages between are charged a whole
+    period, summed with SUMIFS; the two edges use the overlap formula through INDEX.
     """
-    inp, cap, dep = (model.sheets[n] for n in ("Inputs", "Capex", "Depreciation"))
-    share = inp[f"share:{ticker}:{asset_class}"].d
-    life = inp[f"useful_life:{ticker}:{asset_class}"].d
-    o, timeline_end, tol = dep["service_offset"].d, dep["timeline_end"].d, inp["check_tolerance"].d
-    starts = span(inp["period_start"])
-    done = starts + o + life <= timeline_end
-    running = starts + o + life > timeline_end
-    owed = (
-        share
-        / life
-        * SUMPRODUCT(
-            span(cap[f"capex:{ticker}"]) * (done * life + running * (timeline_end - starts - o))
-        )
+    inp, lbl = model.sheets["Inputs"], model.label
+    dep = model.sheets["Depreciation"]
+    start, end, number = inp["period_start"], dep["period_end"], dep["period_number"]
+    length, timeline_end, count = (
+        inp["period_length"].d,
+        dep["timeline_end"].d,
+        dep["period_count"].d,
     )
-    charged = SUM(span(dep[f"depreciation_class:{ticker}:{asset_class}"]))
-    return differs(charged, owed, tol)
+    o, L = offset + terms.lag, life.d  # noqa: N806 - L is the life, as in the docs
+    fields = {"asset_class": terms.name}
+
+    def age(kind: str, bound: Expr) -> Row:
+        """The age (in periods, at the last period) of the newest vintage starting at or
+        before `bound`; the number of periods when none does."""
+        return sheet.add(
+            f"{kind}:{suffix}",
+            lbl(kind, terms.ticker, **fields),
+            "periods",
+            fmt="count",
+            level=1,
+            const_formula=IF(bound < start.at(0), count, count - MATCH(bound, span(start))),
+        )
+
+    k_new = age("depreciation_newest_age", timeline_end - o).d
+    k_old = age("depreciation_edge_age", timeline_end - L - o).d
+    n_t, s_t, e_t = number.cur, start.cur, end.cur
+
+    def edge(k: Expr) -> Expr:
+        at = n_t - k
+        service = INDEX(span(start), at) + o
+        overlap = MAX(0, MIN(e_t, service + L) - MAX(s_t, service))
+        return IF(n_t > k, INDEX(span(terms.capex), at) * overlap, 0)
+
+    whole = SUMIFS(
+        span(terms.capex), span(number), Crit(">", n_t - k_old), span(number), Crit("<", n_t - k_new)
+    )
+    both = length * whole + edge(k_new) + IF(k_old > k_new, edge(k_old), 0)
+    return IF(L.eq(0), 0, terms.share / L * both)
+
+
+def class_total_check(model: Model, terms: ClassTerms, life: Row, charged: Expr) -> Expr:
+    """1 when a class's vintage charges over the timeline differ from what they owe.
+
+    While the life does not change each vintage owes `capex_v * s / L * MIN(L, elapsed)`,
+    `elapsed` its time in service by the timeline's end: its whole cost if its life ended.
+    """
+    inp, dep = model.sheets["Inputs"], model.sheets["Depreciation"]
+    o = dep["service_offset"].d + terms.lag
+    L, timeline_end, tol = life.d, dep["timeline_end"].d, inp["check_tolerance"].d  # noqa: N806
+    elapsed = timeline_end - span(inp["period_start"]) - o
+    done = elapsed >= L
+    running = (elapsed < L) * (elapsed > 0)
+    owed = terms.share / L * SUMPRODUCT(span(terms.capex) * (done * L + running * elapsed))
+    return IF(L.eq(0), 0, differs(charged, owed, tol))

@@ -1,21 +1,24 @@
-"""Depreciation: straight line by vintage and asset class, one formula for the whole grid.
+"""Depreciation: each asset class's opening base and vintages, per ACCOUNTING.md.
 
-The charge of vintage `v` (share `s`, life `L`) in period `[t, t_end)` is
-`capex_v * s / L * MAX(0, MIN(t_end, v + o + L) - MAX(t, v + o))`, where `o` is when the
-asset enters service (the convention). Fractional lives and every convention fall out of
-the overlap of two intervals; `v` and `t` come from the timeline rows.
+Per class: the useful life in effect in each period (a change applies from its period on,
+prospectively), the assets owned at the start (the opening base), and the capex of every
+period (vintages) entering service after the convention's offset and the class's lag. The
+rows come from `ledger`, the one definition the Scenarios sheet uses too.
 
-The grid is quadratic in periods: it is the transparent view of small models. Large ones
-(setting `depreciation_view`, `auto` by size) compute each class's charge per period in
-closed form instead (`modelgen.model.closed_form`), proven equal to the grid in the tests.
+The vintage grid is quadratic in periods: it is the transparent view of small models. Large
+ones (setting `depreciation_view`, `auto` by size) compute each class's vintages in closed
+form instead (`closed_form`), proven equal to the grid in the tests; a class whose life
+changes (in life_changes.csv or any scenario) is drawn as a grid in every view.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, MAX, MIN, OR, SUM
-from modelgen.model.closed_form import add_class_rows, depreciation_view
+from modelgen.formula import IF, MAX, OR, SUM, Expr, plus
+from modelgen.model.closed_form import depreciation_view
+from modelgen.model.ledger import ClassTerms, class_charge, life_in_effect
+from modelgen.model.scenario_inputs import param
 from modelgen.rows import Row, Sheet, block, span
 
 if TYPE_CHECKING:
@@ -50,76 +53,124 @@ def build(model: Model) -> None:
     sheet.add(
         "timeline_end", lbl("timeline_end"), "year", fmt="years", const_formula=MAX(span(end))
     )
-
-    if depreciation_view(model) == "grid":
-        class_rows = _grid(model, sheet)
-    else:
-        class_rows = add_class_rows(model, sheet)
-    by_class: dict[str, list] = {}
-    for (t, _), row in class_rows.items():
-        by_class.setdefault(t, []).append(row)
-    _totals(model, sheet, by_class)
+    sheet.add(
+        "period_count", lbl("period_count"), "count", fmt="count", const_formula=MAX(span(number))
+    )
+    parts = charges(model, sheet, None, sheet["service_offset"].d)
+    _totals(model, sheet, parts)
 
 
-def _grid(model: Model, sheet: Sheet) -> dict[tuple[str, str], Row]:
-    """The transparent view: one row per vintage, summed by asset class."""
-    inp, cap = model.sheets["Inputs"], model.sheets["Capex"]
-    tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
-    start, end, offset = inp["period_start"], sheet["period_end"], sheet["service_offset"]
-    sheet.blank()
-    sheet.header("Vintage grid: the charge of each period's capex (rows) in each period (columns)")
-    grid: dict[tuple[str, str], list] = {}
-    for t in tickers:
-        capex = cap[f"capex:{t}"]
-        for a in model.inputs.asset_classes[t]:
-            share, life = inp[f"share:{t}:{a.name}"].d, inp[f"useful_life:{t}:{a.name}"].d
-            rows = []
-            for i, v_label in enumerate(model.periods):
-                v = start.at(i) + offset.d
-                row = sheet.add(
-                    f"depreciation_vintage:{t}:{a.name}:{v_label}",
-                    lbl("depreciation_vintage", t, asset_class=a.name, vintage=v_label),
-                    unit,
-                    fmt="amount",
-                    level=1,
-                    formula=capex.at(i)
-                    * share
-                    / life
-                    * MAX(0, MIN(end.cur, v + life) - MAX(start.cur, v)),
-                )
-                row.const_formula = SUM(span(row))
-                rows.append(row)
-            grid[(t, a.name)] = rows
+def has_life_changes(model: Model, ticker: str, asset_class: str) -> bool:
+    """Whether the class's life changes in life_changes.csv or in any scenario."""
+    key = f"useful_life_change:{ticker}:{asset_class}"
+    return bool(model.inputs.life_changes.get(ticker, {}).get(asset_class)) or (
+        model.inputs.scenarios.varies(key)
+    )
 
-    sheet.blank()
-    sheet.header("Depreciation by asset class")
-    return {
-        (t, a.name): sheet.add(
-            f"depreciation_class:{t}:{a.name}",
-            lbl("depreciation_class", t, asset_class=a.name),
-            unit,
-            fmt="amount",
-            formula=SUM(block(grid[(t, a.name)])),
-        )
-        for t in tickers
+
+def terms_of(model: Model, ticker: str, name: str, scenario: str | None = None) -> ClassTerms:
+    """A class's inputs: the live Inputs rows, or one scenario's (its own capex too)."""
+    inp = model.sheets["Inputs"]
+    c = f"{ticker}:{name}"
+
+    def p(key: str) -> Row:
+        return inp[key] if scenario is None else param(model, key, scenario)
+
+    capex = (
+        model.sheets["Capex"][f"capex:{ticker}"]
+        if scenario is None
+        else model.sheets["Scenarios"][f"capex:{scenario}:{ticker}"]
+    )
+    return ClassTerms(
+        ticker,
+        name,
+        capex,
+        share=p(f"share:{c}").d,
+        lag=p(f"in_service_lag:{c}").d,
+        opening_value=p(f"opening_net_book_value:{c}").d,
+        opening_remaining=p(f"opening_remaining_life:{c}").d,
+        base_life=p(f"useful_life:{c}").d,
+        changes=p(f"useful_life_change:{c}"),
+    )
+
+
+def charges(
+    model: Model, sheet: Sheet, scenario: str | None, offset: Expr
+) -> dict[str, list[tuple[str, Row, Expr]]]:
+    """Every class's life in effect, opening base and vintages on `sheet`, for the live case
+    (`scenario` None) or for one scenario.
+
+    Returns, by ticker, `(class name, opening charge row, class charge expression)`.
+    """
+    lbl = model.label
+    grid_view = depreciation_view(model) == "grid"
+    prefix = "" if scenario is None else f"{scenario}:"
+    terms = [
+        terms_of(model, t, a.name, scenario)
+        for t in model.inputs.tickers
         for a in model.inputs.asset_classes[t]
+    ]
+    sheet.blank()
+    sheet.header("Useful life in effect: the life before any change in column D")
+    lives = {
+        (x.ticker, x.name): life_in_effect(
+            sheet,
+            f"useful_life_in_effect:{prefix}{x.ticker}:{x.name}",
+            lbl("useful_life_in_effect", x.ticker, asset_class=x.name),
+            x,
+        )
+        for x in terms
     }
+    out: dict[str, list[tuple[str, Row, Expr]]] = {}
+    for x in terms:
+        if not out.get(x.ticker):
+            sheet.blank()
+            sheet.header(lbl("opening_and_vintages", x.ticker))
+        grid = grid_view or has_life_changes(model, x.ticker, x.name)
+        suffix = f"{prefix}{x.ticker}:{x.name}"
+        life = lives[(x.ticker, x.name)]
+        opening, total = class_charge(model, sheet, suffix, x, life, offset, grid)
+        out.setdefault(x.ticker, []).append((x.name, opening, total))
+    return out
 
 
-def _totals(model: Model, sheet: Sheet, by_class: dict[str, list[Row]]) -> None:
-    """Depreciation by company and in total; accumulated depreciation, net book value."""
-    cap, tickers, lbl, unit = model.sheets["Capex"], model.inputs.tickers, model.label, model.unit
+def _totals(model: Model, sheet: Sheet, parts: dict[str, list[tuple[str, Row, object]]]) -> None:
+    """Depreciation by class, of the opening base, by company and in total."""
+    lbl, unit = model.label, model.unit
+    sheet.blank()
+    sheet.header("Depreciation by asset class: vintages and opening base")
+    by_class = {
+        t: [
+            sheet.add(
+                f"depreciation_class:{t}:{name}",
+                lbl("depreciation_class", t, asset_class=name),
+                unit,
+                fmt="amount",
+                formula=total,
+            )
+            for name, _, total in items
+        ]
+        for t, items in parts.items()
+    }
     sheet.blank()
     sheet.header("Depreciation")
+    for t, items in parts.items():
+        sheet.add(
+            f"depreciation_opening:{t}",
+            lbl("depreciation_opening", t),
+            unit,
+            fmt="amount",
+            formula=plus(*(opening.cur for _, opening, _ in items)),
+        )
     dep = {
         t: sheet.add(
             f"depreciation:{t}",
             lbl("depreciation", t),
             unit,
             fmt="amount",
-            formula=SUM(block(by_class[t])),
+            formula=SUM(block(rows)),
         )
-        for t in tickers
+        for t, rows in by_class.items()
     }
     sheet.add(
         "depreciation:TOTAL",
@@ -128,20 +179,3 @@ def _totals(model: Model, sheet: Sheet, by_class: dict[str, list[Row]]) -> None:
         fmt="amount",
         formula=SUM(block(list(dep.values()))),
     )
-
-    sheet.blank()
-    sheet.header("Accumulated depreciation and net book value")
-    for t in tickers:
-        cum = sheet.add(f"cumulative_capex:{t}", lbl("cumulative_capex", t), unit, fmt="amount")
-        cum.formula = cum.prev + cap[f"capex:{t}"].cur
-        acc = sheet.add(
-            f"accumulated_depreciation:{t}", lbl("accumulated_depreciation", t), unit, fmt="amount"
-        )
-        acc.formula = acc.prev + dep[t].cur
-        sheet.add(
-            f"net_book_value:{t}",
-            lbl("net_book_value", t),
-            unit,
-            fmt="amount",
-            formula=cum.cur - acc.cur,
-        )

@@ -158,6 +158,16 @@ def build(model: Model) -> None:
                 kind="input",
                 const=a.useful_life,
             )
+        for a in classes:
+            sheet.add(
+                f"in_service_lag:{t}:{a.name}",
+                lbl("in_service_lag", t, asset_class=a.name),
+                "years",
+                fmt="years",
+                kind="input",
+                const=a.lag,
+            )
+    property_inputs(model, sheet)
     sensitivity_inputs(model, sheet)
     scenario_inputs.add_table(model, sheet)
 
@@ -209,6 +219,69 @@ def _quarterly_detail(model: Model, sheet) -> None:
                     kind="input",
                     values=_series(model, by_year),
                 )
+
+
+def property_inputs(model: Model, sheet) -> None:
+    """The opening base, the useful-life changes, and the reported D&A and net PP&E."""
+    inputs, lbl, unit = model.inputs, model.label, model.unit
+    first = model.periods[0]
+    sheet.blank()
+    sheet.header(f"Opening balances at the start of {first}: net book value and remaining life")
+    for t in inputs.tickers:
+        for a in inputs.asset_classes[t]:
+            o = inputs.opening.get(t, {}).get(a.name)
+            note = f"Source: {o.source}" if o is not None and o.source else ""
+            for key, value, u in (
+                ("opening_net_book_value", o.net_book_value if o else 0.0, unit),
+                ("opening_remaining_life", o.remaining_life if o else 0.0, "years"),
+            ):
+                sheet.add(
+                    f"{key}:{t}:{a.name}",
+                    lbl(key, t, asset_class=a.name),
+                    u,
+                    fmt="amount" if u == unit else "years",
+                    kind="input",
+                    const=value,
+                    note=note,
+                )
+    sheet.blank()
+    sheet.header("Useful-life changes: a new life from that period on (empty: no change)")
+    column = {p: i for i, p in enumerate(model.timeline.periods)}
+    for t in inputs.tickers:
+        for a in inputs.asset_classes[t]:
+            changes = inputs.life_changes.get(t, {}).get(a.name, {})
+            sheet.add(
+                f"useful_life_change:{t}:{a.name}",
+                lbl("useful_life_change", t, asset_class=a.name),
+                "years",
+                fmt="years",
+                kind="input",
+                values=_series(model, {p: c.useful_life for p, c in changes.items()}),
+                cell_notes={
+                    column[p]: f"Source (from {c.effective_from}): {c.source}"
+                    for p, c in changes.items()
+                    if c.source
+                },
+            )
+    for kind, title, table in (
+        ("depreciation_reported", "Reported depreciation and amortization", inputs.depreciation_reported),
+        ("net_ppe_reported", "Reported net property and equipment, at the period's end", inputs.net_ppe_reported),
+    ):
+        sheet.blank()
+        sheet.header(title)
+        for t in inputs.tickers:
+            facts = table.get(t, {})
+            sheet.add(
+                f"{kind}:{t}",
+                lbl(kind, t),
+                unit,
+                fmt="amount",
+                kind="input",
+                values=_series(model, {p: f.value for p, f in facts.items()}),
+                cell_notes={
+                    column[p]: f"Source ({p}): {f.source}" for p, f in facts.items() if f.source
+                },
+            )
 
 
 def sensitivity_inputs(model: Model, sheet) -> None:

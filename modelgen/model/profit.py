@@ -20,7 +20,7 @@ def net_income(model: Model, ticker: str, row: Row, growth: Expr) -> Expr:
 
 
 def build(model: Model) -> None:
-    inp, cap, dep = (model.sheets[n] for n in ("Inputs", "Capex", "Depreciation"))
+    inp, cap, dep = (model.sheets[n] for n in ("Inputs", "Capex", "PP&E"))
     sheet = model.new_sheet("Profit Impact")
     tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
     growth, tax = inp["net_income_growth"].d, inp["tax_rate"].d
@@ -40,21 +40,21 @@ def build(model: Model) -> None:
     )
 
     sheet.blank()
-    sheet.header("Depreciation as a share of net income")
+    sheet.header("Depreciation and amortization (PP&E sheet) as a share of net income")
     for t in tickers:
         sheet.add(
             f"depreciation_pct_net_income:{t}",
             lbl("depreciation_pct_net_income", t),
             "%",
             fmt="pct",
-            formula=ratio(dep[f"depreciation:{t}"].cur, ni[t].cur),
+            formula=ratio(dep[f"depreciation_and_amortization:{t}"].cur, ni[t].cur),
         )
     sheet.add(
         "depreciation_pct_net_income:TOTAL",
         lbl("depreciation_pct_net_income_total"),
         "%",
         fmt="pct",
-        formula=ratio(dep["depreciation:TOTAL"].cur, ni_total.cur),
+        formula=ratio(dep["depreciation_and_amortization:TOTAL"].cur, ni_total.cur),
     )
 
     sheet.blank()
@@ -69,7 +69,7 @@ def build(model: Model) -> None:
             lbl("run_rate_factor", t),
             "1/years",
             fmt="ratio",
-            const_formula=SUMPRODUCT(shares / lives),
+            const_formula=SUMPRODUCT(shares * (lives > 0) / (lives + (lives.eq(0)))),
         )
     rr = {}
     for t in tickers:
@@ -90,7 +90,7 @@ def build(model: Model) -> None:
         )
 
     sheet.blank()
-    sheet.header("After tax: depreciation lowers taxable profit")
+    sheet.header("After tax: depreciation and amortization lower taxable profit")
     after = {}
     for t in tickers:
         after[t] = sheet.add(
@@ -98,7 +98,7 @@ def build(model: Model) -> None:
             lbl("after_tax_depreciation", t),
             unit,
             fmt="amount",
-            formula=dep[f"depreciation:{t}"].cur * (1 - tax),
+            formula=dep[f"depreciation_and_amortization:{t}"].cur * (1 - tax),
         )
     for t in tickers:
         sheet.add(

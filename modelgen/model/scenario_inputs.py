@@ -70,6 +70,35 @@ def add_table(model: Model, sheet: Sheet) -> None:
         ]
         live.kind, live.const = "calc", None
         live.const_formula = INDEX(block(rows, "const"), number)
+    for key, by_name in sc.life_changes.items():
+        _period_table(model, sheet, key, by_name)
+
+
+def _period_table(model: Model, sheet: Sheet, key: str, by_name: dict) -> None:
+    """A period input (the useful-life changes) varied by scenario: one row per scenario,
+    each the Base row with the scenario's own periods over it; the live row picks one."""
+    live = sheet[key]
+    base = live.values
+    assert base is not None
+    column = {p: i for i, p in enumerate(model.timeline.periods)}
+    rows = []
+    for n in model.inputs.scenarios.names:
+        values = base.copy()
+        for period, life in by_name.get(n, {}).items():
+            values[column[period]] = life
+        rows.append(
+            sheet.add(
+                f"{key}@{n}",
+                f"{live.label}: {n}",
+                live.unit,
+                fmt=live.fmt,
+                kind="input",
+                values=values,
+                level=1,
+            )
+        )
+    live.kind, live.values = "calc", None
+    live.formula = INDEX(block(rows), sheet["scenario_number"].d)
 
 
 def param(model: Model, key: str, scenario: str) -> Row:

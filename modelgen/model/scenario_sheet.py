@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from modelgen.formula import IF, INDEX, MIN, SUM, differs, ratio
 from modelgen.model.profit import net_income
 from modelgen.model.scenario_inputs import param
-from modelgen.model.straight_line import by_classes, service_offset
+from modelgen.model.depreciation import charges
+from modelgen.model.ppe import other_amortization
+from modelgen.model.straight_line import service_offset
 from modelgen.rows import Row, block
 
 if TYPE_CHECKING:
@@ -31,7 +33,7 @@ def build(model: Model) -> None:
     for kind, title, u, fmt in (
         ("capex", "Capex, total", unit, "amount"),
         ("depreciation", "Depreciation, total", unit, "amount"),
-        ("depreciation_pct_net_income", "Depreciation / net income, total", "%", "pct"),
+        ("depreciation_pct_net_income", "D&A / net income, total", "%", "pct"),
     ):
         sheet.header(title)
         summary[kind] = {
@@ -87,17 +89,56 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
         g = a + (long_run - a) * MIN(1, since / fade)
         capex[t].formula = IF(flag.eq(1), known, year_ago * (1 + g))
     summary["capex"][s].formula = SUM(block(list(capex.values())))
-    deps = {}
-    for t in tickers:
-        classes = [
-            (p(f"share:{t}:{a.name}"), p(f"useful_life:{t}:{a.name}"))
-            for a in model.inputs.asset_classes[t]
+    parts = charges(model, sheet, s, offset)
+    sheet.blank()
+    sheet.header(f"Scenario {s}: depreciation and amortization")
+    deps, da = {}, {}
+    by_class = {
+        t: [
+            sheet.add(
+                f"depreciation_class:{s}:{t}:{name}",
+                lbl("depreciation_class", t, asset_class=name),
+                unit,
+                fmt="amount",
+                level=1,
+                formula=total,
+            )
+            for name, _, total in items
         ]
-        total = by_classes(model, capex[t], offset, classes)
+        for t, items in parts.items()
+    }
+    for t, rows in by_class.items():
         deps[t] = sheet.add(
-            f"depreciation:{s}:{t}", lbl("depreciation", t), unit, fmt="amount", formula=total
+            f"depreciation:{s}:{t}",
+            lbl("depreciation", t),
+            unit,
+            fmt="amount",
+            formula=SUM(block(rows)),
         )
     summary["depreciation"][s].formula = SUM(block(list(deps.values())))
+    other = {}
+    for t in tickers:
+        other[t] = sheet.add(
+            f"depreciation_other:{s}:{t}", lbl("depreciation_other", t), unit, fmt="amount"
+        )
+        other[t].formula = other_amortization(
+            other[t], inp[f"depreciation_reported:{t}"], deps[t].cur
+        )
+    for t in tickers:
+        da[t] = sheet.add(
+            f"depreciation_and_amortization:{s}:{t}",
+            lbl("depreciation_and_amortization", t),
+            unit,
+            fmt="amount",
+            formula=deps[t].cur + other[t].cur,
+        )
+    da_total = sheet.add(
+        f"depreciation_and_amortization:{s}:TOTAL",
+        lbl("depreciation_and_amortization_total"),
+        unit,
+        fmt="amount",
+        formula=SUM(block(list(da.values()))),
+    )
     ni = {}
     for t in tickers:
         row = sheet.add(f"net_income:{s}:{t}", lbl("net_income", t), unit, fmt="amount")
@@ -116,9 +157,7 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
             lbl("depreciation_pct_net_income", t),
             "%",
             fmt="pct",
-            formula=ratio(deps[t].cur, ni[t].cur),
+            formula=ratio(da[t].cur, ni[t].cur),
         )
-    summary["depreciation_pct_net_income"][s].formula = ratio(
-        summary["depreciation"][s].cur, ni_total.cur
-    )
+    summary["depreciation_pct_net_income"][s].formula = ratio(da_total.cur, ni_total.cur)
     del prof

@@ -16,20 +16,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formula import IF, INDEX, MATCH_EXACT, MIN, ratio
-from modelgen.model.straight_line import by_classes, charge
+from modelgen.model.straight_line import by_classes
 from modelgen.rows import block
 
 if TYPE_CHECKING:
     from modelgen.model import Model
 
+#: what the chosen company's asset classes are read by, position by position
+SLOT_KINDS = (("share", "%", "pct"), ("useful_life", "years", "years"), ("lag", "years", "years"))
 LIFE_POINTS = 11  # 3 to 8 years in half years, by default
 GROWTH_POINTS = 7  # -5% to 25% in steps of 5%, by default
 
 
 def build(model: Model) -> None:
     tickers = model.inputs.tickers
-    inp, cap, prof, dep = (
-        model.sheets[n] for n in ("Inputs", "Capex", "Profit Impact", "Depreciation")
+    inp, cap, prof, dep, ppe = (
+        model.sheets[n] for n in ("Inputs", "Capex", "Profit Impact", "Depreciation", "PP&E")
     )
     sheet = model.new_sheet("Sensitivity")
     lbl, unit = model.label, model.unit
@@ -60,32 +62,38 @@ def build(model: Model) -> None:
 
     capex = pick(cap, "capex", "chosen_capex", "amount", unit)
     ni = pick(prof, "net_income", "chosen_net_income", "amount", unit)
+    depreciation = pick(dep, "depreciation", "chosen_depreciation", "amount", unit)
+    opening = pick(dep, "depreciation_opening", "chosen_depreciation_opening", "amount", unit)
+    other = pick(ppe, "depreciation_other", "chosen_depreciation_other", "amount", unit)
     is_known = pick(cap, "capex_is_known", "chosen_capex_is_known", "flag", "flag")
     known = pick(cap, "capex_known", "chosen_capex_known", "amount", unit)
     since = pick(cap, "capex_years_since_known", "chosen_capex_years_since_known", "years", "years")
     offset = dep["service_offset"].d
     slots = max(len(model.inputs.asset_classes[t]) for t in tickers)
     picks = [
-        (
-            sheet.add(f"chosen_share:{k}", lbl("chosen_share", asset_class=str(k)), "%", fmt="pct"),
+        tuple(
             sheet.add(
-                f"chosen_useful_life:{k}",
-                lbl("chosen_useful_life", asset_class=str(k)),
-                "years",
-                fmt="years",
-            ),
+                f"chosen_{kind}:{k}", lbl(f"chosen_{kind}", asset_class=str(k)), u, fmt=fmt
+            )
+            for kind, u, fmt in SLOT_KINDS
         )
         for k in range(1, slots + 1)
     ]
-    chosen_classes = [(share.d, life.d) for share, life in picks]
+    # (share, offset, life): the life in effect in the last period, for capex not in the model
+    chosen_classes = [(share.d, offset + lag.d, life.d) for share, life, lag in picks]
 
     sheet.blank()
-    sheet.header("Depreciation / net income at a uniform useful life (years in column D)")
+    sheet.header(
+        "D&A / net income with new capex at a uniform useful life (years in column D; land "
+        "stays land, the opening base and other amortization as modelled)"
+    )
     previous = None
+    kept = opening.cur + other.cur
     for i in range(1, LIFE_POINTS + 1):
         row = sheet.add(f"sensitivity_life:{i}", lbl("sensitivity_life"), "%", fmt="pct")
         row.const_formula = _axis_value(inp, "sensitivity_life", previous)
-        row.formula = ratio(charge(model, capex, offset, row.d), ni.cur)
+        uniform = [(share * (life > 0), o, row.d) for share, o, life in chosen_classes]
+        row.formula = ratio(by_classes(model, capex, uniform) + kept, ni.cur)
         previous = row
 
     sheet.blank()
@@ -113,9 +121,11 @@ def build(model: Model) -> None:
             known.cur,
             year_ago * (1 + a + (g - a) * MIN(1, since.cur / long_fade)),
         )
+        extra = step(f"sensitivity_growth_extra_capex:{j}", unit, "amount")
+        extra.formula = path.cur - capex.cur
         dep_row = step(f"sensitivity_growth_depreciation:{j}", unit, "amount")
-        dep_row.formula = by_classes(model, path, offset, chosen_classes)
-        out.formula = ratio(dep_row.cur, ni.cur)
+        dep_row.formula = depreciation.cur + by_classes(model, extra, chosen_classes)
+        out.formula = ratio(dep_row.cur + other.cur, ni.cur)
         previous = out
     _classes_by_company(model, sheet, picks, n)
 
@@ -129,15 +139,20 @@ def _axis_value(inp, axis: str, previous):
 
 def _classes_by_company(model: Model, sheet, picks: list, n) -> None:
     """Every company's asset classes by position, one block per position, so that the
-    chosen company's share and life are one INDEX each (a company with fewer classes has
-    share 0 there, and life 1 so that nothing divides by zero)."""
-    inp, lbl, tickers = model.sheets["Inputs"], model.label, model.inputs.tickers
+    chosen company's share, life and lag are one INDEX each (a company with fewer classes
+    has share 0 there, and life 1 so that nothing divides by zero). The life is the one in
+    effect in the last period: the life of capex the model has not spent yet."""
+    inp, dep, lbl = model.sheets["Inputs"], model.sheets["Depreciation"], model.label
+    tickers, last = model.inputs.tickers, model.n_periods - 1
     sheet.blank()
     sheet.header("Asset classes by company, by position (read by the chosen company's rows)")
-    for kind, unit, fmt, missing, col in (
-        ("share", "%", "pct", 0.0, 0),
-        ("useful_life", "years", "years", 1.0, 1),
-    ):
+    sources = {
+        "share": lambda c: inp[f"share:{c}"].d,
+        "useful_life": lambda c: dep[f"useful_life_in_effect:{c}"].at(last),
+        "lag": lambda c: inp[f"in_service_lag:{c}"].d,
+    }
+    missing = {"share": 0.0, "useful_life": 1.0, "lag": 0.0}
+    for col, (kind, unit, fmt) in enumerate(SLOT_KINDS):
         for k, pick in enumerate(picks, start=1):
             rows = []
             for t in tickers:
@@ -150,8 +165,8 @@ def _classes_by_company(model: Model, sheet, picks: list, n) -> None:
                     level=1,
                 )
                 if k <= len(classes):
-                    row.const_formula = inp[f"{kind}:{t}:{classes[k - 1].name}"].d
+                    row.const_formula = sources[kind](f"{t}:{classes[k - 1].name}")
                 else:
-                    row.const = missing
+                    row.const = missing[kind]
                 rows.append(row)
             pick[col].const_formula = INDEX(block(rows, "const"), n)

@@ -1,4 +1,4 @@
-"""Straight-line depreciation of a whole capex row in one cell, for what-if views.
+"""Straight-line depreciation of a whole capex row in one cell, for the Sensitivity sheet.
 
 `SUMPRODUCT` over the vintages of `capex_v / life * overlap`, the overlap of the asset's
 service `[v + o, v + o + life)` with the period: the vintage grid's formula summed down
@@ -37,14 +37,15 @@ def service_offset(convention: Expr, length: Expr) -> Expr:
 
 
 def charge(model: Model, capex: Row, offset: Expr, life: Expr) -> Expr:
-    """This period's depreciation of every vintage of `capex` at one useful life."""
+    """This period's depreciation of every vintage of `capex` at one useful life, in
+    service `offset` years after its period starts (0 for land: a life of 0)."""
     inp = model.sheets["Inputs"]
     start, length = inp["period_start"], inp["period_length"].d
     v = span(start) + offset
     overlap = _positive(_min(start.cur + length, v + life) - _max(start.cur, v))
-    return SUMPRODUCT(span(capex) * overlap) / life
+    return IF(life.eq(0), 0, SUMPRODUCT(span(capex) * overlap) / life)
 
 
-def by_classes(model: Model, capex: Row, offset: Expr, classes: list[tuple[Expr, Expr]]) -> Expr:
-    """Depreciation of a capex row split by asset class: `Σ share * charge(life)`."""
-    return plus(*(share * charge(model, capex, offset, life) for share, life in classes))
+def by_classes(model: Model, capex: Row, classes: list[tuple[Expr, Expr, Expr]]) -> Expr:
+    """Depreciation of a capex row split by asset class: `Σ share * charge(offset, life)`."""
+    return plus(*(share * charge(model, capex, o, life) for share, o, life in classes))

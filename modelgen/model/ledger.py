@@ -1,0 +1,153 @@
+"""The depreciation of one asset class: ACCOUNTING.md's rules as rows of formulas.
+
+One definition, used by the Depreciation sheet, by every scenario on the Scenarios sheet,
+and by nothing else that computes a charge, so the three cannot disagree:
+
+- `useful_life_in_effect`: the life in each period, the life before any change in column D,
+  a new life from every period whose change cell holds one (prospective: nothing restated);
+- the opening base: its book value at each period's start (column D: the opening value) and
+  its charge, with the remaining life `R0 + (L(t) - L(first)) - elapsed`;
+- the vintages: in the grid view a book-value row and a charge row per period's capex, the
+  charge `0` for land (life 0), the whole book value when the remaining life ends within the
+  period (or a change left none), else `book value * time in service / remaining life`;
+  in the closed form one formula per period (`closed_form`), exact while the life does not
+  change;
+- the class's charge: vintages plus opening base.
+
+See docs/property-and-equipment.md for the formulas in words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from modelgen.formula import IF, MAX, SUM, Expr
+from modelgen.model import closed_form
+from modelgen.rows import Row, Sheet, block
+
+if TYPE_CHECKING:
+    from modelgen.model import Model
+
+
+@dataclass
+class ClassTerms:
+    """What one class's depreciation is computed from: references to input cells."""
+
+    ticker: str
+    name: str  # the asset class
+    capex: Row  # the company's capex, by period
+    share: Expr
+    lag: Expr
+    opening_value: Expr
+    opening_remaining: Expr
+    base_life: Expr  # the life before any change (column D)
+    changes: Row  # new lives by period, empty for no change
+
+
+def life_in_effect(sheet: Sheet, key: str, label: str, terms: ClassTerms) -> Row:
+    """The useful life in each period: the last change at or before it, else the base life."""
+    row = sheet.add(key, label, "years", fmt="years", level=1, const_formula=terms.base_life)
+    changed = terms.changes.cur
+    row.formula = IF(changed > 0, changed, row.prev)
+    return row
+
+
+def remaining_charge(life: Expr, book: Expr, remaining: Expr, in_service: Expr) -> Expr:
+    """A period's charge: `book * in_service / remaining`, all of it when the remaining
+    life ends within the time in service (or a change left none), none for land.
+
+    `MAX(remaining, in_service)` is that rule in one term; it is never 0, since an asset
+    not in service has its whole (positive) life left.
+    """
+    return IF(life.eq(0), 0, book * in_service / MAX(remaining, in_service))
+
+
+def opening_base(
+    model: Model, sheet: Sheet, suffix: str, terms: ClassTerms, life: Row, level: int = 1
+) -> Row:
+    """The book value and charge of the assets owned when the timeline starts."""
+    inp, lbl, unit = model.sheets["Inputs"], model.label, model.unit
+    start, length = inp["period_start"], inp["period_length"].d
+    fields = {"asset_class": terms.name}
+    book = sheet.add(
+        f"opening_book_value:{suffix}",
+        lbl("opening_book_value", terms.ticker, **fields),
+        unit,
+        fmt="amount",
+        level=level,
+        const_formula=terms.opening_value,
+    )
+    charge = sheet.add(
+        f"depreciation_opening:{suffix}",
+        lbl("depreciation_opening_class", terms.ticker, **fields),
+        unit,
+        fmt="amount",
+        level=level,
+    )
+    book.formula = book.prev - charge.prev
+    remaining = (
+        terms.opening_remaining + life.cur - life.at(0) - (start.cur - start.at(0))
+    )
+    charge.formula = remaining_charge(life.cur, book.cur, remaining, length)
+    return charge
+
+
+def vintage_grid(
+    model: Model, sheet: Sheet, suffix: str, terms: ClassTerms, life: Row, offset: Expr
+) -> list[Row]:
+    """Per period's capex: its book value at each period's start, then its charge.
+
+    The book-value rows come first and the charge rows after, each a contiguous block.
+    """
+    inp, lbl, unit = model.sheets["Inputs"], model.label, model.unit
+    start, end = inp["period_start"], model.sheets["Depreciation"]["period_end"]
+    books, charges = [], []
+    for i, v_label in enumerate(model.periods):
+        fields = {"asset_class": terms.name, "vintage": v_label}
+        books.append(
+            sheet.add(
+                f"book_value_vintage:{suffix}:{v_label}",
+                lbl("book_value_vintage", terms.ticker, **fields),
+                unit,
+                fmt="amount",
+                level=2,
+            )
+        )
+    for i, v_label in enumerate(model.periods):
+        fields = {"asset_class": terms.name, "vintage": v_label}
+        charge = sheet.add(
+            f"depreciation_vintage:{suffix}:{v_label}",
+            lbl("depreciation_vintage", terms.ticker, **fields),
+            unit,
+            fmt="amount",
+            level=1,
+        )
+        book = books[i]
+        spend = IF(start.cur.eq(start.at(i)), terms.capex.at(i) * terms.share, 0)
+        book.formula = book.prev - charge.prev + spend
+        service = start.at(i) + offset + terms.lag
+        remaining = life.cur - MAX(0, start.cur - service)
+        in_service = MAX(0, end.cur - MAX(start.cur, service))
+        charge.formula = remaining_charge(life.cur, book.cur, remaining, in_service)
+        charges.append(charge)
+    return charges
+
+
+def class_charge(
+    model: Model,
+    sheet: Sheet,
+    suffix: str,
+    terms: ClassTerms,
+    life: Row,
+    offset: Expr,
+    grid: bool,
+) -> tuple[Row, Expr]:
+    """The class's opening-base charge row, and its whole charge by period: its vintages
+    (grid or closed form) plus the opening base."""
+    opening = opening_base(model, sheet, suffix, terms, life)
+    if grid:
+        vintages = SUM(block(vintage_grid(model, sheet, suffix, terms, life, offset)))
+    else:
+        vintages = closed_form.vintages(model, sheet, suffix, terms, life, offset)
+    return opening, vintages + opening.cur
