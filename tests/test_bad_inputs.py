@@ -185,8 +185,7 @@ BAD = [
     # assumptions
     Bad("shares-not-summing-to-1", add("assumptions.csv", "META,servers,0.6,5\nMETA,buildings,0.3,25\n"), "assumptions.csv", 3, "share", ("sum to 0.9",)),
     Bad("share-above-1", sub("assumptions.csv", "*,all_assets,1,", "*,all_assets,150%,"), "assumptions.csv", 2, "share", ("between 0 and 1",)),
-    Bad("zero-life", sub("assumptions.csv", "*,all_assets,1,5", "*,all_assets,1,0"), "assumptions.csv", 2, "useful_life_years", ("not positive",)),
-    Bad("negative-life", sub("assumptions.csv", "*,all_assets,1,5", "*,all_assets,1,-5.5"), "assumptions.csv", 2, "useful_life_years", ("not positive",)),
+    Bad("negative-life", sub("assumptions.csv", "*,all_assets,1,5", "*,all_assets,1,-5.5"), "assumptions.csv", 2, "useful_life_years", ("negative",)),
     Bad("no-default-asset-classes", sub("assumptions.csv", "*,all_assets", "MSFT,all_assets"), "assumptions.csv", None, "ticker", ("no asset classes",), 3),
     # settings
     Bad("unknown-setting", add("settings.csv", "discount_rate,0.08\n"), "settings.csv", 9, "key", ("unknown setting",)),
@@ -383,6 +382,7 @@ GOOD = [
     Good("bom-crlf-blank-trailing-lines", bom_crlf, lambda i: i.tickers == ["MSFT", "AMZN", "GOOGL", "META"]),
     Good("hyperlink-formula-name", sub("companies.csv", "META,Meta Platforms,", 'META,"=HYPERLINK(""http://x"",""y"")",'), lambda i: i.companies[3].name == '=HYPERLINK("http://x","y")'),
     Good("thousands-separator-amount", sub("capex.csv", "MSFT,2024,75.6,", 'MSFT,2024,"1,234.5",'), lambda i: at(i.capex, "MSFT", "2024").value == 1234.5),
+    Good("land-life-zero", put("assumptions.csv", "ticker,asset_class,share,useful_life_years\n*,servers,0.9,5\n*,land,0.1,0\n"), lambda i: [a.useful_life for a in i.asset_classes["MSFT"]] == [5, 0]),
     Good("percent-shares", put("assumptions.csv", "ticker,asset_class,share,useful_life_years\n*,servers,60%,5.5\n*,buildings,40%,30\n"), lambda i: [a.share for a in i.asset_classes["MSFT"]] == [0.6, 0.4]),
     Good("percent-rate", sub("settings.csv", "tax_rate,0.21", "tax_rate,30%"), lambda i: abs(i.settings.tax_rate - 0.30) < 1e-12),
     Good("header-only-guidance", header_only("guidance.csv"), lambda i: i.guidance == {}),

@@ -40,6 +40,7 @@ CASES = {
     "start_quarter": ("quarterly", "start_of_period", 0, (0.1, 0.75, 1.3, 40)),
 }
 SHARES = (0.1, 0.2, 0.3, 0.4)
+LAGS = (0, 0.25, 1.5, 3.1)  # years under construction: none, part of a period, several
 
 
 def _write(path: Path, header: list[str], rows: list[list[object]]) -> None:
@@ -77,11 +78,16 @@ def write_case(folder: Path, case: str, view: str, more: int = 0) -> Path:
     )
     _write(
         folder / "assumptions.csv",
-        ["ticker", "asset_class", "share", "useful_life_years"],
+        ["ticker", "asset_class", "share", "useful_life_years", "in_service_lag_years"],
         [
-            ["*", f"class{i}", share, life]
-            for i, (share, life) in enumerate(zip(SHARES, lives, strict=True))
+            ["*", f"class{i}", share, life, lag]
+            for i, (share, life, lag) in enumerate(zip(SHARES, lives, LAGS, strict=True))
         ],
+    )
+    _write(
+        folder / "opening_balances.csv",
+        ["ticker", "asset_class", "net_book_value", "remaining_life_years"],
+        [["ALFA", "class1", 50, 2.5], ["GAMA", "class3", 20, 0.4]],
     )
     settings = [["forecast_years", forecast], ["depreciation_convention", convention]]
     settings += [["frequency", frequency], ["depreciation_view", view]]
@@ -145,7 +151,9 @@ def test_closed_form_equals_the_grid_in_modelgen(tmp_path, case):
         want = grid.sheets["Depreciation"][key].result
         got = closed.sheets["Depreciation"][key].result
         assert np.allclose(want, got, rtol=1e-12, atol=1e-12), (key, want, got)
-        assert np.any(want > 0)  # the comparison is not all zeros
+        if not key.startswith("depreciation_opening"):  # only two classes have one
+            assert np.any(want > 0)  # the comparison is not all zeros
+    assert np.any(grid.sheets["Depreciation"]["depreciation_opening:ALFA"].result > 0)
     assert grid.check_failures() == 0
     assert closed.check_failures() == 0
     checks = closed.sheets["Checks"].by_key

@@ -56,7 +56,9 @@ def build(model: Model) -> None:
         check(
             f"check_roll_forward:{t}",
             lbl("check_roll_forward", t),
-            formula=differs(roll + ppe[f"ppe_depreciation:{t}"].cur, ppe[f"net_book_value:{t}"].cur, tol),
+            formula=differs(
+                roll + ppe[f"ppe_depreciation:{t}"].cur, ppe[f"net_book_value:{t}"].cur, tol
+            ),
         )
         check(
             f"check_da_ties:{t}",

@@ -28,7 +28,6 @@ from modelgen.formula import (
     MATCH,
     MAX,
     MIN,
-    SUM,
     SUMIFS,
     SUMPRODUCT,
     Crit,
@@ -105,7 +104,11 @@ def vintages(
         return IF(n_t > k, INDEX(span(terms.capex), at) * overlap, 0)
 
     whole = SUMIFS(
-        span(terms.capex), span(number), Crit(">", n_t - k_old), span(number), Crit("<", n_t - k_new)
+        span(terms.capex),
+        span(number),
+        Crit(">", n_t - k_old),
+        span(number),
+        Crit("<", n_t - k_new),
     )
     both = length * whole + edge(k_new) + IF(k_old > k_new, edge(k_old), 0)
     return IF(L.eq(0), 0, terms.share / L * both)

@@ -264,8 +264,16 @@ def property_inputs(model: Model, sheet) -> None:
                 },
             )
     for kind, title, table in (
-        ("depreciation_reported", "Reported depreciation and amortization", inputs.depreciation_reported),
-        ("net_ppe_reported", "Reported net property and equipment, at the period's end", inputs.net_ppe_reported),
+        (
+            "depreciation_reported",
+            "Reported depreciation and amortization",
+            inputs.depreciation_reported,
+        ),
+        (
+            "net_ppe_reported",
+            "Reported net property and equipment, at the period's end",
+            inputs.net_ppe_reported,
+        ),
     ):
         sheet.blank()
         sheet.header(title)

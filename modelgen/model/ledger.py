@@ -86,9 +86,7 @@ def opening_base(
         level=level,
     )
     book.formula = book.prev - charge.prev
-    remaining = (
-        terms.opening_remaining + life.cur - life.at(0) - (start.cur - start.at(0))
-    )
+    remaining = terms.opening_remaining + life.cur - life.at(0) - (start.cur - start.at(0))
     charge.formula = remaining_charge(life.cur, book.cur, remaining, length)
     return charge
 
@@ -103,7 +101,7 @@ def vintage_grid(
     inp, lbl, unit = model.sheets["Inputs"], model.label, model.unit
     start, end = inp["period_start"], model.sheets["Depreciation"]["period_end"]
     books, charges = [], []
-    for i, v_label in enumerate(model.periods):
+    for v_label in model.periods:
         fields = {"asset_class": terms.name, "vintage": v_label}
         books.append(
             sheet.add(

@@ -71,9 +71,13 @@ def build(model: Model) -> None:
 
     sheet.blank()
     sheet.header("Capex and depreciation to date")
-    cum = {t: sheet.add(f"cumulative_capex:{t}", lbl("cumulative_capex", t), unit, fmt="amount") for t in tickers}
+    cum = {
+        t: sheet.add(f"cumulative_capex:{t}", lbl("cumulative_capex", t), unit, fmt="amount")
+        for t in tickers
+    }
     for t in tickers:
         cum[t].formula = cum[t].prev + cap[f"capex:{t}"].cur
+    _total(model, sheet, "cumulative_capex", list(cum.values()))
     acc = {
         t: sheet.add(
             f"accumulated_depreciation:{t}", lbl("accumulated_depreciation", t), unit, fmt="amount"
@@ -82,6 +86,7 @@ def build(model: Model) -> None:
     }
     for t in tickers:
         acc[t].formula = acc[t].prev + dep[f"depreciation:{t}"].cur
+    _total(model, sheet, "accumulated_depreciation", list(acc.values()))
 
     sheet.blank()
     sheet.header("Roll-forward of net property and equipment")
@@ -89,20 +94,30 @@ def build(model: Model) -> None:
         t: sheet.add(f"net_ppe_opening:{t}", lbl("net_ppe_opening", t), unit, fmt="amount")
         for t in tickers
     }
-    for kind, source, sign in (("ppe_capex", cap, 1), ("ppe_depreciation", dep, -1)):
+    _total(model, sheet, "net_ppe_opening", list(opening.values()))
+    for kind, source, line in (
+        ("ppe_capex", cap, "capex"),
+        ("ppe_depreciation", dep, "depreciation"),
+    ):
+        rows = []
         for t in tickers:
-            line = source[f"{'capex' if kind == 'ppe_capex' else 'depreciation'}:{t}"].cur
-            sheet.add(
-                f"{kind}:{t}",
-                lbl(kind, t),
-                unit,
-                fmt="amount",
-                level=1,
-                formula=line if sign > 0 else -line,
+            amount = source[f"{line}:{t}"].cur
+            rows.append(
+                sheet.add(
+                    f"{kind}:{t}",
+                    lbl(kind, t),
+                    unit,
+                    fmt="amount",
+                    level=1,
+                    formula=amount if kind == "ppe_capex" else -amount,
+                )
             )
+        _total(model, sheet, kind, rows)
     nbv = {}
     for t in tickers:
-        base = [inp[f"opening_net_book_value:{t}:{a.name}"].d for a in model.inputs.asset_classes[t]]
+        base = [
+            inp[f"opening_net_book_value:{t}:{a.name}"].d for a in model.inputs.asset_classes[t]
+        ]
         nbv[t] = sheet.add(
             f"net_book_value:{t}",
             lbl("net_book_value", t),
@@ -175,4 +190,3 @@ def _total(model: Model, sheet, kind: str, rows: list[Row]) -> Row:
         fmt="amount",
         formula=SUM(block(rows)),
     )
-

@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formula import IF, INDEX, MIN, SUM, differs, ratio
-from modelgen.model.profit import net_income
-from modelgen.model.scenario_inputs import param
 from modelgen.model.depreciation import charges
 from modelgen.model.ppe import other_amortization
+from modelgen.model.profit import net_income
+from modelgen.model.scenario_inputs import param
 from modelgen.model.straight_line import service_offset
 from modelgen.rows import Row, block
 

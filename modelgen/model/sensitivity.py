@@ -72,9 +72,7 @@ def build(model: Model) -> None:
     slots = max(len(model.inputs.asset_classes[t]) for t in tickers)
     picks = [
         tuple(
-            sheet.add(
-                f"chosen_{kind}:{k}", lbl(f"chosen_{kind}", asset_class=str(k)), u, fmt=fmt
-            )
+            sheet.add(f"chosen_{kind}:{k}", lbl(f"chosen_{kind}", asset_class=str(k)), u, fmt=fmt)
             for kind, u, fmt in SLOT_KINDS
         )
         for k in range(1, slots + 1)
