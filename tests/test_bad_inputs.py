@@ -344,7 +344,7 @@ def test_several_problems_are_all_reported_in_file_and_line_order(tmp_path: Path
     replace_in(folder, "capex.csv", "META,2024,37.3,", "META,2024,n/a,")
     replace_in(folder, "capex.csv", "MSFT,2024,75.6,", "MSFT,2024,75.6%,")
     replace_in(folder, "companies.csv", "AMZN,Amazon,12", "AMZN,Amazon,14")
-    replace_in(folder, "assumptions.csv", "*,all_assets,1,5", "*,all_assets,1,0")
+    replace_in(folder, "assumptions.csv", "*,all_assets,1,5", "*,all_assets,1,-1")
     replace_in(folder, "financials.csv", "GOOGL,2023,", "GOOGL,FY23,")
     proc = run_modelgen("validate", "--inputs", str(folder), cwd=tmp_path)
     assert proc.returncode == 2

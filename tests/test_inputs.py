@@ -16,6 +16,10 @@ from modelgen.csvread import InputError, Problem
 from modelgen.inputs import load_inputs
 
 SHIPPED = Path(__file__).resolve().parents[1] / "inputs"
+# the article's figures alone, as first shipped: the folder every mutation starts from, so
+# that the shipped model's own data (opening balances, scenarios) can grow without
+# changing what these tests mutate
+ARTICLE = Path(__file__).resolve().parent / "data" / "article"
 
 COMPANIES = "ticker,name,fiscal_year_end_month\n"
 CAPEX = "ticker,period,capex,source\n"
@@ -26,10 +30,11 @@ SETTINGS = "key,value\n"
 
 
 def copy_shipped(dest: Path) -> Path:
-    """A copy of the shipped, valid input folder at `dest`: the six files, without the
-    optional scenarios.csv (tests/test_scenarios.py covers it), so that a mutation of
-    assumptions.csv is not also reported as a scenario naming a class that is gone."""
-    shutil.copytree(SHIPPED, dest)
+    """A copy of a valid input folder (the article's figures) at `dest`: the six files,
+    without the optional scenarios.csv (tests/test_scenarios.py covers it), so that a
+    mutation of assumptions.csv is not also reported as a scenario naming a class that is
+    gone."""
+    shutil.copytree(ARTICLE, dest)
     (dest / "scenarios.csv").unlink(missing_ok=True)
     return dest
 
@@ -258,7 +263,7 @@ def test_bom_crlf_and_blank_trailing_lines_are_accepted(folder: Path) -> None:
         text = path.read_text(encoding="utf-8")
         path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode() + b"\r\n\r\n\n")
     bom = load_inputs(folder)
-    plain = load_inputs(SHIPPED)
+    plain = load_inputs(ARTICLE)
     assert bom.tickers == plain.tickers
     assert bom.capex == plain.capex
     assert bom.net_income == plain.net_income
@@ -270,7 +275,7 @@ def test_bom_crlf_and_blank_trailing_lines_are_accepted(folder: Path) -> None:
 def test_column_order_is_free(folder: Path) -> None:
     rows = [line.split(",") for line in (folder / "companies.csv").read_text().splitlines()]
     write(folder, "companies.csv", "".join(f"{r[2]},{r[0]},{r[1]}\n" for r in rows))
-    assert load_inputs(folder).companies == load_inputs(SHIPPED).companies
+    assert load_inputs(folder).companies == load_inputs(ARTICLE).companies
 
 
 def test_blank_trailing_columns_from_excel_are_accepted(folder: Path) -> None:
@@ -584,7 +589,7 @@ def test_rows_may_come_in_any_order(folder: Path) -> None:
     def values(facts: dict) -> dict:
         return {t: {str(p): f.value for p, f in by.items()} for t, by in facts.items()}
 
-    assert values(load_inputs(folder).capex) == values(load_inputs(SHIPPED).capex)
+    assert values(load_inputs(folder).capex) == values(load_inputs(ARTICLE).capex)
 
 
 def test_negative_capex(folder: Path) -> None:
@@ -704,18 +709,24 @@ def test_shares_that_sum_to_one_within_rounding_are_fine(folder: Path) -> None:
     assert len(load_inputs(folder).asset_classes["MSFT"]) == 3
 
 
-@pytest.mark.parametrize("share", ["0", "-0.5", "1.5", "150%"])
+@pytest.mark.parametrize("share", ["-0.5", "1.5", "150%"])
 def test_a_share_outside_0_to_1(folder: Path, share: str) -> None:
     write(folder, "assumptions.csv", ASSUMPTIONS + f"*,all,{share},5\n")
     p = the_problem(folder)  # not also "sum to" or "no asset classes"
     check(p, "assumptions.csv", 2, "share", ("not a share between 0 and 1",), ("60%",))
 
 
-@pytest.mark.parametrize("life", ["0", "-5", "-0.5"])
-def test_a_useful_life_must_be_positive(folder: Path, life: str) -> None:
+@pytest.mark.parametrize("life", ["-5", "-0.5"])
+def test_a_useful_life_must_not_be_negative(folder: Path, life: str) -> None:
     write(folder, "assumptions.csv", ASSUMPTIONS + f"*,servers,0.6,{life}\n*,buildings,0.4,25\n")
     p = the_problem(folder)  # not also "sum to 0.4" or "has no asset classes"
-    check(p, "assumptions.csv", 2, "useful_life_years", ("not positive",), ("above 0", "5.5"))
+    check(p, "assumptions.csv", 2, "useful_life_years", ("negative",), ("0 is land", "5.5"))
+
+
+def test_a_share_of_0_and_a_life_of_0_are_a_class_with_no_capex_and_land(folder: Path) -> None:
+    write(folder, "assumptions.csv", ASSUMPTIONS + "*,servers,1,5\n*,land,0,0\n")
+    land = load_inputs(folder).asset_classes["MSFT"][1]
+    assert (land.name, land.share, land.useful_life) == ("land", 0.0, 0.0)
 
 
 @pytest.mark.parametrize("life", ["0.5", "5.5", "40", "2.25"])
