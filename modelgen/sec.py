@@ -1,10 +1,15 @@
-"""`ingest-sec`: put a company's capex and net income from SEC XBRL company facts into the CSVs.
+"""`ingest-sec`: a company's capex, net income, D&A and net PP&E from SEC XBRL company facts.
 
 Reads the JSON the SEC publishes at data.sec.gov/api/xbrl/companyfacts/CIK##########.json,
 labels every figure by fiscal period (see `sec_periods`), converts it to the model's unit and
 adds or updates the ticker's rows in `capex.csv` and `financials.csv`, and its fiscal year end
 in `companies.csv`. Everything is computed and checked before any file is touched, and each
 file is replaced atomically, so a failed run leaves the inputs exactly as they were.
+
+Each column reads a list of us-gaap tags, chosen per period: a period missing under the first
+tag takes the next tag's figure, and the row's `source` then names that tag (the first tag goes
+unnamed, so the usual case reads as it always has). `financials.csv` rows are net income's
+periods; depreciation and net PP&E fill those rows, and the source names each figure's facts.
 """
 
 from __future__ import annotations
@@ -15,29 +20,75 @@ import json
 import os
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from modelgen.sec_periods import (
-    Fact,
     PeriodValue,
+    balance_from_json,
+    derive_balances,
     derive_periods,
     fact_from_json,
     fiscal_year_end_month,
     period_sort_key,
+    sum_notes,
 )
 
 UNIT_DIVISORS = {"USD": 1, "USD k": 10**3, "USD m": 10**6, "USD bn": 10**9}
 DEFAULT_UNIT = "USD bn"
 COMPANY_COLUMNS = ["ticker", "name", "fiscal_year_end_month"]
-# file, value column, us-gaap tag, words that find related tags when the tag is missing
-SERIES = [
-    ("capex.csv", "capex", "PaymentsToAcquirePropertyPlantAndEquipment", ("PaymentsToAcquire",)),
-    ("financials.csv", "net_income", "NetIncomeLoss", ("NetIncome", "ProfitLoss")),
-]
 COMPANY_FACTS_URL = "https://data.sec.gov/api/xbrl/companyfacts/CIK##########.json"
+
+
+@dataclass(frozen=True)
+class Series:
+    """One column the ingest fills, and the us-gaap tags it reads, first choice first.
+
+    The first column of a file is required (it must have figures, and only its periods get
+    rows); the others fill the same rows where they have a figure. A balance is read from
+    instant facts (a value on a date), a flow from duration facts.
+    """
+
+    file: str
+    column: str
+    tags: tuple[str, ...]
+    related: tuple[str, ...] = ()  # words that find related tags when a required one is missing
+    balance: bool = False
+
+    @property
+    def required(self) -> bool:
+        """True for the first column of its file (capex, net_income): every row needs it."""
+        return FILE_COLUMNS[self.file][0] == self.column
+
+
+SERIES = (
+    Series(
+        "capex.csv",
+        "capex",
+        (
+            "PaymentsToAcquirePropertyPlantAndEquipment",
+            "PaymentsToAcquireProductiveAssets",  # Amazon's since 2016: PP&E and intangibles
+            "PaymentsToAcquireOtherPropertyPlantAndEquipment",  # capex filed as "other" PP&E
+        ),
+        related=("PaymentsToAcquire", "CapitalExpenditure"),
+    ),
+    Series("financials.csv", "net_income", ("NetIncomeLoss",), ("NetIncome", "ProfitLoss")),
+    Series(
+        "financials.csv",
+        "depreciation",
+        (
+            "DepreciationDepletionAndAmortization",
+            "DepreciationAmortizationAndAccretionNet",
+            "DepreciationAndAmortization",
+            "Depreciation",
+        ),
+    ),
+    Series("financials.csv", "net_ppe", ("PropertyPlantAndEquipmentNet",), balance=True),
+)
+# file -> its columns, the required one first
+FILE_COLUMNS = {s.file: [c.column for c in SERIES if c.file == s.file] for s in SERIES}
 
 
 class SecError(ValueError):
@@ -46,10 +97,12 @@ class SecError(ValueError):
 
 @dataclass(frozen=True)
 class RowChange:
-    """One row of the ticker's: its file and period, the value before (None: new) and after."""
+    """One cell of the ticker's: file, period and column, the text before (None: a new row;
+    "": an empty cell) and after, and the facts the new figure came from."""
 
     file: str
     period: str
+    column: str
     old: str | None
     new: str
     source: str
@@ -57,36 +110,58 @@ class RowChange:
 
 @dataclass
 class IngestReport:
-    """What an ingest did, row by row, for the CLI to print and tests to check."""
+    """What an ingest did, cell by cell, for the CLI to print and tests to check."""
 
     ticker: str
     name: str
     unit: str
     fiscal_year_end_month: int
-    added: list[RowChange] = field(default_factory=list)
-    updated: list[RowChange] = field(default_factory=list)  # restatements: old -> new
+    added: list[RowChange] = field(default_factory=list)  # cells of new rows
+    updated: list[RowChange] = field(default_factory=list)  # filled ("" before) or restated
     unchanged: list[RowChange] = field(default_factory=list)
     company: str = ""  # what changed in companies.csv, "" when nothing did
+    columns: list[str] = field(default_factory=list)  # columns added to existing files
+    missing: list[str] = field(default_factory=list)  # optional figures the file lacks
     notes: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
 
+    def row_counts(self, file: str | None = None) -> tuple[int, int, int]:
+        """Rows (all files, or one) added, updated (any cell changed) and left unchanged."""
+
+        def rows(changes: list[RowChange]) -> set[tuple[str, str]]:
+            return {(c.file, c.period) for c in changes if file in (None, c.file)}
+
+        added = rows(self.added)
+        updated = rows(self.updated) - added
+        return len(added), len(updated), len(rows(self.unchanged) - added - updated)
+
     def lines(self) -> list[str]:
-        """Human-readable summary: counts, every restatement, the added periods, notes."""
+        """Human-readable summary: row counts, new rows, filled cells, restatements, notes."""
         out = [
             f"{self.ticker} ({self.name}): fiscal year ends in month {self.fiscal_year_end_month}, "
             f"amounts in {self.unit}",
-            f"{len(self.added)} rows added, {len(self.updated)} updated, "
-            f"{len(self.unchanged)} unchanged",
+            "{} rows added, {} updated, {} unchanged".format(*self.row_counts()),
         ]
-        for file in dict.fromkeys(change.file for change in self.added):
-            periods = [c.period for c in self.added if c.file == file]
+        for file in dict.fromkeys(c.file for c in self.added + self.updated + self.unchanged):
+            added, updated, unchanged = self.row_counts(file)
+            out.append(f"  {file}: {added} rows added, {updated} updated, {unchanged} unchanged")
+        for file in dict.fromkeys(c.file for c in self.added):
+            periods = dict.fromkeys(c.period for c in self.added if c.file == file)
             out.append(f"  added to {file}: {', '.join(periods)}")
+        filled = [c for c in self.updated if c.old == ""]
+        for file, column in dict.fromkeys((c.file, c.column) for c in filled):
+            periods = [c.period for c in filled if (c.file, c.column) == (file, column)]
+            out.append(f"  filled in {file}: {column} for {', '.join(periods)}")
         for c in self.updated:
-            out.append(
-                f"  restated in {c.file}: {self.ticker} {c.period} {c.old} -> {c.new} ({c.source})"
-            )
+            if c.old:  # the column is named where the file has several
+                cell = f"{c.period} {c.column}" if len(FILE_COLUMNS[c.file]) > 1 else c.period
+                out.append(
+                    f"  restated in {c.file}: {self.ticker} {cell} {c.old} -> {c.new} ({c.source})"
+                )
+        out.extend(f"  {line}" for line in self.columns)
         if self.company:
             out.append(f"  companies.csv: {self.company}")
+        out.extend(f"  {line}" for line in self.missing)
         out.extend(f"  note: {note}" for note in self.notes)
         if not self.written:
             out.append("no files changed")
@@ -96,7 +171,7 @@ class IngestReport:
 def ingest_sec(
     facts_path: Path, ticker: str, inputs_dir: Path, *, name: str | None = None
 ) -> IngestReport:
-    """Add or update `ticker`'s capex, net income and fiscal year end from a company-facts file.
+    """Add or update `ticker`'s capex, net income, D&A, net PP&E and fiscal year end.
 
     Periods come from each fact's dates, never from `fy`/`fp`; the latest filing wins; quarters
     that 10-Qs report year to date are derived by difference. Raises SecError, with no CSV
@@ -112,10 +187,9 @@ def ingest_sec(
     unit = _read_unit(inputs_dir)
     divisor = Decimal(UNIT_DIVISORS[unit])
 
-    series = {tag: _usd_facts(doc, tag, related, facts_path) for _, _, tag, related in SERIES}
-    fye = fiscal_year_end_month(
-        doc["facts"].get("dei", {}), [f for v in series.values() for f in v]
-    )
+    facts = {s.column: _series_facts(doc, s, facts_path) for s in SERIES}
+    flows = [f for s in SERIES if not s.balance for fs in facts[s.column].values() for f in fs]
+    fye = fiscal_year_end_month(doc["facts"].get("dei", {}), flows)
     if fye is None:
         raise SecError(
             f"{facts_path}: cannot tell the fiscal year end: no 12-month facts from 10-K filings; "
@@ -123,18 +197,16 @@ def ingest_sec(
         )
     entity = str(doc.get("entityName") or "").strip()
     report = IngestReport(ticker, name or entity or ticker, unit, fye)
+    figures = {s.column: _figures(s, facts[s.column], fye, facts_path, report) for s in SERIES}
 
     outputs: dict[Path, str] = {}
-    for file, column, tag, _ in SERIES:
-        values, notes = derive_periods(series[tag], fye)
-        if not values:
-            raise SecError(
-                f"{facts_path}: us-gaap {tag} has no fiscal-year or quarter figures "
-                "(no 3, 6, 9 or 12 month facts); check that this is the right company's file"
-            )
-        report.notes.extend(f"{file} {note}" for note in notes)
-        table = _Table.read(inputs_dir / file, ["ticker", "period", column, "source"])
-        if _merge(table, ticker, column, values, divisor, report) or not table.existed:
+    for file, columns in FILE_COLUMNS.items():
+        table = _Table.read(inputs_dir / file, ["ticker", "period", columns[0], "source"])
+        added = table.add_columns(columns[1:])
+        if added and table.existed:
+            report.columns.append(f"{file}: added column(s) {', '.join(added)}")
+        changed = _merge(table, ticker, columns, figures, divisor, report)
+        if changed or added or not table.existed:
             table.rows.sort(
                 key=lambda r: (table.get(r, "ticker"), period_sort_key(table.get(r, "period")))
             )
@@ -174,34 +246,80 @@ def _load_company_facts(path: Path) -> dict[str, Any]:
     return doc
 
 
-def _usd_facts(doc: dict[str, Any], tag: str, related: tuple[str, ...], path: Path) -> list[Fact]:
-    """Every duration fact of a us-gaap tag in USD; SecError naming what the file has instead."""
+def _series_facts(doc: dict[str, Any], series: Series, path: Path) -> dict[str, list[Any]]:
+    """The USD facts of each of the series' tags the file has (durations, or instants for a
+    balance); SecError when a required series has none of its tags, naming what the file has."""
     gaap = doc["facts"]["us-gaap"]
-    if tag not in gaap:
-        near = sorted(t for t in gaap if any(word in t for word in related))
+    present = [tag for tag in series.tags if tag in gaap]
+    if not present and series.required:
+        near = sorted(t for t in gaap if any(word in t for word in series.related))
         has = ", ".join(near) if near else ", ".join(sorted(gaap)[:12])
         raise SecError(
-            f"{path} has no us-gaap {tag}; of its {len(gaap)} us-gaap tags "
+            f"{path} has no us-gaap {_either(series.tags)}; of its {len(gaap)} us-gaap tags "
             f"{'these look related' if near else 'the first are'}: {has or 'none'}. "
-            f"modelgen needs {tag}; enter this company's figures in the CSVs by hand"
+            f"modelgen needs one of them for {series.column}; "
+            "enter this company's figures in the CSVs by hand"
         )
-    units = gaap[tag].get("units", {}) if isinstance(gaap[tag], dict) else {}
-    if "USD" not in units:
-        raise SecError(
-            f"{path}: us-gaap {tag} has units {', '.join(units) or 'none'}, not USD; "
-            "modelgen converts from USD only"
-        )
-    facts = []
-    for i, item in enumerate(units["USD"]):
-        try:
-            fact = fact_from_json(item)
-        except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+    parse = balance_from_json if series.balance else fact_from_json
+    found = {}
+    for tag in present:
+        units = gaap[tag].get("units", {}) if isinstance(gaap[tag], dict) else {}
+        if "USD" not in units:
             raise SecError(
-                f"{path}: us-gaap {tag} USD entry {i} is malformed ({exc!r}); download it again"
-            ) from exc
-        if fact is not None:  # instants are balances, not flows over a period
-            facts.append(fact)
-    return facts
+                f"{path}: us-gaap {tag} has units {', '.join(units) or 'none'}, not USD; "
+                "modelgen converts from USD only"
+            )
+        found[tag] = []
+        for i, item in enumerate(units["USD"]):
+            try:
+                fact = parse(item)
+            except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+                raise SecError(
+                    f"{path}: us-gaap {tag} USD entry {i} is malformed ({exc!r}); download it again"
+                ) from exc
+            if fact is not None:  # an instant among flows, or a duration among balances
+                found[tag].append(fact)
+    return found
+
+
+def _figures(
+    series: Series, facts: dict[str, list[Any]], fye: int, path: Path, report: IngestReport
+) -> dict[str, PeriodValue]:
+    """The series' figure for each period, from the first of its tags that has one.
+
+    A period's figure comes from one tag alone (a quarter derived by difference never mixes
+    tags). A required series without figures is a SecError; an optional one is reported.
+    """
+    chosen: dict[str, PeriodValue] = {}
+    for tag, tag_facts in facts.items():
+        values = (
+            derive_balances(tag_facts, fye) if series.balance else derive_periods(tag_facts, fye)[0]
+        )
+        for value in values:
+            if value.period not in chosen:
+                named = value.source if tag == series.tags[0] else f"{tag} {value.source}"
+                chosen[value.period] = replace(value, source=named)
+    what = "balances at a quarter end" if series.balance else "3, 6, 9 or 12 month facts"
+    if not chosen and series.required:
+        raise SecError(
+            f"{path} has no fiscal-year or quarter figures for {series.column} under us-gaap "
+            f"{_either(series.tags)} (no {what}; in the file: {', '.join(facts) or 'none'}); "
+            "check that this is the right company's file"
+        )
+    if not chosen:
+        tags = _either(list(facts) or series.tags)
+        why = f"us-gaap {tags}: no {what}" if facts else f"no us-gaap {tags}"
+        report.missing.append(f"{series.file} {series.column}: {why}; its cells are left empty")
+    values = sorted(chosen.values(), key=lambda v: period_sort_key(v.period))
+    if not series.balance:
+        label = series.file if series.required else f"{series.file} {series.column}"
+        report.notes.extend(f"{label} {note}" for note in sum_notes(values))
+    return {v.period: v for v in values}
+
+
+def _either(tags: list[str] | tuple[str, ...]) -> str:
+    """`A`, `A or B`, `A, B or C`."""
+    return " or ".join([", ".join(tags[:-1]), tags[-1]] if len(tags) > 1 else tags)
 
 
 def _read_unit(inputs_dir: Path) -> str:
@@ -261,6 +379,14 @@ class _Table:
     def set(self, row: list[str], column: str, value: str) -> None:
         row[self.header.index(column)] = value
 
+    def add_columns(self, columns: list[str]) -> list[str]:
+        """Append the columns the header lacks, empty in every row; the ones added."""
+        added = [c for c in columns if c not in self.header]
+        self.header.extend(added)
+        for row in self.rows:
+            row.extend([""] * (len(self.header) - len(row)))
+        return added
+
     def new_row(self, **values: str) -> list[str]:
         row = [""] * len(self.header)
         for column, value in values.items():
@@ -278,39 +404,62 @@ class _Table:
 def _merge(
     table: _Table,
     ticker: str,
-    column: str,
-    values: list[PeriodValue],
+    columns: list[str],
+    figures: dict[str, dict[str, PeriodValue]],
     divisor: Decimal,
     report: IngestReport,
 ) -> bool:
-    """Add or update the ticker's rows in place; True when any row changed."""
+    """Add or update the ticker's rows in place; True when any cell changed.
+
+    Rows are the periods of the file's first column; the other columns fill those rows.
+    A row with a changed cell gets a new source naming the facts behind each of its figures;
+    a row with none keeps its text, the CSV's own spelling and source included.
+    """
+    file = table.path.name
     ours: dict[str, list[str]] = {}
     for row in table.rows:
         if table.get(row, "ticker").upper() == ticker:
             period = table.get(row, "period").upper()
             if period in ours:
                 raise SecError(
-                    f"{table.path.name} has two rows for {ticker} {period}; "
-                    "delete one and run again"
+                    f"{file} has two rows for {ticker} {period}; delete one and run again"
                 )
             ours[period] = row
-    before = len(report.added) + len(report.updated)
-    for value in values:
-        text = _format(value.usd / divisor)
-        row = ours.get(value.period)
-        old = None if row is None else table.get(row, column)
-        change = RowChange(table.path.name, value.period, old, text, value.source)
+    changed = False
+    for period in figures[columns[0]]:
+        found = {c: figures[c][period] for c in columns if period in figures[c]}
+        source = "SEC " + "; ".join(
+            v.source if c == columns[0] else f"{c}: {v.source}" for c, v in found.items()
+        )
+        row = ours.get(period)
         if row is None:
-            new = {"ticker": ticker, "period": value.period, column: text, "source": value.source}
-            table.rows.append(table.new_row(**new))
-            report.added.append(change)
-        elif _same(old or "", value.usd / divisor):
-            report.unchanged.append(change)  # the CSV's own spelling and source stay
-        else:
-            table.set(row, column, text)
-            table.set(row, "source", value.source)
-            report.updated.append(change)
-    return len(report.added) + len(report.updated) > before
+            cells = {c: _format(v.usd / divisor) for c, v in found.items()}
+            table.rows.append(table.new_row(ticker=ticker, period=period, source=source, **cells))
+            for c, v in found.items():
+                report.added.append(RowChange(file, period, c, None, cells[c], f"SEC {v.source}"))
+            changed = True
+            continue
+        row_changed = False
+        for c, v in found.items():
+            old = table.get(row, c)
+            change = RowChange(file, period, c, old, _format(v.usd / divisor), f"SEC {v.source}")
+            if _same(old, v.usd / divisor):
+                report.unchanged.append(change)
+            else:
+                table.set(row, c, change.new)
+                report.updated.append(change)
+                row_changed = True
+        if row_changed:
+            table.set(row, "source", source)
+            changed = True
+    for column in columns[1:]:
+        left = [p for p in figures[column] if p not in figures[columns[0]]]
+        if left:
+            report.notes.append(
+                f"{file} {column} for {', '.join(left)} left out: the company facts have no "
+                f"{columns[0]} for {'it' if len(left) == 1 else 'them'}, and every row needs one"
+            )
+    return changed
 
 
 def _set_company(table: _Table, ticker: str, given_name: str | None, name: str, fye: int) -> str:

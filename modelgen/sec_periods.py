@@ -2,7 +2,8 @@
 
 A fact's `fy`/`fp` describe the filing it came from, not the period it covers (a 10-K repeats
 earlier years under its own `fy`), so periods are labelled from `start`/`end` and the fiscal
-year end month alone. Dates are snapped to the nearest month end, which absorbs 52/53-week
+year end month alone. Flows (capex, net income, D&A) are duration facts; balances (net PP&E)
+are instant facts, labelled by the fiscal quarter, and year, that ends on their date. Dates are snapped to the nearest month end, which absorbs 52/53-week
 years: a year ending on 2 February belongs to a January year end.
 
 Months are counted as a single integer index (`year * 12 + month - 1`) so that spans and
@@ -62,6 +63,26 @@ class Fact:
         return f"{self.form} accn {self.accn} {f'({span})' if bracket else span}"
 
 
+@dataclass(frozen=True)
+class Balance:
+    """One instant fact from a company-facts file: a balance at the end of a day, in USD."""
+
+    end: date
+    val: Decimal
+    accn: str
+    form: str
+    filed: str
+
+    @property
+    def closing(self) -> int:
+        """Month index of the month end the balance is struck at."""
+        return nearest_month_end(self.end)
+
+    def describe(self) -> str:
+        """`10-Q accn 0001640147-24-000207 at 2024-07-31`: enough to find it on EDGAR."""
+        return f"{self.form} accn {self.accn} at {self.end.isoformat()}"
+
+
 def fact_from_json(item: dict) -> Fact | None:
     """A Fact from one `units -> USD` entry; None for an instant (no `start`).
 
@@ -71,6 +92,22 @@ def fact_from_json(item: dict) -> Fact | None:
         return None
     return Fact(
         start=date.fromisoformat(item["start"]),
+        end=date.fromisoformat(item["end"]),
+        val=Decimal(str(item["val"])),
+        accn=str(item.get("accn", "?")),
+        form=str(item.get("form", "?")),
+        filed=str(item.get("filed", "")),
+    )
+
+
+def balance_from_json(item: dict) -> Balance | None:
+    """A Balance from one `units -> USD` entry; None for a duration (it has a `start`).
+
+    Raises KeyError, TypeError or ValueError when the entry is malformed.
+    """
+    if "start" in item:
+        return None
+    return Balance(
         end=date.fromisoformat(item["end"]),
         val=Decimal(str(item["val"])),
         accn=str(item.get("accn", "?")),
@@ -93,7 +130,7 @@ def month_from_dei(text: str) -> int | None:
 
 @dataclass(frozen=True)
 class PeriodValue:
-    """A figure for one fiscal period (`2025` or `2025Q2`) in USD, and where it came from."""
+    """A figure for one fiscal period (`2025` or `2025Q2`) in USD, and the facts it came from."""
 
     period: str
     usd: Decimal
@@ -165,23 +202,47 @@ def derive_periods(facts: list[Fact], fye_month: int) -> tuple[list[PeriodValue]
             to_date[(fiscal_year, fact.months)] = fact
 
     values: list[PeriodValue] = []
-    notes: list[str] = []
     for fiscal_year in sorted({fy for fy, _ in to_date} | {fy for fy, _ in quarters}):
         year = to_date.get((fiscal_year, 12))
         if year is not None:
-            values.append(PeriodValue(str(fiscal_year), year.val, f"SEC {year.describe()}"))
-        found: list[Decimal] = []
+            values.append(PeriodValue(str(fiscal_year), year.val, year.describe()))
         for quarter in (1, 2, 3, 4):
             value = _quarter(fiscal_year, quarter, quarters, to_date)
             if value is not None:
                 values.append(value)
-                found.append(value.usd)
-        if year is not None and len(found) == 4 and sum(found) != year.val:
+    return values, sum_notes(values)
+
+
+def sum_notes(values: list[PeriodValue]) -> list[str]:
+    """Notes on fiscal years whose four quarters do not add up to the year."""
+    by_period = {v.period: v.usd for v in values}
+    notes = []
+    for period, usd in by_period.items():
+        found = [by_period.get(f"{period}Q{q}") for q in (1, 2, 3, 4)]
+        if period.isdigit() and None not in found and sum(found) != usd:
             notes.append(
-                f"fiscal {fiscal_year}: the quarters add up to {sum(found)} USD "
-                f"but the year is {year.val} USD"
+                f"fiscal {period}: the quarters add up to {sum(found)} USD but the year is {usd} USD"
             )
-    return values, notes
+    return notes
+
+
+def derive_balances(balances: list[Balance], fye_month: int) -> list[PeriodValue]:
+    """The balance at the end of each fiscal quarter, and of each fiscal year (its Q4's).
+
+    One balance per month end, from the latest filing; dates off a quarter end are skipped.
+    """
+    latest: dict[int, Balance] = {}
+    for balance in sorted(balances, key=lambda b: (b.filed, b.accn, b.end)):
+        latest[balance.closing] = balance  # filed later: replaces the earlier filing's
+    values = []
+    for closing, balance in latest.items():
+        fiscal_year, quarter = fiscal_position(closing, fye_month)
+        if quarter == 0:
+            continue
+        if quarter == 4:
+            values.append(PeriodValue(str(fiscal_year), balance.val, balance.describe()))
+        values.append(PeriodValue(f"{fiscal_year}Q{quarter}", balance.val, balance.describe()))
+    return sorted(values, key=lambda v: period_sort_key(v.period))
 
 
 def _quarter(
@@ -194,12 +255,12 @@ def _quarter(
     label = f"{fiscal_year}Q{quarter}"
     direct = quarters.get((fiscal_year, quarter))
     if direct is not None:
-        return PeriodValue(label, direct.val, f"SEC {direct.describe()}")
+        return PeriodValue(label, direct.val, direct.describe())
     later = to_date.get((fiscal_year, 3 * quarter))
     earlier = to_date.get((fiscal_year, 3 * quarter - 3))
     if later is None or earlier is None:
         return None
-    source = f"SEC {later.describe(bracket=True)} minus {earlier.describe(bracket=True)}"
+    source = f"{later.describe(bracket=True)} minus {earlier.describe(bracket=True)}"
     return PeriodValue(label, later.val - earlier.val, source)
 
 

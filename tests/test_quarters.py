@@ -20,8 +20,7 @@ from modelgen.timeline import Period, make_timeline, parse_period, quarter_end_c
 from tests.engine import engine, recalc_many_keyed, verify_files
 
 ROOT = Path(__file__).resolve().parents[1]
-SNOWFLAKE = ROOT.parent / "shared" / "data" / "sec" / "snowflake-companyfacts.json"
-needs_sec = pytest.mark.skipif(not SNOWFLAKE.exists(), reason=f"{SNOWFLAKE} is absent")
+SNOWFLAKE = ROOT / "tests" / "data" / "sec" / "snowflake-companyfacts.json"
 
 
 # --- the timeline -------------------------------------------------------------------------
@@ -155,8 +154,6 @@ def _snowflake(
 
 @pytest.fixture(scope="module")
 def snow(tmp_path_factory):
-    if not SNOWFLAKE.exists():
-        pytest.skip(f"{SNOWFLAKE} is absent")
     tmp = tmp_path_factory.mktemp("snow")
     quarterly = _snowflake(
         tmp,
@@ -172,14 +169,12 @@ def snow(tmp_path_factory):
 
 
 @engine
-@needs_sec
 def test_quarterly_and_mixed_models_verify_clean_in_libreoffice(snow):
     for report in verify_files([snow["quarterly"][1], snow["mixed"][1]]):
         assert report.ok, report.lines()
 
 
 @engine
-@needs_sec
 def test_quarterly_guidance_fills_the_open_quarters_spread_like_a_year_earlier(snow):
     folder, _, keyed = snow["quarterly"]
     given = _csv(folder / "capex.csv", "capex")
@@ -193,7 +188,6 @@ def test_quarterly_guidance_fills_the_open_quarters_spread_like_a_year_earlier(s
 
 
 @engine
-@needs_sec
 def test_quarterly_forecast_grows_on_the_same_quarter_a_year_earlier(snow):
     _, _, keyed = snow["quarterly"]
     capex = keyed["Capex"].rows["capex:SNOW"].values
@@ -212,7 +206,6 @@ def test_quarterly_forecast_grows_on_the_same_quarter_a_year_earlier(snow):
 
 
 @engine
-@needs_sec
 def test_fiscal_and_calendar_years_from_quarters(snow):
     folder, _, keyed = snow["quarterly"]
     given = _csv(folder / "capex.csv", "capex")
@@ -232,7 +225,6 @@ def test_fiscal_and_calendar_years_from_quarters(snow):
 
 
 @engine
-@needs_sec
 def test_mixed_model_calendar_years_match_the_quarters(snow):
     folder, _, keyed = snow["mixed"]
     given = _csv(folder / "capex.csv", "capex")  # all tickers: periods repeat, so read SNOW's

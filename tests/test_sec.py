@@ -1,8 +1,9 @@
 """`ingest_sec`: SEC company facts into capex.csv, financials.csv and companies.csv.
 
-The Snowflake file is real SEC data (fiscal year ends 31 January; 10-Q capex is year to date).
-Expected figures below are written out by hand from its raw facts, so a mistake in the
-derivation cannot hide behind the same mistake in the test.
+The Snowflake file (tests/data/sec) is real SEC data: its fiscal year ends 31 January, and 10-Q
+capex and D&A are year to date. Expected figures below are written out by hand from its raw
+facts, or read from the JSON by `snow_usd` (plain dict lookups, no modelgen code), so a mistake
+in the derivation cannot hide behind the same mistake in the test.
 """
 
 from __future__ import annotations
@@ -22,15 +23,13 @@ from hypothesis import strategies as st
 from modelgen.sec import IngestReport, SecError, _format, ingest_sec
 from modelgen.sec_periods import Fact, derive_periods, fiscal_position, nearest_month_end
 
-REPO = Path(__file__).resolve().parents[1]
-SNOWFLAKE = REPO.parent / "shared" / "data" / "sec" / "snowflake-companyfacts.json"
-needs_snowflake = pytest.mark.skipif(
-    not SNOWFLAKE.exists(),
-    reason=f"{SNOWFLAKE} is absent: the shared SEC data must sit beside the repo (../shared)",
-)
+SNOWFLAKE = Path(__file__).resolve().parent / "data" / "sec" / "snowflake-companyfacts.json"
 
 CAPEX = "PaymentsToAcquirePropertyPlantAndEquipment"
+PRODUCTIVE = "PaymentsToAcquireProductiveAssets"
 NET_INCOME = "NetIncomeLoss"
+DDA = "DepreciationDepletionAndAmortization"
+PPE = "PropertyPlantAndEquipmentNet"
 OTHER_CAPEX = (
     "ticker,period,capex,source\n"
     'MSFT,2023,41.3115,"derived: 75.6 / 1.83, Caijing"\n'
@@ -69,9 +68,12 @@ def rows(folder: Path, name: str, ticker: str | None = None) -> list[dict[str, s
     return [r for r in table if ticker is None or r["ticker"] == ticker]
 
 
-def values(folder: Path, name: str, ticker: str = "SNOW") -> dict[str, Decimal]:
-    column = {"capex.csv": "capex", "financials.csv": "net_income"}[name]
-    return {r["period"]: Decimal(r[column]) for r in rows(folder, name, ticker)}
+def values(
+    folder: Path, name: str, ticker: str = "SNOW", column: str | None = None
+) -> dict[str, Decimal]:
+    """The ticker's figures in one column (by default the file's first), empty cells left out."""
+    column = column or {"capex.csv": "capex", "financials.csv": "net_income"}[name]
+    return {r["period"]: Decimal(r[column]) for r in rows(folder, name, ticker) if r[column]}
 
 
 def sources(folder: Path, name: str, ticker: str = "SNOW") -> dict[str, str]:
@@ -84,15 +86,29 @@ def fact(start: str, end: str, val: int, accn: str, filed: str, form: str = "10-
             "form": form, "filed": filed, **extra}  # fmt: skip
 
 
-def write_facts(path: Path, capex: list[dict], net_income: list[dict], **extra) -> Path:
-    """A small company-facts JSON file with the two tags modelgen reads."""
+def instant(end: str, val: int, accn: str, filed: str, form: str = "10-Q") -> dict:
+    """One balance entry (no `start`), as company facts give balance-sheet figures."""
+    return {"end": end, "val": val, "accn": accn, "fy": 1999, "fp": "FY", "form": form,
+            "filed": filed}  # fmt: skip
+
+
+def write_facts(
+    path: Path,
+    capex: list[dict] | None,
+    net_income: list[dict],
+    gaap: dict[str, list[dict]] | None = None,
+    **extra,
+) -> Path:
+    """A small company-facts JSON file: capex (None: no such tag), net income, more `gaap` tags."""
+    tags = {CAPEX: capex, NET_INCOME: net_income, **(gaap or {})}
     doc = {
         "cik": 123,
         "entityName": "Tiny Corp",
         "facts": {
             "us-gaap": {
-                CAPEX: {"label": "capex", "units": {"USD": capex}},
-                NET_INCOME: {"label": "net income", "units": {"USD": net_income}},
+                tag: {"label": tag, "units": {"USD": entries}}
+                for tag, entries in tags.items()
+                if entries is not None
             },
             **extra,
         },
@@ -120,7 +136,6 @@ def snow(tmp_path: Path) -> tuple[Path, IngestReport]:
     return folder, ingest_sec(SNOWFLAKE, "SNOW", folder)
 
 
-@needs_snowflake
 def test_fiscal_year_ends_in_january_and_company_is_added(snow):
     folder, report = snow
     assert report.fiscal_year_end_month == 1
@@ -140,7 +155,6 @@ def test_a_period_ending_31_january_2024_is_fiscal_2024_q4():
     assert fiscal_position(nearest_month_end(date(2024, 12, 31)), 12) == (2024, 4)
 
 
-@needs_snowflake
 def test_fiscal_2024_is_labelled_from_the_year_ending_2024_01_31(snow):
     folder, _ = snow
     capex = values(folder, "capex.csv")
@@ -150,7 +164,6 @@ def test_fiscal_2024_is_labelled_from_the_year_ending_2024_01_31(snow):
     assert capex["2024Q4"] == Decimal(35_086_000 - 22_014_000) / 10**9
 
 
-@needs_snowflake
 def test_quarters_are_year_to_date_differences(snow):
     folder, _ = snow
     capex = values(folder, "capex.csv")
@@ -170,7 +183,6 @@ def test_quarters_are_year_to_date_differences(snow):
     assert "2020Q1" not in capex and "2020Q3" not in capex
 
 
-@needs_snowflake
 def test_net_income_uses_discrete_quarters_and_derives_q4(snow):
     folder, _ = snow
     net_income = values(folder, "financials.csv")
@@ -182,7 +194,6 @@ def test_net_income_uses_discrete_quarters_and_derives_q4(snow):
     assert net_income["2025"] == Decimal("-1.28564")
 
 
-@needs_snowflake
 def test_source_says_which_facts_a_value_came_from(snow):
     folder, _ = snow
     capex, net_income = sources(folder, "capex.csv"), sources(folder, "financials.csv")
@@ -195,10 +206,14 @@ def test_source_says_which_facts_a_value_came_from(snow):
         "SEC 10-K accn 0001640147-25-000052 (FY to 2025-01-31) "
         "minus 10-Q accn 0001640147-24-000250 (9M to 2024-10-31)"
     )
-    assert net_income["2025Q2"] == "SEC 10-Q accn 0001640147-24-000207 3M to 2024-07-31"
+    # the row's source: net income, then each other figure of the row by its column
+    assert net_income["2025Q2"] == (
+        "SEC 10-Q accn 0001640147-24-000207 3M to 2024-07-31; "
+        "depreciation: 10-Q accn 0001640147-24-000207 (6M to 2024-07-31) "
+        "minus 10-Q accn 0001640147-25-000110 (3M to 2024-04-30)"
+    )
 
 
-@needs_snowflake
 def test_latest_filing_wins_for_a_period_in_several_filings(snow):
     folder, _ = snow
     capex = sources(folder, "capex.csv")
@@ -208,7 +223,6 @@ def test_latest_filing_wins_for_a_period_in_several_filings(snow):
     assert capex["2025Q1"] == "SEC 10-Q accn 0001640147-25-000110 3M to 2024-04-30"
 
 
-@needs_snowflake
 def test_quarters_sum_to_their_fiscal_year(snow):
     folder, report = snow
     for name in ("capex.csv", "financials.csv"):
@@ -220,7 +234,6 @@ def test_quarters_sum_to_their_fiscal_year(snow):
     assert report.notes == []
 
 
-@needs_snowflake
 def test_rows_are_sorted_and_other_tickers_keep_their_text(snow):
     folder, _ = snow
     capex = (folder / "capex.csv").read_text()
@@ -238,19 +251,18 @@ def test_rows_are_sorted_and_other_tickers_keep_their_text(snow):
         assert not data.startswith(b"\xef\xbb\xbf") and b"\r" not in data
 
 
-@needs_snowflake
 def test_second_run_changes_nothing(snow):
     folder, first = snow
     before = snapshot(folder)
     second = ingest_sec(SNOWFLAKE, "SNOW", folder)
     assert snapshot(folder) == before
     assert (len(second.added), len(second.updated)) == (0, 0)
-    assert len(second.unchanged) == len(first.added) == 59
+    assert first.row_counts() == (59, 0, 0) and second.row_counts() == (0, 0, 59)
+    assert len(second.unchanged) == len(first.added)  # every cell written, then left alone
     assert second.company == "" and second.written == []
     assert "0 rows added, 0 updated, 59 unchanged" in second.lines()
 
 
-@needs_snowflake
 def test_a_different_value_in_the_csv_is_restated_and_reported(tmp_path):
     folder = write_inputs(tmp_path)
     with (folder / "capex.csv").open("a") as handle:
@@ -262,7 +274,7 @@ def test_a_different_value_in_the_csv_is_restated_and_reported(tmp_path):
     assert sources(folder, "capex.csv")["2025"].startswith("SEC 10-K")
     # the same value already there: unchanged, the analyst's source kept
     assert sources(folder, "capex.csv")["2024"] == "10-K p.62"
-    assert len(report.added) == 57
+    assert report.row_counts()[0] == 57
 
 
 @pytest.mark.parametrize(
@@ -274,7 +286,6 @@ def test_a_different_value_in_the_csv_is_restated_and_reported(tmp_path):
         ("USD bn", "0.046279", "-1.28564"),
     ],
 )
-@needs_snowflake
 def test_amounts_are_converted_to_the_models_unit(tmp_path, unit, capex_2025, net_income_2025):
     folder = write_inputs(tmp_path, unit)
     report = ingest_sec(SNOWFLAKE, "SNOW", folder)
@@ -287,7 +298,6 @@ def test_amounts_are_converted_to_the_models_unit(tmp_path, unit, capex_2025, ne
     ] == net_income_2025
 
 
-@needs_snowflake
 def test_bom_crlf_and_column_order_are_read(tmp_path):
     folder = write_inputs(tmp_path, "USD m", crlf_bom=True)
     (folder / "capex.csv").write_bytes(
@@ -300,7 +310,6 @@ def test_bom_crlf_and_column_order_are_read(tmp_path):
     assert rows(folder, "companies.csv", "SNOW")[0]["name"] == "Snowflake"
 
 
-@needs_snowflake
 def test_an_empty_inputs_folder_gets_the_three_files(tmp_path):
     report = ingest_sec(SNOWFLAKE, "SNOW", tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
@@ -312,7 +321,6 @@ def test_an_empty_inputs_folder_gets_the_three_files(tmp_path):
     assert report.unit == "USD bn"
 
 
-@needs_snowflake
 def test_a_wrong_year_end_month_is_corrected_and_reported(tmp_path):
     folder = write_inputs(tmp_path)
     with (folder / "companies.csv").open("a") as handle:
@@ -322,6 +330,110 @@ def test_a_wrong_year_end_month_is_corrected_and_reported(tmp_path):
     assert rows(folder, "companies.csv", "SNOW") == [
         {"ticker": "SNOW", "name": "Snowflake", "fiscal_year_end_month": "1"}
     ]
+
+
+# ---------------------------------------------------------------- Snowflake: D&A, net PP&E
+
+
+def snow_usd(tag: str, start: str, end: str) -> int:
+    """Snowflake's `tag` over start..end from the latest filing that reports it, looked up in
+    the JSON directly (not through modelgen)."""
+    doc = json.loads(SNOWFLAKE.read_text(encoding="utf-8"))
+    entries = doc["facts"]["us-gaap"][tag]["units"]["USD"]
+    matches = [e for e in entries if e.get("start") == start and e["end"] == end]
+    assert matches, (tag, start, end)
+    return max(matches, key=lambda e: e["filed"])["val"]
+
+
+def test_depreciation_quarters_are_year_to_date_differences(snow):
+    folder, _ = snow
+    dep = values(folder, "financials.csv", column="depreciation")
+    bn = Decimal(10**9)
+    # fiscal 2025, DepreciationDepletionAndAmortization from 2024-02-01: 3M, 6M, 9M and FY
+    q1, h1, m9, fy = (
+        snow_usd(DDA, "2024-02-01", end)
+        for end in ("2024-04-30", "2024-07-31", "2024-10-31", "2025-01-31")
+    )
+    assert (q1, h1, m9, fy) == (40_221_000, 85_332_000, 132_378_000, 182_508_000)
+    assert dep["2025Q1"] == Decimal(q1) / bn
+    assert dep["2025Q2"] == Decimal(h1 - q1) / bn
+    assert dep["2025Q3"] == Decimal(m9 - h1) / bn
+    assert dep["2025Q4"] == Decimal(fy - m9) / bn
+    assert dep["2025"] == Decimal(fy) / bn == Decimal("0.182508")
+    # fiscal 2022: every quarter a difference of the year-to-date facts of that year
+    ytd = [snow_usd(DDA, "2021-02-01", e) for e in ("2021-04-30", "2021-07-31", "2021-10-31")]
+    ytd.append(snow_usd(DDA, "2021-02-01", "2022-01-31"))
+    assert [dep[f"2022Q{q}"] for q in (1, 2, 3, 4)] == [
+        Decimal(now - before) / bn for now, before in zip(ytd, [0, *ytd[:3]], strict=True)
+    ]
+    for year in ("2021", "2022", "2023", "2024", "2025"):
+        assert sum(dep[f"{year}Q{q}"] for q in (1, 2, 3, 4)) == dep[year]
+
+
+def test_depreciation_falls_back_to_the_next_tag_for_a_period_the_first_lacks(snow):
+    folder, _ = snow
+    dep = values(folder, "financials.csv", column="depreciation")
+    source = sources(folder, "financials.csv")
+    bn = Decimal(10**9)
+    # fiscal 2020 Q3 (Aug-Oct 2019): DepreciationDepletionAndAmortization has only 9M and FY
+    # that year, but the narrower Depreciation tag reports the quarter itself
+    assert dep["2020Q3"] == Decimal(snow_usd("Depreciation", "2019-08-01", "2019-10-31")) / bn
+    assert source["2020Q3"].endswith(
+        "; depreciation: Depreciation 10-Q accn 0001640147-20-000023 3M to 2019-10-31"
+    )
+    # Q4 of that year comes from the first tag again: FY - 9M
+    fy, m9 = snow_usd(DDA, "2019-02-01", "2020-01-31"), snow_usd(DDA, "2019-02-01", "2019-10-31")
+    assert dep["2020Q4"] == Decimal(fy - m9) / bn
+    assert "depreciation: 10-K accn 0001640147-22-000023 (FY to 2020-01-31)" in source["2020Q4"]
+    # every net income row has a depreciation figure in this file
+    assert set(dep) == set(values(folder, "financials.csv"))
+
+
+def test_snowflake_has_no_net_ppe_so_its_cells_stay_empty_and_the_report_says_so(snow):
+    folder, report = snow
+    assert {r["net_ppe"] for r in rows(folder, "financials.csv")} == {""}
+    assert report.missing == [
+        "financials.csv net_ppe: no us-gaap PropertyPlantAndEquipmentNet; its cells are left empty"
+    ]
+    assert "  " + report.missing[0] in report.lines()
+
+
+def test_an_old_financials_csv_gains_the_new_columns(tmp_path):
+    """A folder from before depreciation and net_ppe: the columns are added at the end, empty
+    for other tickers; an existing SNOW row keeps its net income and gets its depreciation."""
+    folder = write_inputs(tmp_path)
+    old_source = "SEC 10-K accn 0001640147-25-000052 FY to 2025-01-31"
+    with (folder / "financials.csv").open("a") as handle:
+        handle.write(f"SNOW,2025,-1.285640,{old_source}\n")
+    report = ingest_sec(SNOWFLAKE, "SNOW", folder)
+    lines = (folder / "financials.csv").read_text().splitlines()
+    assert lines[0] == "ticker,period,net_income,source,depreciation,net_ppe"
+    assert lines[1] == "MSFT,2024,92.8,stated,,"
+    row = {r["period"]: r for r in rows(folder, "financials.csv", "SNOW")}["2025"]
+    assert row == {
+        "ticker": "SNOW",
+        "period": "2025",
+        "net_income": "-1.285640",  # the same number: its spelling stays
+        "source": f"{old_source}; depreciation: 10-K accn 0001640147-25-000052 FY to 2025-01-31",
+        "depreciation": str(Decimal(snow_usd(DDA, "2024-02-01", "2025-01-31")) / 10**9),
+        "net_ppe": "",
+    }
+    changed = [(c.period, c.column, c.old) for c in report.updated]
+    assert changed == [("2025", "depreciation", "")]
+    assert report.row_counts("financials.csv") == (29, 1, 0)
+    assert "  financials.csv: added column(s) depreciation, net_ppe" in report.lines()
+    assert "  filled in financials.csv: depreciation for 2025" in report.lines()
+    assert "  financials.csv: 29 rows added, 1 updated, 0 unchanged" in report.lines()
+    # and a second run finds nothing to do
+    before = snapshot(folder)
+    again = ingest_sec(SNOWFLAKE, "SNOW", folder)
+    assert snapshot(folder) == before and again.written == [] and again.columns == []
+
+
+def test_an_empty_folder_gets_financials_with_the_new_columns(tmp_path):
+    ingest_sec(SNOWFLAKE, "SNOW", tmp_path)
+    header = (tmp_path / "financials.csv").read_text().splitlines()[0]
+    assert header == "ticker,period,net_income,source,depreciation,net_ppe"
 
 
 # ---------------------------------------------------------------- small synthetic files
@@ -381,6 +493,157 @@ def test_quarters_that_do_not_add_up_are_noted(tmp_path):
     ]
 
 
+def test_capex_is_chosen_per_period_from_the_first_tag_that_has_it(tmp_path):
+    """PaymentsToAcquirePropertyPlantAndEquipment first, then PaymentsToAcquireProductiveAssets,
+    period by period; a quarter derived by difference never mixes the two tags."""
+    first = [
+        fact("2023-01-01", "2023-12-31", 90, "K23", "2024-02-01", form="10-K"),
+        fact("2024-01-01", "2024-03-31", 20, "Q1", "2024-05-01"),
+        fact("2024-01-01", "2024-06-30", 45, "Q2", "2024-08-01"),
+        fact("2024-01-01", "2024-12-31", 110, "K24", "2025-02-01", form="10-K"),
+    ]  # no 9 months: Q3 and Q4 cannot come from this tag
+    productive = [
+        fact("2022-01-01", "2022-12-31", 70, "K22", "2023-02-01", form="10-K"),  # only here
+        fact("2023-01-01", "2023-12-31", 95, "K23", "2024-02-01", form="10-K"),  # not used
+        fact("2024-01-01", "2024-06-30", 46, "Q2", "2024-08-01"),
+        fact("2024-01-01", "2024-09-30", 75, "Q3", "2024-11-01"),
+        fact("2024-01-01", "2024-12-31", 112, "K24", "2025-02-01", form="10-K"),
+    ]
+    path = write_facts(
+        tmp_path / "f.json", first, tiny_year("A", "2025-02-01"), {PRODUCTIVE: productive}
+    )
+    folder = write_inputs(tmp_path / "in", "USD")
+    report = ingest_sec(path, "TINY", folder)
+    assert values(folder, "capex.csv", "TINY") == {
+        "2022": 70,  # productive
+        "2023": 90,  # first tag
+        "2024": 110,  # first tag
+        "2024Q1": 20,  # first tag
+        "2024Q2": 45 - 20,  # first tag
+        "2024Q3": 75 - 46,  # productive 9M - productive 6M
+        "2024Q4": 112 - 75,  # productive FY - productive 9M, not 110 - 75
+    }
+    source = sources(folder, "capex.csv", "TINY")
+    assert source["2022"] == f"SEC {PRODUCTIVE} 10-K accn K22 FY to 2022-12-31"
+    assert source["2023"] == "SEC 10-K accn K23 FY to 2023-12-31"
+    assert source["2024Q3"] == (
+        f"SEC {PRODUCTIVE} 10-Q accn Q3 (9M to 2024-09-30) minus 10-Q accn Q2 (6M to 2024-06-30)"
+    )
+    # quarters from two tags need not add up to the year: the report says so
+    assert report.notes == [
+        "capex.csv fiscal 2024: the quarters add up to 111 USD but the year is 110 USD"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("column", "tag"),
+    [
+        ("capex", PRODUCTIVE),
+        ("capex", "PaymentsToAcquireOtherPropertyPlantAndEquipment"),
+        ("depreciation", "DepreciationAmortizationAndAccretionNet"),
+        ("depreciation", "DepreciationAndAmortization"),
+        ("depreciation", "Depreciation"),
+    ],
+)
+def test_a_file_with_only_a_later_tag_uses_it(tmp_path, column, tag):
+    figures = tiny_year("T", "2025-02-01")
+    capex = None if column == "capex" else figures
+    path = write_facts(tmp_path / "f.json", capex, figures, {tag: figures})
+    folder = write_inputs(tmp_path / "in", "USD")
+    ingest_sec(path, "TINY", folder)
+    file = "capex.csv" if column == "capex" else "financials.csv"
+    assert values(folder, file, "TINY", column) == {
+        "2024": 100, "2024Q1": 20, "2024Q2": 20, "2024Q3": 20, "2024Q4": 40
+    }  # fmt: skip
+    assert sources(folder, file, "TINY")["2024Q1"].endswith(f"{tag} 10-Q accn Tq1 3M to 2024-03-31")
+
+
+def net_ppe_facts() -> list[dict]:
+    """Balances of a December-year-end company: year ends from 10-Ks, quarter ends from 10-Qs."""
+    return [
+        instant("2023-12-31", 500, "K23", "2024-02-01", form="10-K"),
+        instant("2023-12-31", 510, "K24", "2025-02-01", form="10-K"),  # restated comparative
+        instant("2024-03-31", 520, "Aq1", "2024-05-01"),
+        instant("2024-05-15", 999, "X", "2024-05-20", form="8-K"),  # not a quarter end
+        instant("2024-06-30", 540, "Aq2", "2024-08-01"),
+        instant("2024-09-30", 560, "Aq3", "2024-11-01"),
+        instant("2024-12-31", 600, "K24", "2025-02-01", form="10-K"),
+    ]
+
+
+def test_net_ppe_is_the_balance_at_each_period_end(tmp_path):
+    year = tiny_year("A", "2025-02-01")
+    path = write_facts(tmp_path / "f.json", year, year, {PPE: net_ppe_facts()})
+    folder = write_inputs(tmp_path / "in", "USD")
+    report = ingest_sec(path, "TINY", folder)
+    net_ppe = values(folder, "financials.csv", "TINY", "net_ppe")
+    # a quarter: the balance on its last day; the year: the balance at its end, as its Q4
+    assert net_ppe == {"2024": 600, "2024Q1": 520, "2024Q2": 540, "2024Q3": 560, "2024Q4": 600}
+    source = sources(folder, "financials.csv", "TINY")
+    assert source["2024Q2"] == (
+        "SEC 10-Q accn Aq2 (6M to 2024-06-30) minus 10-Q accn Aq1 (3M to 2024-03-31); "
+        "net_ppe: 10-Q accn Aq2 at 2024-06-30"
+    )
+    assert source["2024"].endswith("; net_ppe: 10-K accn K24 at 2024-12-31")
+    # 2023 has a balance but no net income: no row for it (net_income is required)
+    assert report.notes == [
+        "financials.csv net_ppe for 2023, 2023Q4 left out: the company facts have no "
+        "net_income for them, and every row needs one"
+    ]
+    assert report.missing == [
+        "financials.csv depreciation: no us-gaap DepreciationDepletionAndAmortization, "
+        "DepreciationAmortizationAndAccretionNet, DepreciationAndAmortization or Depreciation; "
+        "its cells are left empty"
+    ]
+
+
+def test_the_latest_filing_wins_for_a_balance(tmp_path):
+    year = [*tiny_year("A", "2025-02-01")]
+    year.append(fact("2023-01-01", "2023-12-31", 80, "K23", "2024-02-01", form="10-K"))
+    path = write_facts(tmp_path / "f.json", year, year, {PPE: net_ppe_facts()})
+    folder = write_inputs(tmp_path / "in", "USD")
+    ingest_sec(path, "TINY", folder)
+    assert values(folder, "financials.csv", "TINY", "net_ppe")["2023"] == 510
+    assert sources(folder, "financials.csv", "TINY")["2023"] == (
+        "SEC 10-K accn K23 FY to 2023-12-31; net_ppe: 10-K accn K24 at 2023-12-31"
+    )
+
+
+def test_a_second_run_with_every_column_changes_nothing(tmp_path):
+    year = tiny_year("A", "2025-02-01")
+    gaap = {PRODUCTIVE: year, PPE: net_ppe_facts(), "DepreciationAndAmortization": year}
+    path = write_facts(tmp_path / "f.json", year[:2], year, gaap)
+    folder = write_inputs(tmp_path / "in", "USD m")
+    first = ingest_sec(path, "TINY", folder)
+    before = snapshot(folder)
+    second = ingest_sec(path, "TINY", folder)
+    assert snapshot(folder) == before and second.written == []
+    assert first.row_counts() == (10, 0, 0) and second.row_counts() == (0, 0, 10)
+    assert (len(second.updated), len(second.unchanged)) == (0, len(first.added))
+    assert "no files changed" in second.lines()
+
+
+def test_a_restated_depreciation_is_reported_with_its_column(tmp_path):
+    year = tiny_year("A", "2025-02-01")
+    folder = write_inputs(tmp_path / "in", "USD")
+    path = write_facts(tmp_path / "f.json", year, year, {DDA: year})
+    ingest_sec(path, "TINY", folder)
+    amended = fact("2024-01-01", "2024-12-31", 130, "B", "2025-06-01", form="10-K/A")
+    path = write_facts(tmp_path / "g.json", year, year, {DDA: [*year, amended]})
+    report = ingest_sec(path, "TINY", folder)
+    assert sorted((c.file, c.period, c.column, c.old, c.new) for c in report.updated) == [
+        ("financials.csv", "2024", "depreciation", "100", "130"),
+        ("financials.csv", "2024Q4", "depreciation", "40", "70"),
+    ]
+    assert (
+        "  restated in financials.csv: TINY 2024 depreciation 100 -> 130 "
+        "(SEC 10-K/A accn B FY to 2024-12-31)"
+    ) in report.lines()
+    assert sources(folder, "financials.csv", "TINY")["2024"] == (
+        "SEC 10-K accn A FY to 2024-12-31; depreciation: 10-K/A accn B FY to 2024-12-31"
+    )
+
+
 # ---------------------------------------------------------------- errors leave the CSVs alone
 
 
@@ -413,6 +676,21 @@ def test_a_missing_tag_is_named_with_what_the_file_has(tmp_path):
     }
     message, _, _ = _error_case(tmp_path, doc)
     assert CAPEX in message and "PaymentsToAcquireProductiveAssets" in message
+
+
+def test_a_file_without_any_capex_tag_names_the_tags_and_what_it_has(tmp_path):
+    doc = {
+        "cik": 1,
+        "facts": {
+            "us-gaap": {
+                "PaymentsToAcquireBusinessesNetOfCashAcquired": {"units": {"USD": []}},
+                NET_INCOME: {"units": {"USD": tiny_year("A", "2025-02-01")}},
+            }
+        },
+    }
+    message, _, _ = _error_case(tmp_path, doc)
+    assert f"no us-gaap {CAPEX}, {PRODUCTIVE} or PaymentsToAcquireOther" in message
+    assert "these look related: PaymentsToAcquireBusinessesNetOfCashAcquired" in message
 
 
 def test_a_file_that_is_not_json_is_refused(tmp_path):
