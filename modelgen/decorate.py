@@ -37,7 +37,16 @@ if TYPE_CHECKING:
     from modelgen.rows import Row, Sheet
     from modelgen.styles import Styles
 
-SHADED = ("Capex", "Growth", "Depreciation", "PP&E", "Profit Impact", "Scenarios", "Charts", "Checks")
+SHADED = (
+    "Capex",
+    "Growth",
+    "Depreciation",
+    "PP&E",
+    "Profit Impact",
+    "Scenarios",
+    "Charts",
+    "Checks",
+)
 COLOURS = {"forecast_fill": "#E7E6E6", "peak_fill": "#E4DFEC", "peak_font": "#5B2C83"}
 _formats: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 

@@ -466,7 +466,7 @@ def _asset_classes(
         ticker = _ticker(rec, known, probs, allow_default=True)
         n_before = len(probs.items)
         name = _check_name(rec, "asset_class", probs, "the asset class")
-        override = ticker not in (None, "*") and rec["share"] == ""
+        override = rec["ticker"] not in ("", "*") and rec["share"] == ""
         share = None if override else parse_number(rec, "share", probs, percent=True)
         life = parse_number(rec, "useful_life_years", probs, required=not override)
         lag = parse_number(rec, "in_service_lag_years", probs, required=False)
@@ -559,7 +559,10 @@ def _override(
         else:
             a = by_name[name]
             by_name[name] = AssetClass(
-                name, a.share, a.useful_life if life is None else life, a.lag if lag is None else lag
+                name,
+                a.share,
+                a.useful_life if life is None else life,
+                a.lag if lag is None else lag,
             )
     return list(by_name.values())
 

@@ -142,11 +142,14 @@ def _line_of(path: Path, column: str, value: str) -> int:
 OUTPUT_KINDS = {
     "Capex": ("capex",),
     "Growth": ("capex_yoy", "capex_qoq", "capex_share"),
-    "Depreciation": (
-        "depreciation",
-        "depreciation_class",
+    "Depreciation": ("depreciation", "depreciation_class", "useful_life_in_effect"),
+    "PP&E": (
+        "construction_in_progress",
         "accumulated_depreciation",
         "net_book_value",
+        "depreciation_other",
+        "depreciation_and_amortization",
+        "net_ppe_variance",
     ),
     "Profit Impact": (
         "net_income",

@@ -180,7 +180,9 @@ def read_life_changes(folder: Path, classes: dict | None, probs: Problems) -> li
             )
         life = parse_number(rec, "useful_life_years", probs)
         if life is not None and life < 0:
-            probs.add(rec.file, rec.line, "useful_life_years", f"{life:g} is negative", "enter years")
+            probs.add(
+                rec.file, rec.line, "useful_life_years", f"{life:g} is negative", "enter years"
+            )
             life = None
         ticker = rec["ticker"]
         if classes is None:

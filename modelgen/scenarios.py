@@ -205,9 +205,7 @@ def _expand(rec: Record, classes: dict, probs: Problems) -> list[str]:
         )
         return []
     keys = [
-        f"{kind}:{t}:{name}{suffix}"
-        for t in tickers
-        if any(a.name == name for a in classes[t])
+        f"{kind}:{t}:{name}{suffix}" for t in tickers if any(a.name == name for a in classes[t])
     ]
     if not keys:
         probs.add(

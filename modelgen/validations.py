@@ -43,8 +43,18 @@ NOT_NEGATIVE = _decimal(">=", "An amount of 0 or more (empty: not known).", valu
 ABOVE_ZERO_YEARS = _decimal(">", "Years, above 0 (fractions allowed, e.g. 5.5).", value=0)
 RATE = _decimal(">", "A growth rate above -100%, e.g. 5% or 0.05.", value=-1)
 
+YEARS = _decimal(">=", "Years, 0 or more (fractions allowed, e.g. 5.5).", value=0)
+
 RULES: dict[str, Rule] = {
-    "useful_life": ABOVE_ZERO_YEARS,
+    "useful_life": _decimal(">=", "Years, 0 for land (fractions allowed, e.g. 5.5).", value=0),
+    "useful_life_change": _decimal(
+        ">", "The new life in years from this period on; empty: no change.", value=0
+    ),
+    "in_service_lag": YEARS,
+    "opening_remaining_life": YEARS,
+    "opening_net_book_value": NOT_NEGATIVE,
+    "depreciation_reported": NOT_NEGATIVE,
+    "net_ppe_reported": NOT_NEGATIVE,
     "share": _decimal("between", "A share from 0 to 1 (0% to 100%).", minimum=0, maximum=1),
     "long_run_capex_growth": RATE,
     "net_income_growth": RATE,

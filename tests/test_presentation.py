@@ -232,7 +232,11 @@ def test_names_point_to_their_rows(shipped, book):
         "depreciation_pct_net_income:META",
         f"E:{last}",
     )
-    assert target("Net_Book_Value_MSFT") == ("Depreciation", "net_book_value:MSFT", f"E:{last}")
+    assert target("Net_Book_Value_MSFT") == ("PP&E", "net_book_value:MSFT", f"E:{last}")
+    assert target("Depreciation_And_Amortization_AMZN")[:2] == (
+        "PP&E",
+        "depreciation_and_amortization:AMZN",
+    )
     assert target("Check_Failures") == ("Checks", "check_failures", "D:D")
     assert target("Peak_Growth_Threshold") == ("Charts", "peak_growth_threshold", "D:D")
     assert target("Capex_FY_MSFT")[:2] == ("Annual", "capex:FY:MSFT")
@@ -305,7 +309,7 @@ def test_every_input_cell_is_validated(shipped, book):
         for k in ("useful_life:MSFT:all_assets", "useful_life:MSFT:all_assets@Bull")
         if k in inputs and shipped.model.sheets["Inputs"][k].is_input
     )
-    assert rule(life) == ("decimal", "greaterThan", "0", None)  # a scenario's too
+    assert rule(life) == ("decimal", "greaterThanOrEqual", "0", None)  # a scenario's too
     assert rule("share:MSFT:all_assets") == ("decimal", "between", "0", "1")
     assert rule("tax_rate") == ("decimal", "between", "0", "1")
     assert rule("net_income_growth") == ("decimal", "greaterThan", "-1", None)

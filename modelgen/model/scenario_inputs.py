@@ -65,6 +65,7 @@ def add_table(model: Model, sheet: Sheet) -> None:
                 kind="input",
                 const=v if isinstance(v, str) else float(v),
                 level=1,
+                choices=live.choices,  # a scenario's convention is chosen from the same list
             )
             for n, v in by_name.items()
         ]
