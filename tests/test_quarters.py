@@ -66,7 +66,7 @@ def test_quarterly_timeline_runs_to_the_end_of_the_last_forecast_year():
 
 def _folder(tmp_path: Path, capex_rows: str, settings: str = "") -> Path:
     folder = tmp_path / "in"
-    shutil.copytree(ROOT / "inputs", folder)
+    shutil.copytree(ROOT / "tests" / "data" / "article", folder)
     (folder / "companies.csv").write_text("ticker,name,fiscal_year_end_month\nACME,Acme,6\n")
     (folder / "capex.csv").write_text("ticker,period,capex,source\n" + capex_rows)
     (folder / "financials.csv").write_text("ticker,period,net_income,source\n")
@@ -162,7 +162,13 @@ def snow(tmp_path_factory):
         "long_run_capex_growth,0.05\nfade_years,3\n",
         "SNOW,2026,150,170,test guidance\n",
     )
-    mixed = _snowflake(tmp, "mixed", "unit,USD bn\nforecast_years,3\n", "", base=ROOT / "inputs")
+    mixed = _snowflake(
+        tmp,
+        "mixed",
+        "unit,USD bn\nforecast_years,3\n",
+        "",
+        base=ROOT / "tests" / "data" / "article",
+    )
     books = [build(quarterly, tmp / "snow_q.xlsx").out, build(mixed, tmp / "mixed.xlsx").out]
     keyed = recalc_many_keyed(books, tmp)
     return {"quarterly": (quarterly, books[0], keyed[0]), "mixed": (mixed, books[1], keyed[1])}

@@ -18,6 +18,7 @@ from tests.engine import engine, recalc_many_keyed, verify_files
 from tests.reference import compute
 
 ROOT = Path(__file__).resolve().parents[1]
+ARTICLE = ROOT / "tests" / "data" / "article"  # the article's figures alone
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
@@ -33,29 +34,85 @@ def _write(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 def case_folder(src: Path, dst: Path, overrides: dict[str, str]) -> Path:
-    """A copy of `src` whose settings and assumptions carry `overrides` (key -> value)."""
+    """A copy of `src` whose CSV files carry `overrides` (key -> value): settings, a class's
+    share, life or lag (assumptions.csv), its opening balance (opening_balances.csv), or a
+    new life from a period (`useful_life_change:T:C:PERIOD`, life_changes.csv)."""
     shutil.copytree(src, dst)
     (dst / "scenarios.csv").unlink(missing_ok=True)
     settings = {r["key"]: r["value"] for r in _rows(dst / "settings.csv")}
     tickers = [r["ticker"] for r in _rows(dst / "companies.csv")]
     by_ticker: dict[str, list[dict[str, str]]] = {}
     for r in _rows(dst / "assumptions.csv"):
+        r.setdefault("in_service_lag_years", "0")
         by_ticker.setdefault(r["ticker"], []).append(r)
     rows = []
     for t in tickers:  # every ticker's classes spelt out, so that one company can differ
-        for r in by_ticker.get(t) or by_ticker["*"]:
-            rows.append({**r, "ticker": t})
+        own = by_ticker.get(t, [])
+        if own and all(r["share"] for r in own):
+            rows += [{**r, "ticker": t} for r in own]
+            continue
+        lives = {r["asset_class"]: r for r in own}  # rows that override a life or a lag
+        for r in by_ticker["*"]:
+            mine = lives.get(r["asset_class"], {})
+            rows.append(
+                {
+                    **r,
+                    "ticker": t,
+                    "useful_life_years": mine.get("useful_life_years") or r["useful_life_years"],
+                    "in_service_lag_years": mine.get("in_service_lag_years")
+                    or r["in_service_lag_years"],
+                }
+            )
+    opening_file, changes_file = dst / "opening_balances.csv", dst / "life_changes.csv"
+    opening = {
+        (r["ticker"], r["asset_class"]): r
+        for r in (_rows(opening_file) if opening_file.exists() else [])
+    }
+    changes = _rows(changes_file) if changes_file.exists() else []
+    column = {
+        "share": "share",
+        "useful_life": "useful_life_years",
+        "in_service_lag": "in_service_lag_years",
+        "opening_net_book_value": "net_book_value",
+        "opening_remaining_life": "remaining_life_years",
+    }
     for key, value in overrides.items():
         if ":" not in key:
             settings[key] = value
             continue
-        kind, ticker, name = key.split(":")
-        for r in rows:
-            if r["asset_class"] == name and ticker in ("*", r["ticker"]):
-                r["share" if kind == "share" else "useful_life_years"] = value
+        kind, ticker, name, *when = key.split(":")
+        for r in [r for r in rows if r["asset_class"] == name and ticker in ("*", r["ticker"])]:
+            if kind == "useful_life_change":
+                changes.append(
+                    {
+                        "ticker": r["ticker"],
+                        "asset_class": name,
+                        "effective_from": when[0],
+                        "useful_life_years": value,
+                        "source": "",
+                    }
+                )
+            elif kind.startswith("opening_"):
+                row = opening.setdefault(
+                    (r["ticker"], name),
+                    {
+                        "ticker": r["ticker"],
+                        "asset_class": name,
+                        "net_book_value": "0",
+                        "remaining_life_years": "0",
+                        "source": "",
+                    },
+                )
+                row[column[kind]] = value
+            else:
+                r[column[kind]] = value
     settings.pop("scenario", None)
     _write(dst / "settings.csv", [{"key": k, "value": v} for k, v in settings.items()])
     _write(dst / "assumptions.csv", rows)
+    if opening:
+        _write(opening_file, list(opening.values()))
+    if changes:
+        _write(changes_file, changes)
     return dst
 
 
@@ -111,7 +168,7 @@ SHEET = {
 @engine
 def test_each_scenario_selected_reruns_the_whole_model(flipped):
     _, _, keyed, expected, _ = flipped
-    assert set(expected) == {"Base", "Bull", "Bear"}
+    assert {"Base", "Bull", "Bear", "Disclosed"} <= set(expected)
     for name, want in expected.items():
         for kind, sheet in SHEET.items():
             for t in ("MSFT", "AMZN", "GOOGL", "META", "TOTAL"):
@@ -220,7 +277,9 @@ def test_flipped_workbooks_stay_free_of_errors(flipped):
         ("Bull,unit,USD m", "cannot vary by scenario"),
         ("Bull,long_run,0.1", "cannot vary by scenario"),
         ("Base,tax_rate,0.3", "Base is settings.csv"),
-        ("Bull,useful_life:MSFT:all_assets,0", "useful life must be above 0"),
+        ("Bull,useful_life:MSFT:all_assets,-1", "must be 0 or more"),
+        ("Bull,useful_life_change:MSFT:all_assets:2025,0", "changed life must be above 0"),
+        ("Bull,in_service_lag:*:all_assets,-2", "must be 0 or more"),
         ("Bull,useful_life:NOPE:all_assets,6", 'unknown ticker "NOPE"'),
         ("Bull,useful_life:*:servers,6", 'no company has the asset class "servers"'),
         ("Bull,share:MSFT:all_assets,0.5", "sum to 0.5, not 1"),
@@ -230,7 +289,7 @@ def test_flipped_workbooks_stay_free_of_errors(flipped):
 )
 def test_bad_scenarios_are_reported_with_file_and_line(tmp_path, row, message):
     folder = tmp_path / "in"
-    shutil.copytree(ROOT / "inputs", folder)
+    shutil.copytree(ARTICLE, folder)
     (folder / "scenarios.csv").write_text("scenario,key,value\n" + row + "\n")
     with pytest.raises(InputError) as err:
         load_inputs(folder)
