@@ -1,8 +1,10 @@
 """Write a synthetic coverage universe as a modelgen input folder.
 
 Annual: N companies (default 500), 20 years of actuals (2005-2024), guidance for a third of
-them, three asset classes whose lives run from 3 to 30 years (some fractional), 10 forecast
-years. Quarterly: the same shape in quarters (default 100 companies, 80 quarters of history,
+them, three asset classes whose lives run from 3 to 30 years (some fractional), buildings
+under construction for 1 to 2 years, an opening base for every class, reported D&A and net
+PP&E for the last three years, a server life change for every tenth company (drawn as a
+vintage grid in every view), 10 forecast years. Quarterly: the same shape in quarters (default 100 companies, 80 quarters of history,
 settings `frequency` = `quarterly`, periods such as `2025Q1`).
 
 The figures are random but reproducible: the same arguments give the same bytes.
@@ -19,11 +21,12 @@ from pathlib import Path
 
 FIRST_YEAR, LAST_YEAR = 2005, 2024  # 20 years of actuals
 FORECAST_YEARS = 10
-CLASSES = (  # name, share range, lives to choose from (years)
-    ("servers", (0.35, 0.6), (3, 4, 4.5, 5, 5.5, 6)),
-    ("network", (0.15, 0.35), (7, 7.5, 8, 10, 12.25)),
-    ("buildings", None, (15, 20, 25, 27.5, 30)),  # the rest of the share
+CLASSES = (  # name, share range, lives to choose from (years), lags to choose from
+    ("servers", (0.35, 0.6), (3, 4, 4.5, 5, 5.5, 6), (0,)),
+    ("network", (0.15, 0.35), (7, 7.5, 8, 10, 12.25), (0,)),
+    ("buildings", None, (15, 20, 25, 27.5, 30), (1, 1.5, 2)),  # the rest of the share
 )
+CHANGE_EVERY = 10  # every tenth company's servers change life (the grid's share of the work)
 MONTHS = (12, 12, 12, 6, 3, 9)
 
 
@@ -46,7 +49,7 @@ def write_universe(
     view: str | None = None,
     seed: int = 6,
 ) -> Path:
-    """Write the six CSV files of a universe into `folder` (created); return the folder."""
+    """Write the CSV files of a universe into `folder` (created); return the folder."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -57,17 +60,21 @@ def write_universe(
         for q in range(1, per_year + 1)
     ]
     tickers = [f"C{i:04d}" for i in range(1, companies + 1)]
-    comp, capex, fin, guide, assume = [], [], [], [], []
+    comp, capex, fin, guide, assume, opening, changes = [], [], [], [], [], [], []
     for i, t in enumerate(tickers):
         comp.append([t, f"Company {i + 1:04d} Holdings", MONTHS[i % len(MONTHS)]])
         level = rng.uniform(0.2, 40.0) / per_year  # USD bn a period
         margin = rng.uniform(0.5, 3.0)
-        for p in periods:
+        first_level = level
+        for n, p in enumerate(periods):
             level *= 1 + rng.gauss(0.08, 0.12) / per_year
             level = max(level, 0.01)
             capex.append([t, p, _fmt(level), "synthetic"])
             income = level * margin * (1 + rng.gauss(0, 0.3))
-            fin.append([t, p, _fmt(income), "synthetic"])
+            reported = ["", ""]
+            if n >= len(periods) - 3 * per_year:  # the last three years: D&A and net PP&E
+                reported = [_fmt(level * rng.uniform(0.5, 0.8)), _fmt(level * rng.uniform(3, 6))]
+            fin.append([t, p, _fmt(income), "synthetic", *reported])
         if i % 3 == 0:
             low = level * per_year * rng.uniform(1.0, 1.3)
             high = "" if i % 2 else _fmt(low * rng.uniform(1.0, 1.15))
@@ -76,16 +83,39 @@ def write_universe(
         s2 = rng.uniform(*CLASSES[1][1])
         shares = [round(s1, 4), round(s2, 4)]
         shares.append(round(1 - sum(shares), 4))
-        for (name, _, lives), share in zip(CLASSES, shares, strict=True):
-            assume.append([t, name, _fmt(share), _fmt(rng.choice(lives))])
+        for (name, _, lives, lags), share in zip(CLASSES, shares, strict=True):
+            life = rng.choice(lives)
+            assume.append([t, name, _fmt(share), _fmt(life), _fmt(rng.choice(lags))])
+            value = first_level * per_year * share * rng.uniform(1.0, 3.0)
+            opening.append([t, name, _fmt(value), _fmt(life * rng.uniform(0.3, 0.9)), "synthetic"])
+        if i % CHANGE_EVERY == 0:
+            changes.append(
+                [t, "servers", FIRST_YEAR + 10, _fmt(rng.choice((4, 5, 6, 7))), "synthetic"]
+            )
     _write(folder / "companies.csv", ["ticker", "name", "fiscal_year_end_month"], comp)
     _write(folder / "capex.csv", ["ticker", "period", "capex", "source"], capex)
-    _write(folder / "financials.csv", ["ticker", "period", "net_income", "source"], fin)
+    _write(
+        folder / "financials.csv",
+        ["ticker", "period", "net_income", "source", "depreciation", "net_ppe"],
+        fin,
+    )
     _write(
         folder / "guidance.csv", ["ticker", "period", "capex_low", "capex_high", "source"], guide
     )
     _write(
-        folder / "assumptions.csv", ["ticker", "asset_class", "share", "useful_life_years"], assume
+        folder / "assumptions.csv",
+        ["ticker", "asset_class", "share", "useful_life_years", "in_service_lag_years"],
+        assume,
+    )
+    _write(
+        folder / "opening_balances.csv",
+        ["ticker", "asset_class", "net_book_value", "remaining_life_years", "source"],
+        opening,
+    )
+    _write(
+        folder / "life_changes.csv",
+        ["ticker", "asset_class", "effective_from", "useful_life_years", "source"],
+        changes,
     )
     settings = [
         ["unit", "USD bn"],

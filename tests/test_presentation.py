@@ -28,6 +28,7 @@ NS = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
 }
 SHIPPED = Path(__file__).resolve().parents[1] / "inputs"
+ARTICLE = Path(__file__).resolve().parent / "data" / "article"  # the article's figures alone
 REF = re.compile(
     r"^=?(?:'((?:[^']|'')+)'|([A-Za-z0-9_ ]+))!\$([A-Z]+)\$(\d+)(?::\$([A-Z]+)\$(\d+))?$"
 )
@@ -310,12 +311,19 @@ def test_every_input_cell_is_validated(shipped, book):
         if k in inputs and shipped.model.sheets["Inputs"][k].is_input
     )
     assert rule(life) == ("decimal", "greaterThanOrEqual", "0", None)  # a scenario's too
-    assert rule("share:MSFT:all_assets") == ("decimal", "between", "0", "1")
+    assert rule("share:MSFT:all_assets@Disclosed") == ("decimal", "between", "0", "1")
+    assert rule("opening_net_book_value:MSFT:servers") == (
+        "decimal",
+        "greaterThanOrEqual",
+        "0",
+        None,
+    )
+    assert rule("useful_life_change:MSFT:servers", "F") == ("decimal", "greaterThan", "0", None)
     assert rule("tax_rate") == ("decimal", "between", "0", "1")
     assert rule("net_income_growth") == ("decimal", "greaterThan", "-1", None)
     assert rule("capex_actual:MSFT", "F") == ("decimal", "greaterThanOrEqual", "0", None)
     assert rule("fiscal_year_end_month:MSFT") == ("whole", "between", "1", "12")
-    convention = _covering(book["Inputs"], f"D{inputs['depreciation_convention']}")
+    convention = _covering(book["Inputs"], f"D{inputs['depreciation_convention@Disclosed']}")
     assert convention.type == "list" and "mid_period" in convention.formula1
     charts = {r.key: r.number for r in shipped.model.sheets["Charts"].rows if r.key}
     company = _covering(book["Charts"], f"D{charts['chart_company']}")
@@ -458,7 +466,7 @@ def _many_companies(folder: Path, n: int) -> Path:
     folder.mkdir()
     rows = {"companies.csv": [], "capex.csv": [], "financials.csv": []}
     for name in rows:
-        lines = (SHIPPED / name).read_text(encoding="utf-8").splitlines()
+        lines = (ARTICLE / name).read_text(encoding="utf-8").splitlines()
         rows[name] = [lines[0]] + [
             line.replace("MSFT", f"C{i:02d}", 1)
             for i in range(n)
@@ -467,7 +475,7 @@ def _many_companies(folder: Path, n: int) -> Path:
         ]
         (folder / name).write_text("\n".join(rows[name]) + "\n", encoding="utf-8")
     for name in ("assumptions.csv", "settings.csv"):
-        shutil.copy(SHIPPED / name, folder / name)
+        shutil.copy(ARTICLE / name, folder / name)
     (folder / "guidance.csv").write_text("ticker,period,capex_low,capex_high,source\n")
     return folder
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import AND, IF, MAX, MIN, SUM, SUMIFS, Crit, Expr, differs
+from modelgen.formula import IF, MAX, MIN, SUM, SUMIFS, SUMPRODUCT, Crit, Expr, differs
 from modelgen.model.closed_form import class_total_check
+from modelgen.model.depreciation import lagged, terms_of
 from modelgen.rows import block, span
 
 if TYPE_CHECKING:
@@ -89,8 +90,9 @@ def build(model: Model) -> None:
 
 
 def _class_checks(model: Model, check, t: str, name: str) -> None:
-    """One asset class: land never depreciates, construction in progress never does, the
-    opening base and the vintages charge what they owe and never more than their cost."""
+    """One asset class: land never depreciates, construction in progress never does (checked
+    for the classes built with a lag), the opening base and the vintages charge what they
+    owe and never more than their cost."""
     inp, dep, ppe = (model.sheets[n] for n in ("Inputs", "Depreciation", "PP&E"))
     lbl, tol = model.label, inp["check_tolerance"].d
     c = f"{t}:{name}"
@@ -98,20 +100,21 @@ def _class_checks(model: Model, check, t: str, name: str) -> None:
     check(
         f"check_land_not_depreciated:{c}",
         lbl("check_land_not_depreciated", t, asset_class=name),
-        formula=IF(AND(life.cur.eq(0), charged.cur.ne(0)), 1, 0),
+        const=SUMPRODUCT(span(life).eq(0) * span(charged).ne(0)),
     )
-    start, end, number = inp["period_start"], dep["period_end"], dep["period_number"]
-    to_date = SUMIFS(span(charged), span(number), Crit("<=", number.cur))
-    lag, share = inp[f"in_service_lag:{c}"].d, inp[f"share:{c}"].d
-    in_service = share * SUMIFS(
-        span(model.sheets["Capex"][f"capex:{t}"]), span(start), Crit("<", end.cur - lag)
-    )
-    cost = inp[f"opening_net_book_value:{c}"].d + in_service
-    check(
-        f"check_construction_not_depreciated:{c}",
-        lbl("check_construction_not_depreciated", t, asset_class=name),
-        formula=IF(to_date > cost + tol * MAX(1, cost), 1, 0),
-    )
+    if lagged(model, t, name):
+        start, end, number = inp["period_start"], dep["period_end"], dep["period_number"]
+        to_date = SUMIFS(span(charged), span(number), Crit("<=", number.cur))
+        lag, share = inp[f"in_service_lag:{c}"].d, inp[f"share:{c}"].d
+        in_service = share * SUMIFS(
+            span(model.sheets["Capex"][f"capex:{t}"]), span(start), Crit("<", end.cur - lag)
+        )
+        cost = inp[f"opening_net_book_value:{c}"].d + in_service
+        check(
+            f"check_construction_not_depreciated:{c}",
+            lbl("check_construction_not_depreciated", t, asset_class=name),
+            formula=IF(to_date > cost + tol * MAX(1, cost), 1, 0),
+        )
     check(
         f"check_opening_charged:{c}",
         lbl("check_opening_charged", t, asset_class=name),
@@ -119,7 +122,6 @@ def _class_checks(model: Model, check, t: str, name: str) -> None:
     )
     changes = inp[f"useful_life_change:{c}"]
     vintages = SUM(span(charged)) - SUM(span(dep[f"depreciation_opening:{c}"]))
-    from modelgen.model.depreciation import terms_of  # noqa: PLC0415 - one definition
 
     owed = class_total_check(model, terms_of(model, t, name), life, vintages)
     check(
@@ -127,9 +129,9 @@ def _class_checks(model: Model, check, t: str, name: str) -> None:
         lbl("check_class_total", t, asset_class=name),
         const=IF(SUM(span(changes)) > 0, 0, owed),
     )
-    books = [r for r in dep.rows if r.key and r.key.startswith(f"book_value_vintage:{c}:")]
-    if books:
-        floor = -tol * MAX(1, cost)
+    books = [dep.by_key.get(f"book_value_vintage:{c}:{p}") for p in model.periods]
+    if books[0] is not None:
+        floor = -tol * MAX(1, ppe[f"cumulative_capex:{t}"].cur)
         check(
             f"check_vintage_book_value:{c}",
             lbl("check_vintage_book_value", t, asset_class=name),

@@ -58,60 +58,66 @@ def depreciation_view(model: Model) -> str:
     return view
 
 
-def vintages(
-    model: Model, sheet: Sheet, suffix: str, terms: ClassTerms, life: Row, offset: Expr
-) -> Expr:
+def vintages(model: Model, sheet: Sheet, suffix: str, terms: ClassTerms, life: Row, o: Expr) -> Expr:
     """The charge of a class's vintages in closed form (while its life does not change).
 
-    Vintage `v` enters service at `a_v = start_v + O` (`O`: convention plus lag) and is
-    charged `capex_v * s / L * MAX(0, MIN(t_end, a_v + L) - MAX(t, a_v))` in period `t`.
-    On an evenly spaced timeline the vintages charged in `t` are a run of ages from
-    `k_new` (entered service within the period) to `k_old` (left service within it), both
-    constants found once with MATCH on the last period; ages between are charged a whole
-    period, summed with SUMIFS; the two edges use the overlap formula through INDEX.
+    Vintage `v` enters service at `a_v = start_v + o` (`o`: the convention's offset plus the
+    class's lag) and is charged `capex_v * s / L * MAX(0, MIN(t_end, a_v + L) - MAX(t, a_v))`
+    in period `t`. On an evenly spaced timeline the vintages charged in `t` are a run of
+    ages from `k_new` (it enters service within the period) to `k_old` (its life ends
+    within it), both found once with MATCH on the last period; the ages between are charged
+    a whole period, summed with SUMIFS; the two edges are charged their overlap with the
+    period, which depends on the age alone, so it is a constant too (`depreciation_edge_*`).
     """
     inp, lbl = model.sheets["Inputs"], model.label
     dep = model.sheets["Depreciation"]
-    start, end, number = inp["period_start"], dep["period_end"], dep["period_number"]
+    start, number = inp["period_start"], dep["period_number"]
     length, timeline_end, count = (
         inp["period_length"].d,
         dep["timeline_end"].d,
         dep["period_count"].d,
     )
-    o, L = offset + terms.lag, life.d  # noqa: N806 - L is the life, as in the docs
+    L = life.d  # noqa: N806 - L is the life, as in the docs
     fields = {"asset_class": terms.name}
 
-    def age(kind: str, bound: Expr) -> Row:
-        """The age (in periods, at the last period) of the newest vintage starting at or
-        before `bound`; the number of periods when none does."""
-        return sheet.add(
+    def constant(kind: str, unit: str, fmt: str, formula: Expr) -> Expr:
+        row = sheet.add(
             f"{kind}:{suffix}",
             lbl(kind, terms.ticker, **fields),
-            "periods",
-            fmt="count",
+            unit,
+            fmt=fmt,
             level=1,
-            const_formula=IF(bound < start.at(0), count, count - MATCH(bound, span(start))),
+            const_formula=formula,
         )
+        return row.d
 
-    k_new = age("depreciation_newest_age", timeline_end - o).d
-    k_old = age("depreciation_edge_age", timeline_end - L - o).d
-    n_t, s_t, e_t = number.cur, start.cur, end.cur
+    def age(kind: str, bound: Expr) -> Expr:
+        """The age (in periods, at the last period) of the newest vintage starting at or
+        before `bound`; the number of periods when none does."""
+        found = IF(bound < start.at(0), count, count - MATCH(bound, span(start)))
+        return constant(kind, "periods", "count", found)
 
-    def edge(k: Expr) -> Expr:
-        at = n_t - k
-        service = INDEX(span(start), at) + o
-        overlap = MAX(0, MIN(e_t, service + L) - MAX(s_t, service))
-        return IF(n_t > k, INDEX(span(terms.capex), at) * overlap, 0)
+    def overlap(k: Expr) -> Expr:
+        """Years in service within a period of a vintage `k` periods older."""
+        x = o - k * length  # its service start, from the period's start
+        return MAX(0, MIN(length, x + L) - MAX(0, x))
 
-    whole = SUMIFS(
-        span(terms.capex),
-        span(number),
-        Crit(">", n_t - k_old),
-        span(number),
-        Crit("<", n_t - k_new),
+    k_new = age("depreciation_newest_age", timeline_end - o)
+    k_old = age("depreciation_edge_age", timeline_end - L - o)
+    w_new = constant("depreciation_newest_years", "years", "years", overlap(k_new))
+    w_old = constant(
+        "depreciation_edge_years", "years", "years", IF(k_old > k_new, overlap(k_old), 0)
     )
-    both = length * whole + edge(k_new) + IF(k_old > k_new, edge(k_old), 0)
-    return IF(L.eq(0), 0, terms.share / L * both)
+    rate = constant(
+        "depreciation_rate", "1/years", "ratio", IF(L.eq(0), 0, terms.share / L)
+    )
+    n_t, capex = number.cur, span(terms.capex)
+    whole = SUMIFS(
+        capex, span(number), Crit(">", n_t - k_old), span(number), Crit("<", n_t - k_new)
+    )
+    newest = IF(n_t > k_new, INDEX(capex, n_t - k_new) * w_new, 0)
+    oldest = IF(n_t > k_old, INDEX(capex, n_t - k_old) * w_old, 0)
+    return rate * (length * whole + newest + oldest)
 
 
 def class_total_check(model: Model, terms: ClassTerms, life: Row, charged: Expr) -> Expr:
@@ -121,7 +127,7 @@ def class_total_check(model: Model, terms: ClassTerms, life: Row, charged: Expr)
     `elapsed` its time in service by the timeline's end: its whole cost if its life ended.
     """
     inp, dep = model.sheets["Inputs"], model.sheets["Depreciation"]
-    o = dep["service_offset"].d + terms.lag
+    o = dep[f"in_service_after:{terms.ticker}:{terms.name}"].d
     L, timeline_end, tol = life.d, dep["timeline_end"].d, inp["check_tolerance"].d  # noqa: N806
     elapsed = timeline_end - span(inp["period_start"]) - o
     done = elapsed >= L

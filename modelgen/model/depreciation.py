@@ -68,6 +68,14 @@ def has_life_changes(model: Model, ticker: str, asset_class: str) -> bool:
     )
 
 
+def lagged(model: Model, ticker: str, asset_class: str) -> bool:
+    """Whether the class has capex under construction: a lag in assumptions.csv or in a
+    scenario."""
+    lag = next(a.lag for a in model.inputs.asset_classes[ticker] if a.name == asset_class)
+    varied = model.inputs.scenarios.values.get(f"in_service_lag:{ticker}:{asset_class}", {})
+    return lag > 0 or any(float(v) > 0 for v in varied.values())
+
+
 def terms_of(model: Model, ticker: str, name: str, scenario: str | None = None) -> ClassTerms:
     """A class's inputs: the live Inputs rows, or one scenario's (its own capex too)."""
     inp = model.sheets["Inputs"]

@@ -92,7 +92,7 @@ def opening_base(
 
 
 def vintage_grid(
-    model: Model, sheet: Sheet, suffix: str, terms: ClassTerms, life: Row, offset: Expr
+    model: Model, sheet: Sheet, suffix: str, terms: ClassTerms, life: Row, o: Expr
 ) -> list[Row]:
     """Per period's capex: its book value at each period's start, then its charge.
 
@@ -124,7 +124,7 @@ def vintage_grid(
         book = books[i]
         spend = IF(start.cur.eq(start.at(i)), terms.capex.at(i) * terms.share, 0)
         book.formula = book.prev - charge.prev + spend
-        service = start.at(i) + offset + terms.lag
+        service = start.at(i) + o
         remaining = life.cur - MAX(0, start.cur - service)
         in_service = MAX(0, end.cur - MAX(start.cur, service))
         charge.formula = remaining_charge(life.cur, book.cur, remaining, in_service)
@@ -144,8 +144,16 @@ def class_charge(
     """The class's opening-base charge row, and its whole charge by period: its vintages
     (grid or closed form) plus the opening base."""
     opening = opening_base(model, sheet, suffix, terms, life)
+    o = sheet.add(
+        f"in_service_after:{suffix}",
+        model.label("in_service_after", terms.ticker, asset_class=terms.name),
+        "years",
+        fmt="years",
+        level=1,
+        const_formula=offset + terms.lag,
+    ).d
     if grid:
-        vintages = SUM(block(vintage_grid(model, sheet, suffix, terms, life, offset)))
+        vintages = SUM(block(vintage_grid(model, sheet, suffix, terms, life, o)))
     else:
-        vintages = closed_form.vintages(model, sheet, suffix, terms, life, offset)
+        vintages = closed_form.vintages(model, sheet, suffix, terms, life, o)
     return opening, vintages + opening.cur
