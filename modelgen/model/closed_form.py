@@ -32,7 +32,6 @@ from modelgen.formula import (
     SUMPRODUCT,
     Crit,
     Expr,
-    differs,
 )
 from modelgen.rows import Row, Sheet, span
 
@@ -58,7 +57,9 @@ def depreciation_view(model: Model) -> str:
     return view
 
 
-def vintages(model: Model, sheet: Sheet, suffix: str, terms: ClassTerms, life: Row, o: Expr) -> Expr:
+def vintages(
+    model: Model, sheet: Sheet, suffix: str, terms: ClassTerms, life: Row, o: Expr
+) -> Expr:
     """The charge of a class's vintages in closed form (while its life does not change).
 
     Vintage `v` enters service at `a_v = start_v + o` (`o`: the convention's offset plus the
@@ -108,9 +109,7 @@ def vintages(model: Model, sheet: Sheet, suffix: str, terms: ClassTerms, life: R
     w_old = constant(
         "depreciation_edge_years", "years", "years", IF(k_old > k_new, overlap(k_old), 0)
     )
-    rate = constant(
-        "depreciation_rate", "1/years", "ratio", IF(L.eq(0), 0, terms.share / L)
-    )
+    rate = constant("depreciation_rate", "1/years", "ratio", IF(L.eq(0), 0, terms.share / L))
     n_t, capex = number.cur, span(terms.capex)
     whole = SUMIFS(
         capex, span(number), Crit(">", n_t - k_old), span(number), Crit("<", n_t - k_new)
@@ -120,17 +119,13 @@ def vintages(model: Model, sheet: Sheet, suffix: str, terms: ClassTerms, life: R
     return rate * (length * whole + newest + oldest)
 
 
-def class_total_check(model: Model, terms: ClassTerms, life: Row, charged: Expr) -> Expr:
-    """1 when a class's vintage charges over the timeline differ from what they owe.
-
-    While the life does not change each vintage owes `capex_v * s / L * MIN(L, elapsed)`,
-    `elapsed` its time in service by the timeline's end: its whole cost if its life ended.
-    """
+def owed(model: Model, terms: ClassTerms, life: Row) -> Expr:
+    """What a class's vintages owe by the timeline's end while the life does not change:
+    `capex_v * s / L * MIN(L, elapsed)`, `elapsed` a vintage's time in service by then (its
+    whole cost once its life has ended). Land (life 0) owes nothing."""
     inp, dep = model.sheets["Inputs"], model.sheets["Depreciation"]
     o = dep[f"in_service_after:{terms.ticker}:{terms.name}"].d
-    L, timeline_end, tol = life.d, dep["timeline_end"].d, inp["check_tolerance"].d  # noqa: N806
+    L, timeline_end = life.d, dep["timeline_end"].d  # noqa: N806
     elapsed = timeline_end - span(inp["period_start"]) - o
-    done = elapsed >= L
-    running = (elapsed < L) * (elapsed > 0)
-    owed = terms.share / L * SUMPRODUCT(span(terms.capex) * (done * L + running * elapsed))
-    return IF(L.eq(0), 0, differs(charged, owed, tol))
+    years = elapsed * (elapsed > 0) - (elapsed - L) * (elapsed > L)  # MIN(L, MAX(0, elapsed))
+    return IF(L.eq(0), 0, terms.share / L * SUMPRODUCT(span(terms.capex) * years))

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formula import IF, MAX, OR, SUM, Expr, plus
-from modelgen.model.closed_form import depreciation_view
+from modelgen.model.closed_form import depreciation_view, owed
 from modelgen.model.ledger import ClassTerms, class_charge, life_in_effect
 from modelgen.model.scenario_inputs import param
 from modelgen.rows import Row, Sheet, block, span
@@ -160,6 +160,21 @@ def _totals(model: Model, sheet: Sheet, parts: dict[str, list[tuple[str, Row, ob
         ]
         for t, items in parts.items()
     }
+    sheet.blank()
+    sheet.header("What each class's vintages owe by the end of the timeline at an unchanged life")
+    for t, items in parts.items():
+        for name, _, _ in items:
+            c = f"{t}:{name}"
+            sheet.add(
+                f"depreciation_owed:{c}",
+                lbl("depreciation_owed", t, asset_class=name),
+                unit,
+                fmt="amount",
+                level=1,
+                const_formula=owed(
+                    model, terms_of(model, t, name), sheet[f"useful_life_in_effect:{c}"]
+                ),
+            )
     sheet.blank()
     sheet.header("Depreciation")
     for t, items in parts.items():

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, INDEX, MATCH_EXACT, MIN, ratio
-from modelgen.model.straight_line import by_classes
+from modelgen.formula import IF, INDEX, MATCH_EXACT, MIN, SUM, ratio
+from modelgen.model.straight_line import charge
 from modelgen.rows import block
 
 if TYPE_CHECKING:
@@ -77,8 +77,37 @@ def build(model: Model) -> None:
         )
         for k in range(1, slots + 1)
     ]
-    # (share, offset, life): the life in effect in the last period, for capex not in the model
-    chosen_classes = [(share.d, offset + lag.d, life.d) for share, life, lag in picks]
+    after = [
+        sheet.add(
+            f"chosen_in_service_after:{k}",
+            lbl("chosen_in_service_after", asset_class=str(k)),
+            "years",
+            fmt="years",
+            const_formula=offset + lag.d,
+        ).d
+        for k, (_, _, lag) in enumerate(picks, start=1)
+    ]
+    # (share, service offset, life): the life in effect in the last period, that of capex
+    # the model has not spent yet
+    chosen_classes = [
+        (share.d, o, life.d) for (share, life, _), o in zip(picks, after, strict=True)
+    ]
+
+    def by_class(key: str, point: int, capex_row, classes) -> list:
+        """One working row per asset class position: its share of `capex_row` depreciated
+        straight line (one SUMPRODUCT each, so no formula grows with the classes)."""
+        rows = []
+        for k, (share, o, life) in enumerate(classes, start=1):
+            row = sheet.add(
+                f"{key}:{point}:{k}",
+                lbl(key, asset_class=str(k)),
+                unit,
+                fmt="amount",
+                level=2,
+                formula=share * charge(model, capex_row, o, life),
+            )
+            rows.append(row)
+        return rows
 
     sheet.blank()
     sheet.header(
@@ -91,7 +120,8 @@ def build(model: Model) -> None:
         row = sheet.add(f"sensitivity_life:{i}", lbl("sensitivity_life"), "%", fmt="pct")
         row.const_formula = _axis_value(inp, "sensitivity_life", previous)
         uniform = [(share * (life > 0), o, row.d) for share, o, life in chosen_classes]
-        row.formula = ratio(by_classes(model, capex, uniform) + kept, ni.cur)
+        parts = by_class("sensitivity_life_class", i, capex, uniform)
+        row.formula = ratio(SUM(block(parts)) + kept, ni.cur)
         previous = row
 
     sheet.blank()
@@ -122,7 +152,8 @@ def build(model: Model) -> None:
         extra = step(f"sensitivity_growth_extra_capex:{j}", unit, "amount")
         extra.formula = path.cur - capex.cur
         dep_row = step(f"sensitivity_growth_depreciation:{j}", unit, "amount")
-        dep_row.formula = depreciation.cur + by_classes(model, extra, chosen_classes)
+        parts = by_class("sensitivity_growth_class", j, extra, chosen_classes)
+        dep_row.formula = depreciation.cur + SUM(block(parts))
         out.formula = ratio(dep_row.cur + other.cur, ni.cur)
         previous = out
     _classes_by_company(model, sheet, picks, n)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import ABS, IF, OR, SUMPRODUCT, Expr, plus
+from modelgen.formula import ABS, IF, OR, SUMPRODUCT, Expr
 from modelgen.rows import Row, span
 
 if TYPE_CHECKING:
@@ -44,8 +44,3 @@ def charge(model: Model, capex: Row, offset: Expr, life: Expr) -> Expr:
     v = span(start) + offset
     overlap = _positive(_min(start.cur + length, v + life) - _max(start.cur, v))
     return IF(life.eq(0), 0, SUMPRODUCT(span(capex) * overlap) / life)
-
-
-def by_classes(model: Model, capex: Row, classes: list[tuple[Expr, Expr, Expr]]) -> Expr:
-    """Depreciation of a capex row split by asset class: `Σ share * charge(offset, life)`."""
-    return plus(*(share * charge(model, capex, o, life) for share, o, life in classes))

@@ -1,0 +1,92 @@
+"""Excel refuses a formula over 8,192 characters; LibreOffice does not. A wide model (16 asset
+classes, scenarios that vary every life and change them from a period) must stay within it,
+and well within: the longest formula is what a reviewer has to read."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from modelgen.formula import RenderContext
+from modelgen.inputs import load_inputs
+from modelgen.model import build_model
+from modelgen.template import load_template
+
+EXCEL_LIMIT = 8192
+CLASSES = 16
+
+
+def _write(path: Path, header: str, rows: list[list[object]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        out = csv.writer(f, lineterminator="\n")
+        out.writerow(header.split(","))
+        out.writerows(rows)
+
+
+def wide_model(folder: Path) -> Path:
+    folder.mkdir()
+    tickers = ("AAA", "BBB", "CCC")
+    _write(
+        folder / "companies.csv", "ticker,name,fiscal_year_end_month", [[t, t, 12] for t in tickers]
+    )
+    _write(
+        folder / "capex.csv",
+        "ticker,period,capex",
+        [[t, y, 10 + y - 2015] for t in tickers for y in range(2015, 2025)],
+    )
+    _write(
+        folder / "financials.csv",
+        "ticker,period,net_income,depreciation,net_ppe",
+        [[t, y, 20, 4, 60] for t in tickers for y in range(2022, 2025)],
+    )
+    _write(folder / "guidance.csv", "ticker,period,capex_low,capex_high", [])
+    _write(
+        folder / "assumptions.csv",
+        "ticker,asset_class,share,useful_life_years,in_service_lag_years",
+        [["*", f"class{k:02d}", 1 / CLASSES, 3 + k, k % 3] for k in range(CLASSES)],
+    )
+    _write(
+        folder / "opening_balances.csv",
+        "ticker,asset_class,net_book_value,remaining_life_years",
+        [[t, f"class{k:02d}", 5, 2 + k / 2] for t in tickers for k in range(CLASSES)],
+    )
+    _write(
+        folder / "life_changes.csv",
+        "ticker,asset_class,effective_from,useful_life_years",
+        [["*", f"class{k:02d}", 2020, 4 + k] for k in range(0, CLASSES, 2)],
+    )
+    _write(folder / "settings.csv", "key,value", [["forecast_years", 5]])
+    _write(
+        folder / "scenarios.csv",
+        "scenario,key,value",
+        [
+            [s, f"useful_life:*:class{k:02d}", 2 + k + i]
+            for i, s in enumerate(("Short", "Long"))
+            for k in range(CLASSES)
+        ]
+        + [["Long", f"useful_life_change:*:class{k:02d}:2022", 9 + k] for k in range(CLASSES)],
+    )
+    return folder
+
+
+def test_a_wide_model_keeps_every_formula_short(tmp_path):
+    model = build_model(load_inputs(wide_model(tmp_path / "in")), load_template())
+    longest, where = 0, ""
+    for sheet in model.sheets.values():
+        for row in sheet.rows:
+            texts = []
+            if row.const_formula is not None:
+                texts.append(
+                    row.const_formula.render(RenderContext(sheet.name, -1, model.n_periods))
+                )
+            if row.formula is not None:
+                for col in (0, row.width - 1):
+                    texts.append(
+                        row.formula.render(RenderContext(sheet.name, col, model.n_periods))
+                    )
+            for text in texts:
+                if len(text) > longest:
+                    longest, where = len(text), f"{sheet.name}!{row.key}"
+    assert longest < EXCEL_LIMIT, (longest, where)
+    assert longest < 2000, (longest, where)  # well within: helper rows, not one long SUMPRODUCT
+    assert model.check_failures() == 0
