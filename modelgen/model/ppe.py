@@ -30,163 +30,92 @@ def other_amortization(row: Row, reported: Row, modelled: Expr) -> Expr:
 
 
 def build(model: Model) -> None:
+    """The sheet top down as a reviewer reads it: the tie-out, the roll-forward, construction
+    in progress, then capex and depreciation to date (rows first, formulas once all exist)."""
     inp, cap, dep = (model.sheets[n] for n in ("Inputs", "Capex", "Depreciation"))
     sheet = model.new_sheet(SHEET)
-    tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
-    start, end = inp["period_start"], dep["period_end"]
+    tickers = model.inputs.tickers
 
+    def lines(kind: str, unit: str | None = None, fmt: str = "amount", level: int = 0) -> dict:
+        """One row per company and, for amounts, a total."""
+        u = model.unit if unit is None else unit
+        rows = {
+            t: sheet.add(f"{kind}:{t}", model.label(kind, t), u, fmt=fmt, level=level)
+            for t in tickers
+        }
+        if fmt == "amount":
+            total = sheet.add(
+                f"{kind}:TOTAL", model.label(f"{kind}_total"), u, fmt=fmt, level=level
+            )
+            total.formula = SUM(block(list(rows.values())))
+        return rows
+
+    sheet.header("Tie-out: the model against reported D&A and net PP&E")
+    other = lines("depreciation_other")
+    da = lines("depreciation_and_amortization")
+    explained = lines("depreciation_explained", "%", "pct")
+    explained_total = sheet.add(
+        "depreciation_explained:TOTAL", model.label("depreciation_explained_total"), "%", fmt="pct"
+    )
+    variance = lines("net_ppe_variance")
+    sheet.blank()
+    sheet.header("Roll-forward of net property and equipment")
+    opening = lines("net_ppe_opening")
+    added = lines("ppe_capex", level=1)
+    less = lines("ppe_depreciation", level=1)
+    nbv = lines("net_book_value")
+    sheet.blank()
     sheet.header("Construction in progress at the period's end: capex not yet in service")
-    cip = {}
+    cip = {
+        (t, a.name): sheet.add(
+            f"construction_in_progress:{t}:{a.name}",
+            model.label("construction_in_progress_class", t, asset_class=a.name),
+            model.unit,
+            fmt="amount",
+            level=1,
+        )
+        for t in tickers
+        for a in model.inputs.asset_classes[t]
+    }
+    cip_total = lines("construction_in_progress")
+    sheet.blank()
+    sheet.header("Capex and depreciation to date")
+    cum = lines("cumulative_capex")
+    acc = lines("accumulated_depreciation")
+
+    start, end = inp["period_start"], dep["period_end"]
     for t in tickers:
-        capex = span(cap[f"capex:{t}"])
-        rows = []
-        for a in model.inputs.asset_classes[t]:
+        capex, modelled = cap[f"capex:{t}"], dep[f"depreciation:{t}"].cur
+        reported, reported_ppe = (
+            inp[f"depreciation_reported:{t}"].cur,
+            inp[f"net_ppe_reported:{t}"].cur,
+        )
+        other[t].formula = other_amortization(other[t], inp[f"depreciation_reported:{t}"], modelled)
+        da[t].formula = modelled + other[t].cur
+        explained[t].formula = IF(reported.is_set(), ratio(modelled, reported), "")
+        variance[t].formula = IF(reported_ppe.is_set(), nbv[t].cur - reported_ppe, "")
+        opening[t].formula = nbv[t].prev
+        added[t].formula = capex.cur
+        less[t].formula = -modelled
+        classes = model.inputs.asset_classes[t]
+        nbv[t].const_formula = plus(
+            *(inp[f"opening_net_book_value:{t}:{a.name}"].d for a in classes)
+        )
+        nbv[t].formula = nbv[t].d + cum[t].cur - acc[t].cur
+        for a in classes:
             c = f"{t}:{a.name}"
             lag = inp[f"in_service_lag:{c}"].d
             spent = SUMIFS(
-                capex, span(start), Crit(">=", end.cur - lag), span(start), Crit("<", end.cur)
+                span(capex), span(start), Crit(">=", end.cur - lag), span(start), Crit("<", end.cur)
             )
-            rows.append(
-                sheet.add(
-                    f"construction_in_progress:{c}",
-                    lbl("construction_in_progress_class", t, asset_class=a.name),
-                    unit,
-                    fmt="amount",
-                    level=1,
-                    formula=inp[f"share:{c}"].d * spent,
-                )
-            )
-        cip[t] = rows
-    company_rows = [
-        sheet.add(
-            f"construction_in_progress:{t}",
-            lbl("construction_in_progress", t),
-            unit,
-            fmt="amount",
-            formula=SUM(block(cip[t])),
-        )
-        for t in tickers
-    ]
-    _total(model, sheet, "construction_in_progress", company_rows)
-
-    sheet.blank()
-    sheet.header("Capex and depreciation to date")
-    cum = {
-        t: sheet.add(f"cumulative_capex:{t}", lbl("cumulative_capex", t), unit, fmt="amount")
-        for t in tickers
-    }
-    for t in tickers:
-        cum[t].formula = cum[t].prev + cap[f"capex:{t}"].cur
-    _total(model, sheet, "cumulative_capex", list(cum.values()))
-    acc = {
-        t: sheet.add(
-            f"accumulated_depreciation:{t}", lbl("accumulated_depreciation", t), unit, fmt="amount"
-        )
-        for t in tickers
-    }
-    for t in tickers:
-        acc[t].formula = acc[t].prev + dep[f"depreciation:{t}"].cur
-    _total(model, sheet, "accumulated_depreciation", list(acc.values()))
-
-    sheet.blank()
-    sheet.header("Roll-forward of net property and equipment")
-    opening = {
-        t: sheet.add(f"net_ppe_opening:{t}", lbl("net_ppe_opening", t), unit, fmt="amount")
-        for t in tickers
-    }
-    _total(model, sheet, "net_ppe_opening", list(opening.values()))
-    for kind, source, line in (
-        ("ppe_capex", cap, "capex"),
-        ("ppe_depreciation", dep, "depreciation"),
-    ):
-        rows = []
-        for t in tickers:
-            amount = source[f"{line}:{t}"].cur
-            rows.append(
-                sheet.add(
-                    f"{kind}:{t}",
-                    lbl(kind, t),
-                    unit,
-                    fmt="amount",
-                    level=1,
-                    formula=amount if kind == "ppe_capex" else -amount,
-                )
-            )
-        _total(model, sheet, kind, rows)
-    nbv = {}
-    for t in tickers:
-        base = [
-            inp[f"opening_net_book_value:{t}:{a.name}"].d for a in model.inputs.asset_classes[t]
-        ]
-        nbv[t] = sheet.add(
-            f"net_book_value:{t}",
-            lbl("net_book_value", t),
-            unit,
-            fmt="amount",
-            const_formula=plus(*base),
-        )
-        nbv[t].formula = nbv[t].d + cum[t].cur - acc[t].cur
-        opening[t].formula = nbv[t].prev
-    total = _total(model, sheet, "net_book_value", list(nbv.values()))
-    total.const_formula = SUM(block(list(nbv.values()), "const"))
-
-    sheet.blank()
-    sheet.header("Tie-out: reported D&A and net PP&E against the model")
-    other, da = {}, {}
-    for t in tickers:
-        reported, modelled = inp[f"depreciation_reported:{t}"], dep[f"depreciation:{t}"].cur
-        other[t] = sheet.add(
-            f"depreciation_other:{t}", lbl("depreciation_other", t), unit, fmt="amount"
-        )
-        other[t].formula = other_amortization(other[t], reported, modelled)
-    _total(model, sheet, "depreciation_other", list(other.values()))
-    for t in tickers:
-        da[t] = sheet.add(
-            f"depreciation_and_amortization:{t}",
-            lbl("depreciation_and_amortization", t),
-            unit,
-            fmt="amount",
-            formula=dep[f"depreciation:{t}"].cur + other[t].cur,
-        )
-    _total(model, sheet, "depreciation_and_amortization", list(da.values()))
-    for t in tickers:
-        reported = inp[f"depreciation_reported:{t}"].cur
-        sheet.add(
-            f"depreciation_explained:{t}",
-            lbl("depreciation_explained", t),
-            "%",
-            fmt="pct",
-            formula=IF(reported.is_set(), ratio(dep[f"depreciation:{t}"].cur, reported), ""),
-        )
+            cip[(t, a.name)].formula = inp[f"share:{c}"].d * spent
+        cip_total[t].formula = SUM(block([cip[(t, a.name)] for a in classes]))
+        cum[t].formula = cum[t].prev + capex.cur
+        acc[t].formula = acc[t].prev + modelled
+    nbv_total = sheet["net_book_value:TOTAL"]
+    nbv_total.const_formula = SUM(block(list(nbv.values()), "const"))
     reported_rows = block([inp[f"depreciation_reported:{t}"] for t in tickers])
     modelled_rows = block([dep[f"depreciation:{t}"] for t in tickers])
-    sheet.add(
-        "depreciation_explained:TOTAL",
-        lbl("depreciation_explained_total"),
-        "%",
-        fmt="pct",
-        formula=ratio(SUMPRODUCT(modelled_rows * reported_rows.is_set()), SUM(reported_rows)),
-    )
-    variance = []
-    for t in tickers:
-        reported = inp[f"net_ppe_reported:{t}"].cur
-        variance.append(
-            sheet.add(
-                f"net_ppe_variance:{t}",
-                lbl("net_ppe_variance", t),
-                unit,
-                fmt="amount",
-                formula=IF(reported.is_set(), nbv[t].cur - reported, ""),
-            )
-        )
-    _total(model, sheet, "net_ppe_variance", variance)
-
-
-def _total(model: Model, sheet, kind: str, rows: list[Row]) -> Row:
-    return sheet.add(
-        f"{kind}:TOTAL",
-        model.label(f"{kind}_total"),
-        model.unit,
-        fmt="amount",
-        formula=SUM(block(rows)),
+    explained_total.formula = ratio(
+        SUMPRODUCT(modelled_rows * reported_rows.is_set()), SUM(reported_rows)
     )
