@@ -154,7 +154,7 @@ def add_charts(wb: Workbook, ws: Worksheet, model: Model) -> int:
         for row, fill in zip(vintages, _blues(len(vintages)), strict=True):
             fall.add_series(
                 {
-                    "name": "Vintage " + row.key.split(":")[1],  # type: ignore[union-attr]
+                    "name": _series_name(row.key.split(":")[1]),  # type: ignore[union-attr]
                     "categories": span_ref(cats),
                     "values": span_ref(row),
                     "fill": {"color": fill},
@@ -164,6 +164,11 @@ def add_charts(wb: Workbook, ws: Worksheet, model: Model) -> int:
             )
         _place(ws, model, "waterfall", fall)
     return _last_column(model)
+
+
+def _series_name(vintage: str) -> str:
+    """`Vintage 2024`, or `Opening base` for the assets owned when the timeline starts."""
+    return "Opening base" if vintage == "opening" else f"Vintage {vintage}"
 
 
 def _chart(wb: Workbook, kind: str, subtype: str | None, title: str, num_format: str):  # noqa: ANN202

@@ -140,7 +140,7 @@ def test_the_charts_read_the_model_rows(shipped, book):
     ]
     years = [p for p in shipped.model.periods]
     assert _row_keys(book, [s["values"] for s in fall]) == [
-        ("Charts", f"chart_vintage:{y}") for y in years
+        ("Charts", f"chart_vintage:{y}") for y in ["opening", *years]
     ]
     title = re.search(r"<c:title>.*?<c:f>([^<]+)</c:f>", charts["Charts"][3], re.S).group(1)
     assert _row_keys(book, [title]) == [("Charts", "chart_company")]
@@ -159,7 +159,7 @@ def test_the_quarterly_waterfall_stacks_vintage_years(quarterly):
     charts = model.sheets["Charts"]
     years = sorted({str(p.year) for p in model.timeline.periods})
     assert [r.key for r in charts.rows if r.key and r.key.startswith("chart_vintage:")] == [
-        f"chart_vintage:{y}" for y in years
+        f"chart_vintage:{y}" for y in ["opening", *years]
     ]
     t = model.inputs.tickers[0]  # the chosen company as built
     grid = [
@@ -171,6 +171,8 @@ def test_the_quarterly_waterfall_stacks_vintage_years(quarterly):
     for y in years:
         want = sum(r.result for r in grid if r.key.rsplit(":", 1)[1].startswith(y))
         assert charts[f"chart_vintage:{y}"].result == pytest.approx(want)
+    stacked = sum(charts[f"chart_vintage:{y}"].result for y in ["opening", *years])
+    assert stacked == pytest.approx(model.sheets["Depreciation"][f"depreciation:{t}"].result)
 
 
 # --- names ---------------------------------------------------------------------------
@@ -449,8 +451,11 @@ def test_charts_and_names_verify_and_the_chart_rows_follow_their_inputs(
     (got,) = recalc_many_keyed([edited], tmp_path)
     chart, dep = got["Charts"].rows, got["Depreciation"].rows
     for p in model.periods:
-        stacked = [chart[f"chart_vintage:{v}"].values[p] for v in model.periods]
+        stacked = [chart[f"chart_vintage:{v}"].values[p] for v in ["opening", *model.periods]]
         assert sum(stacked) == pytest.approx(dep["depreciation:AMZN"].values[p])
+        assert chart["chart_vintage:opening"].values[p] == pytest.approx(
+            dep["depreciation_opening:AMZN"].values[p]
+        )
         for v in model.periods:
             assert chart[f"chart_vintage:{v}"].values[p] == pytest.approx(
                 dep[f"depreciation_vintage:AMZN:all_assets:{v}"].values[p]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, MIN, SUM, Expr
+from modelgen.formula import IF, MIN, SUM, Expr, plus
 from modelgen.rows import Row, Sheet, block
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ LABELS = {
     "peak_growth_line": "Peak-cycle growth line",
     "chart_pick": "{name}: 1 if chosen for the vintage chart",
     "chart_vintage": "Chosen company: depreciation of vintage {vintage}",
+    "chart_vintage_opening": "Chosen company: depreciation of the opening base",
     "chart_depreciation": "Chosen company: depreciation",
 }
 
@@ -207,7 +208,17 @@ def _waterfall(
             fmt="flag",
             const_formula=IF(company.d.eq(target), 1, 0),
         )
-    rows = []
+    dep = model.sheets["Depreciation"]
+    opening = [pick[t].d * dep[f"depreciation_opening:{t}"].cur for t in tickers]
+    rows = [
+        sheet.add(
+            "chart_vintage:opening",
+            label(model, "chart_vintage_opening"),
+            model.unit,
+            fmt="amount",
+            formula=plus(*opening),
+        )
+    ]
     for year, by_ticker in vintages.items():
         terms = [
             pick[t].d * (run[0].cur if len(run) == 1 else SUM(block(run)))
