@@ -1,12 +1,16 @@
 """An independent re-computation of the capex model, straight from the CSV files.
 
-Written from DESIGN.md's formulas with plain Python loops and the csv module, sharing no
-code with modelgen, so that agreement between the two means something.
+Written from DESIGN.md's formulas and the accounting of ACCOUNTING.md (opening base, life
+changes, construction in progress, land, the tie-out to reported D&A; the input files as
+docs/property-and-equipment.md gives them) with plain Python loops and the csv module,
+sharing no code with modelgen, so that agreement between the two means something.
+Annual timelines only; scenarios are not applied (the folder's figures are the Base case).
 """
 
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -35,6 +39,161 @@ OFFSETS = {
 }
 
 
+@dataclass
+class ClassLedger:
+    """One asset class of one company, period by period (ACCOUNTING.md)."""
+
+    opening: list[float]  # the charge of the opening base
+    vintages: list[list[float]]  # vintages[v][t]: the charge of period v's spend in period t
+    construction: list[float]  # construction in progress at each period's end
+
+    @property
+    def total(self) -> list[float]:
+        return [
+            self.opening[t] + sum(row[t] for row in self.vintages) for t in range(len(self.opening))
+        ]
+
+
+def _charge(book: float, life: float, remaining: float, in_service: float) -> float:
+    """ACCOUNTING.md's charge: nothing on land; the whole book value in the period where the
+    remaining life ends (or a change left none); else the book value pro rata."""
+    if life == 0:
+        return 0.0
+    if remaining <= in_service:
+        return book
+    return book * in_service / remaining
+
+
+def class_ledger(
+    starts: list[float],
+    length: float,
+    lives: list[float],
+    spend: list[float],
+    *,
+    lag: float = 0.0,
+    offset: float = 0.0,
+    opening: float = 0.0,
+    remaining: float = 0.0,
+) -> ClassLedger:
+    """Simulate one class: every asset carries its book value, the life it is on and the
+    life it has left, updated period by period.
+
+    `starts` are the periods' starts in years, `lives` the life in effect in each period,
+    `spend` each period's capex times the class's share, `offset` the convention's fraction
+    of a period (0, 0.5 or 1), `opening` and `remaining` the opening base (NBV0, R0).
+    """
+    n = len(starts)
+    assert len(lives) == n and len(spend) == n
+    # each asset: [book value, service start, life it is on (None before service), remaining]
+    base: list = [opening, starts[0] if n else 0.0, lives[0] if n else 0.0, remaining]
+    assets: list[list] = []
+    out = ClassLedger([0.0] * n, [[0.0] * n for _ in range(n)], [0.0] * n)
+    for t in range(n):
+        s, e = starts[t], starts[t] + length
+        assets.append([spend[t], s + lag + offset * length, None, 0.0])
+        for i, asset in enumerate([base, *assets]):
+            book, sigma, life, left = asset
+            if sigma >= e:
+                continue  # not in service yet: no charge
+            if life is None:  # enters service now, on the life in effect now
+                life, left = lives[t], lives[t]
+            elif lives[t] != life:  # a change in estimate: prospective
+                left += lives[t] - life
+                life = lives[t]
+            in_service = e - max(s, sigma)
+            charge = _charge(book, life, left, in_service)
+            asset[:] = [book - charge, sigma, life, left - in_service]
+            if i == 0:
+                out.opening[t] = charge
+            else:
+                out.vintages[i - 1][t] = charge
+        out.construction[t] = sum(spend[v] for v in range(t + 1) if starts[v] + lag >= e)
+    return out
+
+
+@dataclass(frozen=True)
+class Klass:
+    name: str
+    share: float
+    life: float
+    lag: float
+
+
+def _lag(r: dict[str, str]) -> float | None:
+    text = r.get("in_service_lag_years", "")
+    return _num(text) if text else None
+
+
+def _classes(folder: Path, tickers: list[str]) -> dict[str, list[Klass]]:
+    """Each company's classes: its own rows with shares, else the `*` default with the life
+    and lag its share-less rows override."""
+    rows = _rows(folder / "assumptions.csv")
+    default = [
+        Klass(r["asset_class"], _num(r["share"]), _num(r["useful_life_years"]), _lag(r) or 0.0)
+        for r in rows
+        if r["ticker"] == "*"
+    ]
+    out: dict[str, list[Klass]] = {}
+    for t in tickers:
+        mine = [r for r in rows if r["ticker"] == t]
+        if any(r["share"] for r in mine):
+            out[t] = [
+                Klass(
+                    r["asset_class"], _num(r["share"]), _num(r["useful_life_years"]), _lag(r) or 0.0
+                )
+                for r in mine
+                if r["share"]
+            ]
+            continue
+        over = {r["asset_class"]: r for r in mine}
+        classes = []
+        for k in default:
+            r = over.get(k.name)
+            if r is not None:
+                life = _num(r["useful_life_years"]) if r["useful_life_years"] else k.life
+                lag = _lag(r)
+                k = Klass(k.name, k.share, life, k.lag if lag is None else lag)
+            classes.append(k)
+        out[t] = classes
+    return out
+
+
+def _effective_year(text: str) -> tuple[int, int]:
+    """`2025` -> (2025, 0); `2025Q3` -> (2025, 3): an annual model applies a quarter's
+    change from the start of its fiscal year."""
+    text = text.strip().upper()
+    if "Q" in text:
+        year, quarter = text.split("Q")
+        return int(year), int(quarter)
+    return int(text), 0
+
+
+def _life_schedule(
+    changes: list[dict[str, str]], ticker: str, name: str, base: float, years: list[int]
+) -> tuple[list[float], dict[int, float]]:
+    """The life in effect in each year (changes at or before the first year set it from the
+    start, later ones from their year on), and the changes dated within the timeline
+    (year -> new life), as the Inputs row `useful_life_change` shows them."""
+    mine = sorted(
+        (*_effective_year(r["effective_from"]), r["ticker"] != "*", _num(r["useful_life_years"]))
+        for r in changes
+        if r["asset_class"] == name and r["ticker"] in ("*", ticker)
+    )
+    if base == 0:
+        mine = []  # land's life cannot change
+    lives, shown = [], {}
+    for y in years:
+        life = base
+        for year, _, _, new in mine:
+            if year <= y:
+                life = new
+        lives.append(life)
+    for year, _, _, new in mine:
+        if years and years[0] <= year <= years[-1]:
+            shown[year] = new
+    return lives, shown
+
+
 def compute(folder: Path) -> dict[str, dict[str, object]]:
     """Keyed expected values: {key: {period label: value}} plus {key: {"D": value}}."""
     folder = Path(folder)
@@ -49,35 +208,63 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
     }
     for r in _rows(folder / "settings.csv"):
         k, v = r["key"], r["value"]
-        if k in ("unit", "depreciation_convention"):
-            settings[k] = v
-        else:
+        try:
             settings[k] = _num(v)
+        except ValueError:  # unit, depreciation_convention, depreciation_view, ...
+            settings[k] = v
     capex_actual: dict[str, dict[int, float]] = {t: {} for t in tickers}
     for r in _rows(folder / "capex.csv"):
         capex_actual[r["ticker"]][int(r["period"])] = _num(r["capex"])
     ni_actual: dict[str, dict[int, float]] = {t: {} for t in tickers}
+    reported: dict[str, dict[str, dict[int, float]]] = {
+        "depreciation": {t: {} for t in tickers},
+        "net_ppe": {t: {} for t in tickers},
+    }
     for r in _rows(folder / "financials.csv"):
-        ni_actual[r["ticker"]][int(r["period"])] = _num(r["net_income"])
+        if r.get("net_income"):
+            ni_actual[r["ticker"]][int(r["period"])] = _num(r["net_income"])
+        for column, figures in reported.items():
+            if r.get(column):
+                figures[r["ticker"]][int(r["period"])] = _num(r[column])
     guide: dict[str, dict[int, float]] = {t: {} for t in tickers}
     for r in _rows(folder / "guidance.csv"):
         low = _num(r["capex_low"])
         high = _num(r["capex_high"]) if r.get("capex_high") else low
         guide[r["ticker"]][int(r["period"])] = (low + high) / 2
-    classes: dict[str, list[tuple[str, float, float]]] = {}
-    for r in _rows(folder / "assumptions.csv"):
-        classes.setdefault(r["ticker"], []).append(
-            (r["asset_class"], _num(r["share"]), _num(r["useful_life_years"]))
-        )
+    classes = _classes(folder, tickers)
+    opening: dict[tuple[str, str], tuple[float, float]] = {}
+    if (folder / "opening_balances.csv").exists():
+        for r in _rows(folder / "opening_balances.csv"):
+            opening[(r["ticker"], r["asset_class"])] = (
+                _num(r["net_book_value"]),
+                _num(r["remaining_life_years"]),
+            )
+    changes = []
+    if (folder / "life_changes.csv").exists():
+        changes = _rows(folder / "life_changes.csv")
     first = min(min(v) for v in capex_actual.values())
     last = max(max(v) for v in capex_actual.values())
     years = list(range(first, last + int(settings["forecast_years"]) + 1))
+    n = len(years)
     lr, fade = settings["long_run_capex_growth"], settings["fade_years"]
     o = OFFSETS[settings["depreciation_convention"]]
     out: dict[str, dict[str, object]] = {}
 
     def put(key: str, values: list) -> None:
         out[key] = {str(y): v for y, v in zip(years, values, strict=True)}
+
+    def add(*series: list[float]) -> list[float]:
+        return [sum(s[i] for s in series) for i in range(n)]
+
+    def running(series: list[float], start: float = 0.0) -> list[float]:
+        acc, total = [], start
+        for x in series:
+            total += x
+            acc.append(total)
+        return acc
+
+    def ratio(a: list, b: list) -> list:
+        return [x / y if x is not None and y else None for x, y in zip(a, b, strict=True)]
 
     capex: dict[str, list[float]] = {}
     for t in tickers:
@@ -96,7 +283,7 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
                 series.append(prev * (1 + g))
         capex[t] = series
         put(f"capex:{t}", series)
-    total = [sum(capex[t][i] for t in tickers) for i in range(len(years))]
+    total = add(*capex.values())
     put("capex:TOTAL", total)
 
     def yoy(s: list[float]) -> list:
@@ -110,35 +297,88 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
         )
     put("capex_yoy:TOTAL", yoy(total))
 
-    dep: dict[str, list[float]] = {}
+    # Depreciation: the ledger of each class (ACCOUNTING.md), then the PP&E roll-forward.
+    starts = [float(y) for y in years]
+    per_ticker: dict[str, dict[str, list[float]]] = {}
     for t in tickers:
-        own = classes.get(t) or classes["*"]
-        d = [0.0] * len(years)
-        for name, share, life in own:
-            cls = [0.0] * len(years)
-            for vi, v in enumerate(years):
-                row = []
-                for ti, y in enumerate(years):
-                    start, end = v + o, v + o + life
-                    overlap = max(0.0, min(y + 1, end) - max(y, start))
-                    row.append(capex[t][vi] * share / life * overlap)
-                    cls[ti] += row[-1]
-                out[f"depreciation_vintage:{t}:{name}:{v}"] = {
-                    str(y): x for y, x in zip(years, row, strict=True)
+        dep_classes, dep_opening, cip_classes, base = [], [], [], 0.0
+        for k in classes[t]:
+            lives, shown = _life_schedule(changes, t, k.name, k.life, years)
+            nbv0, r0 = opening.get((t, k.name), (0.0, 0.0))
+            base += nbv0
+            ledger = class_ledger(
+                starts,
+                1.0,
+                lives,
+                [c * k.share for c in capex[t]],
+                lag=k.lag,
+                offset=o,
+                opening=nbv0,
+                remaining=r0,
+            )
+            for v, row in zip(years, ledger.vintages, strict=True):
+                put(f"depreciation_vintage:{t}:{k.name}:{v}", row)
+            put(f"useful_life_in_effect:{t}:{k.name}", lives)
+            put(f"depreciation_opening:{t}:{k.name}", ledger.opening)
+            put(f"depreciation_class:{t}:{k.name}", ledger.total)
+            put(f"construction_in_progress:{t}:{k.name}", ledger.construction)
+            out[f"useful_life:{t}:{k.name}"] = {"D": k.life}
+            out[f"share:{t}:{k.name}"] = {"D": k.share}
+            if k.lag:
+                out[f"in_service_lag:{t}:{k.name}"] = {"D": k.lag}
+            if (t, k.name) in opening:
+                out[f"opening_net_book_value:{t}:{k.name}"] = {"D": nbv0}
+                out[f"opening_remaining_life:{t}:{k.name}"] = {"D": r0}
+            if shown:
+                out[f"useful_life_change:{t}:{k.name}"] = {str(y): x for y, x in shown.items()}
+            dep_classes.append(ledger.total)
+            dep_opening.append(ledger.opening)
+            cip_classes.append(ledger.construction)
+        d = add(*dep_classes)
+        cum, acc = running(capex[t]), running(d)
+        nbv = [base + c - a for c, a in zip(cum, acc, strict=True)]
+        # D&A: reported where reported; the rest held at the last unexplained residual
+        rep_dep = [reported["depreciation"][t].get(y) for y in years]
+        rep_ppe = [reported["net_ppe"][t].get(y) for y in years]
+        other, held = [], 0.0
+        for r, x in zip(rep_dep, d, strict=True):
+            if r is not None:
+                held = r - x
+            other.append(held)
+        per_ticker[t] = {
+            "depreciation": d,
+            "depreciation_opening": add(*dep_opening),
+            "construction_in_progress": add(*cip_classes),
+            "cumulative_capex": cum,
+            "accumulated_depreciation": acc,
+            "net_ppe_opening": [base] + nbv[:-1],
+            "net_book_value": nbv,
+            "depreciation_other": other,
+            "depreciation_and_amortization": add(d, other),
+        }
+        for key, values in per_ticker[t].items():
+            put(f"{key}:{t}", values)
+        put(f"depreciation_explained:{t}", ratio(d, rep_dep))
+        put(
+            f"net_ppe_variance:{t}",
+            [None if r is None else b - r for b, r in zip(nbv, rep_ppe, strict=True)],
+        )
+        for column, figures in reported.items():
+            if any(y in figures[t] for y in years):
+                out[f"{column}_reported:{t}"] = {
+                    str(y): figures[t][y] for y in years if y in figures[t]
                 }
-            put(f"depreciation_class:{t}:{name}", cls)
-            d = [a + b for a, b in zip(d, cls, strict=True)]
-            out[f"useful_life:{t}:{name}"] = {"D": life}
-            out[f"share:{t}:{name}"] = {"D": share}
-        dep[t] = d
-        put(f"depreciation:{t}", d)
-        acc, cum = [], []
-        for i in range(len(years)):
-            acc.append((acc[-1] if acc else 0.0) + d[i])
-            cum.append((cum[-1] if cum else 0.0) + capex[t][i])
-        put(f"accumulated_depreciation:{t}", acc)
-        put(f"net_book_value:{t}", [c - a for c, a in zip(cum, acc, strict=True)])
-    put("depreciation:TOTAL", [sum(dep[t][i] for t in tickers) for i in range(len(years))])
+    for key in (
+        "depreciation",
+        "construction_in_progress",
+        "cumulative_capex",
+        "accumulated_depreciation",
+        "net_ppe_opening",
+        "net_book_value",
+        "depreciation_other",
+        "depreciation_and_amortization",
+    ):
+        put(f"{key}:TOTAL", add(*(per_ticker[t][key] for t in tickers)))
 
     g, tax = settings["net_income_growth"], settings["tax_rate"]
     ni_all = {}
@@ -150,45 +390,47 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
         put(f"net_income:{t}", ni)
         put(
             f"depreciation_pct_net_income:{t}",
-            [d / n if n else None for d, n in zip(dep[t], ni, strict=True)],
+            ratio(per_ticker[t]["depreciation_and_amortization"], ni),
         )
-        own = classes.get(t) or classes["*"]
-        factor = sum(share / life for _, share, life in own)
+        # the article's run rate: one year's capex over the lives given (land: none)
+        factor = sum(k.share / k.life for k in classes[t] if k.life)
         rr = [c * factor for c in capex[t]]
         put(f"run_rate_depreciation:{t}", rr)
-        put(
-            f"run_rate_depreciation_pct_net_income:{t}",
-            [r / n if n else None for r, n in zip(rr, ni, strict=True)],
-        )
-        after = [d * (1 - tax) for d in dep[t]]
+        put(f"run_rate_depreciation_pct_net_income:{t}", ratio(rr, ni))
+        # after tax: D&A (depreciation and the unexplained rest) lowers taxable profit
+        after = [x * (1 - tax) for x in per_ticker[t]["depreciation_and_amortization"]]
         put(f"after_tax_depreciation:{t}", after)
-        put(
-            f"after_tax_depreciation_pct_net_income:{t}",
-            [a / n if n else None for a, n in zip(after, ni, strict=True)],
-        )
-    ni_total = [sum(ni_all[t][i] for t in tickers) for i in range(len(years))]
+        put(f"after_tax_depreciation_pct_net_income:{t}", ratio(after, ni))
+    ni_total = add(*ni_all.values())
     put("net_income:TOTAL", ni_total)
-    dep_total = out["depreciation:TOTAL"]
-    put(
-        "depreciation_pct_net_income:TOTAL",
-        [dep_total[str(y)] / n if n else None for y, n in zip(years, ni_total, strict=True)],
-    )
+    da_total = add(*(per_ticker[t]["depreciation_and_amortization"] for t in tickers))
+    put("depreciation_pct_net_income:TOTAL", ratio(da_total, ni_total))
     for t in tickers:
         put(f"capex_actual:{t}", [capex_actual[t].get(y) for y in years])
     out["check_failures"] = {"D": 0}
     return out
 
 
-# The sheet on which each key prefix lives, per the issue's contract.
+# The sheet on which each key prefix lives, per the issue's contract and
+# docs/property-and-equipment.md.
 SHEET_OF = {
     "capex": "Capex",
     "capex_yoy": "Growth",
     "capex_share": "Growth",
+    "useful_life_in_effect": "Depreciation",
     "depreciation_vintage": "Depreciation",
+    "depreciation_opening": "Depreciation",
     "depreciation_class": "Depreciation",
     "depreciation": "Depreciation",
-    "accumulated_depreciation": "Depreciation",
-    "net_book_value": "Depreciation",
+    "construction_in_progress": "PP&E",
+    "cumulative_capex": "PP&E",
+    "accumulated_depreciation": "PP&E",
+    "net_ppe_opening": "PP&E",
+    "net_book_value": "PP&E",
+    "depreciation_other": "PP&E",
+    "depreciation_and_amortization": "PP&E",
+    "depreciation_explained": "PP&E",
+    "net_ppe_variance": "PP&E",
     "net_income": "Profit Impact",
     "depreciation_pct_net_income": "Profit Impact",
     "run_rate_depreciation": "Profit Impact",
@@ -199,4 +441,10 @@ SHEET_OF = {
     "useful_life": "Inputs",
     "share": "Inputs",
     "capex_actual": "Inputs",
+    "in_service_lag": "Inputs",
+    "opening_net_book_value": "Inputs",
+    "opening_remaining_life": "Inputs",
+    "useful_life_change": "Inputs",
+    "depreciation_reported": "Inputs",
+    "net_ppe_reported": "Inputs",
 }

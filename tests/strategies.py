@@ -12,12 +12,20 @@ Capex moves by a factor of 0.4 to 2.5 a year (sometimes through a year of 0), an
 is 0.4 to 2.5 times a company's largest actual: figures an analyst could meet. Wilder jumps
 compound, through the growth forecast, into amounts of 1e10 and more, where the model's
 checks fail on float rounding (see test_random_models.test_checks_hold_for_amounts_in_usd).
+
+Property and equipment (ACCOUNTING.md, docs/property-and-equipment.md), each with a
+moderate probability: a land class (life 0, sometimes with a share of 0, sometimes more);
+shares of 0; in-service lags of 0 to 3 years, fractional ones too, and a lag column left
+empty or absent; companies that override only the life or lag of default classes; opening
+balances (remaining lives fractional, whole and 0; land's 0); life changes up and down,
+dated before the first period, by a quarter, after the last period, for `*`, and short
+enough to write a book value off; reported D&A and net PP&E with gaps.
 """
 
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from hypothesis import strategies as st
@@ -31,13 +39,40 @@ CONVENTIONS = (
     "next_period",
 )
 CLASS_NAMES = ("servers", "network", "buildings", "land_improvements", "software", "Fit-out.2")
+LAND = "land"
 FIRST_YEAR = 2010
 
 
 @dataclass(frozen=True)
 class AssetClass:
     name: str
-    weight: int  # share = weight / sum of the ticker's weights
+    weight: int  # share = weight / sum of the ticker's weights (0: no new capex)
+    life: float  # 0: land
+    lag: float | None = None  # in_service_lag_years; None: empty (or no column)
+
+
+@dataclass(frozen=True)
+class Override:
+    """A share-less assumptions row: a company's own life and/or lag for a default class."""
+
+    name: str
+    life: float | None
+    lag: float | None
+
+
+@dataclass(frozen=True)
+class Opening:
+    ticker: str
+    name: str
+    book_value: float
+    remaining_life: float
+
+
+@dataclass(frozen=True)
+class LifeChange:
+    ticker: str  # or "*"
+    name: str
+    effective_from: str  # "2015" or "2015Q3"
     life: float
 
 
@@ -52,6 +87,10 @@ class Company:
     net_income: tuple[float, ...]  # may be empty: no net income for this ticker
     guidance: tuple[tuple[int, float, float | None], ...]  # (period, low, high or None)
     classes: tuple[AssetClass, ...]  # empty: the `*` default applies
+    # reported D&A and net PP&E on the net income rows (None: an empty cell); empty: none
+    depreciation: tuple[float | None, ...] = ()
+    net_ppe: tuple[float | None, ...] = ()
+    overrides: tuple[Override, ...] = ()  # only with the `*` default
 
     @property
     def last_year(self) -> int:
@@ -64,6 +103,36 @@ class ModelSpec:
     default_classes: tuple[AssetClass, ...]  # may be empty when every ticker has its own
     settings: tuple[tuple[str, str], ...]
     thousands: bool  # write amounts of 1,000 and more as "1,234.5"
+    openings: tuple[Opening, ...] = ()
+    life_changes: tuple[LifeChange, ...] = ()
+    lag_column: bool = False  # write in_service_lag_years even where every cell is empty
+
+    @property
+    def first_year(self) -> int:
+        return min(c.first_year for c in self.companies)
+
+    @property
+    def last_year(self) -> int:
+        """The timeline's last year."""
+        return self.last_actual + self.forecast_years
+
+    def classes_of(self, c: Company) -> tuple[AssetClass, ...]:
+        """A company's classes as the model sees them (overrides applied)."""
+        if c.classes:
+            return c.classes
+        over = {o.name: o for o in c.overrides}
+        out = []
+        for a in self.default_classes:
+            o = over.get(a.name)
+            if o is not None:
+                a = AssetClass(
+                    a.name,
+                    a.weight,
+                    a.life if o.life is None else o.life,
+                    a.lag if o.lag is None else o.lag,
+                )
+            out.append(a)
+        return tuple(out)
 
     @property
     def last_actual(self) -> int:
@@ -93,20 +162,38 @@ lives = st.one_of(
 )
 
 
-def asset_classes(count: tuple[int, int] = (1, 4)) -> st.SearchStrategy[tuple[AssetClass, ...]]:
-    return st.integers(*count).flatmap(
-        lambda n: st.lists(
+# in-service lags: whole and fractional, 0 to 3 years
+lags = st.one_of(st.sampled_from([0.0, 0.5, 1.0, 2.0, 3.0]), _rounded(0, 3, 2))
+# a weight of 0 (about one in five): the class takes no new capex
+weights = st.integers(-4, 20).map(lambda w: max(w, 0))
+
+
+@st.composite
+def asset_classes(draw: st.DrawFn, count: tuple[int, int] = (1, 4)) -> tuple[AssetClass, ...]:
+    """1-4 classes with unique names, now and then one of them land (life 0)."""
+    n = draw(st.integers(*count))
+    land = n >= 2 and draw(st.integers(0, 3)) == 0
+    out = draw(
+        st.lists(
             st.builds(
                 AssetClass,
                 name=st.sampled_from(CLASS_NAMES),
-                weight=st.integers(1, 20),
+                weight=weights,
                 life=lives,
+                lag=st.integers(0, 4).flatmap(lambda k: lags if k == 0 else st.none()),
             ),
-            min_size=n,
-            max_size=n,
+            min_size=n - land,
+            max_size=n - land,
             unique_by=lambda a: a.name,
-        ).map(tuple)
+        )
     )
+    if land:
+        weight = draw(st.integers(-3, 10).map(lambda w: max(w, 0)))
+        out.insert(draw(st.integers(0, len(out))), AssetClass(LAND, weight, 0.0))
+    if not sum(a.weight for a in out):  # shares must sum to 1: some class takes capex
+        i = next(i for i, a in enumerate(out) if a.name != LAND)
+        out[i] = replace(out[i], weight=1)
+    return tuple(out)
 
 
 names = st.one_of(
@@ -182,6 +269,14 @@ def companies(draw: st.DrawFn, ticker: str, size: Size = LARGE) -> Company:
     )
     guidance = [(p, low, None if d is None else round(low * (1 + d), 2)) for p, low, d in guidance]
     own = draw(st.one_of(st.just(()), asset_classes(size.classes)))
+    depreciation: tuple[float | None, ...] = ()
+    net_ppe: tuple[float | None, ...] = ()
+    if ni and draw(st.booleans()):  # reported D&A, now and then a gap (or a 0)
+        depreciation = tuple(
+            draw(st.lists(_reported(scale * 0.6), min_size=len(ni), max_size=len(ni)))
+        )
+    if ni and draw(st.integers(0, 2)) == 0:  # reported net PP&E
+        net_ppe = tuple(draw(st.lists(_reported(scale * 4), min_size=len(ni), max_size=len(ni))))
     return Company(
         ticker=ticker,
         name=draw(names),
@@ -192,6 +287,19 @@ def companies(draw: st.DrawFn, ticker: str, size: Size = LARGE) -> Company:
         net_income=ni,
         guidance=tuple(sorted(guidance)),
         classes=own,
+        depreciation=depreciation,
+        net_ppe=net_ppe,
+    )
+
+
+def _reported(high: float) -> st.SearchStrategy[float | None]:
+    """A reported figure up to `high`; an empty cell one time in four, 0 now and then."""
+    return st.integers(0, 3).flatmap(
+        lambda k: (
+            st.none()
+            if k == 0
+            else st.one_of(_rounded(0, high, 3), _rounded(0, high, 3), st.just(0.0))
+        )
     )
 
 
@@ -206,6 +314,7 @@ def model_specs(draw: st.DrawFn, size: Size = LARGE) -> ModelSpec:
     cos = tuple(draw(companies(f"C{i + 1}", size)) for i in range(n))
     needs_default = any(not c.classes for c in cos)
     default = draw(asset_classes(size.classes)) if needs_default or draw(st.booleans()) else ()
+    cos = tuple(draw(_overrides(c, default)) if not c.classes else c for c in cos)
     settings: list[tuple[str, str]] = []
     # the horizon is written unless the default (5) is within the size's range
     lo, hi = size.forecast
@@ -221,7 +330,91 @@ def model_specs(draw: st.DrawFn, size: Size = LARGE) -> ModelSpec:
         settings.append(("net_income_growth", _rate(draw, -0.5, 0.5)))
     if draw(st.booleans()):
         settings.append(("tax_rate", _rate(draw, 0, 0.6)))
-    return ModelSpec(cos, default, tuple(settings), draw(st.booleans()))
+    spec = ModelSpec(cos, default, tuple(settings), draw(st.booleans()))
+    openings = draw(_openings(spec)) if draw(st.integers(0, 2)) else ()
+    changes = draw(_life_changes(spec)) if draw(st.integers(0, 2)) else ()
+    return replace(
+        spec,
+        openings=openings,
+        life_changes=changes,
+        lag_column=draw(st.integers(0, 3)) == 0,
+    )
+
+
+@st.composite
+def _overrides(draw: st.DrawFn, c: Company, default: tuple[AssetClass, ...]) -> Company:
+    """Now and then, a company on the default gives its own life and/or lag for some of its
+    depreciable classes (share-less rows; land's life cannot be overridden)."""
+    names = [a.name for a in default if a.life]
+    if not names or draw(st.integers(0, 3)):
+        return c
+    chosen = draw(st.lists(st.sampled_from(names), min_size=1, max_size=2, unique=True))
+    out = []
+    for name in chosen:
+        which = draw(st.sampled_from(["life", "lag", "both"]))
+        life = draw(lives) if which != "lag" else None
+        lag = draw(lags) if which != "life" else None
+        out.append(Override(name, life, lag))
+    return replace(c, overrides=tuple(out))
+
+
+@st.composite
+def _openings(draw: st.DrawFn, spec: ModelSpec) -> tuple[Opening, ...]:
+    """Opening balances for some classes: book values (0 now and then) and remaining lives,
+    fractional, whole and 0, never past the class's life; land's remaining life is 0."""
+    out = []
+    for c in spec.companies:
+        scale = max(c.capex) or 100.0
+        for a in spec.classes_of(c):
+            if draw(st.integers(0, 2)):
+                continue
+            value = draw(st.one_of(_rounded(0, 3 * scale, 3), st.just(0.0), _rounded(0, scale, 1)))
+            if not a.life:
+                left = 0.0
+            else:
+                left = draw(
+                    st.one_of(
+                        _rounded(0, a.life, 2),
+                        st.sampled_from([0.0, 0.5, 1.0, 2.5]),
+                        st.just(a.life),
+                    )
+                )
+            out.append(Opening(c.ticker, a.name, value, min(left, a.life)))
+    return tuple(out)
+
+
+@st.composite
+def _life_changes(draw: st.DrawFn, spec: ModelSpec) -> tuple[LifeChange, ...]:
+    """1-3 changes of a depreciable class's life, for a company or `*`, longer or shorter
+    (short ones write book values off), dated at or before the first period, within the
+    timeline, after its last period, or by a quarter; one per class name and period."""
+    first, last = spec.first_year, spec.last_year
+    targets = sorted(
+        {(c.ticker, a.name) for c in spec.companies for a in spec.classes_of(c) if a.life}
+    )
+    targets += sorted({("*", name) for _, name in targets})
+    out: list[LifeChange] = []
+    used: set[tuple[str, int]] = set()
+    for _ in range(draw(st.integers(1, 3))):
+        ticker, name = draw(st.sampled_from(targets))
+        when = draw(st.sampled_from(["before", "within", "within", "within", "after"]))
+        if when == "before":
+            year = draw(st.integers(first - 2, first))
+        elif when == "after":
+            year = draw(st.integers(last + 1, last + 2))
+        else:
+            year = draw(st.integers(min(first + 1, last), last))
+        # every date at or before the first period is the start (and every one after the
+        # last is unused): one change per class name among them
+        key = (name, min(max(year, first), last + 1))
+        if key in used:
+            continue
+        used.add(key)
+        quarter = draw(st.integers(0, 4)) if draw(st.integers(0, 4)) == 0 else 0
+        life = draw(st.one_of(lives, st.sampled_from([0.5, 1.0, 2.0, 3.0])))
+        label = f"{year}Q{quarter}" if quarter else str(year)
+        out.append(LifeChange(ticker, name, label, life))
+    return tuple(out)
 
 
 def _amount(x: float, thousands: bool) -> str:
@@ -235,7 +428,8 @@ def _shares(classes: tuple[AssetClass, ...]) -> list[str]:
 
 
 def write_spec(spec: ModelSpec, folder: Path) -> Path:
-    """Write `spec` as an input folder (the six CSV files)."""
+    """Write `spec` as an input folder (the six CSV files, and opening_balances.csv and
+    life_changes.csv when it has any)."""
     folder.mkdir(parents=True)
 
     def table(name: str, header: list[str], rows: list[list[object]]) -> None:
@@ -260,11 +454,18 @@ def write_spec(spec: ModelSpec, folder: Path) -> Path:
             for i, x in enumerate(c.capex)
         ],
     )
+    reported = [name for name in ("depreciation", "net_ppe") if any(getattr(c, name) for c in cos)]
+
+    def figure(c: Company, name: str, i: int) -> str:
+        values = getattr(c, name)
+        return "" if not values or values[i] is None else _amount(values[i], t)
+
     table(
         "financials.csv",
-        ["ticker", "period", "net_income", "source"],
+        ["ticker", "period", "net_income", "source", *reported],
         [
             [c.ticker, c.net_income_first + i, _amount(x, t), "10-K"]
+            + [figure(c, name, i) for name in reported]
             for c in cos
             for i, x in enumerate(c.net_income)
         ],
@@ -278,10 +479,35 @@ def write_spec(spec: ModelSpec, folder: Path) -> Path:
             for p, low, high in c.guidance
         ],
     )
+
+    def maybe(x: float | None) -> str:
+        return "" if x is None else repr(x)
+
     rows = []
     for ticker, classes in [("*", spec.default_classes)] + [(c.ticker, c.classes) for c in cos]:
         for a, share in zip(classes, _shares(classes), strict=True):
-            rows.append([ticker, a.name, share, repr(a.life)])
-    table("assumptions.csv", ["ticker", "asset_class", "share", "useful_life_years"], rows)
+            rows.append([ticker, a.name, share, repr(a.life), maybe(a.lag)])
+    for c in cos:
+        for o in c.overrides:
+            rows.append([c.ticker, o.name, "", maybe(o.life), maybe(o.lag)])
+    header = ["ticker", "asset_class", "share", "useful_life_years", "in_service_lag_years"]
+    if not spec.lag_column and not any(r[4] for r in rows):
+        header, rows = header[:4], [r[:4] for r in rows]  # no lag: the column left out
+    table("assumptions.csv", header, rows)
     table("settings.csv", ["key", "value"], [list(kv) for kv in spec.settings])
+    if spec.openings:
+        table(
+            "opening_balances.csv",
+            ["ticker", "asset_class", "net_book_value", "remaining_life_years", "source"],
+            [
+                [o.ticker, o.name, _amount(o.book_value, t), repr(o.remaining_life), "10-K"]
+                for o in spec.openings
+            ],
+        )
+    if spec.life_changes:
+        table(
+            "life_changes.csv",
+            ["ticker", "asset_class", "effective_from", "useful_life_years", "source"],
+            [[x.ticker, x.name, x.effective_from, repr(x.life), "10-K"] for x in spec.life_changes],
+        )
     return folder

@@ -120,7 +120,9 @@ def ledger(case: Case, changes: list[list[object]] | None = None) -> dict[str, l
                     remaining = lives[i] - max(0.0, y - a["start"])
                 else:  # the opening base: R0, shifted by every change since the start
                     remaining = a["left"] + lives[i] - lives[0] - (y - years[0])
-                charge = a["book"] if remaining <= in_service else a["book"] * in_service / remaining
+                charge = (
+                    a["book"] if remaining <= in_service else a["book"] * in_service / remaining
+                )
                 a["book"] -= charge
                 charges[i] += charge
                 if a["left"] is not None:

@@ -97,9 +97,7 @@ def write_case(folder: Path, case: str, view: str, more: int = 0) -> Path:
 
 def _rows(model, prefix: str) -> dict[str, np.ndarray]:
     sheet = model.sheets["Depreciation"]
-    return {
-        k: r.result for k, r in sheet.by_key.items() if k.startswith(prefix) and r.formula
-    }
+    return {k: r.result for k, r in sheet.by_key.items() if k.startswith(prefix) and r.formula}
 
 
 def _close(a: float, b: float) -> bool:

@@ -198,8 +198,7 @@ def test_every_problem_of_the_new_files_in_one_run(tmp_path):
         tmp_path,
         opening_balances__csv="ticker,asset_class,net_book_value,remaining_life_years\n"
         "AAA,servers,-3,2\nAAA,racks,1,1\n",
-        life_changes__csv="ticker,asset_class,effective_from,useful_life_years\n"
-        "AAA,land,2022,5\n",
+        life_changes__csv="ticker,asset_class,effective_from,useful_life_years\nAAA,land,2022,5\n",
     )
     found = problems(folder)
     assert [(f, n) for f, n, _, _ in found] == [

@@ -5,11 +5,14 @@ recalculates them in one run per worker process (starting it costs seconds; CI h
 cores, so two workers, each with its own profile). For every model: each
 formula's cached value equals LibreOffice's, no cell shows an error value, check_failures
 is 0, and every keyed row equals tests/reference.py, arithmetic written independently from
-DESIGN.md. The examples are derandomized: CI sees the same N_EXAMPLES models every run.
+DESIGN.md and ACCOUNTING.md (opening balances, life changes, lags, land, reported D&A and net
+PP&E: the PP&E sheet's roll-forward and tie-out). The examples are derandomized: CI sees the
+same N_EXAMPLES models every run.
 """
 
 from __future__ import annotations
 
+import csv
 import math
 import multiprocessing
 import os
@@ -27,7 +30,17 @@ from modelgen.readback import KeyedSheet, read_keyed
 from modelgen.verify import VerifyReport, compare, recalculate_many
 from tests.engine import engine, engine_profile, require_soffice
 from tests.reference import SHEET_OF, compute
-from tests.strategies import CLASSY, LONG, SMALL, WIDE, ModelSpec, Size, model_specs, write_spec
+from tests.strategies import (
+    CLASSY,
+    LAND,
+    LONG,
+    SMALL,
+    WIDE,
+    ModelSpec,
+    Size,
+    model_specs,
+    write_spec,
+)
 
 pytestmark = engine
 
@@ -151,10 +164,15 @@ def test_every_keyed_row_matches_independent_arithmetic(examples):
     for ex in examples:
         if ex.report is None:
             continue
-        has_grid = any(k.startswith("depreciation_vintage:") for k in ex.keyed["Depreciation"].rows)
+        # the classes drawn with a vintage grid (the closed-form view has none, or only some)
+        gridded = {
+            k.rsplit(":", 1)[0]
+            for k in ex.keyed["Depreciation"].rows
+            if k.startswith("depreciation_vintage:")
+        }
         for key, cells in ex.expected.items():
-            if key.startswith("depreciation_vintage:") and not has_grid:
-                continue  # a closed-form depreciation view has no vintage grid to compare
+            if key.startswith("depreciation_vintage:") and key.rsplit(":", 1)[0] not in gridded:
+                continue  # no vintage grid of this class to compare
             sheet = ex.keyed[SHEET_OF[key.split(":")[0]]]
             row = sheet.rows.get(key)
             if row is None:
@@ -168,6 +186,8 @@ def test_every_keyed_row_matches_independent_arithmetic(examples):
                         f"{ex.folder}: {key} {period}: expected {want}, LibreOffice {got}"
                     )
     assert not problems, f"{len(problems)} differences, first: " + "\n".join(problems[:10])
+    compared = {key.split(":")[0] for ex in examples if ex.report for key in ex.expected}
+    assert compared >= set(SHEET_OF), f"never compared: {set(SHEET_OF) - compared}"
     assert checked > 15_000  # about 20,000 keyed values; the exact draw varies by machine
 
 
@@ -232,8 +252,90 @@ def test_the_examples_cover_what_the_strategy_promises(examples):
         "thousands separators": any(s.thousands for s in specs),
         "percent rates": any(v.endswith("%") for s in specs for _, v in s.settings),
     }
+    classes = [a for s in specs for c in s.companies for a in s.classes_of(c)]
+    openings = [o for s in specs for o in s.openings]
+    changes = [(s, x) for s in specs for x in s.life_changes]
+
+    def year(x) -> int:
+        return int(x.effective_from.split("Q")[0])
+
+    def old_lives(s: ModelSpec, x) -> set[float]:
+        return {
+            a.life
+            for c in s.companies
+            if x.ticker in ("*", c.ticker)
+            for a in s.classes_of(c)
+            if a.name == x.name
+        }
+
+    covered |= {
+        "an opening balance": bool(openings),
+        "a fractional remaining life": any(o.remaining_life % 1 for o in openings),
+        "an opening base with no life left": any(
+            o.remaining_life == 0 and o.name != LAND for o in openings
+        ),
+        "land": any(a.name == LAND for a in classes),
+        "land taking capex": any(a.name == LAND and a.weight for a in classes),
+        "land with an opening balance": any(o.name == LAND for o in openings),
+        "a share of 0": any(a.weight == 0 and a.name != LAND for a in classes),
+        "a lag": any(a.lag for a in classes),
+        "a fractional lag": any(a.lag and a.lag % 1 for a in classes),
+        "a default's life or lag overridden": any(c.overrides for c in cos),
+        "assumptions without a lag column": any(not _lag_cells(ex) for ex in examples),
+        "a lag column left empty": any(_lag_cells(ex) == {""} for ex in examples),
+        "a life change at or before the first period": any(
+            year(x) <= s.first_year for s, x in changes
+        ),
+        "a life change within the timeline": any(
+            s.first_year < year(x) <= s.last_year for s, x in changes
+        ),
+        "a life change after the last period": any(year(x) > s.last_year for s, x in changes),
+        "a life change dated by a quarter": any("Q" in x.effective_from for _, x in changes),
+        "a life change for every company (*)": any(x.ticker == "*" for _, x in changes),
+        "a longer life": any(x.life > min(old_lives(s, x)) for s, x in changes),
+        "a shorter life": any(x.life < max(old_lives(s, x)) for s, x in changes),
+        "a book value written off by a life change": any(_writes_off(ex) for ex in examples),
+        "reported D&A with a gap": any(None in c.depreciation for c in cos),
+        "reported net PP&E with a gap": any(None in c.net_ppe for c in cos),
+    }
     missing = [name for name, ok in covered.items() if not ok]
     assert not missing, f"the {len(specs)} examples never include: {missing}"
+
+
+def _lag_cells(ex: Example) -> set[str]:
+    """The in_service_lag_years cells of an example's assumptions.csv (empty: no column)."""
+    with open(ex.folder / "assumptions.csv", encoding="utf-8", newline="") as f:
+        return {r["in_service_lag_years"] for r in csv.DictReader(f) if "in_service_lag_years" in r}
+
+
+def _writes_off(ex: Example) -> bool:
+    """Whether a shorter life leaves an asset (a vintage, or an opening base) of the example
+    no remaining life, so that its whole book value is charged in that period: the charge
+    exceeds a year's at the old life and nothing is left after it."""
+    exp = ex.expected
+    for key, lives in exp.items():
+        if not key.startswith("useful_life_in_effect:"):
+            continue
+        _, t, name = key.split(":", 2)
+        periods, life = list(lives), list(lives.values())
+        shorter = [i for i in range(1, len(life)) if life[i] < life[i - 1]]
+        assets = [
+            (exp[f"capex:{t}"][v] * exp[f"share:{t}:{name}"]["D"], exp[k])
+            for k in exp
+            if k.startswith(f"depreciation_vintage:{t}:{name}:")
+            for v in [k.rsplit(":", 1)[1]]
+        ]
+        for i in shorter:
+            for cost, charges in assets:
+                row = [charges[p] for p in periods]
+                if (
+                    cost > 0
+                    and row[i] > cost / life[i - 1] * 1.001
+                    and abs(sum(row[: i + 1]) - cost) < 1e-9 * max(1.0, cost)
+                    and sum(row[:i]) > 0
+                ):
+                    return True
+    return False
 
 
 def test_checks_hold_for_amounts_in_usd(tmp_path):
