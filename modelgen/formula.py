@@ -460,8 +460,10 @@ class Func(Expr):
             return (flags.all(axis=0) if name == "AND" else flags.any(axis=0)).astype(float)
         if name == "ABS":
             return np.abs(_as_float(vals[0]))
-        if name == "INDEX":
-            block = _as_float(vals[0])
+        if name == "INDEX":  # a reference, as in Excel: a blank cell stays blank (NaN)
+            block = np.asarray(vals[0])
+            if block.dtype.kind in "fiub":
+                block = block.astype(float)
             pos = _as_float(vals[1]).astype(int) - 1
             return block[np.arange(m), pos]
         raise ValueError(f"unknown function {name}")

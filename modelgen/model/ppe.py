@@ -24,9 +24,9 @@ if TYPE_CHECKING:
 SHEET = "PP&E"
 
 
-def other_amortization(row: Row, reported: Row, modelled: Expr) -> Expr:
+def other_amortization(row: Row, reported: Expr, is_reported: Expr, modelled: Expr) -> Expr:
     """Reported D&A less the modelled depreciation where reported, else the last such."""
-    return IF(reported.cur.is_set(), reported.cur - modelled, row.prev)
+    return IF(is_reported, reported - modelled, row.prev)
 
 
 def build(model: Model) -> None:
@@ -90,7 +90,7 @@ def build(model: Model) -> None:
             inp[f"depreciation_reported:{t}"].cur,
             inp[f"net_ppe_reported:{t}"].cur,
         )
-        other[t].formula = other_amortization(other[t], inp[f"depreciation_reported:{t}"], modelled)
+        other[t].formula = other_amortization(other[t], reported, reported.is_set(), modelled)
         da[t].formula = modelled + other[t].cur
         explained[t].formula = IF(reported.is_set(), ratio(modelled, reported), "")
         variance[t].formula = IF(reported_ppe.is_set(), nbv[t].cur - reported_ppe, "")

@@ -121,9 +121,8 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
         other[t] = sheet.add(
             f"depreciation_other:{s}:{t}", lbl("depreciation_other", t), unit, fmt="amount"
         )
-        other[t].formula = other_amortization(
-            other[t], inp[f"depreciation_reported:{t}"], deps[t].cur
-        )
+        reported = inp[f"depreciation_reported:{t}"].cur
+        other[t].formula = other_amortization(other[t], reported, reported.is_set(), deps[t].cur)
     for t in tickers:
         da[t] = sheet.add(
             f"depreciation_and_amortization:{s}:{t}",

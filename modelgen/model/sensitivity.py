@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formula import IF, INDEX, MATCH_EXACT, MIN, SUM, ratio
+from modelgen.model.ppe import other_amortization
 from modelgen.model.straight_line import charge
 from modelgen.rows import block
 
@@ -65,6 +66,23 @@ def build(model: Model) -> None:
     depreciation = pick(dep, "depreciation", "chosen_depreciation", "amount", unit)
     opening = pick(dep, "depreciation_opening", "chosen_depreciation_opening", "amount", unit)
     other = pick(ppe, "depreciation_other", "chosen_depreciation_other", "amount", unit)
+    reported_rows = block([inp[f"depreciation_reported:{t}"] for t in tickers])
+    reported = sheet.add(
+        "chosen_depreciation_reported",
+        lbl("chosen_depreciation_reported"),
+        unit,
+        fmt="amount",
+        level=1,
+        formula=INDEX(reported_rows, n),
+    )
+    is_reported = sheet.add(
+        "chosen_depreciation_is_reported",
+        lbl("chosen_depreciation_is_reported"),
+        "flag",
+        fmt="flag",
+        level=1,
+        formula=IF(INDEX(reported_rows, n).is_set(), 1, 0),
+    )
     is_known = pick(cap, "capex_is_known", "chosen_capex_is_known", "flag", "flag")
     known = pick(cap, "capex_known", "chosen_capex_known", "amount", unit)
     since = pick(cap, "capex_years_since_known", "chosen_capex_years_since_known", "years", "years")
@@ -93,6 +111,10 @@ def build(model: Model) -> None:
         (share.d, o, life.d) for (share, life, _), o in zip(picks, after, strict=True)
     ]
 
+    def step(key: str, u: str, fmt: str):
+        """A working row under an axis value, labelled by its kind (the key before ':')."""
+        return sheet.add(key, lbl(key.split(":")[0]), u, fmt=fmt, level=1)
+
     def by_class(key: str, point: int, capex_row, classes) -> list:
         """One working row per asset class position: its share of `capex_row` depreciated
         straight line (one SUMPRODUCT each, so no formula grows with the classes)."""
@@ -111,26 +133,27 @@ def build(model: Model) -> None:
 
     sheet.blank()
     sheet.header(
-        "D&A / net income with new capex at a uniform useful life (years in column D; land "
-        "stays land, the opening base and other amortization as modelled)"
+        "D&A / net income with capex at a uniform useful life (years in column D; land stays "
+        "land, the opening base as modelled, D&A the reported figure where there is one)"
     )
     previous = None
-    kept = opening.cur + other.cur
     for i in range(1, LIFE_POINTS + 1):
         row = sheet.add(f"sensitivity_life:{i}", lbl("sensitivity_life"), "%", fmt="pct")
         row.const_formula = _axis_value(inp, "sensitivity_life", previous)
+        modelled = step(f"sensitivity_life_depreciation:{i}", unit, "amount")
+        others = step(f"sensitivity_life_other:{i}", unit, "amount")
         uniform = [(share * (life > 0), o, row.d) for share, o, life in chosen_classes]
         parts = by_class("sensitivity_life_class", i, capex, uniform)
-        row.formula = ratio(SUM(block(parts)) + kept, ni.cur)
+        modelled.formula = SUM(block(parts)) + opening.cur
+        others.formula = other_amortization(
+            others, reported.cur, is_reported.cur.eq(1), modelled.cur
+        )
+        row.formula = ratio(modelled.cur + others.cur, ni.cur)
         previous = row
 
     sheet.blank()
-    sheet.header("Depreciation / net income at a long-run capex growth (rate in column D)")
+    sheet.header("D&A / net income at a long-run capex growth (rate in column D)")
     long_fade = inp["fade_years"].d
-
-    def step(key: str, u: str, fmt: str):
-        """A working row under a growth value, labelled by its kind (the key before ':')."""
-        return sheet.add(key, lbl(key.split(":")[0]), u, fmt=fmt, level=1)
 
     previous = None
     for j in range(1, GROWTH_POINTS + 1):
