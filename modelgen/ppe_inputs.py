@@ -234,13 +234,16 @@ def place_changes(
 ) -> dict[str, dict[str, dict[Period, LifeChange]]]:
     """Each change in the model period from whose start it applies.
 
-    A change at or before the first period sets the life at the start; one after the last
-    period is not used; in an annual model a quarter applies from its fiscal year's start.
-    Each of these says so in a warning. Two changes landing in one period are an error.
+    A change at or before the first period sets the life at the start (the latest such one:
+    earlier ones are superseded); one after the last period is not used; in an annual model
+    a quarter applies from its fiscal year's start. Each of these says so in a warning. Two
+    changes landing in one period of the timeline are an error.
     """
     out: dict[str, dict[str, dict[Period, LifeChange]]] = {}
     first, last = timeline.periods[0], timeline.periods[-1]
-    for ticker, name, change in sorted(changes, key=lambda c: (c[2].line, c[0])):
+    # the latest first: of two changes at or before the first period, the later one holds
+    ordered = sorted(changes, key=lambda c: (c[2].effective_from, c[2].line), reverse=True)
+    for ticker, name, change in ordered:
         when = change.effective_from
         where = f"{change.file}, line {change.line}: {ticker} {name} from {when}"
         if timeline.per_year == 1 and when.is_quarter:
@@ -255,13 +258,20 @@ def place_changes(
         if when > last:
             warnings.append(f"{where} is after the timeline ends ({last}) and is not used")
             continue
+        by_period = out.setdefault(ticker, {}).setdefault(name, {})
         if when <= first:
+            if first in by_period:
+                later = by_period[first]
+                warnings.append(
+                    f"{where} is superseded by line {later.line} (from "
+                    f"{later.effective_from}) before the timeline starts, and is not used"
+                )
+                continue
             warnings.append(
                 f"{where} is at or before the first period ({first}): the life is "
                 f"{change.useful_life:g} years from the start"
             )
             when = first
-        by_period = out.setdefault(ticker, {}).setdefault(name, {})
         if when in by_period:
             other = by_period[when]
             probs.add(
@@ -273,6 +283,9 @@ def place_changes(
             )
             continue
         by_period[when] = change
+    for by_class in out.values():  # periods in order, as the timeline reads
+        for name in by_class:
+            by_class[name] = dict(sorted(by_class[name].items()))
     return out
 
 

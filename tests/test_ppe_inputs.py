@@ -224,3 +224,25 @@ def test_scenarios_vary_the_new_inputs(tmp_path):
     assert sc.values["opening_net_book_value:AAA:servers"] == {"Base": 0.0, "Filed": 12.0}
     assert sc.values["in_service_lag:BBB:buildings"] == {"Base": 1.5, "Filed": 2.0}
     assert sc.sources[("Filed", "opening_net_book_value:AAA:servers")] == "10-K"
+
+
+def test_of_two_changes_before_the_timeline_the_later_holds(tmp_path):
+    folder = folder_with(
+        tmp_path,
+        life_changes__csv="ticker,asset_class,effective_from,useful_life_years,source\n"
+        "AAA,servers,2018,4.5,\nAAA,servers,2019,6,\nAAA,servers,2022,7,\n",
+    )
+    inputs = load_inputs(folder)
+    changes = inputs.life_changes["AAA"]["servers"]
+    assert {p: c.useful_life for p, c in changes.items()} == {Period(2020): 6, Period(2022): 7}
+    assert any("line 2" in w and "superseded by line 3" in w for w in inputs.warnings)
+
+
+def test_two_changes_in_one_period_of_the_timeline_are_an_error(tmp_path):
+    folder = folder_with(
+        tmp_path,
+        life_changes__csv="ticker,asset_class,effective_from,useful_life_years,source\n"
+        "AAA,servers,2022Q2,6,\nAAA,servers,2022Q3,7,\n",
+    )
+    [(file, line, column, message)] = problems(folder)
+    assert (file, column) == ("life_changes.csv", "effective_from") and "both apply" in message
