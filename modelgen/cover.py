@@ -54,8 +54,10 @@ def write_cover(
     names = ", ".join(f"{c.name} ({c.ticker})" if c.name else c.ticker for c in inputs.companies)
     about = (
         f"The capital expenditure (capex) of {names}: history, guidance and a forecast whose "
-        "growth fades to a long-run rate; capex growth; the straight-line depreciation it turns "
-        "into, by vintage and asset class; and what that depreciation does to net income."
+        "growth fades to a long-run rate; capex growth; the straight-line depreciation of the "
+        "property and equipment already owned and of the capex, by vintage and asset class, "
+        "useful-life changes applied from their date; how that ties to the D&A and net PP&E "
+        "reported; and what depreciation and amortization do to net income."
     )
     ws.write_string(r, 0, "What this is", styles.get("bold"))
     ws.write_string(r, 1, about, styles.get("wrap"))

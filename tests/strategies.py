@@ -111,6 +111,13 @@ class ModelSpec:
     def first_year(self) -> int:
         return min(c.first_year for c in self.companies)
 
+    def with_convention(self, index: int) -> ModelSpec:
+        """The spec with the `index`-th convention (cycling): a sample of any size and draw
+        holds every convention, whatever constants Hypothesis mixes into its draws."""
+        kept = tuple((k, v) for k, v in self.settings if k != "depreciation_convention")
+        chosen = ("depreciation_convention", CONVENTIONS[index % len(CONVENTIONS)])
+        return replace(self, settings=(*kept, chosen))
+
     @property
     def last_year(self) -> int:
         """The timeline's last year."""
