@@ -142,24 +142,48 @@ def charges(
     return out
 
 
-def _totals(model: Model, sheet: Sheet, parts: dict[str, list[tuple[str, Row, object]]]) -> None:
-    """Depreciation by class, of the opening base, by company and in total."""
-    lbl, unit = model.label, model.unit
-    sheet.blank()
-    sheet.header("Depreciation by asset class: vintages and opening base")
-    by_class = {
+def class_rows(
+    model: Model, sheet: Sheet, prefix: str, parts: dict, level: int = 0
+) -> dict[str, list[Row]]:
+    """`depreciation_class` rows: each class's charge, vintages and opening base."""
+    return {
         t: [
             sheet.add(
-                f"depreciation_class:{t}:{name}",
-                lbl("depreciation_class", t, asset_class=name),
-                unit,
+                f"depreciation_class:{prefix}{t}:{name}",
+                model.label("depreciation_class", t, asset_class=name),
+                model.unit,
                 fmt="amount",
+                level=level,
                 formula=total,
             )
             for name, _, total in items
         ]
         for t, items in parts.items()
     }
+
+
+def company_rows(
+    model: Model, sheet: Sheet, prefix: str, by_class: dict[str, list[Row]]
+) -> dict[str, Row]:
+    """`depreciation` rows: each company's classes added up."""
+    return {
+        t: sheet.add(
+            f"depreciation:{prefix}{t}",
+            model.label("depreciation", t),
+            model.unit,
+            fmt="amount",
+            formula=SUM(block(rows)),
+        )
+        for t, rows in by_class.items()
+    }
+
+
+def _totals(model: Model, sheet: Sheet, parts: dict[str, list[tuple[str, Row, object]]]) -> None:
+    """Depreciation by class, of the opening base, by company and in total."""
+    lbl, unit = model.label, model.unit
+    sheet.blank()
+    sheet.header("Depreciation by asset class: vintages and opening base")
+    by_class = class_rows(model, sheet, "", parts)
     sheet.blank()
     sheet.header("What each class's vintages owe by the end of the timeline at an unchanged life")
     for t, items in parts.items():
@@ -185,16 +209,7 @@ def _totals(model: Model, sheet: Sheet, parts: dict[str, list[tuple[str, Row, ob
             fmt="amount",
             formula=plus(*(opening.cur for _, opening, _ in items)),
         )
-    dep = {
-        t: sheet.add(
-            f"depreciation:{t}",
-            lbl("depreciation", t),
-            unit,
-            fmt="amount",
-            formula=SUM(block(rows)),
-        )
-        for t, rows in by_class.items()
-    }
+    dep = company_rows(model, sheet, "", by_class)
     sheet.add(
         "depreciation:TOTAL",
         lbl("depreciation_total"),

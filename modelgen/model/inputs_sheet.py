@@ -137,36 +137,22 @@ def build(model: Model) -> None:
         _quarterly_detail(model, sheet)
 
     sheet.blank()
-    sheet.header("Asset classes: share of capex and useful life")
+    sheet.header("Asset classes: share of capex, useful life (0: land), years under construction")
     for t in tickers:
-        classes = inputs.asset_classes[t]
-        for a in classes:
-            sheet.add(
-                f"share:{t}:{a.name}",
-                lbl("share", t, asset_class=a.name),
-                "%",
-                fmt="pct",
-                kind="input",
-                const=a.share,
-            )
-        for a in classes:
-            sheet.add(
-                f"useful_life:{t}:{a.name}",
-                lbl("useful_life", t, asset_class=a.name),
-                "years",
-                fmt="years",
-                kind="input",
-                const=a.useful_life,
-            )
-        for a in classes:
-            sheet.add(
-                f"in_service_lag:{t}:{a.name}",
-                lbl("in_service_lag", t, asset_class=a.name),
-                "years",
-                fmt="years",
-                kind="input",
-                const=a.lag,
-            )
+        for key, unit, fmt, field in (
+            ("share", "%", "pct", "share"),
+            ("useful_life", "years", "years", "useful_life"),
+            ("in_service_lag", "years", "years", "lag"),
+        ):
+            for a in inputs.asset_classes[t]:
+                sheet.add(
+                    f"{key}:{t}:{a.name}",
+                    lbl(key, t, asset_class=a.name),
+                    unit,
+                    fmt=fmt,
+                    kind="input",
+                    const=getattr(a, field),
+                )
     property_inputs(model, sheet)
     sensitivity_inputs(model, sheet)
     scenario_inputs.add_table(model, sheet)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formula import IF, INDEX, MIN, SUM, differs, ratio
-from modelgen.model.depreciation import charges
+from modelgen.model.depreciation import charges, class_rows, company_rows
 from modelgen.model.ppe import other_amortization
 from modelgen.model.profit import net_income
 from modelgen.model.scenario_inputs import param
@@ -92,29 +92,8 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
     parts = charges(model, sheet, s, offset)
     sheet.blank()
     sheet.header(f"Scenario {s}: depreciation and amortization")
-    deps, da = {}, {}
-    by_class = {
-        t: [
-            sheet.add(
-                f"depreciation_class:{s}:{t}:{name}",
-                lbl("depreciation_class", t, asset_class=name),
-                unit,
-                fmt="amount",
-                level=1,
-                formula=total,
-            )
-            for name, _, total in items
-        ]
-        for t, items in parts.items()
-    }
-    for t, rows in by_class.items():
-        deps[t] = sheet.add(
-            f"depreciation:{s}:{t}",
-            lbl("depreciation", t),
-            unit,
-            fmt="amount",
-            formula=SUM(block(rows)),
-        )
+    da = {}
+    deps = company_rows(model, sheet, f"{s}:", class_rows(model, sheet, f"{s}:", parts, 1))
     summary["depreciation"][s].formula = SUM(block(list(deps.values())))
     other = {}
     for t in tickers:
