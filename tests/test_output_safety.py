@@ -109,7 +109,11 @@ class Boom(RuntimeError):
 
 
 def _fail_on_call(n: int, real):
-    calls = {"n": 0}
+    return _fail_on_nth(n, real, {"n": 0})
+
+
+def _fail_on_nth(n: int, real, calls: dict):
+    """`real`, failing on the `n`th call counted in `calls` (shared between methods)."""
 
     def wrapper(*args, **kwargs):
         calls["n"] += 1
@@ -134,8 +138,12 @@ def test_a_build_failing_mid_write_leaves_the_old_workbook(tmp_path, old_book, m
     elif where == "the cover":
         monkeypatch.setattr(modelgen.workbook, "write_cover", _fail_on_call(1, None))
     elif where == "the zip, half written":
-        # xlsxwriter writes the zip members at close(); fail after a few are on disk
-        monkeypatch.setattr(zipfile.ZipFile, "writestr", _fail_on_call(6, zipfile.ZipFile.writestr))
+        # xlsxwriter writes the zip members at close() (from its temporary files, or from
+        # memory); fail after a few are on disk, whichever way it adds them
+        calls = {"n": 0}
+        for method in ("write", "writestr"):
+            real = getattr(zipfile.ZipFile, method)
+            monkeypatch.setattr(zipfile.ZipFile, method, _fail_on_nth(6, real, calls))
     else:
         monkeypatch.setattr(modelgen.atomic.os, "replace", _fail_on_call(1, None))
     with pytest.raises(Boom):
@@ -173,6 +181,7 @@ def test_a_full_disk_is_a_clear_error_exit_2_and_loses_nothing(
 
     if where == "zip write":  # xlsxwriter wraps this OSError in its own FileCreateError
         monkeypatch.setattr(zipfile.ZipFile, "writestr", no_space)
+        monkeypatch.setattr(zipfile.ZipFile, "write", no_space)
     else:
         monkeypatch.setattr(modelgen.atomic.os, "replace", no_space)
     with pytest.raises(OutputError) as exc:  # the library names the output and the cause

@@ -43,35 +43,24 @@ def build(model: Model) -> None:
 
     sheet.header("Depreciation and PP&E (column D: periods failing)")
     for t in tickers:
+        nbv = span(ppe[f"net_book_value:{t}"])
         check(
             f"check_nbv_nonnegative:{t}",
             lbl("check_nbv_nonnegative", t),
-            formula=IF(
-                ppe[f"net_book_value:{t}"].cur < -tol * MAX(1, ppe[f"cumulative_capex:{t}"].cur),
-                1,
-                0,
-            ),
+            const=SUMPRODUCT(nbv < -tol * (1 + span(ppe[f"cumulative_capex:{t}"]))),
         )
-        roll = ppe[f"net_ppe_opening:{t}"].cur + ppe[f"ppe_capex:{t}"].cur
+        opening, added = span(ppe[f"net_ppe_opening:{t}"]), span(ppe[f"ppe_capex:{t}"])
         check(
             f"check_roll_forward:{t}",
             lbl("check_roll_forward", t),
-            formula=differs(
-                roll + ppe[f"ppe_depreciation:{t}"].cur, ppe[f"net_book_value:{t}"].cur, tol
-            ),
+            const=periods_differ(opening + added + span(ppe[f"ppe_depreciation:{t}"]), nbv, tol),
         )
+        reported = span(inp[f"depreciation_reported:{t}"])
+        da = span(ppe[f"depreciation_and_amortization:{t}"])
         check(
             f"check_da_ties:{t}",
             lbl("check_da_ties", t),
-            formula=IF(
-                inp[f"depreciation_reported:{t}"].cur.is_set(),
-                differs(
-                    ppe[f"depreciation_and_amortization:{t}"].cur,
-                    inp[f"depreciation_reported:{t}"].cur,
-                    tol,
-                ),
-                0,
-            ),
+            const=periods_differ(da, reported, tol, where=reported.is_set()),
         )
     for t in tickers:
         for a in model.inputs.asset_classes[t]:
@@ -160,3 +149,13 @@ def _opening_check(model: Model, c: str) -> Expr:
         IF(charged.ne(0), 1, 0),
         IF(left <= 0, differs(charged, value, tol), IF(charged > value * (1 + tol), 1, 0)),
     )
+
+
+def periods_differ(a: Expr, b: Expr, tolerance: Expr, where: Expr | None = None) -> Expr:
+    """How many periods (of two spans) `a` differs from `b` by more than `tolerance`
+    relative to `b` (at least one unit): one cell where a row of checks would take one a
+    period. Squares stand for absolute values, which SUMPRODUCT does not take alike in
+    every engine."""
+    gap = a - b
+    fails = gap * gap > tolerance * tolerance * (1 + b * b)
+    return SUMPRODUCT(fails if where is None else where * fails)

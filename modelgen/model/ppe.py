@@ -1,7 +1,9 @@
 """The PP&E sheet: construction in progress, the roll-forward, and the tie-out to the filings.
 
 - Construction in progress: a class's capex spent no more than its lag before the period's
-  end (`start_v + lag >= end`), not yet in service, never depreciated.
+  end (`start_v + lag >= end`), not yet in service, never depreciated. Only the classes
+  built with a lag (in assumptions.csv or a scenario) have any; a lag typed into the
+  workbook for another class moves its depreciation and net PP&E, not this line.
 - The roll-forward an accountant recognises: net book value at the start, plus capex, less
   depreciation, equals net book value at the end. The end balance is computed on its own
   (opening base + capex to date - depreciation to date) and a check proves the two agree.
@@ -15,7 +17,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, SUM, SUMIFS, SUMPRODUCT, Crit, Expr, plus, ratio
+from modelgen.formula import IF, SUM, SUMIFS, SUMPRODUCT, Crit, Expr, Num, plus, ratio
+from modelgen.model.depreciation import lagged
 from modelgen.rows import Row, block, span
 
 if TYPE_CHECKING:
@@ -65,7 +68,10 @@ def build(model: Model) -> None:
     less = lines("ppe_depreciation", level=1)
     nbv = lines("net_book_value")
     sheet.blank()
-    sheet.header("Construction in progress at the period's end: capex not yet in service")
+    sheet.header(
+        "Construction in progress at the period's end: capex of the classes built with a lag, "
+        "not yet in service"
+    )
     cip = {
         (t, a.name): sheet.add(
             f"construction_in_progress:{t}:{a.name}",
@@ -76,6 +82,7 @@ def build(model: Model) -> None:
         )
         for t in tickers
         for a in model.inputs.asset_classes[t]
+        if lagged(model, t, a.name)
     }
     cip_total = lines("construction_in_progress")
     sheet.blank()
@@ -102,14 +109,16 @@ def build(model: Model) -> None:
             *(inp[f"opening_net_book_value:{t}:{a.name}"].d for a in classes)
         )
         nbv[t].formula = nbv[t].d + cum[t].cur - acc[t].cur
-        for a in classes:
+        building = [a for a in classes if (t, a.name) in cip]
+        for a in building:
             c = f"{t}:{a.name}"
             lag = inp[f"in_service_lag:{c}"].d
             spent = SUMIFS(
                 span(capex), span(start), Crit(">=", end.cur - lag), span(start), Crit("<", end.cur)
             )
             cip[(t, a.name)].formula = inp[f"share:{c}"].d * spent
-        cip_total[t].formula = SUM(block([cip[(t, a.name)] for a in classes]))
+        rows = [cip[(t, a.name)] for a in building]
+        cip_total[t].formula = SUM(block(rows)) if rows else Num(0)
         cum[t].formula = cum[t].prev + capex.cur
         acc[t].formula = acc[t].prev + modelled
     nbv_total = sheet["net_book_value:TOTAL"]
