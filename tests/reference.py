@@ -321,7 +321,8 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
             put(f"useful_life_in_effect:{t}:{k.name}", lives)
             put(f"depreciation_opening:{t}:{k.name}", ledger.opening)
             put(f"depreciation_class:{t}:{k.name}", ledger.total)
-            put(f"construction_in_progress:{t}:{k.name}", ledger.construction)
+            if k.lag:  # modelgen shows construction in progress for classes with a lag
+                put(f"construction_in_progress:{t}:{k.name}", ledger.construction)
             out[f"useful_life:{t}:{k.name}"] = {"D": k.life}
             out[f"share:{t}:{k.name}"] = {"D": k.share}
             if k.lag:

@@ -9,6 +9,7 @@ against independent arithmetic.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import shutil
 from pathlib import Path
@@ -25,6 +26,8 @@ from modelgen.repoint import parse_ref
 from modelgen.verify import compare
 from modelgen.xlsxsafe import open_workbook
 from tests.engine import engine, recalc_many
+
+SHIPPED = Path(__file__).resolve().parents[1] / "inputs"
 
 NEW_2025 = {  # ticker: (capex 2025, net income 2025), the new quarter's actuals
     "MSFT": (88.2, 101.8),
@@ -122,8 +125,18 @@ def _new_quarter(src: Path, dst: Path) -> None:
         fh.writelines(f"{t},2025,{c},test: 2025 actual\n" for t, (c, _) in NEW_2025.items())
     with (dst / "financials.csv").open("a", encoding="utf-8") as fh:
         fh.writelines(f"{t},2025,{n},test: 2025 actual\n" for t, (_, n) in NEW_2025.items())
+    _keep_lines(dst / "assumptions.csv", lambda line: not line.startswith("GOOGL,"))
     with (dst / "assumptions.csv").open("a", encoding="utf-8") as fh:
-        fh.write("GOOGL,servers,0.6,6\nGOOGL,buildings,0.4,25\n")
+        fh.write("GOOGL,servers,0.6,6,0\nGOOGL,buildings,0.4,25,1\n")
+    # the scenarios and opening balances name only the classes Alphabet still has
+    gone = ("GOOGL:all_assets", "GOOGL:equipment", "GOOGL:land", "GOOGL,all_assets", "GOOGL,land")
+    for name in ("scenarios.csv", "opening_balances.csv"):
+        _keep_lines(dst / name, lambda line: not any(g in line for g in gone))
+
+
+def _keep_lines(path: Path, keep) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(line for line in lines if keep(line)), encoding="utf-8")
 
 
 def _meta_depreciation(periods: list[str]) -> list[float]:
@@ -138,13 +151,37 @@ def _meta_depreciation(periods: list[str]) -> list[float]:
             k = y - 2025
             g = g_a + (LONG_RUN - g_a) * min(1, k / 3)
             capex[y] = capex[y - 1] * (1 + g)
-    return [
+    vintages = [
         sum(
             c / META_LIFE * max(0.0, min(t + 1, v + META_LIFE) - max(t, v))
             for v, c in capex.items()
         )
         for t in years
     ]
+    return [v + o for v, o in zip(vintages, _meta_opening(len(years)), strict=True)]
+
+
+def _meta_opening(n: int) -> list[float]:
+    """The charge of META's opening base over `n` years: each class's book value straight
+    over its remaining life (land, life 0, never), read from the shipped CSV files."""
+    with open(SHIPPED / "opening_balances.csv", encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["ticker"] == "META"]
+    with open(SHIPPED / "assumptions.csv", encoding="utf-8") as f:
+        lives = {
+            r["asset_class"]: float(r["useful_life_years"])
+            for r in csv.DictReader(f)
+            if r["ticker"] in ("*", "META") and r["useful_life_years"]
+        }
+    total = [0.0] * n
+    for r in rows:
+        if lives[r["asset_class"]] == 0:
+            continue
+        book, left = float(r["net_book_value"]), float(r["remaining_life_years"])
+        for i in range(n):
+            charge = book if left <= 1 else book / left
+            book, left = book - charge, left - 1
+            total[i] += charge
+    return total
 
 
 @engine
@@ -268,17 +305,15 @@ def test_a_quarter_later_the_analysts_work_is_carried(tmp_path: Path, shipped_in
     expected_inputs.add(("Inputs", "capex_actual:MSFT", "2024"))
     # the sensitivity reads the latest actual period by default: 2024, now 2025
     expected_inputs.add(("Inputs", "sensitivity_period", "D"))
-    assert d.inputs_changed() == expected_inputs
+    # Alphabet's new classes: their rows in every scenario's table follow the new Base
+    split = {x for x in d.inputs_changed() if ":GOOGL:" in x[1] and "@" in x[1]}
+    assert split and all(x[2] == "D" for x in split)
+    assert d.inputs_changed() - split == expected_inputs
     removed = {r["key"] for r in d.rows_removed if r["sheet"] == "Inputs"}
     assert {"share:GOOGL:all_assets", "useful_life:GOOGL:all_assets"} <= removed
-    assert all(
-        k.startswith(("share:GOOGL:all_assets", "useful_life:GOOGL:all_assets")) for k in removed
-    )
-    assert {
-        ("Inputs", f"{k}:GOOGL:{c}")
-        for k in ("share", "useful_life")
-        for c in ("servers", "buildings")
-    } <= {(r["sheet"], r["key"]) for r in d.rows_added}
+    gone = ("all_assets", "equipment", "land")  # the classes Alphabet no longer has
+    assert all(":GOOGL:" in k and k.split("@")[0].split(":")[2] in gone for k in removed)
+    assert ("Inputs", "share:GOOGL:servers@Base", "D") in split  # 0 before, 0.6 now
     assert {p["period"] for p in d.periods_added} == {"2030"} and not d.periods_removed
     assert d.sheets_added == [] and d.sheets_removed == []
     moved = {(c.sheet, c.key, c.period) for c in d.changes if c.kind == "output"}
