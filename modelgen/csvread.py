@@ -81,8 +81,7 @@ def read_table(
     """Read one CSV file into records; None (with problems added) when it cannot be read.
 
     Column order is free, header names are exact; a UTF-8 BOM, CRLF, blank lines and blank
-    trailing columns (Excel writes them for formatted but empty cells) are fine, and so is a
-    row that leaves off optional columns at its end (a row typed before the column existed). A record's
+    trailing columns (Excel writes them for formatted but empty cells) are fine. A record's
     line is the line its row starts on. Rows with the wrong number of fields are reported
     and, when `broken` is given, also appended to it (best effort) so that callers can
     avoid reporting follow-on problems.
@@ -128,8 +127,6 @@ def read_table(
                 continue
             while len(fields) > width and not fields[-1].strip():
                 fields.pop()
-            if len(fields) < width and set(header[len(fields) :]) <= set(optional):
-                fields += [""] * (width - len(fields))  # optional trailing columns left off
             if len(fields) != width:
                 bad_rows += 1
                 _ragged(name, line, fields, header, probs)
