@@ -335,7 +335,7 @@ def test_two_builds_at_once_leave_one_complete_workbook(tmp_path):
     build(b_in, tmp_path / "b.xlsx")
     a, b = (tmp_path / "a.xlsx").read_bytes(), (tmp_path / "b.xlsx").read_bytes()
     assert a != b
-    out = tmp_path / "shared" / "model.xlsx"
+    out = tmp_path / "common" / "model.xlsx"
     out.parent.mkdir()
     most_at_once = 0
     for _ in range(5):  # on a busy machine one start can lag the other's whole write

@@ -57,22 +57,28 @@ def add_table(model: Model, sheet: Sheet) -> None:
     for key, by_name in sc.values.items():
         live = sheet[key]
         rows = [
-            sheet.add(
-                f"{key}@{n}",
-                f"{live.label}: {n}",
-                live.unit,
-                fmt=live.fmt,
-                kind="input",
-                const=v if isinstance(v, str) else float(v),
-                level=1,
-                choices=live.choices,  # a scenario's convention is chosen from the same list
-            )
+            _scenario_row(sheet, live, n, const=v if isinstance(v, str) else float(v))
             for n, v in by_name.items()
         ]
         live.kind, live.const = "calc", None
         live.const_formula = INDEX(block(rows, "const"), number)
     for key, by_name in sc.life_changes.items():
         _period_table(model, sheet, key, by_name)
+
+
+def _scenario_row(sheet: Sheet, live: Row, scenario: str, **value: object) -> Row:
+    """The input row of `live` in one scenario, `key@scenario`: its label, unit, format and
+    list of choices (a scenario's convention is chosen from the same list)."""
+    return sheet.add(
+        f"{live.key}@{scenario}",
+        f"{live.label}: {scenario}",
+        live.unit,
+        fmt=live.fmt,
+        kind="input",
+        level=1,
+        choices=live.choices,
+        **value,
+    )
 
 
 def _period_table(model: Model, sheet: Sheet, key: str, by_name: dict) -> None:
@@ -87,17 +93,7 @@ def _period_table(model: Model, sheet: Sheet, key: str, by_name: dict) -> None:
         values = base.copy()
         for period, life in by_name.get(n, {}).items():
             values[column[period]] = life
-        rows.append(
-            sheet.add(
-                f"{key}@{n}",
-                f"{live.label}: {n}",
-                live.unit,
-                fmt=live.fmt,
-                kind="input",
-                values=values,
-                level=1,
-            )
-        )
+        rows.append(_scenario_row(sheet, live, n, values=values))
     live.kind, live.values = "calc", None
     live.formula = INDEX(block(rows), sheet["scenario_number"].d)
 
