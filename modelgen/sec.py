@@ -1,15 +1,20 @@
-"""`ingest-sec`: a company's capex, net income, D&A and net PP&E from SEC XBRL company facts.
+"""`ingest-sec`: a company's capex, net income, D&A, net PP&E, revenue and diluted shares
+from SEC XBRL company facts.
 
 Reads the JSON the SEC publishes at data.sec.gov/api/xbrl/companyfacts/CIK##########.json,
-labels every figure by fiscal period (see `sec_periods`), converts it to the model's unit and
-adds or updates the ticker's rows in `capex.csv` and `financials.csv`, and its fiscal year end
-in `companies.csv`. Everything is computed and checked before any file is touched, and each
-file is replaced atomically, so a failed run leaves the inputs exactly as they were.
+labels every figure by fiscal period (see `sec_periods`), converts amounts to the model's unit
+(diluted shares to millions of shares, whatever that unit) and adds or updates the ticker's
+rows in `capex.csv` and `financials.csv`, and its fiscal year end in `companies.csv`.
+Everything is computed and checked before any file is touched, and each file is replaced
+atomically, so a failed run leaves the inputs exactly as they were.
 
-Each column reads a list of us-gaap tags, chosen per period: a period missing under the first
-tag takes the next tag's figure, and the row's `source` then names that tag (the first tag goes
-unnamed, so the usual case reads as it always has). `financials.csv` rows are net income's
-periods; depreciation and net PP&E fill those rows, and the source names each figure's facts.
+Each column reads a list of us-gaap tags (see `sec_series`), chosen per period: a period
+missing under the first tag takes the next tag's figure, and the row's `source` then names
+that tag (the first tag goes unnamed, so the usual case reads as it always has).
+`financials.csv` rows are net income's periods; depreciation, net PP&E, revenue and diluted
+shares fill those rows where the filing has them, and the source names each figure's facts.
+Diluted shares are a weighted average over the period, so they are written only for the
+years and quarters the filing reports; a missing quarter is never derived by difference.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from typing import Any
 
 from modelgen.sec_periods import (
     PeriodValue,
+    average_periods,
     balance_from_json,
     derive_balances,
     derive_periods,
@@ -35,60 +41,12 @@ from modelgen.sec_periods import (
     period_sort_key,
     sum_notes,
 )
+from modelgen.sec_series import FILE_COLUMNS, SERIES, Series
 
 UNIT_DIVISORS = {"USD": 1, "USD k": 10**3, "USD m": 10**6, "USD bn": 10**9}
 DEFAULT_UNIT = "USD bn"
 COMPANY_COLUMNS = ["ticker", "name", "fiscal_year_end_month"]
 COMPANY_FACTS_URL = "https://data.sec.gov/api/xbrl/companyfacts/CIK##########.json"
-
-
-@dataclass(frozen=True)
-class Series:
-    """One column the ingest fills, and the us-gaap tags it reads, first choice first.
-
-    The first column of a file is required (it must have figures, and only its periods get
-    rows); the others fill the same rows where they have a figure. A balance is read from
-    instant facts (a value on a date), a flow from duration facts.
-    """
-
-    file: str
-    column: str
-    tags: tuple[str, ...]
-    related: tuple[str, ...] = ()  # words that find related tags when a required one is missing
-    balance: bool = False
-
-    @property
-    def required(self) -> bool:
-        """True for the first column of its file (capex, net_income): every row needs it."""
-        return FILE_COLUMNS[self.file][0] == self.column
-
-
-SERIES = (
-    Series(
-        "capex.csv",
-        "capex",
-        (
-            "PaymentsToAcquirePropertyPlantAndEquipment",
-            "PaymentsToAcquireProductiveAssets",  # Amazon's since 2016: PP&E and intangibles
-            "PaymentsToAcquireOtherPropertyPlantAndEquipment",  # capex filed as "other" PP&E
-        ),
-        related=("PaymentsToAcquire", "CapitalExpenditure"),
-    ),
-    Series("financials.csv", "net_income", ("NetIncomeLoss",), ("NetIncome", "ProfitLoss")),
-    Series(
-        "financials.csv",
-        "depreciation",
-        (
-            "DepreciationDepletionAndAmortization",
-            "DepreciationAmortizationAndAccretionNet",
-            "DepreciationAndAmortization",
-            "Depreciation",
-        ),
-    ),
-    Series("financials.csv", "net_ppe", ("PropertyPlantAndEquipmentNet",), balance=True),
-)
-# file -> its columns, the required one first
-FILE_COLUMNS = {s.file: [c.column for c in SERIES if c.file == s.file] for s in SERIES}
 
 
 class SecError(ValueError):
@@ -171,11 +129,12 @@ class IngestReport:
 def ingest_sec(
     facts_path: Path, ticker: str, inputs_dir: Path, *, name: str | None = None
 ) -> IngestReport:
-    """Add or update `ticker`'s capex, net income, D&A, net PP&E and fiscal year end.
+    """Add or update `ticker`'s capex, net income, D&A, net PP&E, revenue, diluted shares and
+    fiscal year end.
 
     Periods come from each fact's dates, never from `fy`/`fp`; the latest filing wins; quarters
-    that 10-Qs report year to date are derived by difference. Raises SecError, with no CSV
-    changed, when the file or the folder cannot be used.
+    that 10-Qs report year to date are derived by difference (never a share count's). Raises
+    SecError, with no CSV changed, when the file or the folder cannot be used.
     """
     facts_path, inputs_dir = Path(facts_path), Path(inputs_dir)
     ticker = ticker.strip().upper()
@@ -185,10 +144,10 @@ def ingest_sec(
         raise SecError(f"inputs folder {inputs_dir} does not exist; create it or pass --inputs DIR")
     doc = _load_company_facts(facts_path)
     unit = _read_unit(inputs_dir)
-    divisor = Decimal(UNIT_DIVISORS[unit])
+    divisors = {s.column: Decimal(s.divisor or UNIT_DIVISORS[unit]) for s in SERIES}
 
     facts = {s.column: _series_facts(doc, s, facts_path) for s in SERIES}
-    flows = [f for s in SERIES if not s.balance for fs in facts[s.column].values() for f in fs]
+    flows = [f for s in SERIES if s.kind == "flow" for fs in facts[s.column].values() for f in fs]
     fye = fiscal_year_end_month(doc["facts"].get("dei", {}), flows)
     if fye is None:
         raise SecError(
@@ -205,7 +164,7 @@ def ingest_sec(
         added = table.add_columns(columns[1:])
         if added and table.existed:
             report.columns.append(f"{file}: added column(s) {', '.join(added)}")
-        changed = _merge(table, ticker, columns, figures, divisor, report)
+        changed = _merge(table, ticker, columns, figures, divisors, report)
         if changed or added or not table.existed:
             table.rows.sort(
                 key=lambda r: (table.get(r, "ticker"), period_sort_key(table.get(r, "period")))
@@ -247,8 +206,9 @@ def _load_company_facts(path: Path) -> dict[str, Any]:
 
 
 def _series_facts(doc: dict[str, Any], series: Series, path: Path) -> dict[str, list[Any]]:
-    """The USD facts of each of the series' tags the file has (durations, or instants for a
-    balance); SecError when a required series has none of its tags, naming what the file has."""
+    """The facts in the series' unit (USD, or shares) of each of its tags the file has
+    (durations, or instants for a balance); SecError when a required series has none of its
+    tags, naming what the file has."""
     gaap = doc["facts"]["us-gaap"]
     present = [tag for tag in series.tags if tag in gaap]
     if not present and series.required:
@@ -260,22 +220,23 @@ def _series_facts(doc: dict[str, Any], series: Series, path: Path) -> dict[str, 
             f"modelgen needs one of them for {series.column}; "
             "enter this company's figures in the CSVs by hand"
         )
-    parse = balance_from_json if series.balance else fact_from_json
+    parse = balance_from_json if series.kind == "balance" else fact_from_json
     found = {}
     for tag in present:
         units = gaap[tag].get("units", {}) if isinstance(gaap[tag], dict) else {}
-        if "USD" not in units:
+        if series.unit not in units:
             raise SecError(
-                f"{path}: us-gaap {tag} has units {', '.join(units) or 'none'}, not USD; "
-                "modelgen converts from USD only"
+                f"{path}: us-gaap {tag} has units {', '.join(units) or 'none'}, not "
+                f"{series.unit}; modelgen reads {series.column} from {series.unit} facts only"
             )
         found[tag] = []
-        for i, item in enumerate(units["USD"]):
+        for i, item in enumerate(units[series.unit]):
             try:
                 fact = parse(item)
             except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
                 raise SecError(
-                    f"{path}: us-gaap {tag} USD entry {i} is malformed ({exc!r}); download it again"
+                    f"{path}: us-gaap {tag} {series.unit} entry {i} is malformed ({exc!r}); "
+                    "download it again"
                 ) from exc
             if fact is not None:  # an instant among flows, or a duration among balances
                 found[tag].append(fact)
@@ -292,14 +253,21 @@ def _figures(
     """
     chosen: dict[str, PeriodValue] = {}
     for tag, tag_facts in facts.items():
-        values = (
-            derive_balances(tag_facts, fye) if series.balance else derive_periods(tag_facts, fye)[0]
-        )
+        if series.kind == "balance":
+            values = derive_balances(tag_facts, fye)
+        elif series.kind == "average":  # a weighted average: as reported, never a difference
+            values = average_periods(tag_facts, fye)
+        else:
+            values = derive_periods(tag_facts, fye)[0]
         for value in values:
             if value.period not in chosen:
                 named = value.source if tag == series.tags[0] else f"{tag} {value.source}"
                 chosen[value.period] = replace(value, source=named)
-    what = "balances at a quarter end" if series.balance else "3, 6, 9 or 12 month facts"
+    what = {
+        "flow": "3, 6, 9 or 12 month facts",
+        "balance": "balances at a quarter end",
+        "average": "3 or 12 month facts",
+    }[series.kind]
     if not chosen and series.required:
         raise SecError(
             f"{path} has no fiscal-year or quarter figures for {series.column} under us-gaap "
@@ -311,7 +279,7 @@ def _figures(
         why = f"us-gaap {tags}: no {what}" if facts else f"no us-gaap {tags}"
         report.missing.append(f"{series.file} {series.column}: {why}; its cells are left empty")
     values = sorted(chosen.values(), key=lambda v: period_sort_key(v.period))
-    if not series.balance:
+    if series.kind == "flow":  # quarters of a balance or an average need not add up
         label = series.file if series.required else f"{series.file} {series.column}"
         report.notes.extend(f"{label} {note}" for note in sum_notes(values))
     return {v.period: v for v in values}
@@ -406,10 +374,11 @@ def _merge(
     ticker: str,
     columns: list[str],
     figures: dict[str, dict[str, PeriodValue]],
-    divisor: Decimal,
+    divisors: dict[str, Decimal],
     report: IngestReport,
 ) -> bool:
-    """Add or update the ticker's rows in place; True when any cell changed.
+    """Add or update the ticker's rows in place (each column's figure / its divisor); True when
+    any cell changed.
 
     Rows are the periods of the file's first column; the other columns fill those rows.
     A row with a changed cell gets a new source naming the facts behind each of its figures;
@@ -433,7 +402,7 @@ def _merge(
         )
         row = ours.get(period)
         if row is None:
-            cells = {c: _format(v.usd / divisor) for c, v in found.items()}
+            cells = {c: _format(v.usd / divisors[c]) for c, v in found.items()}
             table.rows.append(table.new_row(ticker=ticker, period=period, source=source, **cells))
             for c, v in found.items():
                 report.added.append(RowChange(file, period, c, None, cells[c], f"SEC {v.source}"))
@@ -442,8 +411,9 @@ def _merge(
         row_changed = False
         for c, v in found.items():
             old = table.get(row, c)
-            change = RowChange(file, period, c, old, _format(v.usd / divisor), f"SEC {v.source}")
-            if _same(old, v.usd / divisor):
+            new = v.usd / divisors[c]
+            change = RowChange(file, period, c, old, _format(new), f"SEC {v.source}")
+            if _same(old, new):
                 report.unchanged.append(change)
             else:
                 table.set(row, c, change.new)

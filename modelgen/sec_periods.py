@@ -2,8 +2,11 @@
 
 A fact's `fy`/`fp` describe the filing it came from, not the period it covers (a 10-K repeats
 earlier years under its own `fy`), so periods are labelled from `start`/`end` and the fiscal
-year end month alone. Flows (capex, net income, D&A) are duration facts; balances (net PP&E)
-are instant facts, labelled by the fiscal quarter, and year, that ends on their date. Dates are snapped to the nearest month end, which absorbs 52/53-week
+year end month alone. Flows (capex, net income, D&A, revenue) are duration facts, their
+missing quarters derived by difference of year-to-date facts; balances (net PP&E) are instant
+facts, labelled by the fiscal quarter, and year, that ends on their date; averages (weighted
+diluted shares) are duration facts taken only as reported, since a difference of two averages
+is no quarter's average. Dates are snapped to the nearest month end, which absorbs 52/53-week
 years: a year ending on 2 February belongs to a January year end.
 
 Months are counted as a single integer index (`year * 12 + month - 1`) so that spans and
@@ -30,7 +33,7 @@ def nearest_month_end(day: date) -> int:
 
 @dataclass(frozen=True)
 class Fact:
-    """One duration fact from a company-facts file, in USD."""
+    """One duration fact from a company-facts file, in its unit (USD, or shares)."""
 
     start: date
     end: date
@@ -84,7 +87,7 @@ class Balance:
 
 
 def fact_from_json(item: dict) -> Fact | None:
-    """A Fact from one `units -> USD` entry; None for an instant (no `start`).
+    """A Fact from one `units -> USD` (or `shares`) entry; None for an instant (no `start`).
 
     Raises KeyError, TypeError or ValueError when the entry is malformed.
     """
@@ -130,7 +133,10 @@ def month_from_dei(text: str) -> int | None:
 
 @dataclass(frozen=True)
 class PeriodValue:
-    """A figure for one fiscal period (`2025` or `2025Q2`) in USD, and the facts it came from."""
+    """A figure for one fiscal period (`2025` or `2025Q2`) and the facts it came from.
+
+    `usd` is in the facts' unit: USD, or a number of shares for a share count.
+    """
 
     period: str
     usd: Decimal
@@ -183,15 +189,14 @@ def latest_per_span(facts: list[Fact]) -> list[Fact]:
     return list(best.values())
 
 
-def derive_periods(facts: list[Fact], fye_month: int) -> tuple[list[PeriodValue], list[str]]:
-    """Fiscal years and discrete quarters from year-to-date and quarter facts, plus notes.
+_Spans = dict[tuple[int, int], Fact]
 
-    A year is its 12-month fact. A quarter is a discrete 3-month fact when one exists, else
-    the difference of two year-to-date facts (Q2 = 6M - 3M, Q3 = 9M - 6M, Q4 = FY - 9M).
-    Notes flag years whose four quarters do not add up to the year.
-    """
-    to_date: dict[tuple[int, int], Fact] = {}  # (fiscal year, months since year start)
-    quarters: dict[tuple[int, int], Fact] = {}  # (fiscal year, quarter), 3-month facts
+
+def _spans(facts: list[Fact], fye_month: int) -> tuple[_Spans, _Spans]:
+    """The latest facts by fiscal span: year to date keyed (fiscal year, months since the year
+    start), and 3-month facts keyed (fiscal year, quarter)."""
+    to_date: _Spans = {}
+    quarters: _Spans = {}
     for fact in latest_per_span(facts):
         fiscal_year, quarter = fiscal_position(fact.closing, fye_month)
         if quarter == 0 or fact.months not in (3, 6, 9, 12):
@@ -200,7 +205,17 @@ def derive_periods(facts: list[Fact], fye_month: int) -> tuple[list[PeriodValue]
             quarters[(fiscal_year, quarter)] = fact
         if fact.opening % 12 + 1 == fye_month and fact.months == 3 * quarter:
             to_date[(fiscal_year, fact.months)] = fact
+    return to_date, quarters
 
+
+def derive_periods(facts: list[Fact], fye_month: int) -> tuple[list[PeriodValue], list[str]]:
+    """Fiscal years and discrete quarters from year-to-date and quarter facts, plus notes.
+
+    A year is its 12-month fact. A quarter is a discrete 3-month fact when one exists, else
+    the difference of two year-to-date facts (Q2 = 6M - 3M, Q3 = 9M - 6M, Q4 = FY - 9M).
+    Notes flag years whose four quarters do not add up to the year.
+    """
+    to_date, quarters = _spans(facts, fye_month)
     values: list[PeriodValue] = []
     for fiscal_year in sorted({fy for fy, _ in to_date} | {fy for fy, _ in quarters}):
         year = to_date.get((fiscal_year, 12))
@@ -211,6 +226,21 @@ def derive_periods(facts: list[Fact], fye_month: int) -> tuple[list[PeriodValue]
             if value is not None:
                 values.append(value)
     return values, sum_notes(values)
+
+
+def average_periods(facts: list[Fact], fye_month: int) -> list[PeriodValue]:
+    """Fiscal years and quarters of a weighted average (diluted shares), as reported only.
+
+    A year is its 12-month fact and a quarter its 3-month fact. Nothing is derived: the
+    difference of two year-to-date averages is no quarter's average, so a quarter the filing
+    does not report (often Q4, inside the 10-K's year) is left out.
+    """
+    to_date, quarters = _spans(facts, fye_month)
+    values = [
+        PeriodValue(str(fy), f.val, f.describe()) for (fy, n), f in to_date.items() if n == 12
+    ]
+    values += [PeriodValue(f"{fy}Q{q}", f.val, f.describe()) for (fy, q), f in quarters.items()]
+    return sorted(values, key=lambda v: period_sort_key(v.period))
 
 
 def sum_notes(values: list[PeriodValue]) -> list[str]:

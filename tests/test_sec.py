@@ -12,6 +12,9 @@ import calendar
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -20,16 +23,22 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from modelgen.inputs import load_inputs
 from modelgen.sec import IngestReport, SecError, _format, ingest_sec
 from modelgen.sec_periods import Fact, derive_periods, fiscal_position, nearest_month_end
+from modelgen.timeline import Period
 
-SNOWFLAKE = Path(__file__).resolve().parent / "data" / "sec" / "snowflake-companyfacts.json"
+ROOT = Path(__file__).resolve().parents[1]
+SNOWFLAKE = ROOT / "tests" / "data" / "sec" / "snowflake-companyfacts.json"
 
 CAPEX = "PaymentsToAcquirePropertyPlantAndEquipment"
 PRODUCTIVE = "PaymentsToAcquireProductiveAssets"
 NET_INCOME = "NetIncomeLoss"
 DDA = "DepreciationDepletionAndAmortization"
 PPE = "PropertyPlantAndEquipmentNet"
+REVENUE = "RevenueFromContractWithCustomerExcludingAssessedTax"
+SHARES = "WeightedAverageNumberOfDilutedSharesOutstanding"
+HEADER = "ticker,period,net_income,source,depreciation,net_ppe,revenue,diluted_shares"
 OTHER_CAPEX = (
     "ticker,period,capex,source\n"
     'MSFT,2023,41.3115,"derived: 75.6 / 1.83, Caijing"\n'
@@ -97,22 +106,20 @@ def write_facts(
     capex: list[dict] | None,
     net_income: list[dict],
     gaap: dict[str, list[dict]] | None = None,
+    shares: dict[str, list[dict]] | None = None,
     **extra,
 ) -> Path:
-    """A small company-facts JSON file: capex (None: no such tag), net income, more `gaap` tags."""
+    """A small company-facts JSON file: capex (None: no such tag), net income, more `gaap` tags
+    in USD and `shares` tags in the XBRL unit `shares`."""
     tags = {CAPEX: capex, NET_INCOME: net_income, **(gaap or {})}
-    doc = {
-        "cik": 123,
-        "entityName": "Tiny Corp",
-        "facts": {
-            "us-gaap": {
-                tag: {"label": tag, "units": {"USD": entries}}
-                for tag, entries in tags.items()
-                if entries is not None
-            },
-            **extra,
-        },
+    us_gaap = {
+        tag: {"label": tag, "units": {"USD": entries}}
+        for tag, entries in tags.items()
+        if entries is not None
     }
+    for tag, entries in (shares or {}).items():
+        us_gaap[tag] = {"label": tag, "units": {"shares": entries}}
+    doc = {"cik": 123, "entityName": "Tiny Corp", "facts": {"us-gaap": us_gaap, **extra}}
     path.write_text(json.dumps(doc))
     return path
 
@@ -210,7 +217,8 @@ def test_source_says_which_facts_a_value_came_from(snow):
     assert net_income["2025Q2"] == (
         "SEC 10-Q accn 0001640147-24-000207 3M to 2024-07-31; "
         "depreciation: 10-Q accn 0001640147-24-000207 (6M to 2024-07-31) "
-        "minus 10-Q accn 0001640147-25-000110 (3M to 2024-04-30)"
+        "minus 10-Q accn 0001640147-25-000110 (3M to 2024-04-30); "
+        "revenue: 10-Q accn 0001640147-24-000207 3M to 2024-07-31"
     )
 
 
@@ -378,8 +386,9 @@ def test_depreciation_falls_back_to_the_next_tag_for_a_period_the_first_lacks(sn
     # fiscal 2020 Q3 (Aug-Oct 2019): DepreciationDepletionAndAmortization has only 9M and FY
     # that year, but the narrower Depreciation tag reports the quarter itself
     assert dep["2020Q3"] == Decimal(snow_usd("Depreciation", "2019-08-01", "2019-10-31")) / bn
-    assert source["2020Q3"].endswith(
-        "; depreciation: Depreciation 10-Q accn 0001640147-20-000023 3M to 2019-10-31"
+    assert (
+        "; depreciation: Depreciation 10-Q accn 0001640147-20-000023 3M to 2019-10-31;"
+        in source["2020Q3"]
     )
     # Q4 of that year comes from the first tag again: FY - 9M
     fy, m9 = snow_usd(DDA, "2019-02-01", "2020-01-31"), snow_usd(DDA, "2019-02-01", "2019-10-31")
@@ -392,37 +401,47 @@ def test_depreciation_falls_back_to_the_next_tag_for_a_period_the_first_lacks(sn
 def test_snowflake_has_no_net_ppe_so_its_cells_stay_empty_and_the_report_says_so(snow):
     folder, report = snow
     assert {r["net_ppe"] for r in rows(folder, "financials.csv")} == {""}
+    assert {r["diluted_shares"] for r in rows(folder, "financials.csv")} == {""}
     assert report.missing == [
-        "financials.csv net_ppe: no us-gaap PropertyPlantAndEquipmentNet; its cells are left empty"
+        "financials.csv net_ppe: no us-gaap PropertyPlantAndEquipmentNet; its cells are left empty",
+        f"financials.csv diluted_shares: no us-gaap {SHARES}; its cells are left empty",
     ]
     assert "  " + report.missing[0] in report.lines()
 
 
 def test_an_old_financials_csv_gains_the_new_columns(tmp_path):
-    """A folder from before depreciation and net_ppe: the columns are added at the end, empty
-    for other tickers; an existing SNOW row keeps its net income and gets its depreciation."""
+    """A folder from before depreciation, net_ppe, revenue and diluted_shares: the columns are
+    added at the end, empty for other tickers; an existing SNOW row keeps its net income and
+    gets its depreciation and revenue."""
     folder = write_inputs(tmp_path)
     old_source = "SEC 10-K accn 0001640147-25-000052 FY to 2025-01-31"
     with (folder / "financials.csv").open("a") as handle:
         handle.write(f"SNOW,2025,-1.285640,{old_source}\n")
     report = ingest_sec(SNOWFLAKE, "SNOW", folder)
     lines = (folder / "financials.csv").read_text().splitlines()
-    assert lines[0] == "ticker,period,net_income,source,depreciation,net_ppe"
-    assert lines[1] == "MSFT,2024,92.8,stated,,"
+    assert lines[0] == HEADER
+    assert lines[1] == "MSFT,2024,92.8,stated,,,,"
     row = {r["period"]: r for r in rows(folder, "financials.csv", "SNOW")}["2025"]
     assert row == {
         "ticker": "SNOW",
         "period": "2025",
         "net_income": "-1.285640",  # the same number: its spelling stays
-        "source": f"{old_source}; depreciation: 10-K accn 0001640147-25-000052 FY to 2025-01-31",
+        "source": f"{old_source}; depreciation: 10-K accn 0001640147-25-000052 FY to 2025-01-31"
+        "; revenue: 10-K accn 0001640147-25-000052 FY to 2025-01-31",
         "depreciation": str(Decimal(snow_usd(DDA, "2024-02-01", "2025-01-31")) / 10**9),
         "net_ppe": "",
+        "revenue": str(Decimal(snow_usd(REVENUE, "2024-02-01", "2025-01-31")) / 10**9),
+        "diluted_shares": "",
     }
     changed = [(c.period, c.column, c.old) for c in report.updated]
-    assert changed == [("2025", "depreciation", "")]
+    assert changed == [("2025", "depreciation", ""), ("2025", "revenue", "")]
     assert report.row_counts("financials.csv") == (29, 1, 0)
-    assert "  financials.csv: added column(s) depreciation, net_ppe" in report.lines()
+    assert (
+        "  financials.csv: added column(s) depreciation, net_ppe, revenue, diluted_shares"
+        in report.lines()
+    )
     assert "  filled in financials.csv: depreciation for 2025" in report.lines()
+    assert "  filled in financials.csv: revenue for 2025" in report.lines()
     assert "  financials.csv: 29 rows added, 1 updated, 0 unchanged" in report.lines()
     # and a second run finds nothing to do
     before = snapshot(folder)
@@ -433,7 +452,7 @@ def test_an_old_financials_csv_gains_the_new_columns(tmp_path):
 def test_an_empty_folder_gets_financials_with_the_new_columns(tmp_path):
     ingest_sec(SNOWFLAKE, "SNOW", tmp_path)
     header = (tmp_path / "financials.csv").read_text().splitlines()[0]
-    assert header == "ticker,period,net_income,source,depreciation,net_ppe"
+    assert header == HEADER
 
 
 # ---------------------------------------------------------------- small synthetic files
@@ -543,6 +562,8 @@ def test_capex_is_chosen_per_period_from_the_first_tag_that_has_it(tmp_path):
         ("depreciation", "DepreciationAmortizationAndAccretionNet"),
         ("depreciation", "DepreciationAndAmortization"),
         ("depreciation", "Depreciation"),
+        ("revenue", "Revenues"),
+        ("revenue", "SalesRevenueNet"),
     ],
 )
 def test_a_file_with_only_a_later_tag_uses_it(tmp_path, column, tag):
@@ -593,7 +614,10 @@ def test_net_ppe_is_the_balance_at_each_period_end(tmp_path):
     assert report.missing == [
         "financials.csv depreciation: no us-gaap DepreciationDepletionAndAmortization, "
         "DepreciationAmortizationAndAccretionNet, DepreciationAndAmortization or Depreciation; "
-        "its cells are left empty"
+        "its cells are left empty",
+        f"financials.csv revenue: no us-gaap {REVENUE}, Revenues or SalesRevenueNet; "
+        "its cells are left empty",
+        f"financials.csv diluted_shares: no us-gaap {SHARES}; its cells are left empty",
     ]
 
 
@@ -611,8 +635,13 @@ def test_the_latest_filing_wins_for_a_balance(tmp_path):
 
 def test_a_second_run_with_every_column_changes_nothing(tmp_path):
     year = tiny_year("A", "2025-02-01")
-    gaap = {PRODUCTIVE: year, PPE: net_ppe_facts(), "DepreciationAndAmortization": year}
-    path = write_facts(tmp_path / "f.json", year[:2], year, gaap)
+    gaap = {
+        PRODUCTIVE: year,
+        PPE: net_ppe_facts(),
+        "DepreciationAndAmortization": year,
+        "Revenues": year,
+    }
+    path = write_facts(tmp_path / "f.json", year[:2], year, gaap, {SHARES: share_facts()})
     folder = write_inputs(tmp_path / "in", "USD m")
     first = ingest_sec(path, "TINY", folder)
     before = snapshot(folder)
@@ -642,6 +671,209 @@ def test_a_restated_depreciation_is_reported_with_its_column(tmp_path):
     assert sources(folder, "financials.csv", "TINY")["2024"] == (
         "SEC 10-K accn A FY to 2024-12-31; depreciation: 10-K/A accn B FY to 2024-12-31"
     )
+
+
+# ---------------------------------------------------------------- revenue and diluted shares
+
+
+def test_snowflake_revenue_is_a_flow_in_the_models_unit(snow):
+    folder, report = snow
+    revenue = values(folder, "financials.csv", column="revenue")
+    source = sources(folder, "financials.csv")
+    bn = Decimal(10**9)
+    # fiscal 2024 (2023-02-01..2024-01-31) under the first tag, from the 10-K filed 2025-03-21
+    fy2024 = snow_usd(REVENUE, "2023-02-01", "2024-01-31")
+    assert fy2024 == 2_806_489_000
+    assert revenue["2024"] == Decimal(fy2024) / bn == Decimal("2.806489")
+    assert source["2024"].endswith("; revenue: 10-K accn 0001640147-25-000052 FY to 2024-01-31")
+    # fiscal 2025: Q1-Q3 are reported as 3-month facts; Q4 = FY - 9M
+    q1 = snow_usd(REVENUE, "2024-02-01", "2024-04-30")
+    q2 = snow_usd(REVENUE, "2024-05-01", "2024-07-31")
+    q3 = snow_usd(REVENUE, "2024-08-01", "2024-10-31")
+    m9 = snow_usd(REVENUE, "2024-02-01", "2024-10-31")
+    fy = snow_usd(REVENUE, "2024-02-01", "2025-01-31")
+    assert (q1, q2, q3, m9, fy) == (828_709_000, 868_823_000, 942_094_000, 2_639_626_000,
+                                    3_626_396_000)  # fmt: skip
+    assert [revenue[f"2025Q{q}"] for q in (1, 2, 3, 4)] == [
+        Decimal(q1) / bn, Decimal(q2) / bn, Decimal(q3) / bn, Decimal(fy - m9) / bn
+    ]  # fmt: skip
+    assert revenue["2025"] == Decimal(fy) / bn
+    assert source["2025Q4"].endswith(
+        "; revenue: 10-K accn 0001640147-25-000052 (FY to 2025-01-31) "
+        "minus 10-Q accn 0001640147-24-000250 (9M to 2024-10-31)"
+    )
+    for year in ("2021", "2022", "2023", "2024", "2025"):
+        assert sum(revenue[f"{year}Q{q}"] for q in (1, 2, 3, 4)) == revenue[year]
+    # every net income row has its revenue in this file, and nothing is reported missing
+    assert set(revenue) == set(values(folder, "financials.csv"))
+    assert not any("revenue" in line for line in report.missing + report.notes)
+
+
+@pytest.mark.parametrize(("unit", "text"), [("USD", "3626396000"), ("USD m", "3626.396")])
+def test_snowflake_revenue_follows_the_models_unit(tmp_path, unit, text):
+    folder = write_inputs(tmp_path, unit)
+    ingest_sec(SNOWFLAKE, "SNOW", folder)
+    assert {r["period"]: r["revenue"] for r in rows(folder, "financials.csv", "SNOW")}[
+        "2025"
+    ] == text
+
+
+def test_revenue_is_chosen_per_period_from_the_first_tag_that_has_it(tmp_path):
+    """RevenueFromContractWithCustomerExcludingAssessedTax, else Revenues, else SalesRevenueNet,
+    period by period; a quarter derived by difference never mixes tags."""
+    first = [
+        fact("2024-01-01", "2024-03-31", 200, "F1", "2024-05-01"),
+        fact("2024-01-01", "2024-12-31", 1000, "K24", "2025-02-01", form="10-K"),
+    ]  # no 6M or 9M: Q2 to Q4 cannot come from this tag
+    revenues = [
+        fact("2023-01-01", "2023-12-31", 800, "K23", "2024-02-01", form="10-K"),
+        fact("2024-01-01", "2024-03-31", 195, "R3", "2024-05-01"),  # first tag has Q1
+        fact("2024-01-01", "2024-06-30", 420, "R6", "2024-08-01"),
+        fact("2024-01-01", "2024-09-30", 650, "R9", "2024-11-01"),
+        fact("2024-01-01", "2024-12-31", 990, "K24", "2025-02-01", form="10-K"),  # not used
+    ]
+    sales = [
+        fact("2022-01-01", "2022-12-31", 700, "K22", "2023-02-01", form="10-K"),
+        fact("2023-01-01", "2023-12-31", 799, "K23", "2024-02-01", form="10-K"),  # not used
+    ]
+    net_income = [
+        *tiny_year("A", "2025-02-01"),
+        fact("2022-01-01", "2022-12-31", 5, "K22", "2023-02-01", form="10-K"),
+        fact("2023-01-01", "2023-12-31", 6, "K23", "2024-02-01", form="10-K"),
+    ]
+    gaap = {REVENUE: first, "Revenues": revenues, "SalesRevenueNet": sales}
+    path = write_facts(tmp_path / "f.json", net_income, net_income, gaap)
+    folder = write_inputs(tmp_path / "in", "USD")
+    report = ingest_sec(path, "TINY", folder)
+    assert values(folder, "financials.csv", "TINY", "revenue") == {
+        "2022": 700,  # SalesRevenueNet
+        "2023": 800,  # Revenues
+        "2024": 1000,  # first tag
+        "2024Q1": 200,  # first tag
+        "2024Q2": 420 - 195,  # Revenues 6M - Revenues 3M
+        "2024Q3": 650 - 420,  # Revenues 9M - Revenues 6M
+        "2024Q4": 990 - 650,  # Revenues FY - Revenues 9M, not 1000 - 650
+    }
+    source = sources(folder, "financials.csv", "TINY")
+    assert source["2022"] == (
+        "SEC 10-K accn K22 FY to 2022-12-31; revenue: SalesRevenueNet 10-K accn K22 FY to 2022-12-31"
+    )
+    assert source["2024"].endswith("; revenue: 10-K accn K24 FY to 2024-12-31")
+    assert source["2024Q3"].endswith(
+        "; revenue: Revenues 10-Q accn R9 (9M to 2024-09-30) minus 10-Q accn R6 (6M to 2024-06-30)"
+    )
+    # quarters from two tags need not add up to the year: the report says so, naming the column
+    assert report.notes == [
+        "financials.csv revenue fiscal 2024: the quarters add up to 995 USD but the year is 1000 USD"
+    ]
+
+
+def share_facts() -> list[dict]:
+    """Weighted-average diluted shares of a December-year-end company, unit `shares`: years
+    from 10-Ks, 3-month quarters and year-to-date averages from 10-Qs, no 3-month Q2 or Q4."""
+    return [
+        fact("2023-01-01", "2023-12-31", 1_050_000_000, "K23", "2024-02-01", form="10-K"),
+        fact("2023-01-01", "2023-12-31", 1_051_000_000, "K24", "2025-02-01", form="10-K"),
+        fact("2024-01-01", "2024-03-31", 1_010_123_456, "S1", "2024-05-01"),
+        fact("2024-01-01", "2024-06-30", 1_015_000_000, "S2", "2024-08-01"),  # 6M average
+        fact("2024-07-01", "2024-09-30", 1_030_500_000, "S3", "2024-11-01"),
+        fact("2024-01-01", "2024-09-30", 1_020_000_000, "S3", "2024-11-01"),  # 9M average
+        fact("2024-01-01", "2024-12-31", 1_025_250_000, "K24", "2025-02-01", form="10-K"),
+    ]
+
+
+@pytest.mark.parametrize("unit", ["USD", "USD bn"])
+def test_diluted_shares_are_millions_as_reported_never_a_difference(tmp_path, unit):
+    net_income = [
+        *tiny_year("A", "2025-02-01"),
+        fact("2023-01-01", "2023-12-31", 80, "K23", "2024-02-01", form="10-K"),
+    ]
+    path = write_facts(tmp_path / "f.json", net_income, net_income, shares={SHARES: share_facts()})
+    folder = write_inputs(tmp_path / "in", unit)
+    report = ingest_sec(path, "TINY", folder)
+    by_period = {r["period"]: r for r in rows(folder, "financials.csv", "TINY")}
+    # millions of shares, whatever the amount unit; the 2023 restatement in the later 10-K wins
+    million = Decimal(10**6)
+    assert values(folder, "financials.csv", "TINY", "diluted_shares") == {
+        "2023": Decimal(1_051_000_000) / million,
+        "2024": Decimal(1_025_250_000) / million,
+        "2024Q1": Decimal(1_010_123_456) / million,
+        "2024Q3": Decimal(1_030_500_000) / million,
+    }
+    assert by_period["2024Q1"]["diluted_shares"] == "1010.123456"
+    assert by_period["2024"]["diluted_shares"] == "1025.25"
+    # no 3-month Q2 or Q4: those cells stay empty, though year-to-date averages would give
+    # 6M - 3M or FY - 9M; the rows are there for net income
+    assert by_period["2024Q2"]["diluted_shares"] == by_period["2024Q4"]["diluted_shares"] == ""
+    assert by_period["2024Q4"]["net_income"] != ""
+    assert "diluted_shares" not in by_period["2024Q4"]["source"]
+    assert by_period["2024Q1"]["source"].endswith("; diluted_shares: 10-Q accn S1 3M to 2024-03-31")
+    assert by_period["2023"]["source"] == (
+        "SEC 10-K accn K23 FY to 2023-12-31; diluted_shares: 10-K accn K24 FY to 2023-12-31"
+    )
+    # an average's quarters are not expected to add up to its year: no note
+    assert report.notes == []
+    assert not any("diluted_shares" in line for line in report.missing)
+
+
+def test_a_share_count_in_usd_is_refused(tmp_path):
+    year = tiny_year("A", "2025-02-01")
+    doc = {
+        "cik": 1,
+        "facts": {
+            "us-gaap": {
+                CAPEX: {"units": {"USD": year}},
+                NET_INCOME: {"units": {"USD": year}},
+                SHARES: {"units": {"USD": year}},
+            }
+        },
+    }
+    message, _, _ = _error_case(tmp_path, doc)
+    assert f"us-gaap {SHARES} has units USD, not shares" in message
+
+
+def run_modelgen(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m modelgen ARGS` from the repository (so it runs without an install)."""
+    return subprocess.run(
+        [sys.executable, "-m", "modelgen", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+
+
+def test_a_folder_with_ingested_revenue_and_shares_builds(tmp_path):
+    """The real commands: init, ingest Snowflake (revenue, no shares) and a small file with
+    shares, then build; the model's reader gets the figures the CSV holds."""
+    folder = tmp_path / "model"
+    assert run_modelgen("init", str(folder)).returncode == 0
+    for name in ("capex.csv", "financials.csv", "companies.csv"):
+        (folder / name).unlink()
+    (folder / "guidance.csv").write_text("ticker,period,capex_low,capex_high,source\n")
+    net_income = [
+        *tiny_year("A", "2025-02-01"),
+        fact("2023-01-01", "2023-12-31", 80, "K23", "2024-02-01", form="10-K"),
+    ]
+    tiny = write_facts(
+        tmp_path / "tiny.json",
+        net_income,
+        net_income,
+        {"Revenues": net_income},
+        {SHARES: share_facts()},
+    )
+    for path, ticker in ((SNOWFLAKE, "SNOW"), (tiny, "TINY")):
+        proc = run_modelgen("ingest-sec", str(path), "--ticker", ticker, "--inputs", str(folder))
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = run_modelgen("build", "--inputs", str(folder), "--out", str(tmp_path / "m.xlsx"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (tmp_path / "m.xlsx").stat().st_size > 0
+    inputs = load_inputs(folder)
+    assert inputs.revenue["SNOW"][Period(2024)].value == pytest.approx(2.806489)
+    assert inputs.revenue["TINY"][Period(2024)].value == pytest.approx(100 / 10**9)
+    assert inputs.diluted_shares["TINY"][Period(2024)].value == pytest.approx(1025.25)
+    assert "SNOW" not in inputs.diluted_shares
 
 
 # ---------------------------------------------------------------- errors leave the CSVs alone
