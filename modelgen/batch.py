@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from modelgen.formula import BinOp, Crit, Expr, Func, Neg, Num, Ref, Text, result_of
+from modelgen.formula import BinOp, Crit, Expr, Func, Grid, Neg, Num, Ref, Text, result_of
 from modelgen.rows import Row
 
 Node = tuple[str, Row]
@@ -98,7 +98,7 @@ def _shape(expr: Any, live: dict[int, int]) -> Hashable:
         return ("-", _shape(expr.arg, live))
     if kind is Crit:
         return ("c", expr.op, _shape(expr.value, live))
-    if live and _touches(expr, live):  # read before the recurrence is computed: never batch
+    if (live and _touches(expr, live)) or kind is Grid:  # Grid: a two-way table's, never batched
         return ("alone", id(expr))
     rows = getattr(expr, "rows", None)
     return ("leaf", kind.__name__, getattr(expr, "mode", ""), len(rows) if rows else 0)

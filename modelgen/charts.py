@@ -134,7 +134,7 @@ def add_charts(wb: Workbook, ws: Worksheet, model: Model) -> int:
         growth.add_series(peak)
         _place(ws, model, "growth", growth)
 
-    share = _chart(wb, "line", None, "Depreciation as a share of net income" + note, pct)
+    share = _chart(wb, "line", None, "D&A as a share of net income" + note, pct)
     profit = model.sheets["Profit Impact"]
     for i, t in enumerate(tickers):
         share.add_series(
@@ -146,6 +146,25 @@ def add_charts(wb: Workbook, ws: Worksheet, model: Model) -> int:
             )
         )
     _place(ws, model, "depreciation_share", share)
+
+    bridge = _chart(
+        wb, "column", "stacked", f"Earnings before D&A, all companies ({model.unit})", amount
+    )
+    for key, name, color in (
+        ("net_income:TOTAL", "Net income", "#1F3864"),
+        ("after_tax_depreciation:TOTAL", "D&A after tax", "#C00000"),
+    ):
+        bridge.add_series(
+            {
+                "name": name,
+                "categories": span_ref(cats),
+                "values": span_ref(profit[key]),
+                "fill": {"color": color},
+                "border": {"color": color},
+                "gap": 60,
+            }
+        )
+    _place(ws, model, "bridge", bridge)
 
     vintages = [r for r in sheet.rows if r.key and r.key.startswith("chart_vintage:")]
     if vintages:

@@ -70,6 +70,7 @@ class Company:
     ticker: str
     name: str
     fiscal_year_end_month: int
+    tax_rate: float | None = None  # None: the tax_rate setting
 
 
 @dataclass
@@ -92,6 +93,8 @@ class Inputs:
     life_changes: dict[str, dict[str, dict[Period, LifeChange]]] = field(default_factory=dict)
     depreciation_reported: dict[str, dict[Period, Fact]] = field(default_factory=dict)
     net_ppe_reported: dict[str, dict[Period, Fact]] = field(default_factory=dict)
+    revenue: dict[str, dict[Period, Fact]] = field(default_factory=dict)
+    diluted_shares: dict[str, dict[Period, Fact]] = field(default_factory=dict)  # millions
 
     @property
     def tickers(self) -> list[str]:
@@ -130,8 +133,9 @@ def load_inputs(folder: Path) -> Inputs:
             "give --inputs a folder of CSV files (modelgen init DIR makes one)",
         )
         probs.raise_if_any()
+    notes: list[str] = []
     companies, known = _companies(folder, probs)
-    settings = read_settings(folder, probs)
+    settings = read_settings(folder, probs, notes)
     with_capex_rows: set[str] = set()
     capex = _facts(
         folder / "capex.csv", "capex", known, probs, allow_negative=False, seen=with_capex_rows
@@ -140,7 +144,6 @@ def load_inputs(folder: Path) -> Inputs:
     net_income = _facts(
         folder / "financials.csv", "net_income", known, probs, allow_negative=True, extra=extra
     )
-    notes: list[str] = []
     capex_q: dict[str, dict[Period, Fact]] = {}
     ni_q: dict[str, dict[Period, Fact]] = {}
     for name, table in (("capex", capex), ("net_income", net_income)):
@@ -192,6 +195,8 @@ def load_inputs(folder: Path) -> Inputs:
     probs.raise_if_any()
     inputs.depreciation_reported = reported(extra.get("depreciation", {}), "depreciation", timeline)
     inputs.net_ppe_reported = reported(extra.get("net_ppe", {}), "net_ppe", timeline)
+    inputs.revenue = reported(extra.get("revenue", {}), "revenue", timeline)
+    inputs.diluted_shares = reported(extra.get("diluted_shares", {}), "diluted_shares", timeline)
     _warn_outside_timeline(inputs)
     _warn_guidance_for_actuals(inputs)
     return inputs
@@ -267,7 +272,7 @@ def _companies(folder: Path, probs: Problems) -> tuple[list[Company], set[str] |
     records = read_table(
         folder / "companies.csv",
         ["ticker", "name", "fiscal_year_end_month"],
-        (),
+        ("tax_rate",),
         probs,
         allow_empty=False,
         broken=broken,
@@ -300,9 +305,18 @@ def _companies(folder: Path, probs: Problems) -> tuple[list[Company], set[str] |
                 "enter 1 to 12 (12 for a December year end)",
             )
             month = None
+        tax = parse_number(rec, "tax_rate", probs, required=False, percent=True)
+        if tax is not None and not 0 <= tax < 1:
+            probs.add(
+                rec.file,
+                rec.line,
+                "tax_rate",
+                f"tax_rate {rec['tax_rate']} is not between 0 and 1",
+                "enter e.g. 0.16 or 16%, or leave it empty for the tax_rate setting",
+            )
         if ticker and month is not None and rec["name"] and ticker.casefold() not in seen:
             seen.add(ticker.casefold())
-            out.append(Company(ticker, rec["name"], int(month)))
+            out.append(Company(ticker, rec["name"], int(month), tax))
     return out, listed
 
 
@@ -353,8 +367,8 @@ def _facts(
 ) -> dict[str, dict[Period, Fact]] | None:
     """Actuals by ticker and period as given; `seen` collects every ticker with a row.
 
-    With `extra`, the optional reported columns (financials.csv's `depreciation` and
-    `net_ppe`, empty cells allowed, never negative) are collected into it by column.
+    With `extra`, the optional reported columns (financials.csv's `REPORTED_COLUMNS`, empty
+    cells allowed, never negative) are collected into it by column.
     """
     optional = ("source", *REPORTED_COLUMNS) if extra is not None else ("source",)
     records = read_table(

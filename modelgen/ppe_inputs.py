@@ -18,7 +18,14 @@ from modelgen.timeline import Period, Timeline, parse_period, quarters_of
 
 OPENING_FILE = "opening_balances.csv"
 LIFE_CHANGES_FILE = "life_changes.csv"
-REPORTED_COLUMNS = ("depreciation", "net_ppe")  # optional columns of financials.csv
+# financials.csv's optional columns and how a year is made of its quarters: a flow sums
+# them, a balance is the fourth quarter's, an average (weighted diluted shares) is their mean
+REPORTED_COLUMNS = {
+    "depreciation": "flow",
+    "net_ppe": "balance",
+    "revenue": "flow",
+    "diluted_shares": "average",
+}
 
 
 @dataclass(frozen=True)
@@ -292,13 +299,14 @@ def place_changes(
 def reported(
     raw: dict[str, dict[Period, Fact]], column: str, timeline: Timeline
 ) -> dict[str, dict[Period, Fact]]:
-    """Reported figures in the model's periods: D&A is a flow, net PP&E a balance.
+    """Reported figures in the model's periods, by the column's kind (`REPORTED_COLUMNS`).
 
-    Annual model: the year's figure, else (D&A) the sum of its four quarters or (net PP&E)
-    its fourth quarter's. Quarterly model: the quarters, and a year's net PP&E as its Q4.
+    Annual model: the year's figure, else its four quarters summed (a flow), averaged (an
+    average) or the fourth (a balance). Quarterly model: the quarters, and a year's balance
+    as its Q4 (a flow or an average says nothing about one quarter).
     """
     out: dict[str, dict[Period, Fact]] = {}
-    balance = column == "net_ppe"
+    kind = REPORTED_COLUMNS[column]
     wanted = set(timeline.periods)
     for ticker, facts in raw.items():
         series: dict[Period, Fact] = {}
@@ -308,13 +316,16 @@ def reported(
         for year in {p.year for p in facts}:
             quarters = [facts.get(q) for q in quarters_of(year)]
             if timeline.per_year == 1 and Period(year) in wanted and Period(year) not in series:
-                if balance and quarters[3] is not None:
+                if kind == "balance" and quarters[3] is not None:
                     series[Period(year)] = quarters[3]
-                elif not balance and all(q is not None for q in quarters):
+                elif kind != "balance" and all(q is not None for q in quarters):
                     total = sum(q.value for q in quarters)  # type: ignore[union-attr]
-                    series[Period(year)] = Fact(total, "sum of quarters", quarters[0].line)  # type: ignore[union-attr]
+                    if kind == "average":
+                        total /= 4
+                    how = "sum" if kind == "flow" else "average"
+                    series[Period(year)] = Fact(total, f"{how} of quarters", quarters[0].line)  # type: ignore[union-attr]
             q4 = Period(year, 4)
-            if timeline.per_year > 1 and balance and q4 in wanted and q4 not in series:
+            if timeline.per_year > 1 and kind == "balance" and q4 in wanted and q4 not in series:
                 if Period(year) in facts:
                     series[q4] = facts[Period(year)]
         if series:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from modelgen.csvread import Problems, Record, duplicates, parse_number, read_table
-from modelgen.settings import CONVENTIONS, Settings, choice
+from modelgen.settings import CONVENTIONS, RENAMED, Settings, choice
 from modelgen.timeline import Period, Timeline, parse_period
 
 SCENARIOS_FILE = "scenarios.csv"
@@ -21,8 +21,10 @@ BASE = "Base"
 VARIABLE_SETTINGS = (
     "long_run_capex_growth",
     "fade_years",
-    "net_income_growth",
+    "earnings_growth",
     "tax_rate",
+    "revenue_growth",
+    "share_count_growth",
     "depreciation_convention",
 )
 # per company and asset class: `KIND:TICKER:CLASS` (TICKER may be *), a constant in column D
@@ -135,11 +137,8 @@ def read_scenarios(
                 "change the Base case there, or name this scenario otherwise",
             )
             continue
-        keys = (
-            _expand(rec, classes, probs)
-            if classes is not None or rec["key"] in VARIABLE_SETTINGS
-            else []
-        )
+        setting = RENAMED.get(rec["key"], (rec["key"], ""))[0] in VARIABLE_SETTINGS
+        keys = _expand(rec, classes, probs) if classes is not None or setting else []
         value = _value(rec, keys[0] if keys else "", probs)
         if value is None or not keys:
             continue
@@ -176,7 +175,7 @@ def read_scenarios(
 
 def _expand(rec: Record, classes: dict, probs: Problems) -> list[str]:
     """The keys a row sets: a setting, or share/useful_life for one ticker or `*`."""
-    key = rec["key"]
+    key = RENAMED.get(rec["key"], (rec["key"], ""))[0]
     if key in VARIABLE_SETTINGS:
         return [key]
     parts = key.split(":")
@@ -222,7 +221,7 @@ def _value(rec: Record, key: str, probs: Problems) -> float | str | None:
     if key == "depreciation_convention":
         return choice(rec, CONVENTIONS, probs, "convention")
     kind = key.split(":")[0]
-    percent = kind in ("share", "long_run_capex_growth", "net_income_growth", "tax_rate")
+    percent = kind == "share" or (kind.endswith("growth") or kind == "tax_rate")
     v = parse_number(rec, "value", probs, percent=percent)
     if v is None:
         return None

@@ -39,15 +39,29 @@ class Settings:
     depreciation_convention: str = "full_year"
     long_run_capex_growth: float = 0.05  # capex growth once the cycle has faded
     fade_years: float = 3.0  # the article's three-year investment cycle
-    net_income_growth: float = 0.05
-    tax_rate: float = 0.21  # US federal statutory rate
+    earnings_growth: float = 0.05  # earnings before D&A, after the last actual net income
+    tax_rate: float = 0.21  # US federal statutory rate; companies.csv may give a company's own
+    revenue_growth: float = 0.05
+    share_count_growth: float = 0.0  # diluted shares, a year on year
     frequency: str = "annual"  # or "quarterly": the period columns
     quarter_sum_tolerance: float = 0.001  # a year given both ways vs. its quarters, in the unit
     scenario: str = "Base"  # the live case when the workbook opens (scenarios.csv)
     depreciation_view: str = "auto"  # "grid" (vintage x period), "closed_form", or by size
+    title: str = ""  # the model's name; empty: named after its companies
+    subject: str = ""  # one line on what it models (document properties, Cover)
 
 
 SETTING_KEYS = tuple(Settings.__dataclass_fields__)
+# older names still read, with a note: key -> (the setting it is now, the note)
+RENAMED = {
+    "net_income_growth": (
+        "earnings_growth",
+        "net_income_growth is read as earnings_growth: it now grows earnings before "
+        "depreciation and amortization, and net income is what D&A leaves of them",
+    )
+}
+TEXT_SETTINGS = ("title", "subject")
+MAX_TEXT = 200  # a title or subject: one line, well inside Excel's 255-character properties
 
 
 def choice(rec: Record, allowed, probs: Problems, what: str = "") -> str | None:
@@ -64,9 +78,24 @@ def choice(rec: Record, allowed, probs: Problems, what: str = "") -> str | None:
     return None
 
 
-def read_settings(folder: Path, probs: Problems) -> Settings:
+def read_settings(folder: Path, probs: Problems, notes: list[str] | None = None) -> Settings:
+    """The settings over their defaults; a renamed key is read as its new name, with a note."""
     records = read_table(folder / SETTINGS_FILE, ["key", "value"], (), probs)
     values: dict[str, object] = {}
+    named: dict[str, Record] = {}
+    for rec in records or []:
+        new, note = RENAMED.get(rec["key"], (rec["key"], ""))
+        if note and notes is not None:
+            notes.append(f"{rec.file}, line {rec.line}: {note}")
+        if new in named and named[new]["key"] != rec["key"]:
+            probs.add(
+                rec.file,
+                rec.line,
+                "key",
+                f"{rec['key']} and {named[new]['key']} (line {named[new].line}) are one setting",
+                f"keep {new}",
+            )
+        named.setdefault(new, rec)
     for first, dup in duplicates(records or [], ("key",)):
         probs.add(
             dup.file,
@@ -76,7 +105,7 @@ def read_settings(folder: Path, probs: Problems) -> Settings:
             "keep one",
         )
     for rec in records or []:
-        key = rec["key"]
+        key = RENAMED.get(rec["key"], (rec["key"], ""))[0]
         if key not in SETTING_KEYS:
             close = [
                 k for k in SETTING_KEYS if k == key.lower().replace(" ", "_") or near_miss(k, key)
@@ -103,6 +132,17 @@ def read_settings(folder: Path, probs: Problems) -> Settings:
                 values[key] = rec["value"]
         elif key == "scenario":
             values[key] = rec["value"]  # checked against scenarios.csv by the scenarios reader
+        elif key in TEXT_SETTINGS:
+            if len(rec["value"]) > MAX_TEXT or any(ord(c) < 32 for c in rec["value"]):
+                probs.add(
+                    rec.file,
+                    rec.line,
+                    "value",
+                    f"the {key} is longer than {MAX_TEXT} characters or holds a line break",
+                    f"give the {key} as one short line",
+                )
+            else:
+                values[key] = rec["value"]
         elif key in CHOICES:
             value = choice(rec, CHOICES[key], probs)
             if value is not None:

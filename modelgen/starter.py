@@ -30,7 +30,7 @@ STARTER = {
         "depreciation_convention,full_year\n"
         "long_run_capex_growth,0.05\n"
         "fade_years,3\n"
-        "net_income_growth,0.05\n"
+        "earnings_growth,0.05\n"
         "tax_rate,0.21\n"
     ),
 }

@@ -322,7 +322,8 @@ def test_every_input_cell_is_validated(shipped, book):
     )
     assert rule("useful_life_change:MSFT:servers", "F") == ("decimal", "greaterThan", "0", None)
     assert rule("tax_rate") == ("decimal", "between", "0", "1")
-    assert rule("net_income_growth") == ("decimal", "greaterThan", "-1", None)
+    assert rule("earnings_growth") == ("decimal", "greaterThan", "-1", None)
+    assert rule("tax_rate:MSFT") is None  # the setting, linked: not an input
     assert rule("capex_actual:MSFT", "F") == ("decimal", "greaterThanOrEqual", "0", None)
     assert rule("fiscal_year_end_month:MSFT") == ("whole", "between", "1", "12")
     convention = _covering(book["Inputs"], f"D{inputs['depreciation_convention@Disclosed']}")

@@ -84,7 +84,10 @@ def test_required_keys_exist(varied_book):
     for setting in (
         "long_run_capex_growth",
         "fade_years",
-        "net_income_growth",
+        "earnings_growth",
+        "revenue_growth",
+        "share_count_growth",
+        "per_share_scale",
         "tax_rate",
         "depreciation_convention",
     ):

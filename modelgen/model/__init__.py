@@ -39,7 +39,8 @@ class Model:
     template: Template
     timeline: Timeline
     sheets: dict[str, Sheet] = field(default_factory=dict)
-    extra_checks: list[tuple[str, str, Expr]] = field(default_factory=list)  # (key, label, formula)
+    # (key, label, formula[, "const"]): by period, or one cell in column D
+    extra_checks: list[tuple] = field(default_factory=list)
 
     @property
     def periods(self) -> list[str]:

@@ -19,7 +19,13 @@ if TYPE_CHECKING:
     from modelgen.model import Model
 
 # (key prefix on the Annual sheet, sheet of the period rows)
-FLOWS = (("capex", "Capex"), ("depreciation", "Depreciation"), ("net_income", "Profit Impact"))
+FLOWS = (
+    ("capex", "Capex"),
+    ("depreciation", "Depreciation"),
+    ("depreciation_and_amortization", "PP&E"),
+    ("net_income", "Profit Impact"),
+    ("revenue", "Profit Impact"),
+)
 
 
 def build(model: Model) -> None:
@@ -62,7 +68,18 @@ def build(model: Model) -> None:
             else lbl("depreciation_pct_net_income_fy_total"),
             "%",
             fmt="pct",
-            formula=ratio(rolled[("depreciation", t)].cur, rolled[("net_income", t)].cur),
+            formula=ratio(
+                rolled[("depreciation_and_amortization", t)].cur, rolled[("net_income", t)].cur
+            ),
+        )
+    eps = model.sheets["Profit Impact"]
+    for t in tickers:
+        sheet.add(
+            f"eps_impact_incremental_da:FY:{t}",
+            lbl("eps_impact_incremental_da_fy", t),
+            eps[f"eps_impact_incremental_da:{t}"].unit,
+            fmt="per_share",
+            formula=SUMIFS(span(eps[f"eps_impact_incremental_da:{t}"]), span(fy), year.cur),
         )
     in_year = SUMPRODUCT((span(fy).eq(year.cur)) * 1)
     for t in tickers:

@@ -1,9 +1,11 @@
 """Capex: actual, else guidance, else growth fading to the long-run rate.
 
-With `a` the last period with a known figure and `g_a` its growth on a year earlier, for
-`k` years after it `g = g_a + (long_run - g_a) * MIN(1, k / fade_years)` and capex is the
-figure a year earlier grown by `g`: last year's in an annual model, the same quarter last
-year in a quarterly one. Annual guidance in a quarterly model fills the quarters not yet
+With `a` the last period with a known figure and `g_a` its growth on a year earlier (in a
+quarterly model: the four quarters to `a` on the four before, so that one strong quarter does
+not set the trend), for `k` years after it `g = g_a + (long_run - g_a) * MIN(1, k / fade_years)`
+and capex is the figure a year earlier grown by `g`: last year's in an annual model, the same
+quarter last year in a quarterly one. The model, every scenario and the sensitivity use the
+same `anchor_growth` and `faded_growth`. Annual guidance in a quarterly model fills the quarters not yet
 reported so that the year sums to the guidance midpoint, spread like a year earlier.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import AND, IF, MAX, MIN, OR, SUM, SUMIFS, Ref
+from modelgen.formula import AND, IF, MAX, MIN, OR, SUM, SUMIFS, Expr, Ref
 from modelgen.rows import Row, Sheet, block, span
 
 if TYPE_CHECKING:
@@ -64,14 +66,41 @@ def build(model: Model) -> None:
     )
     for t in tickers:
         flag = is_known[t].cur
-        year_ago = model.year_ago(capex[t])
         since[t].formula = IF(flag.eq(1), 0, since[t].prev + length)
-        anchor[t].formula = IF(
-            flag.eq(1), IF(year_ago > 0, known[t].cur / year_ago - 1, long_run), anchor[t].prev
-        )
-        a = anchor[t].cur
-        growth[t].formula = a + (long_run - a) * MIN(1, since[t].cur / fade)
+        anchor[t].formula = anchor_growth(model, t, anchor[t], long_run)
+        growth[t].formula = faded_growth(model, t, anchor[t].cur, long_run, fade)
+        year_ago = model.year_ago(capex[t])
         capex[t].formula = IF(flag.eq(1), known[t].cur, year_ago * (1 + growth[t].cur))
+
+
+def anchor_growth(model: Model, ticker: str, row: Row, long_run: Expr) -> Expr:
+    """The growth of the last known figure on a year earlier, carried forward after it
+    (`long_run` where there is no year earlier). Quarterly: the trailing four quarters."""
+    cap = model.sheets["Capex"]
+    return anchor_of(
+        model, cap[f"capex_is_known:{ticker}"], cap[f"{known_year(model)}:{ticker}"], row, long_run
+    )
+
+
+def known_year(model: Model) -> str:
+    """The row kind whose growth on a year earlier anchors the forecast."""
+    return "capex_known" if model.per_year == 1 else "capex_known_trailing_year"
+
+
+def anchor_of(model: Model, flag: Row, latest: Row, row: Row, long_run: Expr) -> Expr:
+    """`anchor_growth` from the rows that hold the known flag and the known year."""
+    earlier = model.year_ago(latest)
+    return IF(flag.cur.eq(1), IF(earlier > 0, latest.cur / earlier - 1, long_run), row.prev)
+
+
+def faded_growth(model: Model, ticker: str, anchor: Expr, long_run: Expr, fade: Expr) -> Expr:
+    """The anchor growth fading to `long_run` over `fade` years after the last known figure."""
+    return faded(anchor, long_run, model.sheets["Capex"][f"capex_years_since_known:{ticker}"], fade)
+
+
+def faded(anchor: Expr, long_run: Expr, since: Row, fade: Expr) -> Expr:
+    """`faded_growth` from the row of years since the last known figure."""
+    return anchor + (long_run - anchor) * MIN(1, since.cur / fade)
 
 
 def _annual_known(model: Model, section) -> tuple[dict[str, Row], dict[str, Row]]:
@@ -131,6 +160,14 @@ def _quarterly_known(model: Model, section) -> tuple[dict[str, Row], dict[str, R
         "Known capex: the actual, else the guided quarter", "capex_known", unit, "amount"
     )
     is_known = section("Known figure flag", "capex_is_known", "flag", "flag")
+    cumulative = section("Known capex to date", "capex_known_cumulative", unit, "amount")
+    count = section("Known quarters to date", "capex_known_quarters", "count", "count")
+    trailing = section(
+        "Known capex of the four quarters to date (0 unless all four are known)",
+        "capex_known_trailing_year",
+        unit,
+        "amount",
+    )
     for t in model.inputs.tickers:
         actual = inp[f"capex_actual:{t}"]
         year_guidance[t].formula = SUMIFS(span(mid[t]), span(fy), fy.cur)
@@ -149,4 +186,8 @@ def _quarterly_known(model: Model, section) -> tuple[dict[str, Row], dict[str, R
         )
         known[t].formula = IF(actual.cur.is_set(), actual.cur, guided[t].cur)
         is_known[t].formula = IF(OR(actual.cur.is_set(), year_guided[t].cur > 0), 1, 0)
+        cumulative[t].formula = cumulative[t].prev + known[t].cur
+        count[t].formula = count[t].prev + is_known[t].cur
+        four = (count[t].cur - model.year_ago(count[t])).eq(model.per_year)
+        trailing[t].formula = IF(four, cumulative[t].cur - model.year_ago(cumulative[t]), 0)
     return known, is_known

@@ -33,13 +33,14 @@ PEAK_GROWTH = 0.30  # the article's peak-cycle growth
 BAND_ROWS = 16  # rows a chart covers, below its header
 MAX_CHARTED = 12  # companies drawn by company: more is no longer readable (Excel: 255 series)
 MAX_FORMULA, TERM_CHARS = 8000, 48  # Excel's formula length (8,192), a term's length at most
-CHARTS = ("capex", "growth", "depreciation_share", "waterfall")
+CHARTS = ("capex", "growth", "depreciation_share", "bridge", "waterfall")
 LABELS = {
     "chart_company": "Company in the vintage chart (a ticker)",
     "peak_growth_threshold": "Peak-cycle growth line (the article's 30%)",
     "band:capex": "Capex by company (solid: reported; hatched: guidance and forecast)",
     "band:growth": "Capex growth year on year, with the peak-cycle line",
-    "band:depreciation_share": "Depreciation as a share of net income",
+    "band:depreciation_share": "D&A as a share of net income",
+    "band:bridge": "Earnings before D&A: what D&A after tax takes, and the net income left",
     "band:waterfall": "Depreciation by vintage year, for the company chosen above",
     "band:waterfall_none": "Depreciation by vintage: needs the vintage grid (depreciation_view grid)",
     "capex_reported": "{name}: 1 if capex is reported",

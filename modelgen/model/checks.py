@@ -68,8 +68,11 @@ def build(model: Model) -> None:
 
     if model.extra_checks:
         sheet.header("Scenarios and other views")
-    for key, label, formula in model.extra_checks:  # checks that other blocks contribute
-        check(key, label, formula=formula)
+    for key, label, formula, *where in model.extra_checks:  # checks other blocks contribute
+        if where == ["const"]:
+            check(key, label, const=formula)
+        else:
+            check(key, label, formula=formula)
 
     sheet.blank()
     failures = sheet.add("check_failures", lbl("check_failures"), "count", fmt="count")

@@ -14,6 +14,7 @@ from modelgen.timeline import Period
 if TYPE_CHECKING:
     from modelgen.model import Model
 
+SHARES_UNIT = "m shares"
 CHECK_TOLERANCE = 1e-9  # relative: checks hold in dollars as in billions
 
 
@@ -64,8 +65,10 @@ def build(model: Model) -> None:
     for key, unit, fmt in (
         ("long_run_capex_growth", "%", "pct"),
         ("fade_years", "years", "years"),
-        ("net_income_growth", "%", "pct"),
+        ("earnings_growth", "%", "pct"),
         ("tax_rate", "%", "pct"),
+        ("revenue_growth", "%", "pct"),
+        ("share_count_growth", "%", "pct"),
         ("depreciation_convention", "text", "text"),
         ("forecast_years", "years", "count"),
         ("frequency", "text", "text"),
@@ -84,6 +87,14 @@ def build(model: Model) -> None:
         const=CHECK_TOLERANCE,
     )
 
+    sheet.add(
+        "per_share_scale",
+        lbl("per_share_scale"),
+        f"{s.unit} per {SHARES_UNIT}",
+        fmt="ratio",
+        const=per_share_scale(s.unit),
+    )
+
     tickers = inputs.tickers
     sheet.blank()
     sheet.header("Companies: fiscal year end month")
@@ -96,10 +107,25 @@ def build(model: Model) -> None:
             kind="input",
             const=float(inputs.company(t).fiscal_year_end_month),
         )
+    sheet.blank()
+    sheet.header("Companies: tax rate (a company's own, else the setting)")
+    for t in tickers:
+        own = inputs.company(t).tax_rate
+        row = sheet.add(f"tax_rate:{t}", lbl("tax_rate_company", t), "%", fmt="pct")
+        if own is None:
+            row.const_formula = sheet["tax_rate"].d
+        else:
+            row.kind, row.const = "input", own
 
     actual_blocks = (
         ("Capex actuals", "capex_actual", inputs.capex),
         ("Net income actuals", "net_income_actual", inputs.net_income),
+        ("Revenue actuals", "revenue_actual", inputs.revenue),
+        (
+            "Diluted shares actuals (weighted average)",
+            "diluted_shares_actual",
+            inputs.diluted_shares,
+        ),
     )
     for title, kind, table in actual_blocks[:1]:
         _actuals(model, sheet, title, kind, table)
@@ -158,7 +184,34 @@ def build(model: Model) -> None:
     scenario_inputs.add_table(model, sheet)
 
 
+#: a unit's scale word and the amount it stands for
+SCALES = {
+    "k": 1e3,
+    "th": 1e3,
+    "thousand": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "mm": 1e6,
+    "million": 1e6,
+    "b": 1e9,
+    "bn": 1e9,
+    "billion": 1e9,
+    "tn": 1e12,
+    "trillion": 1e12,
+}
+
+
+def per_share_scale(unit: str) -> float:
+    """The amount unit over millions of shares: `amount * scale / shares` is per share
+    (USD bn and millions of shares: 1,000; a unit without a scale word counts units)."""
+    words = unit.lower().split()
+    scale = SCALES.get(words[-1], 1.0) if len(words) > 1 else 1.0
+    return scale / 1e6
+
+
 def _actuals(model: Model, sheet, title: str, kind: str, table: dict) -> None:
+    """A block of actuals by period, one row per company, each figure's source as a note."""
+    unit = SHARES_UNIT if kind == "diluted_shares_actual" else model.unit
     sheet.blank()
     sheet.header(title)
     for t in model.inputs.tickers:
@@ -172,7 +225,7 @@ def _actuals(model: Model, sheet, title: str, kind: str, table: dict) -> None:
         sheet.add(
             f"{kind}:{t}",
             model.label(kind, t),
-            model.unit,
+            unit,
             fmt="amount",
             kind="input",
             values=_series(model, {p: f.value for p, f in facts.items()}),
@@ -288,11 +341,18 @@ def sensitivity_inputs(model: Model, sheet) -> None:
             f"ticker:{t}", lbl("ticker", t), "text", fmt="text", kind="input", const=t, level=1
         )
     sheet.blank()
-    sheet.header("Sensitivity: company, period and axes")
-    last = inputs.last_actual_period.label
+    sheet.header("Asset classes")
+    names = list(dict.fromkeys(a.name for t in inputs.tickers for a in inputs.asset_classes[t]))
+    for name in names:
+        sheet.add(
+            f"asset_class:{name}", name, "text", fmt="text", kind="input", const=name, level=1
+        )
+    sheet.blank()
+    sheet.header("Sensitivity: company, period, the asset class whose life varies, and axes")
     for key, unit, fmt, value in (
         ("sensitivity_company", "text", "text", inputs.tickers[0]),
-        ("sensitivity_period", "text", "text", last),
+        ("sensitivity_period", "text", "text", _sensitivity_period(model)),
+        ("sensitivity_asset_class", "text", "text", _varied_class(model)),
         ("sensitivity_life_start", "years", "years", 3.0),
         ("sensitivity_life_step", "years", "years", 0.5),
         ("sensitivity_growth_start", "%", "pct", -0.05),
@@ -303,3 +363,22 @@ def sensitivity_inputs(model: Model, sheet) -> None:
         [sheet[f"ticker:{t}"] for t in inputs.tickers], "const"
     )
     sheet["sensitivity_period"].choices = span(sheet["period"])
+    sheet["sensitivity_asset_class"].choices = block(
+        [sheet[f"asset_class:{n}"] for n in names], "const"
+    )
+
+
+def _sensitivity_period(model: Model) -> str:
+    """Two fiscal years after the last actual (its last period), where the capex cycle's
+    depreciation shows; the last period if the timeline ends sooner."""
+    periods = model.timeline.periods
+    year = model.inputs.last_actual_period.year + 2
+    in_year = [p for p in periods if p.year == year]
+    return (in_year[-1] if in_year else periods[-1]).label
+
+
+def _varied_class(model: Model) -> str:
+    """The first company's depreciated class with the largest share of its capex."""
+    classes = model.inputs.asset_classes[model.inputs.tickers[0]]
+    depreciated = [a for a in classes if a.useful_life > 0] or classes
+    return max(depreciated, key=lambda a: a.share).name

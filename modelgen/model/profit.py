@@ -1,62 +1,210 @@
-"""Profit impact: depreciation against net income, and the article's run-rate arithmetic."""
+"""Profit impact: from depreciation to net income and EPS, as an income statement reads.
+
+Earnings before D&A are net income with D&A after tax added back, where net income is
+actual; after the last actual they grow at `earnings_growth`, and net income is what D&A
+after tax leaves of them, so every unit of extra depreciation lowers it. Revenue and diluted
+shares grow at their own rates. docs/profit-bridge.md is the contract of the rows.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from modelgen.formula import IF, SUM, SUMPRODUCT, ratio
+from modelgen.model.inputs_sheet import SHARES_UNIT
 from modelgen.rows import block
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from modelgen.formula import Expr
     from modelgen.model import Model
     from modelgen.rows import Row
 
 
-def net_income(model: Model, ticker: str, row: Row, growth: Expr) -> Expr:
+def grown(model: Model, row: Row, actual: Expr, growth: Expr) -> Expr:
     """The actual, else a year earlier grown at `growth` (the same quarter, in quarters)."""
-    actual = model.sheets["Inputs"][f"net_income_actual:{ticker}"].cur
     return IF(actual.is_set(), actual, model.year_ago(row) * (1 + growth))
 
 
+def earnings_before_da(model: Model, ticker: str, row: Row, after_tax: Expr, growth: Expr) -> Expr:
+    """Net income with D&A after tax added back where it is actual, else grown."""
+    actual = model.sheets["Inputs"][f"net_income_actual:{ticker}"].cur
+    return IF(actual.is_set(), actual + after_tax, model.year_ago(row) * (1 + growth))
+
+
+def net_income(model: Model, ticker: str, earnings: Expr, after_tax: Expr) -> Expr:
+    """The actual; else what D&A after tax leaves of earnings (0 before any earnings)."""
+    actual = model.sheets["Inputs"][f"net_income_actual:{ticker}"].cur
+    known = model.sheets["Profit Impact"][f"earnings_is_known:{ticker}"].cur
+    return IF(actual.is_set(), actual, IF(known.eq(1), earnings - after_tax, 0))
+
+
+def company_tax(model: Model, ticker: str, scenario: str | None = None) -> Expr:
+    """The company's tax rate: its own, else the setting (in `scenario`, the scenario's)."""
+    from modelgen.model.scenario_inputs import param
+
+    if scenario is None or model.inputs.company(ticker).tax_rate is not None:
+        return model.sheets["Inputs"][f"tax_rate:{ticker}"].d
+    return param(model, "tax_rate", scenario).d
+
+
 def build(model: Model) -> None:
-    inp, cap, dep = (model.sheets[n] for n in ("Inputs", "Capex", "PP&E"))
+    inp, cap, ppe = (model.sheets[n] for n in ("Inputs", "Capex", "PP&E"))
     sheet = model.new_sheet("Profit Impact")
     tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
-    growth, tax = inp["net_income_growth"].d, inp["tax_rate"].d
+    scale = inp["per_share_scale"].d
+    per_share = f"{unit.split()[0]} per share"
+    da = {t: ppe[f"depreciation_and_amortization:{t}"] for t in tickers}
+    da["TOTAL"] = ppe["depreciation_and_amortization:TOTAL"]
+    capex = {t: cap[f"capex:{t}"] for t in [*tickers, "TOTAL"]}
 
-    sheet.header("Net income: actual, else grown at the forecast rate")
-    ni = {}
-    for t in tickers:
-        row = sheet.add(f"net_income:{t}", lbl("net_income", t), unit, fmt="amount")
-        row.formula = net_income(model, t, row, growth)
-        ni[t] = row
-    ni_total = sheet.add(
-        "net_income:TOTAL",
-        lbl("net_income_total"),
+    def rows(
+        title: str,
+        kind: str,
+        u: str,
+        fmt: str,
+        formula: Callable[[str, Row], Expr],
+        total: Callable[[dict[str, Row]], Expr] | None = None,
+        level: int = 0,
+    ) -> dict[str, Row]:
+        """A block of one row per company, and its total where a total means something."""
+        sheet.blank()
+        sheet.header(title)
+        out = {t: sheet.add(f"{kind}:{t}", lbl(kind, t), u, fmt=fmt, level=level) for t in tickers}
+        for t, row in out.items():
+            row.formula = formula(t, row)
+        if total is not None:
+            out["TOTAL"] = sheet.add(
+                f"{kind}:TOTAL", lbl(f"{kind}_total"), u, fmt=fmt, formula=total(out)
+            )
+        return out
+
+    def summed(out: dict[str, Row]) -> Expr:
+        return SUM(block([out[t] for t in tickers]))
+
+    def of_totals(part: dict[str, Row], whole: dict[str, Row]) -> Callable:
+        return lambda _: ratio(part["TOTAL"].cur, whole["TOTAL"].cur)
+
+    revenue = rows(
+        "Revenue: actual, else grown at the revenue growth",
+        "revenue",
         unit,
-        fmt="amount",
-        formula=SUM(block(list(ni.values()))),
+        "amount",
+        lambda t, r: grown(model, r, inp[f"revenue_actual:{t}"].cur, inp["revenue_growth"].d),
+        summed,
     )
-
-    sheet.blank()
-    sheet.header("Depreciation and amortization (PP&E sheet) as a share of net income")
-    for t in tickers:
-        sheet.add(
-            f"depreciation_pct_net_income:{t}",
-            lbl("depreciation_pct_net_income", t),
-            "%",
-            fmt="pct",
-            formula=ratio(dep[f"depreciation_and_amortization:{t}"].cur, ni[t].cur),
-        )
-    sheet.add(
-        "depreciation_pct_net_income:TOTAL",
-        lbl("depreciation_pct_net_income_total"),
+    after_tax = rows(
+        "D&A after tax: D&A (PP&E sheet) less the tax it saves, at the company's rate",
+        "after_tax_depreciation",
+        unit,
+        "amount",
+        lambda t, r: da[t].cur * (1 - company_tax(model, t)),
+        summed,
+    )
+    rows(
+        "Earnings are known from the first actual net income on (1)",
+        "earnings_is_known",
+        "flag",
+        "flag",
+        lambda t, r: IF(inp[f"net_income_actual:{t}"].cur.is_set(), 1, r.prev),
+        level=1,
+    )
+    growth = inp["earnings_growth"].d
+    earnings = rows(
+        "Earnings before D&A: net income plus D&A after tax where actual, else grown",
+        "earnings_before_da",
+        unit,
+        "amount",
+        lambda t, r: earnings_before_da(model, t, r, after_tax[t].cur, growth),
+        summed,
+    )
+    ni = rows(
+        "Net income: actual, else earnings before D&A less D&A after tax",
+        "net_income",
+        unit,
+        "amount",
+        lambda t, r: net_income(model, t, earnings[t].cur, after_tax[t].cur),
+        summed,
+    )
+    rows(
+        "D&A as a share of net income",
+        "depreciation_pct_net_income",
         "%",
-        fmt="pct",
-        formula=ratio(dep["depreciation_and_amortization:TOTAL"].cur, ni_total.cur),
+        "pct",
+        lambda t, r: ratio(da[t].cur, ni[t].cur),
+        of_totals(da, ni),
     )
+    rows(
+        "D&A after tax as a share of net income",
+        "after_tax_depreciation_pct_net_income",
+        "%",
+        "pct",
+        lambda t, r: ratio(after_tax[t].cur, ni[t].cur),
+        of_totals(after_tax, ni),
+    )
+    for kind, part, title in (
+        ("capex_pct_revenue", capex, "Capex as a share of revenue"),
+        ("depreciation_pct_revenue", da, "D&A as a share of revenue"),
+    ):
+        rows(
+            title,
+            kind,
+            "%",
+            "pct",
+            lambda t, r, part=part: ratio(part[t].cur, revenue[t].cur),
+            of_totals(part, revenue),
+        )
+    rows(
+        "Capex over D&A: how many times the year's depreciation the company spends",
+        "capex_to_depreciation",
+        "x",
+        "multiple",
+        lambda t, r: ratio(capex[t].cur, da[t].cur),
+        of_totals(capex, da),
+    )
+    shares = rows(
+        "Diluted shares: actual, else grown at the share count growth",
+        "diluted_shares",
+        SHARES_UNIT,
+        "amount",
+        lambda t, r: grown(
+            model, r, inp[f"diluted_shares_actual:{t}"].cur, inp["share_count_growth"].d
+        ),
+    )
+    rows(
+        "Earnings per share (diluted; empty without shares)",
+        "eps",
+        per_share,
+        "per_share",
+        lambda t, r: IF(shares[t].cur > 0, ni[t].cur * scale / shares[t].cur, ""),
+    )
+    base = rows(
+        "D&A of the latest period with actual capex, carried forward",
+        "depreciation_at_last_actual",
+        unit,
+        "amount",
+        lambda t, r: IF(inp[f"capex_actual:{t}"].cur.is_set(), da[t].cur, r.prev),
+        level=1,
+    )
+    rows(
+        "EPS impact of the D&A added since the last actual: what the capex cycle costs each share",
+        "eps_impact_incremental_da",
+        per_share,
+        "per_share",
+        lambda t, r: IF(
+            shares[t].cur > 0,
+            -(da[t].cur - base[t].cur) * (1 - company_tax(model, t)) * scale / shares[t].cur,
+            "",
+        ),
+    )
+    _run_rate(model, sheet, ni)
 
+
+def _run_rate(model: Model, sheet, ni: dict[str, Row]) -> None:
+    """The article's arithmetic: the yearly charge one year's capex adds, against net income."""
+    inp, cap = model.sheets["Inputs"], model.sheets["Capex"]
+    tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
     sheet.blank()
     sheet.header("Run rate: the yearly charge one year's capex adds (the article's capex / life)")
     factor = {}
@@ -87,24 +235,4 @@ def build(model: Model) -> None:
             "%",
             fmt="pct",
             formula=ratio(rr[t].cur, ni[t].cur),
-        )
-
-    sheet.blank()
-    sheet.header("After tax: depreciation and amortization lower taxable profit")
-    after = {}
-    for t in tickers:
-        after[t] = sheet.add(
-            f"after_tax_depreciation:{t}",
-            lbl("after_tax_depreciation", t),
-            unit,
-            fmt="amount",
-            formula=dep[f"depreciation_and_amortization:{t}"].cur * (1 - tax),
-        )
-    for t in tickers:
-        sheet.add(
-            f"after_tax_depreciation_pct_net_income:{t}",
-            lbl("after_tax_depreciation_pct_net_income", t),
-            "%",
-            fmt="pct",
-            formula=ratio(after[t].cur, ni[t].cur),
         )

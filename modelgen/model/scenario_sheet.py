@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, INDEX, MIN, SUM, differs, ratio
+from modelgen.formula import IF, INDEX, SUM, differs, ratio
+from modelgen.model.capex import anchor_growth, faded_growth
 from modelgen.model.depreciation import charges, class_rows, company_rows
 from modelgen.model.ppe import other_amortization
-from modelgen.model.profit import net_income
+from modelgen.model.profit import company_tax, earnings_before_da, net_income
 from modelgen.model.scenario_inputs import param
 from modelgen.model.straight_line import service_offset
 from modelgen.rows import Row, block
@@ -58,7 +59,7 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
     inp, cap, prof = (model.sheets[n] for n in ("Inputs", "Capex", "Profit Impact"))
     tickers, unit, lbl = model.inputs.tickers, model.unit, model.label
     p = lambda key: param(model, key, s).d  # noqa: E731 - a scenario's value of a key
-    long_run, fade, growth = p("long_run_capex_growth"), p("fade_years"), p("net_income_growth")
+    long_run, fade, growth = p("long_run_capex_growth"), p("fade_years"), p("earnings_growth")
     length = inp["period_length"].d
     sheet.blank()
     sheet.header(f"Scenario {s}")
@@ -81,13 +82,9 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
     capex = {t: sheet.add(f"capex:{s}:{t}", lbl("capex", t), unit, fmt="amount") for t in tickers}
     for t in tickers:
         flag, known = cap[f"capex_is_known:{t}"].cur, cap[f"capex_known:{t}"].cur
-        since, a = cap[f"capex_years_since_known:{t}"].cur, anchors[t].cur
-        year_ago = model.year_ago(capex[t])
-        anchors[t].formula = IF(
-            flag.eq(1), IF(year_ago > 0, known / year_ago - 1, long_run), anchors[t].prev
-        )
-        g = a + (long_run - a) * MIN(1, since / fade)
-        capex[t].formula = IF(flag.eq(1), known, year_ago * (1 + g))
+        anchors[t].formula = anchor_growth(model, t, anchors[t], long_run)
+        g = faded_growth(model, t, anchors[t].cur, long_run, fade)
+        capex[t].formula = IF(flag.eq(1), known, model.year_ago(capex[t]) * (1 + g))
     summary["capex"][s].formula = SUM(block(list(capex.values())))
     parts = charges(model, sheet, s, offset)
     sheet.blank()
@@ -117,11 +114,30 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
         fmt="amount",
         formula=SUM(block(list(da.values()))),
     )
-    ni = {}
+    after, earnings, ni = {}, {}, {}
     for t in tickers:
-        row = sheet.add(f"net_income:{s}:{t}", lbl("net_income", t), unit, fmt="amount")
-        row.formula = net_income(model, t, row, growth)
-        ni[t] = row
+        after[t] = sheet.add(
+            f"after_tax_depreciation:{s}:{t}",
+            lbl("after_tax_depreciation", t),
+            unit,
+            fmt="amount",
+            level=1,
+            formula=da[t].cur * (1 - company_tax(model, t, s)),
+        )
+    for t in tickers:
+        row = sheet.add(
+            f"earnings_before_da:{s}:{t}", lbl("earnings_before_da", t), unit, fmt="amount"
+        )
+        row.formula = earnings_before_da(model, t, row, after[t].cur, growth)
+        earnings[t] = row
+    for t in tickers:
+        ni[t] = sheet.add(
+            f"net_income:{s}:{t}",
+            lbl("net_income", t),
+            unit,
+            fmt="amount",
+            formula=net_income(model, t, earnings[t].cur, after[t].cur),
+        )
     ni_total = sheet.add(
         f"net_income:{s}:TOTAL",
         lbl("net_income_total"),

@@ -1,224 +1,411 @@
-"""The Sensitivity sheet: depreciation as a share of net income for a chosen company,
-against useful life and against long-run capex growth, as live formulas.
+"""The Sensitivity sheet: a two-way table of the EPS impact of the added D&A (and of D&A /
+net income) for a chosen company and period, against the useful life of one asset class the
+analyst picks (rows) and the long-run capex growth (columns), as live formulas.
 
 Excel's What-If data tables cannot be written by a writer and do not recalculate in
-LibreOffice, so each axis value is a row that recomputes what it needs: a uniform useful
-life re-depreciates the company's capex in one SUMPRODUCT; a long-run growth reruns the
-capex forecast and depreciates it with the company's own classes. Columns are periods, as
-everywhere; `chosen_period` marks the period the Inputs sheet asks about. Rows follow the
-company chosen on Inputs through INDEX and MATCH, its asset classes included (by
-position, from a table at the foot of the sheet), so the sheet's cost does not grow with
-the number of companies beyond that table and the INDEX ranges.
+LibreOffice, so every cell is computed: the "Sensitivity Workings" sheet (period columns,
+as every model sheet) reruns what each axis changes for the chosen company, read through
+INDEX and MATCH so that its cost does not grow with the number of companies. Depreciation is
+linear in capex, so with `c` the class varied, `L_i` a life and `g_j` a growth:
+
+    D&A(i, j) = D&A at life L_i (base growth)      [life_depreciation:i + life_other:i]
+              + the added capex of g_j at every class's own life   [growth_depreciation:j]
+              + share_c * (charge of that added capex at L_i - at c's own life)
+
+and net income is what D&A after tax leaves of earnings before D&A, as on Profit Impact.
+The other classes, land and buildings among them, keep their lives. `table_ok` is 0 when the
+chosen company, period or class matches nothing, and a check then fails (the table is empty).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, INDEX, MATCH_EXACT, MIN, SUM, ratio
+from modelgen.formula import AND, IF, IFERROR, INDEX, INDEX_CELL, MATCH_EXACT, MAX, SUM, Grid, ratio
+from modelgen.model.capex import anchor_of, faded, known_year
 from modelgen.model.ppe import other_amortization
 from modelgen.model.straight_line import charge
-from modelgen.rows import block
+from modelgen.rows import block, span
 
 if TYPE_CHECKING:
     from modelgen.model import Model
+    from modelgen.rows import Row, Sheet
 
+SHEET, WORKINGS = "Sensitivity", "Sensitivity Workings"
 #: what the chosen company's asset classes are read by, position by position
-SLOT_KINDS = (("share", "%", "pct"), ("useful_life", "years", "years"), ("lag", "years", "years"))
+SLOT_KINDS = (
+    ("share", "%", "pct"),
+    ("useful_life", "years", "years"),
+    ("lag", "years", "years"),
+    ("name", "text", "text"),
+)
 LIFE_POINTS = 11  # 3 to 8 years in half years, by default
 GROWTH_POINTS = 7  # -5% to 25% in steps of 5%, by default
 
 
 def build(model: Model) -> None:
+    table = model.new_sheet(SHEET, [f"growth {j}" for j in range(1, GROWTH_POINTS + 1)])
+    work = model.new_sheet(WORKINGS)
+    chosen = _chosen(model, work)
+    lives = _life_rows(model, table, work, chosen)
+    growths = _growth_rows(model, table, work, chosen)
+    da = _grid(model, work, chosen, lives, growths)
+    _tables(model, table, work, chosen, lives, da)
+    _checks(model, work)
+
+
+def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
+    """The chosen company's rows, its chosen class's share, life and service offset, and
+    the position of the chosen period; each an INDEX into a block of every company's."""
+    inp, lbl, unit = model.sheets["Inputs"], model.label, model.unit
     tickers = model.inputs.tickers
-    inp, cap, prof, dep, ppe = (
-        model.sheets[n] for n in ("Inputs", "Capex", "Profit Impact", "Depreciation", "PP&E")
-    )
-    sheet = model.new_sheet("Sensitivity")
-    lbl, unit = model.label, model.unit
-    company = sheet.add(
+    out: dict[str, Row] = {}
+
+    def const(key: str, u: str, fmt: str, formula) -> Row:
+        out[key] = work.add(key, lbl(key), u, fmt=fmt, const_formula=formula)
+        return out[key]
+
+    number = const(
         "company_number",
-        lbl("company_number"),
         "count",
-        fmt="count",
-        const_formula=MATCH_EXACT(
-            inp["sensitivity_company"].d, block([inp[f"ticker:{t}"] for t in tickers], "const")
+        "count",
+        IFERROR(
+            MATCH_EXACT(
+                inp["sensitivity_company"].d, block([inp[f"ticker:{t}"] for t in tickers], "const")
+            ),
+            0,
         ),
     )
-    n = company.d
-    chosen = sheet.add(
-        "chosen_period",
-        lbl("chosen_period"),
-        "flag",
-        fmt="flag",
-        formula=IF(sheet["period"].cur.eq(inp["sensitivity_period"].d), 1, 0),
+    n = const("company_row", "count", "count", MAX(1, number.d)).d
+    const(
+        "chosen_period_number",
+        "count",
+        "count",
+        IFERROR(MATCH_EXACT(inp["sensitivity_period"].d, span(work["period"])), 0),
     )
-    del chosen
-
-    def pick(source_sheet, kind: str, label: str, fmt: str, u: str):
-        rows = [source_sheet[f"{kind}:{t}"] for t in tickers]
-        return sheet.add(
-            f"chosen_{kind}", lbl(label), u, fmt=fmt, level=1, formula=INDEX(block(rows), n)
+    sources = (
+        ("Capex", "capex", unit, "amount"),
+        ("Capex", "capex_known", unit, "amount"),
+        ("Capex", "capex_is_known", "flag", "flag"),
+        ("Capex", "capex_years_since_known", "years", "years"),
+        ("Capex", known_year(model), unit, "amount"),
+        ("Depreciation", "depreciation", unit, "amount"),
+        ("PP&E", "depreciation_and_amortization", unit, "amount"),
+        ("Inputs", "depreciation_reported", unit, "amount"),
+        ("Profit Impact", "earnings_is_known", "flag", "flag"),
+        ("Profit Impact", "net_income", unit, "amount"),
+        ("Profit Impact", "diluted_shares", "m shares", "amount"),
+        ("Profit Impact", "depreciation_at_last_actual", unit, "amount"),
+    )
+    for sheet_name, kind, u, fmt in sources:
+        if f"chosen_{kind}" in out:
+            continue  # annual models anchor on capex_known itself
+        rows = block([model.sheets[sheet_name][f"{kind}:{t}"] for t in tickers])
+        out[f"chosen_{kind}"] = work.add(
+            f"chosen_{kind}", lbl(f"chosen_{kind}"), u, fmt=fmt, level=1, formula=INDEX(rows, n)
         )
+    for kind, key in (
+        ("depreciation_reported", "chosen_depreciation_is_reported"),
+        ("net_income_actual", "chosen_net_income_is_actual"),
+    ):  # INDEX itself in the test: a formula showing a blank cell shows 0, which is set
+        rows = block([inp[f"{kind}:{t}"] for t in tickers])
+        out[key] = work.add(
+            key, lbl(key), "flag", fmt="flag", level=1, formula=IF(INDEX(rows, n).is_set(), 1, 0)
+        )
+    taxes = block([inp[f"tax_rate:{t}"] for t in tickers], "const")
+    const("chosen_tax_rate", "%", "pct", INDEX(taxes, n))
+    _classes(model, work, out, n)
+    return out
 
-    capex = pick(cap, "capex", "chosen_capex", "amount", unit)
-    ni = pick(prof, "net_income", "chosen_net_income", "amount", unit)
-    depreciation = pick(dep, "depreciation", "chosen_depreciation", "amount", unit)
-    opening = pick(dep, "depreciation_opening", "chosen_depreciation_opening", "amount", unit)
-    other = pick(ppe, "depreciation_other", "chosen_depreciation_other", "amount", unit)
-    reported_rows = block([inp[f"depreciation_reported:{t}"] for t in tickers])
-    reported = sheet.add(
-        "chosen_depreciation_reported",
-        lbl("chosen_depreciation_reported"),
-        unit,
-        fmt="amount",
-        level=1,
-        formula=INDEX(reported_rows, n),
-    )
-    is_reported = sheet.add(
-        "chosen_depreciation_is_reported",
-        lbl("chosen_depreciation_is_reported"),
-        "flag",
-        fmt="flag",
-        level=1,
-        formula=IF(INDEX(reported_rows, n).is_set(), 1, 0),
-    )
-    is_known = pick(cap, "capex_is_known", "chosen_capex_is_known", "flag", "flag")
-    known = pick(cap, "capex_known", "chosen_capex_known", "amount", unit)
-    since = pick(cap, "capex_years_since_known", "chosen_capex_years_since_known", "years", "years")
-    offset = dep["service_offset"].d
+
+def _classes(model: Model, work: Sheet, out: dict[str, Row], n) -> None:
+    """The chosen company's asset classes by position, and the one the analyst varies."""
+    inp, dep, lbl = model.sheets["Inputs"], model.sheets["Depreciation"], model.label
+    tickers, last = model.inputs.tickers, model.n_periods - 1
     slots = max(len(model.inputs.asset_classes[t]) for t in tickers)
-    picks = [
-        tuple(
-            sheet.add(f"chosen_{kind}:{k}", lbl(f"chosen_{kind}", asset_class=str(k)), u, fmt=fmt)
-            for kind, u, fmt in SLOT_KINDS
+    picks = {
+        (kind, k): work.add(
+            f"chosen_{kind}:{k}", lbl(f"chosen_{kind}", asset_class=str(k)), u, fmt=fmt, level=1
         )
+        for kind, u, fmt in SLOT_KINDS
         for k in range(1, slots + 1)
-    ]
-    after = [
-        sheet.add(
+    }
+    offset = dep["service_offset"].d
+    for k in range(1, slots + 1):
+        out[f"after:{k}"] = work.add(
             f"chosen_in_service_after:{k}",
             lbl("chosen_in_service_after", asset_class=str(k)),
             "years",
             fmt="years",
-            const_formula=offset + lag.d,
-        ).d
-        for k, (_, _, lag) in enumerate(picks, start=1)
-    ]
-    # (share, service offset, life): the life in effect in the last period, that of capex
-    # the model has not spent yet
-    chosen_classes = [
-        (share.d, o, life.d) for (share, life, _), o in zip(picks, after, strict=True)
-    ]
-
-    def step(key: str, u: str, fmt: str):
-        """A working row under an axis value, labelled by its kind (the key before ':')."""
-        return sheet.add(key, lbl(key.split(":")[0]), u, fmt=fmt, level=1)
-
-    def by_class(key: str, point: int, capex_row, classes) -> list:
-        """One working row per asset class position: its share of `capex_row` depreciated
-        straight line (one SUMPRODUCT each, so no formula grows with the classes)."""
-        rows = []
-        for k, (share, o, life) in enumerate(classes, start=1):
-            row = sheet.add(
-                f"{key}:{point}:{k}",
-                lbl(key, asset_class=str(k)),
-                unit,
-                fmt="amount",
-                level=2,
-                formula=share * charge(model, capex_row, o, life),
-            )
-            rows.append(row)
-        return rows
-
-    sheet.blank()
-    sheet.header(
-        "D&A / net income with capex at a uniform useful life (years in column D; land stays "
-        "land, the opening base as modelled, D&A the reported figure where there is one)"
+            level=1,
+            const_formula=offset + picks[("lag", k)].d,
+        )
+        for kind, _, _ in SLOT_KINDS:
+            out[f"{kind}:{k}"] = picks[(kind, k)]
+    names = block([picks[("name", k)] for k in range(1, slots + 1)], "const")
+    slot = work.add(
+        "varied_class_number",
+        lbl("varied_class_number"),
+        "count",
+        fmt="count",
+        const_formula=IFERROR(MATCH_EXACT(inp["sensitivity_asset_class"].d, names), 0),
     )
-    previous = None
-    for i in range(1, LIFE_POINTS + 1):
-        row = sheet.add(f"sensitivity_life:{i}", lbl("sensitivity_life"), "%", fmt="pct")
-        row.const_formula = _axis_value(inp, "sensitivity_life", previous)
-        modelled = step(f"sensitivity_life_depreciation:{i}", unit, "amount")
-        others = step(f"sensitivity_life_other:{i}", unit, "amount")
-        uniform = [(share * (life > 0), o, row.d) for share, o, life in chosen_classes]
-        parts = by_class("sensitivity_life_class", i, capex, uniform)
-        modelled.formula = SUM(block(parts)) + opening.cur
-        others.formula = other_amortization(
-            others, reported.cur, is_reported.cur.eq(1), modelled.cur
-        )
-        row.formula = ratio(modelled.cur + others.cur, ni.cur)
-        previous = row
-
-    sheet.blank()
-    sheet.header("D&A / net income at a long-run capex growth (rate in column D)")
-    long_fade = inp["fade_years"].d
-
-    previous = None
-    for j in range(1, GROWTH_POINTS + 1):
-        out = sheet.add(f"sensitivity_growth:{j}", lbl("sensitivity_growth"), "%", fmt="pct")
-        out.const_formula = _axis_value(inp, "sensitivity_growth", previous)
-        g = out.d
-        anchor = step(f"sensitivity_growth_anchor:{j}", "%", "pct")
-        path = step(f"sensitivity_growth_capex:{j}", unit, "amount")
-        year_ago = model.year_ago(path)
-        anchor.formula = IF(
-            is_known.cur.eq(1), IF(year_ago > 0, known.cur / year_ago - 1, g), anchor.prev
-        )
-        a = anchor.cur
-        path.formula = IF(
-            is_known.cur.eq(1),
-            known.cur,
-            year_ago * (1 + a + (g - a) * MIN(1, since.cur / long_fade)),
-        )
-        extra = step(f"sensitivity_growth_extra_capex:{j}", unit, "amount")
-        extra.formula = path.cur - capex.cur
-        dep_row = step(f"sensitivity_growth_depreciation:{j}", unit, "amount")
-        parts = by_class("sensitivity_growth_class", j, extra, chosen_classes)
-        dep_row.formula = depreciation.cur + SUM(block(parts))
-        out.formula = ratio(dep_row.cur + other.cur, ni.cur)
-        previous = out
-    _classes_by_company(model, sheet, picks, n)
-
-
-def _axis_value(inp, axis: str, previous):
-    """An axis value in column D: the start input, or the previous value plus the step."""
-    if previous is None:
-        return inp[f"{axis}_start"].d
-    return previous.d + inp[f"{axis}_step"].d
-
-
-def _classes_by_company(model: Model, sheet, picks: list, n) -> None:
-    """Every company's asset classes by position, one block per position, so that the
-    chosen company's share, life and lag are one INDEX each (a company with fewer classes
-    has share 0 there, and life 1 so that nothing divides by zero). The life is the one in
-    effect in the last period: the life of capex the model has not spent yet."""
-    inp, dep, lbl = model.sheets["Inputs"], model.sheets["Depreciation"], model.label
-    tickers, last = model.inputs.tickers, model.n_periods - 1
-    sheet.blank()
-    sheet.header("Asset classes by company, by position (read by the chosen company's rows)")
+    out["varied_class_number"] = slot
+    at = MAX(1, slot.d)
+    for key, kind in (("varied_share", "share"), ("varied_useful_life", "useful_life")):
+        column = block([picks[(kind, k)] for k in range(1, slots + 1)], "const")
+        out[key] = work.add(key, lbl(key), "", fmt="ratio", const_formula=INDEX(column, at))
+    out["varied_share"].unit, out["varied_share"].fmt = "%", "pct"
+    out["varied_useful_life"].unit, out["varied_useful_life"].fmt = "years", "years"
+    afters = block([out[f"after:{k}"] for k in range(1, slots + 1)], "const")
+    out["varied_in_service_after"] = work.add(
+        "varied_in_service_after",
+        lbl("varied_in_service_after"),
+        "years",
+        fmt="years",
+        const_formula=INDEX(afters, at),
+    )
     sources = {
         "share": lambda c: inp[f"share:{c}"].d,
         "useful_life": lambda c: dep[f"useful_life_in_effect:{c}"].at(last),
         "lag": lambda c: inp[f"in_service_lag:{c}"].d,
+        "name": None,
     }
-    missing = {"share": 0.0, "useful_life": 1.0, "lag": 0.0}
-    for col, (kind, unit, fmt) in enumerate(SLOT_KINDS):
-        for k, pick in enumerate(picks, start=1):
+    missing = {"share": 0.0, "useful_life": 1.0, "lag": 0.0, "name": ""}
+    work.blank()
+    work.header("Asset classes by company, by position (read by the chosen company's rows)")
+    for kind, unit, fmt in SLOT_KINDS:
+        for k in range(1, slots + 1):
             rows = []
             for t in tickers:
                 classes = model.inputs.asset_classes[t]
-                row = sheet.add(
+                row = work.add(
                     f"class_{kind}:{k}:{t}",
                     lbl(f"class_{kind}", t, asset_class=str(k)),
                     unit,
                     fmt=fmt,
                     level=1,
                 )
-                if k <= len(classes):
-                    row.const_formula = sources[kind](f"{t}:{classes[k - 1].name}")
-                else:
+                if k > len(classes):
                     row.const = missing[kind]
+                elif kind == "name":
+                    row.const = classes[k - 1].name
+                else:
+                    row.const_formula = sources[kind](f"{t}:{classes[k - 1].name}")
                 rows.append(row)
-            pick[col].const_formula = INDEX(block(rows, "const"), n)
+            picks[(kind, k)].const_formula = INDEX(block(rows, "const"), n)
+
+
+def _axis(inp, axis: str, previous):
+    """An axis value: the start input, or the previous value plus the step."""
+    if previous is None:
+        return inp[f"{axis}_start"].d
+    return previous + inp[f"{axis}_step"].d
+
+
+def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[dict[str, Row]]:
+    """Per life: the chosen company's modelled depreciation with the varied class at that
+    life (base growth), and its other D&A (reported less modelled, then carried)."""
+    inp, lbl, unit = model.sheets["Inputs"], model.label, model.unit
+    share, own = chosen["varied_share"].d, chosen["varied_useful_life"].d
+    after, capex = chosen["varied_in_service_after"].d, chosen["chosen_capex"]
+    work.blank()
+    work.header("Useful life of the varied class (years in column D): depreciation at base growth")
+    base = work.add(
+        "varied_charge",
+        lbl("varied_charge"),
+        unit,
+        fmt="amount",
+        formula=charge(model, capex, after, own),
+    )
+    out, previous = [], None
+    for i in range(1, LIFE_POINTS + 1):
+        life = work.add(f"sensitivity_life:{i}", lbl("sensitivity_life"), "years", fmt="years")
+        life.const_formula = _axis(inp, "sensitivity_life", previous)
+        previous = life.d
+        modelled = work.add(
+            f"life_depreciation:{i}", lbl("life_depreciation"), unit, fmt="amount", level=1
+        )
+        modelled.formula = chosen["chosen_depreciation"].cur + share * (
+            charge(model, capex, after, life.d) - base.cur
+        )
+        other = work.add(f"life_other:{i}", lbl("life_other"), unit, fmt="amount", level=1)
+        other.formula = other_amortization(
+            other,
+            chosen["chosen_depreciation_reported"].cur,
+            chosen["chosen_depreciation_is_reported"].cur.eq(1),
+            modelled.cur,
+        )
+        out.append({"life": life, "depreciation": modelled, "other": other})
+    del table
+    return out
+
+
+def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[dict[str, Row]]:
+    """Per long-run growth: the chosen company's capex path, the capex it adds to the
+    model's, and that added capex depreciated at every class's own life."""
+    inp, lbl, unit = model.sheets["Inputs"], model.label, model.unit
+    point = table.add("growth_point", lbl("growth_point"), "count", fmt="count")
+    point.formula = point.prev + 1
+    rates = table.add("sensitivity_growth", lbl("sensitivity_growth"), "%", fmt="pct")
+    rates.formula = inp["sensitivity_growth_start"].d + inp["sensitivity_growth_step"].d * (
+        point.cur - 1
+    )
+    fade = inp["fade_years"].d
+    flag, latest = chosen["chosen_capex_is_known"], chosen[f"chosen_{known_year(model)}"]
+    since, known = chosen["chosen_capex_years_since_known"], chosen["chosen_capex_known"]
+    slots = [k for k in range(1, 1 + sum(1 for key in chosen if key.startswith("after:")))]
+    out = []
+    for j in range(1, GROWTH_POINTS + 1):
+        work.blank()
+        work.header(f"Long-run capex growth {j} (rate in column D)")
+        g = work.add(f"sensitivity_growth_rate:{j}", lbl("sensitivity_growth_rate"), "%", fmt="pct")
+        g.const_formula = INDEX(span(rates), j)
+        anchor = work.add(f"growth_anchor:{j}", lbl("growth_anchor"), "%", fmt="pct", level=1)
+        anchor.formula = anchor_of(model, flag, latest, anchor, g.d)
+        path = work.add(f"growth_capex:{j}", lbl("growth_capex"), unit, fmt="amount", level=1)
+        grown = model.year_ago(path) * (1 + faded(anchor.cur, g.d, since, fade))
+        path.formula = IF(flag.cur.eq(1), known.cur, grown)
+        extra = work.add(
+            f"growth_extra_capex:{j}", lbl("growth_extra_capex"), unit, fmt="amount", level=1
+        )
+        extra.formula = path.cur - chosen["chosen_capex"].cur
+        parts = [
+            work.add(
+                f"growth_class:{j}:{k}",
+                lbl("growth_class", asset_class=str(k)),
+                unit,
+                fmt="amount",
+                level=2,
+                formula=chosen[f"share:{k}"].d
+                * charge(model, extra, chosen[f"after:{k}"].d, chosen[f"useful_life:{k}"].d),
+            )
+            for k in slots
+        ]
+        added = work.add(
+            f"growth_depreciation:{j}", lbl("growth_depreciation"), unit, fmt="amount", level=1
+        )
+        added.formula = SUM(block(parts))
+        varied = work.add(
+            f"growth_varied_charge:{j}", lbl("growth_varied_charge"), unit, fmt="amount", level=1
+        )
+        varied.formula = charge(
+            model, extra, chosen["varied_in_service_after"].d, chosen["varied_useful_life"].d
+        )
+        out.append({"rate": g, "extra": extra, "depreciation": added, "varied": varied})
+    return out
+
+
+def _grid(model: Model, work: Sheet, chosen: dict, lives: list, growths: list) -> list[Grid]:
+    """D&A for every life and growth, by period: one block of growth rows per life."""
+    lbl, unit = model.label, model.unit
+    share, after = chosen["varied_share"].d, chosen["varied_in_service_after"].d
+    grids = []
+    for i, life in enumerate(lives, start=1):
+        work.blank()
+        work.header(f"D&A at useful life {i} and each long-run growth")
+        rows = []
+        for j, growth in enumerate(growths, start=1):
+            cross = charge(model, growth["extra"], after, life["life"].d) - growth["varied"].cur
+            rows.append(
+                work.add(
+                    f"sensitivity_depreciation_and_amortization:{i}:{j}",
+                    lbl("sensitivity_depreciation_and_amortization", life=str(i), growth=str(j)),
+                    unit,
+                    fmt="amount",
+                    formula=life["depreciation"].cur
+                    + life["other"].cur
+                    + growth["depreciation"].cur
+                    + share * cross,
+                )
+            )
+        grids.append(Grid(rows))
+    return grids
+
+
+def _tables(model: Model, table: Sheet, work: Sheet, chosen: dict, lives: list, da: list) -> None:
+    """The two tables: rows are lives (years in column D), columns long-run growth rates."""
+    inp, lbl, unit = model.sheets["Inputs"], model.label, model.unit
+    number = chosen["chosen_period_number"].d
+
+    def at_period(kind: str) -> Row:
+        source = chosen[kind]
+        return work.add(
+            f"{kind}_at_period",
+            lbl(f"{kind}_at_period"),
+            source.unit,
+            fmt=source.fmt,
+            const_formula=INDEX(span(source), MAX(1, number)),
+        )
+
+    work.blank()
+    work.header("The chosen period's figures (column D)")
+    base = at_period("chosen_depreciation_and_amortization").d
+    before = at_period("chosen_depreciation_at_last_actual").d
+    shares = at_period("chosen_diluted_shares").d
+    ni = at_period("chosen_net_income").d
+    known = at_period("chosen_earnings_is_known").d
+    actual = at_period("chosen_net_income_is_actual").d
+    found = AND(chosen["company_number"].d > 0, number > 0, chosen["varied_class_number"].d > 0)
+    ok = work.add("table_ok", lbl("table_ok"), "flag", fmt="flag", const_formula=IF(found, 1, 0)).d
+    tax, scale = chosen["chosen_tax_rate"].d, inp["per_share_scale"].d
+    point = table["growth_point"].cur
+
+    table.blank()
+    table.add(
+        "sensitivity_base_useful_life",
+        lbl("sensitivity_base_useful_life"),
+        "years",
+        fmt="years",
+        const_formula=chosen["varied_useful_life"].d,
+    )
+    table.add(
+        "sensitivity_base_growth",
+        lbl("sensitivity_base_growth"),
+        "%",
+        fmt="pct",
+        const_formula=inp["long_run_capex_growth"].d,
+    )
+    eps_rows, pct_rows = [], []
+    table.blank()
+    table.header(
+        f"EPS impact of the added D&A ({unit.split()[0]} per share): useful life of the varied "
+        "class (column D, years) against long-run capex growth (columns)"
+    )
+    for i, life in enumerate(lives, start=1):
+        cell = INDEX_CELL(da[i - 1], point, MAX(1, number))
+        row = table.add(
+            f"sensitivity_eps_impact:{i}",
+            lbl("sensitivity_eps_impact"),
+            f"{unit.split()[0]} per share",
+            fmt="per_share",
+            const_formula=life["life"].d,
+        )
+        row.formula = IF(
+            AND(ok.eq(1), shares > 0), (before - cell) * (1 - tax) * scale / shares, ""
+        )
+        eps_rows.append(row)
+    table.blank()
+    table.header("D&A / net income: useful life of the varied class against long-run capex growth")
+    for i, life in enumerate(lives, start=1):
+        cell = INDEX_CELL(da[i - 1], point, MAX(1, number))
+        forecast = IF(actual.eq(1), 0, known)
+        row = table.add(
+            f"sensitivity_depreciation_pct_net_income:{i}",
+            lbl("sensitivity_depreciation_pct_net_income"),
+            "%",
+            fmt="pct",
+            const_formula=life["life"].d,
+        )
+        row.formula = IF(ok.eq(1), ratio(cell, ni - (cell - base) * (1 - tax) * forecast), "")
+        pct_rows.append(row)
+
+
+def _checks(model: Model, work: Sheet) -> None:
+    """The table is empty, and a check fails, when a choice on Inputs matches nothing."""
+    for key, row in (
+        ("check_sensitivity_company", "company_number"),
+        ("check_sensitivity_period", "chosen_period_number"),
+        ("check_sensitivity_asset_class", "varied_class_number"),
+    ):
+        model.extra_checks.append((key, model.label(key), IF(work[row].d > 0, 0, 1), "const"))
