@@ -1,17 +1,18 @@
-"""The Cover: what the model is, how it was built, the colour legend and how to use it."""
+"""The Cover: the model's title, its headline numbers and check status, what it is, how it
+was built, the colour legend and how to use it."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-import numpy as np
 from xlsxwriter.worksheet import Worksheet
 
 from modelgen import __version__
 from modelgen.carry import Carry, write_cover_block
 from modelgen.decorate import fingerprint, legend_rows, print_setup
 from modelgen.formula import IF, RenderContext
+from modelgen.headline import OneCell, model_subject, model_title, write_headline
 
 if TYPE_CHECKING:
     from modelgen.model import Model
@@ -33,57 +34,29 @@ HOW_TO_USE = (
 )
 
 
-class _OneCell:
-    cols = np.arange(1)
+WIDTH = 6  # columns B to G: the headline table and the merged text rows
 
-    def period_values(self, row):  # noqa: ANN001 - the Cover uses column D only
-        return row.period_result()
+
+def _section(ws: Worksheet, r: int, text: str, styles: Styles) -> None:
+    ws.write_string(r, 0, text, styles.get("header"))
+    for c in range(1, WIDTH + 1):
+        ws.write_blank(r, c, None, styles.get("header"))
 
 
 def write_cover(
     ws: Worksheet, model: Model, styles: Styles, built_at: datetime, carry: Carry | None = None
 ) -> None:
     """Fill the Cover sheet; it is first in the workbook and read before anything else."""
-    t = model.template.workbook
     inputs = model.inputs
     ws.set_column(0, 0, 30)
-    ws.set_column(1, 1, 100)
-    r = 0
-    ws.write_string(r, 0, t.get("title", "modelgen model"), styles.get("title"))
-    r += 2
-    names = ", ".join(f"{c.name} ({c.ticker})" if c.name else c.ticker for c in inputs.companies)
-    about = (
-        f"The capital expenditure (capex) of {names}: history, guidance and a forecast whose "
-        "growth fades to a long-run rate; capex growth; the straight-line depreciation of the "
-        "property and equipment already owned and of the capex, by vintage and asset class, "
-        "useful-life changes applied from their date; how that ties to the D&A and net PP&E "
-        "reported; and what depreciation and amortization do to net income."
-    )
-    ws.write_string(r, 0, "What this is", styles.get("bold"))
-    ws.write_string(r, 1, about, styles.get("wrap"))
-    ws.set_row(r, 45)
-    r += 2
-    facts = [
-        ("Built", built_at.strftime("%Y-%m-%d %H:%M UTC") + f" by modelgen {__version__}"),
-        ("Input folder", inputs.folder.name or str(inputs.folder)),
-        (
-            "Periods",
-            f"{model.periods[0]} to {model.periods[-1]} (fiscal years), "
-            f"actuals to {inputs.last_actual_period}, "
-            f"{inputs.settings.forecast_years} forecast years",
-        ),
-        ("Amounts", inputs.settings.unit),
-        ("Companies", str(len(inputs.companies))),
-        ("Formula cells", f"{model.formula_cells():,}"),
-    ]
-    for label, value in facts:
-        ws.write_string(r, 0, label, styles.get("bold"))
-        ws.write_string(r, 1, value)
-        r += 1
-    r += 1
+    ws.set_column(1, WIDTH - 1, 16)
+    ws.set_column(WIDTH, WIDTH, 20)
+    ws.write_string(0, 0, model_title(inputs), styles.get("title"))
+    ws.write_string(1, 0, model_subject(inputs))
+    r = write_headline(ws, 3, model, styles, WIDTH)
     failures = model.sheets["Checks"]["check_failures"]
     status = IF(failures.d.eq(0), "All checks pass", "Checks failing: see the Checks sheet")
-    cached = status.evaluate(_OneCell())[0]
+    cached = status.evaluate(OneCell())[0]
     ok = model.check_failures() == 0
     ws.write_string(r, 0, "Check status", styles.get("bold"))
     ws.write_formula(
@@ -118,9 +91,38 @@ def write_cover(
         },
     )
     r += 2
+    names = ", ".join(f"{c.name} ({c.ticker})" if c.name else c.ticker for c in inputs.companies)
+    about = (
+        f"The capital expenditure (capex) of {names}: history, guidance and a forecast whose "
+        "growth fades to a long-run rate; capex growth; the straight-line depreciation of the "
+        "property and equipment already owned and of the capex, by vintage and asset class, "
+        "useful-life changes applied from their date; how that ties to the D&A and net PP&E "
+        "reported; and what depreciation and amortization do to net income."
+    )
+    ws.write_string(r, 0, "What this is", styles.get("bold"))
+    ws.merge_range(r, 1, r, WIDTH, about, styles.get("wrap"))
+    ws.set_row(r, max(45, 15 * (1 + len(about) // 110)))
+    r += 2
+    facts = [
+        ("Built", built_at.strftime("%Y-%m-%d %H:%M UTC") + f" by modelgen {__version__}"),
+        ("Input folder", inputs.folder.name or str(inputs.folder)),
+        (
+            "Periods",
+            f"{model.periods[0]} to {model.periods[-1]} (fiscal years), "
+            f"actuals to {inputs.last_actual_period}, "
+            f"{inputs.settings.forecast_years} forecast years",
+        ),
+        ("Amounts", inputs.settings.unit),
+        ("Companies", str(len(inputs.companies))),
+        ("Formula cells", f"{model.formula_cells():,}"),
+    ]
+    for label, value in facts:
+        ws.write_string(r, 0, label, styles.get("bold"))
+        ws.write_string(r, 1, value)
+        r += 1
+    r += 2
     r = write_cover_block(ws, r, carry, styles)
-    ws.write_string(r, 0, "Legend", styles.get("header"))
-    ws.write_blank(r, 1, None, styles.get("header"))
+    _section(ws, r, "Legend", styles)
     r += 1
     legend = (
         ("input", "Input: a number you may change (blue on pale yellow), on the Inputs sheet only"),
@@ -139,24 +141,21 @@ def write_cover(
         ws.write_string(r, 1, text)
         r += 1
     r += 1
-    ws.write_string(r, 0, "Sheets", styles.get("header"))
-    ws.write_blank(r, 1, None, styles.get("header"))
+    _section(ws, r, "Sheets", styles)
     r += 1
     for name, sheet in model.sheets.items():
         ws.write_url(r, 0, f"internal:'{name}'!A1", string=name)
         ws.write_string(r, 1, sheet.title)
         r += 1
     r += 1
-    ws.write_string(r, 0, "How to use it", styles.get("header"))
-    ws.write_blank(r, 1, None, styles.get("header"))
+    _section(ws, r, "How to use it", styles)
     r += 1
     for line in HOW_TO_USE:
-        ws.write_string(r, 1, line, styles.get("wrap"))
+        ws.merge_range(r, 1, r, WIDTH, line, styles.get("wrap"))
         ws.set_row(r, 15 * (1 + len(line) // 110))  # wrapped text needs its height
         r += 1
     r += 1
-    ws.write_string(r, 0, "Input files (SHA-256)", styles.get("header"))
-    ws.write_blank(r, 1, None, styles.get("header"))
+    _section(ws, r, "Input files (SHA-256)", styles)
     r += 1
     ws.write_string(r, 0, "Build fingerprint", styles.get("bold"))
     ws.write_string(r, 1, fingerprint(model), styles.get("bold"))
@@ -170,4 +169,4 @@ def write_cover(
         1,
         "The fingerprint: SHA-256 of the input files' digests, the template and the modelgen version.",
     )
-    print_setup(ws, r, 1, repeat=False)
+    print_setup(ws, r, WIDTH, repeat=False, title=model_title(inputs))

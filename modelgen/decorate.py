@@ -12,7 +12,8 @@ or per sheet, never per cell of a formula row.
   highlighted; check cells are green at 0 and red otherwise.
 - Every input cell gets a data validation (`modelgen.validations`); every actual's CSV
   source is a comment on its value cell (`Row.cell_notes`).
-- Every sheet prints landscape, fitted to the page width, rows 1-2 and columns A-B repeated.
+- Every sheet prints landscape, fitted to the page width, rows 1-2 and columns A-B repeated,
+  the model's title (`modelgen.headline.model_title`) in the header.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from modelgen import __version__
 from modelgen.formula import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
+from modelgen.headline import cut_at_word, model_title, one_line
 from modelgen.model import charts_sheet
 from modelgen.names import plan_names
 from modelgen.validations import validate_inputs
@@ -47,6 +49,7 @@ SHADED = (
     "Charts",
     "Checks",
 )
+HEADER_LIMIT = 255  # characters of a header or footer, Excel's limit
 COLOURS = {"forecast_fill": "#E7E6E6", "peak_fill": "#E4DFEC", "peak_font": "#5B2C83"}
 _formats: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -95,8 +98,22 @@ def fingerprint(model: Model) -> str:
     return hashlib.sha256(json.dumps(doc, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def print_setup(ws: Worksheet, last_row: int, last_col: int, repeat: bool = True) -> None:
-    """Landscape, one page wide, titles repeated, the used range as the print area."""
+def print_header(title: str) -> str:
+    """The print header: the model's title centred, `&` doubled (a code in headers), cut at a
+    word to fit Excel's 255 characters."""
+    text, room = one_line(title), HEADER_LIMIT - len("&C")
+    for limit in range(len(text), -1, -1):
+        cut = cut_at_word(text, limit).replace("&", "&&")  # "…" stands for what is cut
+        if len(cut) <= room:
+            return "&C" + cut if cut else ""
+    return ""
+
+
+def print_setup(
+    ws: Worksheet, last_row: int, last_col: int, repeat: bool = True, title: str = ""
+) -> None:
+    """Landscape, one page wide, titles repeated, the used range as the print area, the
+    model's title in the header."""
     ws.set_landscape()
     ws.fit_to_pages(1, 0)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
@@ -105,6 +122,8 @@ def print_setup(ws: Worksheet, last_row: int, last_col: int, repeat: bool = True
         ws.repeat_columns(0, 1)
     ws.print_area(0, 0, max(last_row, 0), max(last_col, 1))
     ws.set_footer("&L&A&RPage &P of &N")
+    if title:
+        ws.set_header(print_header(title))
 
 
 def _runs(numbers: list[int]) -> list[tuple[int, int]]:
@@ -131,6 +150,7 @@ class Presentation:
         self.names = plan_names(model)  # an InputError here: nothing has been written
         self.fmt = formats(styles)
         self.fingerprint = fingerprint(model)
+        self.title = model_title(model.inputs)
 
     def sheet(self, ws: Worksheet, sheet: Sheet) -> None:
         """Decorate a model sheet just written to `ws`."""
@@ -145,7 +165,7 @@ class Presentation:
 
             last_col = max(last_col, add_charts(self.wb, ws, self.model))
             ws.freeze_panes(2, 0)  # the charts span columns B onwards: freeze the rows only
-        print_setup(ws, len(sheet.rows) - 1, last_col)
+        print_setup(ws, len(sheet.rows) - 1, last_col, title=self.title)
 
     def finish(self) -> None:
         """Define the names and record the fingerprint (after every sheet exists)."""
