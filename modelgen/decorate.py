@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from modelgen import __version__
 from modelgen.formula import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
 from modelgen.headline import cut_at_word, model_title, one_line
-from modelgen.model import charts_sheet
+from modelgen.model import charts_sheet, sensitivity
 from modelgen.names import plan_names
 from modelgen.validations import validate_inputs
 
@@ -50,7 +50,12 @@ SHADED = (
     "Checks",
 )
 HEADER_LIMIT = 255  # characters of a header or footer, Excel's limit
-COLOURS = {"forecast_fill": "#E7E6E6", "peak_fill": "#E4DFEC", "peak_font": "#5B2C83"}
+COLOURS = {
+    "forecast_fill": "#E7E6E6",
+    "peak_fill": "#E4DFEC",
+    "peak_font": "#5B2C83",
+    "base_fill": "#FFF2CC",
+}
 _formats: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -66,6 +71,7 @@ def formats(styles: Styles) -> dict[str, Format]:
                 base | {"bg_color": c["peak_fill"], "font_color": c["peak_font"], "bold": True}
             ),
             "ok": add(base | {"bg_color": c["check_ok"], "font_color": "#006100"}),
+            "base": add(base | {"bg_color": c["base_fill"], "bold": True}),
             "fail": add(
                 base | {"bg_color": c["check_fail"], "font_color": "#9C0006", "bold": True}
             ),
@@ -81,6 +87,7 @@ def legend_rows(styles: Styles) -> list[tuple[str, Format, str]]:
         ("45.0%", f["peak"], "Growth above the peak-cycle threshold (set on the Charts sheet)"),
         ("0", f["ok"], "Check holds (0)"),
         ("1", f["fail"], "Check fails: see the Checks sheet"),
+        ("-5.80", f["base"], "Sensitivity: the base case's useful life (row) and growth (column)"),
     ]
 
 
@@ -159,6 +166,7 @@ class Presentation:
         validate_inputs(ws, sheet, self.model)
         self._growth(ws, sheet)
         self._checks(ws, sheet)
+        self._base_case(ws, sheet)
         self._shade(ws, sheet)
         if sheet.name == charts_sheet.SHEET:
             from modelgen.charts import add_charts
@@ -226,6 +234,21 @@ class Presentation:
             last = FIRST_PERIOD_COL + sheet.width - 1
             self._format(ws, rows, CONST_COL, last, f'AND({cell}<>"",{cell}<>0)', "fail")
             self._format(ws, rows, CONST_COL, last, f'AND({cell}<>"",{cell}=0)', "ok")
+
+    def _base_case(self, ws: Worksheet, sheet: Sheet) -> None:
+        """Mark the Sensitivity tables' row and column that equal the base case."""
+        if sheet.name != sensitivity.SHEET:
+            return
+        rows = [r for r in self._keyed(sheet) if r.key.startswith(sensitivity.TABLE_ROWS)]
+        if not rows:
+            return
+        top, last = rows[0].number, FIRST_PERIOD_COL + sheet.width - 1
+        d, e = col_letter(CONST_COL), col_letter(FIRST_PERIOD_COL)
+        life, growth = sheet["sensitivity_base_useful_life"], sheet["sensitivity_base_growth"]
+        same_life = f"ABS(${d}{top}-${d}${life.number})<0.000001"
+        same_growth = f"ABS({e}${sheet['sensitivity_growth'].number}-${d}${growth.number})<0.000001"
+        self._format(ws, rows, CONST_COL, last, same_life, "base")
+        self._format(ws, rows, FIRST_PERIOD_COL, last, same_growth, "base")
 
     def _format(
         self, ws: Worksheet, rows: list[Row], c0: int, c1: int, criteria: str, fmt: str

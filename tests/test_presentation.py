@@ -118,8 +118,8 @@ def _row_keys(book, refs: list[str]) -> list[tuple[str, str | None]]:
 def test_the_charts_read_the_model_rows(shipped, book):
     tickers = shipped.model.inputs.tickers
     charts = _charts_by_sheet(shipped.out)
-    assert list(charts) == ["Charts"] and len(charts["Charts"]) == 4
-    capex, growth, share, fall = (_series(x) for x in charts["Charts"])
+    assert list(charts) == ["Charts"] and len(charts["Charts"]) == 5
+    capex, growth, share, bridge, fall = (_series(x) for x in charts["Charts"])
     assert 'c:grouping val="stacked"' in charts["Charts"][0]
     assert _row_keys(book, [s["values"] for s in capex]) == [
         ("Charts", f"{kind}:{t}")
@@ -138,11 +138,16 @@ def test_the_charts_read_the_model_rows(shipped, book):
     assert _row_keys(book, [s["values"] for s in share]) == [
         ("Profit Impact", f"depreciation_pct_net_income:{t}") for t in tickers
     ]
+    assert _row_keys(book, [s["values"] for s in bridge]) == [
+        ("Profit Impact", "net_income:TOTAL"),
+        ("Profit Impact", "after_tax_depreciation:TOTAL"),
+    ]
+    assert 'c:grouping val="stacked"' in charts["Charts"][3]
     years = [p for p in shipped.model.periods]
     assert _row_keys(book, [s["values"] for s in fall]) == [
         ("Charts", f"chart_vintage:{y}") for y in ["opening", *years]
     ]
-    title = re.search(r"<c:title>.*?<c:f>([^<]+)</c:f>", charts["Charts"][3], re.S).group(1)
+    title = re.search(r"<c:title>.*?<c:f>([^<]+)</c:f>", charts["Charts"][4], re.S).group(1)
     assert _row_keys(book, [title]) == [("Charts", "chart_company")]
     # the rows hold what they say, as cached values
     ws = openpyxl.load_workbook(shipped.out, data_only=True)["Charts"]
@@ -323,7 +328,7 @@ def test_every_input_cell_is_validated(shipped, book):
     assert rule("useful_life_change:MSFT:servers", "F") == ("decimal", "greaterThan", "0", None)
     assert rule("tax_rate") == ("decimal", "between", "0", "1")
     assert rule("earnings_growth") == ("decimal", "greaterThan", "-1", None)
-    assert rule("tax_rate:MSFT") is None  # the setting, linked: not an input
+    assert not shipped.model.sheets["Inputs"]["tax_rate:MSFT"].is_input  # links the setting
     assert rule("capex_actual:MSFT", "F") == ("decimal", "greaterThanOrEqual", "0", None)
     assert rule("fiscal_year_end_month:MSFT") == ("whole", "between", "1", "12")
     convention = _covering(book["Inputs"], f"D{inputs['depreciation_convention@Disclosed']}")
@@ -489,7 +494,7 @@ def _many_companies(folder: Path, n: int) -> Path:
 def test_many_companies_chart_the_first_twelve(tmp_path):
     result = build(_many_companies(tmp_path / "in", 14), tmp_path / "many.xlsx")
     book = openpyxl.load_workbook(result.out)
-    capex, growth, share, fall = (_series(x) for x in _charts_by_sheet(result.out)["Charts"])
+    capex, growth, share, _, fall = (_series(x) for x in _charts_by_sheet(result.out)["Charts"])
     assert len(capex) == 24 and len(growth) == 13 and len(share) == 12
     assert "the first 12 of 14 companies" in _charts_by_sheet(result.out)["Charts"][0]
     charts = result.model.sheets["Charts"]

@@ -198,66 +198,79 @@ def test_scenarios_sheet_shows_every_case_at_once(flipped):
             )
 
 
+def _table(keyed) -> tuple[dict, list[float], list[float]]:
+    """The Sensitivity sheet's rows, its lives (column D) and its growth rates (columns)."""
+    sens = keyed["Sensitivity"].rows
+    lives = [sens[f"sensitivity_eps_impact:{i}"].constant for i in range(1, 12)]
+    rates = [sens["sensitivity_growth"].values[f"growth {j}"] for j in range(1, 8)]
+    return sens, lives, rates
+
+
 @engine
 def test_sensitivity_tables_match_an_independent_computation(flipped):
-    _, books, keyed, _, tmp = flipped
-    sens = keyed["sens"]["Sensitivity"].rows
-    assert sens["chosen_period"].values["2026"] == 1 and sens["chosen_period"].values["2025"] == 0
-    lives = [sens[f"sensitivity_life:{i}"].constant for i in range(1, 12)]
+    """Each cell is the model rebuilt with that life for the chosen class (here the only
+    one, all_assets) and that long-run growth, read in the chosen period."""
+    _, _, keyed, _, tmp = flipped
+    sens, lives, rates = _table(keyed["sens"])
     assert lives == [3 + 0.5 * i for i in range(11)]
-    for i, life in enumerate(lives, start=1):
-        want = compute(
-            case_folder(
-                ROOT / "inputs", tmp / f"life-{i}", {"useful_life:META:all_assets": str(life)}
-            )
-        )
+    assert rates == pytest.approx([-0.05 + 0.05 * j for j in range(7)])
+    assert sens["sensitivity_base_useful_life"].constant == 5  # the base row: 5 years
+    assert sens["sensitivity_base_growth"].constant == pytest.approx(0.05)
+    for i, j in ((1, 1), (5, 3), (11, 7), (3, 6), (8, 2)):
+        overrides = {
+            "useful_life:META:all_assets": repr(lives[i - 1]),
+            "long_run_capex_growth": repr(rates[j - 1]),
+        }
+        want = compute(case_folder(ROOT / "inputs", tmp / f"cell-{i}-{j}", overrides))
+        column = f"growth {j}"
+        assert _close(
+            want["eps_impact_incremental_da:META"]["2026"],
+            sens[f"sensitivity_eps_impact:{i}"].values[column],
+        ), (i, j)
         assert _close(
             want["depreciation_pct_net_income:META"]["2026"],
-            sens[f"sensitivity_life:{i}"].values["2026"],
-        )
-    for j in range(1, 8):
-        g = sens[f"sensitivity_growth:{j}"].constant
-        assert g == pytest.approx(-0.05 + 0.05 * (j - 1))
-        want = compute(
-            case_folder(ROOT / "inputs", tmp / f"growth-{j}", {"long_run_capex_growth": repr(g)})
-        )
-        for period in ("2025", "2026", "2029"):
-            assert _close(
-                want["depreciation_pct_net_income:META"][period],
-                sens[f"sensitivity_growth:{j}"].values[period],
-            )
+            sens[f"sensitivity_depreciation_pct_net_income:{i}"].values[column],
+        ), (i, j)
 
 
 @engine
-def test_sensitivity_follows_a_company_with_fewer_asset_classes(tmp_path, varied_inputs):
+def test_sensitivity_varies_one_class_of_a_company_with_fewer_classes(tmp_path, varied_inputs):
     """BETA has two asset classes where ALFA has three: the chosen company's classes are
-    picked by position, and BETA's missing third class must add nothing."""
+    picked by position; only the chosen class changes life, the others keep theirs, and a
+    choice that matches nothing empties the table and fails a check."""
     base = build(varied_inputs, tmp_path / "varied.xlsx").out
-    classes = {r["asset_class"] for r in _rows(varied_inputs / "assumptions.csv")}
+    choices = (
+        ("BETA", "servers", "2024"),
+        ("ALFA", "network", "2025"),
+        ("BETA", "network", "2024"),  # BETA has no network class
+        ("ALFA", "servers", "2099"),  # no such period
+    )
     books = [
-        set_input(base, tmp_path / f"{t}.xlsx", {"sensitivity_company": t})
-        for t in ("BETA", "ALFA")
+        set_input(
+            base,
+            tmp_path / f"{t}-{c}-{p}.xlsx",
+            {"sensitivity_company": t, "sensitivity_asset_class": c, "sensitivity_period": p},
+        )
+        for t, c, p in choices
     ]
-    for (t, own), keyed in zip(
-        (("BETA", {"servers", "land_improvements"}), ("ALFA", classes - {"land_improvements"})),
-        recalc_many_keyed(books, tmp_path),
-        strict=True,
-    ):
-        sens = keyed["Sensitivity"].rows
-        for i in (1, 6, 11):
-            life = sens[f"sensitivity_life:{i}"].constant
-            overrides = {f"useful_life:{t}:{name}": repr(life) for name in own}
-            want = compute(case_folder(varied_inputs, tmp_path / f"{t}-life-{i}", overrides))
-            ratios = want[f"depreciation_pct_net_income:{t}"]
-            for period, value in ratios.items():
-                assert _close(value, sens[f"sensitivity_life:{i}"].values[period]), (t, i, period)
-        for j in (1, 4, 7):
-            g = sens[f"sensitivity_growth:{j}"].constant
-            overrides = {"long_run_capex_growth": repr(g)}
-            want = compute(case_folder(varied_inputs, tmp_path / f"{t}-growth-{j}", overrides))
-            ratios = want[f"depreciation_pct_net_income:{t}"]
-            for period, value in ratios.items():
-                assert _close(value, sens[f"sensitivity_growth:{j}"].values[period]), (t, j, period)
+    keyed_books = recalc_many_keyed(books, tmp_path)
+    for (t, c, p), keyed in zip(choices[:2], keyed_books[:2], strict=True):
+        sens, lives, rates = _table(keyed)
+        assert keyed["Checks"].rows["check_failures"].constant == 0
+        for i, j in ((1, 1), (6, 4), (11, 7)):
+            overrides = {
+                f"useful_life:{t}:{c}": repr(lives[i - 1]),
+                "long_run_capex_growth": repr(rates[j - 1]),
+            }
+            want = compute(case_folder(varied_inputs, tmp_path / f"{t}-{c}-{i}-{j}", overrides))
+            got = sens[f"sensitivity_depreciation_pct_net_income:{i}"].values[f"growth {j}"]
+            assert _close(want[f"depreciation_pct_net_income:{t}"][p], got), (t, c, i, j)
+    for (t, c, p), keyed in zip(choices[2:], keyed_books[2:], strict=True):
+        sens, _, _ = _table(keyed)
+        checks = keyed["Checks"].rows
+        failing = "check_sensitivity_asset_class" if c == "network" else "check_sensitivity_period"
+        assert checks[failing].constant == 1 and checks["check_failures"].constant == 1
+        assert sens["sensitivity_depreciation_pct_net_income:1"].values["growth 1"] in (None, "")
 
 
 @engine

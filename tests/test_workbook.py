@@ -25,6 +25,7 @@ SHEETS = [
     "Profit Impact",
     "Annual",
     "Sensitivity",
+    "Sensitivity Workings",
     "Charts",
     "Checks",
 ]
@@ -46,7 +47,10 @@ def test_sheets_columns_and_keys(varied_book):
         assert "period" in keys
         r = keys.index("period") + 1
         labels = [ws.cell(r, c).value for c in range(5, 14)]
-        assert labels == [str(y) for y in range(2019, 2028)]  # text, not numbers
+        if name == "Sensitivity":  # a two-way table: its columns are long-run growth rates
+            assert labels[:7] == [f"growth {j}" for j in range(1, 8)]
+        else:
+            assert labels == [str(y) for y in range(2019, 2028)]  # text, not numbers
         assert ws.freeze_panes == ("A3" if name == "Charts" else "E3")  # charts span B on
         assert len([k for k in keys if k]) == len({k for k in keys if k})  # unique keys
 

@@ -72,14 +72,19 @@ def build(model: Model) -> None:
                 rolled[("depreciation_and_amortization", t)].cur, rolled[("net_income", t)].cur
             ),
         )
-    eps = model.sheets["Profit Impact"]
-    for t in tickers:
+    profit = model.sheets["Profit Impact"]
+    for t in tickers:  # empty, as on Profit Impact, for a company without shares
+        impact, shares = profit[f"eps_impact_incremental_da:{t}"], profit[f"diluted_shares:{t}"]
         sheet.add(
             f"eps_impact_incremental_da:FY:{t}",
             lbl("eps_impact_incremental_da_fy", t),
-            eps[f"eps_impact_incremental_da:{t}"].unit,
+            impact.unit,
             fmt="per_share",
-            formula=SUMIFS(span(eps[f"eps_impact_incremental_da:{t}"]), span(fy), year.cur),
+            formula=IF(
+                SUMIFS(span(shares), span(fy), year.cur) > 0,
+                SUMIFS(span(impact), span(fy), year.cur),
+                "",
+            ),
         )
     in_year = SUMPRODUCT((span(fy).eq(year.cur)) * 1)
     for t in tickers:

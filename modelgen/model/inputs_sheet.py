@@ -341,12 +341,10 @@ def sensitivity_inputs(model: Model, sheet) -> None:
             f"ticker:{t}", lbl("ticker", t), "text", fmt="text", kind="input", const=t, level=1
         )
     sheet.blank()
-    sheet.header("Asset classes")
+    sheet.header("Asset classes (from assumptions.csv: rebuild to change)")
     names = list(dict.fromkeys(a.name for t in inputs.tickers for a in inputs.asset_classes[t]))
     for name in names:
-        sheet.add(
-            f"asset_class:{name}", name, "text", fmt="text", kind="input", const=name, level=1
-        )
+        sheet.add(f"asset_class:{name}", name, "text", fmt="text", const=name, level=1)
     sheet.blank()
     sheet.header("Sensitivity: company, period, the asset class whose life varies, and axes")
     for key, unit, fmt, value in (

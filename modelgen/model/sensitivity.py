@@ -39,6 +39,7 @@ SLOT_KINDS = (
     ("lag", "years", "years"),
     ("name", "text", "text"),
 )
+TABLE_ROWS = ("sensitivity_eps_impact:", "sensitivity_depreciation_pct_net_income:")
 LIFE_POINTS = 11  # 3 to 8 years in half years, by default
 GROWTH_POINTS = 7  # -5% to 25% in steps of 5%, by default
 
@@ -247,20 +248,21 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
     inp, lbl, unit = model.sheets["Inputs"], model.label, model.unit
     point = table.add("growth_point", lbl("growth_point"), "count", fmt="count")
     point.formula = point.prev + 1
-    rates = table.add("sensitivity_growth", lbl("sensitivity_growth"), "%", fmt="pct")
-    rates.formula = inp["sensitivity_growth_start"].d + inp["sensitivity_growth_step"].d * (
-        point.cur - 1
-    )
     fade = inp["fade_years"].d
     flag, latest = chosen["chosen_capex_is_known"], chosen[f"chosen_{known_year(model)}"]
     since, known = chosen["chosen_capex_years_since_known"], chosen["chosen_capex_known"]
     slots = [k for k in range(1, 1 + sum(1 for key in chosen if key.startswith("after:")))]
-    out = []
+    work.blank()
+    work.header("Long-run capex growth rates (column D): the table's columns")
+    rates: list[Row] = []
     for j in range(1, GROWTH_POINTS + 1):
-        work.blank()
-        work.header(f"Long-run capex growth {j} (rate in column D)")
         g = work.add(f"sensitivity_growth_rate:{j}", lbl("sensitivity_growth_rate"), "%", fmt="pct")
-        g.const_formula = INDEX(span(rates), j)
+        g.const_formula = _axis(inp, "sensitivity_growth", rates[-1].d if rates else None)
+        rates.append(g)
+    out = []
+    for j, g in enumerate(rates, start=1):
+        work.blank()
+        work.header(f"Long-run capex growth {j} (the rate above)")
         anchor = work.add(f"growth_anchor:{j}", lbl("growth_anchor"), "%", fmt="pct", level=1)
         anchor.formula = anchor_of(model, flag, latest, anchor, g.d)
         path = work.add(f"growth_capex:{j}", lbl("growth_capex"), unit, fmt="amount", level=1)
@@ -293,6 +295,13 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
             model, extra, chosen["varied_in_service_after"].d, chosen["varied_useful_life"].d
         )
         out.append({"rate": g, "extra": extra, "depreciation": added, "varied": varied})
+    table.add(
+        "sensitivity_growth",
+        lbl("sensitivity_growth"),
+        "%",
+        fmt="pct",
+        formula=INDEX(block(rates, "const"), point.cur),
+    )
     return out
 
 
