@@ -24,6 +24,7 @@ class Row:
     label: str = ""
     unit: str = ""
     fmt: str = ""  # number-format kind: amount, pct, years, year, count, flag, ratio, text
+    const_fmt: str = ""  # column D's, where it differs (a table's axis value in years)
     kind: str = "calc"  # title, period, header, blank, input, calc
     const: float | str | None = None  # an input constant in column D
     const_formula: Expr | None = None  # a calculated value in column D

@@ -163,11 +163,12 @@ def _write_row(ws: Worksheet, row: Row, model: Model, styles: Styles, n: int) ->
         return
     role = "input" if row.is_input else ("link" if _is_link(row) else "calc")
     fmt = styles.get(role, row.fmt)
+    d_fmt = styles.get(role, row.const_fmt) if row.const_fmt else fmt
     if row.const_formula is not None:
         ctx = RenderContext(row.sheet, -1, n)
-        _formula(ws, r, CONST_COL, row.const_formula.render(ctx), fmt, row.const_result)
+        _formula(ws, r, CONST_COL, row.const_formula.render(ctx), d_fmt, row.const_result)
     elif row.const is not None:
-        _value(ws, r, CONST_COL, row.const, fmt)
+        _value(ws, r, CONST_COL, row.const, d_fmt)
         if row.choices is not None:
             source = row.choices
             if not isinstance(source, list):  # a range of the workbook: the list follows it

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerate the README's pictures of the workbook (docs/images/*.png) with `modelgen preview`:
 # the shipped inputs are built, every sheet is rendered by LibreOffice and pdftoppm, and the
-# first page of the Cover, Capex, PP&E, Profit Impact and Charts sheets is kept. The build time on
+# first page of the Cover, Capex, PP&E, Profit Impact, Sensitivity and Charts sheets is kept. The build time on
 # the Cover is the last commit of inputs/, so an unchanged model gives unchanged pictures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ python3 -m modelgen build --quiet --out "$tmp/capex_model.xlsx"
 python3 -m modelgen preview "$tmp/capex_model.xlsx" --out "$tmp/preview" --resolution 80 >/dev/null
 
 mkdir -p docs/images
-for pair in Cover:cover Capex:capex PP_E:ppe Profit_Impact:profit-impact Charts:charts; do
+for pair in Cover:cover Capex:capex PP_E:ppe Profit_Impact:profit-impact Sensitivity:sensitivity Charts:charts; do
   sheet=${pair%%:*}
   image=${pair#*:}
   found=("$tmp"/preview/[0-9][0-9]-"$sheet"-page1.png)

@@ -361,6 +361,12 @@ def _tables(model: Model, table: Sheet, work: Sheet, chosen: dict, lives: list, 
     point = table["growth_point"].cur
 
     table.blank()
+    for key, source in (
+        ("table_company", "sensitivity_company"),
+        ("table_period", "sensitivity_period"),
+        ("table_asset_class", "sensitivity_asset_class"),
+    ):
+        table.add(key, lbl(key), "text", fmt="text", const_formula=inp[source].d)
     table.add(
         "sensitivity_base_useful_life",
         lbl("sensitivity_base_useful_life"),
@@ -386,8 +392,9 @@ def _tables(model: Model, table: Sheet, work: Sheet, chosen: dict, lives: list, 
         row = table.add(
             f"sensitivity_eps_impact:{i}",
             lbl("sensitivity_eps_impact"),
-            f"{unit.split()[0]} per share",
+            f"{unit.split()[0]}/share",
             fmt="per_share",
+            const_fmt="years",
             const_formula=life["life"].d,
         )
         row.formula = IF(
@@ -404,6 +411,7 @@ def _tables(model: Model, table: Sheet, work: Sheet, chosen: dict, lives: list, 
             lbl("sensitivity_depreciation_pct_net_income"),
             "%",
             fmt="pct",
+            const_fmt="years",
             const_formula=life["life"].d,
         )
         row.formula = IF(ok.eq(1), ratio(cell, ni - (cell - base) * (1 - tax) * forecast), "")
