@@ -55,7 +55,7 @@ class Styles:
             elif role == "period":
                 props.update(bold=True, align="right", bottom=1, bg_color=c["header_fill"])
             elif role == "bold":
-                props.update(bold=True)
+                props.update(bold=True, valign="top")  # level with wrapped text beside it
             elif role == "wrap":
                 props.update(text_wrap=True, valign="top")
             elif role == "ok":

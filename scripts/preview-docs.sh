@@ -21,3 +21,6 @@ for pair in Cover:cover Capex:capex PP_E:ppe Profit_Impact:profit-impact Sensiti
   cp "${found[0]}" "docs/images/$image.png"
   echo "docs/images/$image.png ($(wc -c <"docs/images/$image.png") bytes)"
 done
+# the Charts sheet's second page: the profit bridge and the vintage chart
+cp "$tmp"/preview/[0-9][0-9]-Charts-page2.png docs/images/charts-bridge.png
+echo "docs/images/charts-bridge.png ($(wc -c <docs/images/charts-bridge.png) bytes)"
