@@ -7,7 +7,7 @@ from pathlib import Path
 from modelgen.csvread import InputError, Problem
 
 STARTER = {
-    "companies.csv": "ticker,name,fiscal_year_end_month\nEXMPL,Example Corp,12\n",
+    "companies.csv": "ticker,name,fiscal_year_end_month,tax_rate\nEXMPL,Example Corp,12,\n",
     "capex.csv": (
         "ticker,period,capex,source\n"
         "EXMPL,2022,10.0,annual report 2022\n"
@@ -15,9 +15,9 @@ STARTER = {
         "EXMPL,2024,16.0,annual report 2024\n"
     ),
     "financials.csv": (
-        "ticker,period,net_income,source\n"
-        "EXMPL,2023,20.0,annual report 2023\n"
-        "EXMPL,2024,24.0,annual report 2024\n"
+        "ticker,period,net_income,source,revenue,diluted_shares\n"
+        "EXMPL,2023,20.0,annual report 2023,100.0,1000\n"
+        "EXMPL,2024,24.0,annual report 2024,112.0,990\n"
     ),
     "guidance.csv": "ticker,period,capex_low,capex_high,source\nEXMPL,2025,18,20,Q4 2024 earnings call\n",
     "assumptions.csv": (
@@ -32,6 +32,8 @@ STARTER = {
         "fade_years,3\n"
         "earnings_growth,0.05\n"
         "tax_rate,0.21\n"
+        "revenue_growth,0.05\n"
+        "share_count_growth,0\n"
     ),
 }
 

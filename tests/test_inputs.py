@@ -424,7 +424,7 @@ def test_a_percentage_is_accepted_for_shares_and_rates(folder: Path) -> None:
     write(folder, "assumptions.csv", ASSUMPTIONS + "*,servers,30%,5\n*,buildings,70 %,20\n")
     replace_in(folder, "settings.csv", "tax_rate,0.21", "tax_rate,30%")
     replace_in(folder, "settings.csv", "long_run_capex_growth,0.05", "long_run_capex_growth,4%")
-    replace_in(folder, "settings.csv", "earnings_growth,0.05", "net_income_growth,-2.5%")
+    replace_in(folder, "settings.csv", "net_income_growth,0.05", "net_income_growth,-2.5%")
     inputs = load_inputs(folder)
     assert [a.share for a in inputs.asset_classes["MSFT"]] == pytest.approx([0.30, 0.70])
     assert inputs.settings.tax_rate == pytest.approx(0.30)
@@ -828,7 +828,7 @@ def test_tax_rate_from_0_to_below_1(folder: Path, value: str) -> None:
 
 @pytest.mark.parametrize("value", ["-1", "-100%", "-2"])
 def test_growth_of_minus_100_percent_or_below(folder: Path, value: str) -> None:
-    replace_in(folder, "settings.csv", "earnings_growth,0.05", f"earnings_growth,{value}")
+    replace_in(folder, "settings.csv", "net_income_growth,0.05", f"net_income_growth,{value}")
     check(the_problem(folder), "settings.csv", 7, "value", ("-100% or below",), ("above -1",))
 
 
