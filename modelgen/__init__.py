@@ -1,3 +1,5 @@
 """modelgen: a folder of CSV files in, an Excel workbook of live formulas out."""
 
-__version__ = "0.1.0"
+from modelgen._version import __version__
+
+__all__ = ["__version__"]

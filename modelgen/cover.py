@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from xlsxwriter.worksheet import Worksheet
 
-from modelgen import __version__
+from modelgen._version import __version__
 from modelgen.carry import Carry, write_cover_block
 from modelgen.decorate import fingerprint, legend_rows, print_setup
 from modelgen.formula import IF, RenderContext

@@ -23,7 +23,7 @@ import json
 import weakref
 from typing import TYPE_CHECKING
 
-from modelgen import __version__
+from modelgen._version import __version__
 from modelgen.formula import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
 from modelgen.headline import cut_at_word, model_title, one_line
 from modelgen.model import charts_sheet, sensitivity

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 from xlsxwriter.workbook import Workbook
 
-from modelgen import __version__
+from modelgen._version import __version__
 from modelgen.readback import CONSTANT
 
 __all__ = [
