@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from modelgen.carry import Carry, read_previous
-from modelgen.csvread import InputError, Problem
-from modelgen.inputs import Inputs, load_inputs
+from modelgen.inputs.csvread import InputError, Problem
+from modelgen.inputs.folder import Inputs, load_inputs
+from modelgen.inputs.template import load_template
 from modelgen.model import Model, build_model
-from modelgen.template import load_template
 
 
 @dataclass

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from modelgen.analyst import AnalystSheet, CopyReport, read_analyst_sheets, write_analyst_sheets
-from modelgen.inputs import CONVENTIONS
+from modelgen.inputs.folder import CONVENTIONS
 from modelgen.provenance import (
     Provenance,
     read_provenance,

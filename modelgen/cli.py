@@ -51,7 +51,7 @@ def _run(fn: Callable[[], int | None], *, writes: bool = True) -> None:
     `writes`: the command writes files, so a failure says that nothing was written.
     """
     from modelgen.atomic import REPLACED
-    from modelgen.csvread import InputError
+    from modelgen.inputs.csvread import InputError
 
     replaced_before = len(REPLACED)
     try:
@@ -190,7 +190,7 @@ def validate(inputs: InputsOpt = Path("inputs")) -> None:
     """Check the CSV folder as build does, without writing a workbook."""
 
     def body() -> int:
-        from modelgen.inputs import load_inputs
+        from modelgen.inputs.folder import load_inputs
 
         data = load_inputs(inputs)
         for w in data.warnings:
@@ -226,7 +226,7 @@ def init(folder: Annotated[Path, typer.Argument(help="New input folder to create
     """Write a starter input folder (every CSV file, one example company)."""
 
     def body() -> int:
-        from modelgen.starter import write_starter
+        from modelgen.inputs.starter import write_starter
 
         for path in write_starter(folder):
             typer.echo(f"  wrote {path}")

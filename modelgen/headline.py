@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from modelgen.formula import Ref, RenderContext
-from modelgen.settings import MAX_TEXT
+from modelgen.inputs.settings import MAX_TEXT
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
-    from modelgen.inputs import Inputs
+    from modelgen.inputs.folder import Inputs
     from modelgen.model import Model
     from modelgen.rows import Row
     from modelgen.styles import Styles

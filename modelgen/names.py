@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from modelgen.csvread import InputError, Problem
 from modelgen.formula import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
+from modelgen.inputs.csvread import InputError, Problem
 
 if TYPE_CHECKING:
     from modelgen.model import Model

@@ -11,7 +11,7 @@ from typing import Any
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 
-from modelgen.template import Template
+from modelgen.inputs.template import Template
 
 
 class Styles:

@@ -26,7 +26,7 @@ import pytest
 from typer.testing import CliRunner
 
 from modelgen.cli import app
-from modelgen.inputs import load_inputs
+from modelgen.inputs.folder import load_inputs
 from tests.test_inputs import (
     append,
     at,

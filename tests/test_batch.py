@@ -9,10 +9,10 @@ import pytest
 
 import modelgen.evaluate as evaluate
 from modelgen.formula import IF, MAX, SUM
-from modelgen.inputs import load_inputs
+from modelgen.inputs.folder import load_inputs
+from modelgen.inputs.template import load_template
 from modelgen.model import build_model
 from modelgen.rows import Sheet, block, span
-from modelgen.template import load_template
 
 
 def _one_by_one(sccs, graph, by_id, width, order_of, alone):

@@ -17,8 +17,8 @@ import pytest
 
 from modelgen.build import build
 from modelgen.decorate import print_header
-from modelgen.inputs import load_inputs
-from modelgen.starter import write_starter
+from modelgen.inputs.folder import load_inputs
+from modelgen.inputs.starter import write_starter
 from modelgen.verify import compare
 from tests.engine import engine, recalc_many
 

@@ -8,9 +8,9 @@ import csv
 from pathlib import Path
 
 from modelgen.formula import RenderContext
-from modelgen.inputs import load_inputs
+from modelgen.inputs.folder import load_inputs
+from modelgen.inputs.template import load_template
 from modelgen.model import build_model
-from modelgen.template import load_template
 
 EXCEL_LIMIT = 8192
 CLASSES = 16

@@ -23,7 +23,7 @@ import openpyxl
 import pytest
 
 from modelgen.build import build
-from modelgen.csvread import InputError
+from modelgen.inputs.csvread import InputError
 from modelgen.verify import compare
 from tests.engine import engine, recalc_many
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from modelgen.csvread import InputError, Problem
-from modelgen.inputs import load_inputs
+from modelgen.inputs.csvread import InputError, Problem
+from modelgen.inputs.folder import load_inputs
 
 SHIPPED = Path(__file__).resolve().parents[1] / "inputs"
 # the article's figures alone, as first shipped: the folder every mutation starts from, so

@@ -8,9 +8,9 @@ import re
 import pytest
 
 from modelgen.formula import FIRST_PERIOD_COL, RenderContext
-from modelgen.inputs import load_inputs
+from modelgen.inputs.folder import load_inputs
+from modelgen.inputs.template import load_template
 from modelgen.model import build_model
-from modelgen.template import load_template
 from tests.reference import compute
 
 

@@ -27,7 +27,7 @@ import modelgen.workbook
 from modelgen.atomic import OutputError
 from modelgen.build import build
 from modelgen.cli import app
-from modelgen.csvread import InputError
+from modelgen.inputs.csvread import InputError
 from tests.engine import engine, require_soffice
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from modelgen.csvread import InputError
-from modelgen.inputs import load_inputs
-from modelgen.timeline import Period
+from modelgen.inputs.csvread import InputError
+from modelgen.inputs.folder import load_inputs
+from modelgen.inputs.timeline import Period
 
 BASE = {
     "companies.csv": "ticker,name,fiscal_year_end_month\nAAA,A Inc,12\nBBB,B Inc,12\n",

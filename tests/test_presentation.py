@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 from modelgen.build import build
 from modelgen.cli import app
 from modelgen.decorate import fingerprint
-from modelgen.inputs import load_inputs
+from modelgen.inputs.folder import load_inputs
+from modelgen.inputs.template import load_template
 from modelgen.model import build_model
 from modelgen.names import NameTable, is_valid_name, key_name, looks_like_cell, sanitize
-from modelgen.template import load_template
 from tests.engine import engine, recalc_many_keyed, verify_files
 
 NS = {

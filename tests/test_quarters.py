@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from modelgen.build import build
-from modelgen.csvread import InputError
-from modelgen.inputs import load_inputs
+from modelgen.inputs.csvread import InputError
+from modelgen.inputs.folder import load_inputs
+from modelgen.inputs.timeline import Period, make_timeline, parse_period, quarter_end_calendar_year
 from modelgen.sec import ingest_sec
-from modelgen.timeline import Period, make_timeline, parse_period, quarter_end_calendar_year
 from tests.engine import engine, recalc_many_keyed, verify_files
 
 ROOT = Path(__file__).resolve().parents[1]

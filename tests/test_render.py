@@ -7,11 +7,11 @@ import dataclasses
 import pytest
 
 from modelgen.formula import IF, SUM, RenderContext, Text, col_letter
-from modelgen.inputs import load_inputs
+from modelgen.inputs.folder import load_inputs
+from modelgen.inputs.template import load_template
 from modelgen.model import build_model
 from modelgen.render import _SENTINEL, column_texts
 from modelgen.rows import Sheet, block, span
-from modelgen.template import load_template
 
 
 def _each(formula, sheet: str, n: int) -> list[str]:

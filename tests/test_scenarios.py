@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 
 from modelgen.build import build
-from modelgen.csvread import InputError
-from modelgen.inputs import load_inputs
+from modelgen.inputs.csvread import InputError
+from modelgen.inputs.folder import load_inputs
 from tests.engine import engine, recalc_many_keyed, verify_files
 from tests.reference import compute
 

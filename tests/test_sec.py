@@ -23,10 +23,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from modelgen.inputs import load_inputs
+from modelgen.inputs.folder import load_inputs
+from modelgen.inputs.timeline import Period
 from modelgen.sec import IngestReport, SecError, _format, ingest_sec
 from modelgen.sec_periods import Fact, derive_periods, fiscal_position, nearest_month_end
-from modelgen.timeline import Period
 
 ROOT = Path(__file__).resolve().parents[1]
 SNOWFLAKE = ROOT / "tests" / "data" / "sec" / "snowflake-companyfacts.json"

@@ -14,10 +14,10 @@ import numpy as np
 
 from modelgen.evaluate import evaluate_rows
 from modelgen.formula import IF, Expr, Ref
-from modelgen.inputs import Inputs
+from modelgen.inputs.folder import Inputs
+from modelgen.inputs.template import Template
+from modelgen.inputs.timeline import Timeline
 from modelgen.rows import Row, Sheet
-from modelgen.template import Template
-from modelgen.timeline import Timeline
 
 SHEETS = (
     "Inputs",

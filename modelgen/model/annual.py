@@ -12,8 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formula import AND, IF, MIN, SUM, SUMIFS, SUMPRODUCT, Expr, Ref, ratio
+from modelgen.inputs.timeline import Period, quarter_end_calendar_year
 from modelgen.rows import Row, block, span
-from modelgen.timeline import Period, quarter_end_calendar_year
 
 if TYPE_CHECKING:
     from modelgen.model import Model

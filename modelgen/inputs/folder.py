@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from modelgen.actuals import Fact, resolve
-from modelgen.csvread import (
+from modelgen.inputs.actuals import Fact, resolve
+from modelgen.inputs.csvread import (
     InputError,
     Problems,
     Record,
@@ -21,7 +21,7 @@ from modelgen.csvread import (
     parse_number,
     read_table,
 )
-from modelgen.ppe_inputs import (
+from modelgen.inputs.ppe import (
     LIFE_CHANGES_FILE,
     OPENING_FILE,
     REPORTED_COLUMNS,
@@ -32,9 +32,9 @@ from modelgen.ppe_inputs import (
     read_opening_balances,
     reported,
 )
-from modelgen.scenarios import SCENARIOS_FILE, Scenarios, read_scenarios
-from modelgen.settings import CONVENTIONS, SETTINGS_FILE, Settings, read_settings
-from modelgen.timeline import Period, Timeline, make_timeline, parse_period, quarters_of
+from modelgen.inputs.scenarios import SCENARIOS_FILE, Scenarios, read_scenarios
+from modelgen.inputs.settings import CONVENTIONS, SETTINGS_FILE, Settings, read_settings
+from modelgen.inputs.timeline import Period, Timeline, make_timeline, parse_period, quarters_of
 
 FILES = ("companies.csv", "capex.csv", "financials.csv", "guidance.csv", "assumptions.csv")
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$")

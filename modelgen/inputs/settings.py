@@ -6,8 +6,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from modelgen.csvread import Problems, Record, duplicates, near_miss, parse_number, read_table
-from modelgen.timeline import FREQUENCIES
+from modelgen.inputs.csvread import (
+    Problems,
+    Record,
+    duplicates,
+    near_miss,
+    parse_number,
+    read_table,
+)
+from modelgen.inputs.timeline import FREQUENCIES
 
 SETTINGS_FILE = "settings.csv"
 # When capex enters service, as a fraction of its period; the *_period names read better

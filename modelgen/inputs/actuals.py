@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from modelgen.csvread import Problems
-from modelgen.timeline import Period, quarters_of
+from modelgen.inputs.csvread import Problems
+from modelgen.inputs.timeline import Period, quarters_of
 
 
 @dataclass(frozen=True)

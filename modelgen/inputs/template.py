@@ -10,9 +10,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from modelgen.csvread import InputError, Problem
+from modelgen.inputs.csvread import InputError, Problem
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parents[1] / "templates" / "default.toml"
+DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "default.toml"
 SECTIONS = ("workbook", "titles", "labels", "formats", "colours", "widths")
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from modelgen.csvread import Problems, Record, duplicates, parse_number, read_table
-from modelgen.settings import CONVENTIONS, RENAMED, Settings, choice
-from modelgen.timeline import Period, Timeline, parse_period
+from modelgen.inputs.csvread import Problems, Record, duplicates, parse_number, read_table
+from modelgen.inputs.settings import CONVENTIONS, RENAMED, Settings, choice
+from modelgen.inputs.timeline import Period, Timeline, parse_period
 
 SCENARIOS_FILE = "scenarios.csv"
 BASE = "Base"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from modelgen.csvread import InputError, Problem
+from modelgen.inputs.csvread import InputError, Problem
 
 STARTER = {
     "companies.csv": "ticker,name,fiscal_year_end_month,tax_rate\nEXMPL,Example Corp,12,\n",

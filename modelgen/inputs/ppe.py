@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from modelgen.actuals import Fact
-from modelgen.csvread import Problems, Record, duplicates, parse_number, read_table
-from modelgen.timeline import Period, Timeline, parse_period, quarters_of
+from modelgen.inputs.actuals import Fact
+from modelgen.inputs.csvread import Problems, Record, duplicates, parse_number, read_table
+from modelgen.inputs.timeline import Period, Timeline, parse_period, quarters_of
 
 OPENING_FILE = "opening_balances.csv"
 LIFE_CHANGES_FILE = "life_changes.csv"
