@@ -16,15 +16,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import FIRST_PERIOD_COL, col_letter, sheet_prefix
+from modelgen.formulas.expressions import FIRST_PERIOD_COL, col_letter, sheet_prefix
 from modelgen.model import charts_sheet
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
+    from modelgen.formulas.rows import Row
     from modelgen.model import Model
-    from modelgen.rows import Row
 
 PALETTE = (
     "#1F4E79",

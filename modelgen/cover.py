@@ -11,7 +11,7 @@ from xlsxwriter.worksheet import Worksheet
 from modelgen._version import __version__
 from modelgen.carry import Carry, write_cover_block
 from modelgen.decorate import fingerprint, legend_rows, print_setup
-from modelgen.formula import IF, RenderContext
+from modelgen.formulas.expressions import IF, RenderContext
 from modelgen.headline import OneCell, model_subject, model_title, write_headline
 
 if TYPE_CHECKING:

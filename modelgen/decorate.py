@@ -24,7 +24,7 @@ import weakref
 from typing import TYPE_CHECKING
 
 from modelgen._version import __version__
-from modelgen.formula import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
+from modelgen.formulas.expressions import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
 from modelgen.headline import cut_at_word, model_title, one_line
 from modelgen.model import charts_sheet, sensitivity
 from modelgen.names import plan_names
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
+    from modelgen.formulas.rows import Row, Sheet
     from modelgen.model import Model
-    from modelgen.rows import Row, Sheet
     from modelgen.styles import Styles
 
 SHADED = (

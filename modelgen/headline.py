@@ -8,7 +8,7 @@ first lines, the document properties and every sheet's print header all use them
 capex of the last actual fiscal year and of the next, its growth, D&A as a share of net
 income and the EPS impact of the added D&A, for the total and each company. Every figure is
 a live reference to the Annual sheet (whose columns are fiscal years in annual and quarterly
-models alike), rendered and evaluated by `modelgen.formula`, so its cached value is the
+models alike), rendered and evaluated by `modelgen.formulas.expressions`, so its cached value is the
 Annual sheet's own.
 """
 
@@ -20,15 +20,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from modelgen.formula import Ref, RenderContext
+from modelgen.formulas.expressions import Ref, RenderContext
 from modelgen.inputs.settings import MAX_TEXT
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
+    from modelgen.formulas.rows import Row
     from modelgen.inputs.folder import Inputs
     from modelgen.model import Model
-    from modelgen.rows import Row
     from modelgen.styles import Styles
 
 TITLE_STEM = "Capex, depreciation and profit impact"

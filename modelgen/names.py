@@ -15,12 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from modelgen.formula import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
+from modelgen.formulas.expressions import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
 from modelgen.inputs.csvread import InputError, Problem
 
 if TYPE_CHECKING:
+    from modelgen.formulas.rows import Row
     from modelgen.model import Model
-    from modelgen.rows import Row
 
 MAX_NAME = 255
 _A1 = re.compile(r"[A-Za-z]{1,3}[0-9]+")  # AB12 (also beyond XFD: harmless to avoid)

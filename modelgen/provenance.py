@@ -66,7 +66,7 @@ def _blank(v: object) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v == ""
 
 
-def sheet_periods(sheet) -> list[str]:  # noqa: ANN001 - modelgen.rows.Sheet
+def sheet_periods(sheet) -> list[str]:  # noqa: ANN001 - modelgen.formulas.rows.Sheet
     """A model sheet's own period labels, from its ``period`` row (Annual has years)."""
     row = sheet.by_key.get("period")
     return [] if row is None or row.values is None else [str(p) for p in row.values]

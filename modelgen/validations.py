@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from modelgen.formula import CONST_COL, FIRST_PERIOD_COL, sheet_prefix
+from modelgen.formulas.expressions import CONST_COL, FIRST_PERIOD_COL, sheet_prefix
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
 
+    from modelgen.formulas.rows import Row, Sheet
     from modelgen.model import Model
-    from modelgen.rows import Row, Sheet
 
 BIG = 1e15  # "any number": Excel validation needs bounds
 MAX_LIST = 255  # characters Excel allows in a literal list

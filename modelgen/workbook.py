@@ -20,11 +20,11 @@ from modelgen.atomic import replacing
 from modelgen.carry import Carry, write_carried
 from modelgen.cover import write_cover
 from modelgen.decorate import Presentation
-from modelgen.formula import CONST_COL, FIRST_PERIOD_COL, Ref, RenderContext
+from modelgen.formulas.expressions import CONST_COL, FIRST_PERIOD_COL, Ref, RenderContext
+from modelgen.formulas.fill_right import column_texts
+from modelgen.formulas.rows import Row, Sheet
 from modelgen.headline import model_subject, model_title
 from modelgen.model import Model
-from modelgen.render import column_texts
-from modelgen.rows import Row, Sheet
 from modelgen.styles import Styles
 
 WORKBOOK_OPTIONS = {

@@ -18,15 +18,15 @@ import numpy as np
 import pytest
 
 from modelgen.build import build
-from modelgen.evaluate import evaluate_rows
-from modelgen.formula import INDEX, MATCH, SUMIFS, Crit, RenderContext
+from modelgen.formulas.evaluate import evaluate_rows
+from modelgen.formulas.expressions import INDEX, MATCH, SUMIFS, Crit, RenderContext
+from modelgen.formulas.rows import Sheet, span
 from modelgen.inputs.csvread import InputError
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.template import load_template
 from modelgen.model import build_model
 from modelgen.model.closed_form import GRID_LIMIT, depreciation_view, grid_cells
 from modelgen.readback import read_keyed
-from modelgen.rows import Sheet, span
 from tests.engine import engine, recalc_many_keyed
 from tests.reference import compute
 

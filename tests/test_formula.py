@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from modelgen.formula import (
+from modelgen.formulas.expressions import (
     ABS,
     IF,
     INDEX,
@@ -17,7 +17,7 @@ from modelgen.formula import (
     col_letter,
     sheet_prefix,
 )
-from modelgen.rows import Sheet, block, span
+from modelgen.formulas.rows import Sheet, block, span
 
 
 class Ctx:
@@ -144,7 +144,7 @@ def test_python_bools_are_refused(sheets):
 
 
 def test_sumifs_sums_where_every_criterion_matches(sheets):
-    from modelgen.formula import SUMIFS
+    from modelgen.formulas.expressions import SUMIFS
 
     a, _, x, y, _ = sheets
     year = a.add("year", values=np.array([2024.0, 2024.0, 2025.0]), kind="input")

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from modelgen.formula import FIRST_PERIOD_COL, RenderContext
+from modelgen.formulas.expressions import FIRST_PERIOD_COL, RenderContext
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.template import load_template
 from modelgen.model import build_model
@@ -119,7 +119,7 @@ def test_checks_all_pass(shipped_inputs, varied_inputs):
 
 def test_checks_catch_a_broken_grid(shipped_inputs):
     """Break one vintage row's numbers after evaluation: the grid check must see it."""
-    from modelgen.evaluate import evaluate_rows
+    from modelgen.formulas.evaluate import evaluate_rows
 
     m = model_of(shipped_inputs)
     dep = m.sheets["Depreciation"]
@@ -163,7 +163,7 @@ def _formulas(model):
 
 def _relative(text, period):
     """The formula in R1C1 spirit: relative column letters replaced by their offset."""
-    from modelgen.formula import col_letter
+    from modelgen.formulas.expressions import col_letter
 
     def sub(m):
         prefix, col, row = m.group(1), m.group(2), m.group(3)

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from modelgen.evaluate import evaluate_rows
-from modelgen.formula import IF, Expr, Ref
+from modelgen.formulas.evaluate import evaluate_rows
+from modelgen.formulas.expressions import IF, Expr, Ref
+from modelgen.formulas.rows import Row, Sheet
 from modelgen.inputs.folder import Inputs
 from modelgen.inputs.template import Template
 from modelgen.inputs.timeline import Timeline
-from modelgen.rows import Row, Sheet
 
 SHEETS = (
     "Inputs",

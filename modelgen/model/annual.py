@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import AND, IF, MIN, SUM, SUMIFS, SUMPRODUCT, Expr, Ref, ratio
+from modelgen.formulas.expressions import AND, IF, MIN, SUM, SUMIFS, SUMPRODUCT, Expr, Ref, ratio
+from modelgen.formulas.rows import Row, block, span
 from modelgen.inputs.timeline import Period, quarter_end_calendar_year
-from modelgen.rows import Row, block, span
 
 if TYPE_CHECKING:
     from modelgen.model import Model

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import AND, IF, MAX, MIN, OR, SUM, SUMIFS, Expr, Ref
-from modelgen.rows import Row, Sheet, block, span
+from modelgen.formulas.expressions import AND, IF, MAX, MIN, OR, SUM, SUMIFS, Expr, Ref
+from modelgen.formulas.rows import Row, Sheet, block, span
 
 if TYPE_CHECKING:
     from modelgen.model import Model

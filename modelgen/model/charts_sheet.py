@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, MIN, SUM, Expr, plus
-from modelgen.rows import Row, Sheet, block
+from modelgen.formulas.expressions import IF, MIN, SUM, Expr, plus
+from modelgen.formulas.rows import Row, Sheet, block
 
 if TYPE_CHECKING:
     from modelgen.model import Model

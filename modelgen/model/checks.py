@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, MAX, MIN, SUM, SUMIFS, SUMPRODUCT, Crit, Expr, differs
+from modelgen.formulas.expressions import IF, MAX, MIN, SUM, SUMIFS, SUMPRODUCT, Crit, Expr, differs
+from modelgen.formulas.rows import block, span
 from modelgen.model.depreciation import lagged
-from modelgen.rows import block, span
 
 if TYPE_CHECKING:
     from modelgen.model import Model

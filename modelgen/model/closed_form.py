@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import (
+from modelgen.formulas.expressions import (
     IF,
     INDEX,
     MATCH,
@@ -33,7 +33,7 @@ from modelgen.formula import (
     Crit,
     Expr,
 )
-from modelgen.rows import Row, Sheet, span
+from modelgen.formulas.rows import Row, Sheet, span
 
 if TYPE_CHECKING:
     from modelgen.model import Model

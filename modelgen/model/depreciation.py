@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, MAX, OR, SUM, Expr, plus
+from modelgen.formulas.expressions import IF, MAX, OR, SUM, Expr, plus
+from modelgen.formulas.rows import Row, Sheet, block, span
 from modelgen.model.closed_form import depreciation_view, owed
 from modelgen.model.ledger import ClassTerms, class_charge, life_in_effect
 from modelgen.model.scenario_inputs import param
-from modelgen.rows import Row, Sheet, block, span
 
 if TYPE_CHECKING:
     from modelgen.model import Model

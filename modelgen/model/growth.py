@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF
+from modelgen.formulas.expressions import IF
 
 if TYPE_CHECKING:
+    from modelgen.formulas.rows import Row
     from modelgen.model import Model
-    from modelgen.rows import Row
 
 
 def change(row: Row, earlier):

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from modelgen.formulas.rows import block, span
 from modelgen.inputs.settings import CONVENTIONS
 from modelgen.inputs.timeline import Period
 from modelgen.model import scenario_inputs
-from modelgen.rows import block, span
 
 if TYPE_CHECKING:
     from modelgen.model import Model

@@ -22,9 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, MAX, SUM, Expr
+from modelgen.formulas.expressions import IF, MAX, SUM, Expr
+from modelgen.formulas.rows import Row, Sheet, block
 from modelgen.model import closed_form
-from modelgen.rows import Row, Sheet, block
 
 if TYPE_CHECKING:
     from modelgen.model import Model

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, SUM, SUMIFS, SUMPRODUCT, Crit, Expr, Num, plus, ratio
+from modelgen.formulas.expressions import IF, SUM, SUMIFS, SUMPRODUCT, Crit, Expr, Num, plus, ratio
+from modelgen.formulas.rows import Row, block, span
 from modelgen.model.depreciation import lagged
-from modelgen.rows import Row, block, span
 
 if TYPE_CHECKING:
     from modelgen.model import Model

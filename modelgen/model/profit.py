@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, SUM, SUMPRODUCT, ratio
+from modelgen.formulas.expressions import IF, SUM, SUMPRODUCT, ratio
+from modelgen.formulas.rows import block
 from modelgen.model.inputs_sheet import SHARES_UNIT
-from modelgen.rows import block
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from modelgen.formula import Expr
+    from modelgen.formulas.expressions import Expr
+    from modelgen.formulas.rows import Row
     from modelgen.model import Model
-    from modelgen.rows import Row
 
 
 def grown(model: Model, row: Row, actual: Expr, growth: Expr) -> Expr:

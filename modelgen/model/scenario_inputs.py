@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import INDEX, MATCH_EXACT
-from modelgen.rows import Row, Sheet, block
+from modelgen.formulas.expressions import INDEX, MATCH_EXACT
+from modelgen.formulas.rows import Row, Sheet, block
 
 if TYPE_CHECKING:
     from modelgen.model import Model

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import IF, INDEX, SUM, differs, ratio
+from modelgen.formulas.expressions import IF, INDEX, SUM, differs, ratio
+from modelgen.formulas.rows import Row, block
 from modelgen.model.capex import anchor_growth, faded_growth
 from modelgen.model.depreciation import charges, class_rows, company_rows
 from modelgen.model.ppe import other_amortization
 from modelgen.model.profit import company_tax, earnings_before_da, net_income
 from modelgen.model.scenario_inputs import param
 from modelgen.model.straight_line import service_offset
-from modelgen.rows import Row, block
 
 if TYPE_CHECKING:
     from modelgen.model import Model

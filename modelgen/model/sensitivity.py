@@ -21,15 +21,26 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import AND, IF, IFERROR, INDEX, INDEX_CELL, MATCH_EXACT, MAX, SUM, Grid, ratio
+from modelgen.formulas.expressions import (
+    AND,
+    IF,
+    IFERROR,
+    INDEX,
+    INDEX_CELL,
+    MATCH_EXACT,
+    MAX,
+    SUM,
+    Grid,
+    ratio,
+)
+from modelgen.formulas.rows import block, span
 from modelgen.model.capex import anchor_of, faded, known_year
 from modelgen.model.ppe import other_amortization
 from modelgen.model.straight_line import charge
-from modelgen.rows import block, span
 
 if TYPE_CHECKING:
+    from modelgen.formulas.rows import Row, Sheet
     from modelgen.model import Model
-    from modelgen.rows import Row, Sheet
 
 SHEET, WORKINGS = "Sensitivity", "Sensitivity Workings"
 #: what the chosen company's asset classes are read by, position by position

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import ABS, IF, OR, SUMPRODUCT, Expr
-from modelgen.rows import Row, span
+from modelgen.formulas.expressions import ABS, IF, OR, SUMPRODUCT, Expr
+from modelgen.formulas.rows import Row, span
 
 if TYPE_CHECKING:
     from modelgen.model import Model

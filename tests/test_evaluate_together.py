@@ -1,4 +1,5 @@
-"""Batched evaluation (modelgen.batch) gives the numbers of row-by-row evaluation, bit for bit."""
+"""Evaluating rows together (modelgen.formulas.evaluate_together) gives the numbers of evaluating
+each row alone, bit for bit."""
 
 from __future__ import annotations
 
@@ -7,12 +8,12 @@ import dataclasses
 import numpy as np
 import pytest
 
-import modelgen.evaluate as evaluate
-from modelgen.formula import IF, MAX, SUM
+import modelgen.formulas.evaluate as evaluate
+from modelgen.formulas.expressions import IF, MAX, SUM
+from modelgen.formulas.rows import Sheet, block, span
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.template import load_template
 from modelgen.model import build_model
-from modelgen.rows import Sheet, block, span
 
 
 def _one_by_one(sccs, graph, by_id, width, order_of, alone):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 if TYPE_CHECKING:
-    from modelgen.rows import Row
+    from modelgen.formulas.rows import Row
 
 FIRST_PERIOD_COL = 4  # column E, zero-based
 CONST_COL = 3  # column D

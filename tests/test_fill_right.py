@@ -6,12 +6,12 @@ import dataclasses
 
 import pytest
 
-from modelgen.formula import IF, SUM, RenderContext, Text, col_letter
+from modelgen.formulas.expressions import IF, SUM, RenderContext, Text, col_letter
+from modelgen.formulas.fill_right import _SENTINEL, column_texts
+from modelgen.formulas.rows import Sheet, block, span
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.template import load_template
 from modelgen.model import build_model
-from modelgen.render import _SENTINEL, column_texts
-from modelgen.rows import Sheet, block, span
 
 
 def _each(formula, sheet: str, n: int) -> list[str]:

@@ -20,8 +20,19 @@ from typing import Any
 
 import numpy as np
 
-from modelgen.formula import BinOp, Crit, Expr, Func, Grid, Neg, Num, Ref, Text, result_of
-from modelgen.rows import Row
+from modelgen.formulas.expressions import (
+    BinOp,
+    Crit,
+    Expr,
+    Func,
+    Grid,
+    Neg,
+    Num,
+    Ref,
+    Text,
+    result_of,
+)
+from modelgen.formulas.rows import Row
 
 Node = tuple[str, Row]
 NodeId = tuple[str, int]
@@ -30,7 +41,7 @@ MAX_CELLS = 2_000_000  # values of the widest reference held at once per batch
 
 @dataclass
 class _Ctx:
-    """Per-row evaluation, as evaluate.py's: `cols` are period indexes."""
+    """Per-row evaluation, as modelgen.formulas.evaluate's: `cols` are period indexes."""
 
     cols: np.ndarray
 

@@ -4,7 +4,7 @@ Rows are ordered by their dependencies. A row that depends on itself or on other
 through earlier periods (capex grown from last year's capex) forms a recurrence: such a
 group is computed one period column at a time; every other row, all columns at once.
 Rows of the same shape at the same depth (one per company) are computed together
-(`modelgen.batch`), with the same numbers as one by one.
+(`modelgen.formulas.evaluate_together`), with the same numbers as one by one.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from modelgen.batch import evaluate_in_batches
-from modelgen.formula import Grid, Range, Ref, Span, result_of
-from modelgen.rows import Row
+from modelgen.formulas.evaluate_together import evaluate_in_batches
+from modelgen.formulas.expressions import Grid, Range, Ref, Span, result_of
+from modelgen.formulas.rows import Row
 
 Node = tuple[str, Row]  # ("P", row): its period cells; ("D", row): its column D
 

@@ -1,4 +1,4 @@
-"""A row's formula text for every period column, rendered once.
+"""A row's formula text in every period column, as filling it right in Excel gives it, rendered once.
 
 A row has one formula for all its period columns; only the letters of its relative
 references change from column to column. The formula is rendered once at a far-away
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from modelgen.formula import FIRST_PERIOD_COL, Expr, RenderContext, col_letter
+from modelgen.formulas.expressions import FIRST_PERIOD_COL, Expr, RenderContext, col_letter
 
 _SENTINEL = 100_000  # a period index whose columns have four letters
 _NEAR = 10_000  # offsets larger than this are not references of ours

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from modelgen.formula import Expr, Range, Ref, Span
+from modelgen.formulas.expressions import Expr, Range, Ref, Span
 
 
 @dataclass(eq=False, repr=False)
