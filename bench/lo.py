@@ -38,7 +38,7 @@ def _profile(folder: Path, mode: int) -> Path:
 
 def convert(workbook: Path, folder: Path, mode: int, timeout: float = 1800) -> float:
     """Seconds for one headless LibreOffice run loading `workbook` in recalc `mode`."""
-    from modelgen.verify import find_soffice
+    from modelgen.engine.verify import find_soffice
 
     soffice = find_soffice()
     if soffice is None:

@@ -57,7 +57,7 @@ def floor(cells: Path, out: Path) -> dict:
     text; no model, no evaluation, no formats; the same workbook options as modelgen."""
     import xlsxwriter
 
-    from modelgen.workbook import WORKBOOK_OPTIONS
+    from modelgen.xlsx.workbook import WORKBOOK_OPTIONS
 
     sheets = pickle.loads(cells.read_bytes())
     start, cpu = time.perf_counter(), time.process_time()

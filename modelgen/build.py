@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from modelgen.carry import Carry, read_previous
 from modelgen.inputs.csvread import InputError, Problem
 from modelgen.inputs.folder import Inputs, load_inputs
 from modelgen.inputs.template import load_template
 from modelgen.model import Model, build_model
+from modelgen.regenerate.carry import Carry, read_previous
 
 
 @dataclass
@@ -99,10 +99,10 @@ def build(
 ) -> BuildResult:
     """Load, model, and write; the old workbook at `out` survives any failure untouched.
 
-    With `previous`, the analyst's work in that workbook is carried (modelgen.carry).
+    With `previous`, the analyst's work in that workbook is carried (modelgen.regenerate.carry).
     `on_progress(stage, item, done, total)` follows the stages and, while writing, each
     sheet and company (modelgen.progress draws it)."""
-    from modelgen.workbook import write_workbook
+    from modelgen.xlsx.workbook import write_workbook
 
     progress = on_progress or (lambda *_: None)
     check_output_path(out, inputs_dir)

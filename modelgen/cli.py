@@ -211,7 +211,7 @@ def verify(
     """Recalculate FILE in LibreOffice and compare every formula's cached value."""
 
     def body() -> int:
-        from modelgen.verify import verify as run_verify
+        from modelgen.engine.verify import verify as run_verify
 
         report = run_verify(file, timeout=timeout)
         for line in report.lines():
@@ -248,7 +248,7 @@ def ingest_sec(
     """Add or update a company's capex and net income from SEC company facts."""
 
     def body() -> int:
-        from modelgen.sec import ingest_sec as run_ingest
+        from modelgen.sec.ingest import ingest_sec as run_ingest
 
         report = run_ingest(file, ticker, inputs, name=name)
         for line in report.lines():
@@ -270,7 +270,7 @@ def diff(
     """Compare two workbooks by sheet, row key and period; exit 1 when they differ."""
 
     def body() -> int:
-        from modelgen.diff import diff_workbooks
+        from modelgen.compare.diff import diff_workbooks
 
         report = diff_workbooks(old, new, tolerance)
         typer.echo(report.to_json() if as_json else "\n".join(report.lines()))
@@ -290,7 +290,7 @@ def preview(
     """Render each visible sheet of FILE to PNG images (LibreOffice, then pdftoppm)."""
 
     def body() -> int:
-        from modelgen.preview import preview as run_preview
+        from modelgen.engine.preview import preview as run_preview
 
         pages = run_preview(file, out, resolution=resolution)
         for page in pages:

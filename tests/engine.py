@@ -23,8 +23,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from modelgen.readback import KeyedSheet, read_keyed, values_frame
-from modelgen.verify import VerifyReport, find_soffice, recalculate_many, verify_many
+from modelgen.engine.verify import VerifyReport, find_soffice, recalculate_many, verify_many
+from modelgen.xlsx.read_by_key import KeyedSheet, read_keyed, values_frame
 
 REQUIRE_ENV = "MODELGEN_REQUIRE_LIBREOFFICE"
 
@@ -81,6 +81,6 @@ def recalc_values(path: Path, tmp_dir: Path) -> pd.DataFrame:
 
 
 def verify_files(paths: Sequence[Path]) -> list[VerifyReport]:
-    """modelgen.verify for many workbooks with one LibreOffice run (distinct file names)."""
+    """modelgen.engine.verify for many workbooks with one LibreOffice run (distinct file names)."""
     require_soffice()
     return verify_many(paths, profile=engine_profile())

@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 
 from modelgen.build import build
-from modelgen.readback import read_keyed
+from modelgen.xlsx.read_by_key import read_keyed
 from tests.engine import engine, recalc_many_keyed
 
 

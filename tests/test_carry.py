@@ -19,12 +19,12 @@ import pytest
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 
 from modelgen.build import build
-from modelgen.diff import diff_workbooks
-from modelgen.provenance import SHEET, read_provenance
-from modelgen.readback import locate, read_keyed
-from modelgen.repoint import parse_ref
-from modelgen.verify import compare
-from modelgen.xlsxsafe import open_workbook
+from modelgen.compare.diff import diff_workbooks
+from modelgen.engine.verify import compare
+from modelgen.regenerate.repoint import parse_ref
+from modelgen.xlsx.open_safely import open_workbook
+from modelgen.xlsx.read_by_key import locate, read_keyed
+from modelgen.xlsx.record import SHEET, read_provenance
 from tests.engine import engine, recalc_many
 
 SHIPPED = Path(__file__).resolve().parents[1] / "inputs"

@@ -26,7 +26,7 @@ from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.template import load_template
 from modelgen.model import build_model
 from modelgen.model.closed_form import GRID_LIMIT, depreciation_view, grid_cells
-from modelgen.readback import read_keyed
+from modelgen.xlsx.read_by_key import read_keyed
 from tests.engine import engine, recalc_many_keyed
 from tests.reference import compute
 

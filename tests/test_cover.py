@@ -16,10 +16,10 @@ import openpyxl
 import pytest
 
 from modelgen.build import build
-from modelgen.decorate import print_header
+from modelgen.engine.verify import compare
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.starter import write_starter
-from modelgen.verify import compare
+from modelgen.xlsx.presentation import print_header
 from tests.engine import engine, recalc_many
 
 ROOT = Path(__file__).resolve().parents[1]

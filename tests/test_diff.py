@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from modelgen.build import build
 from modelgen.cli import app
-from modelgen.diff import diff_workbooks
+from modelgen.compare.diff import diff_workbooks
 
 
 def _setting(folder: Path, key: str, value: str) -> None:

@@ -3,7 +3,7 @@
 Every file is made here, most from a real modelgen workbook: not a workbook at all, an old
 .xls, a password-protected one, a truncated one, a zip bomb, XML with a DTD (billion laughs,
 an external entity), a sheet claiming the whole grid, and so on. Each goes through the real
-command line in its own process; the check (modelgen/xlsxsafe.py) refuses it before
+command line in its own process; the check (modelgen/xlsx/open_safely.py) refuses it before
 LibreOffice or openpyxl parses anything. (The library-level refusals, with their limits,
 are in tests/test_xlsxsafe.py.)
 """
@@ -23,7 +23,7 @@ from typer.testing import CliRunner
 
 from modelgen.build import build
 from modelgen.cli import app
-from modelgen.xlsxsafe import OLE2_MAGIC
+from modelgen.xlsx.open_safely import OLE2_MAGIC
 from tests.test_xlsxsafe import BILLION_LAUGHS, rewrite
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -23,8 +23,8 @@ import openpyxl
 import pytest
 
 from modelgen.build import build
+from modelgen.engine.verify import compare
 from modelgen.inputs.csvread import InputError
-from modelgen.verify import compare
 from tests.engine import engine, recalc_many
 
 EXCEL_CELL_LIMIT = 32_767

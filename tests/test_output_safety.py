@@ -23,7 +23,7 @@ import pytest
 from typer.testing import CliRunner
 
 import modelgen.atomic
-import modelgen.workbook
+import modelgen.xlsx.workbook
 from modelgen.atomic import OutputError
 from modelgen.build import build
 from modelgen.cli import app
@@ -133,10 +133,12 @@ def test_a_build_failing_mid_write_leaves_the_old_workbook(tmp_path, old_book, m
     inputs = write_folder(tmp_path / "in", 3, 4)
     if where == "a row of a sheet":
         monkeypatch.setattr(
-            modelgen.workbook, "_write_row", _fail_on_call(40, modelgen.workbook._write_row)
+            modelgen.xlsx.workbook,
+            "_write_row",
+            _fail_on_call(40, modelgen.xlsx.workbook._write_row),
         )
     elif where == "the cover":
-        monkeypatch.setattr(modelgen.workbook, "write_cover", _fail_on_call(1, None))
+        monkeypatch.setattr(modelgen.xlsx.workbook, "write_cover", _fail_on_call(1, None))
     elif where == "the zip, half written":
         # xlsxwriter writes the zip members at close() (from its temporary files, or from
         # memory); fail after a few are on disk, whichever way it adds them
@@ -157,7 +159,7 @@ def test_a_bug_while_writing_is_exit_70_in_one_line_and_loses_nothing(
     out, old = old_book
     inputs = write_folder(tmp_path / "in", 3, 4)
     monkeypatch.setattr(
-        modelgen.workbook, "_write_row", _fail_on_call(10, modelgen.workbook._write_row)
+        modelgen.xlsx.workbook, "_write_row", _fail_on_call(10, modelgen.xlsx.workbook._write_row)
     )
     result = CliRunner().invoke(app, ["build", "-q", "--inputs", str(inputs), "--out", str(out)])
     assert result.exit_code == 70

@@ -16,11 +16,11 @@ from typer.testing import CliRunner
 
 from modelgen.build import build
 from modelgen.cli import app
-from modelgen.decorate import fingerprint
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.template import load_template
 from modelgen.model import build_model
-from modelgen.names import NameTable, is_valid_name, key_name, looks_like_cell, sanitize
+from modelgen.xlsx.names import NameTable, is_valid_name, key_name, looks_like_cell, sanitize
+from modelgen.xlsx.presentation import fingerprint
 from tests.engine import engine, recalc_many_keyed, verify_files
 
 NS = {

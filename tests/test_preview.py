@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from modelgen.build import build
 from modelgen.cli import app
-from modelgen.preview import _only, file_part, png_size, visible_sheets
+from modelgen.engine.preview import _only, file_part, png_size, visible_sheets
 from tests.engine import REQUIRE_ENV, engine, require_soffice
 
 PAGE = re.compile(r"^(\d{2})-(.+)-page(\d+)\.png$")

@@ -16,7 +16,7 @@ from modelgen.build import build
 from modelgen.inputs.csvread import InputError
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.timeline import Period, make_timeline, parse_period, quarter_end_calendar_year
-from modelgen.sec import ingest_sec
+from modelgen.sec.ingest import ingest_sec
 from tests.engine import engine, recalc_many_keyed, verify_files
 
 ROOT = Path(__file__).resolve().parents[1]

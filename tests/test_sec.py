@@ -25,8 +25,8 @@ from hypothesis import strategies as st
 
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.timeline import Period
-from modelgen.sec import IngestReport, SecError, _format, ingest_sec
-from modelgen.sec_periods import Fact, derive_periods, fiscal_position, nearest_month_end
+from modelgen.sec.ingest import IngestReport, SecError, _format, ingest_sec
+from modelgen.sec.periods import Fact, derive_periods, fiscal_position, nearest_month_end
 
 ROOT = Path(__file__).resolve().parents[1]
 SNOWFLAKE = ROOT / "tests" / "data" / "sec" / "snowflake-companyfacts.json"

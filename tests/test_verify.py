@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from modelgen import verify as verify_mod
-from modelgen.readback import read_keyed
-from modelgen.verify import (
+from modelgen.engine import verify as verify_mod
+from modelgen.engine.verify import (
     CellError,
     EngineMissingError,
     Mismatch,
@@ -26,7 +25,8 @@ from modelgen.verify import (
     recalculate_many,
     verify,
 )
-from modelgen.xlsxsafe import UnsafeWorkbookError
+from modelgen.xlsx.open_safely import UnsafeWorkbookError
+from modelgen.xlsx.read_by_key import read_keyed
 from tests.engine import engine, engine_profile, recalc_many, require_soffice, verify_files
 
 YEARS = ["2024", "2025", "2026"]
@@ -121,7 +121,7 @@ def test_recalculation_really_happens(batch) -> None:
 
 
 def read_cell(path: Path, cell: str) -> object:
-    from modelgen.xlsxsafe import open_workbook
+    from modelgen.xlsx.open_safely import open_workbook
 
     return open_workbook(path, data_only=True)["Calc"][cell].value
 
@@ -299,7 +299,7 @@ def test_find_soffice_finds_an_executable_or_none() -> None:
 
 
 def test_lines_are_capped_and_name_sheet_cell_key_period() -> None:
-    from modelgen.verify import VerifyReport
+    from modelgen.engine.verify import VerifyReport
 
     report = VerifyReport(
         path=Path("m.xlsx"),

@@ -14,7 +14,7 @@ growth line (the article's 30%), which the Growth sheet's highlight also uses. I
   depreciation by vintage year, summed over asset classes (and quarters) from the
   Depreciation sheet's vintage grid, so the waterfall chart follows the choice live.
 
-The charts themselves are drawn by `modelgen.charts` in the blank bands below the inputs.
+The charts themselves are drawn by `modelgen.xlsx.charts` in the blank bands below the inputs.
 """
 
 from __future__ import annotations

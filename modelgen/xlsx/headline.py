@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from modelgen.formulas.rows import Row
     from modelgen.inputs.folder import Inputs
     from modelgen.model import Model
-    from modelgen.styles import Styles
+    from modelgen.xlsx.styles import Styles
 
 TITLE_STEM = "Capex, depreciation and profit impact"
 NAMED = 4  # companies named in a generated title; more: "A, B and 498 more"

@@ -16,10 +16,10 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from modelgen.provenance import SHEET as RECORD_SHEET
-from modelgen.provenance import read_provenance
-from modelgen.readback import CONSTANT, PERIOD_KEY, KeyedSheet, read_keyed
-from modelgen.xlsxsafe import open_workbook
+from modelgen.xlsx.open_safely import open_workbook
+from modelgen.xlsx.read_by_key import CONSTANT, PERIOD_KEY, KeyedSheet, read_keyed
+from modelgen.xlsx.record import SHEET as RECORD_SHEET
+from modelgen.xlsx.record import read_provenance
 
 __all__ = ["Change", "DiffReport", "diff_workbooks"]
 

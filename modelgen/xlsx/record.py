@@ -12,8 +12,8 @@ Why a sheet and not custom document properties: the record is a few hundred to a
 thousand keyed cells (more with quarters), Excel caps a text property at 255 characters,
 and a sheet is plain, keyed and auditable (unhide it to read it); Excel, LibreOffice and
 openpyxl all keep a hidden sheet's cells on save. It is protected (no password) so that it
-is not edited by accident. It has no ``period`` row and no formulas, so readback skips it and
-verify has nothing to compare on it.
+is not edited by accident. It has no ``period`` row and no formulas, so reading by key
+(`read_by_key`) skips it and verify has nothing to compare on it.
 
 Values written here are the *generated* ones: a carried edit is recorded with the value the
 CSVs gave, so that it is still recognised as the analyst's edit a quarter later.
@@ -28,7 +28,7 @@ from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
 from xlsxwriter.workbook import Workbook
 
 from modelgen._version import __version__
-from modelgen.readback import CONSTANT
+from modelgen.xlsx.read_by_key import CONSTANT
 
 __all__ = [
     "SHEET",

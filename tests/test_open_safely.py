@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from modelgen.xlsxsafe import OLE2_MAGIC, Limits, UnsafeWorkbookError, check_xlsx, open_workbook
+from modelgen.xlsx.open_safely import (
+    OLE2_MAGIC,
+    Limits,
+    UnsafeWorkbookError,
+    check_xlsx,
+    open_workbook,
+)
 
 BILLION_LAUGHS = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'

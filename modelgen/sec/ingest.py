@@ -2,15 +2,16 @@
 from SEC XBRL company facts.
 
 Reads the JSON the SEC publishes at data.sec.gov/api/xbrl/companyfacts/CIK##########.json,
-labels every figure by fiscal period (see `sec_periods`), converts amounts to the model's unit
-(diluted shares to millions of shares, whatever that unit) and adds or updates the ticker's
-rows in `capex.csv` and `financials.csv`, and its fiscal year end in `companies.csv`.
+labels every figure by fiscal period (see `modelgen.sec.periods`), converts amounts to the
+model's unit (diluted shares to millions of shares, whatever that unit) and adds or updates
+the ticker's rows in `capex.csv` and `financials.csv`, and its fiscal year end in
+`companies.csv`.
 Everything is computed and checked before any file is touched, and each file is replaced
 atomically, so a failed run leaves the inputs exactly as they were.
 
-Each column reads a list of us-gaap tags (see `sec_series`), chosen per period: a period
-missing under the first tag takes the next tag's figure, and the row's `source` then names
-that tag (the first tag goes unnamed, so the usual case reads as it always has).
+Each column reads a list of us-gaap tags (see `modelgen.sec.series`), chosen per period: a
+period missing under the first tag takes the next tag's figure, and the row's `source` then
+names that tag (the first tag goes unnamed, so the usual case reads as it always has).
 `financials.csv` rows are net income's periods; depreciation, net PP&E, revenue and diluted
 shares fill those rows where the filing has them, and the source names each figure's facts.
 Diluted shares are a weighted average over the period, so they are written only for the
@@ -30,7 +31,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from modelgen.sec_periods import (
+from modelgen.sec.periods import (
     PeriodValue,
     average_periods,
     balance_from_json,
@@ -41,7 +42,7 @@ from modelgen.sec_periods import (
     period_sort_key,
     sum_notes,
 )
-from modelgen.sec_series import FILE_COLUMNS, SERIES, Series
+from modelgen.sec.series import FILE_COLUMNS, SERIES, Series
 
 UNIT_DIVISORS = {"USD": 1, "USD k": 10**3, "USD m": 10**6, "USD bn": 10**9}
 DEFAULT_UNIT = "USD bn"

@@ -10,8 +10,8 @@ import xlsxwriter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modelgen.readback import ReadbackError, locate, read_keyed, values_frame
-from modelgen.xlsxsafe import open_workbook
+from modelgen.xlsx.open_safely import open_workbook
+from modelgen.xlsx.read_by_key import ReadbackError, locate, read_keyed, values_frame
 from tests.engine import engine, recalc_keyed
 
 YEARS = ["2024", "2025", "2026"]

@@ -10,10 +10,10 @@ or per sheet, never per cell of a formula row.
   the shading follows an actual typed into Inputs.
 - Growth above the peak-cycle threshold (the defined name `Peak_Growth_Threshold`) is
   highlighted; check cells are green at 0 and red otherwise.
-- Every input cell gets a data validation (`modelgen.validations`); every actual's CSV
+- Every input cell gets a data validation (`modelgen.xlsx.validations`); every actual's CSV
   source is a comment on its value cell (`Row.cell_notes`).
 - Every sheet prints landscape, fitted to the page width, rows 1-2 and columns A-B repeated,
-  the model's title (`modelgen.headline.model_title`) in the header.
+  the model's title (`modelgen.xlsx.headline.model_title`) in the header.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING
 
 from modelgen._version import __version__
 from modelgen.formulas.expressions import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
-from modelgen.headline import cut_at_word, model_title, one_line
 from modelgen.model import charts_sheet, sensitivity
-from modelgen.names import plan_names
-from modelgen.validations import validate_inputs
+from modelgen.xlsx.headline import cut_at_word, model_title, one_line
+from modelgen.xlsx.names import plan_names
+from modelgen.xlsx.validations import validate_inputs
 
 if TYPE_CHECKING:
     from xlsxwriter.format import Format
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from modelgen.formulas.rows import Row, Sheet
     from modelgen.model import Model
-    from modelgen.styles import Styles
+    from modelgen.xlsx.styles import Styles
 
 SHADED = (
     "Capex",
@@ -169,7 +169,7 @@ class Presentation:
         self._base_case(ws, sheet)
         self._shade(ws, sheet)
         if sheet.name == charts_sheet.SHEET:
-            from modelgen.charts import add_charts
+            from modelgen.xlsx.charts import add_charts
 
             last_col = max(last_col, add_charts(self.wb, ws, self.model))
             ws.freeze_panes(2, 0)  # the charts span columns B onwards: freeze the rows only

@@ -15,7 +15,7 @@ from typing import Any
 
 from xlsxwriter.worksheet import Worksheet
 
-from modelgen.repoint import Repointer
+from modelgen.regenerate.repoint import Repointer
 
 __all__ = ["ChartSpec", "read_charts", "write_chart"]
 

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 from xlsxwriter.worksheet import Worksheet
 
 from modelgen._version import __version__
-from modelgen.carry import Carry, write_cover_block
-from modelgen.decorate import fingerprint, legend_rows, print_setup
 from modelgen.formulas.expressions import IF, RenderContext
-from modelgen.headline import OneCell, model_subject, model_title, write_headline
+from modelgen.regenerate.carry import Carry, write_cover_block
+from modelgen.xlsx.headline import OneCell, model_subject, model_title, write_headline
+from modelgen.xlsx.presentation import fingerprint, legend_rows, print_setup
 
 if TYPE_CHECKING:
     from modelgen.model import Model
-    from modelgen.styles import Styles
+    from modelgen.xlsx.styles import Styles
 
 HOW_TO_USE = (
     "Change the blue cells on a yellow fill on the Inputs sheet (lives, shares, growth rates, "

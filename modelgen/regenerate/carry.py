@@ -1,17 +1,17 @@
 """Carry an analyst's work from last quarter's workbook into the one built from new CSVs.
 
-``build --previous OLD`` reads OLD (through :mod:`modelgen.xlsxsafe`, never writing to it),
+``build --previous OLD`` reads OLD (through :mod:`modelgen.xlsx.open_safely`, never writing to it),
 and finds, by row key and period, never by address:
 
 - **input edits**: Inputs cells whose value differs from what modelgen wrote, as recorded in
-  OLD's ``_modelgen`` sheet (:mod:`modelgen.provenance`). Edits of assumptions and settings
+  OLD's ``_modelgen`` sheet (:mod:`modelgen.xlsx.record`). Edits of assumptions and settings
   are carried; edits of figures the CSVs record (actuals, guidance) are dropped where the
   new CSVs have the figure (``keep_edited_actuals`` carries them); edits of what sets the
   timeline or the unit are dropped (change settings.csv); an edit whose row or period is
   gone is orphaned. Carried edits go into the model's input rows *before* it is evaluated,
   so every formula's cached value follows them.
 - **plugs**: numbers typed over a formula modelgen wrote; reported, not carried.
-- **the analyst's own sheets**: copied with re-pointed references (:mod:`modelgen.analyst`).
+- **the analyst's own sheets**: copied with re-pointed references (:mod:`modelgen.regenerate.analyst_sheets`).
 """
 
 from __future__ import annotations
@@ -21,24 +21,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from modelgen.analyst import AnalystSheet, CopyReport, read_analyst_sheets, write_analyst_sheets
 from modelgen.inputs.folder import CONVENTIONS
-from modelgen.provenance import (
+from modelgen.regenerate.analyst_sheets import (
+    AnalystSheet,
+    CopyReport,
+    read_analyst_sheets,
+    write_analyst_sheets,
+)
+from modelgen.xlsx.open_safely import open_workbook
+from modelgen.xlsx.read_by_key import CONSTANT, KeyedSheet, read_keyed
+from modelgen.xlsx.record import (
     Provenance,
     read_provenance,
     sheet_periods,
     snapshot,
     write_provenance,
 )
-from modelgen.readback import CONSTANT, KeyedSheet, read_keyed
-from modelgen.xlsxsafe import open_workbook
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
     from xlsxwriter.worksheet import Worksheet
 
     from modelgen.model import Model
-    from modelgen.styles import Styles
+    from modelgen.xlsx.styles import Styles
 
 __all__ = [
     "Carry",

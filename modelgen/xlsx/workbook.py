@@ -17,15 +17,15 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from modelgen.atomic import replacing
-from modelgen.carry import Carry, write_carried
-from modelgen.cover import write_cover
-from modelgen.decorate import Presentation
 from modelgen.formulas.expressions import CONST_COL, FIRST_PERIOD_COL, Ref, RenderContext
 from modelgen.formulas.fill_right import column_texts
 from modelgen.formulas.rows import Row, Sheet
-from modelgen.headline import model_subject, model_title
 from modelgen.model import Model
-from modelgen.styles import Styles
+from modelgen.regenerate.carry import Carry, write_carried
+from modelgen.xlsx.cover import write_cover
+from modelgen.xlsx.headline import model_subject, model_title
+from modelgen.xlsx.presentation import Presentation
+from modelgen.xlsx.styles import Styles
 
 WORKBOOK_OPTIONS = {
     "strings_to_formulas": False,  # text from CSVs is never a formula...

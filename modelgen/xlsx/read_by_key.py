@@ -14,7 +14,7 @@ import pandas as pd
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
-from modelgen.xlsxsafe import open_workbook
+from modelgen.xlsx.open_safely import open_workbook
 
 __all__ = [
     "CONSTANT",
@@ -120,7 +120,7 @@ def read_keyed(
 ) -> dict[str, KeyedSheet]:
     """Read every contract sheet (not Cover, not sheets without a ``period`` row), in order.
 
-    A path is opened safely with :func:`modelgen.xlsxsafe.open_workbook`; an open workbook is
+    A path is opened safely with :func:`modelgen.xlsx.open_safely.open_workbook`; an open workbook is
     read as it was loaded (``data_only`` is then ignored).
     """
     if isinstance(path_or_workbook, Workbook):

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
-from modelgen.provenance import sheet_periods
-from modelgen.readback import CONSTANT, KeyedSheet
+from modelgen.xlsx.read_by_key import CONSTANT, KeyedSheet
+from modelgen.xlsx.record import sheet_periods
 
 if TYPE_CHECKING:
     from modelgen.model import Model

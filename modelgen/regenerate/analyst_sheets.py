@@ -3,9 +3,9 @@
 A sheet modelgen did not write is the analyst's: it is read from OLD with openpyxl (values,
 formulas, number formats, fonts and fills, column widths, row heights, merged cells, line
 and column charts) and written again with xlsxwriter. Each reference into a generated sheet
-is re-pointed to the same row key and period (:mod:`modelgen.repoint`); one that cannot be
+is re-pointed to the same row key and period (:mod:`modelgen.regenerate.repoint`); one that cannot be
 is replaced by ``#REF!``, the cell filled red with a comment saying what it was, and listed.
-Formulas get cached values computed from the new model (:mod:`modelgen.sheetcalc`), so
+Formulas get cached values computed from the new model (:mod:`modelgen.regenerate.analyst_formulas`), so
 viewers that do not recalculate show the new figures too.
 """
 
@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from openpyxl.utils.cell import get_column_letter
 
-from modelgen.analyst_charts import ChartSpec, read_charts, write_chart
-from modelgen.readback import KeyedSheet
-from modelgen.repoint import Repointer, parse_ref, split_cell
-from modelgen.sheetcalc import Unsupported, XLError, evaluate_formula
-from modelgen.xlsxsafe import UnsafeWorkbookError
+from modelgen.regenerate.analyst_charts import ChartSpec, read_charts, write_chart
+from modelgen.regenerate.analyst_formulas import Unsupported, XLError, evaluate_formula
+from modelgen.regenerate.repoint import Repointer, parse_ref, split_cell
+from modelgen.xlsx.open_safely import UnsafeWorkbookError
+from modelgen.xlsx.read_by_key import KeyedSheet
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook

@@ -7,7 +7,7 @@ touched, charts included), and LibreOffice converts all the copies in one run; h
 sheets are not printed. A sheet prints on as many landscape pages as its print setup
 needs; its images are `NN-Sheet_Name-pageK.png`: NN its position among the visible sheets
 (01 is the Cover), K the page. LibreOffice recalculates on load (the profile of
-`modelgen.verify`), so the images show what the formulas compute.
+`modelgen.engine.verify`), so the images show what the formulas compute.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from modelgen.verify import EngineMissingError, RecalcError, _prepare_profile, find_soffice
-from modelgen.xlsxsafe import check_xlsx
+from modelgen.engine.verify import EngineMissingError, RecalcError, _prepare_profile, find_soffice
+from modelgen.xlsx.open_safely import check_xlsx
 
 PDFTOPPM_HINT = "Install poppler-utils; on Debian/Ubuntu: apt-get install -y poppler-utils"
 _SHEET = re.compile(r"<sheet\b[^>]*?/>")

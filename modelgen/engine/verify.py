@@ -29,8 +29,8 @@ from typing import NamedTuple
 
 from openpyxl.worksheet.formula import ArrayFormula
 
-from modelgen.readback import locate, read_keyed
-from modelgen.xlsxsafe import check_xlsx, open_workbook
+from modelgen.xlsx.open_safely import check_xlsx, open_workbook
+from modelgen.xlsx.read_by_key import locate, read_keyed
 
 __all__ = [
     "CellError",

@@ -1,0 +1,3 @@
+"""engine: a real spreadsheet engine (LibreOffice) as the judge. `verify` recalculates a
+workbook and compares every formula's cached value; `preview` renders each sheet as PNG.
+"""
