@@ -7,12 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from modelgen.inputs.csvread import InputError, Problem
 from modelgen.inputs.folder import Inputs, load_inputs
 from modelgen.inputs.template import load_template
 from modelgen.model import Model, build_model
-from modelgen.regenerate.carry import Carry, read_previous
+
+if TYPE_CHECKING:
+    from modelgen.regenerate.carry import Carry
 
 
 @dataclass
@@ -99,7 +102,8 @@ def build(
 ) -> BuildResult:
     """Load, model, and write; the old workbook at `out` survives any failure untouched.
 
-    With `previous`, the analyst's work in that workbook is carried (modelgen.regenerate.carry).
+    With `previous`, the analyst's work in that workbook is carried
+    (modelgen.regenerate.carry).
     `on_progress(stage, item, done, total)` follows the stages and, while writing, each
     sheet and company (modelgen.progress draws it)."""
     from modelgen.xlsx.workbook import write_workbook
@@ -109,7 +113,11 @@ def build(
     progress("Reading inputs", "", 0, 0)
     inputs = load_inputs(inputs_dir)
     tmpl = load_template(template)
-    carry = read_previous(previous, keep_edited_actuals) if previous is not None else None
+    carry: Carry | None = None
+    if previous is not None:  # only a regeneration imports its code (and openpyxl)
+        from modelgen.regenerate.carry import read_previous
+
+        carry = read_previous(previous, keep_edited_actuals)
     progress("Modelling", f"{len(inputs.companies)} companies", 0, 0)
     model = build_model(inputs, tmpl, adjust=carry.apply if carry else None)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -130,7 +138,7 @@ def build(
         out,
         built_at=built_at(inputs, template),
         on_sheet=on_sheet,
-        carry=carry,
+        additions=carry,
         on_progress=on_progress,
     )
     return BuildResult(out, model, carry)

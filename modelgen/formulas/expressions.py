@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 FIRST_PERIOD_COL = 4  # column E, zero-based
 CONST_COL = 3  # column D
+CONSTANT = "D"  # column D where a period label would be: a row's one constant
 
 
 def col_letter(col: int) -> str:

@@ -11,7 +11,11 @@ and finds, by row key and period, never by address:
   gone is orphaned. Carried edits go into the model's input rows *before* it is evaluated,
   so every formula's cached value follows them.
 - **plugs**: numbers typed over a formula modelgen wrote; reported, not carried.
-- **the analyst's own sheets**: copied with re-pointed references (:mod:`modelgen.regenerate.analyst_sheets`).
+- **the analyst's own sheets**: copied with re-pointed references
+  (:mod:`modelgen.regenerate.analyst_sheets`).
+
+A `Carry` plugs into the build through parameters: `build_model(adjust=carry.apply)` and
+`write_workbook(additions=carry)`; neither the model nor the writer imports this module.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from modelgen.inputs.folder import CONVENTIONS
+from modelgen.inputs.settings import CONVENTIONS
 from modelgen.regenerate.analyst_sheets import (
     AnalystSheet,
     CopyReport,
@@ -35,7 +39,6 @@ from modelgen.xlsx.record import (
     read_provenance,
     sheet_periods,
     snapshot,
-    write_provenance,
 )
 
 if TYPE_CHECKING:
@@ -51,8 +54,6 @@ __all__ = [
     "Plug",
     "cover_lines",
     "read_previous",
-    "write_carried",
-    "write_cover_block",
 ]
 
 #: rows whose figures the CSVs record: the CSV wins where it has the figure
@@ -131,6 +132,22 @@ class Carry:
                 else:
                     periods = sheet_periods(model.sheets[edit.sheet])
                     row.values[periods.index(edit.period)] = edit.edited  # type: ignore[index]
+
+    def write_sheets(self, wb: Workbook, model: Model, styles: Styles) -> None:
+        """After the model sheets: mark the carried edits, copy the analyst's sheets."""
+        _mark_edits(wb, model, styles, self)
+        self.copy = write_analyst_sheets(wb, model, self.sheets, self.old_keyed)
+
+    def write_cover_block(self, ws: Worksheet, r: int, styles: Styles) -> int:
+        """Write the carry summary on the Cover from row ``r``; return the next free row."""
+        ws.write_string(r, 0, f"Carried from {self.old.name}", styles.get("header"))
+        ws.write_blank(r, 1, None, styles.get("header"))
+        r += 1
+        for label, text in cover_lines(self):
+            ws.write_string(r, 0, label, styles.get("bold"))
+            ws.write_string(r, 1, text)
+            r += 1
+        return r + 1
 
     def summary(self) -> dict[str, int]:
         return {
@@ -319,14 +336,6 @@ def _classify(edit: InputEdit, model: Model, keep_actuals: bool) -> None:
             edit.edited = float(edited)  # type: ignore[arg-type]
 
 
-def write_carried(wb: Workbook, model: Model, styles: Styles, carry: Carry | None) -> None:
-    """After the model sheets: mark carried edits, copy the analyst's sheets, add the record."""
-    if carry is not None:
-        _mark_edits(wb, model, styles, carry)
-        carry.copy = write_analyst_sheets(wb, model, carry.sheets, carry.old_keyed)
-    write_provenance(wb, carry.generated if carry and carry.generated else snapshot(model))
-
-
 def _mark_edits(wb: Workbook, model: Model, styles: Styles, carry: Carry) -> None:
     formats: dict[str, object] = {}
     for e in carry.of("carried"):
@@ -352,20 +361,6 @@ def _mark_edits(wb: Workbook, model: Model, styles: Styles, carry: Carry) -> Non
             f"last time). Type {_show(e.new_generated)} back to return to the generated value."
         )
         ws.write_comment(r, c, note, {"x_scale": 2, "y_scale": 1.5})
-
-
-def write_cover_block(ws: Worksheet, r: int, carry: Carry | None, styles: Styles) -> int:
-    """Write the carry summary on the Cover from row ``r``; return the next free row."""
-    if carry is None:
-        return r
-    ws.write_string(r, 0, f"Carried from {carry.old.name}", styles.get("header"))
-    ws.write_blank(r, 1, None, styles.get("header"))
-    r += 1
-    for label, text in cover_lines(carry):
-        ws.write_string(r, 0, label, styles.get("bold"))
-        ws.write_string(r, 1, text)
-        r += 1
-    return r + 1
 
 
 def cover_lines(carry: Carry | None) -> list[tuple[str, str]]:

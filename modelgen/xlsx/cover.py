@@ -3,6 +3,7 @@ was built, the colour legend and how to use it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -10,7 +11,6 @@ from xlsxwriter.worksheet import Worksheet
 
 from modelgen._version import __version__
 from modelgen.formulas.expressions import IF, RenderContext
-from modelgen.regenerate.carry import Carry, write_cover_block
 from modelgen.xlsx.headline import OneCell, model_subject, model_title, write_headline
 from modelgen.xlsx.presentation import fingerprint, legend_rows, print_setup
 
@@ -43,10 +43,18 @@ def _section(ws: Worksheet, r: int, text: str, styles: Styles) -> None:
         ws.write_blank(r, c, None, styles.get("header"))
 
 
+CoverBlock = Callable[[Worksheet, int, "Styles"], int]  # writes from a row, returns the next
+
+
 def write_cover(
-    ws: Worksheet, model: Model, styles: Styles, built_at: datetime, carry: Carry | None = None
+    ws: Worksheet,
+    model: Model,
+    styles: Styles,
+    built_at: datetime,
+    block: CoverBlock | None = None,
 ) -> None:
-    """Fill the Cover sheet; it is first in the workbook and read before anything else."""
+    """Fill the Cover sheet; it is first in the workbook and read before anything else.
+    `block` adds the caller's lines after the build facts (a regeneration's summary)."""
     inputs = model.inputs
     ws.set_column(0, 0, 30)
     ws.set_column(1, WIDTH - 1, 16)
@@ -121,7 +129,8 @@ def write_cover(
         ws.write_string(r, 1, value)
         r += 1
     r += 2
-    r = write_cover_block(ws, r, carry, styles)
+    if block is not None:
+        r = block(ws, r, styles)
     _section(ws, r, "Legend", styles)
     r += 1
     legend = (

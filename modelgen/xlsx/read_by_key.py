@@ -14,6 +14,7 @@ import pandas as pd
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
+from modelgen.formulas.expressions import CONSTANT
 from modelgen.xlsx.open_safely import open_workbook
 
 __all__ = [
@@ -28,7 +29,6 @@ __all__ = [
 
 COVER = "Cover"
 PERIOD_KEY = "period"
-CONSTANT = "D"  # the "period" name of column D in KeyedRow.cells and locate()
 FIRST_PERIOD_COL = 5  # E
 
 

@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-
-from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
-from xlsxwriter.workbook import Workbook
+from typing import TYPE_CHECKING
 
 from modelgen._version import __version__
-from modelgen.xlsx.read_by_key import CONSTANT
+from modelgen.formulas.expressions import CONSTANT
+
+if TYPE_CHECKING:  # the record is written on every build, read only on regeneration
+    from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
+    from xlsxwriter.workbook import Workbook
 
 __all__ = [
     "SHEET",

@@ -3,6 +3,9 @@
 The file is written to a temporary name in the target folder and renamed over the old
 one only when complete, so a failed build never damages an existing workbook. The same
 model always gives the same bytes: document dates come from the caller.
+
+What a caller adds to the model's sheets (a regeneration: the analyst's own sheets, carried
+edits) comes in as `additions`, so that this writer never imports the code that makes them.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import math
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import xlsxwriter
@@ -21,10 +25,10 @@ from modelgen.formulas.expressions import CONST_COL, FIRST_PERIOD_COL, Ref, Rend
 from modelgen.formulas.fill_right import column_texts
 from modelgen.formulas.rows import Row, Sheet
 from modelgen.model import Model
-from modelgen.regenerate.carry import Carry, write_carried
 from modelgen.xlsx.cover import write_cover
 from modelgen.xlsx.headline import model_subject, model_title
 from modelgen.xlsx.presentation import Presentation
+from modelgen.xlsx.record import Provenance, snapshot, write_provenance
 from modelgen.xlsx.styles import Styles
 
 WORKBOOK_OPTIONS = {
@@ -40,17 +44,35 @@ MAX_COMMENT = 30000
 Progress = Callable[[str, str, int, int], None]  # (sheet or stage, company, done, total)
 
 
+class Additions(Protocol):
+    """What a caller adds to the workbook (`modelgen.regenerate.carry.Carry` is one)."""
+
+    @property
+    def generated(self) -> Provenance | None:
+        """The record of the model as generated, taken before the caller adjusted it."""
+        ...
+
+    def write_sheets(self, wb: xlsxwriter.Workbook, model: Model, styles: Styles) -> None:
+        """Add to the workbook after the model's sheets, before the record sheet."""
+        ...
+
+    def write_cover_block(self, ws: Worksheet, r: int, styles: Styles) -> int:
+        """Write on the Cover from row `r`; return the next free row."""
+        ...
+
+
 def write_workbook(
     model: Model,
     out: Path,
     *,
     built_at: datetime,
     on_sheet: Callable[[str], None] | None = None,
-    carry: Carry | None = None,
+    additions: Additions | None = None,
     on_progress: Progress | None = None,
 ) -> None:
     """Write `model` to `out` atomically; `on_sheet(name)` is called as each sheet is done,
-    `on_progress(sheet, company, cells done, cells in all)` as each company's rows are."""
+    `on_progress(sheet, company, cells done, cells in all)` as each company's rows are.
+    `additions` come after the model's sheets and on the Cover; the record sheet is last."""
     with replacing(Path(out)) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         _properties(wb, model, built_at)
@@ -64,8 +86,17 @@ def write_workbook(
             look.sheet(ws, sheet)  # formats, validations, notes, print setup, charts
             if on_sheet:
                 on_sheet(sheet.name)
-        write_carried(wb, model, styles, carry)  # analyst's sheets, carried edits, _modelgen
-        write_cover(cover, model, styles, built_at, carry)
+        if additions is not None:
+            additions.write_sheets(wb, model, styles)  # e.g. the analyst's sheets
+        generated = additions.generated if additions is not None else None
+        write_provenance(wb, generated or snapshot(model))  # the hidden _modelgen sheet
+        write_cover(
+            cover,
+            model,
+            styles,
+            built_at,
+            additions.write_cover_block if additions is not None else None,
+        )
         look.finish()  # defined names, fingerprint
         if on_sheet:
             on_sheet("Cover")
