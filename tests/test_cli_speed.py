@@ -1,4 +1,4 @@
-"""What keeps the command line quick and quiet: `--help` imports no heavy library, and the
+"""What keeps the command line quick and quiet: `--help` (`-h`) and `--version` import no heavy
 progress bar shows on a terminal only. (Nothing here is timed; bench/run.py times.)"""
 
 from __future__ import annotations
@@ -10,7 +10,10 @@ import subprocess
 import sys
 
 import pytest
+from typer.testing import CliRunner
 
+from modelgen import __version__
+from modelgen.cli import app
 from modelgen.progress import ProgressBar
 
 HEAVY = ("pandas", "numpy", "openpyxl", "xlsxwriter")
@@ -40,6 +43,21 @@ def test_help_imports_no_heavy_library():
 @pytest.mark.parametrize("command", ["build", "validate", "verify", "init", "ingest-sec", "diff"])
 def test_a_commands_help_imports_no_heavy_library(command):
     assert _imports_for(command, "--help") == []
+
+
+@pytest.mark.parametrize("args", [["-h"], ["build", "-h"], ["preview", "-h"]])
+def test_h_is_help_for_every_command(args):
+    run = CliRunner().invoke(app, args)
+    assert run.exit_code == 0 and run.stdout.startswith("Usage: ") and "-h, --help" in run.stdout
+
+
+def test_version_prints_the_version_and_imports_no_heavy_library():
+    run = CliRunner().invoke(app, ["--version"])
+    assert run.exit_code == 0 and run.stdout == f"modelgen {__version__}\n"
+    code = PROBE.format(args=["--version"], heavy=set(HEAVY))
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.stdout == f"modelgen {__version__}\n"
+    assert eval(proc.stderr.strip().splitlines()[-1]) == []
 
 
 def _in_terminal(*args: str) -> tuple[int, str]:

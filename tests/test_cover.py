@@ -185,7 +185,7 @@ def test_a_large_universe_is_named_briefly(books):
 
 
 def test_the_template_no_longer_names_the_shipped_model():
-    text = (ROOT / "templates" / "default.toml").read_text(encoding="utf-8")
+    text = (ROOT / "modelgen" / "templates" / "default.toml").read_text(encoding="utf-8")
     assert "Big Tech" not in text and "Microsoft" not in text
     settings = {r["key"]: r["value"] for r in _rows(ROOT / "inputs" / "settings.csv")}
     assert settings["title"] == SHIPPED_TITLE and settings["subject"] == SHIPPED_SUBJECT

@@ -1,18 +1,21 @@
 """Presentation templates (TOML): titles, labels, number formats, colours and widths.
 
 A template changes how the workbook looks, never a number. Another template may override
-any part; what it leaves out comes from `templates/default.toml`.
+any part; what it leaves out comes from the default, `modelgen/templates/default.toml`,
+which ships inside the package and is found through it (so any install, from any folder).
 """
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from modelgen.inputs.csvread import InputError, Problem
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "default.toml"
+DEFAULT_TEMPLATE: Traversable = files("modelgen") / "templates" / "default.toml"
 SECTIONS = ("workbook", "titles", "labels", "formats", "colours", "widths")
 
 
@@ -39,7 +42,7 @@ class Template:
         return self.formats.get(kind, "General")
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path | Traversable) -> dict:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -67,7 +70,7 @@ def _read(path: Path) -> dict:
 def load_template(path: Path | None = None) -> Template:
     """The default template, overlaid with `path` when one is given."""
     base = _read(DEFAULT_TEMPLATE)
-    if path is not None and Path(path).resolve() != DEFAULT_TEMPLATE:
+    if path is not None and Path(path).resolve() != Path(str(DEFAULT_TEMPLATE)).resolve():
         for name, section in _read(Path(path)).items():
             base.setdefault(name, {}).update(section)
     return Template(**{name: dict(base.get(name, {})) for name in SECTIONS}, path=path)
