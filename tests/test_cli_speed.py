@@ -1,5 +1,6 @@
-"""What keeps the command line quick and quiet: `--help` (`-h`) and `--version` import no heavy
-progress bar shows on a terminal only. (Nothing here is timed; bench/run.py times.)"""
+"""What keeps the command line quick and quiet: `--help` (`-h`) and `--version` import no
+heavy library, and the progress bar shows on a terminal only. (Nothing here is timed;
+bench/run.py times.)"""
 
 from __future__ import annotations
 
