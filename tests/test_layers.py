@@ -120,7 +120,8 @@ try:
     main()
 except SystemExit as exc:
     code = exc.code
-print(json.dumps({"code": code, "file": __import__("modelgen").__file__, "modules": sorted(sys.modules)}))
+found = {"code": code, "file": __import__("modelgen").__file__, "modules": sorted(sys.modules)}
+print(json.dumps(found))
 """
 
 

@@ -65,17 +65,29 @@ def test_the_wheel_installs_and_builds_from_another_folder(tmp_path: Path) -> No
             shutil.copy2(ROOT / name, src / name)
     dist = tmp_path / "dist"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check"]
-    _run([*pip, "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", dist, src], tmp_path, env)  # fmt: skip
+    _run(
+        [*pip, "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", dist, src],
+        tmp_path,
+        env,
+    )
     (wheel,) = dist.glob("modelgen-*.whl")
 
     venv = tmp_path / "venv"
-    _run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", venv], tmp_path, env)  # fmt: skip
+    _run(
+        [sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", venv],
+        tmp_path,
+        env,
+    )
     python = venv / "bin" / "python"
-    _run([python, "-m", "pip", "install", "--no-deps", "--no-index", "--ignore-installed", "--quiet", wheel], tmp_path, env)  # fmt: skip
+    install = ["install", "--no-deps", "--no-index", "--ignore-installed", "--quiet"]
+    _run([python, "-m", "pip", *install, wheel], tmp_path, env)
 
     elsewhere = tmp_path / "elsewhere"  # neither the repository nor the package's folder
     elsewhere.mkdir()
-    probe = "import modelgen, importlib.resources as r; print(modelgen.__file__); print(r.files('modelgen').joinpath('py.typed').is_file())"  # fmt: skip
+    probe = (
+        "import modelgen, importlib.resources as r; print(modelgen.__file__); "
+        "print(r.files('modelgen').joinpath('py.typed').is_file())"
+    )
     where, typed = _run([python, "-c", probe], elsewhere, env).stdout.split()
     assert Path(where).resolve().is_relative_to(venv.resolve()), where  # the wheel's, not -e
     assert typed == "True"

@@ -1,4 +1,5 @@
-"""A row's formula text in every period column, as filling it right in Excel gives it, rendered once.
+"""A row's formula text in every period column, as filling it right in Excel gives it,
+rendered once.
 
 A row has one formula for all its period columns; only the letters of its relative
 references change from column to column. The formula is rendered once at a far-away

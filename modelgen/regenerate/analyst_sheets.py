@@ -3,10 +3,11 @@
 A sheet modelgen did not write is the analyst's: it is read from OLD with openpyxl (values,
 formulas, number formats, fonts and fills, column widths, row heights, merged cells, line
 and column charts) and written again with xlsxwriter. Each reference into a generated sheet
-is re-pointed to the same row key and period (:mod:`modelgen.regenerate.repoint`); one that cannot be
-is replaced by ``#REF!``, the cell filled red with a comment saying what it was, and listed.
-Formulas get cached values computed from the new model (:mod:`modelgen.regenerate.analyst_formulas`), so
-viewers that do not recalculate show the new figures too.
+is re-pointed to the same row key and period (:mod:`modelgen.regenerate.repoint`); one that
+cannot be is replaced by ``#REF!``, the cell filled red with a comment saying what it was,
+and listed. Formulas get cached values computed from the new model
+(:mod:`modelgen.regenerate.analyst_formulas`), so viewers that do not recalculate show the
+new figures too.
 """
 
 from __future__ import annotations

@@ -120,8 +120,8 @@ def read_keyed(
 ) -> dict[str, KeyedSheet]:
     """Read every contract sheet (not Cover, not sheets without a ``period`` row), in order.
 
-    A path is opened safely with :func:`modelgen.xlsx.open_safely.open_workbook`; an open workbook is
-    read as it was loaded (``data_only`` is then ignored).
+    A path is opened safely with :func:`modelgen.xlsx.open_safely.open_workbook`; an open
+    workbook is read as it was loaded (``data_only`` is then ignored).
     """
     if isinstance(path_or_workbook, Workbook):
         wb = path_or_workbook
