@@ -19,7 +19,8 @@ import pytest
 
 from modelgen.build import build
 from modelgen.formulas.evaluate import evaluate_rows
-from modelgen.formulas.expressions import INDEX, MATCH, SUMIFS, Crit, RenderContext
+from modelgen.formulas.expressions import Crit, RenderContext
+from modelgen.formulas.functions import INDEX, MATCH, SUMIFS
 from modelgen.formulas.rows import Sheet, span
 from modelgen.inputs.csvread import InputError
 from modelgen.inputs.folder import load_inputs

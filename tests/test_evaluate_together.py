@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import modelgen.formulas.evaluate as evaluate
-from modelgen.formulas.expressions import IF, MAX, SUM
+from modelgen.formulas.functions import IF, MAX, SUM
 from modelgen.formulas.rows import Sheet, block, span
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.template import load_template

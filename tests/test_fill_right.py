@@ -6,8 +6,10 @@ import dataclasses
 
 import pytest
 
-from modelgen.formulas.expressions import IF, SUM, RenderContext, Text, col_letter
+from modelgen.formulas.addresses import col_letter
+from modelgen.formulas.expressions import RenderContext, Text
 from modelgen.formulas.fill_right import _SENTINEL, column_texts
+from modelgen.formulas.functions import IF, SUM
 from modelgen.formulas.rows import Sheet, block, span
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.template import load_template

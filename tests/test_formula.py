@@ -5,18 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from modelgen.formulas.expressions import (
-    ABS,
-    IF,
-    INDEX,
-    MAX,
-    MIN,
-    SUM,
-    SUMPRODUCT,
-    RenderContext,
-    col_letter,
-    sheet_prefix,
-)
+from modelgen.formulas.addresses import col_letter, sheet_prefix
+from modelgen.formulas.expressions import RenderContext
+from modelgen.formulas.functions import ABS, IF, INDEX, MAX, MIN, SUM, SUMPRODUCT
 from modelgen.formulas.rows import Sheet, block, span
 
 
@@ -144,7 +135,7 @@ def test_python_bools_are_refused(sheets):
 
 
 def test_sumifs_sums_where_every_criterion_matches(sheets):
-    from modelgen.formulas.expressions import SUMIFS
+    from modelgen.formulas.functions import SUMIFS
 
     a, _, x, y, _ = sheets
     year = a.add("year", values=np.array([2024.0, 2024.0, 2025.0]), kind="input")

@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from modelgen.formulas.expressions import FIRST_PERIOD_COL, RenderContext
+from modelgen.formulas.addresses import FIRST_PERIOD_COL
+from modelgen.formulas.expressions import RenderContext
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.template import load_template
 from modelgen.model import build_model
@@ -163,7 +164,7 @@ def _formulas(model):
 
 def _relative(text, period):
     """The formula in R1C1 spirit: relative column letters replaced by their offset."""
-    from modelgen.formulas.expressions import col_letter
+    from modelgen.formulas.addresses import col_letter
 
     def sub(m):
         prefix, col, row = m.group(1), m.group(2), m.group(3)

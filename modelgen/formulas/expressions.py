@@ -5,6 +5,9 @@ The same tree renders the Excel formula text for any period column and evaluates
 numbers for all periods at once with numpy, so the text and the cached value cannot
 drift apart.
 
+Excel's functions (`IF`, `SUMIFS`...) are built in `modelgen.formulas.functions`; addresses
+come from `modelgen.formulas.addresses`.
+
 Evaluation works on arrays shaped `(m,)` (one value per evaluated period column) or
 `(m, k)` (a range of `k` cells per column); blanks are NaN, as Excel treats an empty
 cell: 0 in arithmetic, ignored by MIN/MAX/SUM, equal to "".
@@ -18,29 +21,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
+from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
+
 if TYPE_CHECKING:
     from modelgen.formulas.rows import Row
-
-FIRST_PERIOD_COL = 4  # column E, zero-based
-CONST_COL = 3  # column D
-CONSTANT = "D"  # column D where a period label would be: a row's one constant
-
-
-def col_letter(col: int) -> str:
-    """Zero-based column index to letters: 0 -> A, 27 -> AB."""
-    letters = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-def sheet_prefix(name: str) -> str:
-    """`Capex!` or `'Profit Impact'!`: quote names that Excel requires quoted."""
-    if name.replace("_", "").isalnum() and not name[0].isdigit():
-        return f"{name}!"
-    return "'" + name.replace("'", "''") + "'!"
 
 
 class EvalContext(Protocol):
@@ -526,68 +510,6 @@ def result_of(expr: Expr, ctx: EvalContext) -> np.ndarray:
     return _zero_nan(a) if a.dtype.kind in "fiub" else a
 
 
-def IF(cond: Any, then: Any, otherwise: Any) -> Expr:  # noqa: N802 - Excel's own names
-    return Func("IF", (lift(cond), lift(then), lift(otherwise)))
-
-
-def MIN(*args: Any) -> Expr:  # noqa: N802
-    return Func("MIN", tuple(lift(a) for a in args))
-
-
-def MAX(*args: Any) -> Expr:  # noqa: N802
-    return Func("MAX", tuple(lift(a) for a in args))
-
-
-def SUM(*args: Any) -> Expr:  # noqa: N802
-    return Func("SUM", tuple(lift(a) for a in args))
-
-
-def SUMPRODUCT(*args: Any) -> Expr:  # noqa: N802
-    return Func("SUMPRODUCT", tuple(lift(a) for a in args))
-
-
-def SUMIFS(total: Expr, *criteria: Any) -> Expr:  # noqa: N802
-    """Sum of `total` where each criteria range equals its value: (range, value) pairs.
-
-    A value may be a comparison, `Crit(">", x)`, rendered `">"&x`.
-    """
-    if len(criteria) % 2:
-        raise ValueError("SUMIFS takes (range, value) pairs")
-    return Func("SUMIFS", (total, *(lift(c) for c in criteria)))
-
-
-def MATCH_EXACT(value: Any, block: Range) -> Expr:  # noqa: N802
-    """`MATCH(x, range, 0)`: 1-based position of `x` (text or number) in a one-column range."""
-    return Func("MATCH", (lift(value), block, Num(0)))
-
-
-def AND(*args: Any) -> Expr:  # noqa: N802
-    return Func("AND", tuple(lift(a) for a in args))
-
-
-def OR(*args: Any) -> Expr:  # noqa: N802
-    return Func("OR", tuple(lift(a) for a in args))
-
-
-def ABS(arg: Any) -> Expr:  # noqa: N802
-    return Func("ABS", (lift(arg),))
-
-
-def INDEX(block: Range | Span, position: Any) -> Expr:  # noqa: N802
-    """One cell of a one-column range (or of a row's span), by 1-based position."""
-    return Func("INDEX", (block, lift(position)))
-
-
-def IFERROR(value: Any, fallback: Any) -> Expr:  # noqa: N802
-    """`value`, else `fallback` where it is an error (a MATCH that finds nothing)."""
-    return Func("IFERROR", (lift(value), lift(fallback)))
-
-
-def INDEX_CELL(grid: Grid, row: Any, column: Any) -> Expr:  # noqa: N802
-    """One cell of a grid of rows by period columns, by 1-based row and column."""
-    return Func("INDEX", (grid, lift(row), lift(column)))
-
-
 _COMPARE = {
     "<": np.less,
     "<=": np.less_equal,
@@ -629,27 +551,3 @@ class Crit(Expr):
 
     def refs(self) -> Iterator[Ref | Range | Span]:
         yield from self.value.refs()
-
-
-def MATCH(value: Any, lookup: Range | Span) -> Expr:  # noqa: N802
-    """`MATCH(x, ascending range, 1)`: the position of the largest value at or below x."""
-    return Func("MATCH", (lift(value), lookup, Num(1.0)))
-
-
-def ratio(part: Expr, whole: Expr) -> Expr:
-    """`part / whole`, an empty cell where the whole is 0: never #DIV/0!."""
-    return IF(whole.eq(0), "", part / whole)
-
-
-def plus(*terms: Expr) -> Expr:
-    """The sum of a few terms as one expression: `a+b+c`."""
-    total = terms[0]
-    for term in terms[1:]:
-        total = total + term
-    return total
-
-
-def differs(a: Expr, b: Expr, tolerance: Expr) -> Expr:
-    """1 where `a` and `b` differ by more than `tolerance` relative to `b` (at least one
-    unit), else 0: a check that holds in dollars as in billions, whatever the rounding."""
-    return IF(ABS(a - b) > tolerance * MAX(1, ABS(b)), 1, 0)

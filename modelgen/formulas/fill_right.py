@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from modelgen.formulas.expressions import FIRST_PERIOD_COL, Expr, RenderContext, col_letter
+from modelgen.formulas.addresses import FIRST_PERIOD_COL, col_letter
+from modelgen.formulas.expressions import Expr, RenderContext
 
 _SENTINEL = 100_000  # a period index whose columns have four letters
 _NEAR = 10_000  # offsets larger than this are not references of ours

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from modelgen.formulas.evaluate import evaluate_rows
-from modelgen.formulas.expressions import IF, Expr, Ref
+from modelgen.formulas.expressions import Expr, Ref
+from modelgen.formulas.functions import IF
 from modelgen.formulas.rows import Row, Sheet
 from modelgen.inputs.folder import Inputs
 from modelgen.inputs.template import Template

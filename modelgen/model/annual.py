@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import AND, IF, MIN, SUM, SUMIFS, SUMPRODUCT, Expr, Ref, ratio
+from modelgen.formulas.expressions import Expr, Ref
+from modelgen.formulas.functions import AND, IF, MIN, SUM, SUMIFS, SUMPRODUCT, ratio
 from modelgen.formulas.rows import Row, block, span
 from modelgen.inputs.timeline import Period, quarter_end_calendar_year
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import AND, IF, MAX, MIN, OR, SUM, SUMIFS, Expr, Ref
+from modelgen.formulas.expressions import Expr, Ref
+from modelgen.formulas.functions import AND, IF, MAX, MIN, OR, SUM, SUMIFS
 from modelgen.formulas.rows import Row, Sheet, block, span
 
 if TYPE_CHECKING:

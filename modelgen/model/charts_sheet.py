@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import IF, MIN, SUM, Expr, plus
+from modelgen.formulas.expressions import Expr
+from modelgen.formulas.functions import IF, MIN, SUM, plus
 from modelgen.formulas.rows import Row, Sheet, block
 
 if TYPE_CHECKING:

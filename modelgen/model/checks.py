@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import IF, MAX, MIN, SUM, SUMIFS, SUMPRODUCT, Crit, Expr, differs
+from modelgen.formulas.expressions import Crit, Expr
+from modelgen.formulas.functions import IF, MAX, MIN, SUM, SUMIFS, SUMPRODUCT, differs
 from modelgen.formulas.rows import block, span
 from modelgen.model.depreciation import lagged
 

@@ -22,17 +22,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import (
-    IF,
-    INDEX,
-    MATCH,
-    MAX,
-    MIN,
-    SUMIFS,
-    SUMPRODUCT,
-    Crit,
-    Expr,
-)
+from modelgen.formulas.expressions import Crit, Expr
+from modelgen.formulas.functions import IF, INDEX, MATCH, MAX, MIN, SUMIFS, SUMPRODUCT
 from modelgen.formulas.rows import Row, Sheet, span
 
 if TYPE_CHECKING:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import IF, MAX, OR, SUM, Expr, plus
+from modelgen.formulas.expressions import Expr
+from modelgen.formulas.functions import IF, MAX, OR, SUM, plus
 from modelgen.formulas.rows import Row, Sheet, block, span
 from modelgen.model.closed_form import depreciation_view, owed
 from modelgen.model.ledger import ClassTerms, class_charge, life_in_effect

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import IF
+from modelgen.formulas.functions import IF
 
 if TYPE_CHECKING:
     from modelgen.formulas.rows import Row

@@ -22,7 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import IF, MAX, SUM, Expr
+from modelgen.formulas.expressions import Expr
+from modelgen.formulas.functions import IF, MAX, SUM
 from modelgen.formulas.rows import Row, Sheet, block
 from modelgen.model import closed_form
 

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import IF, SUM, SUMIFS, SUMPRODUCT, Crit, Expr, Num, plus, ratio
+from modelgen.formulas.expressions import Crit, Expr, Num
+from modelgen.formulas.functions import IF, SUM, SUMIFS, SUMPRODUCT, plus, ratio
 from modelgen.formulas.rows import Row, block, span
 from modelgen.model.depreciation import lagged
 

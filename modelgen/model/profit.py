@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import IF, SUM, SUMPRODUCT, ratio
+from modelgen.formulas.functions import IF, SUM, SUMPRODUCT, ratio
 from modelgen.formulas.rows import block
 from modelgen.model.inputs_sheet import SHARES_UNIT
 

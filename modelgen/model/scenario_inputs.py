@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import INDEX, MATCH_EXACT
+from modelgen.formulas.functions import INDEX, MATCH_EXACT
 from modelgen.formulas.rows import Row, Sheet, block
 
 if TYPE_CHECKING:

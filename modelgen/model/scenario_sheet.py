@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import IF, INDEX, SUM, differs, ratio
+from modelgen.formulas.functions import IF, INDEX, SUM, differs, ratio
 from modelgen.formulas.rows import Row, block
 from modelgen.model.capex import anchor_growth, faded_growth
 from modelgen.model.depreciation import charges, class_rows, company_rows

@@ -21,7 +21,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import (
+from modelgen.formulas.expressions import Grid
+from modelgen.formulas.functions import (
     AND,
     IF,
     IFERROR,
@@ -30,7 +31,6 @@ from modelgen.formulas.expressions import (
     MATCH_EXACT,
     MAX,
     SUM,
-    Grid,
     ratio,
 )
 from modelgen.formulas.rows import block, span

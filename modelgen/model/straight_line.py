@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import ABS, IF, OR, SUMPRODUCT, Expr
+from modelgen.formulas.expressions import Expr
+from modelgen.formulas.functions import ABS, IF, OR, SUMPRODUCT
 from modelgen.formulas.rows import Row, span
 
 if TYPE_CHECKING:

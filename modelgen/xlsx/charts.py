@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import FIRST_PERIOD_COL, col_letter, sheet_prefix
+from modelgen.formulas.addresses import FIRST_PERIOD_COL, col_letter, sheet_prefix
 from modelgen.model import charts_sheet
 
 if TYPE_CHECKING:

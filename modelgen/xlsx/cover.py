@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from xlsxwriter.worksheet import Worksheet
 
 from modelgen._version import __version__
-from modelgen.formulas.expressions import IF, RenderContext
+from modelgen.formulas.expressions import RenderContext
+from modelgen.formulas.functions import IF
 from modelgen.xlsx.headline import OneCell, model_subject, model_title, write_headline
 from modelgen.xlsx.presentation import fingerprint, legend_rows, print_setup
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
+from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
 from modelgen.inputs.csvread import InputError, Problem
 
 if TYPE_CHECKING:

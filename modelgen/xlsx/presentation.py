@@ -24,7 +24,7 @@ import weakref
 from typing import TYPE_CHECKING
 
 from modelgen._version import __version__
-from modelgen.formulas.expressions import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
+from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
 from modelgen.model import charts_sheet, sensitivity
 from modelgen.xlsx.headline import cut_at_word, model_title, one_line
 from modelgen.xlsx.names import plan_names

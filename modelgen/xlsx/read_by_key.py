@@ -14,7 +14,7 @@ import pandas as pd
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
-from modelgen.formulas.expressions import CONSTANT
+from modelgen.formulas.addresses import CONSTANT
 from modelgen.xlsx.open_safely import open_workbook
 
 __all__ = [

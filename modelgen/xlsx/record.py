@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from modelgen._version import __version__
-from modelgen.formulas.expressions import CONSTANT
+from modelgen.formulas.addresses import CONSTANT
 
 if TYPE_CHECKING:  # the record is written on every build, read only on regeneration
     from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook

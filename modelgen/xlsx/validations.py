@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from modelgen.formulas.expressions import CONST_COL, FIRST_PERIOD_COL, sheet_prefix
+from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, sheet_prefix
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet

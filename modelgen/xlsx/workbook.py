@@ -21,7 +21,8 @@ import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
 from modelgen.atomic import replacing
-from modelgen.formulas.expressions import CONST_COL, FIRST_PERIOD_COL, Ref, RenderContext
+from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL
+from modelgen.formulas.expressions import Ref, RenderContext
 from modelgen.formulas.fill_right import column_texts
 from modelgen.formulas.rows import Row, Sheet
 from modelgen.model import Model
