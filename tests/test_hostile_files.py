@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from modelgen.build import build
 from modelgen.cli import app
 from modelgen.xlsx.open_safely import OLE2_MAGIC
-from tests.test_xlsxsafe import BILLION_LAUGHS, rewrite
+from tests.test_open_safely import BILLION_LAUGHS, rewrite
 
 ROOT = Path(__file__).resolve().parents[1]
 
