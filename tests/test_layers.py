@@ -128,7 +128,7 @@ print(json.dumps(found))
 def test_a_plain_build_imports_neither_openpyxl_nor_the_regeneration_code(tmp_path):
     env = {
         **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
     out = tmp_path / "plain.xlsx"
     run = subprocess.run(
