@@ -33,7 +33,7 @@ from modelgen.ppe_inputs import (
     reported,
 )
 from modelgen.scenarios import SCENARIOS_FILE, Scenarios, read_scenarios
-from modelgen.settings import CONVENTIONS, SETTINGS_FILE, Settings, read_settings
+from modelgen.settings import CONVENTIONS, SETTINGS_FILE, Settings, read_settings, unit_scale
 from modelgen.timeline import Period, Timeline, make_timeline, parse_period, quarters_of
 
 FILES = ("companies.csv", "capex.csv", "financials.csv", "guidance.csv", "assumptions.csv")
@@ -197,6 +197,11 @@ def load_inputs(folder: Path) -> Inputs:
     inputs.net_ppe_reported = reported(extra.get("net_ppe", {}), "net_ppe", timeline)
     inputs.revenue = reported(extra.get("revenue", {}), "revenue", timeline)
     inputs.diluted_shares = reported(extra.get("diluted_shares", {}), "diluted_shares", timeline)
+    if unit_scale(settings.unit) is None and inputs.diluted_shares:
+        inputs.warnings.append(
+            f'settings.csv: the unit "{settings.unit}" names no scale modelgen knows (k, m, '
+            "bn, thousand, million, billion…): EPS takes its amounts as single units"
+        )
     _warn_outside_timeline(inputs)
     _warn_guidance_for_actuals(inputs)
     return inputs

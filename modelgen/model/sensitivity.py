@@ -22,8 +22,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formula import AND, IF, IFERROR, INDEX, INDEX_CELL, MATCH_EXACT, MAX, SUM, Grid, ratio
-from modelgen.model.capex import anchor_of, faded, known_year
+from modelgen.model.capex import anchor_of, faded, trailing_year
 from modelgen.model.ppe import other_amortization
+from modelgen.model.profit import carried_from_actual, earnings_before_da
 from modelgen.model.straight_line import charge
 from modelgen.rows import block, span
 
@@ -89,18 +90,14 @@ def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
         ("Capex", "capex_known", unit, "amount"),
         ("Capex", "capex_is_known", "flag", "flag"),
         ("Capex", "capex_years_since_known", "years", "years"),
-        ("Capex", known_year(model), unit, "amount"),
+        *([("Capex", "capex_quarters_on_record", "count", "count")] if model.per_year > 1 else []),
         ("Depreciation", "depreciation", unit, "amount"),
-        ("PP&E", "depreciation_and_amortization", unit, "amount"),
         ("Inputs", "depreciation_reported", unit, "amount"),
         ("Profit Impact", "earnings_is_known", "flag", "flag"),
         ("Profit Impact", "net_income", unit, "amount"),
         ("Profit Impact", "diluted_shares", "m shares", "amount"),
-        ("Profit Impact", "depreciation_at_last_actual", unit, "amount"),
     )
     for sheet_name, kind, u, fmt in sources:
-        if f"chosen_{kind}" in out:
-            continue  # annual models anchor on capex_known itself
         rows = block([model.sheets[sheet_name][f"{kind}:{t}"] for t in tickers])
         out[f"chosen_{kind}"] = work.add(
             f"chosen_{kind}", lbl(f"chosen_{kind}"), u, fmt=fmt, level=1, formula=INDEX(rows, n)
@@ -108,6 +105,7 @@ def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
     for kind, key in (
         ("depreciation_reported", "chosen_depreciation_is_reported"),
         ("net_income_actual", "chosen_net_income_is_actual"),
+        ("capex_actual", "chosen_capex_is_actual"),
     ):  # INDEX itself in the test: a formula showing a blank cell shows 0, which is set
         rows = block([inp[f"{kind}:{t}"] for t in tickers])
         out[key] = work.add(
@@ -172,7 +170,12 @@ def _classes(model: Model, work: Sheet, out: dict[str, Row], n) -> None:
         "lag": lambda c: inp[f"in_service_lag:{c}"].d,
         "name": None,
     }
-    missing = {"share": 0.0, "useful_life": 1.0, "lag": 0.0, "name": ""}
+    missing = {
+        "share": 0.0,
+        "useful_life": 1.0,
+        "lag": 0.0,
+        "name": "(none)",
+    }  # no class is so named
     work.blank()
     work.header("Asset classes by company, by position (read by the chosen company's rows)")
     for kind, unit, fmt in SLOT_KINDS:
@@ -237,7 +240,38 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
             chosen["chosen_depreciation_is_reported"].cur.eq(1),
             modelled.cur,
         )
-        out.append({"life": life, "depreciation": modelled, "other": other})
+        after_tax = (modelled.cur + other.cur) * (1 - chosen["chosen_tax_rate"].d)
+        earnings = work.add(
+            f"life_earnings_before_da:{i}", lbl("life_earnings_before_da"), unit, fmt="amount"
+        )
+        earnings.level = 1
+        earnings.formula = earnings_before_da(
+            model,
+            earnings,
+            chosen["chosen_net_income_is_actual"].cur.eq(1),
+            chosen["chosen_net_income"].cur,
+            after_tax,
+            inp["earnings_growth"].d,
+        )
+        last = work.add(
+            f"life_depreciation_at_last_actual:{i}",
+            lbl("life_depreciation_at_last_actual"),
+            unit,
+            fmt="amount",
+            level=1,
+        )
+        last.formula = carried_from_actual(
+            last, chosen["chosen_capex_is_actual"].cur.eq(1), modelled.cur + other.cur
+        )
+        out.append(
+            {
+                "life": life,
+                "depreciation": modelled,
+                "other": other,
+                "earnings": earnings,
+                "base": last,
+            }
+        )
     del table
     return out
 
@@ -249,8 +283,9 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
     point = table.add("growth_point", lbl("growth_point"), "count", fmt="count")
     point.formula = point.prev + 1
     fade = inp["fade_years"].d
-    flag, latest = chosen["chosen_capex_is_known"], chosen[f"chosen_{known_year(model)}"]
-    since, known = chosen["chosen_capex_years_since_known"], chosen["chosen_capex_known"]
+    flag, known = chosen["chosen_capex_is_known"], chosen["chosen_capex_known"]
+    record = chosen.get("chosen_capex_quarters_on_record")
+    since = chosen["chosen_capex_years_since_known"]
     slots = [k for k in range(1, 1 + sum(1 for key in chosen if key.startswith("after:")))]
     work.blank()
     work.header("Long-run capex growth rates (column D): the table's columns")
@@ -264,8 +299,18 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
         work.blank()
         work.header(f"Long-run capex growth {j} (the rate above)")
         anchor = work.add(f"growth_anchor:{j}", lbl("growth_anchor"), "%", fmt="pct", level=1)
-        anchor.formula = anchor_of(model, flag, latest, anchor, g.d)
         path = work.add(f"growth_capex:{j}", lbl("growth_capex"), unit, fmt="amount", level=1)
+        trailing = None
+        if record is not None:
+            trailing = work.add(
+                f"growth_capex_trailing_year:{j}",
+                lbl("growth_capex_trailing_year"),
+                unit,
+                fmt="amount",
+                level=1,
+            )
+            trailing.formula = trailing_year(model, trailing, path)
+        anchor.formula = anchor_of(model, (flag, known, record), path, anchor, g.d, trailing)
         grown = model.year_ago(path) * (1 + faded(anchor.cur, g.d, since, fade))
         path.formula = IF(flag.cur.eq(1), known.cur, grown)
         extra = work.add(
@@ -305,18 +350,26 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
     return out
 
 
-def _grid(model: Model, work: Sheet, chosen: dict, lives: list, growths: list) -> list[Grid]:
-    """D&A for every life and growth, by period: one block of growth rows per life."""
+def _grid(
+    model: Model, work: Sheet, chosen: dict, lives: list, growths: list
+) -> list[tuple[Grid, Grid]]:
+    """D&A and net income for every life and growth, by period: per life, a block of growth
+    rows of each (net income is what D&A after tax leaves of that life's earnings)."""
     lbl, unit = model.label, model.unit
     share, after = chosen["varied_share"].d, chosen["varied_in_service_after"].d
+    tax = chosen["chosen_tax_rate"].d
+    actual, known = (
+        chosen["chosen_net_income_is_actual"].cur,
+        chosen["chosen_earnings_is_known"].cur,
+    )
     grids = []
     for i, life in enumerate(lives, start=1):
         work.blank()
         work.header(f"D&A at useful life {i} and each long-run growth")
-        rows = []
+        da = []
         for j, growth in enumerate(growths, start=1):
             cross = charge(model, growth["extra"], after, life["life"].d) - growth["varied"].cur
-            rows.append(
+            da.append(
                 work.add(
                     f"sensitivity_depreciation_and_amortization:{i}:{j}",
                     lbl("sensitivity_depreciation_and_amortization", life=str(i), growth=str(j)),
@@ -328,7 +381,23 @@ def _grid(model: Model, work: Sheet, chosen: dict, lives: list, growths: list) -
                     + share * cross,
                 )
             )
-        grids.append(Grid(rows))
+        work.header(f"Net income at useful life {i} and each long-run growth", level=1)
+        ni = [
+            work.add(
+                f"sensitivity_net_income:{i}:{j}",
+                lbl("sensitivity_net_income", life=str(i), growth=str(j)),
+                unit,
+                fmt="amount",
+                level=1,
+                formula=IF(
+                    actual.eq(1),
+                    chosen["chosen_net_income"].cur,
+                    IF(known.eq(1), life["earnings"].cur - row.cur * (1 - tax), 0),
+                ),
+            )
+            for j, row in enumerate(da, start=1)
+        ]
+        grids.append((Grid(da), Grid(ni)))
     return grids
 
 
@@ -349,16 +418,21 @@ def _tables(model: Model, table: Sheet, work: Sheet, chosen: dict, lives: list, 
 
     work.blank()
     work.header("The chosen period's figures (column D)")
-    base = at_period("chosen_depreciation_and_amortization").d
-    before = at_period("chosen_depreciation_at_last_actual").d
     shares = at_period("chosen_diluted_shares").d
-    ni = at_period("chosen_net_income").d
-    known = at_period("chosen_earnings_is_known").d
-    actual = at_period("chosen_net_income_is_actual").d
     found = AND(chosen["company_number"].d > 0, number > 0, chosen["varied_class_number"].d > 0)
     ok = work.add("table_ok", lbl("table_ok"), "flag", fmt="flag", const_formula=IF(found, 1, 0)).d
     tax, scale = chosen["chosen_tax_rate"].d, inp["per_share_scale"].d
     point = table["growth_point"].cur
+    before = [
+        work.add(
+            f"life_depreciation_at_last_actual_at_period:{i}",
+            lbl("life_depreciation_at_last_actual_at_period"),
+            unit,
+            fmt="amount",
+            const_formula=INDEX(span(life["base"]), MAX(1, number)),
+        ).d
+        for i, life in enumerate(lives, start=1)
+    ]
 
     table.blank()
     for key, source in (
@@ -388,7 +462,7 @@ def _tables(model: Model, table: Sheet, work: Sheet, chosen: dict, lives: list, 
         "class (column D, years) against long-run capex growth (columns)"
     )
     for i, life in enumerate(lives, start=1):
-        cell = INDEX_CELL(da[i - 1], point, MAX(1, number))
+        cell = INDEX_CELL(da[i - 1][0], point, MAX(1, number))
         row = table.add(
             f"sensitivity_eps_impact:{i}",
             lbl("sensitivity_eps_impact"),
@@ -398,14 +472,13 @@ def _tables(model: Model, table: Sheet, work: Sheet, chosen: dict, lives: list, 
             const_formula=life["life"].d,
         )
         row.formula = IF(
-            AND(ok.eq(1), shares > 0), (before - cell) * (1 - tax) * scale / shares, ""
+            AND(ok.eq(1), shares > 0), (before[i - 1] - cell) * (1 - tax) * scale / shares, ""
         )
         eps_rows.append(row)
     table.blank()
     table.header("D&A / net income: useful life of the varied class against long-run capex growth")
     for i, life in enumerate(lives, start=1):
-        cell = INDEX_CELL(da[i - 1], point, MAX(1, number))
-        forecast = IF(actual.eq(1), 0, known)
+        cell, ni = (INDEX_CELL(grid, point, MAX(1, number)) for grid in da[i - 1])
         row = table.add(
             f"sensitivity_depreciation_pct_net_income:{i}",
             lbl("sensitivity_depreciation_pct_net_income"),
@@ -414,7 +487,7 @@ def _tables(model: Model, table: Sheet, work: Sheet, chosen: dict, lives: list, 
             const_fmt="years",
             const_formula=life["life"].d,
         )
-        row.formula = IF(ok.eq(1), ratio(cell, ni - (cell - base) * (1 - tax) * forecast), "")
+        row.formula = IF(ok.eq(1), ratio(cell, ni), "")
         pct_rows.append(row)
 
 
