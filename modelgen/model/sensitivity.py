@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formula import AND, IF, IFERROR, INDEX, INDEX_CELL, MATCH_EXACT, MAX, SUM, Grid, ratio
+from modelgen.formula import AND, IF, IFERROR, INDEX, MATCH_EXACT, MAX, SUM, Expr, ratio
 from modelgen.model.capex import anchor_of, faded, trailing_year
 from modelgen.model.ppe import other_amortization
 from modelgen.model.profit import carried_from_actual, earnings_before_da
@@ -51,8 +51,8 @@ def build(model: Model) -> None:
     chosen = _chosen(model, work)
     lives = _life_rows(model, table, work, chosen)
     growths = _growth_rows(model, table, work, chosen)
-    da = _grid(model, work, chosen, lives, growths)
-    _tables(model, table, work, chosen, lives, da)
+    cross = _grid(model, work, chosen, lives, growths)
+    _tables(model, table, work, chosen, lives, growths, cross)
     _checks(model, work)
 
 
@@ -79,11 +79,17 @@ def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
         ),
     )
     n = const("company_row", "count", "count", MAX(1, number.d)).d
-    const(
+    period = const(
         "chosen_period_number",
         "count",
         "count",
         IFERROR(MATCH_EXACT(inp["sensitivity_period"].d, span(work["period"])), 0),
+    )
+    const(
+        "chosen_period_start",
+        "year",
+        "years",
+        INDEX(span(inp["period_start"]), MAX(1, period.d)),
     )
     sources = (
         ("Capex", "capex", unit, "amount"),
@@ -240,11 +246,22 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
             chosen["chosen_depreciation_is_reported"].cur.eq(1),
             modelled.cur,
         )
-        after_tax = (modelled.cur + other.cur) * (1 - chosen["chosen_tax_rate"].d)
-        earnings = work.add(
-            f"life_earnings_before_da:{i}", lbl("life_earnings_before_da"), unit, fmt="amount"
+        da = work.add(
+            f"life_depreciation_and_amortization:{i}",
+            lbl("life_depreciation_and_amortization"),
+            unit,
+            fmt="amount",
+            level=1,
+            formula=modelled.cur + other.cur,
         )
-        earnings.level = 1
+        after_tax = da.cur * (1 - chosen["chosen_tax_rate"].d)
+        earnings = work.add(
+            f"life_earnings_before_da:{i}",
+            lbl("life_earnings_before_da"),
+            unit,
+            fmt="amount",
+            level=1,
+        )
         earnings.formula = earnings_before_da(
             model,
             earnings,
@@ -260,17 +277,9 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
             fmt="amount",
             level=1,
         )
-        last.formula = carried_from_actual(
-            last, chosen["chosen_capex_is_actual"].cur.eq(1), modelled.cur + other.cur
-        )
+        last.formula = carried_from_actual(last, chosen["chosen_capex_is_actual"].cur.eq(1), da.cur)
         out.append(
-            {
-                "life": life,
-                "depreciation": modelled,
-                "other": other,
-                "earnings": earnings,
-                "base": last,
-            }
+            {"life": life, "depreciation_and_amortization": da, "earnings": earnings, "base": last}
         )
     del table
     return out
@@ -286,6 +295,7 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
     flag, known = chosen["chosen_capex_is_known"], chosen["chosen_capex_known"]
     record = chosen.get("chosen_capex_quarters_on_record")
     since = chosen["chosen_capex_years_since_known"]
+    at = chosen["chosen_period_start"].d  # the tables read one period: charges only there
     slots = [k for k in range(1, 1 + sum(1 for key in chosen if key.startswith("after:")))]
     work.blank()
     work.header("Long-run capex growth rates (column D): the table's columns")
@@ -324,22 +334,36 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
                 unit,
                 fmt="amount",
                 level=2,
-                formula=chosen[f"share:{k}"].d
-                * charge(model, extra, chosen[f"after:{k}"].d, chosen[f"useful_life:{k}"].d),
+                const_formula=chosen[f"share:{k}"].d
+                * charge(model, extra, chosen[f"after:{k}"].d, chosen[f"useful_life:{k}"].d, at),
             )
             for k in slots
         ]
-        added = work.add(
-            f"growth_depreciation:{j}", lbl("growth_depreciation"), unit, fmt="amount", level=1
+        out.append({"rate": g, "extra": extra, "parts": parts})
+    work.blank()
+    work.header("In the chosen period (column D): the added capex's depreciation, by growth")
+    for j, growth in enumerate(out, start=1):
+        growth["depreciation"] = work.add(
+            f"growth_depreciation:{j}",
+            lbl("growth_depreciation"),
+            unit,
+            fmt="amount",
+            const_formula=SUM(block(growth["parts"], "const")),
         )
-        added.formula = SUM(block(parts))
-        varied = work.add(
-            f"growth_varied_charge:{j}", lbl("growth_varied_charge"), unit, fmt="amount", level=1
+    for j, growth in enumerate(out, start=1):
+        growth["varied"] = work.add(
+            f"growth_varied_charge:{j}",
+            lbl("growth_varied_charge"),
+            unit,
+            fmt="amount",
+            const_formula=charge(
+                model,
+                growth["extra"],
+                chosen["varied_in_service_after"].d,
+                chosen["varied_useful_life"].d,
+                at,
+            ),
         )
-        varied.formula = charge(
-            model, extra, chosen["varied_in_service_after"].d, chosen["varied_useful_life"].d
-        )
-        out.append({"rate": g, "extra": extra, "depreciation": added, "varied": varied})
     table.add(
         "sensitivity_growth",
         lbl("sensitivity_growth"),
@@ -350,89 +374,72 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
     return out
 
 
-def _grid(
-    model: Model, work: Sheet, chosen: dict, lives: list, growths: list
-) -> list[tuple[Grid, Grid]]:
-    """D&A and net income for every life and growth, by period: per life, a block of growth
-    rows of each (net income is what D&A after tax leaves of that life's earnings)."""
+def _grid(model: Model, work: Sheet, chosen: dict, lives: list, growths: list) -> list[list[Row]]:
+    """For every life and growth, in the chosen period: the varied class's charge on the
+    capex that growth adds, at that life (per unit of share; a block of growths per life)."""
     lbl, unit = model.label, model.unit
-    share, after = chosen["varied_share"].d, chosen["varied_in_service_after"].d
-    tax = chosen["chosen_tax_rate"].d
-    actual, known = (
-        chosen["chosen_net_income_is_actual"].cur,
-        chosen["chosen_earnings_is_known"].cur,
-    )
-    grids = []
+    after, at = chosen["varied_in_service_after"].d, chosen["chosen_period_start"].d
+    blocks = []
     for i, life in enumerate(lives, start=1):
         work.blank()
-        work.header(f"D&A at useful life {i} and each long-run growth")
-        da = []
-        for j, growth in enumerate(growths, start=1):
-            cross = charge(model, growth["extra"], after, life["life"].d) - growth["varied"].cur
-            da.append(
+        work.header(f"Useful life {i}: the varied class's charge on the added capex (column D)")
+        blocks.append(
+            [
                 work.add(
-                    f"sensitivity_depreciation_and_amortization:{i}:{j}",
-                    lbl("sensitivity_depreciation_and_amortization", life=str(i), growth=str(j)),
+                    f"sensitivity_cross:{i}:{j}",
+                    lbl("sensitivity_cross", life=str(i), growth=str(j)),
                     unit,
                     fmt="amount",
-                    formula=life["depreciation"].cur
-                    + life["other"].cur
-                    + growth["depreciation"].cur
-                    + share * cross,
+                    const_formula=charge(model, growth["extra"], after, life["life"].d, at),
                 )
-            )
-        work.header(f"Net income at useful life {i} and each long-run growth", level=1)
-        ni = [
-            work.add(
-                f"sensitivity_net_income:{i}:{j}",
-                lbl("sensitivity_net_income", life=str(i), growth=str(j)),
-                unit,
-                fmt="amount",
-                level=1,
-                formula=IF(
-                    actual.eq(1),
-                    chosen["chosen_net_income"].cur,
-                    IF(known.eq(1), life["earnings"].cur - row.cur * (1 - tax), 0),
-                ),
-            )
-            for j, row in enumerate(da, start=1)
-        ]
-        grids.append((Grid(da), Grid(ni)))
-    return grids
+                for j, growth in enumerate(growths, start=1)
+            ]
+        )
+    return blocks
 
 
-def _tables(model: Model, table: Sheet, work: Sheet, chosen: dict, lives: list, da: list) -> None:
-    """The two tables: rows are lives (years in column D), columns long-run growth rates."""
+def _tables(
+    model: Model, table: Sheet, work: Sheet, chosen: dict, lives: list, growths: list, cross: list
+) -> None:
+    """The tables: rows are lives (years in column D), columns long-run growth rates. D&A
+    and net income at each life and growth are working rows below the two tables."""
     inp, lbl, unit = model.sheets["Inputs"], model.label, model.unit
-    number = chosen["chosen_period_number"].d
+    number = MAX(1, chosen["chosen_period_number"].d)
 
-    def at_period(kind: str) -> Row:
-        source = chosen[kind]
+    def at_period(key: str, source: Row, level: int = 0) -> Expr:
+        """`source` in the chosen period, in column D of the workings."""
         return work.add(
-            f"{kind}_at_period",
-            lbl(f"{kind}_at_period"),
+            key,
+            lbl(key.split(":")[0]),
             source.unit,
             fmt=source.fmt,
-            const_formula=INDEX(span(source), MAX(1, number)),
-        )
+            level=level,
+            const_formula=INDEX(span(source), number),
+        ).d
 
     work.blank()
     work.header("The chosen period's figures (column D)")
-    shares = at_period("chosen_diluted_shares").d
-    found = AND(chosen["company_number"].d > 0, number > 0, chosen["varied_class_number"].d > 0)
+    shares = at_period("chosen_diluted_shares_at_period", chosen["chosen_diluted_shares"])
+    ni = at_period("chosen_net_income_at_period", chosen["chosen_net_income"])
+    known = at_period("chosen_earnings_is_known_at_period", chosen["chosen_earnings_is_known"])
+    actual = at_period(
+        "chosen_net_income_is_actual_at_period", chosen["chosen_net_income_is_actual"]
+    )
+    at = {
+        kind: [at_period(f"{kind}_at_period:{i}", life[kind], 1) for i, life in enumerate(lives, 1)]
+        for kind in ("depreciation_and_amortization", "earnings", "base")
+    }
+    found = AND(
+        chosen["company_number"].d > 0,
+        chosen["chosen_period_number"].d > 0,
+        chosen["varied_class_number"].d > 0,
+    )
     ok = work.add("table_ok", lbl("table_ok"), "flag", fmt="flag", const_formula=IF(found, 1, 0)).d
     tax, scale = chosen["chosen_tax_rate"].d, inp["per_share_scale"].d
+    share = chosen["varied_share"].d
     point = table["growth_point"].cur
-    before = [
-        work.add(
-            f"life_depreciation_at_last_actual_at_period:{i}",
-            lbl("life_depreciation_at_last_actual_at_period"),
-            unit,
-            fmt="amount",
-            const_formula=INDEX(span(life["base"]), MAX(1, number)),
-        ).d
-        for i, life in enumerate(lives, start=1)
-    ]
+    added = INDEX(block([g["depreciation"] for g in growths], "const"), point)
+    varied = INDEX(block([g["varied"] for g in growths], "const"), point)
 
     table.blank()
     for key, source in (
@@ -455,40 +462,62 @@ def _tables(model: Model, table: Sheet, work: Sheet, chosen: dict, lives: list, 
         fmt="pct",
         const_formula=inp["long_run_capex_growth"].d,
     )
-    eps_rows, pct_rows = [], []
-    table.blank()
-    table.header(
+
+    def section(title: str, kind: str, u: str, fmt: str, level: int = 0) -> list[Row]:
+        table.blank()
+        table.header(title, level=level)
+        return [
+            table.add(
+                f"{kind}:{i}",
+                lbl(kind),
+                u,
+                fmt=fmt,
+                const_fmt="years",
+                level=level,
+                const_formula=life["life"].d,
+            )
+            for i, life in enumerate(lives, start=1)
+        ]
+
+    per_share = f"{unit.split()[0]}/share"
+    eps = section(
         f"EPS impact of the added D&A ({unit.split()[0]} per share): useful life of the varied "
-        "class (column D, years) against long-run capex growth (columns)"
+        "class (column D, years) against long-run capex growth (columns)",
+        "sensitivity_eps_impact",
+        per_share,
+        "per_share",
     )
-    for i, life in enumerate(lives, start=1):
-        cell = INDEX_CELL(da[i - 1][0], point, MAX(1, number))
-        row = table.add(
-            f"sensitivity_eps_impact:{i}",
-            lbl("sensitivity_eps_impact"),
-            f"{unit.split()[0]}/share",
-            fmt="per_share",
-            const_fmt="years",
-            const_formula=life["life"].d,
+    pct = section(
+        "D&A / net income: useful life of the varied class against long-run capex growth",
+        "sensitivity_depreciation_pct_net_income",
+        "%",
+        "pct",
+    )
+    da = section(
+        "Working rows: D&A at each useful life and growth",
+        "sensitivity_depreciation_and_amortization",
+        unit,
+        "amount",
+        level=1,
+    )
+    income = section(
+        "Working rows: net income at each useful life and growth",
+        "sensitivity_net_income",
+        unit,
+        "amount",
+        level=1,
+    )
+    for i in range(len(lives)):
+        charge_at_life = INDEX(block(cross[i], "const"), point)
+        da[i].formula = (
+            at["depreciation_and_amortization"][i] + added + share * (charge_at_life - varied)
         )
-        row.formula = IF(
-            AND(ok.eq(1), shares > 0), (before[i - 1] - cell) * (1 - tax) * scale / shares, ""
+        forecast = at["earnings"][i] - da[i].cur * (1 - tax)
+        income[i].formula = IF(actual.eq(1), ni, IF(known.eq(1), forecast, 0))
+        eps[i].formula = IF(
+            AND(ok.eq(1), shares > 0), (at["base"][i] - da[i].cur) * (1 - tax) * scale / shares, ""
         )
-        eps_rows.append(row)
-    table.blank()
-    table.header("D&A / net income: useful life of the varied class against long-run capex growth")
-    for i, life in enumerate(lives, start=1):
-        cell, ni = (INDEX_CELL(grid, point, MAX(1, number)) for grid in da[i - 1])
-        row = table.add(
-            f"sensitivity_depreciation_pct_net_income:{i}",
-            lbl("sensitivity_depreciation_pct_net_income"),
-            "%",
-            fmt="pct",
-            const_fmt="years",
-            const_formula=life["life"].d,
-        )
-        row.formula = IF(ok.eq(1), ratio(cell, ni), "")
-        pct_rows.append(row)
+        pct[i].formula = IF(ok.eq(1), ratio(da[i].cur, income[i].cur), "")
 
 
 def _checks(model: Model, work: Sheet) -> None:
