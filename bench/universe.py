@@ -3,7 +3,8 @@
 Annual: N companies (default 500), 20 years of actuals (2005-2024), guidance for a third of
 them, three asset classes whose lives run from 3 to 30 years (some fractional), buildings
 under construction for 1 to 2 years, an opening base for every class, reported D&A and net
-PP&E for the last three years, a server life change for every tenth company (drawn as a
+PP&E, revenue and diluted shares for the last three years, a tax rate of its own for every
+fourth company, a server life change for every tenth company (drawn as a
 vintage grid in every view), 10 forecast years. Quarterly: the same shape in quarters (default 100 companies, 80 quarters of history,
 settings `frequency` = `quarterly`, periods such as `2025Q1`).
 
@@ -62,7 +63,9 @@ def write_universe(
     tickers = [f"C{i:04d}" for i in range(1, companies + 1)]
     comp, capex, fin, guide, assume, opening, changes = [], [], [], [], [], [], []
     for i, t in enumerate(tickers):
-        comp.append([t, f"Company {i + 1:04d} Holdings", MONTHS[i % len(MONTHS)]])
+        tax = _fmt(rng.uniform(0.1, 0.25)) if i % 4 == 0 else ""  # most take the setting
+        comp.append([t, f"Company {i + 1:04d} Holdings", MONTHS[i % len(MONTHS)], tax])
+        shares_m = rng.uniform(200, 8000)
         level = rng.uniform(0.2, 40.0) / per_year  # USD bn a period
         margin = rng.uniform(0.5, 3.0)
         first_level = level
@@ -71,9 +74,14 @@ def write_universe(
             level = max(level, 0.01)
             capex.append([t, p, _fmt(level), "synthetic"])
             income = level * margin * (1 + rng.gauss(0, 0.3))
-            reported = ["", ""]
-            if n >= len(periods) - 3 * per_year:  # the last three years: D&A and net PP&E
-                reported = [_fmt(level * rng.uniform(0.5, 0.8)), _fmt(level * rng.uniform(3, 6))]
+            reported = ["", "", "", ""]
+            if n >= len(periods) - 3 * per_year:  # the last three years: D&A, net PP&E,
+                reported = [  # revenue and diluted shares
+                    _fmt(level * rng.uniform(0.5, 0.8)),
+                    _fmt(level * rng.uniform(3, 6)),
+                    _fmt(income * rng.uniform(4, 10)),
+                    _fmt(shares_m),
+                ]
             fin.append([t, p, _fmt(income), "synthetic", *reported])
         if i % 3 == 0:
             low = level * per_year * rng.uniform(1.0, 1.3)
@@ -92,11 +100,20 @@ def write_universe(
             changes.append(
                 [t, "servers", FIRST_YEAR + 10, _fmt(rng.choice((4, 5, 6, 7))), "synthetic"]
             )
-    _write(folder / "companies.csv", ["ticker", "name", "fiscal_year_end_month"], comp)
+    _write(folder / "companies.csv", ["ticker", "name", "fiscal_year_end_month", "tax_rate"], comp)
     _write(folder / "capex.csv", ["ticker", "period", "capex", "source"], capex)
     _write(
         folder / "financials.csv",
-        ["ticker", "period", "net_income", "source", "depreciation", "net_ppe"],
+        [
+            "ticker",
+            "period",
+            "net_income",
+            "source",
+            "depreciation",
+            "net_ppe",
+            "revenue",
+            "diluted_shares",
+        ],
         fin,
     )
     _write(

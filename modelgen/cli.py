@@ -321,7 +321,14 @@ def preview(
 def main() -> None:
     """Console entry point."""
     signal.signal(signal.SIGTERM, _on_sigterm)
-    app(prog_name="modelgen")
+    try:
+        app(prog_name="modelgen")
+    finally:
+        # The command is over and its exit code set. Python gives a handled signal its
+        # default action back while it shuts down, so a SIGTERM landing then would end the
+        # process with -15 and no message (seen under load): from here on, ignore both.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,4 +26,5 @@ fi
 
 python3 -m ruff check modelgen tests bench
 python3 -m ruff format --check modelgen tests bench
-python3 -m pytest "$@"
+# one worker per core (pytest-xdist); MODELGEN_TEST_WORKERS=0 runs in this process
+python3 -m pytest -n "${MODELGEN_TEST_WORKERS:-auto}" "$@"

@@ -2,7 +2,9 @@
 
 Written from DESIGN.md's formulas and the accounting of ACCOUNTING.md (opening base, life
 changes, construction in progress, land, the tie-out to reported D&A; the input files as
-docs/property-and-equipment.md gives them) with plain Python loops and the csv module,
+docs/property-and-equipment.md gives them) and the profit bridge of docs/profit-bridge.md
+(tax per company, earnings before D&A, net income, revenue, diluted shares, EPS and the EPS
+impact of the D&A added since the last actual) with plain Python loops and the csv module,
 sharing no code with modelgen, so that agreement between the two means something.
 Annual timelines only; scenarios are not applied (the folder's figures are the Base case).
 """
@@ -26,6 +28,30 @@ def _rows(path: Path) -> list[dict[str, str]]:
 def _num(text: str) -> float:
     text = text.replace(",", "")
     return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+
+
+# docs/profit-bridge.md: `amount x per_share_scale / millions of shares` is per share, so the
+# scale is the amount the unit's scale word stands for over a million (USD bn: 1,000)
+SCALE_WORDS = {
+    "k": 1e3,
+    "thousand": 1e3,
+    "thousands": 1e3,
+    "m": 1e6,
+    "mn": 1e6,
+    "mm": 1e6,
+    "million": 1e6,
+    "millions": 1e6,
+    "bn": 1e9,
+    "billion": 1e9,
+    "billions": 1e9,
+}
+
+
+def per_share_scale(unit: str) -> float:
+    """The amount of one unit over a million shares: `USD bn` 1,000, `USD m` 1, `USD` 1e-6."""
+    words = unit.lower().split()
+    amount = SCALE_WORDS.get(words[-1], 1.0) if len(words) > 1 else 1.0
+    return amount / 1e6
 
 
 # DESIGN.md: the asset enters service at v + o; the *_period names are the same offsets.
@@ -197,17 +223,23 @@ def _life_schedule(
 def compute(folder: Path) -> dict[str, dict[str, object]]:
     """Keyed expected values: {key: {period label: value}} plus {key: {"D": value}}."""
     folder = Path(folder)
-    tickers = [r["ticker"] for r in _rows(folder / "companies.csv")]
+    companies = _rows(folder / "companies.csv")
+    tickers = [r["ticker"] for r in companies]
     settings = {
+        "unit": "USD bn",
         "forecast_years": 5,
         "depreciation_convention": "full_year",
         "long_run_capex_growth": 0.05,
         "fade_years": 3.0,
-        "net_income_growth": 0.05,
+        "earnings_growth": 0.05,
         "tax_rate": 0.21,
+        "revenue_growth": 0.05,
+        "share_count_growth": 0.0,
     }
     for r in _rows(folder / "settings.csv"):
         k, v = r["key"], r["value"]
+        if k == "net_income_growth":  # the old name of earnings_growth
+            k = "earnings_growth"
         try:
             settings[k] = _num(v)
         except ValueError:  # unit, depreciation_convention, depreciation_view, ...
@@ -220,10 +252,19 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
         "depreciation": {t: {} for t in tickers},
         "net_ppe": {t: {} for t in tickers},
     }
+    # the bridge's optional actuals (financials.csv) and tax rates (companies.csv)
+    bridge_actual: dict[str, dict[str, dict[int, float]]] = {
+        "revenue": {t: {} for t in tickers},
+        "diluted_shares": {t: {} for t in tickers},
+    }
+    tax_of = {
+        r["ticker"]: _num(r["tax_rate"]) if r.get("tax_rate") else settings["tax_rate"]
+        for r in companies
+    }
     for r in _rows(folder / "financials.csv"):
         if r.get("net_income"):
             ni_actual[r["ticker"]][int(r["period"])] = _num(r["net_income"])
-        for column, figures in reported.items():
+        for column, figures in (*reported.items(), *bridge_actual.items()):
             if r.get(column):
                 figures[r["ticker"]][int(r["period"])] = _num(r[column])
     guide: dict[str, dict[int, float]] = {t: {} for t in tickers}
@@ -283,8 +324,8 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
                 series.append(prev * (1 + g))
         capex[t] = series
         put(f"capex:{t}", series)
-    total = add(*capex.values())
-    put("capex:TOTAL", total)
+    capex_total = add(*capex.values())
+    put("capex:TOTAL", capex_total)
 
     def yoy(s: list[float]) -> list:
         return [None if i == 0 or s[i - 1] <= 0 else s[i] / s[i - 1] - 1 for i in range(len(s))]
@@ -293,9 +334,9 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
         put(f"capex_yoy:{t}", yoy(capex[t]))
         put(
             f"capex_share:{t}",
-            [c / tot if tot > 0 else None for c, tot in zip(capex[t], total, strict=True)],
+            [c / tot if tot > 0 else None for c, tot in zip(capex[t], capex_total, strict=True)],
         )
-    put("capex_yoy:TOTAL", yoy(total))
+    put("capex_yoy:TOTAL", yoy(capex_total))
 
     # Depreciation: the ledger of each class (ACCOUNTING.md), then the PP&E roll-forward.
     starts = [float(y) for y in years]
@@ -381,39 +422,100 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
     ):
         put(f"{key}:TOTAL", add(*(per_ticker[t][key] for t in tickers)))
 
-    g, tax = settings["net_income_growth"], settings["tax_rate"]
-    ni_all = {}
-    for t in tickers:
-        ni: list[float] = []
+    # The profit bridge (docs/profit-bridge.md): D&A after tax at the company's rate; earnings
+    # before D&A are actual net income plus it, else last year's grown; net income is the
+    # actual, else (from the first actual on) what D&A after tax leaves of the earnings.
+    scale = per_share_scale(str(settings["unit"]))
+    eg, rg, sg = (settings[k] for k in ("earnings_growth", "revenue_growth", "share_count_growth"))
+
+    def grown(actual: dict[int, float], growth: float) -> list[float]:
+        """The actual, else the year before grown (0 before the first period)."""
+        series: list[float] = []
         for i, y in enumerate(years):
-            ni.append(ni_actual[t][y] if y in ni_actual[t] else (ni[i - 1] if i else 0.0) * (1 + g))
-        ni_all[t] = ni
+            series.append(
+                actual[y] if y in actual else (series[i - 1] if i else 0.0) * (1 + growth)
+            )
+        return series
+
+    def per_share(amounts: list[float], shares: list[float]) -> list:
+        return [a * scale / s if s > 0 else None for a, s in zip(amounts, shares, strict=True)]
+
+    out["per_share_scale"] = {"D": scale}
+    for key in ("tax_rate", "earnings_growth", "revenue_growth", "share_count_growth"):
+        out[key] = {"D": settings[key]}
+    bridge: dict[str, dict[str, list[float]]] = {}
+    for t in tickers:
+        tax = tax_of[t]
+        out[f"tax_rate:{t}"] = {"D": tax}
+        da = per_ticker[t]["depreciation_and_amortization"]
+        after = [x * (1 - tax) for x in da]
+        known, earnings, ni = [], [], []
+        for i, y in enumerate(years):
+            actual = ni_actual[t].get(y)
+            known.append(1 if actual is not None else (known[i - 1] if i else 0))
+            if actual is not None:
+                earnings.append(actual + after[i])
+                ni.append(actual)
+            else:
+                earnings.append((earnings[i - 1] if i else 0.0) * (1 + eg))
+                ni.append(earnings[i] - after[i] if known[i] == 1 else 0.0)
+        revenue = grown(bridge_actual["revenue"][t], rg)
+        shares = grown(bridge_actual["diluted_shares"][t], sg)
+        base: list[float] = []  # D&A of the latest period with actual capex, carried forward
+        for i, y in enumerate(years):
+            base.append(da[i] if y in capex_actual[t] else (base[i - 1] if i else 0.0))
+        bridge[t] = {"revenue": revenue, "after": after, "earnings": earnings, "ni": ni}
+        put(f"revenue:{t}", revenue)
+        put(f"after_tax_depreciation:{t}", after)
+        put(f"earnings_is_known:{t}", known)
+        put(f"earnings_before_da:{t}", earnings)
         put(f"net_income:{t}", ni)
-        put(
-            f"depreciation_pct_net_income:{t}",
-            ratio(per_ticker[t]["depreciation_and_amortization"], ni),
-        )
+        put(f"depreciation_pct_net_income:{t}", ratio(da, ni))
+        put(f"after_tax_depreciation_pct_net_income:{t}", ratio(after, ni))
+        put(f"capex_pct_revenue:{t}", ratio(capex[t], revenue))
+        put(f"depreciation_pct_revenue:{t}", ratio(da, revenue))
+        put(f"capex_to_depreciation:{t}", ratio(capex[t], da))
+        put(f"diluted_shares:{t}", shares)
+        put(f"eps:{t}", per_share(ni, shares))
+        put(f"depreciation_at_last_actual:{t}", base)
+        impact = [-(x - b) * (1 - tax) for x, b in zip(da, base, strict=True)]
+        put(f"eps_impact_incremental_da:{t}", per_share(impact, shares))
         # the article's run rate: one year's capex over the lives given (land: none)
         factor = sum(k.share / k.life for k in classes[t] if k.life)
         rr = [c * factor for c in capex[t]]
         put(f"run_rate_depreciation:{t}", rr)
         put(f"run_rate_depreciation_pct_net_income:{t}", ratio(rr, ni))
-        # after tax: D&A (depreciation and the unexplained rest) lowers taxable profit
-        after = [x * (1 - tax) for x in per_ticker[t]["depreciation_and_amortization"]]
-        put(f"after_tax_depreciation:{t}", after)
-        put(f"after_tax_depreciation_pct_net_income:{t}", ratio(after, ni))
-    ni_total = add(*ni_all.values())
-    put("net_income:TOTAL", ni_total)
+        for key, figures in (
+            ("net_income_actual", ni_actual[t]),
+            ("revenue_actual", bridge_actual["revenue"][t]),
+            ("diluted_shares_actual", bridge_actual["diluted_shares"][t]),
+        ):
+            put(f"{key}:{t}", [figures.get(y) for y in years])
+
+    def total(part: str) -> list[float]:
+        return add(*(bridge[t][part] for t in tickers))
+
     da_total = add(*(per_ticker[t]["depreciation_and_amortization"] for t in tickers))
-    put("depreciation_pct_net_income:TOTAL", ratio(da_total, ni_total))
+    for key, part in (
+        ("revenue", "revenue"),
+        ("after_tax_depreciation", "after"),
+        ("earnings_before_da", "earnings"),
+        ("net_income", "ni"),
+    ):
+        put(f"{key}:TOTAL", total(part))
+    put("depreciation_pct_net_income:TOTAL", ratio(da_total, total("ni")))
+    put("after_tax_depreciation_pct_net_income:TOTAL", ratio(total("after"), total("ni")))
+    put("capex_pct_revenue:TOTAL", ratio(capex_total, total("revenue")))
+    put("depreciation_pct_revenue:TOTAL", ratio(da_total, total("revenue")))
+    put("capex_to_depreciation:TOTAL", ratio(capex_total, da_total))
     for t in tickers:
         put(f"capex_actual:{t}", [capex_actual[t].get(y) for y in years])
     out["check_failures"] = {"D": 0}
     return out
 
 
-# The sheet on which each key prefix lives, per the issue's contract and
-# docs/property-and-equipment.md.
+# The sheet on which each key prefix lives, per the issue's contract,
+# docs/property-and-equipment.md and docs/profit-bridge.md.
 SHEET_OF = {
     "capex": "Capex",
     "capex_yoy": "Growth",
@@ -438,6 +540,16 @@ SHEET_OF = {
     "run_rate_depreciation_pct_net_income": "Profit Impact",
     "after_tax_depreciation": "Profit Impact",
     "after_tax_depreciation_pct_net_income": "Profit Impact",
+    "revenue": "Profit Impact",
+    "earnings_is_known": "Profit Impact",
+    "earnings_before_da": "Profit Impact",
+    "capex_pct_revenue": "Profit Impact",
+    "depreciation_pct_revenue": "Profit Impact",
+    "capex_to_depreciation": "Profit Impact",
+    "diluted_shares": "Profit Impact",
+    "eps": "Profit Impact",
+    "depreciation_at_last_actual": "Profit Impact",
+    "eps_impact_incremental_da": "Profit Impact",
     "check_failures": "Checks",
     "useful_life": "Inputs",
     "share": "Inputs",
@@ -448,4 +560,12 @@ SHEET_OF = {
     "useful_life_change": "Inputs",
     "depreciation_reported": "Inputs",
     "net_ppe_reported": "Inputs",
+    "net_income_actual": "Inputs",
+    "revenue_actual": "Inputs",
+    "diluted_shares_actual": "Inputs",
+    "tax_rate": "Inputs",
+    "per_share_scale": "Inputs",
+    "earnings_growth": "Inputs",
+    "revenue_growth": "Inputs",
+    "share_count_growth": "Inputs",
 }

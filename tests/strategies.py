@@ -20,6 +20,12 @@ empty or absent; companies that override only the life or lag of default classes
 balances (remaining lives fractional, whole and 0; land's 0); life changes up and down,
 dated before the first period, by a quarter, after the last period, for `*`, and short
 enough to write a book value off; reported D&A and net PP&E with gaps.
+
+The profit bridge (docs/profit-bridge.md), each now and then: a `tax_rate` column in
+companies.csv with some cells empty (the setting); revenue and diluted shares on the net
+income rows, with gaps, zeros and companies without any; the settings `earnings_growth`
+(sometimes by its old name `net_income_growth`), `revenue_growth`, `share_count_growth` and
+`unit`; and a scenarios.csv whose scenarios vary them (the Base case stays the live one).
 """
 
 from __future__ import annotations
@@ -91,6 +97,11 @@ class Company:
     depreciation: tuple[float | None, ...] = ()
     net_ppe: tuple[float | None, ...] = ()
     overrides: tuple[Override, ...] = ()  # only with the `*` default
+    # the profit bridge: revenue and diluted shares (millions) on the net income rows (None:
+    # an empty cell; empty: none), and the company's own tax rate (None: the setting)
+    revenue: tuple[float | None, ...] = ()
+    diluted_shares: tuple[float | None, ...] = ()
+    tax_rate: str | None = None  # as written: "0.16" or "16%"
 
     @property
     def last_year(self) -> int:
@@ -106,6 +117,8 @@ class ModelSpec:
     openings: tuple[Opening, ...] = ()
     life_changes: tuple[LifeChange, ...] = ()
     lag_column: bool = False  # write in_service_lag_years even where every cell is empty
+    tax_column: bool = False  # write companies.csv's tax_rate even where every cell is empty
+    scenarios: tuple[tuple[str, str, str], ...] = ()  # (scenario, key, value); Base stays live
 
     @property
     def first_year(self) -> int:
@@ -284,6 +297,13 @@ def companies(draw: st.DrawFn, ticker: str, size: Size = LARGE) -> Company:
         )
     if ni and draw(st.integers(0, 2)) == 0:  # reported net PP&E
         net_ppe = tuple(draw(st.lists(_reported(scale * 4), min_size=len(ni), max_size=len(ni))))
+    revenue: tuple[float | None, ...] = ()
+    diluted: tuple[float | None, ...] = ()
+    if ni and draw(st.booleans()):  # revenue, a few times capex, with gaps and zeros
+        revenue = tuple(draw(st.lists(_reported(scale * 12), min_size=len(ni), max_size=len(ni))))
+    if ni and draw(st.booleans()):  # diluted shares in millions, with gaps and now and then 0
+        diluted = tuple(draw(st.lists(_shares_outstanding, min_size=len(ni), max_size=len(ni))))
+    tax = draw(st.one_of(st.none(), st.none(), _rounded(0, 0.5, 4).map(_rate_text)))
     return Company(
         ticker=ticker,
         name=draw(names),
@@ -296,6 +316,9 @@ def companies(draw: st.DrawFn, ticker: str, size: Size = LARGE) -> Company:
         classes=own,
         depreciation=depreciation,
         net_ppe=net_ppe,
+        revenue=revenue,
+        diluted_shares=diluted,
+        tax_rate=tax,
     )
 
 
@@ -310,9 +333,30 @@ def _reported(high: float) -> st.SearchStrategy[float | None]:
     )
 
 
+# diluted shares in millions: an empty cell one time in four, 0 now and then
+_shares_outstanding = st.integers(0, 7).flatmap(
+    lambda k: st.none() if k < 2 else st.just(0.0) if k == 2 else _rounded(50, 20000, 1)
+)
+
+
+def _rate_text(x: float) -> str:
+    """A rate as an analyst writes it: a percentage for most, else the fraction."""
+    return f"{x * 100:g}%" if int(x * 1e4) % 2 else repr(x)
+
+
 def _rate(draw: st.DrawFn, lo: float, hi: float) -> str:
     x = draw(_rounded(lo, hi, 4))
     return f"{x * 100:g}%" if draw(st.booleans()) else repr(x)
+
+
+# the settings a scenario may vary in the profit bridge, and their ranges
+BRIDGE_RATES = {
+    "earnings_growth": (-0.3, 0.4),
+    "tax_rate": (0.0, 0.5),
+    "revenue_growth": (-0.2, 0.4),
+    "share_count_growth": (-0.1, 0.1),
+}
+UNITS = ("USD bn", "USD m", "EUR k", "USD")
 
 
 @st.composite
@@ -333,10 +377,17 @@ def model_specs(draw: st.DrawFn, size: Size = LARGE) -> ModelSpec:
         settings.append(("long_run_capex_growth", _rate(draw, -0.2, 0.3)))
     if draw(st.booleans()):
         settings.append(("fade_years", repr(draw(_rounded(0.5, 6, 2)))))
-    if draw(st.booleans()):
-        settings.append(("net_income_growth", _rate(draw, -0.5, 0.5)))
+    if draw(st.booleans()):  # earnings growth, one time in three by its old name
+        name = draw(st.sampled_from(["earnings_growth", "earnings_growth", "net_income_growth"]))
+        settings.append((name, _rate(draw, -0.5, 0.5)))
     if draw(st.booleans()):
         settings.append(("tax_rate", _rate(draw, 0, 0.6)))
+    if draw(st.booleans()):
+        settings.append(("revenue_growth", _rate(draw, -0.3, 0.5)))
+    if draw(st.booleans()):
+        settings.append(("share_count_growth", _rate(draw, -0.1, 0.1)))
+    if draw(st.integers(0, 2)) == 0:
+        settings.append(("unit", draw(st.sampled_from(UNITS))))
     spec = ModelSpec(cos, default, tuple(settings), draw(st.booleans()))
     openings = draw(_openings(spec)) if draw(st.integers(0, 2)) else ()
     changes = draw(_life_changes(spec)) if draw(st.integers(0, 2)) else ()
@@ -345,7 +396,26 @@ def model_specs(draw: st.DrawFn, size: Size = LARGE) -> ModelSpec:
         openings=openings,
         life_changes=changes,
         lag_column=draw(st.integers(0, 3)) == 0,
+        tax_column=draw(st.integers(0, 3)) == 0,
+        scenarios=draw(_scenarios()) if draw(st.integers(0, 5)) == 0 else (),
     )
+
+
+@st.composite
+def _scenarios(draw: st.DrawFn) -> tuple[tuple[str, str, str], ...]:
+    """One or two scenarios beside Base, each varying one to three of the bridge's
+    settings (earnings growth now and then by its old name)."""
+    out = []
+    for name in draw(st.sampled_from([["Bull"], ["Bear"], ["Bull", "Bear"]])):
+        keys = draw(
+            st.lists(st.sampled_from(sorted(BRIDGE_RATES)), min_size=1, max_size=3, unique=True)
+        )
+        for key in keys:
+            value = _rate(draw, *BRIDGE_RATES[key])
+            if key == "earnings_growth" and draw(st.integers(0, 3)) == 0:
+                key = "net_income_growth"
+            out.append((name, key, value))
+    return tuple(out)
 
 
 @st.composite
@@ -447,11 +517,18 @@ def write_spec(spec: ModelSpec, folder: Path) -> Path:
 
     t = spec.thousands
     cos = spec.companies
-    table(
-        "companies.csv",
-        ["ticker", "name", "fiscal_year_end_month"],
-        [[c.ticker, c.name, c.month] for c in cos],
-    )
+    if spec.tax_column or any(c.tax_rate is not None for c in cos):
+        table(
+            "companies.csv",
+            ["ticker", "name", "fiscal_year_end_month", "tax_rate"],
+            [[c.ticker, c.name, c.month, c.tax_rate or ""] for c in cos],
+        )
+    else:
+        table(
+            "companies.csv",
+            ["ticker", "name", "fiscal_year_end_month"],
+            [[c.ticker, c.name, c.month] for c in cos],
+        )
     table(
         "capex.csv",
         ["ticker", "period", "capex", "source"],
@@ -461,7 +538,8 @@ def write_spec(spec: ModelSpec, folder: Path) -> Path:
             for i, x in enumerate(c.capex)
         ],
     )
-    reported = [name for name in ("depreciation", "net_ppe") if any(getattr(c, name) for c in cos)]
+    columns = ("depreciation", "net_ppe", "revenue", "diluted_shares")
+    reported = [name for name in columns if any(getattr(c, name) for c in cos)]
 
     def figure(c: Company, name: str, i: int) -> str:
         values = getattr(c, name)
@@ -502,6 +580,12 @@ def write_spec(spec: ModelSpec, folder: Path) -> Path:
         header, rows = header[:4], [r[:4] for r in rows]  # no lag: the column left out
     table("assumptions.csv", header, rows)
     table("settings.csv", ["key", "value"], [list(kv) for kv in spec.settings])
+    if spec.scenarios:
+        table(
+            "scenarios.csv",
+            ["scenario", "key", "value", "source"],
+            [[*row, "what if"] for row in spec.scenarios],
+        )
     if spec.openings:
         table(
             "opening_balances.csv",

@@ -124,8 +124,8 @@ def _new_quarter(src: Path, dst: Path) -> None:
     with (dst / "capex.csv").open("a", encoding="utf-8") as fh:
         fh.writelines(f"{t},2025,{c},test: 2025 actual\n" for t, (c, _) in NEW_2025.items())
     with (dst / "financials.csv").open("a", encoding="utf-8") as fh:
-        # depreciation and net_ppe not reported yet: empty cells
-        fh.writelines(f"{t},2025,{n},test: 2025 actual,,\n" for t, (_, n) in NEW_2025.items())
+        # depreciation, net_ppe, revenue and diluted shares not reported yet: empty cells
+        fh.writelines(f"{t},2025,{n},test: 2025 actual,,,,\n" for t, (_, n) in NEW_2025.items())
     _keep_lines(dst / "assumptions.csv", lambda line: not line.startswith("GOOGL,"))
     with (dst / "assumptions.csv").open("a", encoding="utf-8") as fh:
         fh.write("GOOGL,servers,0.6,6,0\nGOOGL,buildings,0.4,25,1\n")

@@ -197,7 +197,12 @@ def test_quarterly_guidance_fills_the_open_quarters_spread_like_a_year_earlier(s
 def test_quarterly_forecast_grows_on_the_same_quarter_a_year_earlier(snow):
     _, _, keyed = snow["quarterly"]
     capex = keyed["Capex"].rows["capex:SNOW"].values
-    g_a = capex["2026Q4"] / capex["2025Q4"] - 1  # growth of the last known quarter
+    # growth of the four quarters to the last known one (guided 2026Q4) on the four before
+    g_a = (
+        sum(capex[f"2026Q{q}"] for q in range(1, 5)) / sum(capex[f"2025Q{q}"] for q in range(1, 5))
+        - 1
+    )
+    assert keyed["Capex"].rows["capex_anchor_growth:SNOW"].values["2026Q4"] == pytest.approx(g_a)
     for k, label, earlier in (
         (1, "2027Q1", "2026Q1"),
         (2, "2027Q2", "2026Q2"),

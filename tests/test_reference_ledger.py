@@ -198,9 +198,11 @@ def test_compute_ties_out_example_4_to_reported_figures(tmp_path):
     assert out["depreciation_explained:X"]["2018"] == pytest.approx(51.43 / 60, abs=1e-4)
     variance = {"2016": pytest.approx(-20), "2017": None, "2018": None, "2019": None}
     assert out["net_ppe_variance:X"] == variance
-    # D&A over net income; net income grows 5% after 2018
+    # D&A over net income; earnings before D&A (500 + 60 after tax in 2018) grow 5%, and
+    # net income is what D&A after tax leaves of them
     assert out["depreciation_pct_net_income:X"]["2016"] == pytest.approx(0.15)
-    assert out["depreciation_pct_net_income:X"]["2019"] == pytest.approx(60 / 525, abs=1e-4)
+    net_income_2019 = (500 + 60 * 0.79) * 1.05 - 60 * 0.79
+    assert out["depreciation_pct_net_income:X"]["2019"] == pytest.approx(60 / net_income_2019)
     assert out["depreciation_reported:X"] == {"2016": 150, "2018": 60}
     assert out["net_ppe_reported:X"] == {"2016": 200}
     # Y reports nothing: no residual, D&A is its depreciation

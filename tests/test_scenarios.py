@@ -265,7 +265,7 @@ def test_sensitivity_varies_one_class_of_a_company_with_fewer_classes(tmp_path, 
             want = compute(case_folder(varied_inputs, tmp_path / f"{t}-{c}-{i}-{j}", overrides))
             got = sens[f"sensitivity_depreciation_pct_net_income:{i}"].values[f"growth {j}"]
             assert _close(want[f"depreciation_pct_net_income:{t}"][p], got), (t, c, i, j)
-    for (_t, c, _p), keyed in zip(choices[2:], keyed_books[2:], strict=True):
+    for (_, c, _), keyed in zip(choices[2:], keyed_books[2:], strict=True):
         sens, _, _ = _table(keyed)
         checks = keyed["Checks"].rows
         failing = "check_sensitivity_asset_class" if c == "network" else "check_sensitivity_period"

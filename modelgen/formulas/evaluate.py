@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from modelgen.formulas.evaluate_together import evaluate_in_batches
-from modelgen.formulas.expressions import Grid, Range, Ref, Span, result_of
+from modelgen.formulas.expressions import Range, Ref, Span, result_of
 from modelgen.formulas.rows import Row
 
 Node = tuple[str, Row]  # ("P", row): its period cells; ("D", row): its column D
@@ -37,8 +37,6 @@ def _edges(node: Node) -> Iterable[tuple[Node, str]]:
     for ref in expr.refs():
         if isinstance(ref, Span):
             targets, how = [(ref.row, "P")], "all"
-        elif isinstance(ref, Grid):
-            targets, how = [(r, "P") for r in ref.rows], "all"
         elif isinstance(ref, Range):
             part_of = "D" if ref.mode == "const" else "P"
             targets, how = [(r, part_of) for r in ref.rows], "same" if part == "P" else "all"

@@ -25,7 +25,6 @@ from modelgen.formulas.expressions import (
     Crit,
     Expr,
     Func,
-    Grid,
     Neg,
     Num,
     Ref,
@@ -109,7 +108,7 @@ def _shape(expr: Any, live: dict[int, int]) -> Hashable:
         return ("-", _shape(expr.arg, live))
     if kind is Crit:
         return ("c", expr.op, _shape(expr.value, live))
-    if (live and _touches(expr, live)) or kind is Grid:  # Grid: a two-way table's, never batched
+    if live and _touches(expr, live):  # read before the recurrence is computed: never batch
         return ("alone", id(expr))
     rows = getattr(expr, "rows", None)
     return ("leaf", kind.__name__, getattr(expr, "mode", ""), len(rows) if rows else 0)

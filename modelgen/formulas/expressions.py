@@ -289,34 +289,6 @@ class Span(Expr):
         yield self
 
 
-@dataclass(eq=False)
-class Grid(Expr):
-    """Contiguous rows across every period column, absolute: `$E$5:$K$9`, read by INDEX
-    with a row and a column (a two-way table's cell picks one)."""
-
-    rows: list[Row]
-
-    def __post_init__(self) -> None:
-        first = self.rows[0]
-        for i, r in enumerate(self.rows):
-            if r.sheet != first.sheet or r.number != first.number + i:
-                raise ValueError(f"rows {first.key}..{r.key} are not contiguous")
-
-    def render(self, ctx: RenderContext) -> str:
-        first, last = self.rows[0], self.rows[-1]
-        prefix = "" if first.sheet == ctx.sheet else sheet_prefix(first.sheet)
-        a = col_letter(FIRST_PERIOD_COL)
-        b = col_letter(FIRST_PERIOD_COL + (first.width or ctx.n_periods) - 1)
-        return f"{prefix}${a}${first.number}:${b}${last.number}"
-
-    def evaluate(self, ctx: EvalContext) -> np.ndarray:
-        block = np.stack([np.asarray(ctx.period_values(r), dtype=float) for r in self.rows])
-        return np.broadcast_to(block, (len(ctx.cols), *block.shape))
-
-    def refs(self) -> Iterator[Ref | Range | Span]:
-        yield self  # type: ignore[misc]
-
-
 _PREC = {"=": 1, "<>": 1, "<": 1, "<=": 1, ">": 1, ">=": 1, "+": 2, "-": 2, "*": 3, "/": 3}
 
 
@@ -479,15 +451,6 @@ class Func(Expr):
         if name == "IFERROR":  # the only error modelgen's own formulas meet: MATCH's #N/A
             x = np.asarray(vals[0], dtype=float)  # NaN: #N/A (or a blank, which shows 0)
             return np.where(np.isnan(x), _as_float(vals[1]), x)
-        if name == "INDEX" and len(vals) == 3:  # a grid's cell by row and column
-            grid = np.asarray(vals[0], dtype=float)
-            r = _as_float(vals[1])
-            c = _as_float(vals[2])
-            k, n = grid.shape[1:]
-            ok = (r >= 1) & (r <= k) & (c >= 1) & (c <= n)
-            ri = np.where(ok, r, 1).astype(int) - 1
-            ci = np.where(ok, c, 1).astype(int) - 1
-            return np.where(ok, grid[np.arange(m), ri, ci], np.nan)
         if name == "INDEX":  # a reference, as in Excel: a blank cell stays blank (NaN)
             block = np.asarray(vals[0])
             if block.dtype.kind in "fiub":

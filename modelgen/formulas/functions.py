@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from modelgen.formulas.expressions import Expr, Func, Grid, Num, Range, Span, lift
+from modelgen.formulas.expressions import Expr, Func, Num, Range, Span, lift
 
 
 def IF(cond: Any, then: Any, otherwise: Any) -> Expr:  # noqa: N802 - Excel's own names
@@ -64,11 +64,6 @@ def INDEX(block: Range | Span, position: Any) -> Expr:  # noqa: N802
 def IFERROR(value: Any, fallback: Any) -> Expr:  # noqa: N802
     """`value`, else `fallback` where it is an error (a MATCH that finds nothing)."""
     return Func("IFERROR", (lift(value), lift(fallback)))
-
-
-def INDEX_CELL(grid: Grid, row: Any, column: Any) -> Expr:  # noqa: N802
-    """One cell of a grid of rows by period columns, by 1-based row and column."""
-    return Func("INDEX", (grid, lift(row), lift(column)))
 
 
 def MATCH(value: Any, lookup: Range | Span) -> Expr:  # noqa: N802

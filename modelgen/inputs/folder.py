@@ -33,7 +33,13 @@ from modelgen.inputs.ppe import (
     reported,
 )
 from modelgen.inputs.scenarios import SCENARIOS_FILE, Scenarios, read_scenarios
-from modelgen.inputs.settings import CONVENTIONS, SETTINGS_FILE, Settings, read_settings
+from modelgen.inputs.settings import (
+    CONVENTIONS,
+    SETTINGS_FILE,
+    Settings,
+    read_settings,
+    unit_scale,
+)
 from modelgen.inputs.timeline import Period, Timeline, make_timeline, parse_period, quarters_of
 
 FILES = ("companies.csv", "capex.csv", "financials.csv", "guidance.csv", "assumptions.csv")
@@ -197,6 +203,11 @@ def load_inputs(folder: Path) -> Inputs:
     inputs.net_ppe_reported = reported(extra.get("net_ppe", {}), "net_ppe", timeline)
     inputs.revenue = reported(extra.get("revenue", {}), "revenue", timeline)
     inputs.diluted_shares = reported(extra.get("diluted_shares", {}), "diluted_shares", timeline)
+    if unit_scale(settings.unit) is None and inputs.diluted_shares:
+        inputs.warnings.append(
+            f'settings.csv: the unit "{settings.unit}" names no scale modelgen knows (k, m, '
+            "bn, thousand, million, billion…): EPS takes its amounts as single units"
+        )
     _warn_outside_timeline(inputs)
     _warn_guidance_for_actuals(inputs)
     return inputs

@@ -37,6 +37,26 @@ CHOICES = {
 UNIT_RE = re.compile(r"^[A-Za-z$€£¥₹][A-Za-z$€£¥₹ .]{0,19}$")
 
 
+#: a unit's scale word (singular, lower case) and the amount it stands for
+SCALES = {
+    **dict.fromkeys(("k", "th", "thousand"), 1e3),
+    **dict.fromkeys(("m", "mn", "mm", "mln", "mio", "million"), 1e6),
+    **dict.fromkeys(("b", "bn", "bln", "mrd", "billion"), 1e9),
+    **dict.fromkeys(("tn", "trillion"), 1e12),
+}
+
+
+def unit_scale(unit: str) -> float | None:
+    """What one amount of `unit` counts (`USD bn`: 1e9; `USD`: 1); None if a word of it
+    is not a currency or a scale modelgen knows (per-share figures then count units)."""
+    words = unit.lower().replace(".", " ").split()
+    for word in words:
+        for form in (word, word.removesuffix("s")):
+            if form in SCALES:
+                return SCALES[form]
+    return 1.0 if len(words) <= 1 else None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Model settings: `settings.csv` overrides these documented defaults."""

@@ -65,33 +65,58 @@ def build(model: Model) -> None:
         fmt="amount",
         formula=SUM(block(list(capex.values()))),
     )
+    trailing = {}
+    if model.per_year > 1:
+        trailing = section(
+            "Capex of the four quarters to date", "capex_trailing_year", unit, "amount"
+        )
     for t in tickers:
         flag = is_known[t].cur
         since[t].formula = IF(flag.eq(1), 0, since[t].prev + length)
-        anchor[t].formula = anchor_growth(model, t, anchor[t], long_run)
+        if t in trailing:
+            trailing[t].formula = trailing_year(model, trailing[t], capex[t])
+        anchor[t].formula = anchor_of(
+            model, known_rows(model, t), capex[t], anchor[t], long_run, trailing.get(t)
+        )
         growth[t].formula = faded_growth(model, t, anchor[t].cur, long_run, fade)
         year_ago = model.year_ago(capex[t])
         capex[t].formula = IF(flag.eq(1), known[t].cur, year_ago * (1 + growth[t].cur))
 
 
-def anchor_growth(model: Model, ticker: str, row: Row, long_run: Expr) -> Expr:
-    """The growth of the last known figure on a year earlier, carried forward after it
-    (`long_run` where there is no year earlier). Quarterly: the trailing four quarters."""
+def known_rows(model: Model, ticker: str) -> tuple[Row, Row, Row | None]:
+    """A company's known flag, known capex and (quarterly) quarters on record."""
     cap = model.sheets["Capex"]
-    return anchor_of(
-        model, cap[f"capex_is_known:{ticker}"], cap[f"{known_year(model)}:{ticker}"], row, long_run
-    )
+    record = cap[f"capex_quarters_on_record:{ticker}"] if model.per_year > 1 else None
+    return cap[f"capex_is_known:{ticker}"], cap[f"capex_known:{ticker}"], record
 
 
-def known_year(model: Model) -> str:
-    """The row kind whose growth on a year earlier anchors the forecast."""
-    return "capex_known" if model.per_year == 1 else "capex_known_trailing_year"
+def trailing_year(model: Model, row: Row, path: Row) -> Expr:
+    """The four quarters of `path` to date, as a running sum (one quarter in, one out)."""
+    return row.prev + path.cur - model.year_ago(path)
 
 
-def anchor_of(model: Model, flag: Row, latest: Row, row: Row, long_run: Expr) -> Expr:
-    """`anchor_growth` from the rows that hold the known flag and the known year."""
-    earlier = model.year_ago(latest)
-    return IF(flag.cur.eq(1), IF(earlier > 0, latest.cur / earlier - 1, long_run), row.prev)
+def anchor_of(
+    model: Model,
+    known: tuple[Row, Row, Row | None],
+    path: Row,
+    row: Row,
+    long_run: Expr,
+    trailing: Row | None = None,
+) -> Expr:
+    """The growth of the last known figure on a year earlier of `path`, carried forward
+    after it (`long_run` where there is no year earlier). Quarterly (`trailing`: the path's
+    four quarters to date): the four quarters to the known one on the four before, once two
+    years are on record. Reads `path` only in earlier columns: no circular reference."""
+    flag, figure, record = known
+    if trailing is None or record is None:
+        earlier = model.year_ago(path)
+        growth = IF(earlier > 0, figure.cur / earlier - 1, long_run)
+    else:
+        four = figure.cur + trailing.prev - model.year_ago(path)
+        earlier = model.year_ago(trailing)
+        years = model.sheets["Inputs"]["periods_per_year"].d
+        growth = IF(AND(record.cur >= 2 * years, earlier > 0), four / earlier - 1, long_run)
+    return IF(flag.cur.eq(1), growth, row.prev)
 
 
 def faded_growth(model: Model, ticker: str, anchor: Expr, long_run: Expr, fade: Expr) -> Expr:
@@ -161,13 +186,8 @@ def _quarterly_known(model: Model, section) -> tuple[dict[str, Row], dict[str, R
         "Known capex: the actual, else the guided quarter", "capex_known", unit, "amount"
     )
     is_known = section("Known figure flag", "capex_is_known", "flag", "flag")
-    cumulative = section("Known capex to date", "capex_known_cumulative", unit, "amount")
-    count = section("Known quarters to date", "capex_known_quarters", "count", "count")
-    trailing = section(
-        "Known capex of the four quarters to date (0 unless all four are known)",
-        "capex_known_trailing_year",
-        unit,
-        "amount",
+    record = section(
+        "Quarters on record since the first known one", "capex_quarters_on_record", "count", "count"
     )
     for t in model.inputs.tickers:
         actual = inp[f"capex_actual:{t}"]
@@ -187,8 +207,6 @@ def _quarterly_known(model: Model, section) -> tuple[dict[str, Row], dict[str, R
         )
         known[t].formula = IF(actual.cur.is_set(), actual.cur, guided[t].cur)
         is_known[t].formula = IF(OR(actual.cur.is_set(), year_guided[t].cur > 0), 1, 0)
-        cumulative[t].formula = cumulative[t].prev + known[t].cur
-        count[t].formula = count[t].prev + is_known[t].cur
-        four = (count[t].cur - model.year_ago(count[t])).eq(model.per_year)
-        trailing[t].formula = IF(four, cumulative[t].cur - model.year_ago(cumulative[t]), 0)
+        on_record = OR(record[t].prev > 0, is_known[t].cur.eq(1))
+        record[t].formula = IF(on_record, record[t].prev + 1, 0)
     return known, is_known

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from modelgen.formulas.rows import block, span
-from modelgen.inputs.settings import CONVENTIONS
+from modelgen.inputs.settings import CONVENTIONS, unit_scale
 from modelgen.inputs.timeline import Period
 from modelgen.model import scenario_inputs
 
@@ -184,29 +184,10 @@ def build(model: Model) -> None:
     scenario_inputs.add_table(model, sheet)
 
 
-#: a unit's scale word and the amount it stands for
-SCALES = {
-    "k": 1e3,
-    "th": 1e3,
-    "thousand": 1e3,
-    "m": 1e6,
-    "mn": 1e6,
-    "mm": 1e6,
-    "million": 1e6,
-    "b": 1e9,
-    "bn": 1e9,
-    "billion": 1e9,
-    "tn": 1e12,
-    "trillion": 1e12,
-}
-
-
 def per_share_scale(unit: str) -> float:
     """The amount unit over millions of shares: `amount * scale / shares` is per share
     (USD bn and millions of shares: 1,000; a unit without a scale word counts units)."""
-    words = unit.lower().split()
-    scale = SCALES.get(words[-1], 1.0) if len(words) > 1 else 1.0
-    return scale / 1e6
+    return (unit_scale(unit) or 1.0) / 1e6
 
 
 def _actuals(model: Model, sheet, title: str, kind: str, table: dict) -> None:

@@ -27,10 +27,17 @@ def grown(model: Model, row: Row, actual: Expr, growth: Expr) -> Expr:
     return IF(actual.is_set(), actual, model.year_ago(row) * (1 + growth))
 
 
-def earnings_before_da(model: Model, ticker: str, row: Row, after_tax: Expr, growth: Expr) -> Expr:
+def earnings_before_da(
+    model: Model, row: Row, is_actual: Expr, actual: Expr, after_tax: Expr, growth: Expr
+) -> Expr:
     """Net income with D&A after tax added back where it is actual, else grown."""
+    return IF(is_actual, actual + after_tax, model.year_ago(row) * (1 + growth))
+
+
+def company_earnings(model: Model, ticker: str, row: Row, after_tax: Expr, growth: Expr) -> Expr:
+    """`earnings_before_da` of a company, from its net income actuals."""
     actual = model.sheets["Inputs"][f"net_income_actual:{ticker}"].cur
-    return IF(actual.is_set(), actual + after_tax, model.year_ago(row) * (1 + growth))
+    return earnings_before_da(model, row, actual.is_set(), actual, after_tax, growth)
 
 
 def net_income(model: Model, ticker: str, earnings: Expr, after_tax: Expr) -> Expr:
@@ -38,6 +45,11 @@ def net_income(model: Model, ticker: str, earnings: Expr, after_tax: Expr) -> Ex
     actual = model.sheets["Inputs"][f"net_income_actual:{ticker}"].cur
     known = model.sheets["Profit Impact"][f"earnings_is_known:{ticker}"].cur
     return IF(actual.is_set(), actual, IF(known.eq(1), earnings - after_tax, 0))
+
+
+def carried_from_actual(row: Row, is_actual: Expr, value: Expr) -> Expr:
+    """`value` where capex is actual, else the last such (D&A at the last actual)."""
+    return IF(is_actual, value, row.prev)
 
 
 def company_tax(model: Model, ticker: str, scenario: str | None = None) -> Expr:
@@ -103,11 +115,11 @@ def build(model: Model) -> None:
         summed,
     )
     rows(
-        "Earnings are known from the first actual net income on (1)",
+        "Earnings are known: an actual net income here or a year earlier (1)",
         "earnings_is_known",
         "flag",
         "flag",
-        lambda t, r: IF(inp[f"net_income_actual:{t}"].cur.is_set(), 1, r.prev),
+        lambda t, r: IF(inp[f"net_income_actual:{t}"].cur.is_set(), 1, model.year_ago(r)),
         level=1,
     )
     growth = inp["earnings_growth"].d
@@ -116,7 +128,7 @@ def build(model: Model) -> None:
         "earnings_before_da",
         unit,
         "amount",
-        lambda t, r: earnings_before_da(model, t, r, after_tax[t].cur, growth),
+        lambda t, r: company_earnings(model, t, r, after_tax[t].cur, growth),
         summed,
     )
     ni = rows(
@@ -184,7 +196,7 @@ def build(model: Model) -> None:
         "depreciation_at_last_actual",
         unit,
         "amount",
-        lambda t, r: IF(inp[f"capex_actual:{t}"].cur.is_set(), da[t].cur, r.prev),
+        lambda t, r: carried_from_actual(r, inp[f"capex_actual:{t}"].cur.is_set(), da[t].cur),
         level=1,
     )
     rows(

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from modelgen.formulas.functions import IF, INDEX, SUM, differs, ratio
 from modelgen.formulas.rows import Row, block
-from modelgen.model.capex import anchor_growth, faded_growth
+from modelgen.model.capex import anchor_of, faded_growth, known_rows, trailing_year
 from modelgen.model.depreciation import charges, class_rows, company_rows
 from modelgen.model.ppe import other_amortization
-from modelgen.model.profit import company_tax, earnings_before_da, net_income
+from modelgen.model.profit import company_earnings, company_tax, net_income
 from modelgen.model.scenario_inputs import param
 from modelgen.model.straight_line import service_offset
 
@@ -80,9 +80,25 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
         for t in tickers
     }
     capex = {t: sheet.add(f"capex:{s}:{t}", lbl("capex", t), unit, fmt="amount") for t in tickers}
+    trailing = {}
+    if model.per_year > 1:
+        trailing = {
+            t: sheet.add(
+                f"capex_trailing_year:{s}:{t}",
+                lbl("capex_trailing_year", t),
+                unit,
+                fmt="amount",
+                level=1,
+            )
+            for t in tickers
+        }
     for t in tickers:
         flag, known = cap[f"capex_is_known:{t}"].cur, cap[f"capex_known:{t}"].cur
-        anchors[t].formula = anchor_growth(model, t, anchors[t], long_run)
+        if t in trailing:
+            trailing[t].formula = trailing_year(model, trailing[t], capex[t])
+        anchors[t].formula = anchor_of(
+            model, known_rows(model, t), capex[t], anchors[t], long_run, trailing.get(t)
+        )
         g = faded_growth(model, t, anchors[t].cur, long_run, fade)
         capex[t].formula = IF(flag.eq(1), known, model.year_ago(capex[t]) * (1 + g))
     summary["capex"][s].formula = SUM(block(list(capex.values())))
@@ -128,7 +144,7 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
         row = sheet.add(
             f"earnings_before_da:{s}:{t}", lbl("earnings_before_da", t), unit, fmt="amount"
         )
-        row.formula = earnings_before_da(model, t, row, after[t].cur, growth)
+        row.formula = company_earnings(model, t, row, after[t].cur, growth)
         earnings[t] = row
     for t in tickers:
         ni[t] = sheet.add(

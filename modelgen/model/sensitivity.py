@@ -21,21 +21,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import Grid
-from modelgen.formulas.functions import (
-    AND,
-    IF,
-    IFERROR,
-    INDEX,
-    INDEX_CELL,
-    MATCH_EXACT,
-    MAX,
-    SUM,
-    ratio,
-)
+from modelgen.formulas.expressions import Expr
+from modelgen.formulas.functions import AND, IF, IFERROR, INDEX, MATCH_EXACT, MAX, SUM, ratio
 from modelgen.formulas.rows import block, span
-from modelgen.model.capex import anchor_of, faded, known_year
+from modelgen.model.capex import anchor_of, faded, trailing_year
 from modelgen.model.ppe import other_amortization
+from modelgen.model.profit import carried_from_actual, earnings_before_da
 from modelgen.model.straight_line import charge
 
 if TYPE_CHECKING:
@@ -61,8 +52,8 @@ def build(model: Model) -> None:
     chosen = _chosen(model, work)
     lives = _life_rows(model, table, work, chosen)
     growths = _growth_rows(model, table, work, chosen)
-    da = _grid(model, work, chosen, lives, growths)
-    _tables(model, table, work, chosen, lives, da)
+    cross = _grid(model, work, chosen, lives, growths)
+    _tables(model, table, work, chosen, lives, growths, cross)
     _checks(model, work)
 
 
@@ -89,29 +80,31 @@ def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
         ),
     )
     n = const("company_row", "count", "count", MAX(1, number.d)).d
-    const(
+    period = const(
         "chosen_period_number",
         "count",
         "count",
         IFERROR(MATCH_EXACT(inp["sensitivity_period"].d, span(work["period"])), 0),
+    )
+    const(
+        "chosen_period_start",
+        "year",
+        "years",
+        INDEX(span(inp["period_start"]), MAX(1, period.d)),
     )
     sources = (
         ("Capex", "capex", unit, "amount"),
         ("Capex", "capex_known", unit, "amount"),
         ("Capex", "capex_is_known", "flag", "flag"),
         ("Capex", "capex_years_since_known", "years", "years"),
-        ("Capex", known_year(model), unit, "amount"),
+        *([("Capex", "capex_quarters_on_record", "count", "count")] if model.per_year > 1 else []),
         ("Depreciation", "depreciation", unit, "amount"),
-        ("PP&E", "depreciation_and_amortization", unit, "amount"),
         ("Inputs", "depreciation_reported", unit, "amount"),
         ("Profit Impact", "earnings_is_known", "flag", "flag"),
         ("Profit Impact", "net_income", unit, "amount"),
         ("Profit Impact", "diluted_shares", "m shares", "amount"),
-        ("Profit Impact", "depreciation_at_last_actual", unit, "amount"),
     )
     for sheet_name, kind, u, fmt in sources:
-        if f"chosen_{kind}" in out:
-            continue  # annual models anchor on capex_known itself
         rows = block([model.sheets[sheet_name][f"{kind}:{t}"] for t in tickers])
         out[f"chosen_{kind}"] = work.add(
             f"chosen_{kind}", lbl(f"chosen_{kind}"), u, fmt=fmt, level=1, formula=INDEX(rows, n)
@@ -119,6 +112,7 @@ def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
     for kind, key in (
         ("depreciation_reported", "chosen_depreciation_is_reported"),
         ("net_income_actual", "chosen_net_income_is_actual"),
+        ("capex_actual", "chosen_capex_is_actual"),
     ):  # INDEX itself in the test: a formula showing a blank cell shows 0, which is set
         rows = block([inp[f"{kind}:{t}"] for t in tickers])
         out[key] = work.add(
@@ -183,7 +177,12 @@ def _classes(model: Model, work: Sheet, out: dict[str, Row], n) -> None:
         "lag": lambda c: inp[f"in_service_lag:{c}"].d,
         "name": None,
     }
-    missing = {"share": 0.0, "useful_life": 1.0, "lag": 0.0, "name": ""}
+    missing = {
+        "share": 0.0,
+        "useful_life": 1.0,
+        "lag": 0.0,
+        "name": "(none)",
+    }  # no class is so named
     work.blank()
     work.header("Asset classes by company, by position (read by the chosen company's rows)")
     for kind, unit, fmt in SLOT_KINDS:
@@ -248,7 +247,41 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
             chosen["chosen_depreciation_is_reported"].cur.eq(1),
             modelled.cur,
         )
-        out.append({"life": life, "depreciation": modelled, "other": other})
+        da = work.add(
+            f"life_depreciation_and_amortization:{i}",
+            lbl("life_depreciation_and_amortization"),
+            unit,
+            fmt="amount",
+            level=1,
+            formula=modelled.cur + other.cur,
+        )
+        after_tax = da.cur * (1 - chosen["chosen_tax_rate"].d)
+        earnings = work.add(
+            f"life_earnings_before_da:{i}",
+            lbl("life_earnings_before_da"),
+            unit,
+            fmt="amount",
+            level=1,
+        )
+        earnings.formula = earnings_before_da(
+            model,
+            earnings,
+            chosen["chosen_net_income_is_actual"].cur.eq(1),
+            chosen["chosen_net_income"].cur,
+            after_tax,
+            inp["earnings_growth"].d,
+        )
+        last = work.add(
+            f"life_depreciation_at_last_actual:{i}",
+            lbl("life_depreciation_at_last_actual"),
+            unit,
+            fmt="amount",
+            level=1,
+        )
+        last.formula = carried_from_actual(last, chosen["chosen_capex_is_actual"].cur.eq(1), da.cur)
+        out.append(
+            {"life": life, "depreciation_and_amortization": da, "earnings": earnings, "base": last}
+        )
     del table
     return out
 
@@ -260,8 +293,10 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
     point = table.add("growth_point", lbl("growth_point"), "count", fmt="count")
     point.formula = point.prev + 1
     fade = inp["fade_years"].d
-    flag, latest = chosen["chosen_capex_is_known"], chosen[f"chosen_{known_year(model)}"]
-    since, known = chosen["chosen_capex_years_since_known"], chosen["chosen_capex_known"]
+    flag, known = chosen["chosen_capex_is_known"], chosen["chosen_capex_known"]
+    record = chosen.get("chosen_capex_quarters_on_record")
+    since = chosen["chosen_capex_years_since_known"]
+    at = chosen["chosen_period_start"].d  # the tables read one period: charges only there
     slots = [k for k in range(1, 1 + sum(1 for key in chosen if key.startswith("after:")))]
     work.blank()
     work.header("Long-run capex growth rates (column D): the table's columns")
@@ -275,8 +310,18 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
         work.blank()
         work.header(f"Long-run capex growth {j} (the rate above)")
         anchor = work.add(f"growth_anchor:{j}", lbl("growth_anchor"), "%", fmt="pct", level=1)
-        anchor.formula = anchor_of(model, flag, latest, anchor, g.d)
         path = work.add(f"growth_capex:{j}", lbl("growth_capex"), unit, fmt="amount", level=1)
+        trailing = None
+        if record is not None:
+            trailing = work.add(
+                f"growth_capex_trailing_year:{j}",
+                lbl("growth_capex_trailing_year"),
+                unit,
+                fmt="amount",
+                level=1,
+            )
+            trailing.formula = trailing_year(model, trailing, path)
+        anchor.formula = anchor_of(model, (flag, known, record), path, anchor, g.d, trailing)
         grown = model.year_ago(path) * (1 + faded(anchor.cur, g.d, since, fade))
         path.formula = IF(flag.cur.eq(1), known.cur, grown)
         extra = work.add(
@@ -290,22 +335,36 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
                 unit,
                 fmt="amount",
                 level=2,
-                formula=chosen[f"share:{k}"].d
-                * charge(model, extra, chosen[f"after:{k}"].d, chosen[f"useful_life:{k}"].d),
+                const_formula=chosen[f"share:{k}"].d
+                * charge(model, extra, chosen[f"after:{k}"].d, chosen[f"useful_life:{k}"].d, at),
             )
             for k in slots
         ]
-        added = work.add(
-            f"growth_depreciation:{j}", lbl("growth_depreciation"), unit, fmt="amount", level=1
+        out.append({"rate": g, "extra": extra, "parts": parts})
+    work.blank()
+    work.header("In the chosen period (column D): the added capex's depreciation, by growth")
+    for j, growth in enumerate(out, start=1):
+        growth["depreciation"] = work.add(
+            f"growth_depreciation:{j}",
+            lbl("growth_depreciation"),
+            unit,
+            fmt="amount",
+            const_formula=SUM(block(growth["parts"], "const")),
         )
-        added.formula = SUM(block(parts))
-        varied = work.add(
-            f"growth_varied_charge:{j}", lbl("growth_varied_charge"), unit, fmt="amount", level=1
+    for j, growth in enumerate(out, start=1):
+        growth["varied"] = work.add(
+            f"growth_varied_charge:{j}",
+            lbl("growth_varied_charge"),
+            unit,
+            fmt="amount",
+            const_formula=charge(
+                model,
+                growth["extra"],
+                chosen["varied_in_service_after"].d,
+                chosen["varied_useful_life"].d,
+                at,
+            ),
         )
-        varied.formula = charge(
-            model, extra, chosen["varied_in_service_after"].d, chosen["varied_useful_life"].d
-        )
-        out.append({"rate": g, "extra": extra, "depreciation": added, "varied": varied})
     table.add(
         "sensitivity_growth",
         lbl("sensitivity_growth"),
@@ -316,60 +375,72 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
     return out
 
 
-def _grid(model: Model, work: Sheet, chosen: dict, lives: list, growths: list) -> list[Grid]:
-    """D&A for every life and growth, by period: one block of growth rows per life."""
+def _grid(model: Model, work: Sheet, chosen: dict, lives: list, growths: list) -> list[list[Row]]:
+    """For every life and growth, in the chosen period: the varied class's charge on the
+    capex that growth adds, at that life (per unit of share; a block of growths per life)."""
     lbl, unit = model.label, model.unit
-    share, after = chosen["varied_share"].d, chosen["varied_in_service_after"].d
-    grids = []
+    after, at = chosen["varied_in_service_after"].d, chosen["chosen_period_start"].d
+    blocks = []
     for i, life in enumerate(lives, start=1):
         work.blank()
-        work.header(f"D&A at useful life {i} and each long-run growth")
-        rows = []
-        for j, growth in enumerate(growths, start=1):
-            cross = charge(model, growth["extra"], after, life["life"].d) - growth["varied"].cur
-            rows.append(
+        work.header(f"Useful life {i}: the varied class's charge on the added capex (column D)")
+        blocks.append(
+            [
                 work.add(
-                    f"sensitivity_depreciation_and_amortization:{i}:{j}",
-                    lbl("sensitivity_depreciation_and_amortization", life=str(i), growth=str(j)),
+                    f"sensitivity_cross:{i}:{j}",
+                    lbl("sensitivity_cross", life=str(i), growth=str(j)),
                     unit,
                     fmt="amount",
-                    formula=life["depreciation"].cur
-                    + life["other"].cur
-                    + growth["depreciation"].cur
-                    + share * cross,
+                    const_formula=charge(model, growth["extra"], after, life["life"].d, at),
                 )
-            )
-        grids.append(Grid(rows))
-    return grids
+                for j, growth in enumerate(growths, start=1)
+            ]
+        )
+    return blocks
 
 
-def _tables(model: Model, table: Sheet, work: Sheet, chosen: dict, lives: list, da: list) -> None:
-    """The two tables: rows are lives (years in column D), columns long-run growth rates."""
+def _tables(
+    model: Model, table: Sheet, work: Sheet, chosen: dict, lives: list, growths: list, cross: list
+) -> None:
+    """The tables: rows are lives (years in column D), columns long-run growth rates. D&A
+    and net income at each life and growth are working rows below the two tables."""
     inp, lbl, unit = model.sheets["Inputs"], model.label, model.unit
-    number = chosen["chosen_period_number"].d
+    number = MAX(1, chosen["chosen_period_number"].d)
 
-    def at_period(kind: str) -> Row:
-        source = chosen[kind]
+    def at_period(key: str, source: Row, level: int = 0) -> Expr:
+        """`source` in the chosen period, in column D of the workings."""
         return work.add(
-            f"{kind}_at_period",
-            lbl(f"{kind}_at_period"),
+            key,
+            lbl(key.split(":")[0]),
             source.unit,
             fmt=source.fmt,
-            const_formula=INDEX(span(source), MAX(1, number)),
-        )
+            level=level,
+            const_formula=INDEX(span(source), number),
+        ).d
 
     work.blank()
     work.header("The chosen period's figures (column D)")
-    base = at_period("chosen_depreciation_and_amortization").d
-    before = at_period("chosen_depreciation_at_last_actual").d
-    shares = at_period("chosen_diluted_shares").d
-    ni = at_period("chosen_net_income").d
-    known = at_period("chosen_earnings_is_known").d
-    actual = at_period("chosen_net_income_is_actual").d
-    found = AND(chosen["company_number"].d > 0, number > 0, chosen["varied_class_number"].d > 0)
+    shares = at_period("chosen_diluted_shares_at_period", chosen["chosen_diluted_shares"])
+    ni = at_period("chosen_net_income_at_period", chosen["chosen_net_income"])
+    known = at_period("chosen_earnings_is_known_at_period", chosen["chosen_earnings_is_known"])
+    actual = at_period(
+        "chosen_net_income_is_actual_at_period", chosen["chosen_net_income_is_actual"]
+    )
+    at = {
+        kind: [at_period(f"{kind}_at_period:{i}", life[kind], 1) for i, life in enumerate(lives, 1)]
+        for kind in ("depreciation_and_amortization", "earnings", "base")
+    }
+    found = AND(
+        chosen["company_number"].d > 0,
+        chosen["chosen_period_number"].d > 0,
+        chosen["varied_class_number"].d > 0,
+    )
     ok = work.add("table_ok", lbl("table_ok"), "flag", fmt="flag", const_formula=IF(found, 1, 0)).d
     tax, scale = chosen["chosen_tax_rate"].d, inp["per_share_scale"].d
+    share = chosen["varied_share"].d
     point = table["growth_point"].cur
+    added = INDEX(block([g["depreciation"] for g in growths], "const"), point)
+    varied = INDEX(block([g["varied"] for g in growths], "const"), point)
 
     table.blank()
     for key, source in (
@@ -392,41 +463,62 @@ def _tables(model: Model, table: Sheet, work: Sheet, chosen: dict, lives: list, 
         fmt="pct",
         const_formula=inp["long_run_capex_growth"].d,
     )
-    eps_rows, pct_rows = [], []
-    table.blank()
-    table.header(
+
+    def section(title: str, kind: str, u: str, fmt: str, level: int = 0) -> list[Row]:
+        table.blank()
+        table.header(title, level=level)
+        return [
+            table.add(
+                f"{kind}:{i}",
+                lbl(kind),
+                u,
+                fmt=fmt,
+                const_fmt="years",
+                level=level,
+                const_formula=life["life"].d,
+            )
+            for i, life in enumerate(lives, start=1)
+        ]
+
+    per_share = f"{unit.split()[0]}/share"
+    eps = section(
         f"EPS impact of the added D&A ({unit.split()[0]} per share): useful life of the varied "
-        "class (column D, years) against long-run capex growth (columns)"
+        "class (column D, years) against long-run capex growth (columns)",
+        "sensitivity_eps_impact",
+        per_share,
+        "per_share",
     )
-    for i, life in enumerate(lives, start=1):
-        cell = INDEX_CELL(da[i - 1], point, MAX(1, number))
-        row = table.add(
-            f"sensitivity_eps_impact:{i}",
-            lbl("sensitivity_eps_impact"),
-            f"{unit.split()[0]}/share",
-            fmt="per_share",
-            const_fmt="years",
-            const_formula=life["life"].d,
+    pct = section(
+        "D&A / net income: useful life of the varied class against long-run capex growth",
+        "sensitivity_depreciation_pct_net_income",
+        "%",
+        "pct",
+    )
+    da = section(
+        "Working rows: D&A at each useful life and growth",
+        "sensitivity_depreciation_and_amortization",
+        unit,
+        "amount",
+        level=1,
+    )
+    income = section(
+        "Working rows: net income at each useful life and growth",
+        "sensitivity_net_income",
+        unit,
+        "amount",
+        level=1,
+    )
+    for i in range(len(lives)):
+        charge_at_life = INDEX(block(cross[i], "const"), point)
+        da[i].formula = (
+            at["depreciation_and_amortization"][i] + added + share * (charge_at_life - varied)
         )
-        row.formula = IF(
-            AND(ok.eq(1), shares > 0), (before - cell) * (1 - tax) * scale / shares, ""
+        forecast = at["earnings"][i] - da[i].cur * (1 - tax)
+        income[i].formula = IF(actual.eq(1), ni, IF(known.eq(1), forecast, 0))
+        eps[i].formula = IF(
+            AND(ok.eq(1), shares > 0), (at["base"][i] - da[i].cur) * (1 - tax) * scale / shares, ""
         )
-        eps_rows.append(row)
-    table.blank()
-    table.header("D&A / net income: useful life of the varied class against long-run capex growth")
-    for i, life in enumerate(lives, start=1):
-        cell = INDEX_CELL(da[i - 1], point, MAX(1, number))
-        forecast = IF(actual.eq(1), 0, known)
-        row = table.add(
-            f"sensitivity_depreciation_pct_net_income:{i}",
-            lbl("sensitivity_depreciation_pct_net_income"),
-            "%",
-            fmt="pct",
-            const_fmt="years",
-            const_formula=life["life"].d,
-        )
-        row.formula = IF(ok.eq(1), ratio(cell, ni - (cell - base) * (1 - tax) * forecast), "")
-        pct_rows.append(row)
+        pct[i].formula = IF(ok.eq(1), ratio(da[i].cur, income[i].cur), "")
 
 
 def _checks(model: Model, work: Sheet) -> None:

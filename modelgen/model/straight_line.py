@@ -37,11 +37,15 @@ def service_offset(convention: Expr, length: Expr) -> Expr:
     return IF(half, 0.5, IF(later, 1, 0)) * length
 
 
-def charge(model: Model, capex: Row, offset: Expr, life: Expr) -> Expr:
+def charge(
+    model: Model, capex: Row, offset: Expr, life: Expr, period_start: Expr | None = None
+) -> Expr:
     """This period's depreciation of every vintage of `capex` at one useful life, in
-    service `offset` years after its period starts (0 for land: a life of 0)."""
+    service `offset` years after its period starts (0 for land: a life of 0); with
+    `period_start`, that period's instead (one cell, as the Sensitivity tables read)."""
     inp = model.sheets["Inputs"]
     start, length = inp["period_start"], inp["period_length"].d
+    at = start.cur if period_start is None else period_start
     v = span(start) + offset
-    overlap = _positive(_min(start.cur + length, v + life) - _max(start.cur, v))
+    overlap = _positive(_min(at + length, v + life) - _max(at, v))
     return IF(life.eq(0), 0, SUMPRODUCT(span(capex) * overlap) / life)
