@@ -15,9 +15,13 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 
-class OutputError(OSError):
+
+class OutputError(ModelgenError, OSError):
     """The output could not be written; the previous file, if there was one, is unchanged."""
+
+    exit_code = EXIT_BAD_INPUT
 
     def __str__(self) -> str:
         return (

@@ -18,6 +18,8 @@ from typing import Annotated, Any
 
 import typer
 
+from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
+
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
@@ -28,7 +30,7 @@ app = typer.Typer(
 )
 _state = {"debug": False}
 
-EXIT_VERIFY_FAILED, EXIT_BAD_INPUT, EXIT_NO_ENGINE, EXIT_BUG = 1, 2, 3, 70
+EXIT_VERIFY_FAILED, EXIT_BUG = 1, 70
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell tool killed by a closed pipe reports
 
@@ -107,12 +109,10 @@ def _describe(exc: Exception) -> str:
 
 
 def _known_error(exc: Exception) -> int | None:
-    """Errors with a message meant for the user, and their exit codes."""
-    name = type(exc).__name__
-    if name in ("EngineMissingError", "RecalcError"):
-        return EXIT_NO_ENGINE
-    if name in ("UnsafeWorkbookError", "SecError", "ReadbackError"):
-        return EXIT_BAD_INPUT
+    """The exit code of an error meant for the user (the hierarchy of modelgen.errors, and
+    an operating system error on a named file); None for a bug."""
+    if isinstance(exc, ModelgenError):
+        return exc.exit_code
     if isinstance(exc, OSError) and exc.filename:
         return EXIT_BAD_INPUT
     return None

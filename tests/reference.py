@@ -1,6 +1,6 @@
 """An independent re-computation of the capex model, straight from the CSV files.
 
-Written from DESIGN.md's formulas and the accounting of ACCOUNTING.md (opening base, life
+Written from docs/DESIGN.md's formulas and the accounting of docs/ACCOUNTING.md (opening base, life
 changes, construction in progress, land, the tie-out to reported D&A; the input files as
 docs/property-and-equipment.md gives them) and the profit bridge of docs/profit-bridge.md
 (tax per company, earnings before D&A, net income, revenue, diluted shares, EPS and the EPS
@@ -54,7 +54,7 @@ def per_share_scale(unit: str) -> float:
     return amount / 1e6
 
 
-# DESIGN.md: the asset enters service at v + o; the *_period names are the same offsets.
+# docs/DESIGN.md: the asset enters service at v + o; the *_period names are the same offsets.
 OFFSETS = {
     "full_year": 0.0,
     "half_year": 0.5,
@@ -67,7 +67,7 @@ OFFSETS = {
 
 @dataclass
 class ClassLedger:
-    """One asset class of one company, period by period (ACCOUNTING.md)."""
+    """One asset class of one company, period by period (docs/ACCOUNTING.md)."""
 
     opening: list[float]  # the charge of the opening base
     vintages: list[list[float]]  # vintages[v][t]: the charge of period v's spend in period t
@@ -81,7 +81,7 @@ class ClassLedger:
 
 
 def _charge(book: float, life: float, remaining: float, in_service: float) -> float:
-    """ACCOUNTING.md's charge: nothing on land; the whole book value in the period where the
+    """docs/ACCOUNTING.md's charge: nothing on land; the whole book value in the period where the
     remaining life ends (or a change left none); else the book value pro rata."""
     if life == 0:
         return 0.0
@@ -338,7 +338,7 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
         )
     put("capex_yoy:TOTAL", yoy(capex_total))
 
-    # Depreciation: the ledger of each class (ACCOUNTING.md), then the PP&E roll-forward.
+    # Depreciation: the ledger of each class (docs/ACCOUNTING.md), then the PP&E roll-forward.
     starts = [float(y) for y in years]
     per_ticker: dict[str, dict[str, list[float]]] = {}
     for t in tickers:

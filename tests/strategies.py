@@ -13,7 +13,7 @@ is 0.4 to 2.5 times a company's largest actual: figures an analyst could meet. W
 compound, through the growth forecast, into amounts of 1e10 and more, where the model's
 checks fail on float rounding (see test_random_models.test_checks_hold_for_amounts_in_usd).
 
-Property and equipment (ACCOUNTING.md, docs/property-and-equipment.md), each with a
+Property and equipment (docs/ACCOUNTING.md, docs/property-and-equipment.md), each with a
 moderate probability: a land class (life 0, sometimes with a share of 0, sometimes more);
 shares of 0; in-service lags of 0 to 3 years, fractional ones too, and a lag column left
 empty or absent; companies that override only the life or lag of default classes; opening

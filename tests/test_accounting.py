@@ -1,7 +1,7 @@
-"""ACCOUNTING.md in the workbook: its worked examples, and a ledger written here by hand.
+"""docs/ACCOUNTING.md in the workbook: its worked examples, and a ledger written here by hand.
 
 Each case is a small input folder. The expected figures are written in the test (the worked
-examples' own numbers) or computed by `ledger` below: a plain simulation of ACCOUNTING.md,
+examples' own numbers) or computed by `ledger` below: a plain simulation of docs/ACCOUNTING.md,
 asset by asset and period by period, sharing no code with modelgen. Every figure is checked
 as modelgen caches it and as LibreOffice recalculates it, and again after a useful-life
 change is typed into the workbook's Inputs sheet.
@@ -82,7 +82,7 @@ class Case:
 
 
 def ledger(case: Case, changes: list[list[object]] | None = None) -> dict[str, list[float]]:
-    """ACCOUNTING.md by hand: every asset simulated over the years of the case."""
+    """docs/ACCOUNTING.md by hand: every asset simulated over the years of the case."""
     years = sorted(case.capex)
     offset = {"full_year": 0.0, "half_year": 0.5, "next_year": 1.0}[case.convention]
     changes = case.changes if changes is None else changes
@@ -152,7 +152,7 @@ def ledger(case: Case, changes: list[list[object]] | None = None) -> dict[str, l
     return out
 
 
-# ACCOUNTING.md's worked examples, annual, every amount in one unit
+# docs/ACCOUNTING.md's worked examples, annual, every amount in one unit
 EXAMPLES = {
     "1: servers 4 -> 6 years from 2022": (
         Case({y: 100.0 if y == 2020 else 0.0 for y in range(2020, 2027)}, [["servers", 1, 4, 0]],

@@ -31,9 +31,16 @@ ALLOWED = {
     "sec": {"base", "inputs"},
 }
 #: the command line, the build and the public API: they may import anything
-TOP = {"modelgen", "modelgen.__main__", "modelgen.cli", "modelgen.build", "modelgen.progress"}
+TOP = {
+    "modelgen",
+    "modelgen.__main__",
+    "modelgen.api",
+    "modelgen.cli",
+    "modelgen.build",
+    "modelgen.progress",
+}
 #: helpers that import nothing of modelgen, so that every layer may use them
-BASE = {"modelgen._version", "modelgen.atomic"}
+BASE = {"modelgen._version", "modelgen.atomic", "modelgen.errors"}
 
 
 def module_name(path: Path) -> str:

@@ -5,7 +5,7 @@ recalculates them in one run per worker process (starting it costs seconds; CI h
 cores, so two workers, each with its own profile). For every model: each
 formula's cached value equals LibreOffice's, no cell shows an error value, check_failures
 is 0, and every keyed row equals tests/reference.py, arithmetic written independently from
-DESIGN.md and ACCOUNTING.md (opening balances, life changes, lags, land, reported D&A and net
+docs/DESIGN.md and docs/ACCOUNTING.md (opening balances, life changes, lags, land, reported D&A and net
 PP&E: the PP&E sheet's roll-forward and tie-out). The examples are derandomized: CI sees the
 same N_EXAMPLES models every run.
 """

@@ -1,4 +1,4 @@
-"""The reference's ledger (tests/reference.py) against ACCOUNTING.md's worked examples.
+"""The reference's ledger (tests/reference.py) against docs/ACCOUNTING.md's worked examples.
 
 Every expected number here is written by hand from the examples' text, so the reference
 that judges modelgen is itself judged by the contract. No LibreOffice, no modelgen.
@@ -133,7 +133,7 @@ def test_an_asset_not_yet_in_service_starts_on_the_new_life():
     convention=st.sampled_from(sorted(OFFSETS)),
 )
 def test_without_changes_the_ledger_is_design_mds_overlap_formula(lives, spend, convention):
-    """DESIGN.md: vintage v is charged `K / L * overlap([v + o, v + o + L), [t, t + 1))`."""
+    """docs/DESIGN.md: vintage v is charged `K / L * overlap([v + o, v + o + L), [t, t + 1))`."""
     o, n = OFFSETS[convention], len(spend)
     for life in lives:
         ledger = class_ledger(years(2000, 2000 + n - 1), YEAR, [life] * n, spend, offset=o)

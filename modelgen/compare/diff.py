@@ -76,6 +76,14 @@ class DiffReport:
         """(sheet, key, period) of every changed input cell."""
         return {(c.sheet, c.key, c.period) for c in self.changes if c.kind == "input"}
 
+    def to_frame(self):  # noqa: ANN201 - a pandas DataFrame, imported on use
+        """The changed cells as a DataFrame: sheet, key, period, kind, old, new, change,
+        relative (largest first within each sheet, as `lines` shows them)."""
+        import pandas as pd
+
+        columns = ["sheet", "key", "period", "kind", "old", "new", "change", "relative"]
+        return pd.DataFrame([asdict(c) for c in self.changes], columns=columns)
+
     def to_json(self) -> str:
         data = asdict(self)
         data["changed"] = self.changed

@@ -29,6 +29,7 @@ from typing import NamedTuple
 
 from openpyxl.worksheet.formula import ArrayFormula
 
+from modelgen.errors import EXIT_NO_ENGINE, ModelgenError
 from modelgen.xlsx.open_safely import check_xlsx, open_workbook
 from modelgen.xlsx.read_by_key import locate, read_keyed
 
@@ -63,12 +64,16 @@ _XCU_HEAD = (
 )
 
 
-class EngineMissingError(RuntimeError):
+class EngineMissingError(ModelgenError, RuntimeError):
     """LibreOffice (soffice) is not installed; the message says how to install it."""
 
+    exit_code = EXIT_NO_ENGINE
 
-class RecalcError(RuntimeError):
+
+class RecalcError(ModelgenError, RuntimeError):
     """LibreOffice ran but timed out or wrote no file; the message carries its output."""
+
+    exit_code = EXIT_NO_ENGINE
 
 
 def find_soffice() -> str | None:

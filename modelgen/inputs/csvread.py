@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -35,8 +37,10 @@ class Problem:
         return f"{text}; {self.hint}" if self.hint else text
 
 
-class InputError(Exception):
+class InputError(ModelgenError):
     """Bad input: carries every problem found, in file and line order."""
+
+    exit_code = EXIT_BAD_INPUT
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems, key=lambda p: (p.file, p.line, p.column, p.message))

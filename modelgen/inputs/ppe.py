@@ -2,7 +2,7 @@
 
 `opening_balances.csv` gives each class's book value and remaining life at the start of the
 timeline; `life_changes.csv` gives new useful lives from a period on (prospective, as
-ACCOUNTING.md says); `financials.csv`'s optional `depreciation` and `net_ppe` columns give
+docs/ACCOUNTING.md says); `financials.csv`'s optional `depreciation` and `net_ppe` columns give
 the reported D&A (a flow) and net property and equipment (a balance at the period's end).
 See docs/property-and-equipment.md. Every rule reports a problem naming file, line, column.
 """

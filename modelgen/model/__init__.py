@@ -105,8 +105,48 @@ class Model:
             n += 1 if row.const_formula is not None else 0
         return n
 
+    def value(self, sheet: str, key: str, period: str | None = None) -> float | str | None:
+        """A cell by sheet, row key and period label (`None`: column D), as computed;
+        an empty cell is None. Raises KeyError naming what is not there."""
+        row = self._row(sheet, key)
+        if period is None:
+            return _plain(row.const_value())
+        labels = list(self.sheets[sheet]["period"].values)  # type: ignore[arg-type]
+        if period not in labels:
+            raise KeyError(f"{sheet} has no period {period!r}; it has {', '.join(labels)}")
+        if row.formula is None and row.values is None:
+            return None
+        return _plain(row.period_result()[labels.index(period)])
+
+    def frame(self, sheet: str):  # noqa: ANN201 - a pandas DataFrame, imported on use
+        """A sheet as a DataFrame: row keys as index, `D` then the period labels as columns."""
+        import pandas as pd
+
+        labels = [str(p) for p in self.sheets[sheet]["period"].values]  # type: ignore[union-attr]
+        rows = [r for r in self.sheets[sheet].rows if r.key and r.kind not in ("period", "title")]
+        data = {
+            r.key: [self.value(sheet, r.key)] + [self.value(sheet, r.key, p) for p in labels]
+            for r in rows
+        }
+        return pd.DataFrame.from_dict(data, orient="index", columns=["D", *labels])
+
+    def _row(self, sheet: str, key: str) -> Row:
+        if sheet not in self.sheets:
+            raise KeyError(f"no sheet {sheet!r}; the sheets are {', '.join(self.sheets)}")
+        if key not in self.sheets[sheet].by_key:
+            raise KeyError(f"{sheet} has no row {key!r}")
+        return self.sheets[sheet][key]
+
     def check_failures(self) -> float:
         return float(self.sheets["Checks"]["check_failures"].const_value())
+
+
+def _plain(value: object) -> float | str | None:
+    """A cell's value as Python: NaN (an empty cell) is None."""
+    if isinstance(value, str):
+        return value
+    number = float(value)  # type: ignore[arg-type]
+    return None if np.isnan(number) else number
 
 
 def build_model(

@@ -1,4 +1,4 @@
-"""Depreciation: each asset class's opening base and vintages, per ACCOUNTING.md.
+"""Depreciation: each asset class's opening base and vintages, per docs/ACCOUNTING.md.
 
 Per class: the useful life in effect in each period (a change applies from its period on,
 prospectively), the assets owned at the start (the opening base), and the capex of every

@@ -1,4 +1,4 @@
-"""The depreciation of one asset class: ACCOUNTING.md's rules as rows of formulas.
+"""The depreciation of one asset class: docs/ACCOUNTING.md's rules as rows of formulas.
 
 One definition, used by the Depreciation sheet, by every scenario on the Scenarios sheet,
 and by nothing else that computes a charge, so the three cannot disagree:

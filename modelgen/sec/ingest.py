@@ -31,6 +31,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 from modelgen.sec.periods import (
     PeriodValue,
     average_periods,
@@ -50,8 +51,10 @@ COMPANY_COLUMNS = ["ticker", "name", "fiscal_year_end_month"]
 COMPANY_FACTS_URL = "https://data.sec.gov/api/xbrl/companyfacts/CIK##########.json"
 
 
-class SecError(ValueError):
+class SecError(ModelgenError, ValueError):
     """A company-facts file or an inputs folder that `ingest-sec` cannot use; no CSV changed."""
+
+    exit_code = EXIT_BAD_INPUT
 
 
 @dataclass(frozen=True)

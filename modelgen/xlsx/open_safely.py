@@ -40,6 +40,8 @@ from pathlib import Path
 import openpyxl
 from openpyxl.workbook.workbook import Workbook
 
+from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
+
 __all__ = ["Limits", "UnsafeWorkbookError", "check_xlsx", "open_workbook"]
 
 MB = 1024 * 1024
@@ -53,8 +55,10 @@ _DIMENSION = re.compile(
 )
 
 
-class UnsafeWorkbookError(ValueError):
+class UnsafeWorkbookError(ModelgenError, ValueError):
     """A workbook that cannot, or should not, be opened; the message is for the user."""
+
+    exit_code = EXIT_BAD_INPUT
 
 
 @dataclass(frozen=True)

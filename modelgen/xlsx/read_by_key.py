@@ -2,7 +2,7 @@
 
 Every sheet but ``Cover`` has: A the row key, B the label, C the unit, D a constant, and
 from E one column per period, labelled by the row keyed ``period``. Tests, ``verify`` and
-``diff`` use this to find rows by key, never by cell address (see DESIGN.md).
+``diff`` use this to find rows by key, never by cell address (see docs/DESIGN.md).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import pandas as pd
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
+from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 from modelgen.formulas.addresses import CONSTANT
 from modelgen.xlsx.open_safely import open_workbook
 
@@ -32,8 +33,10 @@ PERIOD_KEY = "period"
 FIRST_PERIOD_COL = 5  # E
 
 
-class ReadbackError(ValueError):
+class ReadbackError(ModelgenError, ValueError):
     """A sheet breaks the workbook contract (duplicate keys or period labels)."""
+
+    exit_code = EXIT_BAD_INPUT
 
 
 @dataclass
@@ -135,6 +138,37 @@ def read_keyed(
         if sheet is not None:
             sheets[ws.title] = sheet
     return sheets
+
+
+@dataclass
+class KeyedWorkbook:
+    """A workbook read back by sheet, row key and period: what `modelgen.read_workbook` gives."""
+
+    path: Path
+    sheets: dict[str, KeyedSheet]
+
+    def value(self, sheet: str, key: str, period: str | None = None) -> object:
+        """A cell's cached value by sheet, row key and period label (`None`: column D)."""
+        if sheet not in self.sheets:
+            raise KeyError(f"no sheet {sheet!r}; the sheets are {', '.join(self.sheets)}")
+        rows = self.sheets[sheet].rows
+        if key not in rows:
+            raise KeyError(f"{sheet} has no row {key!r}")
+        if period is None:
+            return rows[key].constant
+        if period not in self.sheets[sheet].periods:
+            raise KeyError(f"{sheet} has no period {period!r}")
+        return rows[key].values.get(period)
+
+    def frame(self, sheet: str) -> pd.DataFrame:
+        """A sheet as a DataFrame: row keys as index, `D` then the period labels as columns."""
+        periods = self.sheets[sheet].periods
+        data = {
+            key: [row.constant] + [row.values.get(p) for p in periods]
+            for key, row in self.sheets[sheet].rows.items()
+            if key != PERIOD_KEY
+        }
+        return pd.DataFrame.from_dict(data, orient="index", columns=[CONSTANT, *periods])
 
 
 def locate(sheets: dict[str, KeyedSheet], sheet: str, cell: str) -> tuple[str | None, str | None]:

@@ -1,0 +1,181 @@
+"""The Python API: what the command line does, callable from a notebook or a script.
+
+    import modelgen
+    inputs = modelgen.read_inputs("inputs")            # or inputs_from_frames(...)
+    model = modelgen.build_model(inputs)
+    model.value("Profit Impact", "net_income:META", "2026")
+    modelgen.write_workbook(model, "build/model.xlsx")
+
+Paths may be `str` or `Path`. Bad input raises `InputError` with every problem in
+`.problems` (file, line, column, message); every error meant for a user is a
+`ModelgenError` with the `exit_code` the command line would give.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from modelgen.inputs.csvread import InputError, Problem
+from modelgen.inputs.folder import Inputs, load_inputs
+from modelgen.inputs.template import load_template
+from modelgen.model import Model
+from modelgen.model import build_model as _build_model
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from modelgen.compare.diff import DiffReport
+    from modelgen.engine.verify import VerifyReport
+    from modelgen.xlsx.read_by_key import KeyedWorkbook
+
+PathLike = str | os.PathLike[str]
+
+#: the frames `inputs_from_frames` takes, and the file each stands for
+FRAMES = {
+    "companies": "companies.csv",
+    "capex": "capex.csv",
+    "assumptions": "assumptions.csv",
+    "financials": "financials.csv",
+    "guidance": "guidance.csv",
+    "settings": "settings.csv",
+    "scenarios": "scenarios.csv",
+    "opening_balances": "opening_balances.csv",
+    "life_changes": "life_changes.csv",
+}
+#: an empty frame stands for these files when none is given (the others are optional)
+EMPTY = {
+    "financials.csv": ["ticker", "period", "net_income", "source"],
+    "guidance.csv": ["ticker", "period", "capex_low", "capex_high", "source"],
+    "settings.csv": ["key", "value"],
+}
+
+
+def read_inputs(folder: PathLike) -> Inputs:
+    """Read and validate an input folder of CSV files, as `modelgen build` does."""
+    return load_inputs(Path(folder))
+
+
+def inputs_from_frames(
+    *,
+    companies: pd.DataFrame,
+    capex: pd.DataFrame,
+    assumptions: pd.DataFrame,
+    financials: pd.DataFrame | None = None,
+    guidance: pd.DataFrame | None = None,
+    settings: pd.DataFrame | Mapping[str, Any] | None = None,
+    scenarios: pd.DataFrame | None = None,
+    opening_balances: pd.DataFrame | None = None,
+    life_changes: pd.DataFrame | None = None,
+) -> Inputs:
+    """Inputs from pandas DataFrames with the CSV files' columns (strings or numbers),
+    validated with the same rules and messages. A problem names the frame as its file and
+    its row (1 for the first row of data) as its line; `settings` may be a dict."""
+    given = dict(
+        companies=companies,
+        capex=capex,
+        assumptions=assumptions,
+        financials=financials,
+        guidance=guidance,
+        settings=settings,
+        scenarios=scenarios,
+        opening_balances=opening_balances,
+        life_changes=life_changes,
+    )
+    with tempfile.TemporaryDirectory(prefix="modelgen-frames-") as tmp:
+        folder = Path(tmp)
+        for name, frame in given.items():
+            file = FRAMES[name]
+            if isinstance(frame, Mapping):
+                rows = [["key", "value"], *([k, _cell(v)] for k, v in frame.items())]
+            elif frame is not None:
+                header = [str(c) for c in frame.columns]
+                rows = [header, *([_cell(v) for v in r] for r in frame.itertuples(index=False))]
+            elif file in EMPTY:
+                rows = [EMPTY[file]]
+            else:
+                continue
+            with open(folder / file, "w", newline="", encoding="utf-8") as f:
+                csv.writer(f, lineterminator="\n").writerows(rows)
+        try:
+            inputs = load_inputs(folder)
+        except InputError as exc:
+            raise InputError([_from_frame(p) for p in exc.problems]) from None
+    inputs.folder = Path("frames")
+    return inputs
+
+
+def build_model(inputs: Inputs, template: PathLike | None = None) -> Model:
+    """Every sheet's rows, formulas and computed values: read them with `.value` and
+    `.frame` before (or without) writing a workbook."""
+    return _build_model(inputs, load_template(None if template is None else Path(template)))
+
+
+def write_workbook(model: Model, path: PathLike, previous: PathLike | None = None) -> Path:
+    """Write `model` to `path` (replaced whole, or left as it was if writing fails); with
+    `previous`, carry the analyst's edits and sheets from that workbook, as
+    `modelgen build --previous` does. Returns the path written."""
+    from modelgen.build import built_at
+    from modelgen.xlsx.workbook import write_workbook as _write
+
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    carry = None
+    if previous is not None:
+        from modelgen.regenerate.carry import read_previous
+
+        carry = read_previous(Path(previous))
+        model = _build_model(model.inputs, model.template, adjust=carry.apply)
+    folder = model.inputs.folder
+    when = built_at(model.inputs, None) if folder.is_dir() else _now()
+    _write(model, out, built_at=when, additions=carry)
+    return out
+
+
+def read_workbook(path: PathLike) -> KeyedWorkbook:
+    """A workbook's cached values by sheet, row key and period (`.value`, `.frame`)."""
+    from modelgen.xlsx.read_by_key import KeyedWorkbook, read_keyed
+
+    return KeyedWorkbook(Path(path), read_keyed(Path(path), data_only=True))
+
+
+def verify(path: PathLike) -> VerifyReport:
+    """Recalculate `path` in LibreOffice and compare every cached value (`.ok`, `.lines()`)."""
+    from modelgen.engine.verify import verify as _verify
+
+    return _verify(Path(path))
+
+
+def diff(old: PathLike, new: PathLike, tolerance: float = 1e-9) -> DiffReport:
+    """What changed from `old` to `new` by sheet, key and period (`.changed`, `.to_frame()`)."""
+    from modelgen.compare.diff import diff_workbooks
+
+    return diff_workbooks(Path(old), Path(new), tolerance)
+
+
+def _cell(value: object) -> str:
+    """A frame's cell as CSV text: empty for missing, integers without `.0`."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:  # NaN: pandas' missing value
+            return ""
+        return repr(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _from_frame(problem: Problem) -> Problem:
+    """A problem in the words of frames: the frame's name, its row counted from 1."""
+    names = {file: name for name, file in FRAMES.items()}
+    name = names.get(Path(problem.file).name, problem.file)
+    row = problem.line - 1 if problem.line > 1 else problem.line
+    return Problem(name, row, problem.column, problem.message, problem.hint)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
