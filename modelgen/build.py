@@ -50,6 +50,17 @@ class BuildResult:
         return passed, len(rows)
 
 
+def validate_inputs(inputs_dir: Path, template: Path | None = None) -> Inputs:
+    """Everything a build checks before it writes: the inputs, the template and the
+    workbook's defined names (two tickers that make one Excel name), so that `validate`
+    refuses exactly what `build` refuses."""
+    from modelgen.xlsx.names import plan_names
+
+    inputs = load_inputs(inputs_dir)
+    plan_names(build_model(inputs, load_template(template)))
+    return inputs
+
+
 def built_at(inputs: Inputs, template: Path | None) -> datetime:
     """The build's timestamp: SOURCE_DATE_EPOCH, else the newest input file's time.
 

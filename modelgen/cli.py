@@ -205,9 +205,9 @@ def validate(inputs: InputsOpt = Path("inputs")) -> None:
     """Check the CSV folder as build does, without writing a workbook."""
 
     def body() -> int:
-        from modelgen.inputs.folder import load_inputs
+        from modelgen.build import validate_inputs
 
-        data = load_inputs(inputs)
+        data = validate_inputs(inputs)
         for w in data.warnings:
             _err(f"warning: {w}")
         typer.echo(

@@ -281,6 +281,9 @@ def test_tickers_that_give_the_same_name_are_bad_input(tmp_path, shipped_inputs)
         in result.stderr
     )
     assert not out.exists()
+    checked = CliRunner().invoke(app, ["validate", "--inputs", str(folder)])
+    assert checked.exit_code == 2, checked.output  # validate refuses what build refuses
+    assert 'tickers "BRK-B" and "BRK_B" give the same Excel name' in checked.stderr
 
 
 # --- validations, comments -----------------------------------------------------------
