@@ -31,7 +31,7 @@ class XLError(str):
 Resolve = Callable[[str], Any]  # a reference as written ("'Capex'!E5", "B2:C3") -> value(s)
 
 _INFIX = {
-    "^": (5, "right"),
+    "^": (5, "left"),  # Excel: =2^3^2 is 64
     "*": (4, "left"),
     "/": (4, "left"),
     "+": (3, "left"),
@@ -134,7 +134,15 @@ def _binary(op: str, a: Any, b: Any) -> Any:
         if y == 0:
             raise _Err(XLError("#DIV/0!"))
         return x / y
-    return x**y
+    if x == 0 and y < 0:
+        raise _Err(XLError("#DIV/0!"))
+    try:
+        power = x**y
+    except OverflowError:
+        raise _Err(XLError("#NUM!")) from None
+    if isinstance(power, complex) or power != power or abs(power) == float("inf"):
+        raise _Err(XLError("#NUM!"))  # a negative number to a fraction, or too large
+    return power
 
 
 def _text(v: Any) -> str:

@@ -164,6 +164,7 @@ class Repointer:
         (_, c0, _, r0), (_, c1, _, r1) = split_cell(a0), split_cell(b0)
         (_, n0, _, q0), (_, n1, _, q1) = split_cell(a1), split_cell(b1)
         new_keys = {row.number: row.key for row in new.rows}
+        (r0, r1), (q0, q1) = sorted((r0, r1)), sorted((q0, q1))  # E4:E3 is E3:E4
         if [old.row_keys.get(r) for r in range(r0, r1 + 1)] != [
             new_keys.get(r) for r in range(q0, q1 + 1)
         ]:
