@@ -15,7 +15,6 @@ import pytest
 from typer.testing import CliRunner
 
 import modelgen.build
-import modelgen.inputs.folder
 from modelgen.cli import app
 
 SHIPPED = Path(__file__).resolve().parents[1] / "inputs"
@@ -27,8 +26,8 @@ def boom(*args: object, **kwargs: object) -> None:
 
 @pytest.fixture
 def broken_loader(monkeypatch: pytest.MonkeyPatch) -> None:
-    # the CLI imports load_inputs inside the command, so patching the module attribute works
-    monkeypatch.setattr(modelgen.inputs.folder, "load_inputs", boom)
+    # build and validate read the inputs through modelgen.build's load_inputs
+    monkeypatch.setattr(modelgen.build, "load_inputs", boom)
 
 
 def test_an_unexpected_exception_is_a_bug_with_exit_70_and_no_traceback(
@@ -77,7 +76,7 @@ def test_any_exception_type_is_summarised_on_one_line(
     def raise_it(*args: object, **kwargs: object) -> None:
         raise exc
 
-    monkeypatch.setattr(modelgen.inputs.folder, "load_inputs", raise_it)
+    monkeypatch.setattr(modelgen.build, "load_inputs", raise_it)
     result = CliRunner().invoke(app, ["validate", "--inputs", str(SHIPPED)])
     assert result.exit_code == 70
     first = result.stderr.splitlines()[0]
@@ -89,7 +88,7 @@ def test_an_interrupt_says_nothing_was_written(monkeypatch: pytest.MonkeyPatch) 
     def interrupt(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(modelgen.inputs.folder, "load_inputs", interrupt)
+    monkeypatch.setattr(modelgen.build, "load_inputs", interrupt)
     result = CliRunner().invoke(app, ["validate", "--inputs", str(SHIPPED)])
     assert result.exit_code == 130
     assert "interrupted" in result.stderr
