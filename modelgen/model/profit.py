@@ -61,6 +61,11 @@ def company_tax(model: Model, ticker: str, scenario: str | None = None) -> Expr:
     return param(model, "tax_rate", scenario).d
 
 
+def net_of_tax(model: Model, ticker: str, amount: Expr, scenario: str | None = None) -> Expr:
+    """An expense net of the tax it saves, at the company's rate (D&A after tax)."""
+    return amount * (1 - company_tax(model, ticker, scenario))
+
+
 def build(model: Model) -> None:
     inp, cap, ppe = (model.sheets[n] for n in ("Inputs", "Capex", "PP&E"))
     sheet = model.new_sheet("Profit Impact")
@@ -111,7 +116,7 @@ def build(model: Model) -> None:
         "after_tax_depreciation",
         unit,
         "amount",
-        lambda t, r: da[t].cur * (1 - company_tax(model, t)),
+        lambda t, r: net_of_tax(model, t, da[t].cur),
         summed,
     )
     rows(
@@ -206,7 +211,7 @@ def build(model: Model) -> None:
         "per_share",
         lambda t, r: IF(
             shares[t].cur > 0,
-            -(da[t].cur - base[t].cur) * (1 - company_tax(model, t)) * scale / shares[t].cur,
+            net_of_tax(model, t, base[t].cur - da[t].cur) * scale / shares[t].cur,
             "",
         ),
     )

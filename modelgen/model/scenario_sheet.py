@@ -15,7 +15,7 @@ from modelgen.formulas.rows import Row, block
 from modelgen.model.capex import anchor_of, faded_growth, known_rows, trailing_year
 from modelgen.model.depreciation import charges, class_rows, company_rows
 from modelgen.model.ppe import other_amortization
-from modelgen.model.profit import company_earnings, company_tax, net_income
+from modelgen.model.profit import company_earnings, net_income, net_of_tax
 from modelgen.model.scenario_inputs import param
 from modelgen.model.straight_line import service_offset
 
@@ -138,7 +138,7 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
             unit,
             fmt="amount",
             level=1,
-            formula=da[t].cur * (1 - company_tax(model, t, s)),
+            formula=net_of_tax(model, t, da[t].cur, s),
         )
     for t in tickers:
         row = sheet.add(
