@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from modelgen.formulas.addresses import col_letter, sheet_prefix
+from modelgen.formulas.addresses import col_index, col_letter, sheet_prefix
 from modelgen.formulas.expressions import RenderContext
 from modelgen.formulas.functions import ABS, IF, INDEX, MAX, MIN, SUM, SUMPRODUCT
 from modelgen.formulas.rows import Sheet, block, span
@@ -145,3 +145,8 @@ def test_sumifs_sums_where_every_criterion_matches(sheets):
     np.testing.assert_allclose(expr.evaluate(Ctx(3)), [6.0, 6.0, 0.0])
     both = SUMIFS(span(y), span(year), year.cur, span(flag), 1)
     np.testing.assert_allclose(both.evaluate(Ctx(3)), [2.0, 2.0, 0.0])
+
+
+def test_col_index_inverts_col_letter():
+    assert [col_index(col_letter(i)) for i in range(0, 20_000, 7)] == list(range(0, 20_000, 7))
+    assert (col_index("A"), col_index("z"), col_index("AA"), col_index("XFD")) == (0, 25, 26, 16383)

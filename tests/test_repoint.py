@@ -11,8 +11,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from modelgen.formulas.addresses import quote_sheet
 from modelgen.formulas.rows import Sheet
-from modelgen.regenerate.repoint import Ref, Repointer, parse_ref, quote_sheet, split_cell
+from modelgen.regenerate.repoint import Ref, Repointer, parse_ref, split_cell
 from modelgen.xlsx.read_by_key import KeyedSheet
 
 PI, PL, NOTES = "Profit Impact", "P&L Bob's", "Client Notes"
@@ -82,6 +83,11 @@ def test_parse_ref(text: str, ref: Ref | None) -> None:
         (PL, "'P&L Bob''s'"),
         ("AB12", "'AB12'"),  # looks like a cell address
         ("2024", "'2024'"),
+        ("R2C3", "'R2C3'"),  # an R1C1 address
+        ("C", "'C'"),  # a whole column in R1C1
+        ("Q1.2025", "'Q1.2025'"),
+        ("XFD1048576", "'XFD1048576'"),
+        ("Capex2", "Capex2"),  # six letters: no column has them
     ],
 )
 def test_quote_sheet_round_trips(name: str, written: str) -> None:

@@ -16,8 +16,9 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from modelgen.formulas.addresses import CONSTANT
 from modelgen.xlsx.open_safely import open_workbook
-from modelgen.xlsx.read_by_key import CONSTANT, PERIOD_KEY, KeyedSheet, read_keyed
+from modelgen.xlsx.read_by_key import PERIOD_KEY, KeyedSheet, read_keyed
 from modelgen.xlsx.record import SHEET as RECORD_SHEET
 from modelgen.xlsx.record import read_provenance
 

@@ -4,9 +4,17 @@ contract (A the row key, B the label, C the unit, D a row's one constant, period
 
 from __future__ import annotations
 
+import re
+
 FIRST_PERIOD_COL = 4  # column E, zero-based
 CONST_COL = 3  # column D
 CONSTANT = "D"  # column D where a period label would be: a row's one constant
+FIXED_COLUMNS = ("A", "B", "C", CONSTANT)  # key, label, unit, constant: the same on every sheet
+
+# A name written bare: a letter or _ first, then letters, digits or _ (quoting is always safe)...
+_BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# ...unless it could be read as a reference: A1-style (AB12) or R1C1-style (R, C, R2C3).
+_LOOKS_LIKE_A_REFERENCE = re.compile(r"[A-Za-z]{1,3}\d+|[RrCc]\d*|[Rr]\d*[Cc]\d*")
 
 
 def col_letter(col: int) -> str:
@@ -19,8 +27,21 @@ def col_letter(col: int) -> str:
     return letters
 
 
+def col_index(letters: str) -> int:
+    """Column letters to a zero-based index: A -> 0, AB -> 27 (the inverse of col_letter)."""
+    index = 0
+    for ch in letters.upper():
+        index = index * 26 + ord(ch) - 64
+    return index - 1
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as a formula writes it: `Capex`, or quoted, `'Profit Impact'`, `'AB12'`."""
+    if _BARE.fullmatch(name) and not _LOOKS_LIKE_A_REFERENCE.fullmatch(name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
 def sheet_prefix(name: str) -> str:
-    """`Capex!` or `'Profit Impact'!`: quote names that Excel requires quoted."""
-    if name.replace("_", "").isalnum() and not name[0].isdigit():
-        return f"{name}!"
-    return "'" + name.replace("'", "''") + "'!"
+    """`Capex!` or `'Profit Impact'!`: the sheet part of a reference."""
+    return f"{quote_sheet(name)}!"

@@ -16,8 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from openpyxl.utils.cell import get_column_letter
-
+from modelgen.formulas.addresses import col_letter
 from modelgen.regenerate.analyst_charts import ChartSpec, read_charts, write_chart
 from modelgen.regenerate.analyst_formulas import Unsupported, XLError, evaluate_formula
 from modelgen.regenerate.repoint import Repointer, parse_ref, split_cell
@@ -169,7 +168,7 @@ class _Values:
 
     def cell(self, sheet: str, row: int, col: int) -> Any:
         if sheet in self.repoint.model.sheets:
-            return self.repoint.value(sheet, f"{get_column_letter(col)}{row}")
+            return self.repoint.value(sheet, f"{col_letter(col - 1)}{row}")
         if sheet not in self.sheets:
             raise Unsupported(f"sheet {sheet}")
         key = (sheet, row, col)
@@ -221,7 +220,7 @@ def write_analyst_sheets(
                 values.formulas[(sheet.name, c.row + 1, c.col + 1)] = text
                 if failed:
                     failures[(sheet.name, c.row, c.col)] = failed
-                    where = f"{sheet.name}!{get_column_letter(c.col + 1)}{c.row + 1}"
+                    where = f"{sheet.name}!{col_letter(c.col)}{c.row + 1}"
                     report.failed += [f"{where}: {f}" for f in failed]
     formats: dict[tuple, Any] = {}
     for sheet in sheets:

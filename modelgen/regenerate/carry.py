@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from modelgen.formulas.addresses import CONSTANT
 from modelgen.inputs.settings import CONVENTIONS
 from modelgen.regenerate.analyst_sheets import (
     AnalystSheet,
@@ -33,7 +34,7 @@ from modelgen.regenerate.analyst_sheets import (
     write_analyst_sheets,
 )
 from modelgen.xlsx.open_safely import open_workbook
-from modelgen.xlsx.read_by_key import CONSTANT, KeyedSheet, read_keyed
+from modelgen.xlsx.read_by_key import KeyedSheet, read_keyed
 from modelgen.xlsx.record import (
     Provenance,
     read_provenance,

@@ -15,18 +15,23 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
-from modelgen.xlsx.read_by_key import CONSTANT, KeyedSheet
+from modelgen.formulas.addresses import (
+    CONSTANT,
+    FIRST_PERIOD_COL,
+    FIXED_COLUMNS,
+    col_index,
+    col_letter,
+    quote_sheet,
+)
+from modelgen.xlsx.read_by_key import KeyedSheet
 from modelgen.xlsx.record import sheet_periods
 
 if TYPE_CHECKING:
     from modelgen.model import Model
 
-__all__ = ["Ref", "Repointer", "parse_ref", "quote_sheet"]
+__all__ = ["Ref", "Repointer", "parse_ref"]
 
-FIXED_COLUMNS = ("A", "B", "C", CONSTANT)  # key, label, unit, constant: the same on every sheet
-FIRST_PERIOD = 5  # column E
 _CELL = r"\$?[A-Za-z]{1,3}\$?\d+"
 _REF = re.compile(
     rf"^(?:(?P<sheet>'(?:[^']|'')+'|[^'!:\[\]]+)!)?(?P<a>{_CELL})(?::(?P<b>{_CELL}))?$"
@@ -52,13 +57,6 @@ def parse_ref(text: str) -> Ref | None:
     if sheet and sheet.startswith("'"):
         sheet = sheet[1:-1].replace("''", "'")
     return Ref(sheet, m.group("a"), m.group("b"))
-
-
-def quote_sheet(name: str) -> str:
-    """A sheet name as a formula writes it, quoted when needed."""
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name) and not re.fullmatch(_CELL, name):
-        return name
-    return "'" + name.replace("'", "''") + "'"
 
 
 def split_cell(cell: str) -> tuple[str, str, str, int]:
@@ -153,7 +151,7 @@ class Repointer:
         if label in FIXED_COLUMNS:
             new_col = label
         elif label in self.new_periods[sheet]:
-            new_col = get_column_letter(FIRST_PERIOD + self.new_periods[sheet].index(label))
+            new_col = col_letter(FIRST_PERIOD_COL + self.new_periods[sheet].index(label))
         else:
             return cell, f"period {label} of {sheet} is not in the new workbook"
         return f"{dc}{new_col}{dr}{new_row.number}", ""
@@ -182,7 +180,7 @@ class Repointer:
     def _new_label(self, sheet: str, col: str) -> str | None:
         if col in FIXED_COLUMNS:
             return col
-        i = column_index_from_string(col) - FIRST_PERIOD
+        i = col_index(col) - FIRST_PERIOD_COL
         periods = self.new_periods[sheet]
         return periods[i] if 0 <= i < len(periods) else None
 
@@ -202,7 +200,7 @@ class Repointer:
         if col == CONSTANT:
             v = row.const_value()
         else:
-            i = column_index_from_string(col) - FIRST_PERIOD
+            i = col_index(col) - FIRST_PERIOD_COL
             if row.kind == "period":
                 return self.new_periods[sheet][i] if 0 <= i < len(self.new_periods[sheet]) else None
             if i < 0 or (row.formula is None and row.values is None):
@@ -215,5 +213,5 @@ class Repointer:
 
 
 def _letters(c0: str, c1: str) -> list[str]:
-    i0, i1 = column_index_from_string(c0), column_index_from_string(c1)
-    return [get_column_letter(i) for i in range(min(i0, i1), max(i0, i1) + 1)]
+    i0, i1 = col_index(c0), col_index(c1)
+    return [col_letter(i) for i in range(min(i0, i1), max(i0, i1) + 1)]

@@ -11,15 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from openpyxl.utils.cell import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
-from modelgen.formulas.addresses import CONSTANT
+from modelgen.formulas.addresses import CONSTANT, FIRST_PERIOD_COL, col_letter
 from modelgen.xlsx.open_safely import open_workbook
 
 __all__ = [
-    "CONSTANT",
     "KeyedRow",
     "KeyedSheet",
     "ReadbackError",
@@ -30,7 +28,6 @@ __all__ = [
 
 COVER = "Cover"
 PERIOD_KEY = "period"
-FIRST_PERIOD_COL = 5  # E
 
 
 class ReadbackError(ModelgenError, ValueError):
@@ -95,14 +92,14 @@ def _read_sheet(ws) -> KeyedSheet | None:
     period_cells = grid[keys[PERIOD_KEY] - 1]
     periods: list[str] = []
     columns: dict[str, str] = {}
-    for col in range(FIRST_PERIOD_COL, len(period_cells) + 1):
-        label = _text(period_cells[col - 1])
+    for col in range(FIRST_PERIOD_COL, len(period_cells)):
+        label = _text(period_cells[col])
         if label is None:
             break  # periods are contiguous from E
         if label in periods:
             raise ReadbackError(f"sheet {ws.title!r}: period {label!r} appears twice")
         periods.append(label)
-        columns[get_column_letter(col)] = label
+        columns[col_letter(col)] = label
 
     sheet = KeyedSheet(name=ws.title, periods=periods, rows={}, period_columns=columns)
     for key, number in keys.items():
@@ -111,8 +108,8 @@ def _read_sheet(ws) -> KeyedSheet | None:
         row.constant = cells[3]
         row.cells[CONSTANT] = f"{CONSTANT}{number}"
         for offset, label in enumerate(periods):
-            row.values[label] = cells[FIRST_PERIOD_COL - 1 + offset]
-            row.cells[label] = f"{get_column_letter(FIRST_PERIOD_COL + offset)}{number}"
+            row.values[label] = cells[FIRST_PERIOD_COL + offset]
+            row.cells[label] = f"{col_letter(FIRST_PERIOD_COL + offset)}{number}"
         sheet.rows[key] = row
         sheet.row_keys[number] = key
     return sheet
