@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from modelgen.inputs.csvread import Problems, Record, duplicates, parse_number, read_table
-from modelgen.inputs.rows import check_name, known_ticker
+from modelgen.inputs.csvread import Problems, Record, parse_number, read_table
+from modelgen.inputs.rows import check_name, in_range, known_ticker, one_row_per
 from modelgen.inputs.tables import Company
 
 SHARE_TOLERANCE = 1e-6
@@ -45,16 +45,7 @@ def read_asset_classes(
     if records is None:
         return None
     # tickers with a row that failed: their share sum and coverage would only echo it
-    failed: set[str] = set()
-    for first, dup in duplicates(records, ("ticker", "asset_class"), ignore_case=True):
-        failed.add(dup["ticker"])
-        probs.add(
-            dup.file,
-            dup.line,
-            "asset_class",
-            f"{dup['ticker']} {dup['asset_class']} appears twice (also line {first.line})",
-            "keep one row per ticker and asset class",
-        )
+    failed = {r["ticker"] for r in one_row_per(records, "asset_class", probs, ignore_case=True)}
     rows: dict[str, list[tuple[Record, AssetClass]]] = {}
     overrides: dict[str, list[tuple[Record, str, float | None, float | None]]] = {}
     for rec in records:
@@ -65,33 +56,31 @@ def read_asset_classes(
         share = None if override else parse_number(rec, "share", probs, percent=True)
         life = parse_number(rec, "useful_life_years", probs, required=not override)
         lag = parse_number(rec, "in_service_lag_years", probs, required=False)
-        if share is not None and not 0 <= share <= 1:
-            probs.add(
-                rec.file,
-                rec.line,
-                "share",
-                f"{rec['share']} is not a share between 0 and 1",
-                "enter the fraction of capex, e.g. 0.6 or 60% (0: the class takes no new capex)",
-            )
-            share = None
-        if life is not None and life < 0:
-            probs.add(
-                rec.file,
-                rec.line,
-                "useful_life_years",
-                f"the useful life {life:g} is negative",
-                "enter a life in years (fractions such as 5.5 are fine; 0 is land)",
-            )
-            life = None
-        if lag is not None and lag < 0:
-            probs.add(
-                rec.file,
-                rec.line,
-                "in_service_lag_years",
-                f"the lag {lag:g} is negative",
-                "enter the years capex stays under construction, 0 or more",
-            )
-            lag = None
+        share = in_range(
+            rec,
+            "share",
+            share,
+            probs,
+            "{raw} is not a share between 0 and 1",
+            "enter the fraction of capex, e.g. 0.6 or 60% (0: the class takes no new capex)",
+            ok=lambda s: 0 <= s <= 1,
+        )
+        life = in_range(
+            rec,
+            "useful_life_years",
+            life,
+            probs,
+            "the useful life {value:g} is negative",
+            "enter a life in years (fractions such as 5.5 are fine; 0 is land)",
+        )
+        lag = in_range(
+            rec,
+            "in_service_lag_years",
+            lag,
+            probs,
+            "the lag {value:g} is negative",
+            "enter the years capex stays under construction, 0 or more",
+        )
         if ticker and len(probs.items) > n_before:
             failed.add(ticker)
         if ticker and name and override:

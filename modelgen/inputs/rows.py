@@ -1,13 +1,15 @@
 """The rules a row of any input file is held to: how it names a company or an asset class,
-which fiscal period it is for, and that a ticker has one row per period.
+which fiscal period it is for, that a key (ticker and period, ticker and class) is not
+repeated, and that a number is in its range (`in_range`).
 
-Shared by the files' readers (`tables`, `asset_classes`) so that the same mistake gets the
-same message, naming file, line and column, whichever file it is in.
+Shared by the files' readers (`tables`, `asset_classes`, `ppe`) so that the same mistake
+gets the same message, naming file, line and column, whichever file it is in.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
 from modelgen.inputs.csvread import Problems, Record, duplicates, near_miss
 from modelgen.inputs.timeline import Period, parse_period
@@ -98,12 +100,55 @@ def known_ticker(
     return t
 
 
-def one_row_per_period(records: list[Record], probs: Problems) -> None:
-    for first, dup in duplicates(records, ("ticker", "period")):
+def one_row_per(
+    records: list[Record], column: str, probs: Problems, *, ignore_case: bool = False
+) -> list[Record]:
+    """Report each row that repeats an earlier row's ticker and `column`; the repeats."""
+    repeats = []
+    for first, dup in duplicates(records, ("ticker", column), ignore_case=ignore_case):
+        repeats.append(dup)
         probs.add(
             dup.file,
             dup.line,
-            "period",
-            f"{dup['ticker']} {dup['period']} appears twice (also line {first.line})",
-            "keep one row per ticker and period",
+            column,
+            f"{dup['ticker']} {dup[column]} appears twice (also line {first.line})",
+            f"keep one row per ticker and {column.replace('_', ' ')}",
         )
+    return repeats
+
+
+def ticker_period_rows(
+    records: list[Record], known: set[str] | None, probs: Problems, *, quarters: bool = True
+) -> Iterator[tuple[Record, str | None, Period | None]]:
+    """Each row of a file keyed by ticker and period, with its ticker and period (None
+    where it is not valid, the problem reported), once the repeated keys are reported."""
+    one_row_per(records, "period", probs)
+    for rec in records:
+        yield rec, known_ticker(rec, known, probs), row_period(rec, probs, quarters=quarters)
+
+
+def not_negative(value: float) -> bool:
+    return value >= 0
+
+
+def in_range(
+    rec: Record,
+    column: str,
+    value: float | None,
+    probs: Problems,
+    message: str,
+    hint: str,
+    *,
+    ok: Callable[[float], bool] = not_negative,
+    required: bool = False,
+) -> float | None:
+    """`value` if `ok` holds for it, else None with a problem at the row's `column`.
+
+    `message` is a template: `{value:g}` is the number, `{raw}` the cell as written. None
+    (an empty cell, or one `parse_number` already reported) passes unless `required`: then
+    the problem is the cell itself, and `message` may use only `{raw}`.
+    """
+    if value is None and not required or value is not None and ok(value):
+        return value
+    probs.add(rec.file, rec.line, column, message.format(value=value, raw=rec[column]), hint)
+    return None

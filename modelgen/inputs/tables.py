@@ -13,7 +13,7 @@ from pathlib import Path
 from modelgen.inputs.actuals import Fact
 from modelgen.inputs.csvread import Problems, Record, duplicates, parse_number, read_table
 from modelgen.inputs.ppe import REPORTED_COLUMNS
-from modelgen.inputs.rows import check_name, known_ticker, one_row_per_period, row_period
+from modelgen.inputs.rows import check_name, in_range, ticker_period_rows
 from modelgen.inputs.timeline import Period
 
 
@@ -73,25 +73,26 @@ def read_companies(folder: Path, probs: Problems) -> tuple[list[Company], set[st
         ticker = check_name(rec, "ticker", probs, "the ticker")
         if not rec["name"]:
             probs.add(rec.file, rec.line, "name", "the company name is empty", "enter its name")
-        month = parse_number(rec, "fiscal_year_end_month", Problems())
-        if month is None or month != int(month) or not 1 <= month <= 12:
-            probs.add(
-                rec.file,
-                rec.line,
-                "fiscal_year_end_month",
-                f'"{rec["fiscal_year_end_month"]}" is not a month',
-                "enter 1 to 12 (12 for a December year end)",
-            )
-            month = None
-        tax = parse_number(rec, "tax_rate", probs, required=False, percent=True)
-        if tax is not None and not 0 <= tax < 1:
-            probs.add(
-                rec.file,
-                rec.line,
-                "tax_rate",
-                f"tax_rate {rec['tax_rate']} is not between 0 and 1",
-                "enter e.g. 0.16 or 16%, or leave it empty for the tax_rate setting",
-            )
+        # a cell that is not a number is "not a month" too: parse_number's problem is dropped
+        month = in_range(
+            rec,
+            "fiscal_year_end_month",
+            parse_number(rec, "fiscal_year_end_month", Problems()),
+            probs,
+            '"{raw}" is not a month',
+            "enter 1 to 12 (12 for a December year end)",
+            ok=lambda m: m == int(m) and 1 <= m <= 12,
+            required=True,
+        )
+        tax = in_range(
+            rec,
+            "tax_rate",
+            parse_number(rec, "tax_rate", probs, required=False, percent=True),
+            probs,
+            "tax_rate {raw} is not between 0 and 1",
+            "enter e.g. 0.16 or 16%, or leave it empty for the tax_rate setting",
+            ok=lambda t: 0 <= t < 1,
+        )
         if ticker and month is not None and rec["name"] and ticker.casefold() not in seen:
             seen.add(ticker.casefold())
             out.append(Company(ticker, rec["name"], int(month), tax))
@@ -120,31 +121,20 @@ def read_facts(
     if records is None:
         return None
     out: dict[str, dict[Period, Fact]] = {}
-    one_row_per_period(records, probs)
-    for rec in records:
-        ticker = known_ticker(rec, known, probs)
+    for rec, ticker, period in ticker_period_rows(records, known, probs):
         if ticker and seen is not None:
             seen.add(ticker)
-        period = row_period(rec, probs)
         value = parse_number(rec, column, probs)
-        if value is not None and value < 0 and not allow_negative:
-            probs.add(
-                rec.file,
-                rec.line,
-                column,
-                f"{value:g} is negative",
-                f"enter {column} as a positive amount",
-            )
-            value = None
+        if not allow_negative:
+            hint = f"enter {column} as a positive amount"
+            value = in_range(rec, column, value, probs, "{value:g} is negative", hint)
         if ticker and period is not None and value is not None:
             out.setdefault(ticker, {}).setdefault(period, Fact(value, rec["source"], rec.line))
         for name in REPORTED_COLUMNS if extra is not None else ():
             figure = parse_number(rec, name, probs, required=False)
-            if figure is not None and figure < 0:
-                probs.add(
-                    rec.file, rec.line, name, f"{figure:g} is negative", "enter a positive amount"
-                )
-                figure = None
+            figure = in_range(
+                rec, name, figure, probs, "{value:g} is negative", "enter a positive amount"
+            )
             if ticker and period is not None and figure is not None:
                 fact = Fact(figure, rec["source"], rec.line)
                 extra.setdefault(name, {}).setdefault(ticker, {})[period] = fact  # type: ignore[union-attr]
@@ -158,21 +148,11 @@ def read_guidance(
     if records is None:
         return None
     out: dict[str, dict[int, Guidance]] = {}
-    one_row_per_period(records, probs)
-    for rec in records:
-        ticker = known_ticker(rec, known, probs)
-        period = row_period(rec, probs, quarters=False)
+    for rec, ticker, period in ticker_period_rows(records, known, probs, quarters=False):
         low = parse_number(rec, "capex_low", probs)
         high = parse_number(rec, "capex_high", probs, required=False)
-        if low is not None and low < 0:
-            probs.add(
-                rec.file,
-                rec.line,
-                "capex_low",
-                f"{low:g} is negative",
-                "enter guidance as positive amounts",
-            )
-            low = None
+        hint = "enter guidance as positive amounts"
+        low = in_range(rec, "capex_low", low, probs, "{value:g} is negative", hint)
         if low is not None and high is not None and high < low:
             probs.add(
                 rec.file,
