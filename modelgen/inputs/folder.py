@@ -1,30 +1,24 @@
-"""The input folder: six CSV files, validated into one typed `Inputs` object.
+"""The input folder: its CSV files read and validated into one typed `Inputs` object.
 
-Every rule reports a `Problem` naming file, line and column; all problems of a folder are
-reported together (see `csvread`). Amounts are in the unit of `settings.csv`.
+`load_inputs` puts together what each file's reader returns (`tables`, `asset_classes`,
+`settings`, `scenarios`, `ppe`), then checks what only the whole folder shows: a company
+without capex actuals, the rows outside the timeline. Every rule reports a `Problem` naming
+file, line and column; all problems of a folder are reported together (see `csvread`).
+Amounts are in the unit of `settings.csv`.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from modelgen.inputs.actuals import Fact, resolve
-from modelgen.inputs.csvread import (
-    InputError,
-    Problems,
-    Record,
-    duplicates,
-    near_miss,
-    parse_number,
-    read_table,
-)
+from modelgen.inputs.asset_classes import AssetClass, read_asset_classes
+from modelgen.inputs.csvread import Problems
 from modelgen.inputs.ppe import (
     LIFE_CHANGES_FILE,
     OPENING_FILE,
-    REPORTED_COLUMNS,
     LifeChange,
     Opening,
     place_changes,
@@ -33,50 +27,11 @@ from modelgen.inputs.ppe import (
     reported,
 )
 from modelgen.inputs.scenarios import SCENARIOS_FILE, Scenarios, read_scenarios
-from modelgen.inputs.settings import (
-    CONVENTIONS,
-    SETTINGS_FILE,
-    Settings,
-    read_settings,
-    unit_scale,
-)
-from modelgen.inputs.timeline import Period, Timeline, make_timeline, parse_period, quarters_of
+from modelgen.inputs.settings import SETTINGS_FILE, Settings, read_settings, unit_scale
+from modelgen.inputs.tables import Company, Guidance, read_companies, read_facts, read_guidance
+from modelgen.inputs.timeline import Period, Timeline, make_timeline, quarters_of
 
 FILES = ("companies.csv", "capex.csv", "financials.csv", "guidance.csv", "assumptions.csv")
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$")
-FIRST_YEAR, LAST_YEAR = 1900, 2199
-RESERVED_TICKERS = ("TOTAL",)  # row keys such as capex:TOTAL
-SHARE_TOLERANCE = 1e-6
-
-
-@dataclass(frozen=True)
-class Guidance:
-    low: float
-    high: float | None
-    source: str
-    line: int
-
-    @property
-    def midpoint(self) -> float:
-        return self.low if self.high is None else (self.low + self.high) / 2
-
-
-@dataclass(frozen=True)
-class AssetClass:
-    """A share of capex with a useful life (0: land) entering service `lag` years late."""
-
-    name: str
-    share: float
-    useful_life: float
-    lag: float = 0.0
-
-
-@dataclass(frozen=True)
-class Company:
-    ticker: str
-    name: str
-    fiscal_year_end_month: int
-    tax_rate: float | None = None  # None: the tax_rate setting
 
 
 @dataclass
@@ -140,14 +95,14 @@ def load_inputs(folder: Path) -> Inputs:
         )
         probs.raise_if_any()
     notes: list[str] = []
-    companies, known = _companies(folder, probs)
+    companies, known = read_companies(folder, probs)
     settings = read_settings(folder, probs, notes)
     with_capex_rows: set[str] = set()
-    capex = _facts(
+    capex = read_facts(
         folder / "capex.csv", "capex", known, probs, allow_negative=False, seen=with_capex_rows
     )
     extra: dict[str, dict[str, dict[Period, Fact]]] = {}
-    net_income = _facts(
+    net_income = read_facts(
         folder / "financials.csv", "net_income", known, probs, allow_negative=True, extra=extra
     )
     capex_q: dict[str, dict[Period, Fact]] = {}
@@ -160,8 +115,8 @@ def load_inputs(folder: Path) -> Inputs:
             table.clear()
             table.update(done)
             (capex_q if name == "capex" else ni_q).update(detail)
-    guidance = _guidance(folder / "guidance.csv", known, probs)
-    classes = _asset_classes(folder / "assumptions.csv", companies, known, probs)
+    guidance = read_guidance(folder / "guidance.csv", known, probs)
+    classes = read_asset_classes(folder / "assumptions.csv", companies, known, probs)
     # scenario keys are checked against the companies' classes only when those are sound,
     # so that one broken file is reported once, not again as scenarios.csv's problem
     sound = classes is not None and known is not None and len(classes) == len(companies)
@@ -213,385 +168,6 @@ def load_inputs(folder: Path) -> Inputs:
     return inputs
 
 
-def _check_name(rec: Record, column: str, probs: Problems, what: str) -> str | None:
-    value = rec[column]
-    if not NAME_RE.match(value):
-        probs.add(
-            rec.file,
-            rec.line,
-            column,
-            f'{what} "{value}" is not usable' if value else f"{what} is empty",
-            "use 1 to 31 letters, digits, '.', '-' or '_', starting with a letter or digit",
-        )
-        return None
-    if what == "the ticker" and value.upper() in RESERVED_TICKERS:
-        probs.add(
-            rec.file,
-            rec.line,
-            column,
-            f'the ticker "{value}" is reserved for the totals rows',
-            "use another spelling, e.g. TOTAL.X",
-        )
-        return None
-    return value
-
-
-def _period(rec: Record, probs: Problems, *, quarters: bool = True) -> Period | None:
-    """A fiscal year `2024` or, where allowed, a fiscal quarter `2025Q1`."""
-    raw = rec["period"]
-    period = parse_period(raw)
-    what = "a fiscal year or quarter" if quarters else "a fiscal year"
-    if period is None:
-        hint = "write the fiscal year as four digits, e.g. 2024" + (
-            ", or a quarter as 2025Q1" if quarters else ""
-        )
-        if raw.endswith(".0") and parse_period(raw[:-2]):
-            hint = f"write {raw[:-2]}: format the column as text or a whole number"
-        probs.add(rec.file, rec.line, "period", f'"{raw}" is not {what}', hint)
-        return None
-    if period.is_quarter and not quarters:
-        probs.add(
-            rec.file,
-            rec.line,
-            "period",
-            f'"{raw}" is a quarter; guidance is for fiscal years',
-            f"write the fiscal year, {period.year}",
-        )
-        return None
-    if not FIRST_YEAR <= period.year <= LAST_YEAR:
-        probs.add(
-            rec.file,
-            rec.line,
-            "period",
-            f"{period.year} is not a plausible fiscal year",
-            f"enter a year from {FIRST_YEAR} to {LAST_YEAR}",
-        )
-        return None
-    return period
-
-
-def _companies(folder: Path, probs: Problems) -> tuple[list[Company], set[str] | None]:
-    """The valid companies, and every ticker listed (None when the file is not fully read).
-
-    Other files are checked against every ticker listed, not only the valid rows, so that a
-    bad month or a bad ticker spelling is reported once, in companies.csv, and not again as
-    an "unknown ticker" on every row of the other files that use it. When a row could not
-    be split into fields (or an unclosed quote swallowed the rest of the file) the tickers
-    are not known, and the other files are not checked against them.
-    """
-    broken: list[Record] = []
-    records = read_table(
-        folder / "companies.csv",
-        ["ticker", "name", "fiscal_year_end_month"],
-        ("tax_rate",),
-        probs,
-        allow_empty=False,
-        broken=broken,
-    )
-    if records is None:
-        return [], None
-    listed = None if broken else {r["ticker"] for r in records if r["ticker"]}
-    out: list[Company] = []
-    for first, dup in duplicates(records, ("ticker",), ignore_case=True):
-        same = "" if first["ticker"] == dup["ticker"] else f" as {first['ticker']}"
-        probs.add(
-            dup.file,
-            dup.line,
-            "ticker",
-            f"{dup['ticker']} is listed twice (also line {first.line}{same})",
-            "keep one row per company (tickers are compared ignoring case, as Excel does)",
-        )
-    seen: set[str] = set()
-    for rec in records:
-        ticker = _check_name(rec, "ticker", probs, "the ticker")
-        if not rec["name"]:
-            probs.add(rec.file, rec.line, "name", "the company name is empty", "enter its name")
-        month = parse_number(rec, "fiscal_year_end_month", Problems())
-        if month is None or month != int(month) or not 1 <= month <= 12:
-            probs.add(
-                rec.file,
-                rec.line,
-                "fiscal_year_end_month",
-                f'"{rec["fiscal_year_end_month"]}" is not a month',
-                "enter 1 to 12 (12 for a December year end)",
-            )
-            month = None
-        tax = parse_number(rec, "tax_rate", probs, required=False, percent=True)
-        if tax is not None and not 0 <= tax < 1:
-            probs.add(
-                rec.file,
-                rec.line,
-                "tax_rate",
-                f"tax_rate {rec['tax_rate']} is not between 0 and 1",
-                "enter e.g. 0.16 or 16%, or leave it empty for the tax_rate setting",
-            )
-        if ticker and month is not None and rec["name"] and ticker.casefold() not in seen:
-            seen.add(ticker.casefold())
-            out.append(Company(ticker, rec["name"], int(month), tax))
-    return out, listed
-
-
-def _ticker(
-    rec: Record, known: set[str] | None, probs: Problems, allow_default: bool = False
-) -> str | None:
-    """The row's ticker if companies.csv lists it; `known` None: companies.csv is unusable."""
-    t = rec["ticker"]
-    if allow_default and t == "*":
-        return t
-    if known is None:
-        return t if NAME_RE.match(t) else None
-    if t not in known:
-        close = sorted(k for k in known if k.casefold() == t.casefold() or near_miss(k, t))
-        probs.add(
-            rec.file,
-            rec.line,
-            "ticker",
-            f'unknown ticker "{t}"' if t else "the ticker is empty",
-            f'did you mean "{close[0]}"? tickers must match companies.csv exactly'
-            if close
-            else "add it to companies.csv or correct the spelling",
-        )
-        return None
-    return t
-
-
-def _one_row_per_period(records: list[Record], probs: Problems) -> None:
-    for first, dup in duplicates(records, ("ticker", "period")):
-        probs.add(
-            dup.file,
-            dup.line,
-            "period",
-            f"{dup['ticker']} {dup['period']} appears twice (also line {first.line})",
-            "keep one row per ticker and period",
-        )
-
-
-def _facts(
-    path: Path,
-    column: str,
-    known: set[str] | None,
-    probs: Problems,
-    *,
-    allow_negative: bool,
-    seen: set[str] | None = None,
-    extra: dict[str, dict[str, dict[Period, Fact]]] | None = None,
-) -> dict[str, dict[Period, Fact]] | None:
-    """Actuals by ticker and period as given; `seen` collects every ticker with a row.
-
-    With `extra`, the optional reported columns (financials.csv's `REPORTED_COLUMNS`, empty
-    cells allowed, never negative) are collected into it by column.
-    """
-    optional = ("source", *REPORTED_COLUMNS) if extra is not None else ("source",)
-    records = read_table(
-        path, ["ticker", "period", column], optional, probs, allow_empty=column != "capex"
-    )
-    if records is None:
-        return None
-    out: dict[str, dict[Period, Fact]] = {}
-    _one_row_per_period(records, probs)
-    for rec in records:
-        ticker = _ticker(rec, known, probs)
-        if ticker and seen is not None:
-            seen.add(ticker)
-        period = _period(rec, probs)
-        value = parse_number(rec, column, probs)
-        if value is not None and value < 0 and not allow_negative:
-            probs.add(
-                rec.file,
-                rec.line,
-                column,
-                f"{value:g} is negative",
-                f"enter {column} as a positive amount",
-            )
-            value = None
-        if ticker and period is not None and value is not None:
-            out.setdefault(ticker, {}).setdefault(period, Fact(value, rec["source"], rec.line))
-        for name in REPORTED_COLUMNS if extra is not None else ():
-            figure = parse_number(rec, name, probs, required=False)
-            if figure is not None and figure < 0:
-                probs.add(
-                    rec.file, rec.line, name, f"{figure:g} is negative", "enter a positive amount"
-                )
-                figure = None
-            if ticker and period is not None and figure is not None:
-                fact = Fact(figure, rec["source"], rec.line)
-                extra.setdefault(name, {}).setdefault(ticker, {})[period] = fact  # type: ignore[union-attr]
-    return out
-
-
-def _guidance(
-    path: Path, known: set[str] | None, probs: Problems
-) -> dict[str, dict[int, Guidance]] | None:
-    records = read_table(path, ["ticker", "period", "capex_low"], ("capex_high", "source"), probs)
-    if records is None:
-        return None
-    out: dict[str, dict[int, Guidance]] = {}
-    _one_row_per_period(records, probs)
-    for rec in records:
-        ticker = _ticker(rec, known, probs)
-        period = _period(rec, probs, quarters=False)
-        low = parse_number(rec, "capex_low", probs)
-        high = parse_number(rec, "capex_high", probs, required=False)
-        if low is not None and low < 0:
-            probs.add(
-                rec.file,
-                rec.line,
-                "capex_low",
-                f"{low:g} is negative",
-                "enter guidance as positive amounts",
-            )
-            low = None
-        if low is not None and high is not None and high < low:
-            probs.add(
-                rec.file,
-                rec.line,
-                "capex_high",
-                f"the high {high:g} is below the low {low:g}",
-                "swap them, or leave capex_high empty for a single figure",
-            )
-            low = None
-        if ticker and period is not None and low is not None:
-            out.setdefault(ticker, {}).setdefault(
-                period.year, Guidance(low, high, rec["source"], rec.line)
-            )
-    return out
-
-
-def _asset_classes(
-    path: Path, companies: list[Company], known: set[str] | None, probs: Problems
-) -> dict[str, list[AssetClass]] | None:
-    """Each company's asset classes: its own rows, else the default (`*`).
-
-    A company whose rows leave `share` empty overrides only the life or lag of the default
-    classes it names, so one class can differ without restating the others.
-    """
-    records = read_table(
-        path,
-        ["ticker", "asset_class", "share", "useful_life_years"],
-        ("in_service_lag_years",),
-        probs,
-        allow_empty=False,
-    )
-    if records is None:
-        return None
-    # tickers with a row that failed: their share sum and coverage would only echo it
-    failed: set[str] = set()
-    for first, dup in duplicates(records, ("ticker", "asset_class"), ignore_case=True):
-        failed.add(dup["ticker"])
-        probs.add(
-            dup.file,
-            dup.line,
-            "asset_class",
-            f"{dup['ticker']} {dup['asset_class']} appears twice (also line {first.line})",
-            "keep one row per ticker and asset class",
-        )
-    rows: dict[str, list[tuple[Record, AssetClass]]] = {}
-    overrides: dict[str, list[tuple[Record, str, float | None, float | None]]] = {}
-    for rec in records:
-        ticker = _ticker(rec, known, probs, allow_default=True)
-        n_before = len(probs.items)
-        name = _check_name(rec, "asset_class", probs, "the asset class")
-        override = rec["ticker"] not in ("", "*") and rec["share"] == ""
-        share = None if override else parse_number(rec, "share", probs, percent=True)
-        life = parse_number(rec, "useful_life_years", probs, required=not override)
-        lag = parse_number(rec, "in_service_lag_years", probs, required=False)
-        if share is not None and not 0 <= share <= 1:
-            probs.add(
-                rec.file,
-                rec.line,
-                "share",
-                f"{rec['share']} is not a share between 0 and 1",
-                "enter the fraction of capex, e.g. 0.6 or 60% (0: the class takes no new capex)",
-            )
-            share = None
-        if life is not None and life < 0:
-            probs.add(
-                rec.file,
-                rec.line,
-                "useful_life_years",
-                f"the useful life {life:g} is negative",
-                "enter a life in years (fractions such as 5.5 are fine; 0 is land)",
-            )
-            life = None
-        if lag is not None and lag < 0:
-            probs.add(
-                rec.file,
-                rec.line,
-                "in_service_lag_years",
-                f"the lag {lag:g} is negative",
-                "enter the years capex stays under construction, 0 or more",
-            )
-            lag = None
-        if ticker and len(probs.items) > n_before:
-            failed.add(ticker)
-        if ticker and name and override:
-            overrides.setdefault(ticker, []).append((rec, name, life, lag))
-        elif ticker and name and share is not None and life is not None:
-            if all(a.name.casefold() != name.casefold() for _, a in rows.get(ticker, [])):
-                cls = AssetClass(name, share, life, lag or 0.0)
-                rows.setdefault(ticker, []).append((rec, cls))
-    for ticker, items in rows.items():
-        if ticker in failed:
-            continue
-        total = sum(a.share for _, a in items)
-        if abs(total - 1) > SHARE_TOLERANCE:
-            who = "the default (*)" if ticker == "*" else ticker
-            probs.add(
-                path.name,
-                items[0][0].line,
-                "share",
-                f"the shares of {who} sum to {total:.6g}, not 1",
-                "make the asset-class shares of each ticker add up to 1",
-            )
-    out: dict[str, list[AssetClass]] = {}
-    for c in companies:
-        own = rows.get(c.ticker) or rows.get("*")
-        if own is None and not failed & {c.ticker, "*"}:
-            probs.add(
-                path.name,
-                0,
-                "ticker",
-                f"{c.ticker} has no asset classes and there is no default",
-                f"add rows for {c.ticker} or for ticker *",
-            )
-        elif own is not None:
-            out[c.ticker] = _override(c.ticker, [a for _, a in own], overrides, rows, probs)
-    return out
-
-
-def _override(
-    ticker: str, classes: list[AssetClass], overrides: dict, rows: dict, probs: Problems
-) -> list[AssetClass]:
-    """The default classes with the company's own life and lag where it gives them."""
-    by_name = {a.name: a for a in classes}
-    for rec, name, life, lag in overrides.get(ticker, []):
-        if ticker in rows:
-            probs.add(
-                rec.file,
-                rec.line,
-                "share",
-                "is empty, but this company's other rows give shares",
-                "give every row of the company a share, or leave the shares to the default",
-            )
-        elif name not in by_name:
-            probs.add(
-                rec.file,
-                rec.line,
-                "asset_class",
-                f'the default (*) has no asset class "{name}" for {ticker} to override',
-                "give a share to add a class, or use a class of the default",
-            )
-        else:
-            a = by_name[name]
-            by_name[name] = AssetClass(
-                name,
-                a.share,
-                a.useful_life if life is None else life,
-                a.lag if lag is None else lag,
-            )
-    return list(by_name.values())
-
-
 def _warn_outside_timeline(inputs: Inputs) -> None:
     periods = inputs.periods
     lo, hi = periods[0], periods[-1]
@@ -631,14 +207,4 @@ def _warn_guidance_for_actuals(inputs: Inputs) -> None:
                 )
 
 
-__all__ = [
-    "InputError",
-    "Inputs",
-    "load_inputs",
-    "Settings",
-    "AssetClass",
-    "Company",
-    "Fact",
-    "Guidance",
-    "CONVENTIONS",
-]
+__all__ = ["Inputs", "load_inputs"]

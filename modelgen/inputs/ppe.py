@@ -14,6 +14,7 @@ from pathlib import Path
 
 from modelgen.inputs.actuals import Fact
 from modelgen.inputs.csvread import Problems, Record, duplicates, parse_number, read_table
+from modelgen.inputs.rows import one_row_per
 from modelgen.inputs.timeline import Period, Timeline, parse_period, quarters_of
 
 OPENING_FILE = "opening_balances.csv"
@@ -88,14 +89,7 @@ def read_opening_balances(
     )
     if records is None:
         return {}
-    for first, dup in duplicates(records, ("ticker", "asset_class")):
-        probs.add(
-            dup.file,
-            dup.line,
-            "asset_class",
-            f"{dup['ticker']} {dup['asset_class']} appears twice (also line {first.line})",
-            "keep one row per ticker and asset class",
-        )
+    one_row_per(records, "asset_class", probs)
     out: dict[str, dict[str, Opening]] = {}
     for rec in records:
         value = parse_number(rec, "net_book_value", probs, required=False)
