@@ -13,11 +13,8 @@ separators in amounts, percentages in shares and rates, BOM + CRLF, formula-look
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +24,7 @@ from typer.testing import CliRunner
 
 from modelgen.cli import app
 from modelgen.inputs.folder import load_inputs
+from tests.cli import run_modelgen
 from tests.test_inputs import (
     append,
     at,
@@ -270,18 +268,6 @@ def test_bad_input_is_reported_by_validate(tmp_path: Path, case: Bad) -> None:
         result.exception, SystemExit
     ), result.exception
     assert_reported(case, folder, result.exit_code, result.stdout, result.stderr)
-
-
-def run_modelgen(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    return subprocess.run(
-        [sys.executable, "-m", "modelgen", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=cwd,
-        env=env,
-    )
 
 
 SUB_CASES = [c for c in BAD if c.id in SUBPROCESS]

@@ -7,8 +7,6 @@ the failures are provoked by replacing the library call the command makes.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from typer.testing import CliRunner
 
 import modelgen.build
 from modelgen.cli import app
+from tests.cli import run_modelgen, start_modelgen
 
 SHIPPED = Path(__file__).resolve().parents[1] / "inputs"
 
@@ -120,12 +119,7 @@ def test_no_arguments_prints_help_and_exits_2() -> None:
 
 
 def test_a_usage_error_from_the_real_command() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "modelgen", "validate", "--no-such-option"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    proc = run_modelgen("validate", "--no-such-option", timeout=60)
     assert proc.returncode == 2
     assert "No such option" in proc.stderr
     assert "Traceback" not in proc.stderr
@@ -145,11 +139,7 @@ def test_a_reader_that_stops_early_is_not_a_bug(tmp_path: Path) -> None:
 
     old = build(SHIPPED, tmp_path / "a.xlsx").out
     new = build(Path(__file__).parent / "data" / "varied", tmp_path / "b.xlsx").out
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "modelgen", "diff", str(old), str(new)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
+    proc = start_modelgen("diff", old, new, text=False)
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()  # the reader goes away before the first line
     stderr = proc.stderr.read().decode()

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from modelgen import __version__
 from modelgen.cli import app
 from modelgen.progress import ProgressBar
+from tests.cli import run_modelgen, start_modelgen
 
 HEAVY = ("pandas", "numpy", "openpyxl", "xlsxwriter")
 PROBE = """
@@ -64,8 +65,8 @@ def test_version_prints_the_version_and_imports_no_heavy_library():
 def _in_terminal(*args: str) -> tuple[int, str]:
     """Run `modelgen ARGS` with a pseudo-terminal as its stdout and stderr."""
     leader, follower = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "modelgen", *args],
+    proc = start_modelgen(
+        *args,
         stdin=subprocess.DEVNULL,
         stdout=follower,
         stderr=follower,
@@ -107,12 +108,7 @@ def test_quiet_shows_nothing_on_a_terminal(tmp_path, shipped_inputs):
 
 
 def test_a_pipe_gets_lines_and_no_bar(tmp_path, shipped_inputs):
-    proc = subprocess.run(
-        [sys.executable, "-m", "modelgen", "build", "--inputs", str(shipped_inputs)]
-        + ["--out", str(tmp_path / "m.xlsx")],
-        capture_output=True,
-        text=True,
-    )
+    proc = run_modelgen("build", "--inputs", shipped_inputs, "--out", tmp_path / "m.xlsx")
     assert proc.returncode == 0
     assert "\r" not in proc.stdout + proc.stderr
     assert "  wrote sheet Depreciation" in proc.stdout

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from typer.testing import CliRunner
 from modelgen.build import build
 from modelgen.cli import app
 from modelgen.compare.diff import diff_workbooks
+from tests.cli import run_modelgen
 
 
 def _setting(folder: Path, key: str, value: str) -> None:
@@ -53,11 +52,8 @@ def _cli(*args: str):
 def test_a_workbook_does_not_differ_from_itself(books):
     report = diff_workbooks(books["base"], books["base"])
     assert not report.changed and report.changes == []
-    run = subprocess.run(  # once as a real process: the console entry and its exit status
-        [sys.executable, "-m", "modelgen", "diff", str(books["base"]), str(books["base"])],
-        capture_output=True,
-        text=True,
-    )
+    # once as a real process: the console entry and its exit status
+    run = run_modelgen("diff", books["base"], books["base"])
     assert run.returncode == 0 and "no changes" in run.stdout
 
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +22,7 @@ from typer.testing import CliRunner
 from modelgen.build import build
 from modelgen.cli import app
 from modelgen.xlsx.open_safely import OLE2_MAGIC
+from tests.cli import start_modelgen
 from tests.test_open_safely import BILLION_LAUGHS, rewrite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -179,17 +178,7 @@ def test_verify_refuses_with_one_clear_line_and_exit_2(files, name):
 
 
 def test_the_same_from_real_processes(files):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    procs = {
-        name: subprocess.Popen(
-            [sys.executable, "-m", "modelgen", "verify", str(files[name])],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=env,
-        )
-        for name in IN_A_PROCESS
-    }
+    procs = {name: start_modelgen("verify", files[name]) for name in IN_A_PROCESS}
     for name, proc in procs.items():
         stdout, stderr = proc.communicate(timeout=120)
         assert_one_clear_line(name, files[name], proc.returncode, stdout, stderr)

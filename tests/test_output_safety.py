@@ -14,7 +14,6 @@ import os
 import resource
 import signal
 import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -28,10 +27,10 @@ from modelgen.atomic import OutputError
 from modelgen.build import build
 from modelgen.cli import app
 from modelgen.inputs.csvread import InputError
+from tests.cli import run_modelgen, start_modelgen
 from tests.engine import engine, require_soffice
 
 ROOT = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def write_folder(folder: Path, companies: int, years: int, scale: float = 1.0) -> Path:
@@ -206,23 +205,8 @@ def test_a_real_file_size_limit_in_a_real_process(tmp_path, old_book):
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # else the kernel kills the process
         resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
 
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "modelgen",
-            "build",
-            "-q",
-            "--inputs",
-            str(inputs),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        preexec_fn=limit,
-        timeout=120,
+    run = run_modelgen(
+        "build", "-q", "--inputs", inputs, "--out", out, preexec_fn=limit, timeout=120
     )
     assert run.returncode == 2, run.stderr
     says_cannot_write(one_line_no_traceback(run.stderr), out, "file too large")
@@ -233,23 +217,7 @@ def test_a_real_file_size_limit_in_a_real_process(tmp_path, old_book):
 
 
 def _start_build(inputs: Path, out: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "modelgen",
-            "build",
-            "-q",
-            "--inputs",
-            str(inputs),
-            "--out",
-            str(out),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=ENV,
-    )
+    return start_modelgen("build", "-q", "--inputs", inputs, "--out", out)
 
 
 def _wait_for_temp_file(proc: subprocess.Popen, folder: Path, timeout: float = 60) -> bool:
@@ -361,23 +329,7 @@ def test_two_builds_at_once_leave_one_complete_workbook(tmp_path):
 
 
 def _cli_build(inputs: Path, out: str | Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "modelgen",
-            "build",
-            "-q",
-            "--inputs",
-            str(inputs),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        timeout=120,
-    )
+    return run_modelgen("build", "-q", "--inputs", inputs, "--out", out, timeout=120)
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -478,13 +430,7 @@ def test_sigterm_to_verify_ends_its_libreoffice_too(tmp_path):
     interrupted verify must end it as well, not leave it working in a deleted folder."""
     require_soffice()
     book = build(write_folder(tmp_path / "in", 2, 3), tmp_path / "verify-me.xlsx").out
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "modelgen", "verify", str(book)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=ENV,
-    )
+    proc = start_modelgen("verify", book)
     deadline = time.monotonic() + 60
     while not _libreoffice_with(str(book)):
         assert proc.poll() is None, "verify ended before LibreOffice started"

@@ -12,9 +12,6 @@ import calendar
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -27,6 +24,7 @@ from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.timeline import Period
 from modelgen.sec.ingest import IngestReport, SecError, _format, ingest_sec
 from modelgen.sec.periods import Fact, derive_periods, fiscal_position, nearest_month_end
+from tests.cli import run_modelgen
 
 ROOT = Path(__file__).resolve().parents[1]
 SNOWFLAKE = ROOT / "tests" / "data" / "sec" / "snowflake-companyfacts.json"
@@ -830,18 +828,6 @@ def test_a_share_count_in_usd_is_refused(tmp_path):
     }
     message, _, _ = _error_case(tmp_path, doc)
     assert f"us-gaap {SHARES} has units USD, not shares" in message
-
-
-def run_modelgen(*args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m modelgen ARGS` from the repository (so it runs without an install)."""
-    return subprocess.run(
-        [sys.executable, "-m", "modelgen", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
 
 
 def test_a_folder_with_ingested_revenue_and_shares_builds(tmp_path):

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
-import subprocess
-import sys
 
 import openpyxl
 import pytest
 
 from modelgen.build import build
+from tests.cli import run_modelgen
 
 # no scenarios.csv in tests/data/varied, so no Scenarios sheet
 SHEETS = [
@@ -149,44 +147,14 @@ def test_same_inputs_give_the_same_bytes(tmp_path, varied_inputs):
 
 def test_cli_build_prints_sheets_and_summary(tmp_path, varied_inputs):
     out = tmp_path / "m.xlsx"
-    env = {**os.environ, "PYTHONPATH": str(varied_inputs.parents[2])}
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "modelgen",
-            "build",
-            "--inputs",
-            str(varied_inputs),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    run = run_modelgen("build", "--inputs", varied_inputs, "--out", out)
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     wrote = [ln.removeprefix("  wrote sheet ") for ln in lines if ln.startswith("  wrote sheet ")]
     assert wrote == SHEETS[1:] + ["Cover"]
     assert "3 companies, 9 periods" in lines[-1]
     assert re.search(r" (\d+)/\1 checks passed$", lines[-1]), lines[-1]
-    quiet = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "modelgen",
-            "build",
-            "-q",
-            "--inputs",
-            str(varied_inputs),
-            "--out",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    quiet = run_modelgen("build", "-q", "--inputs", varied_inputs, "--out", out)
     assert quiet.returncode == 0 and quiet.stdout == ""
 
 
