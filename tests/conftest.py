@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+import tests.engine
+
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "inputs"
 VARIED = ROOT / "tests" / "data" / "varied"
@@ -25,3 +27,9 @@ def varied_inputs() -> Path:
 @pytest.fixture(scope="session")
 def quarterly_inputs() -> Path:
     return QUARTERLY
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Tell tests.engine which test is running, before its fixtures are set up."""
+    tests.engine.current_test = item

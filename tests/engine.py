@@ -1,9 +1,10 @@
 """Shared test helpers for tests that need the real spreadsheet engine (LibreOffice).
 
-Use ``require_soffice()`` (or the ``engine`` marker plus ``require_soffice()``) in a test or
+Mark a test that needs LibreOffice with ``engine`` and call ``require_soffice()`` in it or its
 fixture: without ``soffice`` the test is skipped, unless MODELGEN_REQUIRE_LIBREOFFICE=1 is set
 (CI sets it), in which case it fails, so a CI machine without LibreOffice cannot go green by
-skipping. Recalculate in batches where you can: ``recalc_many_keyed`` starts LibreOffice once
+skipping. ``require_soffice()`` fails an unmarked test, so ``pytest -m "not engine"`` (the fast
+tier) never starts LibreOffice. Recalculate in batches where you can: ``recalc_many_keyed`` starts LibreOffice once
 for any number of workbooks.
 
 All helpers share one LibreOffice user profile per test process (so one per pytest-xdist
@@ -33,6 +34,9 @@ engine = pytest.mark.engine
 
 _profiles: dict[str, Path] = {}
 
+#: The test being set up or run (conftest.py's pytest_runtest_setup sets it).
+current_test: pytest.Item | None = None
+
 
 def soffice_available() -> bool:
     """Whether LibreOffice's ``soffice`` can be found."""
@@ -40,7 +44,14 @@ def soffice_available() -> bool:
 
 
 def require_soffice() -> None:
-    """Skip the calling test without LibreOffice, or fail it when CI demands the engine."""
+    """Skip the calling test without LibreOffice, or fail it when CI demands the engine.
+
+    A test that is not marked ``engine`` fails: the fast tier must not need LibreOffice."""
+    if current_test is not None and current_test.get_closest_marker("engine") is None:
+        pytest.fail(
+            f"{current_test.nodeid} needs LibreOffice but is not marked: add @engine "
+            "(from tests.engine) so that `pytest -m 'not engine'` leaves it out"
+        )
     if soffice_available():
         return
     message = "LibreOffice (soffice) is not installed: apt-get install -y libreoffice-calc-nogui"
