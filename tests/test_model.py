@@ -164,14 +164,13 @@ def _formulas(model):
 
 def _relative(text, period):
     """The formula in R1C1 spirit: relative column letters replaced by their offset."""
-    from modelgen.formulas.addresses import col_letter
+    from modelgen.formulas.addresses import col_index
 
     def sub(m):
         prefix, col, row = m.group(1), m.group(2), m.group(3)
         if prefix == "$":
             return m.group(0)
-        letters = [col_letter(c) for c in range(0, 800)]
-        return f"C[{letters.index(col) - FIRST_PERIOD_COL - period}]{row}"
+        return f"C[{col_index(col) - FIRST_PERIOD_COL - period}]{row}"
 
     return re.sub(r"(\$?)([A-Z]{1,3})(\$?\d+)", sub, text)
 
