@@ -13,14 +13,13 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
+from modelgen.engine import libreoffice
 from modelgen.engine import verify as verify_mod
+from modelgen.engine.libreoffice import EngineMissingError, RecalcError, find_soffice
 from modelgen.engine.verify import (
     CellError,
-    EngineMissingError,
     Mismatch,
-    RecalcError,
     compare,
-    find_soffice,
     recalculate,
     recalculate_many,
     verify,
@@ -236,7 +235,7 @@ def test_verify_refuses_a_non_workbook_before_starting_libreoffice(tmp_path: Pat
 
 
 def test_engine_missing_says_how_to_install(monkeypatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(verify_mod, "find_soffice", lambda: None)
+    monkeypatch.setattr(libreoffice, "find_soffice", lambda: None)
     src = write_one_plus_one(tmp_path / "a.xlsx")
     with pytest.raises(EngineMissingError, match="apt-get install -y libreoffice-calc-nogui"):
         recalculate(src, tmp_path / "out")
@@ -257,16 +256,24 @@ def test_profile_forces_recalculation_over_an_earlier_setting(tmp_path: Path) ->
     xcu = tmp_path / "user" / "registrymodifications.xcu"
     xcu.parent.mkdir()
     xcu.write_text(
-        verify_mod._XCU_HEAD + '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
+        libreoffice._XCU_HEAD + '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
         '<prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>1</value></prop></item>\n'
         '<item oor:path="/org.openoffice.Office.Common/Misc"><prop oor:name="FirstRun" '
         'oor:op="fuse"><value>false</value></prop></item>\n</oor:items>\n'
     )
     for _ in range(2):  # idempotent
-        verify_mod._prepare_profile(tmp_path)
+        libreoffice.prepare_profile(tmp_path)
     text = xcu.read_text()
     assert text.count("OOXMLRecalcMode") == 1 and text.count("ODFRecalcMode") == 1
     assert "<value>1</value>" not in text and "FirstRun" in text
+
+
+def test_profile_can_keep_cached_values_instead(tmp_path: Path) -> None:
+    """The benchmark times loading without recalculation: the same profile, mode 1."""
+    libreoffice.prepare_profile(tmp_path, libreoffice.ALWAYS)
+    libreoffice.prepare_profile(tmp_path, libreoffice.NEVER)
+    text = (tmp_path / "user" / "registrymodifications.xcu").read_text()
+    assert text.count("<value>1</value>") == 2 and "<value>0</value>" not in text
 
 
 @pytest.mark.parametrize(

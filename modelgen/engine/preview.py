@@ -7,15 +7,13 @@ touched, charts included), and LibreOffice converts all the copies in one run; h
 sheets are not printed. A sheet prints on as many landscape pages as its print setup
 needs; its images are `NN-Sheet_Name-pageK.png`: NN its position among the visible sheets
 (01 is the Cover), K the page. LibreOffice recalculates on load (the profile of
-`modelgen.engine.verify`), so the images show what the formulas compute.
+`modelgen.engine.libreoffice`), so the images show what the formulas compute.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
 import struct
 import subprocess
 import tempfile
@@ -23,7 +21,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from modelgen.engine.verify import EngineMissingError, RecalcError, _prepare_profile, find_soffice
+from modelgen.engine.libreoffice import EngineMissingError, RecalcError, convert
 from modelgen.xlsx.open_safely import check_xlsx
 
 PDFTOPPM_HINT = "Install poppler-utils; on Debian/Ubuntu: apt-get install -y poppler-utils"
@@ -122,50 +120,20 @@ def _copies(src: Path, scratch: Path) -> list[tuple[int, str, Path]]:
     return out
 
 
-def _to_pdf(paths: list[Path], outdir: Path, scratch: Path, timeout: float) -> None:
+def _to_pdf(paths: list[Path], outdir: Path, timeout: float) -> None:
     """Print every workbook in `paths` to `outdir/<stem>.pdf` with one LibreOffice run."""
-    soffice = find_soffice()
-    if soffice is None:
-        raise EngineMissingError(
-            "LibreOffice (soffice) was not found; apt-get install -y libreoffice-calc-nogui"
-        )
-    profile = scratch / "profile"
-    _prepare_profile(profile)
-    home = scratch / "home"
-    home.mkdir()
-    cmd = [
-        soffice,
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--nologo",
-        "--nodefault",
-        "--convert-to",
+    run = convert(
+        paths,
+        outdir,
         "pdf:calc_pdf_Export",
-        "--outdir",
-        str(outdir),
-        *map(str, paths),
-    ]
-    env = dict(os.environ, HOME=str(home), TMPDIR=str(scratch))
-    proc = subprocess.Popen(
-        cmd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        start_new_session=True,
+        timeout=timeout,
+        doing=f"printing {len(paths)} sheet(s) to PDF",
     )
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise RecalcError(f"LibreOffice did not print the workbook within {timeout:g} s") from None
     missing = [p.name for p in paths if not (outdir / f"{p.stem}.pdf").is_file()]
     if missing:
-        text = (out + err).decode("utf-8", errors="replace").strip() or "(nothing)"
         raise RecalcError(
-            f"LibreOffice printed no PDF for {', '.join(missing)}. Its output:\n{text}"
+            f"LibreOffice printed no PDF for {', '.join(missing)} "
+            f"(exit code {run.returncode}). Its output:\n{run.stdout}"
         )
 
 
@@ -203,7 +171,7 @@ def preview(
         copies = _copies(src, scratch)
         pdfs = scratch / "pdf"
         (scratch / "png").mkdir()
-        _to_pdf([c for _, _, c in copies], pdfs, scratch, timeout)
+        _to_pdf([c for _, _, c in copies], pdfs, timeout)
         for old in outdir.iterdir():
             if old.is_file() and _OURS.match(old.name):
                 old.unlink()

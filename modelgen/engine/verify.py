@@ -2,24 +2,15 @@
 
 modelgen writes each formula with its cached result. ``verify`` has LibreOffice recalculate
 the workbook headless and checks that every formula's cached value equals what the engine
-computes, that no cell shows an error value and that ``check_failures`` is 0.
-
-LibreOffice trusts an .xlsx file's cached values unless told otherwise, so every run uses a
-user profile whose ``registrymodifications.xcu`` sets ``OOXMLRecalcMode`` (and
-``ODFRecalcMode``) to 0, "always recalculate". (It recomputes boolean cells on load either
-way; numbers and text it recomputes only with this setting.) A profile can be reused across
-calls for speed, but not by two LibreOffice processes at once.
+computes, that no cell shows an error value and that ``check_failures`` is 0. Starting
+LibreOffice (and the profile that makes it recalculate at all) is
+``modelgen.engine.libreoffice``'s; its errors and ``find_soffice`` are re-exported here.
 """
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
 import re
-import shutil
-import signal
-import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +20,7 @@ from typing import NamedTuple
 
 from openpyxl.worksheet.formula import ArrayFormula
 
-from modelgen.errors import EXIT_NO_ENGINE, ModelgenError
+from modelgen.engine.libreoffice import EngineMissingError, RecalcError, convert, find_soffice
 from modelgen.xlsx.open_safely import check_xlsx, open_workbook
 from modelgen.xlsx.read_by_key import locate, read_keyed
 
@@ -47,61 +38,10 @@ __all__ = [
     "verify_many",
 ]
 
-INSTALL_HINT = (
-    "Install LibreOffice Calc; on Debian/Ubuntu: "
-    "apt-get update && apt-get install -y libreoffice-calc-nogui"
-)
 ERROR_VALUES = frozenset(
     {"#DIV/0!", "#REF!", "#NAME?", "#VALUE!", "#N/A", "#NUM!", "#NULL!", "#GETTING_DATA"}
 )
 _LO_ERROR = re.compile(r"^Err:\d{3}$")
-_RECALC_PROPS = ("OOXMLRecalcMode", "ODFRecalcMode")
-_XCU_HEAD = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n'
-    '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
-    'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
-    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
-)
-
-
-class EngineMissingError(ModelgenError, RuntimeError):
-    """LibreOffice (soffice) is not installed; the message says how to install it."""
-
-    exit_code = EXIT_NO_ENGINE
-
-
-class RecalcError(ModelgenError, RuntimeError):
-    """LibreOffice ran but timed out or wrote no file; the message carries its output."""
-
-    exit_code = EXIT_NO_ENGINE
-
-
-def find_soffice() -> str | None:
-    """The LibreOffice command: on PATH, else in the usual install places; None if absent."""
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if found:
-        return found
-    candidates = [Path("/usr/bin/soffice"), Path("/usr/lib/libreoffice/program/soffice")]
-    candidates += sorted(Path("/opt").glob("libreoffice*/program/soffice"), reverse=True)
-    for candidate in candidates:
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return str(candidate)
-    return None
-
-
-def _prepare_profile(profile: Path) -> None:
-    """Make ``profile`` a LibreOffice user installation that always recalculates on load."""
-    xcu = profile / "user" / "registrymodifications.xcu"
-    xcu.parent.mkdir(parents=True, exist_ok=True)
-    text = xcu.read_text(encoding="utf-8") if xcu.exists() else _XCU_HEAD + "</oor:items>\n"
-    for prop in _RECALC_PROPS:  # drop any earlier setting of ours or LibreOffice's
-        text = re.sub(rf'<item [^>]*>\s*<prop oor:name="{prop}".*?</item>\s*', "", text, flags=re.S)
-    ours = "".join(
-        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
-        f'<prop oor:name="{prop}" oor:op="fuse"><value>0</value></prop></item>\n'
-        for prop in _RECALC_PROPS
-    )
-    xcu.write_text(text.replace("</oor:items>", ours + "</oor:items>", 1), encoding="utf-8")
 
 
 def recalculate_many(
@@ -130,67 +70,25 @@ def recalculate_many(
             raise FileNotFoundError(f"{src}: no such workbook to recalculate")
         if src.parent == outdir:
             raise ValueError(f"{src}: outdir {outdir} must differ from the workbook's folder")
-    soffice = find_soffice()
-    if soffice is None:
-        raise EngineMissingError(f"LibreOffice (soffice) was not found. {INSTALL_HINT}")
     outdir.mkdir(parents=True, exist_ok=True)
     for out in outputs:
         out.unlink(missing_ok=True)
 
-    with tempfile.TemporaryDirectory(prefix="modelgen-lo-") as scratch:
-        profile_dir = Path(profile).resolve() if profile else Path(scratch, "profile")
-        _prepare_profile(profile_dir)
-        home = Path(scratch, "home")
-        home.mkdir()
-        cmd = [
-            soffice,
-            f"-env:UserInstallation={profile_dir.as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nologo",
-            "--nodefault",
-            "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
-            "--outdir",
-            str(outdir),
-            *map(str, sources),
-        ]
-        env = dict(os.environ, HOME=str(home), TMPDIR=scratch)
-        proc = subprocess.Popen(
-            cmd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            env=env,
-            start_new_session=True,  # so a timeout can end soffice.bin too, not just the script
-        )
-        try:
-            out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            out, err = proc.communicate()
-            (profile_dir / "user" / ".lock").unlink(missing_ok=True)  # ours, and now dead
-            raise RecalcError(
-                f"LibreOffice did not finish recalculating {len(sources)} workbook(s) within "
-                f"{timeout:g} s. Its output:\n{_text(out, err)}"
-            ) from None
-        except BaseException:  # Ctrl-C, SIGTERM: LibreOffice runs in its own session, end it
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            (profile_dir / "user" / ".lock").unlink(missing_ok=True)
-            raise
+    run = convert(
+        sources,
+        outdir,
+        "xlsx:Calc MS Excel 2007 XML",
+        timeout=timeout,
+        doing=f"recalculating {len(sources)} workbook(s)",
+        profile=profile,
+    )
     missing = [src for src, dst in zip(sources, outputs, strict=True) if not dst.is_file()]
     if missing:
         raise RecalcError(
             f"LibreOffice produced no recalculated file for {', '.join(map(str, missing))} "
-            f"(exit code {proc.returncode}). Its output:\n{_text(out, err)}"
+            f"(exit code {run.returncode}). Its output:\n{run.stdout}"
         )
     return outputs
-
-
-def _text(out: bytes, err: bytes) -> str:
-    return (out + err).decode("utf-8", errors="replace").strip() or "(nothing)"
 
 
 def recalculate(

@@ -1,0 +1,160 @@
+"""LibreOffice, headless: finding `soffice`, its user profile, and one conversion run.
+
+The one place that starts LibreOffice; `verify` (recalculate to .xlsx), `preview` (print to
+PDF) and the benchmark (load to CSV) all convert through `convert`.
+
+LibreOffice trusts an .xlsx file's cached values unless told otherwise, so every run uses a
+user profile whose `registrymodifications.xcu` sets `OOXMLRecalcMode` (and `ODFRecalcMode`)
+to 0, "always recalculate" (1 is "never", which the benchmark times against). A profile can
+be reused across calls for speed, but not by two LibreOffice processes at once.
+
+LibreOffice runs in a session of its own, so that a timeout, Ctrl-C or SIGTERM can end
+`soffice.bin` too, not only the `soffice` script that starts it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from modelgen.errors import EXIT_NO_ENGINE, ModelgenError
+
+__all__ = [
+    "INSTALL_HINT",
+    "EngineMissingError",
+    "RecalcError",
+    "convert",
+    "find_soffice",
+    "prepare_profile",
+]
+
+INSTALL_HINT = (
+    "Install LibreOffice Calc; on Debian/Ubuntu: "
+    "apt-get update && apt-get install -y libreoffice-calc-nogui"
+)
+ALWAYS, NEVER = 0, 1  # OOXMLRecalcMode: recalculate on load, or keep the cached values
+_RECALC_PROPS = ("OOXMLRecalcMode", "ODFRecalcMode")
+_XCU_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+    'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+)
+
+
+class EngineMissingError(ModelgenError, RuntimeError):
+    """A program modelgen needs (LibreOffice, pdftoppm) is not installed; says how to."""
+
+    exit_code = EXIT_NO_ENGINE
+
+
+class RecalcError(ModelgenError, RuntimeError):
+    """LibreOffice ran but timed out or wrote no file; the message carries its output."""
+
+    exit_code = EXIT_NO_ENGINE
+
+
+def find_soffice() -> str | None:
+    """The LibreOffice command: on PATH, else in the usual install places; None if absent."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found:
+        return found
+    candidates = [Path("/usr/bin/soffice"), Path("/usr/lib/libreoffice/program/soffice")]
+    candidates += sorted(Path("/opt").glob("libreoffice*/program/soffice"), reverse=True)
+    for candidate in candidates:
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return str(candidate)
+    return None
+
+
+def prepare_profile(profile: Path, recalc_mode: int = ALWAYS) -> None:
+    """Make `profile` a LibreOffice user installation that loads in `recalc_mode`.
+
+    Idempotent, and keeps whatever else LibreOffice wrote into an existing profile.
+    """
+    xcu = profile / "user" / "registrymodifications.xcu"
+    xcu.parent.mkdir(parents=True, exist_ok=True)
+    text = xcu.read_text(encoding="utf-8") if xcu.exists() else _XCU_HEAD + "</oor:items>\n"
+    for prop in _RECALC_PROPS:  # drop any earlier setting of ours or LibreOffice's
+        text = re.sub(rf'<item [^>]*>\s*<prop oor:name="{prop}".*?</item>\s*', "", text, flags=re.S)
+    ours = "".join(
+        '<item oor:path="/org.openoffice.Office.Calc/Formula/Load">'
+        f'<prop oor:name="{prop}" oor:op="fuse"><value>{recalc_mode}</value></prop></item>\n'
+        for prop in _RECALC_PROPS
+    )
+    xcu.write_text(text.replace("</oor:items>", ours + "</oor:items>", 1), encoding="utf-8")
+
+
+def convert(
+    sources: Sequence[Path],
+    outdir: Path,
+    convert_to: str,
+    *,
+    timeout: float,
+    doing: str,
+    profile: Path | None = None,
+    recalc_mode: int = ALWAYS,
+) -> subprocess.CompletedProcess[str]:
+    """Convert `sources` into `outdir` with ONE headless LibreOffice run.
+
+    Returns the finished run: its exit code and, as `stdout`, all it printed. `convert_to` is LibreOffice's `--convert-to` argument (`xlsx:Calc MS Excel 2007 XML`,
+    `pdf:calc_pdf_Export`, `csv`). `profile` is a user profile folder to (re)use, by default
+    a throw-away one. `doing` names the work for the timeout message. Raises
+    EngineMissingError without LibreOffice, RecalcError on a timeout; the caller checks the
+    outputs, since LibreOffice exits 0 even when it could not load a file.
+    """
+    soffice = find_soffice()
+    if soffice is None:
+        raise EngineMissingError(f"LibreOffice (soffice) was not found. {INSTALL_HINT}")
+    with tempfile.TemporaryDirectory(prefix="modelgen-lo-") as scratch:
+        profile_dir = Path(profile).resolve() if profile else Path(scratch, "profile")
+        prepare_profile(profile_dir, recalc_mode)
+        home = Path(scratch, "home")
+        home.mkdir()
+        cmd = [
+            soffice,
+            f"-env:UserInstallation={profile_dir.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nodefault",
+            "--convert-to",
+            convert_to,
+            "--outdir",
+            str(outdir),
+            *map(str, sources),
+        ]
+        env = dict(os.environ, HOME=str(home), TMPDIR=scratch)
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,  # so a timeout can end soffice.bin too, not just the script
+        )
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except BaseException as exc:  # timeout, Ctrl-C, SIGTERM: end LibreOffice's session
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            out, err = proc.communicate()
+            (profile_dir / "user" / ".lock").unlink(missing_ok=True)  # ours, and now dead
+            if isinstance(exc, subprocess.TimeoutExpired):
+                raise RecalcError(
+                    f"LibreOffice did not finish {doing} within {timeout:g} s. "
+                    f"Its output:\n{_text(out, err)}"
+                ) from None
+            raise
+    return subprocess.CompletedProcess(cmd, proc.returncode, _text(out, err))
+
+
+def _text(out: bytes, err: bytes) -> str:
+    return (out + err).decode("utf-8", errors="replace").strip() or "(nothing)"
