@@ -61,9 +61,14 @@ def company_tax(model: Model, ticker: str, scenario: str | None = None) -> Expr:
     return param(model, "tax_rate", scenario).d
 
 
+def after_tax_at(amount: Expr, tax_rate: Expr) -> Expr:
+    """An expense net of the tax it saves at `tax_rate` (D&A after tax)."""
+    return amount * (1 - tax_rate)
+
+
 def net_of_tax(model: Model, ticker: str, amount: Expr, scenario: str | None = None) -> Expr:
-    """An expense net of the tax it saves, at the company's rate (D&A after tax)."""
-    return amount * (1 - company_tax(model, ticker, scenario))
+    """An expense net of the tax it saves, at the company's rate (in `scenario`, its rate)."""
+    return after_tax_at(amount, company_tax(model, ticker, scenario))
 
 
 def build(model: Model) -> None:

@@ -26,7 +26,7 @@ from modelgen.formulas.functions import AND, IF, IFERROR, INDEX, MATCH_EXACT, MA
 from modelgen.formulas.rows import block, span
 from modelgen.model.capex import anchor_of, faded, trailing_year
 from modelgen.model.ppe import other_amortization
-from modelgen.model.profit import carried_from_actual, earnings_before_da
+from modelgen.model.profit import after_tax_at, carried_from_actual, earnings_before_da
 from modelgen.model.straight_line import charge
 
 if TYPE_CHECKING:
@@ -255,7 +255,7 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
             level=1,
             formula=modelled.cur + other.cur,
         )
-        after_tax = da.cur * (1 - chosen["chosen_tax_rate"].d)
+        after_tax = after_tax_at(da.cur, chosen["chosen_tax_rate"].d)
         earnings = work.add(
             f"life_earnings_before_da:{i}",
             lbl("life_earnings_before_da"),
@@ -513,10 +513,12 @@ def _tables(
         da[i].formula = (
             at["depreciation_and_amortization"][i] + added + share * (charge_at_life - varied)
         )
-        forecast = at["earnings"][i] - da[i].cur * (1 - tax)
+        forecast = at["earnings"][i] - after_tax_at(da[i].cur, tax)
         income[i].formula = IF(actual.eq(1), ni, IF(known.eq(1), forecast, 0))
         eps[i].formula = IF(
-            AND(ok.eq(1), shares > 0), (at["base"][i] - da[i].cur) * (1 - tax) * scale / shares, ""
+            AND(ok.eq(1), shares > 0),
+            after_tax_at(at["base"][i] - da[i].cur, tax) * scale / shares,
+            "",
         )
         pct[i].formula = IF(ok.eq(1), ratio(da[i].cur, income[i].cur), "")
 
