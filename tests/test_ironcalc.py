@@ -15,7 +15,14 @@ import modelgen
 from modelgen.build import build
 from modelgen.cli import app
 from modelgen.engine import ironcalc
-from modelgen.engine.verify import CellError, Disagreement, EnginesReport, Mismatch, verify
+from modelgen.engine.verify import (
+    CellError,
+    Disagreement,
+    EnginesReport,
+    Mismatch,
+    RecalcError,
+    verify,
+)
 from tests.engine import engine, engine_profile, require_soffice
 from tests.test_verify import write_contract
 
@@ -90,6 +97,16 @@ def test_an_unknown_engine_is_refused(tmp_path):
 def test_without_the_package_the_message_says_how_to_install(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "ironcalc", None)  # `import ironcalc` now fails
     with pytest.raises(modelgen.errors.ModelgenError, match="pip install ironcalc") as caught:
+        verify(write_contract(tmp_path / "contract.xlsx"), engine="ironcalc")
+    assert caught.value.exit_code == 3
+
+
+def test_a_panic_inside_ironcalc_is_an_engine_error(monkeypatch, tmp_path):
+    """A Rust panic reaches Python as a BaseException; verify turns it into RecalcError."""
+    import ironcalc as package
+
+    monkeypatch.setattr(package, "load_from_xlsx", lambda *args: package.test_panic())
+    with pytest.raises(RecalcError, match="IronCalc could not recalculate .*panics") as caught:
         verify(write_contract(tmp_path / "contract.xlsx"), engine="ironcalc")
     assert caught.value.exit_code == 3
 

@@ -36,7 +36,9 @@ def recalculate(path: str | Path) -> Values:
     try:
         model = ironcalc.load_from_xlsx(str(path), "en", "UTC")
         model.evaluate()
-    except ironcalc.WorkbookError as exc:
+    except BaseException as exc:  # a panic in IronCalc's Rust is a BaseException (pyo3)
+        if not isinstance(exc, ironcalc.WorkbookError) and type(exc).__name__ != "PanicException":
+            raise  # Ctrl-C, SIGTERM and the like stay what they are
         raise RecalcError(f"IronCalc could not recalculate {path}: {exc}") from None
     sheets = [s["name"] for s in model.get_worksheets_properties()]
     error = ironcalc.CellType.ErrorValue
