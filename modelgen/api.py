@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from modelgen.compare.diff import DiffReport
-    from modelgen.engine.verify import VerifyReport
+    from modelgen.engine.verify import EnginesReport, VerifyReport
     from modelgen.xlsx.read_by_key import KeyedWorkbook
 
 PathLike = str | os.PathLike[str]
@@ -144,11 +144,15 @@ def read_workbook(path: PathLike) -> KeyedWorkbook:
     return KeyedWorkbook(Path(path), read_keyed(Path(path), data_only=True))
 
 
-def verify(path: PathLike) -> VerifyReport:
-    """Recalculate `path` in LibreOffice and compare every cached value (`.ok`, `.lines()`)."""
+def verify(path: PathLike, engine: str = "libreoffice") -> VerifyReport | EnginesReport:
+    """Recalculate `path` and compare every cached value (`.ok`, `.lines()`).
+
+    `engine`: `libreoffice`, `ironcalc` (in process) or `both` (an EnginesReport, which
+    also lists the cells the engines compute differently, `.disagreements`).
+    """
     from modelgen.engine.verify import verify as _verify
 
-    return _verify(Path(path))
+    return _verify(Path(path), engine=engine)
 
 
 def diff(old: PathLike, new: PathLike, tolerance: float = 1e-9) -> DiffReport:

@@ -13,11 +13,13 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from modelgen.engine import ENGINES
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 
 app = typer.Typer(
@@ -31,6 +33,7 @@ app = typer.Typer(
 _state = {"debug": False}
 
 EXIT_VERIFY_FAILED, EXIT_BUG = 1, 70
+Engine = StrEnum("Engine", {name: name for name in ENGINES})  # verify --engine's choices
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell tool killed by a closed pipe reports
 
@@ -222,13 +225,17 @@ def validate(inputs: InputsOpt = Path("inputs")) -> None:
 def verify(
     file: Annotated[Path, typer.Argument(help="Workbook to recalculate and check.")],
     timeout: Annotated[int, typer.Option(help="Seconds to wait for LibreOffice.")] = 180,
+    engine: Annotated[
+        Engine,
+        typer.Option(help="Engine that recalculates: LibreOffice, IronCalc (in process) or both."),
+    ] = Engine.libreoffice,
 ) -> None:
-    """Recalculate FILE in LibreOffice and compare every formula's cached value."""
+    """Recalculate FILE and compare every formula's cached value."""
 
     def body() -> int:
         from modelgen.engine.verify import verify as run_verify
 
-        report = run_verify(file, timeout=timeout)
+        report = run_verify(file, engine=engine.value, timeout=timeout)
         for line in report.lines():
             typer.echo(line)
         return 0 if report.ok else EXIT_VERIFY_FAILED

@@ -24,8 +24,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from modelgen.engine.libreoffice import find_soffice
-from modelgen.engine.verify import VerifyReport, recalculate_many, verify_many
+from modelgen.engine.libreoffice import find_soffice, recalculate_many
+from modelgen.engine.verify import VerifyReport, verify_many
 from modelgen.xlsx.read_by_key import KeyedSheet, read_keyed, values_frame
 
 REQUIRE_ENV = "MODELGEN_REQUIRE_LIBREOFFICE"

@@ -28,7 +28,8 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 from modelgen.build import build
-from modelgen.engine.verify import VerifyReport, compare, recalculate_many
+from modelgen.engine.libreoffice import recalculate_many
+from modelgen.engine.verify import VerifyReport, compare
 from modelgen.xlsx.read_by_key import KeyedSheet, read_keyed
 from tests.engine import engine, engine_profile, require_soffice
 from tests.reference import SHEET_OF, compute

@@ -15,15 +15,14 @@ import xlsxwriter
 
 from modelgen.engine import libreoffice
 from modelgen.engine import verify as verify_mod
-from modelgen.engine.libreoffice import EngineMissingError, RecalcError, find_soffice
-from modelgen.engine.verify import (
-    CellError,
-    Mismatch,
-    compare,
+from modelgen.engine.libreoffice import (
+    EngineMissingError,
+    RecalcError,
+    find_soffice,
     recalculate,
     recalculate_many,
-    verify,
 )
+from modelgen.engine.verify import CellError, Mismatch, compare, verify
 from modelgen.xlsx.open_safely import UnsafeWorkbookError
 from modelgen.xlsx.read_by_key import read_keyed
 from tests.engine import engine, engine_profile, recalc_many, require_soffice, verify_files

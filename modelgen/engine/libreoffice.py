@@ -1,7 +1,7 @@
 """LibreOffice, headless: finding `soffice`, its user profile, and one conversion run.
 
-The one place that starts LibreOffice; `verify` (recalculate to .xlsx), `preview` (print to
-PDF) and the benchmark (load to CSV) all convert through `convert`.
+The one place that starts LibreOffice; `recalculate_many` (recalculate to .xlsx, for
+`verify`), `preview` (print to PDF) and the benchmark (load to CSV) all run `convert`.
 
 LibreOffice trusts an .xlsx file's cached values unless told otherwise, so every run uses a
 user profile whose `registrymodifications.xcu` sets `OOXMLRecalcMode` (and `ODFRecalcMode`)
@@ -28,13 +28,17 @@ from modelgen.errors import EXIT_NO_ENGINE, ModelgenError
 
 __all__ = [
     "INSTALL_HINT",
+    "NAME",
     "EngineMissingError",
     "RecalcError",
     "convert",
     "find_soffice",
     "prepare_profile",
+    "recalculate",
+    "recalculate_many",
 ]
 
+NAME = "LibreOffice"  # as reports name the engine
 INSTALL_HINT = (
     "Install LibreOffice Calc; on Debian/Ubuntu: "
     "apt-get update && apt-get install -y libreoffice-calc-nogui"
@@ -154,6 +158,60 @@ def convert(
                 ) from None
             raise
     return subprocess.CompletedProcess(cmd, proc.returncode, _text(out, err))
+
+
+def recalculate_many(
+    paths: Sequence[str | Path],
+    outdir: str | Path,
+    *,
+    timeout: float = 180,
+    profile: Path | None = None,
+) -> list[Path]:
+    """Recalculate many workbooks in ONE LibreOffice run; return the outputs, in input order.
+
+    Each output is ``outdir/<stem>.xlsx`` (an older file there is replaced). ``outdir`` must
+    not hold any of the inputs, and two inputs may not share a stem. ``profile`` is a user
+    profile folder to (re)use; by default a throw-away one. Raises EngineMissingError without
+    LibreOffice, RecalcError (a RuntimeError) on a timeout or a missing output.
+    """
+    sources = [Path(p).resolve() for p in paths]
+    if not sources:
+        return []
+    outdir = Path(outdir).resolve()
+    outputs = [outdir / f"{src.stem}.xlsx" for src in sources]
+    if len(set(outputs)) != len(outputs):
+        raise ValueError("recalculate_many: two inputs share a file name; outputs would clash")
+    for src in sources:
+        if not src.is_file():
+            raise FileNotFoundError(f"{src}: no such workbook to recalculate")
+        if src.parent == outdir:
+            raise ValueError(f"{src}: outdir {outdir} must differ from the workbook's folder")
+    outdir.mkdir(parents=True, exist_ok=True)
+    for out in outputs:
+        out.unlink(missing_ok=True)
+
+    run = convert(
+        sources,
+        outdir,
+        "xlsx:Calc MS Excel 2007 XML",
+        timeout=timeout,
+        doing=f"recalculating {len(sources)} workbook(s)",
+        profile=profile,
+    )
+    missing = [src for src, dst in zip(sources, outputs, strict=True) if not dst.is_file()]
+    if missing:
+        raise RecalcError(
+            f"LibreOffice produced no recalculated file for {', '.join(map(str, missing))} "
+            f"(exit code {run.returncode}). Its output:\n{run.stdout}"
+        )
+    return outputs
+
+
+def recalculate(
+    path: str | Path, outdir: str | Path, *, timeout: float = 180, profile: Path | None = None
+) -> Path:
+    """Recalculate one workbook with LibreOffice into ``outdir``; see recalculate_many."""
+    return recalculate_many([path], outdir, timeout=timeout, profile=profile)[0]
 
 
 def _text(out: bytes, err: bytes) -> str:

@@ -1,18 +1,21 @@
-"""LibreOffice recalculation and comparison: a real spreadsheet engine is the judge.
+"""Recalculation and comparison: a real spreadsheet engine is the judge.
 
-modelgen writes each formula with its cached result. ``verify`` has LibreOffice recalculate
-the workbook headless and checks that every formula's cached value equals what the engine
-computes, that no cell shows an error value and that ``check_failures`` is 0. Starting
-LibreOffice (and the profile that makes it recalculate at all) is
-``modelgen.engine.libreoffice``'s; its errors and ``find_soffice`` are re-exported here.
+modelgen writes each formula with its cached result. ``verify`` has an engine recalculate
+the workbook and checks that every formula's cached value equals what the engine computes,
+that no cell shows an error value and that ``check_failures`` is 0. One comparison
+(``judge``) serves two recalculators: LibreOffice, headless, the default (started by
+``modelgen.engine.libreoffice``, whose errors and ``find_soffice`` are re-exported here), and
+IronCalc, in process (``modelgen.engine.ironcalc``). With both, the formula cells they
+compute differently are listed too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -20,20 +23,34 @@ from typing import NamedTuple
 
 from openpyxl.worksheet.formula import ArrayFormula
 
-from modelgen.engine.libreoffice import EngineMissingError, RecalcError, convert, find_soffice
+from modelgen.engine import ENGINES
+from modelgen.engine.libreoffice import (
+    NAME,
+    EngineMissingError,
+    RecalcError,
+    find_soffice,
+    recalculate_many,
+)
 from modelgen.xlsx.open_safely import check_xlsx, open_workbook
-from modelgen.xlsx.read_by_key import locate, read_keyed
+from modelgen.xlsx.read_by_key import CONSTANT, KeyedSheet, locate, read_keyed
 
 __all__ = [
+    "Cached",
     "CellError",
+    "Disagreement",
     "EngineMissingError",
+    "EnginesReport",
+    "ErrorValue",
     "Mismatch",
     "RecalcError",
+    "Values",
     "VerifyReport",
     "compare",
+    "disagreements",
     "find_soffice",
-    "recalculate",
-    "recalculate_many",
+    "judge",
+    "read_cached",
+    "read_values",
     "verify",
     "verify_many",
 ]
@@ -44,62 +61,30 @@ ERROR_VALUES = frozenset(
 _LO_ERROR = re.compile(r"^Err:\d{3}$")
 
 
-def recalculate_many(
-    paths: Sequence[str | Path],
-    outdir: str | Path,
-    *,
-    timeout: float = 180,
-    profile: Path | None = None,
-) -> list[Path]:
-    """Recalculate many workbooks in ONE LibreOffice run; return the outputs, in input order.
-
-    Each output is ``outdir/<stem>.xlsx`` (an older file there is replaced). ``outdir`` must
-    not hold any of the inputs, and two inputs may not share a stem. ``profile`` is a user
-    profile folder to (re)use; by default a throw-away one. Raises EngineMissingError without
-    LibreOffice, RecalcError (a RuntimeError) on a timeout or a missing output.
-    """
-    sources = [Path(p).resolve() for p in paths]
-    if not sources:
-        return []
-    outdir = Path(outdir).resolve()
-    outputs = [outdir / f"{src.stem}.xlsx" for src in sources]
-    if len(set(outputs)) != len(outputs):
-        raise ValueError("recalculate_many: two inputs share a file name; outputs would clash")
-    for src in sources:
-        if not src.is_file():
-            raise FileNotFoundError(f"{src}: no such workbook to recalculate")
-        if src.parent == outdir:
-            raise ValueError(f"{src}: outdir {outdir} must differ from the workbook's folder")
-    outdir.mkdir(parents=True, exist_ok=True)
-    for out in outputs:
-        out.unlink(missing_ok=True)
-
-    run = convert(
-        sources,
-        outdir,
-        "xlsx:Calc MS Excel 2007 XML",
-        timeout=timeout,
-        doing=f"recalculating {len(sources)} workbook(s)",
-        profile=profile,
-    )
-    missing = [src for src, dst in zip(sources, outputs, strict=True) if not dst.is_file()]
-    if missing:
-        raise RecalcError(
-            f"LibreOffice produced no recalculated file for {', '.join(map(str, missing))} "
-            f"(exit code {run.returncode}). Its output:\n{run.stdout}"
-        )
-    return outputs
+class ErrorValue(str):
+    """An error value an engine computed (``#DIV/0!``, LibreOffice's ``Err:502``), as text."""
 
 
-def recalculate(
-    path: str | Path, outdir: str | Path, *, timeout: float = 180, profile: Path | None = None
-) -> Path:
-    """Recalculate one workbook with LibreOffice into ``outdir``; see recalculate_many."""
-    return recalculate_many([path], outdir, timeout=timeout, profile=profile)[0]
+#: what an engine computed: (sheet, cell) -> value, for every cell that is not empty
+Values = dict[tuple[str, str], object]
+
+
+@dataclass
+class Cached:
+    """A workbook as written: each formula cell's cached value, by (sheet, cell)."""
+
+    path: Path
+    formulas: dict[tuple[str, str], object]
+    keyed: dict[str, KeyedSheet]  # names a cell by row key and period in reports
+    sheets: list[str]
+
+    def where(self, sheet: str, cell: str) -> tuple[str | None, str | None]:
+        """The row key and period of ``sheet!cell``; None where it has none."""
+        return locate(self.keyed, sheet, cell)
 
 
 class Mismatch(NamedTuple):
-    """A formula whose cached value differs from LibreOffice's result."""
+    """A formula whose cached value differs from the engine's result."""
 
     sheet: str
     cell: str
@@ -129,6 +114,7 @@ class VerifyReport:
     """
 
     path: Path | None = None
+    engine: str = NAME
     formula_cells: int = 0
     mismatches: list[Mismatch] = field(default_factory=list)
     errors: list[CellError] = field(default_factory=list)
@@ -148,7 +134,7 @@ class VerifyReport:
         name = f"{self.path}: " if self.path else ""
         head = (
             f"{name}{'OK' if self.ok else 'FAILED'}: {self.formula_cells} formula cells "
-            f"recalculated by LibreOffice, {len(self.mismatches)} mismatches, "
+            f"recalculated by {self.engine}, {len(self.mismatches)} mismatches, "
             f"{len(self.errors)} error values"
         )
         if self.has_checks:
@@ -158,7 +144,7 @@ class VerifyReport:
         for m in self.mismatches[:limit]:
             out.append(
                 f"  {_where(m.sheet, m.cell, m.key, m.period)}: cached {_show(m.cached)} but "
-                f"LibreOffice computes {_show(m.recalculated)}"
+                f"{self.engine} computes {_show(m.recalculated)}"
             )
         if len(self.mismatches) > limit:
             out.append(f"  ... and {len(self.mismatches) - limit} more mismatches")
@@ -174,6 +160,50 @@ class VerifyReport:
         return out
 
 
+class Disagreement(NamedTuple):
+    """A formula cell that engines compute differently: its cached value and each result."""
+
+    sheet: str
+    cell: str
+    key: str | None
+    period: str | None
+    cached: object
+    computed: dict[str, object]  # engine name -> its value
+
+
+@dataclass
+class EnginesReport:
+    """verify by several engines: each engine's report and where the engines disagree.
+
+    ``ok`` needs every report ok and no disagreement.
+    """
+
+    path: Path | None
+    reports: list[VerifyReport]
+    disagreements: list[Disagreement]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.reports) and not self.disagreements
+
+    def lines(self, limit: int = 50) -> list[str]:
+        """Each engine's lines, then a summary naming every cell the engines disagree on."""
+        out = [line for report in self.reports for line in report.lines(limit)]
+        engines = " and ".join(r.engine for r in self.reports)
+        n = len(self.disagreements)
+        verdict = f"disagree on {n} formula cells" if n else "agree on every formula cell"
+        name = f"{self.path}: " if self.path else ""
+        out.append(f"{name}{'OK' if self.ok else 'FAILED'}: {engines} {verdict}")
+        for d in self.disagreements[:limit]:
+            results = ", ".join(f"{e} computes {_show(v)}" for e, v in d.computed.items())
+            out.append(
+                f"  {_where(d.sheet, d.cell, d.key, d.period)}: cached {_show(d.cached)}, {results}"
+            )
+        if n > limit:
+            out.append(f"  ... and {n - limit} more disagreements")
+        return out
+
+
 def _where(sheet: str, cell: str, key: str | None, period: str | None) -> str:
     name = sheet if re.fullmatch(r"[A-Za-z_]\w*", sheet) else "'" + sheet.replace("'", "''") + "'"
     return f"{name}!{cell} (key {key or '?'}, period {period or '?'})"
@@ -184,7 +214,9 @@ def _show(value: object) -> str:
 
 
 def _is_error(value: object) -> bool:
-    return isinstance(value, str) and (value in ERROR_VALUES or bool(_LO_ERROR.match(value)))
+    return isinstance(value, ErrorValue) or (
+        isinstance(value, str) and (value in ERROR_VALUES or bool(_LO_ERROR.match(value)))
+    )
 
 
 def _same(cached: object, recalculated: object, rel: float, abs_tol: float) -> bool:
@@ -205,76 +237,135 @@ def _is_formula(value: object) -> bool:
     return isinstance(value, ArrayFormula) or (isinstance(value, str) and value.startswith("="))
 
 
-def compare(
-    original: str | Path, recalculated: str | Path, *, rel: float = 1e-9, abs_tol: float = 1e-9
-) -> VerifyReport:
-    """Compare every formula cell's cached value in ``original`` with ``recalculated``.
-
-    Numbers agree within ``rel`` (relative) or ``abs_tol`` (near zero); text, booleans and
-    dates must be equal; an empty-string result equals an empty cell. Every cell of the
-    recalculated file is also scanned for error values.
-    """
-    formulas = open_workbook(original, data_only=False)
-    cached_wb = open_workbook(original, data_only=True)
-    recalc_wb = open_workbook(recalculated, data_only=True)
-    keyed = read_keyed(cached_wb)
-    report = VerifyReport(path=Path(original))
-
+def read_cached(path: str | Path) -> Cached:
+    """Every formula cell of the workbook at ``path`` with the value modelgen cached."""
+    formulas = open_workbook(path, data_only=False)
+    cached_wb = open_workbook(path, data_only=True)
+    found: dict[tuple[str, str], object] = {}
     for ws in formulas.worksheets:
         cached_ws = cached_wb[ws.title]
-        recalc_ws = recalc_wb[ws.title] if ws.title in recalc_wb.sheetnames else None
         for row in ws.iter_rows():
             for cell in row:
-                if not _is_formula(cell.value):
-                    continue
-                report.formula_cells += 1
-                cached = cached_ws[cell.coordinate].value
-                new = recalc_ws[cell.coordinate].value if recalc_ws is not None else None
-                if not _same(cached, new, rel, abs_tol):
-                    key, period = locate(keyed, ws.title, cell.coordinate)
-                    report.mismatches.append(
-                        Mismatch(ws.title, cell.coordinate, key, period, cached, new)
-                    )
+                if _is_formula(cell.value):
+                    found[ws.title, cell.coordinate] = cached_ws[cell.coordinate].value
+    return Cached(Path(path), found, read_keyed(cached_wb), cached_wb.sheetnames)
 
-    for ws in recalc_wb.worksheets:
+
+def read_values(recalculated: str | Path) -> Values:
+    """What LibreOffice computed: every cell of the recalculated copy it wrote."""
+    values: Values = {}
+    for ws in open_workbook(recalculated, data_only=True).worksheets:
         for row in ws.iter_rows():
             for cell in row:
                 if cell.data_type == "e" or _is_error(cell.value):
-                    key, period = locate(keyed, ws.title, cell.coordinate)
-                    report.errors.append(
-                        CellError(ws.title, cell.coordinate, key, period, cell.value)
-                    )
+                    values[ws.title, cell.coordinate] = ErrorValue(cell.value)
+                elif cell.value is not None:
+                    values[ws.title, cell.coordinate] = cell.value
+    return values
 
-    checks = read_keyed(recalc_wb).get("Checks")
-    report.has_checks = "Checks" in recalc_wb.sheetnames
+
+def judge(
+    cached: Cached, values: Values, engine: str, *, rel: float = 1e-9, abs_tol: float = 1e-9
+) -> VerifyReport:
+    """Compare every formula cell's cached value with what ``engine`` computed.
+
+    Numbers agree within ``rel`` (relative) or ``abs_tol`` (near zero); text, booleans and
+    dates must be equal; an empty-string result equals an empty cell. Every value the
+    engine computed is also scanned for error values.
+    """
+    report = VerifyReport(path=cached.path, engine=engine, formula_cells=len(cached.formulas))
+    for (sheet, cell), value in cached.formulas.items():
+        new = values.get((sheet, cell))
+        if not _same(value, new, rel, abs_tol):
+            report.mismatches.append(Mismatch(sheet, cell, *cached.where(sheet, cell), value, new))
+    for (sheet, cell), value in values.items():
+        if _is_error(value):
+            report.errors.append(CellError(sheet, cell, *cached.where(sheet, cell), value))
+    report.has_checks = "Checks" in cached.sheets
+    checks = cached.keyed.get("Checks")
     if checks is not None and "check_failures" in checks.rows:
-        value = checks.rows["check_failures"].constant
+        value = values.get(("Checks", checks.rows["check_failures"].cells[CONSTANT]))
         if isinstance(value, int | float) and not isinstance(value, bool):
             report.check_failures = float(value)
     return report
 
 
-def verify(path: str | Path, *, timeout: float = 180, profile: Path | None = None) -> VerifyReport:
-    """Recalculate ``path`` with LibreOffice in a temporary folder and compare; cleans up."""
-    return verify_many([path], timeout=timeout, profile=profile)[0]
+def compare(
+    original: str | Path, recalculated: str | Path, *, rel: float = 1e-9, abs_tol: float = 1e-9
+) -> VerifyReport:
+    """Compare ``original``'s cached values with LibreOffice's ``recalculated`` copy (judge)."""
+    return judge(read_cached(original), read_values(recalculated), NAME, rel=rel, abs_tol=abs_tol)
+
+
+def disagreements(
+    cached: Cached, computed: dict[str, Values], *, rel: float = 1e-9, abs_tol: float = 1e-9
+) -> list[Disagreement]:
+    """The formula cells for which the engines in ``computed`` found different values."""
+    out = []
+    for (sheet, cell), value in cached.formulas.items():
+        results = {engine: values.get((sheet, cell)) for engine, values in computed.items()}
+        first, *others = results.values()
+        if not all(_same(first, other, rel, abs_tol) for other in others):
+            out.append(Disagreement(sheet, cell, *cached.where(sheet, cell), value, results))
+    return out
+
+
+@contextlib.contextmanager
+def _blaming_the_file(paths: Sequence[Path]) -> Iterator[None]:
+    """An engine that cannot load a zip that passed check_xlsx: when the workbook inside is
+    broken, say what is wrong with the file (exit 2), not with the engine."""
+    try:
+        yield
+    except RecalcError:
+        for path in paths:
+            open_workbook(path, data_only=True, read_only=True).close()
+        raise
+
+
+def verify(
+    path: str | Path,
+    *,
+    engine: str = "libreoffice",
+    timeout: float = 180,
+    profile: Path | None = None,
+) -> VerifyReport | EnginesReport:
+    """Recalculate ``path`` with ``engine`` and compare every cached value; cleans up.
+
+    ``engine`` is ``libreoffice``, ``ironcalc`` (a VerifyReport) or ``both`` (an
+    EnginesReport). ``timeout`` and ``profile`` are LibreOffice's; IronCalc runs in process.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"engine {engine!r}: choose one of {', '.join(ENGINES)}")
+    path = Path(path)
+    check_xlsx(path)  # a clear message before an engine is asked to open anything
+    computed: dict[str, Values] = {}
+    if engine in ("libreoffice", "both"):
+        computed[NAME] = _libreoffice_values([path], timeout, profile)[0]
+    if engine in ("ironcalc", "both"):
+        from modelgen.engine import ironcalc  # its native library loads only when asked for
+
+        with _blaming_the_file([path]):
+            computed[ironcalc.NAME] = ironcalc.recalculate(path)
+    cached = read_cached(path)
+    reports = [judge(cached, values, name) for name, values in computed.items()]
+    if len(reports) == 1:
+        return reports[0]
+    return EnginesReport(path, reports, disagreements(cached, computed))
 
 
 def verify_many(
     paths: Iterable[str | Path], *, timeout: float = 180, profile: Path | None = None
 ) -> list[VerifyReport]:
-    """verify() for many workbooks with one LibreOffice run (inputs need distinct names)."""
+    """verify() by LibreOffice for many workbooks in one run (inputs need distinct names)."""
     paths = [Path(p) for p in paths]
     for path in paths:
-        check_xlsx(path)  # a clear message before LibreOffice is asked to open anything
-    with tempfile.TemporaryDirectory(prefix="modelgen-verify-") as tmp:
-        try:
-            outputs = recalculate_many(
-                paths, Path(tmp, "recalculated"), timeout=timeout, profile=profile
-            )
-        except RecalcError:
-            # a zip that passed check_xlsx but holds a broken workbook: LibreOffice cannot
-            # load it either; say what is wrong with the file (exit 2), not with the engine
-            for path in paths:
-                open_workbook(path, data_only=True, read_only=True).close()
-            raise
-        return [compare(src, out) for src, out in zip(paths, outputs, strict=True)]
+        check_xlsx(path)
+    computed = _libreoffice_values(paths, timeout, profile)
+    return [judge(read_cached(p), v, NAME) for p, v in zip(paths, computed, strict=True)]
+
+
+def _libreoffice_values(paths: list[Path], timeout: float, profile: Path | None) -> list[Values]:
+    with tempfile.TemporaryDirectory(prefix="modelgen-verify-") as tmp, _blaming_the_file(paths):
+        outdir = Path(tmp, "recalculated")
+        outputs = recalculate_many(paths, outdir, timeout=timeout, profile=profile)
+        return [read_values(out) for out in outputs]
