@@ -49,14 +49,9 @@ def test_the_test_inputs_verify_with_ironcalc(inputs, request, tmp_path):
     assert report.ok, report.lines()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="IronCalc 0.9.1 fails INDEX and MATCH over a one-cell range written as one cell "
-    "(test_one_cell_index_and_match): with one asset class, Sensitivity Workings' "
-    "varied_class_number, varied_share, varied_useful_life and varied_in_service_after "
-    "are such formulas, and 668 cells follow them",
-)
 def test_the_article_inputs_verify_with_ironcalc(tmp_path):
+    """One asset class: the lookups over one cell are written as ranges (D21:D21), which
+    IronCalc reads (test_one_cell_index_and_match), so the engines agree."""
     book = build(ARTICLE, tmp_path / "model.xlsx").out
     report = verify(book, engine="ironcalc")
     assert report.ok, report.lines()

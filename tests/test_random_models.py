@@ -2,9 +2,10 @@
 
 Hypothesis generates input folders (tests/strategies.py); each is built, and LibreOffice
 recalculates them in one run per worker process (starting it costs seconds; CI has two
-cores, so two workers, each with its own profile). For every model: each
-formula's cached value equals LibreOffice's, no cell shows an error value, check_failures
-is 0, and every keyed row equals tests/reference.py, arithmetic written independently from
+cores, so two workers, each with its own profile); IronCalc, the second engine, recalculates
+each in process. For every model: each formula's cached value equals what both engines
+compute, no cell shows an error value, check_failures is 0, and every keyed row equals
+tests/reference.py, arithmetic written independently from
 docs/DESIGN.md and docs/ACCOUNTING.md (opening balances, life changes, lags, land, reported D&A and net
 PP&E: the PP&E sheet's roll-forward and tie-out). The examples are derandomized: CI sees the
 same N_EXAMPLES models every run.
@@ -28,8 +29,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 from modelgen.build import build
+from modelgen.engine import ironcalc
+from modelgen.engine.libreoffice import NAME as LIBREOFFICE
 from modelgen.engine.libreoffice import recalculate_many
-from modelgen.engine.verify import VerifyReport, compare
+from modelgen.engine.verify import VerifyReport, judge, read_cached, read_values
 from modelgen.xlsx.read_by_key import KeyedSheet, read_keyed
 from tests.engine import engine, engine_profile, require_soffice
 from tests.reference import SHEET_OF, compute
@@ -61,6 +64,7 @@ class Example:
     book: Path | None = None
     build_error: str | None = None
     report: VerifyReport | None = None
+    ironcalc: VerifyReport | None = None
     keyed: dict[str, KeyedSheet] = field(default_factory=dict)
 
 
@@ -108,7 +112,7 @@ def generate(n: int, size: Size, root: Path) -> list[Example]:
     return found
 
 
-Judged = tuple[str | None, VerifyReport | None, dict[str, KeyedSheet]]
+Judged = tuple[str | None, VerifyReport | None, VerifyReport | None, dict[str, KeyedSheet]]
 
 
 def _judge(batch: list[tuple[int, Path]], root: Path, profile: Path) -> dict[int, Judged]:
@@ -119,12 +123,18 @@ def _judge(batch: list[tuple[int, Path]], root: Path, profile: Path) -> dict[int
         try:
             books.append((i, build(folder, root / "books" / f"model{i:03d}.xlsx").out))
         except Exception:  # noqa: BLE001 - a valid folder that does not build is a finding
-            out[i] = (traceback.format_exc(limit=3), None, {})
+            out[i] = (traceback.format_exc(limit=3), None, None, {})
     recalculated = recalculate_many(
         [book for _, book in books], root / f"recalculated-{profile.parent.name}", profile=profile
     )
     for (i, book), again in zip(books, recalculated, strict=True):
-        out[i] = (None, compare(book, again), read_keyed(again, data_only=True))
+        cached = read_cached(book)
+        out[i] = (
+            None,
+            judge(cached, read_values(again), LIBREOFFICE),
+            judge(cached, ironcalc.recalculate(book), ironcalc.NAME),
+            read_keyed(again, data_only=True),
+        )
     return out
 
 
@@ -148,8 +158,9 @@ def examples(tmp_path_factory) -> list[Example]:
             for batch, profile in zip(batches, profiles, strict=False)
         ]
         for future in futures:
-            for i, (error, report, keyed) in future.result().items():
+            for i, (error, report, second, keyed) in future.result().items():
                 out[i].build_error, out[i].report, out[i].keyed = error, report, keyed
+                out[i].ironcalc = second
                 out[i].book = None if error else root / "books" / f"model{i:03d}.xlsx"
     return out
 
@@ -169,6 +180,20 @@ def test_every_cached_value_equals_libreoffice_and_checks_pass(examples):
         assert r.mismatches == [] and r.errors == [], (ex.folder, r.lines(limit=5))
         assert r.check_failures == 0, (ex.folder, r.lines(limit=5))
         assert r.ok and r.formula_cells > 0
+        cells += r.formula_cells
+    assert cells > 10_000
+
+
+def test_ironcalc_computes_every_cached_value_too(examples):
+    """The second engine agrees with every cell LibreOffice confirmed (Excel's rules, not one
+    engine's: a formula only one engine computes right is rewritten until both do)."""
+    cells = 0
+    for ex in examples:
+        if ex.ironcalc is None:
+            continue
+        r = ex.ironcalc
+        assert r.mismatches == [] and r.errors == [], (ex.folder, r.lines(limit=5))
+        assert r.check_failures == 0 and r.ok, (ex.folder, r.lines(limit=5))
         cells += r.formula_cells
     assert cells > 10_000
 

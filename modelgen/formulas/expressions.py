@@ -232,6 +232,9 @@ class Range(Expr):
 
     rows: list[Row]
     mode: str = "rel"
+    # a lookup range (INDEX, MATCH) is written `D21:D21` even for one row: IronCalc 0.9 takes
+    # `INDEX(D21,1)` and `MATCH(x,D21,0)` as errors; elsewhere one row reads better as `D21`
+    lookup: bool = False
 
     def __post_init__(self) -> None:
         if not self.rows:
@@ -246,11 +249,11 @@ class Range(Expr):
         prefix = "" if first.sheet == ctx.sheet else sheet_prefix(first.sheet)
         if self.mode == "const":
             c = col_letter(CONST_COL)
-            if first is last:
+            if first is last and not self.lookup:
                 return f"{prefix}${c}${first.number}"
             return f"{prefix}${c}${first.number}:${c}${last.number}"
         c = col_letter(FIRST_PERIOD_COL + ctx.period)
-        if first is last:
+        if first is last and not self.lookup:
             return f"{prefix}{c}{first.number}"
         return f"{prefix}{c}${first.number}:{c}${last.number}"
 

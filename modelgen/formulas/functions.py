@@ -4,6 +4,7 @@ a few helpers the model uses everywhere: `ratio` (never #DIV/0!), `plus`, `diffe
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from modelgen.formulas.expressions import Expr, Func, Num, Range, Span, lift
@@ -39,9 +40,14 @@ def SUMIFS(total: Expr, *criteria: Any) -> Expr:  # noqa: N802
     return Func("SUMIFS", (total, *(lift(c) for c in criteria)))
 
 
+def _lookup(block: Range | Span) -> Range | Span:
+    """The range as INDEX and MATCH read it: written as a range even when it is one cell."""
+    return dataclasses.replace(block, lookup=True) if isinstance(block, Range) else block
+
+
 def MATCH_EXACT(value: Any, block: Range) -> Expr:  # noqa: N802
     """`MATCH(x, range, 0)`: 1-based position of `x` (text or number) in a one-column range."""
-    return Func("MATCH", (lift(value), block, Num(0)))
+    return Func("MATCH", (lift(value), _lookup(block), Num(0)))
 
 
 def AND(*args: Any) -> Expr:  # noqa: N802
@@ -58,7 +64,7 @@ def ABS(arg: Any) -> Expr:  # noqa: N802
 
 def INDEX(block: Range | Span, position: Any) -> Expr:  # noqa: N802
     """One cell of a one-column range (or of a row's span), by 1-based position."""
-    return Func("INDEX", (block, lift(position)))
+    return Func("INDEX", (_lookup(block), lift(position)))
 
 
 def IFERROR(value: Any, fallback: Any) -> Expr:  # noqa: N802
@@ -68,7 +74,7 @@ def IFERROR(value: Any, fallback: Any) -> Expr:  # noqa: N802
 
 def MATCH(value: Any, lookup: Range | Span) -> Expr:  # noqa: N802
     """`MATCH(x, ascending range, 1)`: the position of the largest value at or below x."""
-    return Func("MATCH", (lift(value), lookup, Num(1.0)))
+    return Func("MATCH", (lift(value), _lookup(lookup), Num(1.0)))
 
 
 def ratio(part: Expr, whole: Expr) -> Expr:
