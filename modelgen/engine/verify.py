@@ -31,8 +31,9 @@ from modelgen.engine.libreoffice import (
     find_soffice,
     recalculate_many,
 )
+from modelgen.formulas.addresses import CONSTANT, sheet_prefix
 from modelgen.xlsx.open_safely import check_xlsx, open_workbook
-from modelgen.xlsx.read_by_key import CONSTANT, KeyedSheet, locate, read_keyed
+from modelgen.xlsx.read_by_key import KeyedSheet, locate, read_keyed
 
 __all__ = [
     "Cached",
@@ -205,8 +206,7 @@ class EnginesReport:
 
 
 def _where(sheet: str, cell: str, key: str | None, period: str | None) -> str:
-    name = sheet if re.fullmatch(r"[A-Za-z_]\w*", sheet) else "'" + sheet.replace("'", "''") + "'"
-    return f"{name}!{cell} (key {key or '?'}, period {period or '?'})"
+    return f"{sheet_prefix(sheet)}{cell} (key {key or '?'}, period {period or '?'})"
 
 
 def _show(value: object) -> str:
