@@ -54,16 +54,18 @@ def build(inputs: Path, out: Path) -> dict:
 
 def floor(cells: Path, out: Path) -> dict:
     """Plain xlsxwriter writing the same cells: formula text with cached value, numbers,
-    text; no model, no evaluation, no formats; the same workbook options as modelgen."""
+    text; no model, no evaluation, no formats; the same workbook options and worksheet class
+    as modelgen (which skips xlsxwriter's scan for newer functions: the floor is the least
+    it costs to write these cells, not xlsxwriter's default path)."""
     import xlsxwriter
 
-    from modelgen.xlsx.workbook import WORKBOOK_OPTIONS
+    from modelgen.xlsx.workbook import WORKBOOK_OPTIONS, ModelSheet
 
     sheets = pickle.loads(cells.read_bytes())
     start, cpu = time.perf_counter(), time.process_time()
     wb = xlsxwriter.Workbook(str(out), WORKBOOK_OPTIONS)
     for name, hidden, rows in sheets:
-        ws = wb.add_worksheet(name)
+        ws = wb.add_worksheet(name, worksheet_class=ModelSheet)
         if hidden:
             ws.hide()
         formula, number, text = ws.write_formula, ws.write_number, ws.write_string
