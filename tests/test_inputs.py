@@ -7,6 +7,8 @@ should report its cause once, not a cascade of echoes in other files.
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -313,10 +315,44 @@ def test_a_column_twice(folder: Path) -> None:
     check(the_problem(folder), "settings.csv", 1, "value", ("appears twice",), ("keep one",))
 
 
-def test_semicolon_separated_file_is_one_problem(folder: Path) -> None:
-    write(folder, "companies.csv", "ticker;name;fiscal_year_end_month\nMSFT;Microsoft;12\n")
+def test_a_semicolon_header_makes_the_file_semicolon_separated(folder: Path) -> None:
+    text = (folder / "companies.csv").read_text(encoding="utf-8")
+    write(folder, "companies.csv", text.replace(",", ";").replace("Amazon", '"Amazon, Inc."'))
+    inputs = load_inputs(folder)
+    assert inputs.tickers == ["MSFT", "AMZN", "GOOGL", "META"]
+    assert inputs.companies[1].name == "Amazon, Inc."
+    assert not [w for w in inputs.warnings if "companies.csv" in w]
+
+
+def test_a_tab_separated_file_is_one_problem_that_says_what_to_save(folder: Path) -> None:
+    write(folder, "companies.csv", "ticker\tname\tfiscal_year_end_month\nMSFT\tMicrosoft\t12\n")
     p = the_problem(folder)
-    check(p, "companies.csv", 1, "", ("semicolons",), ("Comma delimited",))
+    check(p, "companies.csv", 1, "", ("tabs",), ('"CSV UTF-8"',))
+    assert "Comma delimited" not in p.hint
+
+
+def test_a_column_the_model_does_not_use_is_a_warning_naming_file_and_column(
+    folder: Path,
+) -> None:
+    replace_in(
+        folder, "capex.csv", "ticker,period,capex,source", "ticker,notes,period,capex,source"
+    )
+    replace_in(folder, "capex.csv", "MSFT,2024,", "MSFT,see the 10-K,2024,")
+    text = (folder / "capex.csv").read_text(encoding="utf-8").splitlines()
+    rows = [text[0]] + [r if "10-K" in r else r.replace(",", ",,", 1) for r in text[1:]]
+    write(folder, "capex.csv", "\n".join(rows) + "\n")
+    inputs = load_inputs(folder)
+    assert [w for w in inputs.warnings if "capex.csv" in w] == [
+        'capex.csv, line 1, column notes: the column "notes" is not used by the model and is '
+        "ignored; the columns read are ticker,period,capex,source"
+    ]
+    assert at(inputs.capex, "MSFT", "2024").value == 75.6
+
+
+def test_a_misspelt_optional_column_is_still_an_error(folder: Path) -> None:
+    replace_in(folder, "guidance.csv", ",capex_high,", ",capex_hig,")
+    p = the_problem(folder)
+    check(p, "guidance.csv", 1, "capex_hig", ("unknown column",), ('rename it to "capex_high"',))
 
 
 def test_a_row_with_too_many_fields(folder: Path) -> None:
@@ -377,28 +413,88 @@ def test_cp1252_is_reported_with_line_column_and_what_to_do(folder: Path) -> Non
 
 @pytest.mark.parametrize(
     "raw, value",
-    [("1,234.5", 1234.5), ("1,234", 1234.0), ("12,345,678", 12345678.0), ("1 234.5", 1234.5)],
+    [("1,234.5", 1234.5), ("1,234", 1234.0), ("12,345,678", 12345678.0), ("-1.5e3", -1500.0)],
 )
 def test_thousands_separators_are_accepted_in_amounts(folder: Path, raw: str, value: float) -> None:
-    replace_in(folder, "capex.csv", "MSFT,2024,75.6,", f'MSFT,2024,"{raw}",')
-    assert at(load_inputs(folder).capex, "MSFT", "2024").value == value
+    replace_in(folder, "financials.csv", "MSFT,2024,92.8,", f'MSFT,2024,"{raw}",')
+    assert at(load_inputs(folder).net_income, "MSFT", "2024").value == value
+
+
+def semicolons(folder: Path, name: str) -> None:
+    """Rewrite one file as European Excel saves it: semicolons, decimal commas (every point
+    of the file becomes a comma: the article's files have points only in numbers and text)."""
+    rows = csv.reader(io.StringIO((folder / name).read_text(encoding="utf-8")))
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(
+        [c.replace(".", ",") for c in row] for row in rows
+    )
+    write(folder, name, out.getvalue())
+
+
+@pytest.mark.parametrize(
+    "raw, value",
+    [
+        ("75,6", 75.6),
+        ("1234,5", 1234.5),
+        ("1 234,5", 1234.5),
+        ("1\u00a0234,5", 1234.5),
+        ("1\u202f234,5", 1234.5),
+        ("1.234,5", 1234.5),
+        ("1.234", 1234.0),  # the decimal mark is the comma: a point is thousands
+        ("12.345.678", 12345678.0),
+        ("-0,5", -0.5),
+        ("1,5E+03", 1500.0),
+        ("92", 92.0),
+    ],
+)
+def test_numbers_of_a_semicolon_file(folder: Path, raw: str, value: float) -> None:
+    semicolons(folder, "financials.csv")
+    replace_in(folder, "financials.csv", "MSFT;2024;92,8;", f"MSFT;2024;{raw};")
+    assert at(load_inputs(folder).net_income, "MSFT", "2024").value == value
 
 
 @pytest.mark.parametrize(
     "raw, hint",
     [
-        ("75,6", "point for decimals"),
-        ("1,23,456", "commas only between thousands"),
-        ("(5.0)", "minus sign: -5.0"),
-        ("$75.6", "no currency signs"),
-        ("75.6bn", "enter a number"),
-        ("٧٥", "enter a number"),
+        ("1.5", "the decimal mark is the comma"),
+        ("0.050", "the decimal mark is the comma"),
+        ("1.234.5", "the decimal mark is the comma"),
+        ("1 234.5", "the decimal mark is the comma"),
+        ("1 234.567,5", "the decimal mark is the comma"),  # two kinds of separator
+        ("1,234,5", "such as 12,5"),
+        ("12 34,5", "such as 12,5"),
+        ("(5,0)", "minus sign: -5,0"),
     ],
 )
-def test_text_in_a_number_says_how_to_write_it(folder: Path, raw: str, hint: str) -> None:
-    replace_in(folder, "financials.csv", "MSFT,2024,92.8,", f'MSFT,2024,"{raw}",')
+def test_text_in_a_semicolon_file_number_says_how_to_write_it(
+    folder: Path, raw: str, hint: str
+) -> None:
+    semicolons(folder, "financials.csv")
+    replace_in(folder, "financials.csv", "MSFT;2024;92,8;", f'MSFT;2024;"{raw}";')
     p = the_problem(folder)
     check(p, "financials.csv", 3, "net_income", (f'"{raw}"', "not a number"), (hint,))
+
+
+@pytest.mark.parametrize("raw", ["1 200", "1\u00a0200", "1 234.5"])
+def test_a_space_between_digits_is_ambiguous_in_a_comma_file(folder: Path, raw: str) -> None:
+    replace_in(folder, "capex.csv", "MSFT,2024,75.6,", f'MSFT,2024,"{raw}",')
+    p = the_problem(folder)
+    joined = raw.replace(" ", "").replace("\u00a0", "")
+    check(
+        p, "capex.csv", 3, "capex", (f'"{raw}"', "not a number"), ("ambiguous", f"write {joined}")
+    )
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+@pytest.mark.parametrize("raw, sign", [("$1,200", "$"), ("€ 75,6", "€"), ("75.6 £", "£")])
+def test_a_currency_sign_is_refused_naming_it(folder: Path, sep: str, raw: str, sign: str) -> None:
+    if sep == ";":
+        semicolons(folder, "capex.csv")
+    old = "MSFT,2024,75.6," if sep == "," else "MSFT;2024;75,6;"
+    replace_in(folder, "capex.csv", old, f'MSFT{sep}2024{sep}"{raw}"{sep}')
+    p = the_problem(folder)
+    bare = raw.replace(sign, "").strip()
+    check(p, "capex.csv", 3, "capex", (f"currency sign ({sign})",), (f"sign: {bare}",))
 
 
 @pytest.mark.parametrize("raw", ["NaN", "nan", "inf", "-Infinity", "1e400"])

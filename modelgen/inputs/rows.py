@@ -17,6 +17,11 @@ from modelgen.inputs.timeline import Period, parse_period
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$")
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 RESERVED_TICKERS = ("TOTAL",)  # row keys such as capex:TOTAL
+#: dates as Excel writes them in any locale: 31/12/2024, 12/31/2024, 2024-12-31, 31.12.2024,
+#: 31-Dec-24, Dec-24, Dec 2024
+EXCEL_DATE_RE = re.compile(
+    r"^([0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}|([0-9]{1,2}[ -])?[A-Za-z]{3,9}\.?[ -][0-9]{2,4})$"
+)
 
 
 def check_name(rec: Record, column: str, probs: Problems, what: str) -> str | None:
@@ -53,6 +58,14 @@ def row_period(rec: Record, probs: Problems, *, quarters: bool = True) -> Period
         )
         if raw.endswith(".0") and parse_period(raw[:-2]):
             hint = f"write {raw[:-2]}: format the column as text or a whole number"
+        elif EXCEL_DATE_RE.match(raw):
+            year = re.search(r"[0-9]{4}", raw)
+            hint = (
+                f"write the fiscal year as four digits, e.g. {year[0] if year else 2024}"
+                + (", or a quarter as 2025Q1" if quarters else "")
+                + ", and format the column as Text so that Excel does not make it a date"
+            )
+            what += ": it is a date"
         probs.add(rec.file, rec.line, "period", f'"{raw}" is not {what}', hint)
         return None
     if period.is_quarter and not quarters:
