@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -652,6 +653,27 @@ def test_a_malformed_period(folder: Path, period: str, words: tuple[str, ...]) -
     check(p, "capex.csv", 9, "period", (f'"{period}"', "not a fiscal year"), words)
 
 
+@pytest.mark.parametrize("sep", [",", ";"])
+@pytest.mark.parametrize(
+    "date", ["31/12/2024", "2024-12-31", "12/31/2024", "31.12.2024", "31-Dec-24", "Dec 2024"]
+)
+def test_an_excel_date_in_a_period_column_is_named_a_date(
+    folder: Path, sep: str, date: str
+) -> None:
+    if sep == ";":
+        semicolons(folder, "capex.csv")
+    replace_in(folder, "capex.csv", f"META{sep}2024{sep}", f"META{sep}{date}{sep}")
+    p = the_problem(folder)
+    check(
+        p,
+        "capex.csv",
+        9,
+        "period",
+        (f'"{date}"', "not a fiscal year or quarter: it is a date"),
+        ("four digits, e.g. 2024", "format the column as Text"),
+    )
+
+
 @pytest.mark.parametrize("period", ["0024", "1899", "2200", "9999"])
 def test_an_implausible_year(folder: Path, period: str) -> None:
     replace_in(folder, "capex.csv", "META,2023,", f"META,{period},")
@@ -979,3 +1001,60 @@ def test_companies_may_start_in_different_years(folder: Path) -> None:
     inputs = load_inputs(folder)
     assert labels(sorted(inputs.capex["GOOGL"])) == ["2024", "2025"]
     assert labels(inputs.periods) == [str(y) for y in range(2023, 2031)]
+
+
+# --- CSV from a European Excel ----------------------------------------------------------
+
+#: columns whose numbers are names (years, months): Excel writes them without separators
+NOT_AMOUNTS = ("period", "effective_from", "fiscal_year_end_month", "key", "ticker")
+
+
+def european(cell: str, column: str, n: int) -> str:
+    """A number cell as European Excel writes it: decimal comma, and thousands separated by
+    a point or a no-break space, row `n` by row; any other cell as it is."""
+    if column in NOT_AMOUNTS or not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", cell):
+        return cell
+    whole, _, fraction = cell.partition(".")
+    sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    groups = [digits[max(0, i - 3) : i] for i in range(len(digits), 0, -3)][::-1]
+    return sign + ("." if n % 2 else "\u00a0").join(groups) + ("," + fraction if fraction else "")
+
+
+def save_as_european_excel(source: Path, dest: Path) -> None:
+    """Every CSV of `source` as a German or French Excel saves it: semicolons, decimal
+    commas, thousands separators, a UTF-8 BOM and CRLF line ends."""
+    dest.mkdir()
+    for path in sorted(source.glob("*.csv")):
+        header, *rows = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(header)
+        for n, row in enumerate(rows):
+            writer.writerow(european(c, h, n) for h, c in zip(header, row, strict=True))
+        (dest / path.name).write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
+
+
+def test_a_folder_saved_by_european_excel_builds_the_shipped_model(tmp_path: Path) -> None:
+    import pandas as pd
+
+    import modelgen
+
+    shipped = Path(__file__).resolve().parents[1] / "inputs"
+    folder = tmp_path / "inputs"
+    save_as_european_excel(shipped, folder)
+    capex = (folder / "capex.csv").read_bytes()
+    assert capex.startswith(b"\xef\xbb\xbfticker;period;capex;source\r\n")
+    assert "MSFT;2024;75,6;" in capex.decode("utf-8")
+    financials = (folder / "financials.csv").read_bytes().decode("utf-8-sig")
+    assert ";7\u00a0468\r\n" in financials and ";7.470\r\n" in financials
+    want = modelgen.build_model(modelgen.read_inputs(shipped))
+    got = modelgen.build_model(modelgen.read_inputs(folder))
+    assert got.inputs.warnings == want.inputs.warnings
+    assert list(got.sheets) == list(want.sheets)
+    compared = 0
+    for sheet in want.sheets:
+        if "period" not in want.sheets[sheet].by_key:
+            continue
+        pd.testing.assert_frame_equal(got.frame(sheet), want.frame(sheet), check_exact=True)
+        compared += 1
+    assert compared >= 5
