@@ -409,6 +409,14 @@ def test_cp1252_is_reported_with_line_column_and_what_to_do(folder: Path) -> Non
     check(p, "companies.csv", 5, "name", ("not UTF-8", "0xe9", "é", "cp1252"), ("CSV UTF-8",))
 
 
+def test_cp1252_in_a_semicolon_file_names_the_column_in_that_file(folder: Path) -> None:
+    semicolons(folder, "companies.csv")
+    text = (folder / "companies.csv").read_text(encoding="utf-8").replace("Meta", "Méta")
+    (folder / "companies.csv").write_bytes(text.encode("cp1252"))
+    p = the_problem(folder)
+    check(p, "companies.csv", 5, "name", ("not UTF-8", "é"), ('"CSV UTF-8"',))
+
+
 # --- numbers ------------------------------------------------------------------------------
 
 

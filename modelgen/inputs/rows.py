@@ -47,6 +47,16 @@ def check_name(rec: Record, column: str, probs: Problems, what: str) -> str | No
     return value
 
 
+def as_date(raw: str, what: str, hint: str) -> tuple[str, str]:
+    """The message and hint for a period cell that is not one, saying so when it is a date:
+    Excel turns a year it takes for a date into one, in its locale's format."""
+    if not EXCEL_DATE_RE.match(raw):
+        return what, hint
+    year = re.search(r"[0-9]{4}", raw)
+    hint = re.sub(r"e\.g\. [0-9]{4}", f"e.g. {year[0]}", hint) if year else hint
+    return f"{what}: it is a date", f"{hint}, and format the column as Text"
+
+
 def row_period(rec: Record, probs: Problems, *, quarters: bool = True) -> Period | None:
     """A fiscal year `2024` or, where allowed, a fiscal quarter `2025Q1`."""
     raw = rec["period"]
@@ -58,14 +68,7 @@ def row_period(rec: Record, probs: Problems, *, quarters: bool = True) -> Period
         )
         if raw.endswith(".0") and parse_period(raw[:-2]):
             hint = f"write {raw[:-2]}: format the column as text or a whole number"
-        elif EXCEL_DATE_RE.match(raw):
-            year = re.search(r"[0-9]{4}", raw)
-            hint = (
-                f"write the fiscal year as four digits, e.g. {year[0] if year else 2024}"
-                + (", or a quarter as 2025Q1" if quarters else "")
-                + ", and format the column as Text so that Excel does not make it a date"
-            )
-            what += ": it is a date"
+        what, hint = as_date(raw, what, hint)
         probs.add(rec.file, rec.line, "period", f'"{raw}" is not {what}', hint)
         return None
     if period.is_quarter and not quarters:
