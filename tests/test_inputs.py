@@ -350,6 +350,21 @@ def test_a_column_the_model_does_not_use_is_a_warning_naming_file_and_column(
     assert at(inputs.capex, "MSFT", "2024").value == 75.6
 
 
+def test_a_row_may_leave_out_the_unused_columns_at_its_end_not_one_that_is_read(
+    folder: Path,
+) -> None:
+    text = (folder / "capex.csv").read_text(encoding="utf-8")
+    header, first, *rest = text.splitlines()
+    write(folder, "capex.csv", "\n".join([header + ",notes", first + ",checked", *rest]) + "\n")
+    inputs = load_inputs(folder)
+    assert at(inputs.capex, "MSFT", "2023").value == 41.3115
+    assert at(inputs.capex, "AMZN", "2024").value == 77.7
+    short = rest[0].split(",")[:3]  # MSFT 2024 without its source
+    write(folder, "capex.csv", "\n".join([header + ",notes", first, ",".join(short), *rest[1:]]))
+    p = the_problem(folder)
+    check(p, "capex.csv", 3, "source", ("expected 5 fields, found 3",), ("source,notes",))
+
+
 def test_a_misspelt_optional_column_is_still_an_error(folder: Path) -> None:
     replace_in(folder, "guidance.csv", ",capex_high,", ",capex_hig,")
     p = the_problem(folder)

@@ -97,10 +97,10 @@ def read_table(
     trailing columns (Excel writes them for formatted but empty cells) are fine. A header
     separated by semicolons (Excel's CSV where the decimal mark is a comma) makes the whole
     file semicolon-separated, with decimal commas in its numbers. A column that is not one
-    of `required` or `optional` is a warning, not an error: it is not read. A record's
-    line is the line its row starts on. Rows with the wrong number of fields are reported
-    and, when `broken` is given, also appended to it (best effort) so that callers can
-    avoid reporting follow-on problems.
+    of `required` or `optional` is a warning, not an error: it is not read, and a row may
+    leave out its cells when they are last. A record's line is the line its row starts on.
+    Rows with the wrong number of fields are reported and, when `broken` is given, also
+    appended to it (best effort) so that callers can avoid reporting follow-on problems.
     """
     probs = problems if problems is not None else Problems()
     name = path.name
@@ -126,6 +126,7 @@ def read_table(
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     header: list[str] | None = None
     width = 0  # the header without its blank trailing columns
+    read = 0  # up to the last column the model reads: a row may end after it
     records: list[Record] = []
     bad_rows = 0
     start = 1
@@ -139,11 +140,14 @@ def read_table(
                 while header and not header[-1]:
                     header.pop()
                 width = len(header)
+                read = 1 + max((i for i, h in enumerate(header) if h in columns), default=-1)
                 if not _check_header(name, header, required, optional, probs):
                     return None
                 continue
             while len(fields) > width and not fields[-1].strip():
                 fields.pop()
+            if read <= len(fields) < width:  # short only in columns that are not read
+                fields += [""] * (width - len(fields))
             if len(fields) != width:
                 bad_rows += 1
                 _ragged(name, line, fields, header, probs, sep)
