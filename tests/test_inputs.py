@@ -365,6 +365,17 @@ def test_a_row_may_leave_out_the_unused_columns_at_its_end_not_one_that_is_read(
     check(p, "capex.csv", 3, "source", ("expected 5 fields, found 3",), ("source,notes",))
 
 
+def test_a_column_without_a_name_is_a_warning_naming_its_position(folder: Path) -> None:
+    text = (folder / "companies.csv").read_text(encoding="utf-8").replace("ticker,", "ticker,,")
+    write(folder, "companies.csv", re.sub(r"(?m)^([A-Z]+),", r"\1,x,", text))  # MSFT,x,...
+    inputs = load_inputs(folder)
+    assert inputs.tickers == ["MSFT", "AMZN", "GOOGL", "META"]
+    assert [w for w in inputs.warnings if "companies.csv" in w] == [
+        "companies.csv, line 1, column #2: a column without a name is not used by the model "
+        "and is ignored; the columns read are ticker,name,fiscal_year_end_month,tax_rate"
+    ]
+
+
 def test_a_misspelt_optional_column_is_still_an_error(folder: Path) -> None:
     replace_in(folder, "guidance.csv", ",capex_high,", ",capex_hig,")
     p = the_problem(folder)

@@ -308,11 +308,12 @@ def _check_header(
                 )
                 ok = False
             else:
+                what = f'the column "{col}"' if col else "a column without a name"
                 probs.warn(
                     name,
                     1,
                     col or f"#{i + 1}",
-                    f'the column "{col}" is not used by the model and is ignored',
+                    f"{what} is not used by the model and is ignored",
                     f"the columns read are {','.join(known)}",
                 )
         elif header.count(col) > 1 and header.index(col) != i:
