@@ -79,6 +79,16 @@ def encode_as(name: str, encoding: str, old: str = "", new: str = "") -> Mutatio
     return mutate
 
 
+def notes_column(name: str) -> Mutation:
+    """A last column `notes` the model does not read, with a note on the first row."""
+
+    def mutate(folder: Path) -> None:
+        header, first, *rest = (folder / name).read_text(encoding="utf-8").splitlines()
+        write(folder, name, "\n".join([header + ",notes", first + ",checked", *rest]) + ",\n")
+
+    return mutate
+
+
 def rename(old: str, new: str) -> Mutation:
     return lambda folder: rename_ticker(folder, old, new)
 
@@ -118,9 +128,11 @@ BAD = [
     Bad("missing-column", sub("companies.csv", ",fiscal_year_end_month\n", "\n"), "companies.csv", 1, "fiscal_year_end_month", ("missing",)),
     Bad("misspelt-column", sub("capex.csv", "period,capex,", "period,capx,"), "capex.csv", 1, "capex", ("missing",), 2),
     Bad("capitalised-column", sub("financials.csv", ",net_income,", ",Net_Income,"), "financials.csv", 1, "net_income", ("missing",), 2),
-    Bad("unknown-column", sub("assumptions.csv", "useful_life_years\n", "useful_life_years,notes\n"), "assumptions.csv", 1, "notes", ("unknown column",)),
+    Bad("misspelt-optional-column", sub("guidance.csv", ",capex_high,", ",capex_hig,"), "guidance.csv", 1, "capex_hig", ("unknown column",)),
     Bad("column-twice", sub("settings.csv", "key,value\n", "key,value,key\n"), "settings.csv", 1, "key", ("twice",)),
-    Bad("semicolon-separated", put("companies.csv", "ticker;name;fiscal_year_end_month\nMSFT;Microsoft;12\n"), "companies.csv", 1, None, ("semicolons",)),
+    Bad("tab-separated", put("companies.csv", "ticker\tname\tfiscal_year_end_month\nMSFT\tMicrosoft\t12\n"), "companies.csv", 1, None, ("tabs",)),
+    Bad("space-thousands-in-comma-file", sub("capex.csv", "MSFT,2024,75.6,", "MSFT,2024,1 200,"), "capex.csv", 3, "capex", ("not a number",)),
+    Bad("point-decimal-in-semicolon-file", put("settings.csv", "key;value\nforecast_years;5\ntax_rate;0.21\n"), "settings.csv", 3, "value", ("not a number",)),
     # files
     Bad("missing-capex", drop("capex.csv"), "capex.csv", None, None, ("missing",)),
     Bad("missing-settings", drop("settings.csv"), "settings.csv", None, None, ("missing",)),
@@ -157,7 +169,7 @@ BAD = [
     Bad("percent-in-amount", sub("capex.csv", "META,2024,37.3,", "META,2024,30%,"), "capex.csv", 9, "capex", ("percentage",)),
     Bad("decimal-comma", sub("capex.csv", "META,2024,37.3,", 'META,2024,"37,3",'), "capex.csv", 9, "capex", ("not a number",)),
     Bad("bracket-negative", sub("financials.csv", "AMZN,2023,30.5155,", "AMZN,2023,(30.5),"), "financials.csv", 4, "net_income", ("not a number",)),
-    Bad("currency-sign", sub("capex.csv", "AMZN,2023,47.9630,", "AMZN,2023,$47.96,"), "capex.csv", 4, "capex", ("not a number",)),
+    Bad("currency-sign", sub("capex.csv", "AMZN,2023,47.9630,", "AMZN,2023,$47.96,"), "capex.csv", 4, "capex", ("currency sign ($)",)),
     Bad("empty-number", sub("capex.csv", "AMZN,2023,47.9630,", "AMZN,2023,,"), "capex.csv", 4, "capex", ("empty",)),
     Bad("negative-capex", sub("capex.csv", "AMZN,2024,77.7,", "AMZN,2024,-77.7,"), "capex.csv", 5, "capex", ("negative",)),
     # tickers and periods
@@ -376,6 +388,8 @@ GOOD = [
     Good("header-only-settings", header_only("settings.csv"), lambda i: i.settings.forecast_years == 5),
     Good("blank-trailing-columns", sub("companies.csv", "fiscal_year_end_month\n", "fiscal_year_end_month,,\n"), lambda i: len(i.companies) == 4),
     Good("columns-reordered", put("settings.csv", "value,key\n3,forecast_years\n"), lambda i: labels(i.periods)[-1] == "2027"),
+    Good("semicolons-decimal-commas", put("settings.csv", "key;value;\nforecast_years;3;\ntax_rate;21,5%;\nlong_run_capex_growth;0,05\n"), lambda i: (i.settings.forecast_years, i.settings.tax_rate, i.settings.long_run_capex_growth) == (3, 0.215, 0.05)),
+    Good("unused-column-is-a-warning", notes_column("assumptions.csv"), lambda i: 'assumptions.csv, line 1, column notes: the column "notes" is not used' in i.warnings[0]),
     Good("multi-line-quoted-source", sub("capex.csv", '"stated; Caijing', '"stated;\nCaijing'), lambda i: "\n" in at(i.capex, "MSFT", "2024").source),
 ]  # fmt: skip
 

@@ -7,6 +7,9 @@ should report its cause once, not a cascade of echoes in other files.
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import shutil
 from pathlib import Path
 
@@ -313,10 +316,70 @@ def test_a_column_twice(folder: Path) -> None:
     check(the_problem(folder), "settings.csv", 1, "value", ("appears twice",), ("keep one",))
 
 
-def test_semicolon_separated_file_is_one_problem(folder: Path) -> None:
-    write(folder, "companies.csv", "ticker;name;fiscal_year_end_month\nMSFT;Microsoft;12\n")
+def test_a_semicolon_header_makes_the_file_semicolon_separated(folder: Path) -> None:
+    text = (folder / "companies.csv").read_text(encoding="utf-8")
+    write(folder, "companies.csv", text.replace(",", ";").replace("Amazon", '"Amazon, Inc."'))
+    inputs = load_inputs(folder)
+    assert inputs.tickers == ["MSFT", "AMZN", "GOOGL", "META"]
+    assert inputs.companies[1].name == "Amazon, Inc."
+    assert not [w for w in inputs.warnings if "companies.csv" in w]
+
+
+def test_a_tab_separated_file_is_one_problem_that_says_what_to_save(folder: Path) -> None:
+    write(folder, "companies.csv", "ticker\tname\tfiscal_year_end_month\nMSFT\tMicrosoft\t12\n")
     p = the_problem(folder)
-    check(p, "companies.csv", 1, "", ("semicolons",), ("Comma delimited",))
+    check(p, "companies.csv", 1, "", ("tabs",), ('"CSV UTF-8"',))
+    assert "Comma delimited" not in p.hint
+
+
+def test_a_column_the_model_does_not_use_is_a_warning_naming_file_and_column(
+    folder: Path,
+) -> None:
+    replace_in(
+        folder, "capex.csv", "ticker,period,capex,source", "ticker,notes,period,capex,source"
+    )
+    replace_in(folder, "capex.csv", "MSFT,2024,", "MSFT,see the 10-K,2024,")
+    text = (folder / "capex.csv").read_text(encoding="utf-8").splitlines()
+    rows = [text[0]] + [r if "10-K" in r else r.replace(",", ",,", 1) for r in text[1:]]
+    write(folder, "capex.csv", "\n".join(rows) + "\n")
+    inputs = load_inputs(folder)
+    assert [w for w in inputs.warnings if "capex.csv" in w] == [
+        'capex.csv, line 1, column notes: the column "notes" is not used by the model and is '
+        "ignored; the columns read are ticker,period,capex,source"
+    ]
+    assert at(inputs.capex, "MSFT", "2024").value == 75.6
+
+
+def test_a_row_may_leave_out_the_unused_columns_at_its_end_not_one_that_is_read(
+    folder: Path,
+) -> None:
+    text = (folder / "capex.csv").read_text(encoding="utf-8")
+    header, first, *rest = text.splitlines()
+    write(folder, "capex.csv", "\n".join([header + ",notes", first + ",checked", *rest]) + "\n")
+    inputs = load_inputs(folder)
+    assert at(inputs.capex, "MSFT", "2023").value == 41.3115
+    assert at(inputs.capex, "AMZN", "2024").value == 77.7
+    short = rest[0].split(",")[:3]  # MSFT 2024 without its source
+    write(folder, "capex.csv", "\n".join([header + ",notes", first, ",".join(short), *rest[1:]]))
+    p = the_problem(folder)
+    check(p, "capex.csv", 3, "source", ("expected 5 fields, found 3",), ("source,notes",))
+
+
+def test_a_column_without_a_name_is_a_warning_naming_its_position(folder: Path) -> None:
+    text = (folder / "companies.csv").read_text(encoding="utf-8").replace("ticker,", "ticker,,")
+    write(folder, "companies.csv", re.sub(r"(?m)^([A-Z]+),", r"\1,x,", text))  # MSFT,x,...
+    inputs = load_inputs(folder)
+    assert inputs.tickers == ["MSFT", "AMZN", "GOOGL", "META"]
+    assert [w for w in inputs.warnings if "companies.csv" in w] == [
+        "companies.csv, line 1, column #2: a column without a name is not used by the model "
+        "and is ignored; the columns read are ticker,name,fiscal_year_end_month,tax_rate"
+    ]
+
+
+def test_a_misspelt_optional_column_is_still_an_error(folder: Path) -> None:
+    replace_in(folder, "guidance.csv", ",capex_high,", ",capex_hig,")
+    p = the_problem(folder)
+    check(p, "guidance.csv", 1, "capex_hig", ("unknown column",), ('rename it to "capex_high"',))
 
 
 def test_a_row_with_too_many_fields(folder: Path) -> None:
@@ -372,33 +435,101 @@ def test_cp1252_is_reported_with_line_column_and_what_to_do(folder: Path) -> Non
     check(p, "companies.csv", 5, "name", ("not UTF-8", "0xe9", "é", "cp1252"), ("CSV UTF-8",))
 
 
+def test_cp1252_in_a_semicolon_file_names_the_column_in_that_file(folder: Path) -> None:
+    semicolons(folder, "companies.csv")
+    text = (folder / "companies.csv").read_text(encoding="utf-8").replace("Meta", "Méta")
+    (folder / "companies.csv").write_bytes(text.encode("cp1252"))
+    p = the_problem(folder)
+    check(p, "companies.csv", 5, "name", ("not UTF-8", "é"), ('"CSV UTF-8"',))
+
+
 # --- numbers ------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     "raw, value",
-    [("1,234.5", 1234.5), ("1,234", 1234.0), ("12,345,678", 12345678.0), ("1 234.5", 1234.5)],
+    [("1,234.5", 1234.5), ("1,234", 1234.0), ("12,345,678", 12345678.0), ("-1.5e3", -1500.0)],
 )
 def test_thousands_separators_are_accepted_in_amounts(folder: Path, raw: str, value: float) -> None:
-    replace_in(folder, "capex.csv", "MSFT,2024,75.6,", f'MSFT,2024,"{raw}",')
-    assert at(load_inputs(folder).capex, "MSFT", "2024").value == value
+    replace_in(folder, "financials.csv", "MSFT,2024,92.8,", f'MSFT,2024,"{raw}",')
+    assert at(load_inputs(folder).net_income, "MSFT", "2024").value == value
+
+
+def semicolons(folder: Path, name: str) -> None:
+    """Rewrite one file as European Excel saves it: semicolons, decimal commas (every point
+    of the file becomes a comma: the article's files have points only in numbers and text)."""
+    rows = csv.reader(io.StringIO((folder / name).read_text(encoding="utf-8")))
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\n").writerows(
+        [c.replace(".", ",") for c in row] for row in rows
+    )
+    write(folder, name, out.getvalue())
+
+
+@pytest.mark.parametrize(
+    "raw, value",
+    [
+        ("75,6", 75.6),
+        ("1234,5", 1234.5),
+        ("1 234,5", 1234.5),
+        ("1\u00a0234,5", 1234.5),
+        ("1\u202f234,5", 1234.5),
+        ("1.234,5", 1234.5),
+        ("1.234", 1234.0),  # the decimal mark is the comma: a point is thousands
+        ("12.345.678", 12345678.0),
+        ("-0,5", -0.5),
+        ("1,5E+03", 1500.0),
+        ("92", 92.0),
+    ],
+)
+def test_numbers_of_a_semicolon_file(folder: Path, raw: str, value: float) -> None:
+    semicolons(folder, "financials.csv")
+    replace_in(folder, "financials.csv", "MSFT;2024;92,8;", f"MSFT;2024;{raw};")
+    assert at(load_inputs(folder).net_income, "MSFT", "2024").value == value
 
 
 @pytest.mark.parametrize(
     "raw, hint",
     [
-        ("75,6", "point for decimals"),
-        ("1,23,456", "commas only between thousands"),
-        ("(5.0)", "minus sign: -5.0"),
-        ("$75.6", "no currency signs"),
-        ("75.6bn", "enter a number"),
-        ("٧٥", "enter a number"),
+        ("1.5", "the decimal mark is the comma"),
+        ("0.050", "the decimal mark is the comma"),
+        ("1.234.5", "the decimal mark is the comma"),
+        ("1 234.5", "the decimal mark is the comma"),
+        ("1 234.567,5", "the decimal mark is the comma"),  # two kinds of separator
+        ("1,234,5", "such as 12,5"),
+        ("12 34,5", "such as 12,5"),
+        ("(5,0)", "minus sign: -5,0"),
     ],
 )
-def test_text_in_a_number_says_how_to_write_it(folder: Path, raw: str, hint: str) -> None:
-    replace_in(folder, "financials.csv", "MSFT,2024,92.8,", f'MSFT,2024,"{raw}",')
+def test_text_in_a_semicolon_file_number_says_how_to_write_it(
+    folder: Path, raw: str, hint: str
+) -> None:
+    semicolons(folder, "financials.csv")
+    replace_in(folder, "financials.csv", "MSFT;2024;92,8;", f'MSFT;2024;"{raw}";')
     p = the_problem(folder)
     check(p, "financials.csv", 3, "net_income", (f'"{raw}"', "not a number"), (hint,))
+
+
+@pytest.mark.parametrize("raw", ["1 200", "1\u00a0200", "1 234.5"])
+def test_a_space_between_digits_is_ambiguous_in_a_comma_file(folder: Path, raw: str) -> None:
+    replace_in(folder, "capex.csv", "MSFT,2024,75.6,", f'MSFT,2024,"{raw}",')
+    p = the_problem(folder)
+    joined = raw.replace(" ", "").replace("\u00a0", "")
+    check(
+        p, "capex.csv", 3, "capex", (f'"{raw}"', "not a number"), ("ambiguous", f"write {joined}")
+    )
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+@pytest.mark.parametrize("raw, sign", [("$1,200", "$"), ("€ 75,6", "€"), ("75.6 £", "£")])
+def test_a_currency_sign_is_refused_naming_it(folder: Path, sep: str, raw: str, sign: str) -> None:
+    if sep == ";":
+        semicolons(folder, "capex.csv")
+    old = "MSFT,2024,75.6," if sep == "," else "MSFT;2024;75,6;"
+    replace_in(folder, "capex.csv", old, f'MSFT{sep}2024{sep}"{raw}"{sep}')
+    p = the_problem(folder)
+    bare = raw.replace(sign, "").strip()
+    check(p, "capex.csv", 3, "capex", (f"currency sign ({sign})",), (f"sign: {bare}",))
 
 
 @pytest.mark.parametrize("raw", ["NaN", "nan", "inf", "-Infinity", "1e400"])
@@ -554,6 +685,27 @@ def test_a_malformed_period(folder: Path, period: str, words: tuple[str, ...]) -
     replace_in(folder, "capex.csv", "META,2024,", f"META,{period},")
     p = the_problem(folder)
     check(p, "capex.csv", 9, "period", (f'"{period}"', "not a fiscal year"), words)
+
+
+@pytest.mark.parametrize("sep", [",", ";"])
+@pytest.mark.parametrize(
+    "date", ["31/12/2024", "2024-12-31", "12/31/2024", "31.12.2024", "31-Dec-24", "Dec 2024"]
+)
+def test_an_excel_date_in_a_period_column_is_named_a_date(
+    folder: Path, sep: str, date: str
+) -> None:
+    if sep == ";":
+        semicolons(folder, "capex.csv")
+    replace_in(folder, "capex.csv", f"META{sep}2024{sep}", f"META{sep}{date}{sep}")
+    p = the_problem(folder)
+    check(
+        p,
+        "capex.csv",
+        9,
+        "period",
+        (f'"{date}"', "not a fiscal year or quarter: it is a date"),
+        ("four digits, e.g. 2024", "format the column as Text"),
+    )
 
 
 @pytest.mark.parametrize("period", ["0024", "1899", "2200", "9999"])
@@ -883,3 +1035,60 @@ def test_companies_may_start_in_different_years(folder: Path) -> None:
     inputs = load_inputs(folder)
     assert labels(sorted(inputs.capex["GOOGL"])) == ["2024", "2025"]
     assert labels(inputs.periods) == [str(y) for y in range(2023, 2031)]
+
+
+# --- CSV from a European Excel ----------------------------------------------------------
+
+#: columns whose numbers are names (years, months): Excel writes them without separators
+NOT_AMOUNTS = ("period", "effective_from", "fiscal_year_end_month", "key", "ticker")
+
+
+def european(cell: str, column: str, n: int) -> str:
+    """A number cell as European Excel writes it: decimal comma, and thousands separated by
+    a point or a no-break space, row `n` by row; any other cell as it is."""
+    if column in NOT_AMOUNTS or not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", cell):
+        return cell
+    whole, _, fraction = cell.partition(".")
+    sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+    groups = [digits[max(0, i - 3) : i] for i in range(len(digits), 0, -3)][::-1]
+    return sign + ("." if n % 2 else "\u00a0").join(groups) + ("," + fraction if fraction else "")
+
+
+def save_as_european_excel(source: Path, dest: Path) -> None:
+    """Every CSV of `source` as a German or French Excel saves it: semicolons, decimal
+    commas, thousands separators, a UTF-8 BOM and CRLF line ends."""
+    dest.mkdir()
+    for path in sorted(source.glob("*.csv")):
+        header, *rows = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(header)
+        for n, row in enumerate(rows):
+            writer.writerow(european(c, h, n) for h, c in zip(header, row, strict=True))
+        (dest / path.name).write_bytes(b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
+
+
+def test_a_folder_saved_by_european_excel_builds_the_shipped_model(tmp_path: Path) -> None:
+    import pandas as pd
+
+    import modelgen
+
+    shipped = Path(__file__).resolve().parents[1] / "inputs"
+    folder = tmp_path / "inputs"
+    save_as_european_excel(shipped, folder)
+    capex = (folder / "capex.csv").read_bytes()
+    assert capex.startswith(b"\xef\xbb\xbfticker;period;capex;source\r\n")
+    assert "MSFT;2024;75,6;" in capex.decode("utf-8")
+    financials = (folder / "financials.csv").read_bytes().decode("utf-8-sig")
+    assert ";7\u00a0468\r\n" in financials and ";7.470\r\n" in financials
+    want = modelgen.build_model(modelgen.read_inputs(shipped))
+    got = modelgen.build_model(modelgen.read_inputs(folder))
+    assert got.inputs.warnings == want.inputs.warnings
+    assert list(got.sheets) == list(want.sheets)
+    compared = 0
+    for sheet in want.sheets:
+        if "period" not in want.sheets[sheet].by_key:
+            continue
+        pd.testing.assert_frame_equal(got.frame(sheet), want.frame(sheet), check_exact=True)
+        compared += 1
+    assert compared >= 5

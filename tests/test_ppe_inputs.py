@@ -154,6 +154,16 @@ def test_changes_before_and_after_the_timeline_and_quarters_in_an_annual_model(t
         ),
         (
             "life_changes.csv",
+            "ticker;asset_class;effective_from;useful_life_years\nAAA;servers;31.12.2025;6,5\n",
+            (2, "effective_from"),
+            (
+                "not a fiscal year or quarter: it is a date",
+                "e.g. 2025",
+                "format the column as Text",
+            ),
+        ),
+        (
+            "life_changes.csv",
             "ticker,asset_class,effective_from,useful_life_years\n"
             "AAA,servers,2022,6\nAAA,servers,2022,7\n",
             (3, "effective_from"),

@@ -49,12 +49,20 @@ class InputError(ModelgenError):
 
 @dataclass
 class Problems:
-    """A collector that modules add to; `raise_if_any` ends validation."""
+    """A collector that modules add to; `raise_if_any` ends validation.
+
+    `warnings` are what is odd but usable (a column the model does not read): they reach the
+    user with the folder's other warnings (`Inputs.warnings`), and do not stop the build.
+    """
 
     items: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def add(self, file: str, line: int, column: str, message: str, hint: str = "") -> None:
         self.items.append(Problem(file, line, column, message, hint))
+
+    def warn(self, file: str, line: int, column: str, message: str, hint: str = "") -> None:
+        self.warnings.append(str(Problem(file, line, column, message, hint)))
 
     def raise_if_any(self) -> None:
         if self.items:
@@ -68,6 +76,7 @@ class Record:
     file: str
     line: int
     values: dict[str, str]
+    decimal_comma: bool = False  # a semicolon-separated file: 1.234,5 (see parse_number)
 
     def __getitem__(self, column: str) -> str:
         return self.values.get(column, "").strip()
@@ -85,10 +94,13 @@ def read_table(
     """Read one CSV file into records; None (with problems added) when it cannot be read.
 
     Column order is free, header names are exact; a UTF-8 BOM, CRLF, blank lines and blank
-    trailing columns (Excel writes them for formatted but empty cells) are fine. A record's
-    line is the line its row starts on. Rows with the wrong number of fields are reported
-    and, when `broken` is given, also appended to it (best effort) so that callers can
-    avoid reporting follow-on problems.
+    trailing columns (Excel writes them for formatted but empty cells) are fine. A header
+    separated by semicolons (Excel's CSV where the decimal mark is a comma) makes the whole
+    file semicolon-separated, with decimal commas in its numbers. A column that is not one
+    of `required` or `optional` is a warning, not an error: it is not read, and a row may
+    leave out its cells when they are last. A record's line is the line its row starts on.
+    Rows with the wrong number of fields are reported and, when `broken` is given, also
+    appended to it (best effort) so that callers can avoid reporting follow-on problems.
     """
     probs = problems if problems is not None else Problems()
     name = path.name
@@ -110,9 +122,11 @@ def read_table(
     text = _decode(name, data, probs)
     if text is None:
         return None
-    reader = csv.reader(io.StringIO(text, newline=""))
+    sep = separator(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     header: list[str] | None = None
     width = 0  # the header without its blank trailing columns
+    read = 0  # up to the last column the model reads: a row may end after it
     records: list[Record] = []
     bad_rows = 0
     start = 1
@@ -126,18 +140,22 @@ def read_table(
                 while header and not header[-1]:
                     header.pop()
                 width = len(header)
+                read = 1 + max((i for i, h in enumerate(header) if h in columns), default=-1)
                 if not _check_header(name, header, required, optional, probs):
                     return None
                 continue
             while len(fields) > width and not fields[-1].strip():
                 fields.pop()
+            if read <= len(fields) < width:  # short only in columns that are not read
+                fields += [""] * (width - len(fields))
             if len(fields) != width:
                 bad_rows += 1
-                _ragged(name, line, fields, header, probs)
+                _ragged(name, line, fields, header, probs, sep)
                 if broken is not None:
                     broken.append(Record(name, line, dict(zip(header, fields, strict=False))))
                 continue
-            records.append(Record(name, line, dict(zip(header, fields, strict=True))))
+            values = dict(zip(header, fields, strict=True))
+            records.append(Record(name, line, values, decimal_comma=sep == ";"))
     except csv.Error as exc:
         probs.add(name, reader.line_num, "", f"cannot be read as CSV ({exc})", "fix the quoting")
         return None
@@ -149,6 +167,14 @@ def read_table(
             probs.add(name, 0, "", "has a header but no rows", "add at least one row")
         return None
     return records
+
+
+def separator(text: str) -> str:
+    """`;` when the first non-blank line has more semicolons than commas outside quotes
+    (what Excel writes where the decimal mark is a comma), else `,`."""
+    header = next((ln for ln in text.splitlines() if ln.strip()), "")
+    outside = "".join(header.split('"')[::2])  # the parts between quoted ones
+    return ";" if outside.count(";") > outside.count(",") else ","
 
 
 def _missing_hint(path: Path, columns: list[str]) -> str:
@@ -176,10 +202,10 @@ def _decode(name: str, data: bytes, probs: Problems) -> str | None:
         (b"\xfe\xff", "UTF-16 text, not CSV UTF-8"),
     ):
         if data.startswith(magic):
-            probs.add(name, 0, "", f"is {what}", _SAVE_AS)
+            probs.add(name, 0, "", f"is {what}", SAVE_AS)
             return None
     if b"\x00" in data:
-        probs.add(name, 0, "", "is a binary file, not CSV text", _SAVE_AS)
+        probs.add(name, 0, "", "is a binary file, not CSV text", SAVE_AS)
         return None
     try:
         return data.decode("utf-8-sig")
@@ -194,20 +220,23 @@ def _decode(name: str, data: bytes, probs: Problems) -> str | None:
         line,
         _column_at(data, at),
         f"the file is not UTF-8 text (byte 0x{bad:02x}{shown})",
-        _SAVE_AS,
+        SAVE_AS,
     )
     return None
 
 
-_SAVE_AS = 'in Excel use File > Save As > "CSV UTF-8 (Comma delimited)"'
+#: Excel's format that modelgen reads in any locale: it writes UTF-8, with commas or (where
+#: the decimal mark is a comma) semicolons, and both are read
+SAVE_AS = 'in Excel use File > Save As > "CSV UTF-8"'
 
 
 def _column_at(data: bytes, offset: int) -> str:
     """The header name of the column that byte `offset` falls in, or "" when unknown."""
     text = data.decode("utf-8-sig", errors="replace")
     prefix = data[:offset].decode("utf-8-sig", errors="replace")
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    upto = list(csv.reader(io.StringIO(prefix + "x", newline="")))
+    sep = separator(text)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+    upto = list(csv.reader(io.StringIO(prefix + "x", newline=""), delimiter=sep))
     if not rows or len(upto) < 2:
         return ""
     header = [h.strip() for h in rows[0]]
@@ -215,7 +244,9 @@ def _column_at(data: bytes, offset: int) -> str:
     return header[index] if index < len(header) else ""
 
 
-def _ragged(name: str, line: int, fields: list[str], header: list[str], probs: Problems) -> None:
+def _ragged(
+    name: str, line: int, fields: list[str], header: list[str], probs: Problems, sep: str
+) -> None:
     n, width = len(fields), len(header)
     if n > width:
         probs.add(
@@ -223,7 +254,8 @@ def _ragged(name: str, line: int, fields: list[str], header: list[str], probs: P
             line,
             header[-1],
             f"expected {width} fields, found {n}",
-            "quote values that contain commas, or remove the extra values",
+            f"quote values that contain {'semicolons' if sep == ';' else 'commas'}, "
+            "or remove the extra values",
         )
     elif any("\n" in f or "\r" in f for f in fields):
         probs.add(
@@ -246,17 +278,15 @@ def _ragged(name: str, line: int, fields: list[str], header: list[str], probs: P
 def _check_header(
     name: str, header: list[str], required: list[str], optional: tuple[str, ...], probs: Problems
 ) -> bool:
-    if len(header) == 1:
-        for sep, shown in ((";", "semicolons"), ("\t", "tabs")):
-            if sep in header[0]:
-                probs.add(
-                    name,
-                    1,
-                    "",
-                    f"the columns are separated by {shown}, not commas",
-                    f'save it as "CSV UTF-8 (Comma delimited)" with the header {",".join(required)}',
-                )
-                return False
+    if len(header) == 1 and "\t" in header[0]:
+        probs.add(
+            name,
+            1,
+            "",
+            "the columns are separated by tabs, not commas or semicolons",
+            f"{SAVE_AS}, with the header {','.join(required)}",
+        )
+        return False
     ok = True
     for col in required:
         if col not in header:
@@ -264,17 +294,28 @@ def _check_header(
             hint = f'rename "{close[0]}" to "{col}"' if close else f'add the column "{col}"'
             probs.add(name, 1, col, f'the column "{col}" is missing', hint)
             ok = False
-    known = set(required) | set(optional)
+    known = [*required, *optional]
     for i, col in enumerate(header):
         if col not in known:
-            probs.add(
-                name,
-                1,
-                col or f"#{i + 1}",
-                f'unknown column "{col}"',
-                f"the columns are {','.join(required + list(optional))}",
-            )
-            ok = False
+            typo = [k for k in known if k == col.lower().replace(" ", "_") or near_miss(col, k)]
+            if typo:  # a column the model reads, misspelt: its figures would be lost
+                probs.add(
+                    name,
+                    1,
+                    col,
+                    f'unknown column "{col}"',
+                    f'rename it to "{typo[0]}"; the columns are {",".join(known)}',
+                )
+                ok = False
+            else:
+                what = f'the column "{col}"' if col else "a column without a name"
+                probs.warn(
+                    name,
+                    1,
+                    col or f"#{i + 1}",
+                    f"{what} is not used by the model and is ignored",
+                    f"the columns read are {','.join(known)}",
+                )
         elif header.count(col) > 1 and header.index(col) != i:
             probs.add(name, 1, col, f'the column "{col}" appears twice', "keep one")
             ok = False
@@ -292,20 +333,47 @@ def near_miss(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+#: a comma-separated file's thousands: 1,234 and 1,234.5
+_THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
+#: a semicolon-separated file's numbers: 75,6 and 1 234,5 or 1.234,5 (one kind of thousands
+#: separator: space, no-break space, narrow no-break space or point), 1,5E+03
+_DECIMAL_COMMA = re.compile(
+    r"^(?P<sign>[+-]?)"
+    r"(?P<whole>[1-9][0-9]{0,2}(?P<sep>[ .\u00a0\u202f])[0-9]{3}(?:(?P=sep)[0-9]{3})*|[0-9]*)"
+    r"(?:,(?P<fraction>[0-9]+))?(?P<exponent>[eE][+-]?[0-9]+)?$"
+)
+_SPACES = " \u00a0\u202f"
+_SPACE_BETWEEN_DIGITS = re.compile(r"[0-9][ \u00a0\u202f]+[0-9]")
+CURRENCY_SIGNS = "$€£¥₹"
 
 
 def parse_number(
     rec: Record, column: str, probs: Problems, *, percent: bool = False, required: bool = True
 ) -> float | None:
-    """A finite number from a cell; `1,234.5` is accepted, `30%` only where percent is True."""
+    """A finite number from a cell; `30%` only where percent is True.
+
+    A comma-separated file writes `1,234.5`; a space there is refused, as it could be a
+    thousands separator or two numbers run together. A semicolon-separated file
+    (`rec.decimal_comma`) writes `1 234,5` or `1.234,5`: its decimal mark is the comma, so a
+    point is a thousands separator (`1.234` is 1234) and `1.5` is refused.
+    """
     raw = rec[column]
     if raw == "":
         if required:
             probs.add(rec.file, rec.line, column, "is empty", "enter a number")
         return None
-    text = raw.replace(" ", "").replace("\u00a0", "")
-    scale = 1.0
+    signs = [c for c in CURRENCY_SIGNS if c in raw]
+    if signs:
+        bare = raw.translate({ord(c): None for c in CURRENCY_SIGNS}).strip()
+        probs.add(
+            rec.file,
+            rec.line,
+            column,
+            f'"{raw}" has a currency sign ({signs[0]})',
+            f"write the number without the currency sign: {bare}",
+        )
+        return None
+    text, scale = raw, 1.0
     if text.endswith("%"):
         if not percent:
             probs.add(
@@ -316,20 +384,20 @@ def parse_number(
                 "enter a plain number, without %",
             )
             return None
-        text, scale = text[:-1], 0.01
-    if _THOUSANDS.match(text):
-        text = text.replace(",", "")
-    try:
-        if "_" in text or not text.isascii():
-            raise ValueError(text)
-        value = float(text) * scale
-    except ValueError:
-        if "," in text:
-            hint = "use a point for decimals and commas only between thousands (1,234.5)"
-        elif text.startswith("(") and text.endswith(")"):
-            hint = f"write a negative number with a minus sign: -{text[1:-1]}"
-        else:
-            hint = "enter a number such as 12.5 (no currency signs or words)"
+        text, scale = text[:-1].rstrip(_SPACES), 0.01
+    if rec.decimal_comma:
+        text, hint = _decimal_comma(text)
+    else:
+        text, hint = _decimal_point(text)
+    value = None
+    if not hint:
+        try:
+            if "_" in text or not text.isascii():
+                raise ValueError(text)
+            value = float(text) * scale
+        except ValueError:
+            hint = _hint(text, rec.decimal_comma)
+    if value is None:
         probs.add(rec.file, rec.line, column, f'"{raw}" is not a number', hint)
         return None
     if not math.isfinite(value) or text.strip("+-").lower() in ("nan", "inf", "infinity"):
@@ -342,6 +410,41 @@ def parse_number(
         )
         return None
     return value
+
+
+def _decimal_point(text: str) -> tuple[str, str]:
+    """A comma-separated file's cell as Python reads numbers, or a hint why it is not one."""
+    if _SPACE_BETWEEN_DIGITS.search(text):
+        joined = "".join(c for c in text if c not in _SPACES)
+        return text, (
+            "a space between digits is ambiguous in a comma-separated file (thousands, or two "
+            f"numbers?): write {joined}, or separate thousands with commas (1,234.5)"
+        )
+    text = "".join(c for c in text if c not in _SPACES)
+    return (text.replace(",", "") if _THOUSANDS.match(text) else text), ""
+
+
+def _decimal_comma(text: str) -> tuple[str, str]:
+    """A semicolon-separated file's cell as Python reads numbers, or a hint why it is not."""
+    m = _DECIMAL_COMMA.match(text)
+    if not m or not (m["whole"] or m["fraction"]):
+        return text, _hint(text, decimal_comma=True)
+    whole = "".join(c for c in m["whole"] if c.isdigit()) or "0"
+    return f"{m['sign']}{whole}.{m['fraction'] or '0'}{m['exponent'] or ''}", ""
+
+
+def _hint(text: str, decimal_comma: bool) -> str:
+    """What to write instead of a cell that is not a number in this kind of file."""
+    if text.startswith("(") and text.endswith(")"):
+        return f"write a negative number with a minus sign: -{text[1:-1]}"
+    if decimal_comma and "." in text:
+        return (
+            "in a semicolon-separated file the decimal mark is the comma and a point separates "
+            "thousands: write e.g. 1,5 or 1.234,5"
+        )
+    if not decimal_comma and "," in text:
+        return "use a point for decimals and commas only between thousands (1,234.5)"
+    return "enter a number such as " + ("12,5" if decimal_comma else "12.5") + " (no words)"
 
 
 def duplicates(

@@ -148,6 +148,7 @@ def load_inputs(folder: Path) -> Inputs:
         if (folder / name).is_file()
     }
     inputs.scenarios = scenarios
+    inputs.warnings.extend(probs.warnings)  # the columns not used
     inputs.warnings.extend(notes)
     inputs.opening = opening
     timeline = inputs.timeline

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from modelgen.inputs.actuals import Fact
 from modelgen.inputs.csvread import Problems, Record, duplicates, parse_number, read_table
-from modelgen.inputs.rows import one_row_per
+from modelgen.inputs.rows import as_date, one_row_per
 from modelgen.inputs.timeline import Period, Timeline, parse_period, quarters_of
 
 OPENING_FILE = "opening_balances.csv"
@@ -172,12 +172,17 @@ def read_life_changes(folder: Path, classes: dict | None, probs: Problems) -> li
     for rec in records:
         when = parse_period(rec["effective_from"])
         if when is None:
+            what, hint = as_date(
+                rec["effective_from"],
+                "a fiscal year or quarter",
+                "write the fiscal year from which the life applies, e.g. 2025, or a quarter, 2025Q1",
+            )
             probs.add(
                 rec.file,
                 rec.line,
                 "effective_from",
-                f'"{rec["effective_from"]}" is not a fiscal year or quarter',
-                "write the fiscal year from which the life applies, e.g. 2025, or a quarter, 2025Q1",
+                f'"{rec["effective_from"]}" is not {what}',
+                hint,
             )
         life = parse_number(rec, "useful_life_years", probs)
         if life is not None and life < 0:

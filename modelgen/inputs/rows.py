@@ -17,6 +17,11 @@ from modelgen.inputs.timeline import Period, parse_period
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$")
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 RESERVED_TICKERS = ("TOTAL",)  # row keys such as capex:TOTAL
+#: dates as Excel writes them in any locale: 31/12/2024, 12/31/2024, 2024-12-31, 31.12.2024,
+#: 31-Dec-24, Dec-24, Dec 2024
+EXCEL_DATE_RE = re.compile(
+    r"^([0-9]{1,4}[./-][0-9]{1,2}[./-][0-9]{1,4}|([0-9]{1,2}[ -])?[A-Za-z]{3,9}\.?[ -][0-9]{2,4})$"
+)
 
 
 def check_name(rec: Record, column: str, probs: Problems, what: str) -> str | None:
@@ -42,6 +47,16 @@ def check_name(rec: Record, column: str, probs: Problems, what: str) -> str | No
     return value
 
 
+def as_date(raw: str, what: str, hint: str) -> tuple[str, str]:
+    """The message and hint for a period cell that is not one, saying so when it is a date:
+    Excel turns a year it takes for a date into one, in its locale's format."""
+    if not EXCEL_DATE_RE.match(raw):
+        return what, hint
+    year = re.search(r"[0-9]{4}", raw)
+    hint = re.sub(r"e\.g\. [0-9]{4}", f"e.g. {year[0]}", hint) if year else hint
+    return f"{what}: it is a date", f"{hint}, and format the column as Text"
+
+
 def row_period(rec: Record, probs: Problems, *, quarters: bool = True) -> Period | None:
     """A fiscal year `2024` or, where allowed, a fiscal quarter `2025Q1`."""
     raw = rec["period"]
@@ -53,6 +68,7 @@ def row_period(rec: Record, probs: Problems, *, quarters: bool = True) -> Period
         )
         if raw.endswith(".0") and parse_period(raw[:-2]):
             hint = f"write {raw[:-2]}: format the column as text or a whole number"
+        what, hint = as_date(raw, what, hint)
         probs.add(rec.file, rec.line, "period", f'"{raw}" is not {what}', hint)
         return None
     if period.is_quarter and not quarters:
