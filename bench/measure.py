@@ -54,18 +54,16 @@ def build(inputs: Path, out: Path) -> dict:
 
 def floor(cells: Path, out: Path) -> dict:
     """Plain xlsxwriter writing the same cells: formula text with cached value, numbers,
-    text; no model, no evaluation, no formats; the same workbook options and worksheet class
-    as modelgen (which skips xlsxwriter's scan for newer functions: the floor is the least
-    it costs to write these cells, not xlsxwriter's default path)."""
+    text; no model, no evaluation, no formats; the same workbook options as modelgen."""
     import xlsxwriter
 
-    from modelgen.xlsx.workbook import WORKBOOK_OPTIONS, ModelSheet
+    from modelgen.xlsx.workbook import WORKBOOK_OPTIONS
 
     sheets = pickle.loads(cells.read_bytes())
     start, cpu = time.perf_counter(), time.process_time()
     wb = xlsxwriter.Workbook(str(out), WORKBOOK_OPTIONS)
     for name, hidden, rows in sheets:
-        ws = wb.add_worksheet(name, worksheet_class=ModelSheet)
+        ws = wb.add_worksheet(name)
         if hidden:
             ws.hide()
         formula, number, text = ws.write_formula, ws.write_number, ws.write_string
