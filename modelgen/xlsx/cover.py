@@ -136,6 +136,11 @@ def write_cover(
     r += 1
     legend = (
         ("input", "Input: a number you may change (blue on pale yellow), on the Inputs sheet only"),
+        (
+            "fixed",
+            "Fixed: the timeline, tickers, unit, fiscal year ends, set by the CSV files (grey); "
+            "change the files and rebuild",
+        ),
         ("calc", "Formula: calculated on this sheet (black)"),
         ("link", "Link: a formula that brings a value from another sheet (green)"),
         ("key", "Row key: machine-readable name of the row (grey, column A)"),

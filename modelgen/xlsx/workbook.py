@@ -208,7 +208,7 @@ def _write_row(ws: Worksheet, row: Row, model: Model, styles: Styles, n: int) ->
             ws.write_string(r, FIRST_PERIOD_COL + i, str(label), styles.get("period"))
         ws.write_blank(r, CONST_COL, None, styles.get("period"))
         return
-    role = "input" if row.is_input else ("link" if _is_link(row) else "calc")
+    role = row.kind if row.is_input or row.is_fixed else ("link" if _is_link(row) else "calc")
     fmt = styles.get(role, row.fmt)
     d_fmt = styles.get(role, row.const_fmt) if row.const_fmt else fmt
     if row.const_formula is not None:
