@@ -51,7 +51,9 @@ def recalculated(tmp_path_factory, varied_inputs, quarterly_inputs):
     annual, quarterly = tmp / "annual.xlsx", tmp / "quarterly.xlsx"
     build(varied_inputs, annual)
     build(quarterly_inputs, quarterly)
-    books["annual"], books["quarterly"] = annual, quarterly
+    scenarios = tmp / "scenarios.xlsx"
+    build(_scenario_folder(tmp / "scenario_inputs"), scenarios)
+    books["annual"], books["quarterly"], books["scenarios"] = annual, quarterly, scenarios
     books["first_year"] = _typed(annual, tmp / "first_year.xlsx", [("fiscal_year", "2019", 2018)])
     books["start"] = _typed(annual, tmp / "start.xlsx", [("period_start", "2023", 2023.5)])
     q1 = read_keyed(quarterly)["Inputs"].periods[4]  # a first quarter: its year typed as the next
@@ -59,6 +61,8 @@ def recalculated(tmp_path_factory, varied_inputs, quarterly_inputs):
     books["quarter"] = _typed(
         quarterly, tmp / "quarter.xlsx", [("fiscal_year", q1, int(q1[:4]) + 1)]
     )
+    for key, value in TYPED.items():
+        books[key] = _typed(scenarios, tmp / f"{key}.xlsx", [(key, "D", value)])
     outs = recalc_many(list(books.values()), tmp)
     return {name: (books[name], out) for name, out in zip(books, outs, strict=True)}
 
@@ -70,10 +74,12 @@ def _checks(recalculated, name: str) -> dict[str, object]:
 
 @engine
 def test_untouched_workbooks_pass_every_check(recalculated):
-    for name in ("annual", "quarterly"):
+    for name in ("annual", "quarterly", "scenarios"):
         checks = _checks(recalculated, name)
         assert checks["check_failures"] == 0, (name, {k: v for k, v in checks.items() if v})
         assert checks["check_timeline"] == 0
+    line = _cover_line(recalculated["scenarios"][1], "Scenario inputs")
+    assert line.startswith("Every input the scenario sets holds")
 
 
 @engine
@@ -113,3 +119,24 @@ def test_a_quarter_moved_to_another_fiscal_year_fails_the_timeline_check(recalcu
     sheet only moved the quarter between its years), so it is the timeline check that says."""
     checks = _checks(recalculated, "quarter")
     assert checks["check_timeline"] == 1 and checks["check_failures"] >= 1
+
+
+@engine
+@pytest.mark.parametrize("key", list(TYPED))
+def test_an_input_the_scenario_sets_typed_over_is_caught(recalculated, key):
+    generated, out = recalculated[key]
+    label = read_keyed(generated)["Inputs"].rows[key].label
+    assert "set by the chosen scenario" in label  # it says so, and is not on the input fill
+    cell = openpyxl.load_workbook(generated)["Inputs"][
+        read_keyed(generated)["Inputs"].rows[key].cells["D"]
+    ]
+    assert not str(cell.fill.fgColor.rgb).endswith("FFFFCC")
+    checks = _checks(recalculated, key)
+    assert checks[f"check_scenario_input:{key}"] == 1
+    assert checks["check_scenario_matches"] >= 1  # the Scenarios sheet's net income differs
+    assert (
+        checks["check_failures"]
+        == checks[f"check_scenario_input:{key}"] + checks["check_scenario_matches"]
+    )
+    assert _cover_line(out, "Scenario inputs").startswith("An input the scenario sets was typed")
+    assert _cover_line(out, "Check status") == "Checks failing: see the Checks sheet"
