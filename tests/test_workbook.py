@@ -165,6 +165,22 @@ def test_only_inputs_wear_the_input_colours(tmp_path, varied_book, quarterly_inp
     assert yellow > 100
 
 
+def calc_properties(path) -> str:
+    """The workbook's <calcPr> element, as Excel reads it."""
+    import zipfile
+
+    xml = zipfile.ZipFile(path).read("xl/workbook.xml").decode()
+    return re.search(r"<calcPr[^>]*/>", xml).group(0)
+
+
+def test_excel_does_not_recalculate_on_open_nor_ask_to_save(varied_book):
+    """Every cached value is right, so no fullCalcOnLoad, and the calculation engine id of
+    Excel 2019/365, so that Excel does not recalculate a file it takes for an older one."""
+    calc = calc_properties(varied_book)
+    assert "fullCalcOnLoad" not in calc and 'calcId="191029"' in calc
+    assert "calcMode" not in calc  # automatic: an input changed recalculates what follows
+
+
 def test_cover_lists_every_input_file_with_its_sha256(varied_book, varied_inputs):
     wb = openpyxl.load_workbook(varied_book)
     text = {str(c.value) for row in wb["Cover"].iter_rows() for c in row if c.value}
