@@ -126,7 +126,7 @@ def test_a_quarter_moved_to_another_fiscal_year_fails_the_timeline_check(recalcu
 def test_an_input_the_scenario_sets_typed_over_is_caught(recalculated, key):
     generated, out = recalculated[key]
     label = read_keyed(generated)["Inputs"].rows[key].label
-    assert "set by the chosen scenario" in label  # it says so, and is not on the input fill
+    assert label.endswith("(the chosen scenario's: change its row below)")  # it says so
     cell = openpyxl.load_workbook(generated)["Inputs"][
         read_keyed(generated)["Inputs"].rows[key].cells["D"]
     ]

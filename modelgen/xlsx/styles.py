@@ -63,6 +63,8 @@ class Styles:
                 props.update(bold=True, valign="top")  # level with wrapped text beside it
             elif role == "wrap":
                 props.update(text_wrap=True, valign="top")
+            elif role == "label_wrap":  # a label too long for column B, level with its row
+                props.update(text_wrap=True)
             elif role == "ok":
                 props.update(bold=True, bg_color=c["check_ok"])
             elif role == "fail":
