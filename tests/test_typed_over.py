@@ -125,12 +125,11 @@ def test_a_quarter_moved_to_another_fiscal_year_fails_the_timeline_check(recalcu
 @pytest.mark.parametrize("key", list(TYPED))
 def test_an_input_the_scenario_sets_typed_over_is_caught(recalculated, key):
     generated, out = recalculated[key]
-    label = read_keyed(generated)["Inputs"].rows[key].label
-    assert label.endswith("(the chosen scenario's: change its row below)")  # it says so
-    cell = openpyxl.load_workbook(generated)["Inputs"][
-        read_keyed(generated)["Inputs"].rows[key].cells["D"]
-    ]
-    assert not str(cell.fill.fgColor.rgb).endswith("FFFFCC")
+    rows, ws = read_keyed(generated)["Inputs"].rows, openpyxl.load_workbook(generated)["Inputs"]
+    assert rows[key].label.endswith("(the chosen scenario's: change its row below)")
+    assert not str(ws[rows[key].cells["D"]].fill.fgColor.rgb).endswith("FFFFCC")  # a formula
+    name = ws[rows["scenario_name:Bull"].cells["D"]]
+    assert name.value == "Bull" and str(name.fill.fgColor.rgb).endswith("D9D9D9")  # fixed
     checks = _checks(recalculated, key)
     assert checks[f"check_scenario_input:{key}"] == 1
     assert checks["check_scenario_matches"] >= 1  # the Scenarios sheet's net income differs

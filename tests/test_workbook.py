@@ -131,7 +131,7 @@ def test_inputs_are_styled_as_inputs_and_formulas_not(varied_book):
 
 STRUCTURE = ("period_start", "fiscal_year", "fiscal_quarter", "period_length")
 STRUCTURE += ("periods_per_year", "forecast_years", "frequency", "unit", "per_share_scale")
-STRUCTURE += ("fiscal_year_end_month", "ticker", "asset_class")
+STRUCTURE += ("fiscal_year_end_month", "ticker", "asset_class", "scenario_name")
 
 
 @pytest.mark.parametrize("which", ["varied", "quarterly"])
@@ -159,7 +159,7 @@ def test_only_inputs_wear_the_input_colours(tmp_path, varied_book, quarterly_inp
                     fixed += 1
     ws = wb["Inputs"]
     kinds = {str(c.value).split(":")[0] for c in ws["A"] if c.value}
-    assert set(STRUCTURE) - {"fiscal_quarter"} <= kinds
+    assert set(STRUCTURE) - {"fiscal_quarter", "scenario_name"} <= kinds  # no scenarios here
     periods = ws.max_column - 4
     assert fixed >= 2 * periods + 6  # period start and fiscal year in every period, and more
     assert yellow > 100

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 SHARES_UNIT = "m shares"
 #: row kinds (a key before its first `:`) set by the CSV files: the timeline, the settings
-#: that shape the workbook (its columns, its unit), fiscal year ends, tickers, class names
+#: that shape the workbook (its columns, its unit), fiscal year ends, tickers, class names,
+#: scenario names (the scenario list: a renamed case would match nothing)
 FIXED = frozenset(
     {
         "period_start",
@@ -37,6 +38,7 @@ FIXED = frozenset(
         "fiscal_year_end_month",
         "ticker",
         "asset_class",
+        "scenario_name",
     }
 )
 CHECK_TOLERANCE = 1e-9  # relative: checks hold in dollars as in billions

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 HOW_TO_USE = (
     "Change the blue cells on a yellow fill on the Inputs sheet (lives, shares, growth rates, "
     "the convention); every other sheet follows, because every calculated number is a formula.",
+    "Grey cells on Inputs (the timeline, tickers, the unit, fiscal year ends, scenario names) "
+    "come from the CSV files: change the files and rebuild; the checks catch a timeline typed over.",
     "Column A holds each row's key (for example capex:MSFT): modelgen, its checks and its "
     "regeneration find rows by key, so keep the column, even if you narrow it.",
     "Column D holds a row's one constant; columns E onwards are the periods, the same on every sheet.",
