@@ -56,6 +56,7 @@ def recalculated(tmp_path_factory, varied_inputs, quarterly_inputs):
     books["annual"], books["quarterly"], books["scenarios"] = annual, quarterly, scenarios
     books["first_year"] = _typed(annual, tmp / "first_year.xlsx", [("fiscal_year", "2019", 2018)])
     books["start"] = _typed(annual, tmp / "start.xlsx", [("period_start", "2023", 2023.5)])
+    books["length"] = _typed(annual, tmp / "length.xlsx", [("period_length", "D", 2)])
     q1 = read_keyed(quarterly)["Inputs"].periods[4]  # a first quarter: its year typed as the next
     assert q1.endswith("Q1")
     books["quarter"] = _typed(
@@ -111,6 +112,15 @@ def test_a_fiscal_year_typed_over_fails_the_annual_and_timeline_checks(recalcula
 def test_a_period_start_typed_over_fails_the_timeline_check(recalculated):
     checks = _checks(recalculated, "start")
     assert checks["check_timeline"] == 1 and checks["check_failures"] >= 1
+
+
+@engine
+def test_a_period_length_typed_over_fails_the_timeline_check_in_every_later_period(
+    recalculated,
+):
+    periods = read_keyed(recalculated["length"][1], data_only=True)["Inputs"].periods
+    checks = _checks(recalculated, "length")
+    assert checks["check_timeline"] == len(periods) - 1  # all but the first period
 
 
 @engine
