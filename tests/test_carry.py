@@ -435,3 +435,52 @@ def test_a_number_typed_over_a_scenario_input_is_carried_into_the_selected_case(
     inputs = read_keyed(new)["Inputs"].rows
     assert inputs["useful_life:META:all_assets@Bull"].constant == 7.5
     assert inputs["useful_life:META:all_assets@Base"].constant == 5  # the other cases keep theirs
+
+
+def test_an_edit_of_a_fixed_value_is_dropped_with_what_to_do(tmp_path: Path, varied_inputs: Path):
+    """The timeline and fiscal year ends are grey (fixed): an edit of one is not carried
+    into the new workbook, and the summary says to change the CSV files instead."""
+    old = tmp_path / "old.xlsx"
+    build(varied_inputs, old)
+    keyed = read_keyed(old)
+    wb = openpyxl.load_workbook(old)
+    month = ("fiscal_year_end_month:ALFA", "D")
+    year = ("fiscal_year", "2020")
+    for key, period in (month, year):
+        wb["Inputs"][_cell(keyed, "Inputs", key, period)] = 6
+    wb.save(old)
+
+    new = tmp_path / "new.xlsx"
+    carry = build(varied_inputs, new, previous=old).carry
+    dropped = {(e.key, e.period): e.reason for e in carry.edits if e.status == "dropped"}
+    assert set(dropped) == {month, year} and len(carry.edits) == 2
+    assert all("CSV files" in why and "rebuild" in why for why in dropped.values())
+    inputs = read_keyed(new)["Inputs"].rows
+    assert inputs["fiscal_year_end_month:ALFA"].constant == 12
+    assert inputs["fiscal_year"].values["2020"] == 2020
+
+
+def test_excel_recalculates_on_open_only_when_an_analyst_formula_is_stale(
+    tmp_path: Path, varied_inputs: Path
+):
+    """A carried formula modelgen cannot compute (MEDIAN) keeps OLD's cached value, so the
+    workbook asks Excel to recalculate on open; one it computes needs no recalculation."""
+    from tests.test_workbook import calc_properties
+
+    old = tmp_path / "old.xlsx"
+    build(varied_inputs, old)
+    capex = read_keyed(old)["Capex"].rows["capex:ALFA"].cells["2024"]
+    books = {}
+    for name, formula in (
+        ("computed", f"=Capex!{capex}*2"),
+        ("stale", f"=MEDIAN(Capex!{capex},1)"),
+    ):
+        edited = tmp_path / f"{name}-old.xlsx"
+        wb = openpyxl.load_workbook(old)
+        wb.create_sheet("Note")["A1"] = formula
+        wb.save(edited)
+        books[name] = tmp_path / f"{name}.xlsx"
+        copy = build(varied_inputs, books[name], previous=edited).carry.copy
+        assert copy.sheets == ["Note"] and copy.uncomputed == (name == "stale")
+    assert "fullCalcOnLoad" not in calc_properties(books["computed"])
+    assert 'fullCalcOnLoad="1"' in calc_properties(books["stale"])

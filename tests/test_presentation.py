@@ -333,7 +333,8 @@ def test_every_input_cell_is_validated(shipped, book):
     assert rule("earnings_growth") == ("decimal", "greaterThan", "-1", None)
     assert not shipped.model.sheets["Inputs"]["tax_rate:MSFT"].is_input  # links the setting
     assert rule("capex_actual:MSFT", "F") == ("decimal", "greaterThanOrEqual", "0", None)
-    assert rule("fiscal_year_end_month:MSFT") == ("whole", "between", "1", "12")
+    month = f"D{inputs['fiscal_year_end_month:MSFT']}"  # fixed: no message invites an edit
+    assert not [dv for dv in _validations(book["Inputs"]) if month in dv.sqref]
     convention = _covering(book["Inputs"], f"D{inputs['depreciation_convention@Disclosed']}")
     assert convention.type == "list" and "mid_period" in convention.formula1
     charts = {r.key: r.number for r in shipped.model.sheets["Charts"].rows if r.key}
@@ -405,7 +406,48 @@ def test_every_sheet_prints_landscape_fitted_to_width(book):
         assert int(ws.page_setup.fitToHeight) == 0  # as many pages tall as it takes
         assert ws.print_area, ws.title
         if ws.title != "Cover":
-            assert ws.print_title_rows == "$1:$2" and ws.print_title_cols == "$A:$B", ws.title
+            assert ws.print_title_rows == "$1:$2" and ws.print_title_cols == "$A:$D", ws.title
+
+
+def test_quarterly_sheets_print_two_fiscal_years_a_page(quarterly):
+    """Quarters are not squeezed onto one page wide: each page holds two fiscal years of
+    columns beside the repeated columns A-D, at a scale that fits them; the Annual sheet
+    (fiscal years) and the Charts sheet stay one page wide."""
+    book = openpyxl.load_workbook(quarterly.out)
+    periods = [p.label for p in quarterly.model.timeline.periods]
+    starts = [i for i, p in enumerate(periods) if p.endswith("Q1") and int(p[:4]) % 2 == 1]
+    for name in ("Inputs", "Capex", "Depreciation", "Profit Impact", "Checks"):
+        ws = book[name]
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage, name
+        breaks = [b.id for b in ws.col_breaks.brk]  # a page starts at column `id`, from 0
+        first = periods.index(next(p for p in periods if p.endswith("Q1")))
+        want = [4 + i for i in starts if i > first]  # after D, column E is period 0
+        assert breaks == want, (name, breaks, periods)
+        assert ws.print_title_cols == "$A:$D"
+        scale = int(ws.page_setup.scale)
+        widths = [int(ws.column_dimensions[c].width) for c in "ABCD"] + [10] * 8  # 46.71: 46
+        pixels = sum(int(w * 7 + 5) for w in widths)
+        assert 10 <= scale <= 100 and pixels * scale / 100 <= 960 < pixels * (scale + 1) / 100
+    for name in ("Annual", "Charts"):
+        assert book[name].sheet_properties.pageSetUpPr.fitToPage, name
+
+
+def test_column_b_fits_the_labels_and_wraps_the_longest(book, shipped):
+    """Column B is as wide as the longest label (at 0.85 of a width unit a character, plus
+    2), never narrower than 46 nor wider than 80; a label longer still wraps."""
+    for ws in book.worksheets:
+        if ws.title in ("Cover", "_modelgen") or ws.sheet_state != "visible":
+            continue
+        rows = shipped.model.sheets[ws.title].rows
+        labels = [r.label for r in rows if r.key and r.kind not in ("header", "title")]
+        width = int(ws.column_dimensions["B"].width)  # written as 46.71 for 46
+        assert width == min(80, max(46, round(0.85 * max(map(len, labels)) + 2))), ws.title
+        for r in rows:
+            if r.key and r.kind not in ("header", "title"):
+                cell = ws.cell(r.number, 2)
+                assert cell.value == r.label
+                assert bool(cell.alignment.wrap_text) == (0.85 * len(r.label) + 2 > width)
+    assert int(book["Checks"].column_dimensions["B"].width) == 80  # its labels say what to do
 
 
 def test_cover_links_every_sheet_and_shows_the_fingerprint(shipped, book):

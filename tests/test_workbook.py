@@ -129,6 +129,58 @@ def test_inputs_are_styled_as_inputs_and_formulas_not(varied_book):
     assert cell.font.color.rgb.endswith("0000FF") and cell.fill.fgColor.rgb.endswith("FFFFCC")
 
 
+STRUCTURE = ("period_start", "fiscal_year", "fiscal_quarter", "period_length")
+STRUCTURE += ("periods_per_year", "forecast_years", "frequency", "unit", "per_share_scale")
+STRUCTURE += ("fiscal_year_end_month", "ticker", "asset_class", "scenario_name")
+
+
+@pytest.mark.parametrize("which", ["varied", "quarterly"])
+def test_only_inputs_wear_the_input_colours(tmp_path, varied_book, quarterly_inputs, which):
+    """A cell on a yellow fill is one to change: never a formula, never the timeline, the
+    unit or a ticker, which are grey (fixed); every assumption and actual stays yellow."""
+    book = varied_book
+    if which == "quarterly":
+        book = tmp_path / "q.xlsx"
+        build(quarterly_inputs, book)
+    wb = openpyxl.load_workbook(book)
+    yellow = fixed = 0
+    for ws in wb.worksheets:
+        for row in ws.iter_rows(min_row=3):
+            kind = str(row[0].value or "").split("@")[0].split(":")[0]
+            for cell in row[3:]:
+                fill = cell.fill.fgColor.rgb if cell.fill.fill_type == "solid" else ""
+                if str(fill).endswith("FFFFCC"):
+                    yellow += 1
+                    assert kind not in STRUCTURE, f"{ws.title}!{cell.coordinate}"
+                    assert cell.data_type != "f", f"{ws.title}!{cell.coordinate} is a formula"
+                elif ws.title == "Inputs" and kind in STRUCTURE and cell.value is not None:
+                    assert str(fill).endswith("D9D9D9"), f"{kind} at {cell.coordinate}"
+                    assert cell.font.color.rgb.endswith("404040")
+                    fixed += 1
+    ws = wb["Inputs"]
+    kinds = {str(c.value).split(":")[0] for c in ws["A"] if c.value}
+    assert set(STRUCTURE) - {"fiscal_quarter", "scenario_name"} <= kinds  # no scenarios here
+    periods = ws.max_column - 4
+    assert fixed >= 2 * periods + 6  # period start and fiscal year in every period, and more
+    assert yellow > 100
+
+
+def calc_properties(path) -> str:
+    """The workbook's <calcPr> element, as Excel reads it."""
+    import zipfile
+
+    xml = zipfile.ZipFile(path).read("xl/workbook.xml").decode()
+    return re.search(r"<calcPr[^>]*/>", xml).group(0)
+
+
+def test_excel_does_not_recalculate_on_open_nor_ask_to_save(varied_book):
+    """Every cached value is right, so no fullCalcOnLoad, and the calculation engine id of
+    Excel 2019/365, so that Excel does not recalculate a file it takes for an older one."""
+    calc = calc_properties(varied_book)
+    assert "fullCalcOnLoad" not in calc and 'calcId="191029"' in calc
+    assert "calcMode" not in calc  # automatic: an input changed recalculates what follows
+
+
 def test_cover_lists_every_input_file_with_its_sha256(varied_book, varied_inputs):
     wb = openpyxl.load_workbook(varied_book)
     text = {str(c.value) for row in wb["Cover"].iter_rows() for c in row if c.value}

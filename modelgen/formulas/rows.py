@@ -25,7 +25,7 @@ class Row:
     unit: str = ""
     fmt: str = ""  # number-format kind: amount, pct, years, year, count, flag, ratio, text
     const_fmt: str = ""  # column D's, where it differs (a table's axis value in years)
-    kind: str = "calc"  # title, period, header, blank, input, calc
+    kind: str = "calc"  # title, period, header, blank, input, fixed, calc
     const: float | str | None = None  # an input constant in column D
     const_formula: Expr | None = None  # a calculated value in column D
     values: np.ndarray | None = None  # input values per period, NaN for blank
@@ -84,6 +84,12 @@ class Row:
     @property
     def is_input(self) -> bool:
         return self.kind == "input"
+
+    @property
+    def is_fixed(self) -> bool:
+        """A value the CSV files or settings set and the model's structure rests on (the
+        timeline, the unit, a ticker): shown and referenced, changed only by a rebuild."""
+        return self.kind == "fixed"
 
 
 @dataclass(repr=False)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from modelgen.formulas.expressions import Crit, Expr
 from modelgen.formulas.functions import IF, MAX, MIN, SUM, SUMIFS, SUMPRODUCT, differs
 from modelgen.formulas.rows import block, span
+from modelgen.model.annual import FLOWS
 from modelgen.model.depreciation import lagged
 
 if TYPE_CHECKING:
@@ -41,6 +42,9 @@ def build(model: Model) -> None:
             lbl("check_lives_positive", t),
             const=IF(MIN(lives) < 0, 1, 0),
         )
+
+    sheet.header("Timeline and the Annual sheet (column D: periods failing)")
+    _timeline_checks(model, check)
 
     sheet.header("Depreciation and PP&E (column D: periods failing)")
     for t in tickers:
@@ -79,6 +83,33 @@ def build(model: Model) -> None:
     failures = sheet.add("check_failures", lbl("check_failures"), "count", fmt="count")
     between = sheet.rows[checks[0].number - 1 : checks[-1].number]  # headers' D cells are empty
     failures.const_formula = SUM(block(between, "const"))
+
+
+def _timeline_checks(model: Model, check) -> None:
+    """The grey timeline is what the CSV files made it, and the Annual sheet adds up to the
+    periods: a fiscal year or period start typed over fails here, where it would otherwise
+    move periods out of the Annual sheet's years (or between them) unnoticed."""
+    inp, dep, annual = (model.sheets[n] for n in ("Inputs", "Depreciation", "Annual"))
+    tol, length = inp["check_tolerance"].d, inp["period_length"].d
+    start, year = inp["period_start"], inp["fiscal_year"].cur
+    if "fiscal_quarter" in inp.by_key:
+        year = year + (inp["fiscal_quarter"].cur - 1) * length
+    steps = start.at(0) + (dep["period_number"].cur - 1) * length
+    check(
+        "check_timeline",
+        model.label("check_timeline"),
+        formula=MAX(differs(start.cur, year, tol), differs(start.cur, steps, tol)),
+    )
+    for t in model.inputs.tickers:
+        gaps = [
+            differs(
+                SUM(span(annual[f"{kind}:FY:{t}"])),
+                SUM(span(model.sheets[src][f"{kind}:{t}"])),
+                tol,
+            )
+            for kind, src in FLOWS
+        ]
+        check(f"check_annual_ties:{t}", model.label("check_annual_ties", t), const=MAX(*gaps))
 
 
 def _class_checks(model: Model, check, t: str, name: str) -> None:

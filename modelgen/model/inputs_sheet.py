@@ -1,4 +1,10 @@
-"""The Inputs sheet: every number the model uses, keyed, blue on yellow."""
+"""The Inputs sheet: every number the model uses, keyed; what may be changed blue on yellow.
+
+The values the model's structure rests on (`FIXED`) are written as fixed rows, in the grey
+of a label: they are referenced like inputs, but typing over one would not rebuild the
+model around it (a fiscal year typed over moves periods out of the Annual sheet), so they
+must not look like something to change. The CSV files and settings.csv change them.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +21,26 @@ if TYPE_CHECKING:
     from modelgen.model import Model
 
 SHARES_UNIT = "m shares"
+#: row kinds (a key before its first `:`) set by the CSV files: the timeline, the settings
+#: that shape the workbook (its columns, its unit), fiscal year ends, tickers, class names,
+#: scenario names (the scenario list: a renamed case would match nothing)
+FIXED = frozenset(
+    {
+        "period_start",
+        "fiscal_year",
+        "fiscal_quarter",
+        "period_length",
+        "periods_per_year",
+        "forecast_years",
+        "frequency",
+        "unit",
+        "per_share_scale",
+        "fiscal_year_end_month",
+        "ticker",
+        "asset_class",
+        "scenario_name",
+    }
+)
 CHECK_TOLERANCE = 1e-9  # relative: checks hold in dollars as in billions
 
 
@@ -182,6 +208,9 @@ def build(model: Model) -> None:
     property_inputs(model, sheet)
     sensitivity_inputs(model, sheet)
     scenario_inputs.add_table(model, sheet)
+    for row in sheet.rows:
+        if row.key and row.key.split(":")[0] in FIXED:
+            row.kind = "fixed"
 
 
 def per_share_scale(unit: str) -> float:

@@ -1,13 +1,17 @@
 """Scenario inputs on the Inputs sheet: the selector, the scenario table, and live inputs
 that pick their value from the table with INDEX (never nested IFs), so that switching the
 selector in Excel or LibreOffice reruns the whole model.
+
+A live input is a formula, not on the input fill: its label says the scenario sets it, a
+note names its rows in the table, and a check (`check_scenario_input:KEY`) fails when a
+number is typed over it, since the Scenarios sheet and regeneration read the table.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.functions import INDEX, MATCH_EXACT
+from modelgen.formulas.functions import IF, INDEX, MATCH_EXACT
 from modelgen.formulas.rows import Row, Sheet, block
 
 if TYPE_CHECKING:
@@ -62,8 +66,30 @@ def add_table(model: Model, sheet: Sheet) -> None:
         ]
         live.kind, live.const = "calc", None
         live.const_formula = INDEX(block(rows, "const"), number)
+        _driven(model, live, rows)
     for key, by_name in sc.life_changes.items():
         _period_table(model, sheet, key, by_name)
+
+
+def _driven(model: Model, live: Row, rows: list[Row]) -> None:
+    """Say on `live` that the scenario sets it, and check that nothing was typed over it:
+    the check holds the live cell's own formula beside it, so only a typed value differs."""
+    first, last = rows[0], rows[-1]
+    check = f"check_scenario_input:{live.key}"
+    live.note = (
+        f"The selected scenario sets this cell: it picks one of rows {first.number} to "
+        f"{last.number} ({first.key} ...) by the scenario chosen above. To change a case, type "
+        f"into its row; a number typed here fails the check {check} on the Checks sheet."
+    )
+    what = live.label
+    live.label = model.label("scenario_driven", input=what)
+    number = model.sheets["Inputs"]["scenario_number"].d
+    label = model.label("check_scenario_input", input=what)
+    if live.formula is None:  # a constant in column D
+        fails = IF(live.d.eq(INDEX(block(rows, "const"), number)), 0, 1)
+        model.extra_checks.append((check, label, fails, "const"))
+    else:  # a row of periods
+        model.extra_checks.append((check, label, IF(live.cur.eq(INDEX(block(rows), number)), 0, 1)))
 
 
 def _scenario_row(sheet: Sheet, live: Row, scenario: str, **value: object) -> Row:
@@ -96,6 +122,7 @@ def _period_table(model: Model, sheet: Sheet, key: str, by_name: dict) -> None:
         rows.append(_scenario_row(sheet, live, n, values=values))
     live.kind, live.values = "calc", None
     live.formula = INDEX(block(rows), sheet["scenario_number"].d)
+    _driven(model, live, rows)
 
 
 def param(model: Model, key: str, scenario: str) -> Row:

@@ -3,14 +3,16 @@
 Each scenario reruns capex (its own long-run growth and fade), depreciation (its own lives,
 shares and convention, one SUMPRODUCT per class) and net income (its own growth), so that
 the sheet shows every case at once, not only the selected one. A check proves the selected
-scenario's depreciation equals the main model's.
+scenario's capex, depreciation and D&A / net income equal the main model's: a number typed
+over an input the scenario sets (a tax rate, a growth rate) shows there.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.functions import IF, INDEX, SUM, differs, ratio
+from modelgen.formulas.expressions import Expr
+from modelgen.formulas.functions import IF, INDEX, MAX, SUM, differs, ratio
 from modelgen.formulas.rows import Row, block
 from modelgen.model.capex import anchor_of, faded_growth, known_rows, trailing_year
 from modelgen.model.depreciation import charges, class_rows, company_rows
@@ -44,15 +46,23 @@ def build(model: Model) -> None:
     for s in names:
         _scenario(model, sheet, s, summary)
     tol, number = inp["check_tolerance"].d, inp["scenario_number"].d
-    chosen = INDEX(block(list(summary["depreciation"].values())), number)
-    model.extra_checks.append(
-        (
-            "check_scenario_matches",
-            lbl("check_scenario_matches"),
-            differs(chosen, dep["depreciation:TOTAL"].cur, tol),
-        )
-    )
-    del cap
+    model_totals = {
+        "capex": cap["capex:TOTAL"],
+        "depreciation": dep["depreciation:TOTAL"],
+        "depreciation_pct_net_income": model.sheets["Profit Impact"][
+            "depreciation_pct_net_income:TOTAL"
+        ],
+    }
+    gaps = [
+        _differs_or_empty(INDEX(block(list(summary[kind].values())), number), row.cur, tol)
+        for kind, row in model_totals.items()
+    ]
+    model.extra_checks.append(("check_scenario_matches", lbl("check_scenario_matches"), MAX(*gaps)))
+
+
+def _differs_or_empty(a: Expr, b: Expr, tolerance: Expr) -> Expr:
+    """`differs`, where either may be an empty ratio: 0 when both are, 1 when one is."""
+    return IF(a.is_blank(), IF(b.is_blank(), 0, 1), IF(b.is_blank(), 1, differs(a, b, tolerance)))
 
 
 def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -> None:

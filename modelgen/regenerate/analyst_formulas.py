@@ -6,7 +6,7 @@ formulas it did not write; their re-pointed references read the new model, so th
 cached values are stale. This computes the usual client-note formulas: numbers, text,
 references and ranges, ``+ - * / ^ & %``, comparisons, and SUM AVERAGE MIN MAX COUNT ABS
 ROUND IF IFERROR AND OR NOT. Anything else raises :class:`Unsupported`, and the caller
-falls back to the old cached value (Excel recalculates on open in any case).
+falls back to the old cached value, and the workbook asks Excel to recalculate on open.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ is re-pointed to the same row key and period (:mod:`modelgen.regenerate.repoint`
 cannot be is replaced by ``#REF!``, the cell filled red with a comment saying what it was,
 and listed. Formulas get cached values computed from the new model
 (:mod:`modelgen.regenerate.analyst_formulas`), so viewers that do not recalculate show the
-new figures too.
+new figures too; where one cannot be computed, it keeps OLD's value and the workbook asks
+Excel to recalculate on open (`fullCalcOnLoad`), which it otherwise does not need.
 """
 
 from __future__ import annotations
@@ -258,6 +259,8 @@ def write_analyst_sheets(
         report.charts_failed += sheet.charts_failed
         if sheet.hidden:
             ws.hide()
+    if report.uncomputed:  # their cached values are OLD's: let Excel recalculate on open
+        wb.calc_on_load = True
     return report
 
 

@@ -6,9 +6,9 @@ and finds, by row key and period, never by address:
 - **input edits**: Inputs cells whose value differs from what modelgen wrote, as recorded in
   OLD's ``_modelgen`` sheet (:mod:`modelgen.xlsx.record`). Edits of assumptions and settings
   are carried; edits of figures the CSVs record (actuals, guidance) are dropped where the
-  new CSVs have the figure (``keep_edited_actuals`` carries them); edits of what sets the
-  timeline or the unit are dropped (change settings.csv); an edit whose row or period is
-  gone is orphaned. Carried edits go into the model's input rows *before* it is evaluated,
+  new CSVs have the figure (``keep_edited_actuals`` carries them); edits of fixed values
+  (the timeline, the unit, tickers: `Row.is_fixed`) are dropped (change the CSVs); an
+  edit whose row or period is gone is orphaned. Carried edits go into the model's input rows *before* it is evaluated,
   so every formula's cached value follows them.
 - **plugs**: numbers typed over a formula modelgen wrote; reported, not carried.
 - **the analyst's own sheets**: copied with re-pointed references
@@ -64,8 +64,6 @@ RECORD_PREFIXES = (
     "capex_guidance_low:",
     "capex_guidance_high:",
 )
-#: rows set by the timeline or settings.csv that the formulas cannot follow when edited
-STRUCTURE_KEYS = frozenset({"period_start", "period_length", "forecast_years", "unit"})
 GENERATED_FALLBACK = ("Cover", "Inputs", "Capex", "Growth", "Depreciation", "PP&E", "Profit Impact", "Checks", "Annual", "_modelgen")  # fmt: skip
 EDIT_FILL = "#F8CBAD"
 SHOWN = 8  # details listed per kind on the Cover and the console
@@ -281,6 +279,12 @@ _MISSING = object()
 def _classify(edit: InputEdit, model: Model, keep_actuals: bool) -> None:
     sheet = model.sheets.get(edit.sheet)
     row = sheet.by_key.get(edit.key) if sheet else None
+    if row is not None and row.is_fixed:  # the timeline, the unit, a ticker...
+        edit.status, edit.reason = (
+            "dropped",
+            "set by the CSV files (the timeline, settings.csv, companies.csv); change them and rebuild",
+        )
+        return
     if row is None or not row.is_input:
         why = "no such row" if row is None else "the row is calculated there, not an input"
         edit.status, edit.reason = "orphaned", f"the new workbook has {why}"
@@ -306,11 +310,6 @@ def _classify(edit: InputEdit, model: Model, keep_actuals: bool) -> None:
         edit.status, edit.reason = (
             "dropped",
             f"the convention must be one of {', '.join(CONVENTIONS)}",
-        )
-    elif edit.key in STRUCTURE_KEYS:
-        edit.status, edit.reason = (
-            "dropped",
-            "the timeline and unit come from the CSVs; change settings.csv",
         )
     elif isinstance(current, str) != isinstance(edited, str) and edited is not None:
         edit.status, edit.reason = (

@@ -11,7 +11,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from modelgen._version import __version__
 from modelgen.formulas.expressions import RenderContext
-from modelgen.formulas.functions import IF
+from modelgen.formulas.functions import IF, SUM
+from modelgen.formulas.rows import block
 from modelgen.xlsx.headline import OneCell, model_subject, model_title, write_headline
 from modelgen.xlsx.presentation import fingerprint, legend_rows, print_setup
 
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 HOW_TO_USE = (
     "Change the blue cells on a yellow fill on the Inputs sheet (lives, shares, growth rates, "
     "the convention); every other sheet follows, because every calculated number is a formula.",
+    "Grey cells on Inputs (the timeline, tickers, the unit, fiscal year ends, scenario names) "
+    "come from the CSV files: change the files and rebuild; the checks catch a timeline typed over.",
     "Column A holds each row's key (for example capex:MSFT): modelgen, its checks and its "
     "regeneration find rows by key, so keep the column, even if you narrow it.",
     "Column D holds a row's one constant; columns E onwards are the periods, the same on every sheet.",
@@ -45,6 +48,50 @@ def _section(ws: Worksheet, r: int, text: str, styles: Styles) -> None:
 
 
 CoverBlock = Callable[[Worksheet, int, "Styles"], int]  # writes from a row, returns the next
+
+
+SCENARIO_CHECKS = ("check_scenario_input:", "check_scenario_matches")
+SCENARIO_OK = "Every input the scenario sets holds the chosen scenario's value"
+SCENARIO_TYPED_OVER = (
+    "An input the scenario sets was typed over on Inputs: the Checks sheet names it "
+    "(check_scenario_input). Undo it, or type the value into that scenario's own row."
+)
+
+
+def _scenario_status(ws: Worksheet, r: int, model: Model, styles: Styles) -> int:
+    """A line under the check status saying whether an input a scenario sets was typed over
+    (the Scenarios sheet would then disagree with the model); returns the next free row."""
+    checks = model.sheets["Checks"]
+    rows = [r_ for r_ in checks.rows if r_.key and r_.key.startswith(SCENARIO_CHECKS)]
+    if not rows:
+        return r
+    between = checks.rows[rows[0].number - 1 : rows[-1].number]
+    status = IF(SUM(block(between, "const")).eq(0), SCENARIO_OK, SCENARIO_TYPED_OVER)
+    cached = str(status.evaluate(OneCell())[0])
+    ws.write_string(r, 0, "Scenario inputs", styles.get("bold"))
+    ws.merge_range(r, 1, r, WIDTH, "", styles.get("wrap"))
+    ws.write_formula(
+        r,
+        1,
+        "=" + status.render(RenderContext("Cover", -1, model.n_periods)),
+        styles.get("wrap"),
+        cached,
+    )
+    ws.set_row(r, 30)
+    for criteria, role in (("==", "ok"), ("!=", "fail")):
+        ws.conditional_format(
+            r,
+            1,
+            r,
+            1,
+            {
+                "type": "cell",
+                "criteria": criteria,
+                "value": f'"{SCENARIO_OK}"',
+                "format": styles.get(role),
+            },
+        )
+    return r + 1
 
 
 def write_cover(
@@ -99,7 +146,8 @@ def write_cover(
             "format": styles.get("fail"),
         },
     )
-    r += 2
+    r = _scenario_status(ws, r + 1, model, styles)
+    r += 1
     names = ", ".join(f"{c.name} ({c.ticker})" if c.name else c.ticker for c in inputs.companies)
     about = (
         f"The capital expenditure (capex) of {names}: history, guidance and a forecast whose "
@@ -136,6 +184,11 @@ def write_cover(
     r += 1
     legend = (
         ("input", "Input: a number you may change (blue on pale yellow), on the Inputs sheet only"),
+        (
+            "fixed",
+            "Fixed: the timeline, tickers, unit, fiscal year ends, set by the CSV files (grey); "
+            "change the files and rebuild",
+        ),
         ("calc", "Formula: calculated on this sheet (black)"),
         ("link", "Link: a formula that brings a value from another sheet (green)"),
         ("key", "Row key: machine-readable name of the row (grey, column A)"),

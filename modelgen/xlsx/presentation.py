@@ -12,8 +12,12 @@ or per sheet, never per cell of a formula row.
   highlighted; check cells are green at 0 and red otherwise.
 - Every input cell gets a data validation (`modelgen.xlsx.validations`); every actual's CSV
   source is a comment on its value cell (`Row.cell_notes`).
-- Every sheet prints landscape, fitted to the page width, rows 1-2 and columns A-B repeated,
-  the model's title (`modelgen.xlsx.headline.model_title`) in the header.
+- Column B is as wide as the sheet's longest label, within the template's `label` and
+  `label_max` widths; a label wider still wraps.
+- Every sheet prints landscape with rows 1-2 and columns A-D repeated, the model's title
+  (`modelgen.xlsx.headline.model_title`) in the header: fitted to the page width, except
+  sheets of quarters, which print `YEARS_PER_PAGE` fiscal years a page, legible, instead of
+  every quarter squeezed onto one.
 """
 
 from __future__ import annotations
@@ -50,6 +54,9 @@ SHADED = (
     "Checks",
 )
 HEADER_LIMIT = 255  # characters of a header or footer, Excel's limit
+YEARS_PER_PAGE = 2  # fiscal years of quarters on each printed page
+PRINTABLE_PIXELS = 960  # across a landscape Letter or A4 page inside the margins, at 96 dpi
+CHARACTER = 0.85  # column-width units a character of a 10-point Calibri label takes
 COLOURS = {
     "forecast_fill": "#E7E6E6",
     "peak_fill": "#E4DFEC",
@@ -117,20 +124,61 @@ def print_header(title: str) -> str:
 
 
 def print_setup(
-    ws: Worksheet, last_row: int, last_col: int, repeat: bool = True, title: str = ""
+    ws: Worksheet,
+    last_row: int,
+    last_col: int,
+    repeat: bool = True,
+    title: str = "",
+    pages: tuple[list[int], int] | None = None,
 ) -> None:
-    """Landscape, one page wide, titles repeated, the used range as the print area, the
-    model's title in the header."""
+    """Landscape, titles (rows 1-2, columns A-D) repeated, the used range as the print area,
+    the model's title in the header; one page wide, or `pages`: (the columns each new page
+    starts at, the print scale)."""
     ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    if pages is None:
+        ws.fit_to_pages(1, 0)
+    else:
+        breaks, scale = pages
+        ws.set_print_scale(scale)
+        ws.set_v_pagebreaks(breaks)
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     if repeat:
         ws.repeat_rows(0, 1)
-        ws.repeat_columns(0, 1)
+        ws.repeat_columns(0, CONST_COL)
     ws.print_area(0, 0, max(last_row, 0), max(last_col, 1))
     ws.set_footer("&L&A&RPage &P of &N")
     if title:
         ws.set_header(print_header(title))
+
+
+def _pixels(width: float) -> int:
+    """A column's width on screen and paper, in pixels (Excel's rule for Calibri 11)."""
+    return int(width * 7 + 5)
+
+
+def label_width(sheet: Sheet, widths: dict[str, float]) -> float:
+    """Column B's width: the longest label's (headers and titles run on over the empty
+    cells beside them), at least the template's `label`, at most its `label_max`."""
+    labels = [len(r.label) for r in sheet.rows if r.key and r.kind not in ("header", "title")]
+    need = CHARACTER * max(labels, default=0) + 2
+    return float(min(widths.get("label_max", 80), max(widths.get("label", 46), round(need))))
+
+
+def quarter_pages(model: Model, sheet: Sheet, widths: dict[str, float]) -> tuple[list[int], int]:
+    """Where the printed pages of a sheet of quarters start (every `YEARS_PER_PAGE` fiscal
+    years) and the scale at which columns A-D and that many years fill a page's width."""
+    periods = model.timeline.periods
+    first = periods[0].year
+    breaks = [
+        FIRST_PERIOD_COL + i
+        for i, p in enumerate(periods)
+        if i and p.year != periods[i - 1].year and (p.year - first) % YEARS_PER_PAGE == 0
+    ]
+    titles = [widths.get("key", 16), label_width(sheet, widths)]
+    titles += [widths.get("unit", 9), widths.get("constant", 11)]
+    page = sum(map(_pixels, titles))
+    page += YEARS_PER_PAGE * model.per_year * _pixels(widths.get("period", 10))
+    return breaks, max(10, min(100, 100 * PRINTABLE_PIXELS // page))
 
 
 def _runs(numbers: list[int]) -> list[tuple[int, int]]:
@@ -162,6 +210,7 @@ class Presentation:
     def sheet(self, ws: Worksheet, sheet: Sheet) -> None:
         """Decorate a model sheet just written to `ws`."""
         last_col = FIRST_PERIOD_COL + max(sheet.width, 1) - 1
+        self._labels(ws, sheet)
         self._notes(ws, sheet)
         validate_inputs(ws, sheet, self.model)
         self._growth(ws, sheet)
@@ -173,13 +222,27 @@ class Presentation:
 
             last_col = max(last_col, add_charts(self.wb, ws, self.model))
             ws.freeze_panes(2, 0)  # the charts span columns B onwards: freeze the rows only
-        print_setup(ws, len(sheet.rows) - 1, last_col, title=self.title)
+        quarters = self.model.per_year > 1 and sheet.width == self.model.n_periods
+        pages = None
+        if quarters and sheet.name != charts_sheet.SHEET:  # charts do not break across pages
+            pages = quarter_pages(self.model, sheet, self.model.template.widths)
+        print_setup(ws, len(sheet.rows) - 1, last_col, title=self.title, pages=pages)
 
     def finish(self) -> None:
         """Define the names and record the fingerprint (after every sheet exists)."""
         for name, ref in self.names.items():
             self.wb.define_name(name, "=" + ref)
         self.wb.set_custom_property("modelgen fingerprint", self.fingerprint)
+
+    def _labels(self, ws: Worksheet, sheet: Sheet) -> None:
+        """Fit column B to the labels; wrap the few too long for it (the row grows)."""
+        width = label_width(sheet, self.model.template.widths)
+        ws.set_column(1, 1, width)
+        wrap = self.styles.get("label_wrap")
+        for row in sheet.rows:
+            long = CHARACTER * len(row.label) + 2 > width
+            if long and row.key and row.kind not in ("header", "title"):
+                ws.write_string(row.number - 1, 1, row.label, wrap)
 
     def _notes(self, ws: Worksheet, sheet: Sheet) -> None:
         for row in sheet.rows:

@@ -82,7 +82,7 @@ def snapshot(model) -> Provenance:  # noqa: ANN001 - modelgen.model.Model (avoid
         for row in sheet.rows:
             if not row.key:
                 continue
-            if row.is_input:
+            if row.is_input or row.is_fixed:  # values modelgen wrote: an edit is told apart
                 if row.const is not None:
                     prov.inputs[(sheet.name, row.key, CONSTANT)] = row.const
                 if row.values is not None:

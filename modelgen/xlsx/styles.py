@@ -1,7 +1,9 @@
 """Cell formats from the template: one xlsxwriter format per role and number format.
 
 Roles follow the FAST colours: inputs blue on pale yellow, formulas black, links to other
-sheets green; keys grey, headers on a pale fill.
+sheets green; keys grey, headers on a pale fill. Fixed values (the timeline, the unit, the
+tickers: set by the CSV files, changed by a rebuild) are dark grey on grey, like a label,
+so that only what may be changed wears the input colours.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ class Styles:
         return self.wb.add_format({"font_name": "Calibri", "font_size": 10, **props})
 
     def get(self, role: str, fmt: str = "") -> Format:
-        """A format for a cell `role` (input, calc, link, key, label, unit, header, title, period)."""
+        """A format for a cell `role` (input, fixed, calc, link, key, label, unit, header,
+        title, period)."""
         k = (role, fmt)
         if k not in self._cache:
             c = self.t.colours
@@ -40,6 +43,8 @@ class Styles:
                     border=1,
                     border_color="#BFBFBF",
                 )
+            elif role == "fixed":
+                props.update(font_color=c["fixed_font"], bg_color=c["fixed_fill"])
             elif role == "calc":
                 props.update(font_color=c["formula_font"])
             elif role == "link":
@@ -58,6 +63,8 @@ class Styles:
                 props.update(bold=True, valign="top")  # level with wrapped text beside it
             elif role == "wrap":
                 props.update(text_wrap=True, valign="top")
+            elif role == "label_wrap":  # a label too long for column B, level with its row
+                props.update(text_wrap=True)
             elif role == "ok":
                 props.update(bold=True, bg_color=c["check_ok"])
             elif role == "fail":

@@ -92,6 +92,7 @@ def write_workbook(
     with replacing(Path(out)) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         _properties(wb, model, built_at)
+        _calculation(wb)
         styles = Styles(wb, model.template)
         look = Presentation(wb, model, styles)  # plans the names: a clash is bad input
         cover = wb.add_worksheet("Cover", worksheet_class=ModelSheet)
@@ -133,6 +134,18 @@ def _properties(wb: xlsxwriter.Workbook, model: Model, built_at: datetime) -> No
     )
     for name, digest in sorted(model.inputs.file_hashes.items()):
         wb.set_custom_property(f"modelgen sha256 {name}", digest)
+
+
+EXCEL_CALC_ID = 191029  # Excel 2019 and 365's engine: an older id makes Excel recalculate
+
+
+def _calculation(wb: xlsxwriter.Workbook) -> None:
+    """Automatic calculation without a full recalculation on open (no `fullCalcOnLoad`):
+    every cached value is its formula's result, so Excel shows the workbook as written and
+    does not ask to save it on close. A caller whose cells' cached values may be stale (a
+    regeneration's analyst formulas it could not compute) sets `wb.calc_on_load` again."""
+    wb.set_calc_mode("auto", calc_id=EXCEL_CALC_ID)
+    wb.calc_on_load = False
 
 
 def _is_link(row: Row) -> bool:
@@ -208,7 +221,7 @@ def _write_row(ws: Worksheet, row: Row, model: Model, styles: Styles, n: int) ->
             ws.write_string(r, FIRST_PERIOD_COL + i, str(label), styles.get("period"))
         ws.write_blank(r, CONST_COL, None, styles.get("period"))
         return
-    role = "input" if row.is_input else ("link" if _is_link(row) else "calc")
+    role = row.kind if row.is_input or row.is_fixed else ("link" if _is_link(row) else "calc")
     fmt = styles.get(role, row.fmt)
     d_fmt = styles.get(role, row.const_fmt) if row.const_fmt else fmt
     if row.const_formula is not None:
