@@ -27,6 +27,7 @@ from modelgen._version import __version__
 from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
 from modelgen.model import charts_sheet, sensitivity
 from modelgen.xlsx.headline import cut_at_word, model_title, one_line
+from modelgen.xlsx.lint import MAX_HEADER
 from modelgen.xlsx.names import plan_names
 from modelgen.xlsx.validations import validate_inputs
 
@@ -49,7 +50,6 @@ SHADED = (
     "Charts",
     "Checks",
 )
-HEADER_LIMIT = 255  # characters of a header or footer, Excel's limit
 COLOURS = {
     "forecast_fill": "#E7E6E6",
     "peak_fill": "#E4DFEC",
@@ -108,7 +108,7 @@ def fingerprint(model: Model) -> str:
 def print_header(title: str) -> str:
     """The print header: the model's title centred, `&` doubled (a code in headers), cut at a
     word to fit Excel's 255 characters."""
-    text, room = one_line(title), HEADER_LIMIT - len("&C")
+    text, room = one_line(title), MAX_HEADER - len("&C")
     for limit in range(len(text), -1, -1):
         cut = cut_at_word(text, limit).replace("&", "&&")  # "…" stands for what is cut
         if len(cut) <= room:
