@@ -246,10 +246,18 @@ def lint_sheet_name(name: str, seen: set[str]) -> list[tuple[str, str]]:
 
 
 class FormulaLint:
-    """Formulas checked one by one, each shape parsed once."""
+    """Formulas checked one by one, each shape (the text without digits and `$`) parsed
+    once: a shape's rules are known after its first formula."""
 
     def __init__(self) -> None:
-        self.shapes: dict[tuple[bytes, bool], list[tuple[str, str]]] = {}
+        # one table of shapes per set of allowed functions (None: any function)
+        self.shapes: dict[frozenset[str] | None, dict[bytes, list[tuple[str, str]]]] = {}
+
+    def table(self, allowed: frozenset[str] | None) -> dict[bytes, list[tuple[str, str]]]:
+        """The shapes seen so far under `allowed`, each with the rules it breaks."""
+        if sum(len(t) for t in self.shapes.values()) > _MAX_SHAPES:
+            self.shapes.clear()
+        return self.shapes.setdefault(allowed, {})
 
     def check(
         self, text: str, where: Any, allowed: frozenset[str] | None, out: list[Breach]
@@ -258,14 +266,11 @@ class FormulaLint:
         if len(text) > MAX_FORMULA:
             detail = f"{len(text):,} characters, at most {MAX_FORMULA:,}"
             out.append(Breach(where(), "formula length", detail))
-        if "(" not in text and ")" not in text:
-            return
-        key = (text.encode().translate(None, _SHAPE_DROP), allowed is None)
-        found = self.shapes.get(key)
+        shapes = self.shapes.setdefault(allowed, {})
+        key = text.encode().translate(None, _SHAPE_DROP)
+        found = shapes.get(key)
         if found is None:
-            if len(self.shapes) > _MAX_SHAPES:
-                self.shapes.clear()
-            found = self.shapes[key] = lint_formula_structure(text, allowed)
+            found = shapes[key] = lint_formula_structure(text, allowed)
         out.extend(Breach(where(), rule, detail) for rule, detail in found)
 
 
@@ -333,19 +338,20 @@ class LintedWorkbook(xlsxwriter.Workbook):
 def _lint_table(
     ws: Worksheet, allowed: frozenset[str] | None, formulas: FormulaLint, out: list[Breach]
 ) -> None:
-    """The formulas of `ws`: a type test per cell, a length test and a shape look-up per
-    formula."""
-    check = formulas.check
+    """The formulas of `ws`. The usual case, a short formula of a shape already seen and
+    sound, costs a type test, a length test and a look-up; anything else takes the long way."""
+    shapes, drop, limit = formulas.table(allowed), _SHAPE_DROP, MAX_FORMULA
     for r, cells in ws.table.items():
         for c, cell in cells.items():
             kind = type(cell)
-            if kind is CellFormulaTuple or kind is CellArrayFormulaTuple:
-                check(
-                    cell.formula,
-                    lambda r=r, c=c: f"{ws.name}!{xl_rowcol_to_cell(r, c)}",
-                    allowed,
-                    out,
-                )
+            if kind is not CellFormulaTuple and kind is not CellArrayFormulaTuple:
+                continue
+            text = cell.formula
+            if len(text) <= limit and shapes.get(text.encode().translate(None, drop)) == []:
+                continue
+            formulas.check(
+                text, lambda r=r, c=c: f"{ws.name}!{xl_rowcol_to_cell(r, c)}", allowed, out
+            )
 
 
 def lint_file(path: Path, allowed: frozenset[str] | None = ALLOWED_FUNCTIONS) -> list[Breach]:
