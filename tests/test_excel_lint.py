@@ -25,7 +25,7 @@ from modelgen.xlsx.lint import (
     lint_name,
     lint_sheet_name,
 )
-from modelgen.xlsx.validations import fit
+from modelgen.xlsx.validations import fit, title
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -154,10 +154,12 @@ def test_xlsxwriter_would_drop_a_validation_the_lint_refuses_it(tmp_path):
 
 def test_titles_are_cut_at_a_word_within_excels_limit():
     label = "Meta Platforms: share of capex, servers and network"
-    title = fit(label, lint.MAX_TITLE)
-    assert len(title) <= 32 and title.endswith("…")
-    assert label.startswith(title[:-1]) and label[len(title) - 1] in " ,"  # a word boundary
+    cut = fit(label, lint.MAX_TITLE)
+    assert len(cut) <= 32 and cut.endswith("…")
+    assert label.startswith(cut[:-1]) and label[len(cut) - 1] in " ,"  # a word boundary
     assert fit("Capex", 32) == "Capex"
+    assert title("Tax rate (companies without their own)") == "Tax rate"  # remarks go first
+    assert title("Forecast years (rebuild)") == "Forecast years (rebuild)"  # fits: whole
     assert lint.utf16_len(fit("😀" * 40, 32)) <= 32  # Excel counts UTF-16 units
 
 
@@ -259,6 +261,22 @@ def test_the_shipped_model_is_within_every_rule(tmp_path, shipped_inputs):
     assert lint_file(out) == []
     length, where = longest_formula(out)
     assert length < 1000, (length, where)  # README, "The workbook": the longest formula
+    titles = 0
+    for ws in openpyxl.load_workbook(out).worksheets:
+        for dv in ws.data_validations.dataValidation:
+            if not dv.promptTitle:
+                continue
+            for cells in dv.sqref.ranges:
+                label = ws.cell(cells.min_row, 2).value
+                short = re.sub(r"\s*\([^()]*\)", "", label)
+                cut = dv.promptTitle.removesuffix("…")
+                titles += 1
+                assert dv.promptTitle in (label, short) or (
+                    dv.promptTitle.endswith("…")
+                    and short.startswith(cut)
+                    and short[len(cut)] in " ,:;-"
+                ), (dv.promptTitle, label)  # whole, without remarks, or cut at a word
+    assert titles > 100
 
 
 def test_random_models_are_within_every_rule(tmp_path):

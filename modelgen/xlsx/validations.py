@@ -8,6 +8,7 @@ module does not know still gets "a number" when it holds numbers.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, sheet_prefix
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 BIG = 1e15  # "any number": Excel validation needs bounds
 
 Rule = dict[str, Any]
+_REMARK = re.compile(r"\s*\([^()]*\)")
 
 
 def _decimal(criteria: str, message: str, **bounds: float) -> Rule:
@@ -147,6 +149,14 @@ def fit(text: str, limit: int) -> str:
     return ""
 
 
+def title(label: str) -> str:
+    """A validation's title from a row's label: whole if it fits, else without its
+    parenthetical remarks, else cut at a word (Excel refuses more than `MAX_TITLE`)."""
+    if utf16_len(label) > MAX_TITLE:
+        label = " ".join(_REMARK.sub("", label).split()) or label
+    return fit(label, MAX_TITLE)
+
+
 def validate_inputs(ws: Worksheet, sheet: Sheet, model: Model) -> int:
     """Add a data validation to every input row of `sheet`; return how many were added."""
     added = 0
@@ -159,7 +169,7 @@ def validate_inputs(ws: Worksheet, sheet: Sheet, model: Model) -> int:
         message = options.pop("input_message", "")
         if message:
             options |= {
-                "input_title": fit(row.label, MAX_TITLE),
+                "input_title": title(row.label),
                 "input_message": fit(message, MAX_MESSAGE),
             }
         options |= {
