@@ -113,6 +113,20 @@ def test_no_array_call_inside_sumproduct(tmp_path):
     }
 
 
+def test_no_range_where_a_function_takes_a_value(tmp_path):
+    book = _book(
+        tmp_path / "b.xlsx",
+        "=ABS(B1:B3)",  # Excel intersects the range with the formula's row
+        "=MAX(1,ROUND((B1:B3)*2,0))",  # inside brackets too
+        "=ABS(SUM(B1:B3))+SUMPRODUCT(ABS(B1:B3))",  # SUM takes the range; SUMPRODUCT maps ABS
+        '=IF(B1=0,"a:b",INDEX(B1:B3,2))',  # a colon in text is no range
+    )
+    assert _rules(book) == {
+        ("S!A1", "range where Excel takes a value"),
+        ("S!A2", "range where Excel takes a value"),
+    }
+
+
 def test_unbalanced_parentheses():
     assert [r for r, _ in lint_formula("=SUM(1,2")] == ["unbalanced parentheses"]
     assert [r for r, _ in lint_formula("=SUM(1,2))")] == ["unbalanced parentheses"]

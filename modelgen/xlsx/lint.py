@@ -8,7 +8,8 @@ Excel's limits are defined here once; the writer's modules take them from here. 
   `MAX_ARGUMENTS` arguments to one function, balanced parentheses; only the functions of
   the formula rules (`ALLOWED_FUNCTIONS`, the README's list); a function newer than Excel
   2007 carries its `_xlfn.` prefix; no call that needs array entry (`IF`, `TRANSPOSE`...)
-  inside `SUMPRODUCT`, where Excel 365 would intersect it implicitly;
+  inside `SUMPRODUCT`, where Excel 365 would intersect it implicitly; no range where a
+  function takes a value (`ABS(A1:A3)` outside `SUMPRODUCT`: Excel would intersect it);
 - data validations: an inline list within `MAX_LIST` characters, titles within `MAX_TITLE`
   and messages within `MAX_MESSAGE` (xlsxwriter drops a validation over them, silently);
 - defined names Excel accepts (`is_valid_name`), unique ignoring case in their scope;
@@ -54,6 +55,10 @@ ALLOWED_FUNCTIONS = frozenset(
 #: calls that return an array only under array entry: inside SUMPRODUCT, Excel 365
 #: intersects them implicitly where LibreOffice computes the array
 ARRAY_ENTRY = frozenset("IF IFS IFERROR IFNA TRANSPOSE CHOOSE SWITCH".split())
+#: functions of the rules that take values, not ranges: given a range outside SUMPRODUCT,
+#: Excel intersects it with the formula's row or column (inside, Excel maps it over the
+#: range, as LibreOffice does; IronCalc takes its first cell, which is an engine's concern)
+VALUES_ONLY = frozenset("ABS ROUND IF IFERROR".split())
 #: functions newer than Excel 2007, which Excel reads only with the `_xlfn.` prefix
 NEEDS_PREFIX = frozenset(
     """ACOT ACOTH AGGREGATE ARABIC ARRAYTOTEXT BASE BETA.DIST BETA.INV BINOM.DIST
@@ -86,7 +91,7 @@ _NAME_BAD = re.compile(r"[^A-Za-z0-9_.]")
 # and quoted sheet names come first so that nothing inside them counts.
 _TOKEN = re.compile(
     r"\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|\{[^}]*\}|\[[^\]]*\]"
-    r"|([A-Za-z_\\][A-Za-z0-9_.]*)\(|[(),]"
+    r"|([A-Za-z_\\][A-Za-z0-9_.]*)\(|[(),:]"
 )
 _SHAPE_DROP = b"0123456789$"
 _MAX_SHAPES = 200_000
@@ -137,7 +142,7 @@ def lint_formula_structure(
     """(rule, detail) for each rule `text` (a formula without `=`) breaks, its length aside;
     `allowed=None` takes any function (an analyst's sheet)."""
     found: list[tuple[str, str]] = []
-    stack: list[list[Any]] = []  # [function name or None, commas]
+    stack: list[list[Any]] = []  # [function name or None, commas, holds a range]
     depth = sumproducts = 0
     for m in _TOKEN.finditer(text):
         token = m.group()
@@ -155,18 +160,26 @@ def lint_formula_structure(
             if sumproducts and base in ARRAY_ENTRY:
                 found.append(("array call inside SUMPRODUCT", f"{name} needs array entry"))
             sumproducts += base == "SUMPRODUCT"
-            stack.append([base, 0])
+            stack.append([base, 0, False])
         elif token == "(":
-            stack.append([None, 0])
+            stack.append([None, 0, False])
         elif token == ",":
             if stack:
                 stack[-1][1] += 1
+        elif token == ":":
+            if stack:
+                stack[-1][2] = True
         elif token == ")":
             if not stack:
                 found.append(("unbalanced parentheses", "a ) without its ("))
                 continue
-            base, commas = stack.pop()
-            if base is not None:
+            base, commas, ranged = stack.pop()
+            if base is None:  # a bracket: its range is its function's
+                if stack and ranged:
+                    stack[-1][2] = True
+            else:
+                if ranged and base in VALUES_ONLY and not sumproducts:
+                    found.append(("range where Excel takes a value", f"{base} of a range"))
                 depth -= 1
                 sumproducts -= base == "SUMPRODUCT"
                 if commas + 1 > MAX_ARGUMENTS:
