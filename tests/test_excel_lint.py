@@ -293,6 +293,22 @@ def test_the_shipped_model_is_within_every_rule(tmp_path, shipped_inputs):
     assert titles > 100
 
 
+@pytest.mark.parametrize("folder", ["varied", "quarterly"])
+def test_the_test_folders_are_within_every_rule(tmp_path, folder):
+    out = build(ROOT / "tests" / "data" / folder, tmp_path / "model.xlsx").out
+    assert lint_file(out) == []
+
+
+def test_an_analysts_sheet_may_use_any_function(tmp_path, shipped_inputs):
+    old = build(shipped_inputs, tmp_path / "old.xlsx").out
+    wb = openpyxl.load_workbook(old)
+    wb.create_sheet("Mine")["B2"] = "=AVERAGE(Capex!E5:G5)+VLOOKUP(1,Capex!D5:E9,2,0)"
+    wb.save(old)
+    new = build(shipped_inputs, tmp_path / "new.xlsx", previous=old).out  # linted: it builds
+    assert "AVERAGE(" in openpyxl.load_workbook(new)["Mine"]["B2"].value
+    assert {b.where for b in lint_file(new)} == {"Mine!B2"}  # ours would not be allowed it
+
+
 def test_random_models_are_within_every_rule(tmp_path):
     from tests.strategies import CLASSY, WIDE
     from tests.test_random_models import generate
