@@ -11,7 +11,8 @@ Excel's limits are defined here once; the writer's modules take them from here. 
   inside `SUMPRODUCT`, where Excel 365 would intersect it implicitly; no range where a
   function takes a value (`ABS(A1:A3)` outside `SUMPRODUCT`: Excel would intersect it);
 - data validations: an inline list within `MAX_LIST` characters, titles within `MAX_TITLE`
-  and messages within `MAX_MESSAGE` (xlsxwriter drops a validation over them, silently);
+  and messages within `MAX_MESSAGE` (xlsxwriter drops a validation over them with only a
+  warning);
 - defined names Excel accepts (`is_valid_name`), unique ignoring case in their scope;
 - sheet names within `MAX_SHEET_NAME` characters, none of `[]:*?/\\`, unique ignoring case.
 
