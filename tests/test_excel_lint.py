@@ -219,6 +219,16 @@ def test_sheet_names_unique_ignoring_case(tmp_path):
         wb.add_worksheet("P&L: 2025")
 
 
+def test_a_print_header_over_255_characters(tmp_path):
+    wb = LintedWorkbook(str(tmp_path / "b.xlsx"))
+    ws = wb.add_worksheet("S")
+    ws.set_footer("&C" + "x" * 253)  # 255: fits
+    with pytest.warns(UserWarning):
+        ws.set_header("&C" + "x" * 254)
+    with pytest.raises(ExcelRuleError, match="S header: print header"):
+        wb.close()
+
+
 def test_formulas_and_conditional_formats_are_linted_when_the_workbook_closes(tmp_path):
     wb = LintedWorkbook(str(tmp_path / "b.xlsx"))
     ws = wb.add_worksheet("S")

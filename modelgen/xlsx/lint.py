@@ -14,7 +14,8 @@ Excel's limits are defined here once; the writer's modules take them from here. 
   and messages within `MAX_MESSAGE` (xlsxwriter drops a validation over them with only a
   warning);
 - defined names Excel accepts (`is_valid_name`), unique ignoring case in their scope;
-- sheet names within `MAX_SHEET_NAME` characters, none of `[]:*?/\\`, unique ignoring case.
+- sheet names within `MAX_SHEET_NAME` characters, none of `[]:*?/\\`, unique ignoring case;
+  print headers and footers within `MAX_HEADER`.
 
 `LintedWorkbook` is the xlsxwriter workbook the writer uses: it checks validations, names
 and sheets as they are added (xlsxwriter would drop or refuse them) and every formula when
@@ -299,6 +300,19 @@ class LintedWorksheet(Worksheet):
             for rule, detail in lint_validation(options or {}):
                 self.breaches.append(Breach(where, rule, detail))
         return super().data_validation(first_row, first_col, last_row, last_col, options)
+
+    def set_header(self, header: str = "", options: dict[str, Any] | None = None, margin=None):  # type: ignore[no-untyped-def, override]
+        self._lint_header("header", header)
+        return super().set_header(header, options, margin)
+
+    def set_footer(self, footer: str = "", options: dict[str, Any] | None = None, margin=None):  # type: ignore[no-untyped-def, override]
+        self._lint_header("footer", footer)
+        return super().set_footer(footer, options, margin)
+
+    def _lint_header(self, which: str, text: str) -> None:
+        if utf16_len(text) > MAX_HEADER:  # xlsxwriter would drop it with a warning
+            detail = f"{utf16_len(text)} characters, at most {MAX_HEADER}"
+            self.breaches.append(Breach(f"{self.name} {which}", f"print {which}", detail))
 
 
 class LintedWorkbook(xlsxwriter.Workbook):
