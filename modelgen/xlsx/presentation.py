@@ -6,8 +6,8 @@ model sheet once it is written, `finish()` defines the names. Everything here is
 or per sheet, never per cell of a formula row.
 
 - Forecast periods are shaded by a conditional format whose formula reads the Charts
-  sheet's `forecast_period` row (the Annual sheet: its `forecast_periods:FY:T` rows), so
-  the shading follows an actual typed into Inputs.
+  sheet's `forecast_period` row (the Annual sheet: the largest of its `forecast_periods:FY:T`
+  rows), so the shading follows an actual typed into Inputs.
 - Growth above the peak-cycle threshold (the defined name `Peak_Growth_Threshold`) is
   highlighted; check cells are green at 0 and red otherwise.
 - Every input cell gets a data validation (`modelgen.xlsx.validations`); every actual's CSV
@@ -207,7 +207,10 @@ class Presentation:
             flags = self._keyed(sheet, "forecast_periods:FY:")
             if not flags:
                 return
-            criteria = "OR(" + ",".join(f"{e}${r.number}>0" for r in flags) + ")"
+            # a count of forecast periods per company, never negative: any above 0 is the
+            # largest above 0; one range per run of rows, not one argument per company
+            runs = _runs([r.number for r in flags])
+            criteria = "MAX(" + ",".join(f"{e}${lo}:{e}${hi}" for lo, hi in runs) + ")>0"
         else:
             return
         rows = [r for r in self._keyed(sheet) if r.formula is not None or r.values is not None]
