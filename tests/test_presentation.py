@@ -393,7 +393,13 @@ def test_conditional_formats(shipped, book):
     checks = [f for _, f in _rules(book["Checks"])]
     assert any(f.endswith("<>0)") for f in checks) and any(f.endswith("=0)") for f in checks)
     assert any("All checks pass" in f for _, f in _rules(book["Cover"]))
-    assert any(f.startswith("OR(E$") for _, f in _rules(book["Annual"]))
+    annual = [
+        r.number
+        for r in shipped.model.sheets["Annual"].rows
+        if r.key and r.key.startswith("forecast_periods:")
+    ]
+    assert annual == list(range(annual[0], annual[-1] + 1))  # one run: one range, any company count
+    assert f"MAX(E${annual[0]}:E${annual[-1]})>0" in [f for _, f in _rules(book["Annual"])]
 
 
 def test_every_sheet_prints_landscape_fitted_to_width(book):

@@ -1,8 +1,9 @@
 """Excel defined names: a sanitiser, and the names a workbook defines for its key rows.
 
-Excel's rules for a name: it starts with a letter or an underscore, holds only letters,
-digits, underscores and periods, is at most 255 characters, is not a cell reference in
-either style (`AB12`, `R1C1`, `R`, `C`) and is unique ignoring case. Google Sheets also
+Excel's rules for a name (`modelgen.xlsx.lint.is_valid_name`): it starts with a letter or an
+underscore, holds only letters, digits, underscores and periods, is at most 255 characters,
+is not a cell reference in either style (`AB12`, `FY2025`, `R1C1`, `R`, `C`) and is unique
+ignoring case. Google Sheets also
 refuses periods, so the parts of a name that come from the CSVs (tickers, asset classes)
 map every character outside `[A-Za-z0-9_]` to `_`: `BRK.B` and `BRK-B` both give `BRK_B`.
 Two different rows that would get the same name are an input error, never an overwrite.
@@ -17,31 +18,14 @@ from typing import TYPE_CHECKING
 
 from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
 from modelgen.inputs.csvread import InputError, Problem
+from modelgen.xlsx.lint import MAX_NAME, is_valid_name, looks_like_cell
 
 if TYPE_CHECKING:
     from modelgen.formulas.rows import Row
     from modelgen.model import Model
 
-MAX_NAME = 255
-_A1 = re.compile(r"[A-Za-z]{1,3}[0-9]+")  # AB12 (also beyond XFD: harmless to avoid)
-_R1C1 = re.compile(r"[Rr][0-9]*([Cc][0-9]*)?|[Cc][0-9]*")  # R, C, R1, C12, RC, R1C1
 _BAD = re.compile(r"[^A-Za-z0-9_.]")
 _BAD_PART = re.compile(r"[^A-Za-z0-9_]")
-
-
-def looks_like_cell(name: str) -> bool:
-    """Whether Excel would read `name` as a cell reference (A1 or R1C1 style)."""
-    return bool(_A1.fullmatch(name) or _R1C1.fullmatch(name))
-
-
-def is_valid_name(name: str) -> bool:
-    """Whether `name` is a legal Excel defined name."""
-    return (
-        0 < len(name) <= MAX_NAME
-        and (name[0].isascii() and (name[0].isalpha() or name[0] == "_"))
-        and not _BAD.search(name)
-        and not looks_like_cell(name)
-    )
 
 
 def sanitize(text: str) -> str:

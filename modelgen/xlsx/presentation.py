@@ -6,8 +6,8 @@ model sheet once it is written, `finish()` defines the names. Everything here is
 or per sheet, never per cell of a formula row.
 
 - Forecast periods are shaded by a conditional format whose formula reads the Charts
-  sheet's `forecast_period` row (the Annual sheet: its `forecast_periods:FY:T` rows), so
-  the shading follows an actual typed into Inputs.
+  sheet's `forecast_period` row (the Annual sheet: the largest of its `forecast_periods:FY:T`
+  rows), so the shading follows an actual typed into Inputs.
 - Growth above the peak-cycle threshold (the defined name `Peak_Growth_Threshold`) is
   highlighted; check cells are green at 0 and red otherwise.
 - Every input cell gets a data validation (`modelgen.xlsx.validations`); every actual's CSV
@@ -31,6 +31,7 @@ from modelgen._version import __version__
 from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
 from modelgen.model import charts_sheet, sensitivity
 from modelgen.xlsx.headline import cut_at_word, model_title, one_line
+from modelgen.xlsx.lint import MAX_HEADER
 from modelgen.xlsx.names import plan_names
 from modelgen.xlsx.validations import validate_inputs
 
@@ -53,7 +54,6 @@ SHADED = (
     "Charts",
     "Checks",
 )
-HEADER_LIMIT = 255  # characters of a header or footer, Excel's limit
 YEARS_PER_PAGE = 2  # fiscal years of quarters on each printed page
 PRINTABLE_PIXELS = 960  # across a landscape Letter or A4 page inside the margins, at 96 dpi
 CHARACTER = 0.85  # column-width units a character of a 10-point Calibri label takes
@@ -115,7 +115,7 @@ def fingerprint(model: Model) -> str:
 def print_header(title: str) -> str:
     """The print header: the model's title centred, `&` doubled (a code in headers), cut at a
     word to fit Excel's 255 characters."""
-    text, room = one_line(title), HEADER_LIMIT - len("&C")
+    text, room = one_line(title), MAX_HEADER - len("&C")
     for limit in range(len(text), -1, -1):
         cut = cut_at_word(text, limit).replace("&", "&&")  # "…" stands for what is cut
         if len(cut) <= room:
@@ -270,7 +270,10 @@ class Presentation:
             flags = self._keyed(sheet, "forecast_periods:FY:")
             if not flags:
                 return
-            criteria = "OR(" + ",".join(f"{e}${r.number}>0" for r in flags) + ")"
+            # a count of forecast periods per company, never negative: any above 0 is the
+            # largest above 0; one range per run of rows, not one argument per company
+            runs = _runs([r.number for r in flags])
+            criteria = "MAX(" + ",".join(f"{e}${lo}:{e}${hi}" for lo, hi in runs) + ")>0"
         else:
             return
         rows = [r for r in self._keyed(sheet) if r.formula is not None or r.values is not None]

@@ -8,9 +8,12 @@ module does not know still gets "a number" when it holds numbers.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, sheet_prefix
+from modelgen.xlsx.headline import cut_at_word
+from modelgen.xlsx.lint import MAX_LIST, MAX_MESSAGE, MAX_TITLE, utf16_len
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
@@ -19,9 +22,9 @@ if TYPE_CHECKING:
     from modelgen.model import Model
 
 BIG = 1e15  # "any number": Excel validation needs bounds
-MAX_LIST = 255  # characters Excel allows in a literal list
 
 Rule = dict[str, Any]
+_REMARK = re.compile(r"\s*\([^()]*\)")
 
 
 def _decimal(criteria: str, message: str, **bounds: float) -> Rule:
@@ -137,6 +140,23 @@ def _company_list(model: Model) -> Rule:
     return {"validate": "list", "source": source, "input_message": "Choose a ticker."}
 
 
+def fit(text: str, limit: int) -> str:
+    """`text` within Excel's `limit` (UTF-16 units), cut at a word and marked if it must be."""
+    for room in range(min(len(text), limit), -1, -1):
+        cut = cut_at_word(text, room)
+        if utf16_len(cut) <= limit:
+            return cut
+    return ""
+
+
+def title(label: str) -> str:
+    """A validation's title from a row's label: whole if it fits, else without its
+    parenthetical remarks, else cut at a word (Excel refuses more than `MAX_TITLE`)."""
+    if utf16_len(label) > MAX_TITLE:
+        label = " ".join(_REMARK.sub("", label).split()) or label
+    return fit(label, MAX_TITLE)
+
+
 def validate_inputs(ws: Worksheet, sheet: Sheet, model: Model) -> int:
     """Add a data validation to every input row of `sheet`; return how many were added."""
     added = 0
@@ -148,10 +168,13 @@ def validate_inputs(ws: Worksheet, sheet: Sheet, model: Model) -> int:
         options = dict(rule)
         message = options.pop("input_message", "")
         if message:
-            options |= {"input_title": row.label[:32], "input_message": message[:255]}
+            options |= {
+                "input_title": title(row.label),
+                "input_message": fit(message, MAX_MESSAGE),
+            }
         options |= {
             "error_title": "Not accepted",
-            "error_message": (message or "Not accepted")[:255],
+            "error_message": fit(message or "Not accepted", MAX_MESSAGE),
         }
         ws.data_validation(row.number - 1, cells[0], row.number - 1, cells[1], options)
         added += 1

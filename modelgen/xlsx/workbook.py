@@ -1,7 +1,9 @@
 """Write the model as an .xlsx: formulas with their cached values, styles, widths, panes.
 
 The file is written to a temporary name in the target folder and renamed over the old
-one only when complete, so a failed build never damages an existing workbook. The same
+one only when complete, so a failed build never damages an existing workbook. Excel's rules
+are checked on everything written (`modelgen.xlsx.lint`) before the file is: a breach is
+a bug in modelgen, raised as `ExcelRuleError`, and the old workbook stays. The same
 model always gives the same bytes: document dates come from the caller.
 
 What a caller adds to the model's sheets (a regeneration: the analyst's own sheets, carried
@@ -28,6 +30,7 @@ from modelgen.formulas.rows import Row, Sheet
 from modelgen.model import Model
 from modelgen.xlsx.cover import write_cover
 from modelgen.xlsx.headline import model_subject, model_title
+from modelgen.xlsx.lint import LintedWorkbook, LintedWorksheet
 from modelgen.xlsx.presentation import Presentation
 from modelgen.xlsx.record import Provenance, snapshot, write_provenance
 from modelgen.xlsx.styles import Styles
@@ -45,13 +48,13 @@ MAX_COMMENT = 30000
 Progress = Callable[[str, str, int, int], None]  # (sheet or stage, company, done, total)
 
 
-class ModelSheet(Worksheet):
+class ModelSheet(LintedWorksheet):
     """A worksheet for modelgen's own formulas, written as they are.
 
     xlsxwriter scans every cell formula with 29 regular expressions for newer functions that
     need the `_xlfn.` prefix; a formula-heavy build spent two thirds of its time there.
     modelgen writes none of those functions (the formula rules in the README list the ones it
-    uses), so its sheets skip the scan. Formulas in conditional formats and validations, and
+    uses, and the lint fails a build that writes any other), so its sheets skip the scan. Formulas in conditional formats and validations, and
     every sheet that is not modelgen's own (the analyst's, carried), keep xlsxwriter's way."""
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
@@ -90,7 +93,7 @@ def write_workbook(
     `on_progress(sheet, company, cells done, cells in all)` as each company's rows are.
     `additions` come after the model's sheets and on the Cover; the record sheet is last."""
     with replacing(Path(out)) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        wb = LintedWorkbook(str(tmp), WORKBOOK_OPTIONS)
         _properties(wb, model, built_at)
         _calculation(wb)
         styles = Styles(wb, model.template)
@@ -104,7 +107,9 @@ def write_workbook(
             if on_sheet:
                 on_sheet(sheet.name)
         if additions is not None:
+            ours = {ws.name for ws in wb.worksheets()}
             additions.write_sheets(wb, model, styles)  # e.g. the analyst's sheets
+            wb.foreign_sheets = {ws.name for ws in wb.worksheets()} - ours
         generated = additions.generated if additions is not None else None
         write_provenance(wb, generated or snapshot(model))  # the hidden _modelgen sheet
         write_cover(
@@ -118,7 +123,7 @@ def write_workbook(
         if on_sheet:
             on_sheet("Cover")
         counter.report("Saving", "the workbook", 0, 0)
-        wb.close()
+        wb.close()  # checks Excel's rules first: ExcelRuleError, and nothing is written
 
 
 def _properties(wb: xlsxwriter.Workbook, model: Model, built_at: datetime) -> None:
