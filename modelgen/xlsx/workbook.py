@@ -54,8 +54,9 @@ class ModelSheet(LintedWorksheet):
     xlsxwriter scans every cell formula with 29 regular expressions for newer functions that
     need the `_xlfn.` prefix; a formula-heavy build spent two thirds of its time there.
     modelgen writes none of those functions (the formula rules in the README list the ones it
-    uses, and the lint fails a build that writes any other), so its sheets skip the scan. Formulas in conditional formats and validations, and
-    every sheet that is not modelgen's own (the analyst's, carried), keep xlsxwriter's way."""
+    uses, and the lint fails a build that writes any other), so its sheets skip the scan.
+    Formulas in conditional formats and validations, and every sheet that is not modelgen's
+    own (the analyst's, carried), keep xlsxwriter's way."""
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
         if expand_future_functions:
