@@ -1,7 +1,7 @@
 """Excel refuses a formula over 8,192 characters; LibreOffice does not. A wide model (16 asset
 classes, scenarios that vary every life and change them from a period) must stay within it,
 and well within: the longest formula is what a reviewer has to read. Its workbook keeps
-every other rule of Excel's too (modelgen.xlsx.lint)."""
+every other rule of Excel's too (modelgen.xlsx.lint), and both engines compute it alike."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ import csv
 from pathlib import Path
 
 from modelgen.build import build
+from modelgen.engine.verify import verify
 from modelgen.formulas.expressions import RenderContext
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.template import load_template
 from modelgen.model import build_model
 from modelgen.xlsx.lint import MAX_FORMULA, lint_file
+from tests.engine import engine, engine_profile, require_soffice
 from tests.test_excel_lint import longest_formula
 
 CLASSES = 16
@@ -100,3 +102,14 @@ def test_the_wide_workbook_keeps_every_rule_of_excels(tmp_path):
     assert lint_file(book) == []
     length, where = longest_formula(book)
     assert 0 < length < 2000, (length, where)
+
+
+@engine
+def test_both_engines_agree_with_every_cached_value_of_the_wide_model(tmp_path):
+    """16 asset classes, scenarios varying every life: LibreOffice and IronCalc each compute
+    every formula to its cached value, and so agree with each other."""
+    require_soffice()
+    book = build(wide_model(tmp_path / "in"), tmp_path / "wide.xlsx").out
+    report = verify(book, engine="both", profile=engine_profile())
+    assert report.ok, report.lines(limit=10)
+    assert all(r.formula_cells > 10_000 for r in report.reports), report.lines()
