@@ -8,6 +8,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pytest
+
 from modelgen.build import build
 from modelgen.engine.verify import verify
 from modelgen.formulas.expressions import RenderContext
@@ -97,19 +99,25 @@ def test_a_wide_model_keeps_every_formula_short(tmp_path):
     assert model.check_failures() == 0
 
 
-def test_the_wide_workbook_keeps_every_rule_of_excels(tmp_path):
-    book = build(wide_model(tmp_path / "in"), tmp_path / "wide.xlsx").out  # linted as built
+@pytest.fixture(scope="module")
+def wide_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wide model's workbook, built once (and linted as built)."""
+    root = tmp_path_factory.mktemp("wide")
+    return build(wide_model(root / "in"), root / "wide.xlsx").out
+
+
+def test_the_wide_workbook_keeps_every_rule_of_excels(wide_book):
+    book = wide_book
     assert lint_file(book) == []
     length, where = longest_formula(book)
     assert 0 < length < 2000, (length, where)
 
 
 @engine
-def test_both_engines_agree_with_every_cached_value_of_the_wide_model(tmp_path):
+def test_both_engines_agree_with_every_cached_value_of_the_wide_model(wide_book):
     """16 asset classes, scenarios varying every life: LibreOffice and IronCalc each compute
     every formula to its cached value, and so agree with each other."""
     require_soffice()
-    book = build(wide_model(tmp_path / "in"), tmp_path / "wide.xlsx").out
-    report = verify(book, engine="both", profile=engine_profile())
+    report = verify(wide_book, engine="both", profile=engine_profile())
     assert report.ok, report.lines(limit=10)
     assert all(r.formula_cells > 10_000 for r in report.reports), report.lines()

@@ -33,6 +33,7 @@ from modelgen.engine import ironcalc
 from modelgen.engine.libreoffice import NAME as LIBREOFFICE
 from modelgen.engine.libreoffice import recalculate_many
 from modelgen.engine.verify import VerifyReport, judge, read_cached, read_values
+from modelgen.xlsx.open_safely import open_workbook
 from modelgen.xlsx.read_by_key import KeyedSheet, read_keyed
 from tests.engine import engine, engine_profile, require_soffice
 from tests.reference import SHEET_OF, compute
@@ -128,12 +129,12 @@ def _judge(batch: list[tuple[int, Path]], root: Path, profile: Path) -> dict[int
         [book for _, book in books], root / f"recalculated-{profile.parent.name}", profile=profile
     )
     for (i, book), again in zip(books, recalculated, strict=True):
-        cached = read_cached(book)
+        cached, computed = read_cached(book), open_workbook(again, data_only=True)
         out[i] = (
             None,
-            judge(cached, read_values(again), LIBREOFFICE),
+            judge(cached, read_values(computed), LIBREOFFICE),
             judge(cached, ironcalc.recalculate(book), ironcalc.NAME),
-            read_keyed(again, data_only=True),
+            read_keyed(computed),
         )
     return out
 

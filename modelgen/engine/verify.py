@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
+from openpyxl import Workbook
 from openpyxl.worksheet.formula import ArrayFormula
 
 from modelgen.engine import ENGINES
@@ -251,10 +252,13 @@ def read_cached(path: str | Path) -> Cached:
     return Cached(Path(path), found, read_keyed(cached_wb), cached_wb.sheetnames)
 
 
-def read_values(recalculated: str | Path) -> Values:
-    """What LibreOffice computed: every cell of the recalculated copy it wrote."""
+def read_values(recalculated: str | Path | Workbook) -> Values:
+    """What LibreOffice computed: every cell of the recalculated copy it wrote (a path, or
+    the copy already opened with ``data_only=True``, so a caller reads it once)."""
     values: Values = {}
-    for ws in open_workbook(recalculated, data_only=True).worksheets:
+    if not isinstance(recalculated, Workbook):
+        recalculated = open_workbook(recalculated, data_only=True)
+    for ws in recalculated.worksheets:
         for row in ws.iter_rows():
             for cell in row:
                 if cell.data_type == "e" or _is_error(cell.value):
