@@ -53,9 +53,15 @@ def build(model: Model) -> None:
             "depreciation_pct_net_income:TOTAL"
         ],
     }
-    gaps = [
-        _differs_or_empty(INDEX(block(list(summary[kind].values())), number), row.cur, tol)
-        for kind, row in model_totals.items()
+    chosen = {kind: INDEX(block(list(summary[kind].values())), number) for kind in model_totals}
+    gaps = [  # capex and depreciation are sums, never empty; the ratio is empty at 0 net income
+        differs(chosen["capex"], model_totals["capex"].cur, tol),
+        differs(chosen["depreciation"], model_totals["depreciation"].cur, tol),
+        _differs_or_empty(
+            chosen["depreciation_pct_net_income"],
+            model_totals["depreciation_pct_net_income"].cur,
+            tol,
+        ),
     ]
     model.extra_checks.append(("check_scenario_matches", lbl("check_scenario_matches"), MAX(*gaps)))
 
