@@ -33,7 +33,7 @@ from modelgen.engine import ironcalc
 from modelgen.engine.libreoffice import NAME as LIBREOFFICE
 from modelgen.engine.libreoffice import recalculate_many
 from modelgen.engine.verify import VerifyReport, judge, read_cached, read_values
-from modelgen.xlsx.open_safely import open_workbook
+from modelgen.xlsx.cells import read_cells
 from modelgen.xlsx.read_by_key import KeyedSheet, read_keyed
 from tests.engine import engine, engine_profile, require_soffice
 from tests.reference import SHEET_OF, compute
@@ -129,7 +129,7 @@ def _judge(batch: list[tuple[int, Path]], root: Path, profile: Path) -> dict[int
         [book for _, book in books], root / f"recalculated-{profile.parent.name}", profile=profile
     )
     for (i, book), again in zip(books, recalculated, strict=True):
-        cached, computed = read_cached(book), open_workbook(again, data_only=True)
+        cached, computed = read_cached(book), read_cells(again)
         out[i] = (
             None,
             judge(cached, read_values(computed), LIBREOFFICE),

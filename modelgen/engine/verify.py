@@ -21,9 +21,6 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
-from openpyxl import Workbook
-from openpyxl.worksheet.formula import ArrayFormula
-
 from modelgen.engine import ENGINES
 from modelgen.engine.libreoffice import (
     NAME,
@@ -32,7 +29,8 @@ from modelgen.engine.libreoffice import (
     find_soffice,
     recalculate_many,
 )
-from modelgen.formulas.addresses import CONSTANT, sheet_prefix
+from modelgen.formulas.addresses import CONSTANT, col_letter, sheet_prefix
+from modelgen.xlsx.cells import ErrorValue, WorkbookCells, read_cells
 from modelgen.xlsx.open_safely import check_xlsx, open_workbook
 from modelgen.xlsx.read_by_key import KeyedSheet, locate, read_keyed
 
@@ -61,10 +59,6 @@ ERROR_VALUES = frozenset(
     {"#DIV/0!", "#REF!", "#NAME?", "#VALUE!", "#N/A", "#NUM!", "#NULL!", "#GETTING_DATA"}
 )
 _LO_ERROR = re.compile(r"^Err:\d{3}$")
-
-
-class ErrorValue(str):
-    """An error value an engine computed (``#DIV/0!``, LibreOffice's ``Err:502``), as text."""
 
 
 #: what an engine computed: (sheet, cell) -> value, for every cell that is not empty
@@ -234,37 +228,30 @@ def _same(cached: object, recalculated: object, rel: float, abs_tol: float) -> b
     return False
 
 
-def _is_formula(value: object) -> bool:
-    return isinstance(value, ArrayFormula) or (isinstance(value, str) and value.startswith("="))
-
-
 def read_cached(path: str | Path) -> Cached:
     """Every formula cell of the workbook at ``path`` with the value modelgen cached."""
-    formulas = open_workbook(path, data_only=False)
-    cached_wb = open_workbook(path, data_only=True)
+    cells = read_cells(path)
     found: dict[tuple[str, str], object] = {}
-    for ws in formulas.worksheets:
-        cached_ws = cached_wb[ws.title]
-        for row in ws.iter_rows():
-            for cell in row:
-                if _is_formula(cell.value):
-                    found[ws.title, cell.coordinate] = cached_ws[cell.coordinate].value
-    return Cached(Path(path), found, read_keyed(cached_wb), cached_wb.sheetnames)
+    for name, sheet in cells.sheets.items():
+        for row, col in sorted(sheet.formulas):
+            found[name, f"{col_letter(col - 1)}{row}"] = sheet.values.get((row, col))
+    return Cached(Path(path), found, read_keyed(cells), cells.sheetnames)
 
 
-def read_values(recalculated: str | Path | Workbook) -> Values:
-    """What LibreOffice computed: every cell of the recalculated copy it wrote (a path, or
-    the copy already opened with ``data_only=True``, so a caller reads it once)."""
+def read_values(recalculated: str | Path | WorkbookCells) -> Values:
+    """What an engine computed: every non-empty cell of the recalculated copy it wrote (a
+    path, or the copy already read with ``read_cells``, so a caller reads it once)."""
+    if not isinstance(recalculated, WorkbookCells):
+        recalculated = read_cells(recalculated)
     values: Values = {}
-    if not isinstance(recalculated, Workbook):
-        recalculated = open_workbook(recalculated, data_only=True)
-    for ws in recalculated.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type == "e" or _is_error(cell.value):
-                    values[ws.title, cell.coordinate] = ErrorValue(cell.value)
-                elif cell.value is not None:
-                    values[ws.title, cell.coordinate] = cell.value
+    letters: dict[int, str] = {}
+    for name, sheet in recalculated.sheets.items():
+        for (row, col), value in sheet.values.items():
+            if col not in letters:
+                letters[col] = col_letter(col - 1)
+            if _is_error(value) and not isinstance(value, ErrorValue):
+                value = ErrorValue(value)
+            values[name, f"{letters[col]}{row}"] = value
     return values
 
 

@@ -15,6 +15,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 from modelgen.formulas.addresses import CONSTANT, FIRST_PERIOD_COL, col_letter
+from modelgen.xlsx.cells import WorkbookCells, read_cells
 from modelgen.xlsx.open_safely import open_workbook
 
 __all__ = [
@@ -71,8 +72,7 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def _read_sheet(ws) -> KeyedSheet | None:
-    grid = [list(r) for r in ws.iter_rows(min_row=1, values_only=True)]
+def _read_sheet(title: str, grid: list[list[object]]) -> KeyedSheet | None:
     found = [
         (cells[0].strip(), number)
         for number, cells in enumerate(grid, start=1)
@@ -84,7 +84,7 @@ def _read_sheet(ws) -> KeyedSheet | None:
     for key, number in found:
         if key in keys:
             raise ReadbackError(
-                f"sheet {ws.title!r}: row key {key!r} is used twice (rows {keys[key]} and "
+                f"sheet {title!r}: row key {key!r} is used twice (rows {keys[key]} and "
                 f"{number}); keys must be unique within a sheet"
             )
         keys[key] = number
@@ -97,14 +97,14 @@ def _read_sheet(ws) -> KeyedSheet | None:
         if label is None:
             break  # periods are contiguous from E
         if label in periods:
-            raise ReadbackError(f"sheet {ws.title!r}: period {label!r} appears twice")
+            raise ReadbackError(f"sheet {title!r}: period {label!r} appears twice")
         periods.append(label)
         columns[col_letter(col)] = label
 
-    sheet = KeyedSheet(name=ws.title, periods=periods, rows={}, period_columns=columns)
+    sheet = KeyedSheet(name=title, periods=periods, rows={}, period_columns=columns)
     for key, number in keys.items():
         cells = grid[number - 1] + [None] * (FIRST_PERIOD_COL + len(periods))
-        row = KeyedRow(key=key, sheet=ws.title, row=number, label=cells[1], unit=cells[2])
+        row = KeyedRow(key=key, sheet=title, row=number, label=cells[1], unit=cells[2])
         row.constant = cells[3]
         row.cells[CONSTANT] = f"{CONSTANT}{number}"
         for offset, label in enumerate(periods):
@@ -116,24 +116,32 @@ def _read_sheet(ws) -> KeyedSheet | None:
 
 
 def read_keyed(
-    path_or_workbook: str | Path | Workbook, *, data_only: bool = True
+    path_or_workbook: str | Path | Workbook | WorkbookCells, *, data_only: bool = True
 ) -> dict[str, KeyedSheet]:
     """Read every contract sheet (not Cover, not sheets without a ``period`` row), in order.
 
-    A path is opened safely with :func:`modelgen.xlsx.open_safely.open_workbook`; an open
-    workbook is read as it was loaded (``data_only`` is then ignored).
+    A path's cached values are read with :func:`modelgen.xlsx.cells.read_cells`, its formula
+    text (``data_only=False``) with openpyxl, both after the checks of
+    :mod:`modelgen.xlsx.open_safely`; a workbook already read is read as it was loaded
+    (``data_only`` is then ignored).
     """
-    if isinstance(path_or_workbook, Workbook):
-        wb = path_or_workbook
+    source = path_or_workbook
+    if not isinstance(source, Workbook | WorkbookCells):
+        source = read_cells(source) if data_only else open_workbook(source, data_only=False)
+    if isinstance(source, WorkbookCells):
+        grids = ((name, cells.grid()) for name, cells in source.sheets.items())
     else:
-        wb = open_workbook(path_or_workbook, data_only=data_only)
+        grids = (
+            (ws.title, [list(r) for r in ws.iter_rows(values_only=True)])
+            for ws in source.worksheets
+        )
     sheets: dict[str, KeyedSheet] = {}
-    for ws in wb.worksheets:
-        if ws.title == COVER:
+    for title, grid in grids:
+        if title == COVER:
             continue
-        sheet = _read_sheet(ws)
+        sheet = _read_sheet(title, grid)
         if sheet is not None:
-            sheets[ws.title] = sheet
+            sheets[title] = sheet
     return sheets
 
 

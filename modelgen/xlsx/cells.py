@@ -1,0 +1,224 @@
+"""Read every cell's value, and which cells hold formulas, straight from the sheet XML.
+
+``verify`` and ``diff`` need only values and the formula flag, for workbooks of up to a
+million formulas. openpyxl builds a cell object, a style and (twice, for formulas and for
+values) a whole workbook; this reads each worksheet once with a streaming XML parser and
+keeps plain values, several times faster. It gives what
+``openpyxl.load_workbook(path, data_only=True)`` gives (tests/test_cells.py checks that on
+every kind of workbook the tests write): numbers as int or float, shared and inline
+strings, booleans, dates where the cell's number format is a date, and error values as
+:class:`ErrorValue`. A formula whose cached value is missing reads as None.
+
+The file is checked by :func:`modelgen.xlsx.open_safely.check_xlsx` first (no document
+type declarations, sizes within caps); its small parts are parsed with defusedxml.
+"""
+
+from __future__ import annotations
+
+import _elementtree
+import posixpath
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.etree.ElementTree import XMLPullParser
+
+from defusedxml.ElementTree import parse
+from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+from modelgen.xlsx.open_safely import check_xlsx
+
+__all__ = ["ErrorValue", "SheetCells", "WorkbookCells", "read_cells"]
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_C, _V, _F, _IS, _T, _R, _RPH, _ROW = (
+    _MAIN + tag for tag in ("c", "v", "f", "is", "t", "r", "rPh", "row")
+)
+
+
+class ErrorValue(str):
+    """An error value a cell shows (``#DIV/0!``, LibreOffice's ``Err:502``), as text."""
+
+
+@dataclass
+class SheetCells:
+    """One worksheet: the value of every non-empty cell and the cells holding formulas,
+    both by (row, column), 1-based, as openpyxl numbers them."""
+
+    name: str
+    values: dict[tuple[int, int], object] = field(default_factory=dict)
+    formulas: set[tuple[int, int]] = field(default_factory=set)
+
+    def grid(self) -> list[list[object]]:
+        """Rows 1 to the last non-empty one, each as a list from column 1 (openpyxl's
+        ``iter_rows(values_only=True)``, trimmed to the cells that hold something)."""
+        if not self.values:
+            return []
+        rows = max(r for r, _ in self.values)
+        width = max(c for _, c in self.values)
+        out: list[list[object]] = [[None] * width for _ in range(rows)]
+        for (r, c), value in self.values.items():
+            out[r - 1][c - 1] = value
+        return out
+
+
+@dataclass
+class WorkbookCells:
+    """Every worksheet's cells; ``sheetnames`` lists chart sheets too, in workbook order."""
+
+    sheetnames: list[str]
+    sheets: dict[str, SheetCells]
+
+
+def read_cells(path: str | Path) -> WorkbookCells:
+    """Read every worksheet of the .xlsx at ``path`` (checked first; nothing is written)."""
+    path = Path(path)
+    check_xlsx(path)
+    with zipfile.ZipFile(path) as zf:
+        names = set(zf.namelist())
+        book = parse(zf.open("xl/workbook.xml")).getroot()
+        epoch = CALENDAR_WINDOWS_1900
+        pr = book.find(_MAIN + "workbookPr")
+        if pr is not None and pr.get("date1904") in ("1", "true"):
+            epoch = CALENDAR_MAC_1904
+        targets = _relationships(zf, "xl/_rels/workbook.xml.rels", "xl")
+        strings = _shared_strings(zf, names)
+        dates, durations = _date_styles(zf, names)
+        out = WorkbookCells([], {})
+        for sheet in book.iter(_MAIN + "sheet"):
+            name = sheet.get("name", "")
+            out.sheetnames.append(name)
+            target = targets.get(sheet.get(_REL + "id", ""), ("", ""))
+            if target[0].endswith("/worksheet") and target[1] in names:
+                cells = SheetCells(name)
+                with zf.open(target[1]) as fh:
+                    _read_sheet(fh, cells, strings, dates, durations, epoch)
+                out.sheets[name] = cells
+    return out
+
+
+def _relationships(zf: zipfile.ZipFile, part: str, base: str) -> dict[str, tuple[str, str]]:
+    """rId -> (relationship type, member name) of a .rels part."""
+    found = {}
+    for rel in parse(zf.open(part)).getroot().iter(_PKG_REL + "Relationship"):
+        target = rel.get("Target", "")
+        member = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
+        found[rel.get("Id", "")] = (rel.get("Type", ""), posixpath.normpath(member))
+    return found
+
+
+def _shared_strings(zf: zipfile.ZipFile, names: set[str]) -> list[str]:
+    if "xl/sharedStrings.xml" not in names:
+        return []
+    root = parse(zf.open("xl/sharedStrings.xml")).getroot()
+    return [_text(si) for si in root.iter(_MAIN + "si")]
+
+
+def _text(element) -> str:  # noqa: ANN001 - an XML element holding <t> or rich-text runs
+    """A string item's text without its formatting or phonetic hints (openpyxl's content)."""
+    parts = [element.findtext(_T) or ""]
+    parts += [run.findtext(_T) or "" for run in element.iter(_R)]
+    return "".join(parts)
+
+
+def _date_styles(zf: zipfile.ZipFile, names: set[str]) -> tuple[set[int], set[int]]:
+    """The cell style indices whose number format shows a date, and a duration."""
+    if "xl/styles.xml" not in names:
+        return set(), set()
+    root = parse(zf.open("xl/styles.xml")).getroot()
+    custom = {
+        int(fmt.get("numFmtId", "0")): fmt.get("formatCode", "")
+        for fmt in root.iter(_MAIN + "numFmt")
+    }
+    dates, durations = set(), set()
+    xfs = root.find(_MAIN + "cellXfs")
+    for index, xf in enumerate([] if xfs is None else xfs.iter(_MAIN + "xf")):
+        number = int(xf.get("numFmtId", "0"))
+        code = custom.get(number) or builtin_format_code(number)
+        if code and is_date_format(code):
+            dates.add(index)
+        if code and is_timedelta_format(code):
+            durations.add(index)
+    return dates, durations
+
+
+def _rows(fh) -> Iterator:  # noqa: ANN001 - a binary file
+    """Each complete ``<row>`` element of a worksheet part, streamed by expat through the C
+    ElementTree (defusedxml's parser is pure Python, three times slower; what it guards
+    against needs a document type declaration, which check_xlsx has refused in every part)."""
+    parser = XMLPullParser(
+        ("end",), _parser=_elementtree.XMLParser(target=_elementtree.TreeBuilder())
+    )
+    while chunk := fh.read(1 << 16):
+        parser.feed(chunk)
+        for _, el in parser.read_events():
+            if el.tag == _ROW:
+                yield el
+    parser.close()
+    for _, el in parser.read_events():
+        if el.tag == _ROW:
+            yield el
+
+
+def _read_sheet(fh, cells: SheetCells, strings, dates, durations, epoch) -> None:  # noqa: ANN001
+    """Each ``<row>`` once it is complete: its cells, then it is dropped from memory."""
+    values, formulas = cells.values, cells.formulas
+    columns: dict[str, int] = {}
+    row = 0
+    for el in _rows(fh):
+        row = int(el.get("r") or row + 1)
+        col = 0
+        for c in el.iter(_C):
+            ref = c.get("r")
+            if ref:
+                i = len(ref.rstrip("0123456789"))
+                letters = ref[:i]
+                col = columns.get(letters) or columns.setdefault(letters, _column(letters))
+            else:
+                col += 1
+            kind = c.get("t", "n")
+            if c.find(_F) is not None:
+                formulas.add((row, col))
+            if kind == "inlineStr":
+                inline = c.find(_IS)
+                value = None if inline is None else _text(inline)
+            else:
+                value = c.findtext(_V) or None
+                if value is not None:
+                    style = int(c.get("s", 0))
+                    value = _convert(value, kind, style, strings, dates, durations, epoch)
+            if value is not None:
+                values[row, col] = value
+        el.clear()
+
+
+def _convert(text: str, kind: str, style: int, strings, dates, durations, epoch) -> object:  # noqa: ANN001
+    if kind == "n":
+        number = float(text) if any(ch in text for ch in ".eE") else int(text)
+        if style in dates:
+            try:
+                return from_excel(number, epoch, timedelta=style in durations)
+            except (OverflowError, ValueError):
+                return ErrorValue("#VALUE!")
+        return number
+    if kind == "s":
+        return strings[int(text)]
+    if kind == "b":
+        return bool(int(text))
+    if kind == "e":
+        return ErrorValue(text)
+    if kind == "d":
+        from openpyxl.utils.datetime import from_ISO8601
+
+        return from_ISO8601(text)
+    return text  # "str": a formula's text result
+
+
+def _column(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index
