@@ -290,12 +290,15 @@ def diff(
     ] = 1e-9,
     sheet: Annotated[
         list[str] | None,
-        typer.Option("--sheet", help="Only this sheet (any case); repeat for more."),
+        typer.Option(
+            "--sheet", metavar="NAME", help="Only this sheet (any case); repeat for more."
+        ),
     ] = None,
     key: Annotated[
         list[str] | None,
         typer.Option(
             "--key",
+            metavar="KEY",
             help="Only this row key or its leading parts (capex: capex:MSFT, capex:TOTAL, "
             "not capex_known:MSFT); repeat for more.",
         ),

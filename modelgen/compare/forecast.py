@@ -26,7 +26,8 @@ def forecast_lines(rows: list[Surprise]) -> list[str]:
         return f"  {label:<{width}} {when:>{period}} {body}{tail}".rstrip()
 
     out = [
-        f"Forecast against actual: {len(rows)} figures forecast or guided before, actual now",
+        f"Forecast against actual: {len(rows)} figure{'s' if len(rows) != 1 else ''} "
+        "forecast or guided before, actual now",
         line(HEAD),
     ]
     for s in rows:
