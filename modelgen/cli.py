@@ -288,13 +288,31 @@ def diff(
     tolerance: Annotated[
         float, typer.Option("--tolerance", help="Ignore moves within X * max(1, |old|).")
     ] = 1e-9,
+    sheet: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--sheet", metavar="NAME", help="Only this sheet (any case); repeat for more."
+        ),
+    ] = None,
+    key: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--key",
+            metavar="KEY",
+            help="Only this row key or its leading parts (capex: capex:MSFT, capex:TOTAL, "
+            "not capex_known:MSFT); repeat for more.",
+        ),
+    ] = None,
 ) -> None:
-    """Compare two workbooks by sheet, row key and period; exit 1 when they differ."""
+    """Compare two workbooks by sheet, row key and period; exit 1 when they differ.
+
+    First the forecast against the actual (figures forecast or guided in OLD, actual in
+    NEW), then the headline outputs, then the rest."""
 
     def body() -> int:
         from modelgen.compare.diff import diff_workbooks
 
-        report = diff_workbooks(old, new, tolerance)
+        report = diff_workbooks(old, new, tolerance).only(sheet, key)
         typer.echo(report.to_json() if as_json else "\n".join(report.lines()))
         return 1 if report.changed else 0
 

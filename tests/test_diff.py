@@ -7,13 +7,15 @@ import json
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
 from modelgen.build import build
 from modelgen.cli import app
-from modelgen.compare.diff import diff_workbooks
+from modelgen.compare.diff import DiffError, diff_workbooks
 from tests.cli import run_modelgen
+from tests.test_carry import NEW_2025, _new_quarter
 
 
 def _setting(folder: Path, key: str, value: str) -> None:
@@ -102,3 +104,193 @@ def test_a_missing_or_unsafe_workbook_is_exit_2(books, tmp_path: Path):
     bad.write_text("not a workbook")
     assert _cli(str(books["base"]), str(tmp_path / "missing.xlsx")).exit_code == 2
     assert _cli(str(bad), str(books["base"])).exit_code == 2
+
+
+# --- a quarter later: forecast against actual, the readable text, filters, the Cover ---
+
+DA_2025 = {"MSFT": 31.5, "META": 21.4}  # reported D&A for two companies only: no total
+
+
+def _sheet_values(path: Path, sheet: str) -> dict[tuple[str, str], object]:
+    """(row key, period label) -> cached value, read straight from the sheet (column A the
+    key, the row keyed `period` the labels), without modelgen's reader."""
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    grid = [list(r) for r in wb[sheet].iter_rows(values_only=True)]
+    wb.close()
+    labels = next(r for r in grid if r and r[0] == "period")
+    columns = {c: str(v) for c, v in enumerate(labels) if c >= 4 and v is not None}
+    return {
+        (r[0], label): r[c]
+        for r in grid
+        if r and isinstance(r[0], str)
+        for c, label in columns.items()
+        if c < len(r)
+    }
+
+
+@pytest.fixture(scope="module")
+def quarter(books, tmp_path_factory, shipped_inputs: Path) -> dict:
+    """books["base"] a quarter later: 2025 actuals for every company (capex, net income; D&A
+    for two), Alphabet's asset classes changed; rebuilt with the old workbook carried."""
+    tmp = tmp_path_factory.mktemp("quarter")
+    folder, new = tmp / "inputs", tmp / "later.xlsx"
+    _new_quarter(shipped_inputs, folder)
+    (folder / "scenarios.csv").unlink()  # as books["base"], built without scenarios
+    text = (folder / "financials.csv").read_text(encoding="utf-8")
+    for t, da in DA_2025.items():
+        text = text.replace(
+            f"{t},2025,{NEW_2025[t][1]},test: 2025 actual,,",
+            f"{t},2025,{NEW_2025[t][1]},test: 2025 actual,{da},",
+        )
+    (folder / "financials.csv").write_text(text, encoding="utf-8")
+    result = build(folder, new, previous=books["base"])
+    return {
+        "old": books["base"],
+        "new": new,
+        "carry": result.carry,
+        "report": diff_workbooks(books["base"], new),
+    }
+
+
+def test_the_forecast_is_beside_the_actual_capex_first(quarter):
+    rows = quarter["report"].forecast_vs_actual
+    tickers = list(NEW_2025)
+    assert [(s.sheet, s.key, s.period) for s in rows] == (
+        [("Capex", f"capex:{t}", "2025") for t in [*tickers, "TOTAL"]]
+        + [("PP&E", f"depreciation_and_amortization:{t}", "2025") for t in DA_2025]
+        + [("Profit Impact", f"net_income:{t}", "2025") for t in [*tickers, "TOTAL"]]
+    )
+    old = {s: _sheet_values(quarter["old"], s) for s in ("Capex", "PP&E", "Profit Impact")}
+    new = {s: _sheet_values(quarter["new"], s) for s in ("Capex", "PP&E", "Profit Impact")}
+    for s in rows:
+        assert s.forecast == old[s.sheet][(s.key, s.period)]
+        assert s.actual == new[s.sheet][(s.key, s.period)]
+        assert s.surprise == pytest.approx(s.actual - s.forecast, rel=1e-12)
+        assert s.surprise_pct == pytest.approx((s.actual - s.forecast) / abs(s.forecast))
+    by_key = {s.key: s for s in rows}
+    # the new actuals are the CSVs' figures; the old guidance the midpoint of guidance.csv
+    for t, (capex, net_income) in NEW_2025.items():
+        assert by_key[f"capex:{t}"].actual == pytest.approx(capex, rel=1e-12)
+        assert by_key[f"net_income:{t}"].actual == pytest.approx(net_income, rel=1e-12)
+    for t, da in DA_2025.items():
+        assert by_key[f"depreciation_and_amortization:{t}"].actual == pytest.approx(da)
+    assert by_key["capex:TOTAL"].actual == pytest.approx(sum(c for c, _ in NEW_2025.values()))
+    assert (by_key["capex:AMZN"].forecast, by_key["capex:META"].forecast) == (100, 62.5)
+    assert by_key["capex:META"].basis == "guidance" and by_key["capex:MSFT"].basis == "forecast"
+    assert by_key["capex:MSFT"].label == "Capex: Microsoft"
+
+
+def test_the_text_reads_forecast_headline_then_the_rest(quarter):
+    report = quarter["report"]
+    lines = report.lines()
+    assert lines[1 : 1 + len(report.forecast_lines())] == report.forecast_lines()
+    assert lines[1].startswith("Forecast against actual: 12 figures")
+    meta = next(line for line in lines if line.lstrip().startswith("Capex: Meta Platforms"))
+    assert meta.split()[4:9] == ["62.50", "72.20", "+9.70", "+15.5%", "(guidance"]
+    heads = [i for i, line in enumerate(lines) if line.startswith("Headline outputs")]
+    firsts = [i for i, line in enumerate(lines) if line.startswith(("row ", "Inputs:"))]
+    assert heads and heads[0] < min(firsts)
+    # a rate: percentages and the move in percentage points
+    rate = next(
+        c
+        for c in report.headline()
+        if c.key == "depreciation_pct_net_income:TOTAL" and c.period == "2026"
+    )
+    everything = report.lines(limit=100_000)
+    line = next(
+        ln for ln in everything if "depreciation_pct_net_income:TOTAL" in ln and "2026" in ln
+    )
+    points = (rate.new - rate.old) * 100
+    assert f"{rate.old:.1%} -> {rate.new:.1%}" in line and line.endswith(f"{points:+.1f} pp")
+    # column D reads "constant"
+    period = next(ln for ln in everything if " sensitivity_period " in ln)
+    assert "constant" in period.split() and " D " not in period
+    frame = report.to_frame()
+    assert list(frame.columns)[:8] == [
+        "sheet",
+        "key",
+        "period",
+        "kind",
+        "old",
+        "new",
+        "change",
+        "relative",
+    ]
+    assert {"unit", "headline"} <= set(frame.columns)
+    n = int(frame["headline"].sum())
+    assert n > 0 and frame["headline"][:n].all() and not frame["headline"][n:].any()
+    units = dict(zip(frame["key"].str.split(":").str[0], frame["unit"], strict=True))
+    assert units["depreciation_pct_net_income"] == units["capex_yoy"] == "%"
+    assert units["capex"] == units["net_income"] == "USD bn"
+
+
+def test_filters_keep_sheets_and_keys(quarter):
+    report = quarter["report"]
+    capex = report.only(sheets=["capex"])
+    assert capex.changes and {c.sheet for c in capex.changes} == {"Capex"}
+    assert [s.sheet for s in capex.forecast_vs_actual] == ["Capex"] * 5
+    keys = report.only(keys=["capex", "useful_life:GOOGL"])
+    kept = {c.key for c in keys.changes}
+    assert "capex:MSFT" in kept and "capex:TOTAL" in kept
+    assert all(k.split(":")[0] == "capex" or k.startswith("useful_life:GOOGL:") for k in kept)
+    assert {r["key"] for r in keys.rows_removed} == {
+        "useful_life:GOOGL:all_assets",
+        "useful_life:GOOGL:equipment",
+        "useful_life:GOOGL:land",
+    }
+    assert not keys.periods_added or all(p["sheet"] for p in keys.periods_added)
+    with pytest.raises(DiffError, match="no sheet 'Nope'.*the sheets are Cover, Inputs"):
+        report.only(sheets=["Nope"])
+    assert _cli(str(quarter["old"]), str(quarter["old"]), "--tolerance", "-1").exit_code == 2
+
+
+def test_json_carries_the_forecast_and_keeps_its_keys(quarter):
+    run = _cli(
+        str(quarter["old"]), str(quarter["new"]), "--json", "--sheet", "Capex", "--key", "capex"
+    )
+    assert run.exit_code == 1, run.output
+    data = json.loads(run.stdout)
+    before = {"old", "new", "tolerance", "sheets_added", "sheets_removed", "rows_added",
+              "rows_removed", "periods_added", "periods_removed", "changes", "changed"}  # fmt: skip
+    assert set(data) == before | {"forecast_vs_actual"}
+    report = quarter["report"]
+    want = [
+        {
+            "sheet": s.sheet,
+            "key": s.key,
+            "period": s.period,
+            "forecast": s.forecast,
+            "actual": s.actual,
+        }
+        for s in report.forecast_vs_actual
+        if s.sheet == "Capex"
+    ]
+    got = [
+        {k: f[k] for k in ("sheet", "key", "period", "forecast", "actual")}
+        for f in data["forecast_vs_actual"]
+    ]
+    assert got == want
+    change = {"sheet", "key", "period", "kind", "old", "new", "change", "relative"}
+    assert data["changes"] and all(change <= set(c) for c in data["changes"])
+    assert {(c["sheet"], c["key"].split(":")[0]) for c in data["changes"]} == {("Capex", "capex")}
+
+
+def test_the_cover_shows_the_forecast_against_actual(quarter):
+    wb = openpyxl.load_workbook(quarter["new"], read_only=True, data_only=True)
+    grid = [list(r) for r in wb["Cover"].iter_rows(values_only=True)]
+    wb.close()
+    start = next(i for i, r in enumerate(grid) if str(r[0]).startswith("Forecast against actual"))
+    assert grid[start][0] == "Forecast against actual (USD bn)"
+    table = []
+    for r in grid[start + 1 :]:
+        if r[0] is None:
+            break
+        table.append(r[:7])
+    rows = quarter["report"].forecast_vs_actual
+    assert [(r[0], r[1]) for r in table] == [(s.label, s.period) for s in rows]
+    for r, s in zip(table, rows, strict=True):
+        assert r[2:6] == pytest.approx(
+            [s.forecast, s.actual, s.surprise, s.surprise_pct], rel=1e-12
+        )
+    assert table[0][0] == "Capex: Microsoft" and table[1][6] == "guidance midpoint"
+    assert quarter["carry"].forecast_vs_actual() == rows

@@ -7,26 +7,67 @@ added or removed. A number moved when ``|new - old| > tolerance * max(1, |old|)`
 absolute tolerance near zero, a relative one for large numbers. Values are the cached ones
 (what the workbook shows); diff a workbook recalculated by Excel or LibreOffice for figures
 an analyst changed by hand.
+
+Readable: the text (`DiffReport.lines`) opens with the forecast against the actual
+(:mod:`modelgen.compare.forecast`), then the headline outputs (`HEADLINE`), then the rest;
+rates (rows whose unit, column C, is ``%``) as percentages with changes in percentage
+points. `DiffReport.only` keeps some sheets and keys (``diff --sheet``, ``--key``).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
+from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 from modelgen.formulas.addresses import CONSTANT
+from modelgen.xlsx.forecast_actual import Surprise, forecast_vs_actual
 from modelgen.xlsx.open_safely import open_workbook
 from modelgen.xlsx.read_by_key import PERIOD_KEY, KeyedSheet, read_keyed
 from modelgen.xlsx.record import SHEET as RECORD_SHEET
 from modelgen.xlsx.record import read_provenance
 
-__all__ = ["Change", "DiffReport", "diff_workbooks"]
+__all__ = ["HEADLINE", "Change", "DiffError", "DiffReport", "diff_workbooks", "is_headline"]
 
 DEFAULT_TOLERANCE = 1e-9
 INPUT_TOLERANCE = 1e-12  # an input that changed at all is listed, whatever the tolerance
 INPUTS = "Inputs"
+RATE_UNIT = "%"  # a row in this unit is a rate: shown as a percentage, moves in points
+#: the outputs an analyst reads first (the Cover's headline): (sheet, row kind, which
+#: companies: "TOTAL" the total only, "*" the total and each company)
+HEADLINE = (
+    ("Capex", "capex", "TOTAL"),
+    ("Depreciation", "depreciation", "TOTAL"),
+    ("PP&E", "depreciation_and_amortization", "TOTAL"),
+    ("Profit Impact", "net_income", "TOTAL"),
+    ("Profit Impact", "depreciation_pct_net_income", "*"),
+    ("Profit Impact", "eps_impact_incremental_da", "*"),
+)
+
+
+class DiffError(ModelgenError, ValueError):
+    """A diff asked for wrongly: a tolerance that is not a number >= 0, a sheet not there."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+def is_headline(sheet: str, key: str) -> bool:
+    """Whether (sheet, key) is one of the `HEADLINE` outputs (`net_income:TOTAL`, ...)."""
+    parts = key.split(":")
+    if len(parts) != 2:
+        return False
+    return any(
+        sheet == s and parts[0] == kind and which in ("*", parts[1]) for s, kind, which in HEADLINE
+    )
+
+
+def key_matches(key: str, wanted: str) -> bool:
+    """`wanted` is the key or its leading parts: `capex` matches `capex:MSFT`, not `capex_known:MSFT`;
+    `useful_life:META` every Meta life, `long_run_capex_growth` its scenario rows (`@Base`)."""
+    wanted = wanted.strip().rstrip(":")
+    return key == wanted or key.startswith((wanted + ":", wanted + "@"))
 
 
 @dataclass
@@ -41,6 +82,12 @@ class Change:
     new: object
     change: float | None  # new - old, for numbers (an empty cell counts as 0)
     relative: float | None  # change / |old|; None when old is 0, empty or text
+    unit: str | None = None  # the row's unit (column C); "%": a rate
+    headline: bool = False  # one of the outputs an analyst reads first (`HEADLINE`)
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit == RATE_UNIT
 
 
 @dataclass
@@ -57,6 +104,9 @@ class DiffReport:
     periods_added: list[dict[str, str]] = field(default_factory=list)
     periods_removed: list[dict[str, str]] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    #: every figure forecast or guided in OLD and actual in NEW, capex first
+    forecast_vs_actual: list[Surprise] = field(default_factory=list)
+    sheet_names: list[str] = field(default_factory=list, repr=False)  # in either workbook
 
     @property
     def changed(self) -> bool:
@@ -77,57 +127,71 @@ class DiffReport:
         """(sheet, key, period) of every changed input cell."""
         return {(c.sheet, c.key, c.period) for c in self.changes if c.kind == "input"}
 
+    def only(self, sheets: list[str] | None = None, keys: list[str] | None = None) -> DiffReport:
+        """The report kept to `sheets` (names, any case) and `keys` (a key or its leading
+        parts, see `key_matches`); either empty or None keeps everything. Raises DiffError
+        naming the sheets there are when a sheet is in neither workbook."""
+        known = {n.lower(): n for n in self.sheet_names}
+        missing = [s for s in sheets or [] if s.lower() not in known]
+        if missing:
+            raise DiffError(
+                f"no sheet {', '.join(map(repr, missing))} in either workbook; "
+                f"the sheets are {', '.join(self.sheet_names)}"
+            )
+        names = {s.lower() for s in sheets or []}
+
+        def keep(sheet: str, key: str | None = None) -> bool:
+            if names and sheet.lower() not in names:
+                return False
+            return not keys or key is None or any(key_matches(key, k) for k in keys)
+
+        kept = replace(self)
+        kept.sheets_added = [s for s in self.sheets_added if keep(s) and not keys]
+        kept.sheets_removed = [s for s in self.sheets_removed if keep(s) and not keys]
+        kept.periods_added = [p for p in self.periods_added if keep(p["sheet"])]
+        kept.periods_removed = [p for p in self.periods_removed if keep(p["sheet"])]
+        kept.rows_added = [r for r in self.rows_added if keep(r["sheet"], r["key"])]
+        kept.rows_removed = [r for r in self.rows_removed if keep(r["sheet"], r["key"])]
+        kept.changes = [c for c in self.changes if keep(c.sheet, c.key)]
+        kept.forecast_vs_actual = [s for s in self.forecast_vs_actual if keep(s.sheet, s.key)]
+        return kept
+
     def to_frame(self):  # noqa: ANN201 - a pandas DataFrame, imported on use
-        """The changed cells as a DataFrame: sheet, key, period, kind, old, new, change,
-        relative (largest first within each sheet, as `lines` shows them)."""
+        """The changed cells as a DataFrame, in the order `lines` shows them: the headline
+        outputs first (``headline`` True), then each sheet's changes, inputs first, largest
+        first. Columns: sheet, key, period (a label or ``D``, the constant), kind (input or
+        output), old, new, change, relative, unit (``%`` for a rate: change is then in
+        fractions, 0.012 for 1.2 points), headline."""
         import pandas as pd
 
-        columns = ["sheet", "key", "period", "kind", "old", "new", "change", "relative"]
-        return pd.DataFrame([asdict(c) for c in self.changes], columns=columns)
+        columns = [f.name for f in fields(Change)]
+        ordered = self.headline() + [c for c in self.changes if not c.headline]
+        return pd.DataFrame([asdict(c) for c in ordered], columns=columns)
+
+    def headline(self) -> list[Change]:
+        """The headline outputs that moved, in `HEADLINE` order, then by key and period."""
+        rank = {(s, kind): i for i, (s, kind, _) in enumerate(HEADLINE)}
+        moved = [c for c in self.changes if c.headline]
+        return sorted(moved, key=lambda c: (rank[(c.sheet, c.key.split(":")[0])], c.key, c.period))
 
     def to_json(self) -> str:
         data = asdict(self)
         data["changed"] = self.changed
+        data.pop("sheet_names")  # for `only`; the JSON keys stay as they were
         return json.dumps(data, indent=2, default=str)
 
+    def forecast_lines(self) -> list[str]:
+        """The forecast against the actual as a text table (none when nothing became actual)."""
+        from modelgen.compare.forecast import forecast_lines
+
+        return forecast_lines(self.forecast_vs_actual)
+
     def lines(self, limit: int = 40) -> list[str]:
-        """A readable table: per sheet, the changes largest first."""
-        out = [f"{self.old} -> {self.new} (tolerance {self.tolerance:g})"]
-        out += [f"sheet added: {s}" for s in self.sheets_added]
-        out += [f"sheet removed: {s}" for s in self.sheets_removed]
-        for what, items in (
-            ("period added", self.periods_added),
-            ("period removed", self.periods_removed),
-        ):
-            out += [f"{what}: {i['sheet']} {i['period']}" for i in items]
-        for what, items in (("row added", self.rows_added), ("row removed", self.rows_removed)):
-            out += [f"{what}: {i['sheet']} {i['key']}" for i in items]
-        sheets = list(dict.fromkeys(c.sheet for c in self.changes))
-        for sheet in sheets:
-            rows = [c for c in self.changes if c.sheet == sheet]
-            inputs = sum(1 for c in rows if c.kind == "input")
-            out.append(f"{sheet}: {inputs} inputs changed, {len(rows) - inputs} outputs moved")
-            width = max(len(c.key) for c in rows[:limit])
-            for c in rows[:limit]:
-                rel = "" if c.relative is None else f"{c.relative:+.2%}"
-                delta = "" if c.change is None else f"{c.change:+,.6g}"
-                out.append(
-                    f"  {c.kind:6} {c.key:{width}} {c.period:>7} {_show(c.old):>14} -> "
-                    f"{_show(c.new):<14} {delta:>12} {rel:>9}"
-                )
-            if len(rows) > limit:
-                out.append(f"  ... and {len(rows) - limit} more")
-        if not self.changed:
-            out.append("no changes beyond the tolerance")
-        return out
+        """A readable report: the forecast against the actual, the headline outputs, then
+        per sheet the changes, largest first (`limit` per section)."""
+        from modelgen.compare.text import report_lines
 
-
-def _show(v: object) -> str:
-    if v is None:
-        return "(empty)"
-    if isinstance(v, float):
-        return f"{v:,.6g}"
-    return str(v)
+        return report_lines(self, limit)
 
 
 def _number(v: object) -> float | None:
@@ -165,17 +229,19 @@ def diff_workbooks(
     """Compare ``old`` and ``new`` (both opened safely, neither written)."""
     old, new = Path(old), Path(new)
     if not (tolerance >= 0 and math.isfinite(tolerance)):
-        raise ValueError(f"the tolerance must be a number >= 0, not {tolerance}")
+        raise DiffError(f"the tolerance must be a number >= 0, not {tolerance}")
     report = DiffReport(str(old), str(new), tolerance)
     old_wb, new_wb = open_workbook(old, data_only=True), open_workbook(new, data_only=True)
     names_old = [n for n in old_wb.sheetnames if n != RECORD_SHEET]
     names_new = [n for n in new_wb.sheetnames if n != RECORD_SHEET]
     report.sheets_added = [n for n in names_new if n not in names_old]
     report.sheets_removed = [n for n in names_old if n not in names_new]
+    report.sheet_names = names_new + report.sheets_removed
     a, b = read_keyed(old_wb), read_keyed(new_wb)
     inputs = _inputs(old_wb) | _inputs(new_wb)
     for name in [n for n in b if n in a]:
         _diff_sheet(report, a[name], b[name], inputs, tolerance)
+    report.forecast_vs_actual = forecast_vs_actual(a, b)
     return report
 
 
@@ -205,7 +271,11 @@ def _diff_sheet(
             differs, change, relative = _compare(va, vb, INPUT_TOLERANCE if is_input else tolerance)
             if not differs:
                 continue
-            changes.append(Change(name, key, period, kind, va, vb, change, relative))
+            unit = rb.unit if isinstance(rb.unit, str) else None
+            headline = is_headline(name, key)
+            changes.append(
+                Change(name, key, period, kind, va, vb, change, relative, unit, headline)
+            )
     changes.sort(key=_size, reverse=True)
     report.changes += changes
 

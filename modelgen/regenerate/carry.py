@@ -33,6 +33,12 @@ from modelgen.regenerate.analyst_sheets import (
     read_analyst_sheets,
     write_analyst_sheets,
 )
+from modelgen.xlsx.forecast_actual import (
+    Surprise,
+    forecast_vs_actual,
+    keyed_from_model,
+    write_forecast_table,
+)
 from modelgen.xlsx.open_safely import open_workbook
 from modelgen.xlsx.read_by_key import KeyedSheet, read_keyed
 from modelgen.xlsx.record import (
@@ -111,6 +117,8 @@ class Carry:
     old_keyed: dict[str, KeyedSheet] = field(default_factory=dict)
     generated: Provenance | None = None  # the new build's record, before edits are applied
     warnings: list[str] = field(default_factory=list)
+    old_values: dict[str, KeyedSheet] = field(default_factory=dict)  # OLD's cached values
+    model: Model | None = field(default=None, repr=False)  # the new model (set by `apply`)
 
     def of(self, status: str) -> list[InputEdit]:
         return [e for e in self.edits if e.status == status]
@@ -122,6 +130,7 @@ class Carry:
         follow the carried edits. The generated record is taken first.
         """
         self.generated = snapshot(model)
+        self.model = model  # evaluated after this hook: the Cover compares its values
         for edit in self.edits:
             _classify(edit, model, self.keep_edited_actuals)
             if edit.status == "carried":
@@ -146,7 +155,16 @@ class Carry:
             ws.write_string(r, 0, label, styles.get("bold"))
             ws.write_string(r, 1, text)
             r += 1
+        forecast = self.forecast_vs_actual()
+        if forecast and self.model is not None:
+            return write_forecast_table(ws, r + 1, forecast, styles, self.model.unit)
         return r + 1
+
+    def forecast_vs_actual(self) -> list[Surprise]:
+        """OLD's forecasts beside the new model's actuals (`diff OLD NEW` lists the same)."""
+        if self.model is None:
+            return []
+        return forecast_vs_actual(self.old_values, keyed_from_model(self.model))
 
     def summary(self) -> dict[str, int]:
         return {
@@ -205,7 +223,7 @@ def read_previous(old: Path, keep_edited_actuals: bool = False) -> Carry:
     cached = open_workbook(old, data_only=True)
     carry = Carry(old, keep_edited_actuals, read_provenance(formulas))
     keyed = carry.old_keyed = read_keyed(formulas)
-    values = read_keyed(cached)
+    values = carry.old_values = read_keyed(cached)
     prov = carry.provenance
     if prov is None:
         carry.warnings.append(
