@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -23,7 +23,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from modelgen.build import build
 from modelgen.engine import ironcalc
 from modelgen.engine.verify import judge, read_cached
+from modelgen.regenerate.analyst_names import NameBook
 from modelgen.regenerate.carry import cover_lines
+from modelgen.regenerate.repoint import parse_name
 from modelgen.xlsx.lint import lint_formula, lint_name
 from modelgen.xlsx.read_by_key import read_keyed
 from tests.test_carry import _new_quarter
@@ -65,6 +67,7 @@ def quarter(tmp_path_factory: pytest.TempPathFactory, shipped_inputs: Path):
     wb.defined_names["MyCapex"] = DefinedName("MyCapex", attr_text=mine)
     googl = inputs["useful_life:GOOGL:all_assets"].cells["D"]
     wb.defined_names["GoogLife"] = DefinedName("GoogLife", attr_text=f"Inputs!{_abs(googl)}")
+    wb.defined_names["GoogTwice"] = DefinedName("GoogTwice", attr_text="GoogLife*2")
     msft = inputs["useful_life:MSFT:all_assets"].cells["D"]
     ws.defined_names["LocalLife"] = DefinedName("LocalLife", attr_text=f"Inputs!{_abs(msft)}")
     rate = DataValidation(type="decimal", operator="between", formula1="0", formula2="1")
@@ -83,6 +86,12 @@ def quarter(tmp_path_factory: pytest.TempPathFactory, shipped_inputs: Path):
     ws.conditional_formatting.add(
         "B4", FormulaRule(formula=[f"B4>Capex!{meta['2024']}"], font=Font(color="9C0006"))
     )
+    gone = FormulaRule(formula=[f"Inputs!{_abs(googl)}>5"], font=Font(bold=True))
+    ws.conditional_formatting.add("B6", gone)  # its row is gone: listed
+    scale = ColorScaleRule(
+        start_type="min", start_color="FFFFFF", end_type="max", end_color="FF0000"
+    )
+    ws.conditional_formatting.add("B5", scale)  # a kind modelgen does not carry: listed
     wb.save(old)
     new_inputs = tmp / "inputs-2025"
     _new_quarter(shipped_inputs, new_inputs)
@@ -117,7 +126,7 @@ def test_the_analysts_names_are_defined_again_re_pointed(quarter):
     assert wb.defined_names["MyCapex"].attr_text == (
         f"Capex!{_abs(meta['2024'])}:{_abs(meta['2026'])}"
     )
-    assert "GoogLife" not in wb.defined_names
+    assert "GoogLife" not in wb.defined_names and "GoogTwice" not in wb.defined_names
     msft = cached.keyed["Inputs"].rows["useful_life:MSFT:all_assets"].cells["D"]
     assert wb[NOTES].defined_names["LocalLife"].attr_text == f"Inputs!{_abs(msft)}"
     assert "Useful_Life_META_all_assets" in wb.defined_names  # modelgen's own, as ever
@@ -135,9 +144,10 @@ def test_a_name_whose_row_is_gone_is_a_listed_ref(quarter):
     lines = "\n".join(result.carry.lines())
     assert "Notes!B6: Useful_Life_GOOGL_all_assets: the defined name" in lines
     assert "name dropped: GoogLife (=Inputs!" in lines
+    assert "name dropped: GoogTwice (=GoogLife*2): GoogLife: the defined name GoogLife" in lines
     summary = result.carry.summary()
     assert summary["names carried"] == 3  # MyRate, MyCapex, LocalLife
-    assert summary["names dropped"] == 1
+    assert summary["names dropped"] == 2  # GoogLife, and GoogTwice that uses it
     assert summary["references failed"] == 2
     assert ("Names carried", "3") in cover_lines(result.carry)
 
@@ -159,7 +169,11 @@ def test_validations_and_conditional_formats_come_along(quarter):
     meta = cached.keyed["Capex"].rows["capex:META"].cells["2024"]
     assert expr.formula == [f"B4>Capex!{meta}"]
     assert expr.dxf.font.color.rgb.endswith("9C0006")
+    assert "B6" not in rules and "B5" not in rules
     assert result.carry.summary()["validations and formats carried"] == 4
+    lines = "\n".join(result.carry.lines())
+    assert "not carried: Notes!B5: a colorScale conditional format\n" in lines
+    assert "not carried: Notes!B6: a conditional format, as Inputs!$D$" in lines
 
 
 def test_ironcalc_agrees_with_every_cached_value_and_the_lint_passes(quarter):
@@ -180,3 +194,15 @@ def test_ironcalc_agrees_with_every_cached_value_and_the_lint_passes(quarter):
     seen: set[str] = set()
     for name in [*wb.defined_names, *(f"{NOTES}!{n}" for n in wb[NOTES].defined_names)]:
         assert lint_name(name, seen) == [], name
+
+
+def test_a_name_of_the_formulas_sheet_comes_before_the_workbooks():
+    book = NameBook({(None, "rate"): "Inputs!$D$5", (NOTES, "rate"): f"{NOTES}!$B$3"})
+    assert book.definition(None, "Rate", NOTES) == (f"{NOTES}!$B$3", NOTES)
+    assert book.definition(None, "RATE", "Other") == ("Inputs!$D$5", "Other")
+    assert book.definition(NOTES, "rate", "Other") == (f"{NOTES}!$B$3", NOTES)
+    assert (
+        book.why_not("Other", "rate", NOTES) == "the defined name rate is not in the new workbook"
+    )
+    assert parse_name("'Client note'!MyRate") == ("Client note", "MyRate")
+    assert [parse_name(t) for t in ("B2", "TRUE", "A:A", "Capex!E5", "Table1[x]")] == [None] * 5

@@ -79,13 +79,13 @@ def _operand(text: str | None) -> str | None:
 
 
 def read_rules(ws: Any) -> tuple[list[Rule], list[str]]:
-    """The validations and conditional formats of an openpyxl sheet; what is not carried."""
+    """The validations and conditional formats of an openpyxl sheet; those not carried."""
     rules, failed = [], []
     for dv in ws.data_validations.dataValidation:
         where = f"{ws.title}!{dv.sqref}"
         validate = VALIDATIONS.get(dv.type, "")
         if not validate or (dv.operator not in CRITERIA):
-            failed.append(f"{where}: a {dv.type} validation ({dv.operator}) is not carried")
+            failed.append(f"{where}: a {dv.type} validation ({dv.operator})")
             continue
         opts: dict[str, Any] = {"validate": validate, "ignore_blank": bool(dv.allow_blank)}
         f1 = dv.formula1
@@ -119,9 +119,7 @@ def read_rules(ws: Any) -> tuple[list[Rule], list[str]]:
         for r in cf.rules:
             rule = _format_rule(r, str(cf.sqref))
             if rule is None:
-                failed.append(
-                    f"{ws.title}!{cf.sqref}: a {r.type} conditional format is not carried"
-                )
+                failed.append(f"{ws.title}!{cf.sqref}: a {r.type} conditional format")
             else:
                 rules.append(rule)
     return rules, failed
@@ -184,7 +182,7 @@ def write_rules(
                 moved, why = moved + n, why + bad
         kind = "validation" if rule.kind == "validation" else "conditional format"
         if why:
-            failed.append(f"{ws.name}!{rule.ranges}: {kind} not carried: {'; '.join(why)}")
+            failed.append(f"{ws.name}!{rule.ranges}: a {kind}, as {'; '.join(why)}")
             continue
         first, *more = rule.ranges.split()
         if more:
