@@ -130,6 +130,9 @@ def carry_names(
     mine: dict[tuple[str | None, str], OldName] = {}
     for n in old:
         where = (n.scope, n.name.casefold())
+        ref = parse_ref(n.text)
+        if where in book.defined and ref and ref.sheet in repoint.old.keys() - repoint.analyst:
+            continue  # modelgen's name by an older rule (or typed again): defined anew
         why = _why_not_carried(n, where, book, sheets)
         if why:
             book.gone.setdefault(where, f"the defined name {n.label} {why}")

@@ -7,10 +7,11 @@ is re-pointed to the same row key and period (:mod:`modelgen.regenerate.repoint`
 cannot be is replaced by ``#REF!``, the cell filled red with a comment saying what it was,
 and listed. The workbook's defined names are kept or carried
 (:mod:`modelgen.regenerate.analyst_names`), and so are the sheets' validations and
-conditional formats (:mod:`modelgen.regenerate.analyst_rules`). Formulas get cached values computed from the new model
-(:mod:`modelgen.regenerate.analyst_formulas`), so viewers that do not recalculate show the
-new figures too; where one cannot be computed, it keeps OLD's value and the workbook asks
-Excel to recalculate on open (`fullCalcOnLoad`), which it otherwise does not need.
+conditional formats (:mod:`modelgen.regenerate.analyst_rules`). Formulas get cached values
+computed from the new model (:mod:`modelgen.regenerate.analyst_formulas`), so viewers that
+do not recalculate show the new figures too; where one cannot be computed, it keeps OLD's
+value and the workbook asks Excel to recalculate on open (`fullCalcOnLoad`), which it
+otherwise does not need.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from modelgen.formulas.addresses import col_letter
+from modelgen.formulas.addresses import col_index, col_letter
 from modelgen.regenerate.analyst_charts import ChartSpec, read_charts, write_chart
 from modelgen.regenerate.analyst_formulas import Unsupported, XLError, evaluate_formula
-from modelgen.regenerate.analyst_names import NameBook, OldName, carry_names, define_names
+from modelgen.regenerate.analyst_names import OldName, carry_names, define_names
 from modelgen.regenerate.analyst_rules import Rule, read_rules, rgb, write_rules
 from modelgen.regenerate.repoint import Repointer, parse_name, parse_ref, split_cell
 from modelgen.xlsx.open_safely import UnsafeWorkbookError
@@ -163,7 +164,7 @@ class _Values:
         sheet = ref.sheet or home
         (_, c0, _, r0) = split_cell(ref.a)
         (_, c1, _, r1) = split_cell(ref.b or ref.a)
-        i0, i1 = _col(c0), _col(c1)
+        i0, i1 = col_index(c0) + 1, col_index(c1) + 1
         cells = [
             self.cell(sheet, r, c)
             for r in range(min(r0, r1), max(r0, r1) + 1)
@@ -175,7 +176,7 @@ class _Values:
         """A defined name: what its definition in the new workbook gives."""
         name = parse_name(text)
         book = self.repoint.names
-        found = book.definition(*name, home) if name and isinstance(book, NameBook) else None
+        found = book.definition(*name, home) if name and book is not None else None
         if found is None:
             raise Unsupported(f"reference {text}")
         definition, scope = found
@@ -206,13 +207,6 @@ class _Values:
             self.busy.discard(key)
         self.done[key] = value
         return value
-
-
-def _col(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 def write_analyst_sheets(

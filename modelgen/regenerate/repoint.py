@@ -46,7 +46,11 @@ class Names(Protocol):
     """The defined names of the new workbook, as a formula on sheet ``home`` sees them."""
 
     def why_not(self, sheet: str | None, name: str, home: str) -> str:
-        """ "" when the new workbook defines ``name`` (on ``sheet`` if given), else why not."""
+        """Empty when the new workbook defines ``sheet!name`` (or ``name``), else why not."""
+        ...
+
+    def definition(self, sheet: str | None, name: str, home: str) -> tuple[str, str] | None:
+        """(its definition without "=", the sheet it belongs to), when defined."""
         ...
 
 
