@@ -5,10 +5,13 @@ formulas, number formats, fonts and fills, column widths, row heights, merged ce
 and column charts) and written again with xlsxwriter. Each reference into a generated sheet
 is re-pointed to the same row key and period (:mod:`modelgen.regenerate.repoint`); one that
 cannot be is replaced by ``#REF!``, the cell filled red with a comment saying what it was,
-and listed. Formulas get cached values computed from the new model
-(:mod:`modelgen.regenerate.analyst_formulas`), so viewers that do not recalculate show the
-new figures too; where one cannot be computed, it keeps OLD's value and the workbook asks
-Excel to recalculate on open (`fullCalcOnLoad`), which it otherwise does not need.
+and listed. The workbook's defined names are kept or carried
+(:mod:`modelgen.regenerate.analyst_names`), and so are the sheets' validations and
+conditional formats (:mod:`modelgen.regenerate.analyst_rules`). Formulas get cached values
+computed from the new model (:mod:`modelgen.regenerate.analyst_formulas`), so viewers that
+do not recalculate show the new figures too; where one cannot be computed, it keeps OLD's
+value and the workbook asks Excel to recalculate on open (`fullCalcOnLoad`), which it
+otherwise does not need.
 """
 
 from __future__ import annotations
@@ -17,10 +20,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from modelgen.formulas.addresses import col_letter
+from modelgen.formulas.addresses import col_index, col_letter
 from modelgen.regenerate.analyst_charts import ChartSpec, read_charts, write_chart
 from modelgen.regenerate.analyst_formulas import Unsupported, XLError, evaluate_formula
-from modelgen.regenerate.repoint import Repointer, parse_ref, split_cell
+from modelgen.regenerate.analyst_names import OldName, carry_names, define_names
+from modelgen.regenerate.analyst_rules import Rule, read_rules, rgb, write_rules
+from modelgen.regenerate.repoint import Repointer, parse_name, parse_ref, split_cell
 from modelgen.xlsx.open_safely import UnsafeWorkbookError
 from modelgen.xlsx.read_by_key import KeyedSheet
 
@@ -55,6 +60,8 @@ class AnalystSheet:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     charts: list[ChartSpec] = field(default_factory=list)
     charts_failed: list[str] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)  # validations and conditional formats
+    rules_failed: list[str] = field(default_factory=list)
     hidden: bool = False
 
 
@@ -69,23 +76,20 @@ class CopyReport:
     charts_failed: list[str] = field(default_factory=list)
     uncomputed: int = 0
     warnings: list[str] = field(default_factory=list)
-
-
-def _rgb(color: Any) -> str | None:
-    rgb = getattr(color, "rgb", None) if color is not None else None
-    if isinstance(rgb, str) and len(rgb) in (6, 8):
-        return "#" + rgb[-6:]
-    return None
+    names: list[str] = field(default_factory=list)  # the analyst's names defined again
+    names_dropped: list[str] = field(default_factory=list)  # "MyName (=...): why"
+    rules: int = 0  # validations and conditional formats carried
+    rules_failed: list[str] = field(default_factory=list)
 
 
 def _style(cell: Any) -> tuple:
     font, fill, align = cell.font, cell.fill, cell.alignment
-    fill_rgb = _rgb(fill.fgColor) if fill is not None and fill.fill_type == "solid" else None
+    fill_rgb = rgb(fill.fgColor) if fill is not None and fill.fill_type == "solid" else None
     return (
         cell.number_format if cell.number_format != "General" else None,
         bool(font and font.b),
         bool(font and font.i),
-        _rgb(font.color) if font else None,
+        rgb(font.color) if font else None,
         fill_rgb,
         align.horizontal if align else None,
         bool(align and align.wrap_text),
@@ -137,6 +141,7 @@ def read_analyst_sheets(
                 (rng.min_row - 1, rng.min_col - 1, rng.max_row - 1, rng.max_col - 1)
             )
         sheet.charts, sheet.charts_failed = read_charts(ws)
+        sheet.rules, sheet.rules_failed = read_rules(ws)
         sheets.append(sheet)
     return sheets
 
@@ -153,19 +158,31 @@ class _Values:
     def resolve(self, text: str, home: str) -> Any:
         ref = parse_ref(text)
         if ref is None:
-            raise Unsupported(f"reference {text}")
+            return self._name(text, home)
         if text == "#REF!":
             return XLError("#REF!")
         sheet = ref.sheet or home
         (_, c0, _, r0) = split_cell(ref.a)
         (_, c1, _, r1) = split_cell(ref.b or ref.a)
-        i0, i1 = _col(c0), _col(c1)
+        i0, i1 = col_index(c0) + 1, col_index(c1) + 1
         cells = [
             self.cell(sheet, r, c)
             for r in range(min(r0, r1), max(r0, r1) + 1)
             for c in range(min(i0, i1), max(i0, i1) + 1)
         ]
         return cells if ref.b else cells[0]
+
+    def _name(self, text: str, home: str) -> Any:
+        """A defined name: what its definition in the new workbook gives."""
+        name = parse_name(text)
+        book = self.repoint.names
+        found = book.definition(*name, home) if name and book is not None else None
+        if found is None:
+            raise Unsupported(f"reference {text}")
+        definition, scope = found
+        if parse_ref(definition) is not None:
+            return self.resolve(definition, scope)
+        return evaluate_formula("=" + definition, lambda t: self.resolve(t, scope))
 
     def cell(self, sheet: str, row: int, col: int) -> Any:
         if sheet in self.repoint.model.sheets:
@@ -192,17 +209,15 @@ class _Values:
         return value
 
 
-def _col(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
 def write_analyst_sheets(
-    wb: Workbook, model: Model, sheets: list[AnalystSheet], old: dict[str, KeyedSheet]
+    wb: Workbook,
+    model: Model,
+    sheets: list[AnalystSheet],
+    old: dict[str, KeyedSheet],
+    names: list[OldName] | None = None,
 ) -> CopyReport:
-    """Write the analyst's sheets after the model's; re-point, compute, mark what fails."""
+    """Write the analyst's sheets after the model's; re-point, compute, mark what fails.
+    ``names`` are OLD's defined names: the analyst's own are defined again, re-pointed."""
     report = CopyReport()
     taken = {"Cover", *model.sheets}
     for sheet in [s for s in sheets if s.name in taken]:
@@ -211,6 +226,8 @@ def write_analyst_sheets(
         )
     sheets = [s for s in sheets if s.name not in taken]
     repoint = Repointer(old, model, [s.name for s in sheets])
+    carried = carry_names(model, names or [], repoint, {"Cover", *taken, *repoint.analyst})
+    report.names_dropped = carried.dropped
     values = _Values(repoint, {s.name: {(c.row, c.col): c for c in s.cells} for s in sheets})
     failures: dict[tuple[str, int, int], list[str]] = {}
     for sheet in sheets:
@@ -257,8 +274,13 @@ def write_analyst_sheets(
             else:
                 report.charts += 1
         report.charts_failed += sheet.charts_failed
+        done, moved, failed_rules = write_rules(wb, ws, sheet.rules, repoint)
+        report.rules, report.repointed = report.rules + done, report.repointed + moved
+        report.rules_failed += sheet.rules_failed + failed_rules
         if sheet.hidden:
             ws.hide()
+    define_names(wb, carried)  # once every sheet a name may belong to exists
+    report.names = list(carried.carried)
     if report.uncomputed:  # their cached values are OLD's: let Excel recalculate on open
         wb.calc_on_load = True
     return report

@@ -12,7 +12,8 @@ and finds, by row key and period, never by address:
   so every formula's cached value follows them.
 - **plugs**: numbers typed over a formula modelgen wrote; reported, not carried.
 - **the analyst's own sheets**: copied with re-pointed references
-  (:mod:`modelgen.regenerate.analyst_sheets`).
+  (:mod:`modelgen.regenerate.analyst_sheets`), with their validations and conditional
+  formats, and the analyst's own defined names (:mod:`modelgen.regenerate.analyst_names`).
 
 A `Carry` plugs into the build through parameters: `build_model(adjust=carry.apply)` and
 `write_workbook(additions=carry)`; neither the model nor the writer imports this module.
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from modelgen.formulas.addresses import CONSTANT
 from modelgen.inputs.settings import CONVENTIONS
+from modelgen.regenerate.analyst_names import OldName, read_names
 from modelgen.regenerate.analyst_sheets import (
     AnalystSheet,
     CopyReport,
@@ -113,6 +115,7 @@ class Carry:
     edits: list[InputEdit] = field(default_factory=list)
     plugs: list[Plug] = field(default_factory=list)
     sheets: list[AnalystSheet] = field(default_factory=list)
+    names: list[OldName] = field(default_factory=list)  # OLD's defined names
     copy: CopyReport = field(default_factory=CopyReport)
     old_keyed: dict[str, KeyedSheet] = field(default_factory=dict)
     generated: Provenance | None = None  # the new build's record, before edits are applied
@@ -144,7 +147,7 @@ class Carry:
     def write_sheets(self, wb: Workbook, model: Model, styles: Styles) -> None:
         """After the model sheets: mark the carried edits, copy the analyst's sheets."""
         _mark_edits(wb, model, styles, self)
-        self.copy = write_analyst_sheets(wb, model, self.sheets, self.old_keyed)
+        self.copy = write_analyst_sheets(wb, model, self.sheets, self.old_keyed, self.names)
 
     def write_cover_block(self, ws: Worksheet, r: int, styles: Styles) -> int:
         """Write the carry summary on the Cover from row ``r``; return the next free row."""
@@ -176,6 +179,9 @@ class Carry:
             "references re-pointed": self.copy.repointed,
             "references failed": len(self.copy.failed),
             "charts carried": self.copy.charts,
+            "names carried": len(self.copy.names),
+            "names dropped": len(self.copy.names_dropped),
+            "validations and formats carried": self.copy.rules,
         }
 
     def lines(self) -> list[str]:
@@ -196,6 +202,8 @@ class Carry:
         for f in self.copy.failed[:SHOWN]:
             out.append(f"  reference not re-pointed: {f}")
         out += [f"  chart not carried: {c}" for c in self.copy.charts_failed]
+        out += [f"  name dropped: {n}" for n in self.copy.names_dropped[:SHOWN]]
+        out += [f"  not carried: {r}" for r in self.copy.rules_failed[:SHOWN]]
         out += [f"  warning: {w}" for w in self.warnings + self.copy.warnings]
         return out
 
@@ -239,6 +247,7 @@ def read_previous(old: Path, keep_edited_actuals: bool = False) -> Carry:
     carry.sheets = read_analyst_sheets(
         formulas, cached, [n for n in formulas.sheetnames if n not in generated], keyed
     )
+    carry.names = read_names(formulas, generated, keyed)
     return carry
 
 

@@ -4,7 +4,9 @@
 new workbook, where new rows and period columns have moved things, it must point to the
 cell of the same key and period, wherever that now is. A reference that cannot mean the same
 thing (its key or period is gone, a range whose rows or columns are no longer the same
-sequence, a whole column, a defined name) is not guessed: the caller marks it.
+sequence, a whole column) is not guessed: the caller marks it. A defined name is kept when
+the new workbook defines it (``names``, :class:`modelgen.regenerate.analyst_names.NameBook`),
+and is a failure like a gone row when it does not.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from openpyxl.formula.tokenizer import Token, Tokenizer
 
@@ -30,13 +32,26 @@ from modelgen.xlsx.record import sheet_periods
 if TYPE_CHECKING:
     from modelgen.model import Model
 
-__all__ = ["Ref", "Repointer", "parse_ref"]
+__all__ = ["Names", "Ref", "Repointer", "parse_name", "parse_ref"]
 
 _CELL = r"\$?[A-Za-z]{1,3}\$?\d+"
 _REF = re.compile(
     rf"^(?:(?P<sheet>'(?:[^']|'')+'|[^'!:\[\]]+)!)?(?P<a>{_CELL})(?::(?P<b>{_CELL}))?$"
 )
 _PARTS = re.compile(r"^(\$?)([A-Za-z]{1,3})(\$?)(\d+)$")
+_NAME = re.compile(r"^(?:(?P<sheet>'(?:[^']|'')+'|[^'!:\[\]]+)!)?(?P<name>[A-Za-z_\\][\w.]*)$")
+
+
+class Names(Protocol):
+    """The defined names of the new workbook, as a formula on sheet ``home`` sees them."""
+
+    def why_not(self, sheet: str | None, name: str, home: str) -> str:
+        """Empty when the new workbook defines ``sheet!name`` (or ``name``), else why not."""
+        ...
+
+    def definition(self, sheet: str | None, name: str, home: str) -> tuple[str, str] | None:
+        """(its definition without "=", the sheet it belongs to), when defined."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -59,6 +74,18 @@ def parse_ref(text: str) -> Ref | None:
     return Ref(sheet, m.group("a"), m.group("b"))
 
 
+def parse_name(text: str) -> tuple[str | None, str] | None:
+    """``MyRate`` -> (None, 'MyRate'); ``'Client note'!MyRate`` -> ('Client note', 'MyRate');
+    None when ``text`` is not a (possibly sheet-qualified) defined name."""
+    m = _NAME.match(text.strip())
+    if not m or _PARTS.match(m.group("name")) or m.group("name").upper() in ("TRUE", "FALSE"):
+        return None
+    sheet = m.group("sheet")
+    if sheet and sheet.startswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    return sheet, m.group("name")
+
+
 def split_cell(cell: str) -> tuple[str, str, str, int]:
     """``$H$14`` -> ('$', 'H', '$', 14)."""
     m = _PARTS.match(cell)
@@ -69,8 +96,15 @@ def split_cell(cell: str) -> tuple[str, str, str, int]:
 class Repointer:
     """Maps references in OLD's generated sheets to the new model, by key and period."""
 
-    def __init__(self, old: dict[str, KeyedSheet], model: Model, analyst: list[str]) -> None:
+    def __init__(
+        self,
+        old: dict[str, KeyedSheet],
+        model: Model,
+        analyst: list[str],
+        names: Names | None = None,
+    ) -> None:
         self.old, self.model, self.analyst = old, model, set(analyst)
+        self.names = names  # None: every defined name is a failure
         self.new_periods = {name: sheet_periods(s) for name, s in model.sheets.items()}
 
     def formula(self, formula: str, home: str) -> tuple[str, int, list[str]]:
@@ -106,6 +140,9 @@ class Repointer:
     def reference(self, text: str, home: str) -> tuple[str, str]:
         """(the re-pointed reference, "") or (text, why it cannot be re-pointed)."""
         ref = parse_ref(text)
+        name = parse_name(text) if ref is None else None
+        if name is not None and self.names is not None:
+            return text, self.names.why_not(*name, home)
         if ref is None:
             target = text.split("!")[0].strip("'") if "!" in text else None
             if target is None or target in self.analyst:
