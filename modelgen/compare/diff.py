@@ -16,8 +16,8 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from modelgen.compare.computed import open_for_values
 from modelgen.formulas.addresses import CONSTANT
-from modelgen.xlsx.open_safely import open_workbook
 from modelgen.xlsx.read_by_key import PERIOD_KEY, KeyedSheet, read_keyed
 from modelgen.xlsx.record import SHEET as RECORD_SHEET
 from modelgen.xlsx.record import read_provenance
@@ -57,6 +57,7 @@ class DiffReport:
     periods_added: list[dict[str, str]] = field(default_factory=list)
     periods_removed: list[dict[str, str]] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    recalculated: str | None = None  # why and by which engine the values were computed
 
     @property
     def changed(self) -> bool:
@@ -93,6 +94,7 @@ class DiffReport:
     def lines(self, limit: int = 40) -> list[str]:
         """A readable table: per sheet, the changes largest first."""
         out = [f"{self.old} -> {self.new} (tolerance {self.tolerance:g})"]
+        out += [self.recalculated] if self.recalculated else []
         out += [f"sheet added: {s}" for s in self.sheets_added]
         out += [f"sheet removed: {s}" for s in self.sheets_removed]
         for what, items in (
@@ -167,7 +169,7 @@ def diff_workbooks(
     if not (tolerance >= 0 and math.isfinite(tolerance)):
         raise ValueError(f"the tolerance must be a number >= 0, not {tolerance}")
     report = DiffReport(str(old), str(new), tolerance)
-    old_wb, new_wb = open_workbook(old, data_only=True), open_workbook(new, data_only=True)
+    old_wb, new_wb, report.recalculated = open_for_values(old, new)
     names_old = [n for n in old_wb.sheetnames if n != RECORD_SHEET]
     names_new = [n for n in new_wb.sheetnames if n != RECORD_SHEET]
     report.sheets_added = [n for n in names_new if n not in names_old]

@@ -30,12 +30,12 @@ from xml.etree.ElementTree import ParseError, iterparse
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 from modelgen.xlsx.open_safely import UnsafeWorkbookError, check_xlsx
 
-__all__ = ["NoComputedValuesError", "lacks_computed_values", "no_values_message"]
+__all__ = ["NO_VALUES", "NoComputedValuesError", "lacks_computed_values", "no_values_message"]
 
-#: what happened, in the words every message about such a workbook uses
-WHAT = (
-    "has formulas but no computed values (it was saved by a program that does not "
-    "calculate, such as openpyxl or pandas)"
+#: what happened, in the words every message about such a workbook uses: "FILE has ..."
+NO_VALUES = (
+    "formulas but no computed values (saved by a program that does not calculate, "
+    "such as openpyxl or pandas)"
 )
 
 
@@ -47,7 +47,7 @@ class NoComputedValuesError(ModelgenError, ValueError):
 
 def no_values_message(path: str | Path, todo: str) -> str:
     """One line: ``PATH has formulas but no computed values (...): TODO``."""
-    return f"{path} {WHAT}: {todo}"
+    return f"{path} has {NO_VALUES}: {todo}"
 
 
 def _local(tag: str) -> str:
