@@ -6,7 +6,8 @@ periods that moved do not show as changes. Reported: inputs that changed (at all
 added or removed. A number moved when ``|new - old| > tolerance * max(1, |old|)``: an
 absolute tolerance near zero, a relative one for large numbers. Values are the cached ones
 (what the workbook shows); diff a workbook recalculated by Excel or LibreOffice for figures
-an analyst changed by hand.
+an analyst changed by hand. A workbook without cached values (saved by openpyxl) is
+recalculated, both sides by one engine (:mod:`modelgen.compare.computed`).
 """
 
 from __future__ import annotations
