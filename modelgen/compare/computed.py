@@ -33,8 +33,8 @@ def open_for_values(old: Path, new: Path) -> tuple[Workbook, Workbook, str | Non
         return open_workbook(old, data_only=True), open_workbook(new, data_only=True), None
     engine, (a, b) = recalculated([old, new])
     who = f"{blind[0]} has" if len(blind) == 1 else f"{blind[0]} and {blind[1]} have"
-    note = f"{who} {NO_VALUES}: both workbooks were recalculated by {engine} and compared on its results"
-    return a, b, note
+    done = f"both workbooks were recalculated by {engine} and compared on its results"
+    return a, b, f"{who} {NO_VALUES}: {done}"
 
 
 def recalculated(paths: list[Path], engine: str | None = None) -> tuple[str, list[Workbook]]:
