@@ -252,7 +252,7 @@ def test_json_carries_the_forecast_and_keeps_its_keys(quarter):
     data = json.loads(run.stdout)
     before = {"old", "new", "tolerance", "sheets_added", "sheets_removed", "rows_added",
               "rows_removed", "periods_added", "periods_removed", "changes", "changed"}  # fmt: skip
-    assert set(data) == before | {"forecast_vs_actual"}
+    assert set(data) == before | {"forecast_vs_actual", "recalculated"}
     report = quarter["report"]
     want = [
         {

@@ -27,7 +27,7 @@ ALLOWED = {
     "xlsx": {"base", "inputs", "formulas", "model"},
     "regenerate": {"base", "inputs", "formulas", "model", "xlsx"},
     "engine": {"base", "inputs", "formulas", "xlsx"},
-    "compare": {"base", "inputs", "formulas", "xlsx"},
+    "compare": {"base", "inputs", "formulas", "xlsx", "engine"},  # recalculates if need be
     "sec": {"base", "inputs"},
 }
 #: the command line, the build and the public API: they may import anything

@@ -12,6 +12,8 @@ Readable: the text (`DiffReport.lines`) opens with the forecast against the actu
 (:mod:`modelgen.compare.forecast`), then the headline outputs (`HEADLINE`), then the rest;
 rates (rows whose unit, column C, is ``%``) as percentages with changes in percentage
 points. `DiffReport.only` keeps some sheets and keys (``diff --sheet``, ``--key``).
+A workbook without cached values (saved by openpyxl) is recalculated, both sides by one
+engine (:mod:`modelgen.compare.computed`).
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
+from modelgen.compare.computed import open_for_values
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 from modelgen.formulas.addresses import CONSTANT
 from modelgen.xlsx.forecast_actual import Surprise, forecast_vs_actual
-from modelgen.xlsx.open_safely import open_workbook
 from modelgen.xlsx.read_by_key import PERIOD_KEY, KeyedSheet, read_keyed
 from modelgen.xlsx.record import SHEET as RECORD_SHEET
 from modelgen.xlsx.record import read_provenance
@@ -107,6 +109,7 @@ class DiffReport:
     #: every figure forecast or guided in OLD and actual in NEW, capex first
     forecast_vs_actual: list[Surprise] = field(default_factory=list)
     sheet_names: list[str] = field(default_factory=list, repr=False)  # in either workbook
+    recalculated: str | None = None  # why and by which engine the values were computed
 
     @property
     def changed(self) -> bool:
@@ -231,7 +234,7 @@ def diff_workbooks(
     if not (tolerance >= 0 and math.isfinite(tolerance)):
         raise DiffError(f"the tolerance must be a number >= 0, not {tolerance}")
     report = DiffReport(str(old), str(new), tolerance)
-    old_wb, new_wb = open_workbook(old, data_only=True), open_workbook(new, data_only=True)
+    old_wb, new_wb, report.recalculated = open_for_values(old, new)
     names_old = [n for n in old_wb.sheetnames if n != RECORD_SHEET]
     names_new = [n for n in new_wb.sheetnames if n != RECORD_SHEET]
     report.sheets_added = [n for n in names_new if n not in names_old]

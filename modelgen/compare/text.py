@@ -19,6 +19,7 @@ __all__ = ["report_lines", "show_change"]
 def report_lines(report: DiffReport, limit: int = 40) -> list[str]:
     """The whole report as text, `limit` changes per section at most."""
     out = [f"{report.old} -> {report.new} (tolerance {report.tolerance:g})"]
+    out += [report.recalculated] if report.recalculated else []
     out += report.forecast_lines()
     headline = report.headline()
     if headline:

@@ -30,6 +30,11 @@ from modelgen.engine.libreoffice import (
     recalculate_many,
 )
 from modelgen.formulas.addresses import CONSTANT, col_letter, sheet_prefix
+from modelgen.xlsx.cached_values import (
+    NoComputedValuesError,
+    lacks_computed_values,
+    no_values_message,
+)
 from modelgen.xlsx.cells import ErrorValue, WorkbookCells, read_cells
 from modelgen.xlsx.open_safely import check_xlsx, open_workbook
 from modelgen.xlsx.read_by_key import KeyedSheet, locate, read_keyed
@@ -329,6 +334,7 @@ def verify(
         raise ValueError(f"engine {engine!r}: choose one of {', '.join(ENGINES)}")
     path = Path(path)
     check_xlsx(path)  # a clear message before an engine is asked to open anything
+    _require_values(path)
     computed: dict[str, Values] = {}
     if engine in ("libreoffice", "both"):
         computed[NAME] = _libreoffice_values([path], timeout, profile)[0]
@@ -351,8 +357,22 @@ def verify_many(
     paths = [Path(p) for p in paths]
     for path in paths:
         check_xlsx(path)
+        _require_values(path)
     computed = _libreoffice_values(paths, timeout, profile)
     return [judge(read_cached(p), v, NAME) for p, v in zip(paths, computed, strict=True)]
+
+
+def _require_values(path: Path) -> None:
+    """Refuse a workbook without cached values: there is nothing to compare the engine's
+    results with, and listing every formula as a mismatch would not say why."""
+    if lacks_computed_values(path):
+        raise NoComputedValuesError(
+            no_values_message(
+                path,
+                "there is nothing to verify; open and save it in Excel or LibreOffice and "
+                "verify again, or compare it with `modelgen diff`, which recalculates",
+            )
+        )
 
 
 def _libreoffice_values(paths: list[Path], timeout: float, profile: Path | None) -> list[Values]:

@@ -35,6 +35,7 @@ from modelgen.regenerate.analyst_sheets import (
     read_analyst_sheets,
     write_analyst_sheets,
 )
+from modelgen.xlsx.cached_values import lacks_computed_values, no_values_message
 from modelgen.xlsx.forecast_actual import (
     Surprise,
     forecast_vs_actual,
@@ -231,7 +232,16 @@ def read_previous(old: Path, keep_edited_actuals: bool = False) -> Carry:
     cached = open_workbook(old, data_only=True)
     carry = Carry(old, keep_edited_actuals, read_provenance(formulas))
     keyed = carry.old_keyed = read_keyed(formulas)
-    values = carry.old_values = read_keyed(cached)
+    # Saved by a program that does not calculate (openpyxl, pandas), OLD has no formula
+    # results. Most of the carry does not need them: edits are values on Inputs, plugs are
+    # numbers where the record says a formula was, and the analyst's sheets are copied as
+    # formulas and computed from the new model. Only a formula typed into an input has no
+    # readable value: it is not carried (rather than carried as a blank), and a warning says
+    # so; an analyst formula modelgen cannot compute is left to Excel's recalculation on open.
+    blind = lacks_computed_values(old)
+    values = None if blind else read_keyed(cached)
+    carry.old_values = values or {}  # no forecasts to set beside the actuals without them
+    unread: list[str] = []
     prov = carry.provenance
     if prov is None:
         carry.warnings.append(
@@ -241,19 +251,33 @@ def read_previous(old: Path, keep_edited_actuals: bool = False) -> Carry:
         generated = [n for n in formulas.sheetnames if n in GENERATED_FALLBACK]
     else:
         generated = prov.sheets
-        carry.edits = _edits(prov, keyed, values)
+        carry.edits = _edits(prov, keyed, values, unread)
         carry.plugs = _plugs(prov, keyed)
         _scenario_plugs_to_edits(carry, prov, keyed)
     carry.sheets = read_analyst_sheets(
         formulas, cached, [n for n in formulas.sheetnames if n not in generated], keyed
     )
     carry.names = read_names(formulas, generated, keyed)
+    if blind:
+        done = "input edits, plugs and your sheets were read from its values and formulas"
+        if unread:
+            done += (
+                f", but {len(unread)} inputs holding a formula ({', '.join(unread[:SHOWN])}) "
+                "could not be read and were not carried: open and save it in Excel or "
+                "LibreOffice, then build again to carry them"
+            )
+        carry.warnings.append(no_values_message(old.name, done))
     return carry
 
 
 def _edits(
-    prov: Provenance, keyed: dict[str, KeyedSheet], values: dict[str, KeyedSheet]
+    prov: Provenance,
+    keyed: dict[str, KeyedSheet],
+    values: dict[str, KeyedSheet] | None,
+    unread: list[str],
 ) -> list[InputEdit]:
+    """The Inputs cells that differ from what modelgen wrote; with no cached ``values``, a
+    formula typed into an input cannot be read and goes to ``unread`` instead."""
     edits = []
     for (sheet, key, period), generated in prov.inputs.items():
         row = keyed.get(sheet, KeyedSheet(sheet, [], {})).rows.get(key)
@@ -261,6 +285,9 @@ def _edits(
             continue  # the analyst deleted the row or column: nothing to carry
         now = row.constant if period == CONSTANT else row.values[period]
         if isinstance(now, str) and now.startswith("="):  # a formula typed into an input
+            if values is None:
+                unread.append(f"{sheet} {key} {period}")
+                continue
             vrow = values[sheet].rows[key]
             now = vrow.constant if period == CONSTANT else vrow.values.get(period)
         if not _same(now, generated):
