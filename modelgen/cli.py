@@ -281,6 +281,43 @@ def ingest_sec(
 
 
 @app.command()
+def update(
+    sec: Annotated[Path, typer.Option("--sec", help="SEC XBRL company-facts JSON file.")],
+    inputs: InputsOpt = Path("inputs"),
+    ticker: Annotated[
+        str | None, typer.Option("--ticker", help="Ticker (default: the filing's company).")
+    ] = None,
+    workbook: Annotated[
+        Path, typer.Option("--workbook", help="Workbook to rebuild; the old one is kept.")
+    ] = Path("build/capex_model.xlsx"),
+    engine: Annotated[
+        Engine, typer.Option(help="Engine that checks the new workbook.")
+    ] = Engine.ironcalc,
+) -> None:
+    """Ingest a filing, rebuild the workbook with your edits, verify, show forecast vs actual."""
+
+    def body() -> int:
+        from modelgen.update import update as run_update
+
+        result = run_update(inputs, sec, ticker=ticker, workbook=workbook, engine=engine.value)
+        for line in result.ingest.lines() + (
+            result.build.carry.lines() if result.build.carry else []
+        ):
+            typer.echo(line)
+        for line in result.verify.lines():
+            typer.echo(line)
+        if not result.ok:
+            typer.echo(f"{workbook} and {inputs} are unchanged: the new workbook did not verify")
+            return EXIT_VERIFY_FAILED
+        typer.echo(f"{workbook}: rebuilt; the old workbook is kept as {result.kept}")
+        for line in result.diff.forecast_lines():
+            typer.echo(line)
+        return 0
+
+    _run(body)
+
+
+@app.command()
 def diff(
     old: Annotated[Path, typer.Argument(help="The earlier workbook.")],
     new: Annotated[Path, typer.Argument(help="The later workbook.")],

@@ -37,6 +37,7 @@ TOP = {
     "modelgen.api",
     "modelgen.cli",
     "modelgen.build",
+    "modelgen.update",
     "modelgen.progress",
 }
 #: helpers that import nothing of modelgen, so that every layer may use them

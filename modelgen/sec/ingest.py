@@ -186,6 +186,27 @@ def ingest_sec(
     return report
 
 
+def ticker_in_folder(facts_path: Path, inputs_dir: Path) -> str:
+    """The ticker whose company the filing names: the row of `companies.csv` whose name is
+    the filing's entity name (as `ingest-sec` wrote it); else ask for ``--ticker``."""
+    facts_path, inputs_dir = Path(facts_path), Path(inputs_dir)
+    entity = str(_load_company_facts(facts_path).get("entityName") or "").strip()
+    companies = _Table.read(inputs_dir / "companies.csv", COMPANY_COLUMNS)
+    found = [
+        companies.get(row, "ticker").upper()
+        for row in companies.rows
+        if entity and companies.get(row, "name").casefold() == entity.casefold()
+    ]
+    if len(found) != 1:
+        raise SecError(
+            f"{facts_path} is {entity or 'a company'}'s filing, and "
+            f"{inputs_dir / 'companies.csv'} has "
+            f"{f'{len(found)} companies' if found else 'no company'} of that name; "
+            "pass --ticker to say which company it is"
+        )
+    return found[0]
+
+
 def _load_company_facts(path: Path) -> dict[str, Any]:
     """The parsed JSON, after checking it is a us-gaap company-facts document."""
     fetch = f"download it from {COMPANY_FACTS_URL} (10-digit CIK)"

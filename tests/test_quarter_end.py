@@ -1,0 +1,150 @@
+"""The README's quarter end, walked on the Snowflake file: `modelgen update` after a 10-Q.
+
+Last quarter's workbook is built from Snowflake's company facts without its latest filing
+(the 10-Q for the quarter to 30 April 2025, fiscal 2026Q1). The analyst adds a sheet that
+uses the workbook's names and a cell reference, changes a useful life, and saves it in a
+spreadsheet that calculates (LibreOffice here, as Excel would). Then the new filing
+arrives and one command ingests it, rebuilds with the analyst's work carried, verifies and
+prints last quarter's forecast beside the new actual, keeping the old workbook.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from modelgen.build import build
+from modelgen.compare.diff import diff_workbooks
+from modelgen.inputs.starter import write_starter
+from modelgen.sec.ingest import ingest_sec
+from modelgen.xlsx.read_by_key import read_keyed
+from tests.cli import run_modelgen
+from tests.engine import engine, recalc_many
+from tests.test_sec import SNOWFLAKE
+
+NEW_QUARTER = "2026Q1"
+NOTES = "Notes"
+LIFE = 4.5  # the analyst's useful life for Snowflake's servers
+
+
+def last_quarters_facts(path: Path) -> Path:
+    """Snowflake's company facts as they stood before its latest filing."""
+    doc = json.loads(SNOWFLAKE.read_text())
+    facts = [f for tax in doc["facts"].values() for c in tax.values() for u in c["units"].values() for f in u]  # fmt: skip
+    latest = max(f["filed"] for f in facts)
+    for tax in doc["facts"].values():
+        for concept in tax.values():
+            for unit, found in concept["units"].items():
+                concept["units"][unit] = [f for f in found if f["filed"] < latest]
+    path.write_text(json.dumps(doc))
+    return path
+
+
+def snow_folder(folder: Path) -> Path:
+    """The README's quarterly Snowflake folder, before any filing is ingested."""
+    write_starter(folder)
+    for name in ("capex.csv", "financials.csv", "companies.csv"):
+        (folder / name).unlink()
+    (folder / "settings.csv").write_text(
+        "key,value\nfrequency,quarterly\nunit,USD m\nforecast_years,2\n"
+    )
+    (folder / "guidance.csv").write_text("ticker,period,capex_low,capex_high,source\n")
+    return folder
+
+
+def csv_value(path: Path, period: str, column: str) -> float:
+    with path.open(newline="") as fh:
+        (row,) = [r for r in csv.DictReader(fh) if r["ticker"] == "SNOW" and r["period"] == period]
+    return float(row[column])
+
+
+@pytest.fixture(scope="module")
+def story(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    tmp = tmp_path_factory.mktemp("quarter_end")
+    snow = snow_folder(tmp / "snow")
+    ingest_sec(last_quarters_facts(tmp / "old-facts.json"), "SNOW", snow)
+    generated = build(snow, tmp / "generated" / "snow.xlsx").out
+    wb = openpyxl.load_workbook(generated)
+    keyed = read_keyed(generated)
+    capex = keyed["Capex"].rows["capex:SNOW"]
+    life = keyed["Inputs"].rows["useful_life:SNOW:servers"]
+    wb["Inputs"][life.cells["D"]] = LIFE
+    notes = wb.create_sheet(NOTES)
+    notes["A1"], notes["B1"] = "Capex, every quarter", "=SUM(Capex_SNOW)"
+    notes["A2"], notes["B2"] = f"Capex {NEW_QUARTER}", f"=Capex!{capex.cells[NEW_QUARTER]}"
+    notes["A3"], notes["B3"] = "Server life, doubled", "=Useful_Life_SNOW_servers*2"
+    wb.save(tmp / "edited.xlsx")
+    (saved,) = recalc_many([tmp / "edited.xlsx"], tmp)  # the analyst saves in a spreadsheet
+    workbook = tmp / "build" / "snow.xlsx"
+    workbook.parent.mkdir()
+    shutil.copyfile(saved, workbook)
+    before = {p.name: p.read_bytes() for p in [workbook, *snow.iterdir()]}
+    run = run_modelgen("update", "--inputs", snow, "--sec", SNOWFLAKE, "--workbook", workbook)
+    kept = [p for p in workbook.parent.iterdir() if p.name.startswith("snow.before-")]
+    return {"run": run, "snow": snow, "workbook": workbook, "kept": kept, "before": before}
+
+
+@engine
+def test_update_ingests_rebuilds_verifies_and_keeps_the_old_workbook(story):
+    run = story["run"]
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == ""
+    (kept,) = story["kept"]
+    assert kept.read_bytes() == story["before"]["snow.xlsx"]
+    assert f"the old workbook is kept as {kept}" in run.stdout
+    assert "recalculated by IronCalc, 0 mismatches, 0 error values" in run.stdout
+    capex = csv_value(story["snow"] / "capex.csv", NEW_QUARTER, "capex")
+    new = read_keyed(story["workbook"])
+    assert new["Capex"].rows["capex:SNOW"].values[NEW_QUARTER] == pytest.approx(capex)
+    assert new["Checks"].rows["check_failures"].constant == 0
+
+
+@engine
+def test_the_analysts_work_survives(story):
+    new = read_keyed(story["workbook"])
+    life = new["Inputs"].rows["useful_life:SNOW:servers"].constant
+    assert life == LIFE
+    capex = new["Capex"].rows["capex:SNOW"].values
+    formulas = openpyxl.load_workbook(story["workbook"])[NOTES]
+    values = openpyxl.load_workbook(story["workbook"], data_only=True)[NOTES]
+    assert formulas["B1"].value == "=SUM(Capex_SNOW)"
+    assert values["B1"].value == pytest.approx(sum(capex.values()))
+    assert values["B2"].value == pytest.approx(capex[NEW_QUARTER])  # moved with its period
+    assert values["B3"].value == pytest.approx(2 * LIFE)
+
+
+@engine
+def test_last_quarters_forecast_beside_the_new_actual(story):
+    (kept,) = story["kept"]
+    forecast = read_keyed(kept)["Capex"].rows["capex:SNOW"].values[NEW_QUARTER]
+    actual = csv_value(story["snow"] / "capex.csv", NEW_QUARTER, "capex")
+    report = diff_workbooks(kept, story["workbook"])
+    first = report.forecast_vs_actual[0]
+    assert (first.sheet, first.key, first.period) == ("Capex", "capex:SNOW", NEW_QUARTER)
+    assert first.forecast == pytest.approx(forecast)
+    assert first.actual == pytest.approx(actual)
+    assert report.forecast_lines()[1:] == [
+        line for line in story["run"].stdout.splitlines() if line in report.forecast_lines()[1:]
+    ]
+    income = csv_value(story["snow"] / "financials.csv", NEW_QUARTER, "net_income")
+    assert any(
+        s.key == "net_income:SNOW" and s.actual == pytest.approx(income)
+        for s in report.forecast_vs_actual
+    )
+    cover = [c for row in openpyxl.load_workbook(story["workbook"], data_only=True)["Cover"].iter_rows(values_only=True) for c in row]  # fmt: skip
+    assert pytest.approx(forecast) in cover and pytest.approx(actual) in cover
+
+
+def test_update_without_a_workbook_changes_nothing(tmp_path: Path):
+    snow = snow_folder(tmp_path / "snow")
+    before = {p.name: p.read_bytes() for p in snow.iterdir()}
+    run = run_modelgen("update", "--inputs", snow, "--sec", SNOWFLAKE, "--ticker", "SNOW", "--workbook", tmp_path / "none.xlsx")  # fmt: skip
+    assert run.returncode == 2
+    assert "none.xlsx: no workbook to update; build one first" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert {p.name: p.read_bytes() for p in snow.iterdir()} == before
