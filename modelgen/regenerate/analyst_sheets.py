@@ -26,6 +26,7 @@ from modelgen.regenerate.analyst_formulas import Unsupported, XLError, evaluate_
 from modelgen.regenerate.analyst_names import OldName, carry_names, define_names
 from modelgen.regenerate.analyst_rules import Rule, read_rules, rgb, write_rules
 from modelgen.regenerate.repoint import Repointer, parse_name, parse_ref, split_cell
+from modelgen.xlsx.cells import WorkbookCells
 from modelgen.xlsx.open_safely import UnsafeWorkbookError
 from modelgen.xlsx.read_by_key import KeyedSheet
 
@@ -97,12 +98,14 @@ def _style(cell: Any) -> tuple:
 
 
 def read_analyst_sheets(
-    formulas: Any, cached: Any, names: list[str], old: dict[str, KeyedSheet]
+    formulas: Any, cached: WorkbookCells, names: list[str], old: dict[str, KeyedSheet]
 ) -> list[AnalystSheet]:
-    """Read the sheets ``names`` of OLD (opened twice: formulas and cached values)."""
+    """Read the sheets ``names`` of OLD (its formulas opened by openpyxl, its cached values
+    read by ``read_cells``)."""
     sheets = []
     for name in names:
-        ws, values = formulas[name], cached[name]
+        ws = formulas[name]
+        values = cached.sheets[name].values if name in cached.sheets else {}
         sheet = AnalystSheet(name, hidden=ws.sheet_state != "visible")
         for row in ws.iter_rows():
             for cell in row:
@@ -121,7 +124,9 @@ def read_analyst_sheets(
                     False,
                 ):
                     continue
-                cached_value = values[cell.coordinate].value if cell.data_type == "f" else None
+                cached_value = (
+                    values.get((cell.row, cell.column)) if cell.data_type == "f" else None
+                )
                 sheet.cells.append(
                     CellSpec(cell.row - 1, cell.column - 1, value, cached_value, _style(cell))
                 )

@@ -36,6 +36,7 @@ from modelgen.regenerate.analyst_sheets import (
     write_analyst_sheets,
 )
 from modelgen.xlsx.cached_values import lacks_computed_values, no_values_message
+from modelgen.xlsx.cells import read_cells
 from modelgen.xlsx.forecast_actual import (
     Surprise,
     forecast_vs_actual,
@@ -229,7 +230,7 @@ def read_previous(old: Path, keep_edited_actuals: bool = False) -> Carry:
     """Read OLD's edits, plugs and the analyst's sheets; OLD is opened read-only, never saved."""
     old = Path(old)
     formulas = open_workbook(old, data_only=False)
-    cached = open_workbook(old, data_only=True)
+    cached = read_cells(old)
     carry = Carry(old, keep_edited_actuals, read_provenance(formulas))
     keyed = carry.old_keyed = read_keyed(formulas)
     # Saved by a program that does not calculate (openpyxl, pandas), OLD has no formula

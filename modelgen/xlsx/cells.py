@@ -18,16 +18,16 @@ from __future__ import annotations
 import _elementtree
 import posixpath
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree.ElementTree import XMLPullParser
+from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from defusedxml.ElementTree import parse
 from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-from modelgen.xlsx.open_safely import check_xlsx
+from modelgen.xlsx.open_safely import _fail, check_xlsx
 
 __all__ = ["ErrorValue", "SheetCells", "WorkbookCells", "read_cells"]
 
@@ -72,11 +72,34 @@ class WorkbookCells:
     sheetnames: list[str]
     sheets: dict[str, SheetCells]
 
+    def with_values(self, values: Mapping[tuple[str, str], object]) -> WorkbookCells:
+        """The same sheets and formula cells holding ``values`` instead, ``(sheet, "B7")`` ->
+        value, as an engine computed them (``modelgen.engine``'s ``Values``)."""
+        out = WorkbookCells(
+            self.sheetnames, {n: SheetCells(n, {}, s.formulas) for n, s in self.sheets.items()}
+        )
+        for (name, ref), value in values.items():
+            if name in out.sheets:
+                i = len(ref.rstrip("0123456789"))
+                out.sheets[name].values[int(ref[i:]), _column(ref[:i])] = value
+        return out
+
 
 def read_cells(path: str | Path) -> WorkbookCells:
     """Read every worksheet of the .xlsx at ``path`` (checked first; nothing is written)."""
     path = Path(path)
     check_xlsx(path)
+    try:
+        return _read(path)
+    except (ParseError, KeyError, ValueError, IndexError, zipfile.BadZipFile, EOFError) as e:
+        raise _fail(
+            path,
+            f"could not be read as an xlsx workbook ({type(e).__name__}: {e})",
+            "Open it in Excel or LibreOffice, save it as .xlsx, and try again",
+        ) from e
+
+
+def _read(path: Path) -> WorkbookCells:
     with zipfile.ZipFile(path) as zf:
         names = set(zf.namelist())
         book = parse(zf.open("xl/workbook.xml")).getroot()

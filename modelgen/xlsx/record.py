@@ -32,6 +32,8 @@ if TYPE_CHECKING:  # the record is written on every build, read only on regenera
     from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
     from xlsxwriter.workbook import Workbook
 
+    from modelgen.xlsx.cells import WorkbookCells
+
 __all__ = [
     "SHEET",
     "Cell",
@@ -127,12 +129,19 @@ def write_provenance(wb: Workbook, prov: Provenance) -> None:
     ws.protect()
 
 
-def read_provenance(wb: OpenpyxlWorkbook) -> Provenance | None:
-    """The record in an opened workbook, or None when it has none (an older or foreign file)."""
+def read_provenance(wb: OpenpyxlWorkbook | WorkbookCells) -> Provenance | None:
+    """The record in an opened or read workbook, or None when it has none (an older or
+    foreign file)."""
+    from modelgen.xlsx.cells import WorkbookCells  # openpyxl: not for a plain build
+
     if SHEET not in wb.sheetnames:
         return None
+    if isinstance(wb, WorkbookCells):
+        rows = wb.sheets[SHEET].grid()[2:] if SHEET in wb.sheets else []
+    else:
+        rows = wb[SHEET].iter_rows(min_row=3, max_col=5, values_only=True)
     prov = Provenance()
-    for cells in wb[SHEET].iter_rows(min_row=3, max_col=5, values_only=True):
+    for cells in rows:
         what, sheet, key, period, value = (list(cells) + [None] * 5)[:5]
         if what == "version":
             prov.version = str(value or "")
