@@ -49,15 +49,18 @@ def write_universe(
     quarterly: bool = False,
     view: str | None = None,
     seed: int = 6,
+    years: int = LAST_YEAR - FIRST_YEAR + 1,
 ) -> Path:
-    """Write the CSV files of a universe into `folder` (created); return the folder."""
+    """Write the CSV files of a universe into `folder` (created); return the folder.
+    `years` of actuals end in LAST_YEAR (the benchmark's 20 by default)."""
+    first_year = LAST_YEAR - years + 1
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     per_year = 4 if quarterly else 1
     periods = [
         f"{y}Q{q}" if quarterly else str(y)
-        for y in range(FIRST_YEAR, LAST_YEAR + 1)
+        for y in range(first_year, LAST_YEAR + 1)
         for q in range(1, per_year + 1)
     ]
     tickers = [f"C{i:04d}" for i in range(1, companies + 1)]
@@ -98,7 +101,7 @@ def write_universe(
             opening.append([t, name, _fmt(value), _fmt(life * rng.uniform(0.3, 0.9)), "synthetic"])
         if i % CHANGE_EVERY == 0:
             changes.append(
-                [t, "servers", FIRST_YEAR + 10, _fmt(rng.choice((4, 5, 6, 7))), "synthetic"]
+                [t, "servers", first_year + years // 2, _fmt(rng.choice((4, 5, 6, 7))), "synthetic"]
             )
     _write(folder / "companies.csv", ["ticker", "name", "fiscal_year_end_month", "tax_rate"], comp)
     _write(folder / "capex.csv", ["ticker", "period", "capex", "source"], capex)

@@ -26,5 +26,6 @@ fi
 
 python3 -m ruff check modelgen tests bench
 python3 -m ruff format --check modelgen tests bench
-# one worker per core (pytest-xdist); MODELGEN_TEST_WORKERS=0 runs in this process
-python3 -m pytest -n "${MODELGEN_TEST_WORKERS:-auto}" "$@"
+# one worker per core (pytest-xdist), tests sharing a module's fixture on one worker
+# (tests/conftest.py groups them); MODELGEN_TEST_WORKERS=0 runs in this process
+python3 -m pytest -n "${MODELGEN_TEST_WORKERS:-auto}" --dist loadgroup "$@"

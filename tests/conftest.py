@@ -33,3 +33,15 @@ def quarterly_inputs() -> Path:
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Tell tests.engine which test is running, before its fixtures are set up."""
     tests.engine.current_test = item
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep on one xdist worker the tests that share a module-scoped fixture, so that it is
+    built once (with ``--dist loadgroup``, as scripts/test.sh runs them); the other tests
+    spread over the workers one by one."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs.values() if info else []
+        if any(d[-1].scope == "module" for d in defs if d):
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))

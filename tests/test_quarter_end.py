@@ -1,6 +1,11 @@
-"""The README's quarter end, walked on the Snowflake file: `modelgen update` after a 10-Q.
+"""The README's quarter end, walked on the shipped inputs and on the Snowflake file.
 
-Last quarter's workbook is built from Snowflake's company facts without its latest filing
+On the shipped inputs, the commands of the README's "Every quarter" run as written: the
+analyst's workbook (a sheet using the workbook's names, a name of their own and a cell
+reference, saved by a spreadsheet that calculates) is rebuilt from a folder a quarter
+later, verified, and diffed, the forecast beside the new actual first.
+
+On Snowflake: last quarter's workbook is built from Snowflake's company facts without its latest filing
 (the 10-Q for the quarter to 30 April 2025, fiscal 2026Q1). The analyst adds a sheet that
 uses the workbook's names and a cell reference, changes a useful life, and saves it in a
 spreadsheet that calculates (LibreOffice here, as Excel would). Then the new filing
@@ -12,6 +17,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+import shlex
 import shutil
 from pathlib import Path
 
@@ -25,6 +32,7 @@ from modelgen.sec.ingest import ingest_sec
 from modelgen.xlsx.read_by_key import read_keyed
 from tests.cli import run_modelgen
 from tests.engine import engine, recalc_many
+from tests.test_carry import NEW_2025, _new_quarter
 from tests.test_sec import SNOWFLAKE
 
 NEW_QUARTER = "2026Q1"
@@ -63,9 +71,9 @@ def csv_value(path: Path, period: str, column: str) -> float:
     return float(row[column])
 
 
-@pytest.fixture(scope="module")
-def story(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    tmp = tmp_path_factory.mktemp("quarter_end")
+def snow_analyst(tmp: Path) -> tuple[Path, Path]:
+    """Last quarter's Snowflake folder and the analyst's edited workbook (not yet saved by
+    a spreadsheet)."""
     snow = snow_folder(tmp / "snow")
     ingest_sec(last_quarters_facts(tmp / "old-facts.json"), "SNOW", snow)
     generated = build(snow, tmp / "generated" / "snow.xlsx").out
@@ -78,11 +86,49 @@ def story(tmp_path_factory: pytest.TempPathFactory) -> dict:
     notes["A1"], notes["B1"] = "Capex, every quarter", "=SUM(Capex_SNOW)"
     notes["A2"], notes["B2"] = f"Capex {NEW_QUARTER}", f"=Capex!{capex.cells[NEW_QUARTER]}"
     notes["A3"], notes["B3"] = "Server life, doubled", "=Useful_Life_SNOW_servers*2"
-    wb.save(tmp / "edited.xlsx")
-    (saved,) = recalc_many([tmp / "edited.xlsx"], tmp)  # the analyst saves in a spreadsheet
-    workbook = tmp / "build" / "snow.xlsx"
-    workbook.parent.mkdir()
-    shutil.copyfile(saved, workbook)
+    (tmp / "edited").mkdir()
+    wb.save(tmp / "edited" / "snow.xlsx")
+    return snow, tmp / "edited" / "snow.xlsx"
+
+
+def shipped_analyst(tmp: Path, shipped: Path) -> tuple[Path, Path]:
+    """The shipped inputs and the analyst's edited workbook built from them."""
+    shutil.copytree(shipped, tmp / "inputs")
+    generated = build(tmp / "inputs", tmp / "generated" / "capex_model.xlsx").out
+    wb = openpyxl.load_workbook(generated)
+    impact = read_keyed(generated)["Profit Impact"].rows
+    ratio = impact["after_tax_depreciation_pct_net_income:META"].cells["2024"]
+    notes = wb.create_sheet(NOTES)
+    notes["A1"], notes["B1"] = "Meta capex, every year", "=SUM(Capex_META)"
+    notes["A2"], notes["B2"] = "Meta 2024 ratio", f"='Profit Impact'!{ratio}"
+    notes["A3"], notes["B3"] = "Meta life, my way", "=MyLife*2"
+    wb.defined_names["MyLife"] = openpyxl.workbook.defined_name.DefinedName(
+        "MyLife", attr_text=wb.defined_names["Useful_Life_META_all_assets"].attr_text
+    )
+    (tmp / "edited").mkdir()
+    wb.save(tmp / "edited" / "capex_model.xlsx")
+    return tmp / "inputs", tmp / "edited" / "capex_model.xlsx"
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory: pytest.TempPathFactory, shipped_inputs: Path) -> dict:
+    """Both analysts' workbooks, saved by a spreadsheet that calculates (one LibreOffice
+    run), each in a `build` folder beside its inputs."""
+    tmp = tmp_path_factory.mktemp("quarter_end")
+    snow, snow_book = snow_analyst(tmp / "snow_story")
+    shipped, shipped_book = shipped_analyst(tmp / "readme_story", shipped_inputs)
+    out = {}
+    for name, folder, book in (("snow", snow, snow_book), ("shipped", shipped, shipped_book)):
+        (folder.parent / "build").mkdir()
+        out[name] = (folder, folder.parent / "build" / book.name)
+    for (_, workbook), done in zip(out.values(), recalc_many([snow_book, shipped_book], tmp), strict=True):  # fmt: skip
+        shutil.copyfile(done, workbook)
+    return out
+
+
+@pytest.fixture(scope="module")
+def story(saved: dict) -> dict:
+    snow, workbook = saved["snow"]
     before = {p.name: p.read_bytes() for p in [workbook, *snow.iterdir()]}
     run = run_modelgen("update", "--inputs", snow, "--sec", SNOWFLAKE, "--workbook", workbook)
     kept = [p for p in workbook.parent.iterdir() if p.name.startswith("snow.before-")]
@@ -148,3 +194,53 @@ def test_update_without_a_workbook_changes_nothing(tmp_path: Path):
     assert "none.xlsx: no workbook to update; build one first" in run.stderr
     assert "Traceback" not in run.stderr
     assert {p.name: p.read_bytes() for p in snow.iterdir()} == before
+
+
+def readme_block(section: str) -> list[str]:
+    """The commands of the first ``sh`` block after the README heading ``section``."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = re.search(rf"## {section}\n.*?```sh\n(.*?)```", text, re.S).group(1)
+    return [line.split("#")[0].strip() for line in block.splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def every_quarter(saved: dict) -> dict:
+    """The README's "Every quarter" commands, run as written beside the analyst's workbook."""
+    inputs, _ = saved["shipped"]
+    home, runs = inputs.parent, {}
+    for command in readme_block("Every quarter"):
+        args = shlex.split(command)
+        if args[:2] == ["cp", "-r"]:  # then "add the new rows": a quarter later
+            _new_quarter(home / args[2], home / args[3])
+            continue
+        assert args[0] == "modelgen", command
+        runs[args[1]] = run_modelgen(*args[1:], cwd=home)
+    return {"home": home, "runs": runs}
+
+
+@engine
+def test_every_quarter_as_the_readme_says(every_quarter: dict):
+    home, runs = every_quarter["home"], every_quarter["runs"]
+    assert set(runs) == {"build", "verify", "diff"}
+    assert runs["build"].returncode == 0, runs["build"].stderr
+    assert "1 sheets copied" in runs["build"].stdout and "1 names carried" in runs["build"].stdout
+    assert runs["verify"].returncode == 0, runs["verify"].stdout
+    assert runs["diff"].returncode == 1  # it changed
+    old, new = sorted(
+        (home / "build").glob("capex_*.xlsx"), key=lambda p: p.name != "capex_model.xlsx"
+    )
+    forecast = read_keyed(old)["Capex"].rows["capex:META"].values["2025"]
+    actual = NEW_2025["META"][0]
+    lines = runs["diff"].stdout.splitlines()
+    assert lines[1].startswith("Forecast against actual")
+    meta = next(line.split() for line in lines if line.strip().startswith("Capex: Meta"))
+    at = meta.index("2025")
+    assert meta[at + 1 : at + 3] == [f"{forecast:,.2f}", f"{actual:,.2f}"]
+    keyed = read_keyed(new)
+    values = openpyxl.load_workbook(new, data_only=True)[NOTES]
+    capex = keyed["Capex"].rows["capex:META"].values
+    ratio = keyed["Profit Impact"].rows["after_tax_depreciation_pct_net_income:META"].values
+    life = keyed["Inputs"].rows["useful_life:META:all_assets"].constant
+    assert values["B1"].value == pytest.approx(sum(capex.values()))
+    assert values["B2"].value == pytest.approx(ratio["2024"])
+    assert values["B3"].value == pytest.approx(2 * life)

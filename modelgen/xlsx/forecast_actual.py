@@ -112,7 +112,7 @@ def forecast_vs_actual(old: dict[str, KeyedSheet], new: dict[str, KeyedSheet]) -
                     found.append(_surprise(old, new, m, t, period))
             found = [s for s in found if s is not None]
             everyone = all(_is_actual(new, m, t, period) for t in tickers)
-            if found and everyone and old_tickers >= set(tickers):
+            if found and everyone and len(tickers) > 1 and old_tickers >= set(tickers):
                 found.append(_surprise(old, new, m, TOTAL, period))
             out += [s for s in found if s is not None]
     return out
