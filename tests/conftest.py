@@ -45,3 +45,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         defs = info.name2fixturedefs.values() if info else []
         if any(d[-1].scope == "module" for d in defs if d):
             item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
+@pytest.fixture(scope="session")
+def shipped_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The workbook built from the shipped inputs, once per worker: what every build of
+    them writes. Never edit it; copy it where a test needs a workbook to change."""
+    from modelgen.build import build
+
+    return build(SHIPPED, tmp_path_factory.mktemp("shipped_book") / "capex_model.xlsx").out

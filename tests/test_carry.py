@@ -186,9 +186,11 @@ def _meta_opening(n: int) -> list[float]:
 
 
 @engine
-def test_a_quarter_later_the_analysts_work_is_carried(tmp_path: Path, shipped_inputs: Path):
+def test_a_quarter_later_the_analysts_work_is_carried(
+    tmp_path: Path, shipped_inputs: Path, shipped_book: Path
+):
     generated, edited = tmp_path / "generated.xlsx", tmp_path / "edited.xlsx"
-    build(shipped_inputs, generated)
+    shutil.copyfile(shipped_book, generated)
     formulas = _analyst_edits(generated, edited)
     life, growth, orphan = (
         _input(generated, k)
@@ -334,9 +336,11 @@ def _edit(src: Path, dst: Path, cells: dict[tuple[str, str, str], object], note:
     wb.save(dst)
 
 
-def test_the_record_is_hidden_and_not_a_contract_sheet(tmp_path: Path, shipped_inputs: Path):
+def test_the_record_is_hidden_and_not_a_contract_sheet(
+    tmp_path: Path, shipped_inputs: Path, shipped_book: Path
+):
     out = tmp_path / "m.xlsx"
-    build(shipped_inputs, out)
+    shutil.copyfile(shipped_book, out)
     wb = open_workbook(out, data_only=False)
     assert wb.sheetnames[-1] == SHEET and wb[SHEET].sheet_state == "hidden"
     assert wb[SHEET].protection.sheet
@@ -350,10 +354,10 @@ def test_the_record_is_hidden_and_not_a_contract_sheet(tmp_path: Path, shipped_i
 
 
 def test_edits_survive_two_quarters_and_actuals_are_kept_on_request(
-    tmp_path: Path, shipped_inputs: Path
+    tmp_path: Path, shipped_inputs: Path, shipped_book: Path
 ):
     first, edited = tmp_path / "q1.xlsx", tmp_path / "q1-edited.xlsx"
-    build(shipped_inputs, first)
+    shutil.copyfile(shipped_book, first)
     key = _input(first, "useful_life:META:all_assets")
     life, actual = ("Inputs", key, "D"), ("Inputs", "capex_actual:MSFT", "2024")
     _edit(first, edited, {life: 5.5, actual: 80.0})
@@ -380,9 +384,11 @@ def test_edits_survive_two_quarters_and_actuals_are_kept_on_request(
     assert q3["Note"]["A1"].value == pytest.approx(37.3)
 
 
-def test_a_workbook_without_a_record_carries_no_guessed_edits(tmp_path: Path, shipped_inputs: Path):
+def test_a_workbook_without_a_record_carries_no_guessed_edits(
+    tmp_path: Path, shipped_inputs: Path, shipped_book: Path
+):
     first, old = tmp_path / "m.xlsx", tmp_path / "old.xlsx"
-    build(shipped_inputs, first)
+    shutil.copyfile(shipped_book, first)
     _edit(first, old, {("Inputs", _input(first, "useful_life:META:all_assets"), "D"): 5.5})
     wb = openpyxl.load_workbook(old)
     del wb[SHEET]
@@ -393,13 +399,15 @@ def test_a_workbook_without_a_record_carries_no_guessed_edits(tmp_path: Path, sh
     assert carry.copy.sheets == ["Note"]
 
 
-def test_cli_carry_takes_the_existing_output(tmp_path: Path, shipped_inputs: Path):
+def test_cli_carry_takes_the_existing_output(
+    tmp_path: Path, shipped_inputs: Path, shipped_book: Path
+):
     from typer.testing import CliRunner
 
     from modelgen.cli import app
 
     out = tmp_path / "m.xlsx"
-    build(shipped_inputs, out)
+    shutil.copyfile(shipped_book, out)
     _edit(out, out, {("Inputs", _input(out, "long_run_capex_growth"), "D"): 0.03}, note=False)
     args = ["build", "--inputs", str(shipped_inputs), "--out", str(out), "--carry"]
     run = CliRunner().invoke(app, args)
@@ -411,12 +419,12 @@ def test_cli_carry_takes_the_existing_output(tmp_path: Path, shipped_inputs: Pat
 
 
 def test_a_number_typed_over_a_scenario_input_is_carried_into_the_selected_case(
-    tmp_path: Path, shipped_inputs: Path
+    tmp_path: Path, shipped_inputs: Path, shipped_book: Path
 ):
     """With scenarios, Meta's life on Inputs is INDEX into its scenario rows. An analyst who
     types 5.5 over it means the live case: the value goes to that case's row, not a plug."""
     old = tmp_path / "old.xlsx"
-    build(shipped_inputs, old)
+    shutil.copyfile(shipped_book, old)
     wb = openpyxl.load_workbook(old)
     ws = wb["Inputs"]
     rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}

@@ -12,7 +12,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from modelgen.build import build
 from modelgen.xlsx.cells import ErrorValue, read_cells
 from modelgen.xlsx.open_safely import UnsafeWorkbookError, open_workbook
 from tests.engine import engine, recalc_many
@@ -55,8 +54,8 @@ def assert_same_as_openpyxl(path: Path) -> int:
 
 
 @pytest.fixture(scope="module")
-def shipped_model(tmp_path_factory: pytest.TempPathFactory, shipped_inputs: Path) -> Path:
-    return build(shipped_inputs, tmp_path_factory.mktemp("cells") / "model.xlsx").out
+def shipped_model(shipped_book: Path) -> Path:
+    return shipped_book
 
 
 def test_modelgen_workbook_and_its_openpyxl_resave(shipped_model: Path, tmp_path: Path) -> None:

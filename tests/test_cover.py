@@ -19,6 +19,7 @@ from modelgen.build import build
 from modelgen.engine.verify import compare
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.starter import write_starter
+from modelgen.xlsx.cells import read_cells
 from modelgen.xlsx.presentation import print_header
 from tests.engine import engine, recalc_many
 
@@ -104,10 +105,21 @@ def books(tmp_path_factory, folders) -> dict[str, Path]:
 # --- reading the workbook back, by row key and by the Cover's own labels --------------------
 
 
+def _grid(path: Path, sheet: str, data_only: bool = True, width: int = 7) -> list[list[object]]:
+    """A sheet's cells by row, all as wide as the widest (``width`` at least): cached values (read_cells, fast) or,
+    with ``data_only=False``, formula text (openpyxl)."""
+    if data_only:
+        grid = read_cells(path).sheets[sheet].grid()
+    else:
+        ws = openpyxl.load_workbook(path)[sheet]
+        grid = [list(r) for r in ws.iter_rows(values_only=True)]
+    width = max([width, *map(len, grid)])
+    return [r + [None] * (width - len(r)) for r in grid]
+
+
 def _annual(path: Path, data_only: bool = True) -> dict[str, dict[str, object]]:
     """The Annual sheet: row key (column A) -> {period label: value} from column E on."""
-    ws = openpyxl.load_workbook(path, data_only=data_only)["Annual"]
-    grid = [list(r) for r in ws.iter_rows(values_only=True)]
+    grid = _grid(path, "Annual", data_only)
     keyed = {r[0]: r for r in grid if r and isinstance(r[0], str)}
     labels = [str(v) for v in keyed["period"][4:] if v is not None]
     return {k: dict(zip(labels, r[4 : 4 + len(labels)], strict=True)) for k, r in keyed.items()}
@@ -115,8 +127,7 @@ def _annual(path: Path, data_only: bool = True) -> dict[str, dict[str, object]]:
 
 def _table(path: Path, data_only: bool = True) -> dict[str, dict[str, object]]:
     """The Cover's headline table: row label -> {column header: value (or formula)}."""
-    ws = openpyxl.load_workbook(path, data_only=data_only)["Cover"]
-    grid = [list(r) for r in ws.iter_rows(max_col=7, values_only=True)]
+    grid = [r[:7] for r in _grid(path, "Cover", data_only)]
     start = next(i for i, r in enumerate(grid) if r[0] == "Headline numbers")
     head = next(i for i in range(start, len(grid)) if str(grid[i][1]).startswith("Capex "))
     headers = [h for h in grid[head][1:] if h]
@@ -324,8 +335,5 @@ def test_libreoffice_recalculates_the_headline_to_the_same_numbers(books, folder
                 want = annual.get(key, {}).get(year)
                 assert _same(want, got), (name, label, header, want, got)
                 assert _same(cached[label][header], got), (name, label, header)
-        status = openpyxl.load_workbook(again, data_only=True)["Cover"]
-        lines = {
-            status.cell(r, 1).value: status.cell(r, 2).value for r in range(1, status.max_row + 1)
-        }
+        lines = {r[0]: r[1] for r in _grid(again, "Cover")}
         assert lines["Check status"] == "All checks pass"

@@ -30,8 +30,8 @@ ARTICLE = Path(__file__).resolve().parent / "data" / "article"
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory, shipped_inputs) -> Path:
-    return build(shipped_inputs, tmp_path_factory.mktemp("shipped") / "model.xlsx").out
+def shipped(shipped_book: Path) -> Path:
+    return shipped_book
 
 
 def test_the_shipped_build_verifies_with_ironcalc(shipped):

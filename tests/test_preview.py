@@ -12,7 +12,6 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from modelgen.build import build
 from modelgen.cli import app
 from modelgen.engine.preview import _only, file_part, png_size, visible_sheets
 from tests.engine import REQUIRE_ENV, engine, require_soffice
@@ -31,10 +30,8 @@ def require_pdftoppm() -> None:
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory, shipped_inputs):
-    out = tmp_path_factory.mktemp("preview") / "model.xlsx"
-    build(shipped_inputs, out)
-    return out
+def book(shipped_book):
+    return shipped_book
 
 
 def test_each_copy_shows_one_sheet(book):

@@ -14,8 +14,10 @@ import pytest
 from modelgen.build import build
 from modelgen.inputs.csvread import InputError
 from modelgen.inputs.folder import load_inputs
+from modelgen.xlsx.read_by_key import read_keyed
 from tests.engine import engine, recalc_many_keyed, verify_files
 from tests.reference import compute
+from tests.typed_cells import type_values
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "tests" / "data" / "article"  # the article's figures alone
@@ -125,13 +127,8 @@ def scenario_overrides(folder: Path) -> dict[str, dict[str, str]]:
 
 def set_input(book: Path, out: Path, values: dict[str, str]) -> Path:
     """Type values into Inputs column D by row key, as an analyst would, and save a copy."""
-    wb = openpyxl.load_workbook(book)
-    ws = wb["Inputs"]
-    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
-    for key, value in values.items():
-        ws.cell(rows[key], 4).value = value
-    wb.save(out)
-    return out
+    rows = read_keyed(book)["Inputs"].rows
+    return type_values(book, out, "Inputs", {rows[k].cells["D"]: v for k, v in values.items()})
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
 """What an analyst can break by typing where they should not, and the checks that say so.
 
-Each workbook is edited with openpyxl as an analyst would (a fiscal year, a period start, an
-input a scenario sets), recalculated by LibreOffice, and read back: the untouched workbooks
-pass every check, each edited one fails the check meant for it.
+Each workbook is typed into as an analyst would (a fiscal year, a period start, an input a
+scenario sets; tests/typed_cells.py), recalculated by LibreOffice, and read back: the
+untouched workbooks pass every check, each edited one fails the check meant for it.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import pytest
 from modelgen.build import build
 from modelgen.xlsx.read_by_key import read_keyed
 from tests.engine import engine, recalc_many
+from tests.typed_cells import type_values
 
 SHIPPED = Path(__file__).resolve().parents[1] / "inputs"
 TYPED = {"tax_rate": 0.30, "earnings_growth": 0.20}  # typed over the scenario's value
@@ -24,11 +25,7 @@ TYPED = {"tax_rate": 0.30, "earnings_growth": 0.20}  # typed over the scenario's
 def _typed(src: Path, out: Path, edits: list[tuple[str, str, object]]) -> Path:
     """A copy of `src` with Inputs cells (key, period or "D") set to values."""
     cells = read_keyed(src)["Inputs"].rows
-    wb = openpyxl.load_workbook(src)
-    for key, period, value in edits:
-        wb["Inputs"][cells[key].cells[period]] = value
-    wb.save(out)
-    return out
+    return type_values(src, out, "Inputs", {cells[k].cells[p]: v for k, p, v in edits})
 
 
 def _scenario_folder(dst: Path) -> Path:
