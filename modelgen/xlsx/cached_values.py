@@ -16,19 +16,27 @@ an empty ``<v>`` alone proves nothing; but every modelgen workbook has numeric f
 the programs that do not write none, so a threshold would only blur the answer; a workbook
 with some values missing is what ``verify`` reports cell by cell.
 
-It reads the worksheet parts with a streaming parser after :func:`check_xlsx`'s safety
-checks, and stops at the first formula with a value: a fraction of a second even for a
-workbook of 50,000 cells, where openpyxl takes seconds.
+It streams the worksheet parts as :mod:`modelgen.xlsx.cells` does, after
+:func:`check_xlsx`'s safety checks, and stops at the first formula with a value: a
+fraction of a second even for a workbook of 50,000 cells, where openpyxl takes seconds.
 """
 
 from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from xml.etree.ElementTree import ParseError, iterparse
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
-from modelgen.xlsx.open_safely import UnsafeWorkbookError, check_xlsx
+from modelgen.xlsx.cells import (
+    CELL,
+    FORMULA,
+    UNREADABLE,
+    VALUE,
+    stream_rows,
+    unreadable,
+    worksheet_parts,
+)
+from modelgen.xlsx.open_safely import check_xlsx
 
 __all__ = ["NO_VALUES", "NoComputedValuesError", "lacks_computed_values", "no_values_message"]
 
@@ -50,39 +58,17 @@ def no_values_message(path: str | Path, todo: str) -> str:
     return f"{path} has {NO_VALUES}: {todo}"
 
 
-def _local(tag: str) -> str:
-    """An element's name without its namespace (transitional and strict OOXML alike)."""
-    return tag.rpartition("}")[2]
-
-
-def _sheet_parts(zf: zipfile.ZipFile) -> list[str]:
-    """The worksheet parts: every program that writes .xlsx puts them in xl/worksheets/."""
-    return [
-        n
-        for n in zf.namelist()
-        if n.startswith("xl/worksheets/") and n.endswith(".xml") and "/_rels/" not in n
-    ]
-
-
 def _scan(zf: zipfile.ZipFile, part: str) -> tuple[bool, bool]:
     """(has a formula, has a formula with a value) in one worksheet part; stops at a value."""
     formulas = False
     with zf.open(part) as fh:
-        for _, elem in iterparse(fh, events=("end",)):
-            if _local(elem.tag) != "c":
-                continue
-            f = v = None
-            for child in elem:
-                name = _local(child.tag)
-                if name == "f":
-                    f = child
-                elif name == "v":
-                    v = child
-            if f is not None:
+        for row in stream_rows(fh):
+            for cell in row.iter(CELL):
+                if cell.find(FORMULA) is None:
+                    continue
                 formulas = True
-                if (v is not None and v.text) or elem.get("t") == "str":
+                if cell.findtext(VALUE) or cell.get("t") == "str":
                     return True, True
-            elem.clear()  # keep memory flat on a large sheet
     return formulas, False
 
 
@@ -96,15 +82,12 @@ def lacks_computed_values(path: str | Path) -> bool:
     check_xlsx(path)
     formulas = False
     with zipfile.ZipFile(path) as zf:
-        for part in _sheet_parts(zf):
-            try:
+        try:
+            for _, part in worksheet_parts(zf):
                 found, valued = _scan(zf, part)
-            except (ParseError, zipfile.BadZipFile, EOFError, OSError) as e:
-                raise UnsafeWorkbookError(
-                    f"{path}: worksheet part {part} cannot be read ({e}). Open it in Excel "
-                    "or LibreOffice, save it as .xlsx, and try again"
-                ) from e
-            if valued:
-                return False
-            formulas = formulas or found
+                if valued:
+                    return False
+                formulas = formulas or found
+        except (*UNREADABLE, OSError) as e:
+            raise unreadable(path, e) from e
     return formulas

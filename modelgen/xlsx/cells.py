@@ -27,9 +27,19 @@ from defusedxml.ElementTree import parse
 from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-from modelgen.xlsx.open_safely import _fail, check_xlsx
+from modelgen.xlsx.open_safely import UnsafeWorkbookError, _fail, check_xlsx
 
-__all__ = ["ErrorValue", "SheetCells", "WorkbookCells", "read_cells"]
+__all__ = [
+    "CELL",
+    "FORMULA",
+    "VALUE",
+    "ErrorValue",
+    "SheetCells",
+    "WorkbookCells",
+    "read_cells",
+    "stream_rows",
+    "worksheet_parts",
+]
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -37,6 +47,7 @@ _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _C, _V, _F, _IS, _T, _R, _RPH, _ROW = (
     _MAIN + tag for tag in ("c", "v", "f", "is", "t", "r", "rPh", "row")
 )
+CELL, VALUE, FORMULA = _C, _V, _F  # for other readers of the sheet XML
 
 
 class ErrorValue(str):
@@ -91,12 +102,21 @@ def read_cells(path: str | Path) -> WorkbookCells:
     check_xlsx(path)
     try:
         return _read(path)
-    except (ParseError, KeyError, ValueError, IndexError, zipfile.BadZipFile, EOFError) as e:
-        raise _fail(
-            path,
-            f"could not be read as an xlsx workbook ({type(e).__name__}: {e})",
-            "Open it in Excel or LibreOffice, save it as .xlsx, and try again",
-        ) from e
+    except UNREADABLE as e:
+        raise unreadable(path, e) from e
+
+
+#: what a damaged part raises while it is read
+UNREADABLE = (ParseError, KeyError, ValueError, IndexError, zipfile.BadZipFile, EOFError)
+
+
+def unreadable(path: Path, error: Exception) -> UnsafeWorkbookError:
+    """The one-line message for a workbook whose parts cannot be read."""
+    return _fail(
+        path,
+        f"could not be read as an xlsx workbook ({type(error).__name__}: {error})",
+        "Open it in Excel or LibreOffice, save it as .xlsx, and try again",
+    )
 
 
 def _read(path: Path) -> WorkbookCells:
@@ -107,19 +127,34 @@ def _read(path: Path) -> WorkbookCells:
         pr = book.find(_MAIN + "workbookPr")
         if pr is not None and pr.get("date1904") in ("1", "true"):
             epoch = CALENDAR_MAC_1904
-        targets = _relationships(zf, "xl/_rels/workbook.xml.rels", "xl")
         strings = _shared_strings(zf, names)
         dates, durations = _date_styles(zf, names)
         out = WorkbookCells([], {})
-        for sheet in book.iter(_MAIN + "sheet"):
-            name = sheet.get("name", "")
+        for name, member in _sheets(zf, book):
             out.sheetnames.append(name)
-            target = targets.get(sheet.get(_REL + "id", ""), ("", ""))
-            if target[0].endswith("/worksheet") and target[1] in names:
+            if member is not None:
                 cells = SheetCells(name)
-                with zf.open(target[1]) as fh:
+                with zf.open(member) as fh:
                     _read_sheet(fh, cells, strings, dates, durations, epoch)
                 out.sheets[name] = cells
+    return out
+
+
+def worksheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, zip member) of every worksheet of an open .xlsx, in workbook order."""
+    book = parse(zf.open("xl/workbook.xml")).getroot()
+    return [(name, member) for name, member in _sheets(zf, book) if member is not None]
+
+
+def _sheets(zf: zipfile.ZipFile, book) -> list[tuple[str, str | None]]:  # noqa: ANN001
+    """Every sheet's name and its worksheet part (None for a chart sheet or a missing part)."""
+    names = set(zf.namelist())
+    targets = _relationships(zf, "xl/_rels/workbook.xml.rels", "xl")
+    out: list[tuple[str, str | None]] = []
+    for sheet in book.iter(_MAIN + "sheet"):
+        kind, member = targets.get(sheet.get(_REL + "id", ""), ("", ""))
+        worksheet = kind.endswith("/worksheet") and member in names
+        out.append((sheet.get("name", ""), member if worksheet else None))
     return out
 
 
@@ -168,7 +203,7 @@ def _date_styles(zf: zipfile.ZipFile, names: set[str]) -> tuple[set[int], set[in
     return dates, durations
 
 
-def _rows(fh) -> Iterator:  # noqa: ANN001 - a binary file
+def stream_rows(fh) -> Iterator:  # noqa: ANN001 - a binary file
     """Each complete ``<row>`` element of a worksheet part, streamed by expat through the C
     ElementTree (defusedxml's parser is pure Python, three times slower; what it guards
     against needs a document type declaration, which check_xlsx has refused in every part)."""
@@ -191,7 +226,7 @@ def _read_sheet(fh, cells: SheetCells, strings, dates, durations, epoch) -> None
     values, formulas = cells.values, cells.formulas
     columns: dict[str, int] = {}
     row = 0
-    for el in _rows(fh):
+    for el in stream_rows(fh):
         row = int(el.get("r") or row + 1)
         col = 0
         for c in el.iter(_C):
