@@ -22,6 +22,7 @@ from modelgen.build import build
 from modelgen.compare.diff import diff_workbooks
 from modelgen.engine.verify import compare
 from modelgen.regenerate.repoint import parse_ref
+from modelgen.xlsx.cells import read_cells
 from modelgen.xlsx.open_safely import open_workbook
 from modelgen.xlsx.read_by_key import locate, read_keyed
 from modelgen.xlsx.record import SHEET, read_provenance
@@ -49,10 +50,10 @@ def _cell(keyed, sheet: str, key: str, period: str) -> str:
 def _input(path: Path, key: str) -> str:
     """The Inputs row an analyst types ``key``'s constant into: ``key`` itself or, where the
     workbook has scenarios and ``key`` is the formula picking one, the active ``key@Scenario``."""
-    prov = read_provenance(open_workbook(path, data_only=False))
-    if ("Inputs", key, "D") in prov.inputs:
+    cells = read_cells(path)
+    if ("Inputs", key, "D") in read_provenance(cells).inputs:
         return key
-    return f"{key}@{read_keyed(path)['Inputs'].rows['scenario'].constant}"
+    return f"{key}@{read_keyed(cells)['Inputs'].rows['scenario'].constant}"
 
 
 def _analyst_edits(generated: Path, edited: Path) -> dict[str, str]:
