@@ -13,11 +13,13 @@ from pathlib import Path
 import pytest
 
 from modelgen.build import build
+from modelgen.engine.verify import compare
 from modelgen.inputs.csvread import InputError
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.timeline import Period, make_timeline, parse_period, quarter_end_calendar_year
 from modelgen.sec.ingest import ingest_sec
-from tests.engine import engine, recalc_many_keyed, verify_files
+from modelgen.xlsx.read_by_key import read_keyed
+from tests.engine import engine, recalc_many
 
 ROOT = Path(__file__).resolve().parents[1]
 SNOWFLAKE = ROOT / "tests" / "data" / "sec" / "snowflake-companyfacts.json"
@@ -170,19 +172,26 @@ def snow(tmp_path_factory):
         base=ROOT / "tests" / "data" / "article",
     )
     books = [build(quarterly, tmp / "snow_q.xlsx").out, build(mixed, tmp / "mixed.xlsx").out]
-    keyed = recalc_many_keyed(books, tmp)
-    return {"quarterly": (quarterly, books[0], keyed[0]), "mixed": (mixed, books[1], keyed[1])}
+    again = recalc_many(books, tmp)
+    keyed = [read_keyed(book, data_only=True) for book in again]
+    return {
+        "quarterly": (quarterly, books[0], keyed[0], again[0]),
+        "mixed": (mixed, books[1], keyed[1], again[1]),
+    }
 
 
 @engine
 def test_quarterly_and_mixed_models_verify_clean_in_libreoffice(snow):
-    for report in verify_files([snow["quarterly"][1], snow["mixed"][1]]):
+    """verify's judgement of the copies LibreOffice recalculated (test_verify runs the
+    whole command)."""
+    for _, book, _, again in snow.values():
+        report = compare(book, again)
         assert report.ok, report.lines()
 
 
 @engine
 def test_quarterly_guidance_fills_the_open_quarters_spread_like_a_year_earlier(snow):
-    folder, _, keyed = snow["quarterly"]
+    folder, _, keyed, _ = snow["quarterly"]
     given = _csv(folder / "capex.csv", "capex")
     capex = keyed["Capex"].rows["capex:SNOW"].values
     remaining = (150 + 170) / 2 - given["2026Q1"]
@@ -195,7 +204,7 @@ def test_quarterly_guidance_fills_the_open_quarters_spread_like_a_year_earlier(s
 
 @engine
 def test_quarterly_forecast_grows_on_the_same_quarter_a_year_earlier(snow):
-    _, _, keyed = snow["quarterly"]
+    _, _, keyed, _ = snow["quarterly"]
     capex = keyed["Capex"].rows["capex:SNOW"].values
     # growth of the four quarters to the last known one (guided 2026Q4) on the four before
     g_a = (
@@ -218,7 +227,7 @@ def test_quarterly_forecast_grows_on_the_same_quarter_a_year_earlier(snow):
 
 @engine
 def test_fiscal_and_calendar_years_from_quarters(snow):
-    folder, _, keyed = snow["quarterly"]
+    folder, _, keyed, _ = snow["quarterly"]
     given = _csv(folder / "capex.csv", "capex")
     annual = keyed["Annual"].rows
     for year in ("2022", "2023", "2024", "2025"):
@@ -237,7 +246,7 @@ def test_fiscal_and_calendar_years_from_quarters(snow):
 
 @engine
 def test_mixed_model_calendar_years_match_the_quarters(snow):
-    folder, _, keyed = snow["mixed"]
+    folder, _, keyed, _ = snow["mixed"]
     given = _csv(folder / "capex.csv", "capex")  # all tickers: periods repeat, so read SNOW's
     with open(folder / "capex.csv", newline="", encoding="utf-8") as f:
         snow_rows = {
