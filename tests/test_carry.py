@@ -10,6 +10,7 @@ against independent arithmetic.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import re
 import shutil
@@ -52,6 +53,12 @@ def _cell(keyed, sheet: str, key: str, period: str) -> str:
     return keyed[sheet].rows[key].cells[period]
 
 
+@functools.cache
+def _shipped_cells(shipped_book: Path) -> WorkbookCells:
+    """The shipped workbook's cells, read once per process: ``shipped_book`` is never edited."""
+    return read_cells(shipped_book)
+
+
 def _input(book: Path | WorkbookCells, key: str) -> str:
     """The Inputs row an analyst types ``key``'s constant into: ``key`` itself or, where the
     workbook has scenarios and ``key`` is the formula picking one, the active ``key@Scenario``."""
@@ -61,12 +68,12 @@ def _input(book: Path | WorkbookCells, key: str) -> str:
     return f"{key}@{read_keyed(cells)['Inputs'].rows['scenario'].constant}"
 
 
-def _analyst_edits(generated: Path, edited: Path) -> dict[str, str]:
+def _analyst_edits(generated: Path, edited: Path, cells: WorkbookCells) -> dict[str, str]:
     """Edit as an analyst: inputs, an actual, a plug, and a sheet of their own with charts.
+    ``cells`` are ``generated``'s, as read_cells reads them.
 
     Returns the Client note's formulas by cell, as written.
     """
-    cells = read_cells(generated)
     keyed = read_keyed(cells)
     wb = openpyxl.load_workbook(generated)
     inputs = wb["Inputs"]
@@ -198,8 +205,8 @@ def test_a_quarter_later_the_analysts_work_is_carried(
 ):
     generated, edited = tmp_path / "generated.xlsx", tmp_path / "edited.xlsx"
     shutil.copyfile(shipped_book, generated)
-    formulas = _analyst_edits(generated, edited)
-    generated_cells = read_cells(generated)
+    generated_cells = _shipped_cells(shipped_book)
+    formulas = _analyst_edits(generated, edited, generated_cells)
     life, growth, orphan = (
         _input(generated_cells, k)
         for k in (
@@ -344,11 +351,13 @@ def _edit(
     cells: dict[tuple[str, str, str], object],
     note: bool = True,
     drop_record: bool = False,
+    read: WorkbookCells | None = None,
 ):
     """Type ``cells`` (sheet, key, period) and, with ``note``, add a sheet "Note" whose A1 is
     a formula on Capex, as an analyst would (the note is saved without a computed value, as
-    openpyxl saves a formula); with ``drop_record``, delete the record sheet."""
-    keyed = read_keyed(src)
+    openpyxl saves a formula); with ``drop_record``, delete the record sheet. ``read``: ``src``
+    as read_cells reads it, when the caller has it."""
+    keyed = read_keyed(src if read is None else read)
     by_sheet: dict[str, dict[str, object]] = {}
     for (sheet, key, period), value in cells.items():
         by_sheet.setdefault(sheet, {})[_cell(keyed, sheet, key, period)] = value
@@ -357,8 +366,8 @@ def _edit(
     for sheet, values in by_sheet.items():
         type_values(staged, staged.with_suffix(".tmp"), sheet, values)
         staged.with_suffix(".tmp").replace(staged)
-    a1 = f"=Capex!{_cell(keyed, 'Capex', 'capex:META', '2024')}"
     if note or drop_record:
+        a1 = f"=Capex!{_cell(keyed, 'Capex', 'capex:META', '2024')}" if note else None
         add = {"Note": {"A1": a1}} if note else None
         _repack(staged, staged, add=add, drop=SHEET if drop_record else None)
     staged.replace(dst)
@@ -461,22 +470,22 @@ def test_the_record_is_hidden_and_not_a_contract_sheet(
     assert wb.sheetnames[-1] == SHEET and wb[SHEET].sheet_state == "hidden"
     assert wb[SHEET].protection.sheet
     prov = read_provenance(wb)
-    assert prov.inputs[("Inputs", _input(out, "useful_life:META:all_assets"), "D")] == 5
+    life = _input(_shipped_cells(shipped_book), "useful_life:META:all_assets")
+    assert prov.inputs[("Inputs", life, "D")] == 5
     assert prov.inputs[("Inputs", "capex_actual:MSFT", "2024")] == 75.6
     assert prov.inputs[("Inputs", "capex_actual:MSFT", "2026")] is None  # an empty input cell
     assert prov.has_formula("Capex", "capex:META", "2024")
     assert not prov.has_formula("Inputs", "capex_actual:MSFT", "2024")
-    assert SHEET not in read_keyed(out)
+    assert SHEET not in read_keyed(wb)
 
 
 def test_edits_survive_two_quarters_and_actuals_are_kept_on_request(
     tmp_path: Path, shipped_inputs: Path, shipped_book: Path
 ):
-    first, edited = tmp_path / "q1.xlsx", tmp_path / "q1-edited.xlsx"
-    shutil.copyfile(shipped_book, first)
-    key = _input(first, "useful_life:META:all_assets")
+    edited, shipped = tmp_path / "q1-edited.xlsx", _shipped_cells(shipped_book)
+    key = _input(shipped, "useful_life:META:all_assets")
     life, actual = ("Inputs", key, "D"), ("Inputs", "capex_actual:MSFT", "2024")
-    _edit(first, edited, {life: 5.5, actual: 80.0})
+    _edit(shipped_book, edited, {life: 5.5, actual: 80.0}, read=shipped)
     before = _sha(edited)
     second = tmp_path / "q2.xlsx"
     kept = build(shipped_inputs, second, previous=edited, keep_edited_actuals=True).carry
@@ -503,10 +512,9 @@ def test_edits_survive_two_quarters_and_actuals_are_kept_on_request(
 def test_a_workbook_without_a_record_carries_no_guessed_edits(
     tmp_path: Path, shipped_inputs: Path, shipped_book: Path
 ):
-    first, old = tmp_path / "m.xlsx", tmp_path / "old.xlsx"
-    shutil.copyfile(shipped_book, first)
-    life = _input(first, "useful_life:META:all_assets")
-    _edit(first, old, {("Inputs", life, "D"): 5.5}, drop_record=True)
+    old, shipped = tmp_path / "old.xlsx", _shipped_cells(shipped_book)
+    life = _input(shipped, "useful_life:META:all_assets")
+    _edit(shipped_book, old, {("Inputs", life, "D"): 5.5}, drop_record=True, read=shipped)
     assert SHEET not in read_cells(old).sheetnames and "Note" in read_cells(old).sheetnames
     carry = build(shipped_inputs, tmp_path / "new.xlsx", previous=old).carry
     assert carry.edits == [] and carry.plugs == []
@@ -521,9 +529,9 @@ def test_cli_carry_takes_the_existing_output(
 
     from modelgen.cli import app
 
-    out = tmp_path / "m.xlsx"
-    shutil.copyfile(shipped_book, out)
-    _edit(out, out, {("Inputs", _input(out, "long_run_capex_growth"), "D"): 0.03}, note=False)
+    out, shipped = tmp_path / "m.xlsx", _shipped_cells(shipped_book)
+    growth = ("Inputs", _input(shipped, "long_run_capex_growth"), "D")
+    _edit(shipped_book, out, {growth: 0.03}, note=False, read=shipped)  # the existing output
     args = ["build", "--inputs", str(shipped_inputs), "--out", str(out), "--carry"]
     run = CliRunner().invoke(app, args)
     assert run.exit_code == 0, run.output
@@ -539,7 +547,7 @@ def test_a_number_typed_over_a_scenario_input_is_carried_into_the_selected_case(
     """With scenarios, Meta's life on Inputs is INDEX into its scenario rows. An analyst who
     types 5.5 over it means the live case: the value goes to that case's row, not a plug."""
     old = tmp_path / "old.xlsx"
-    rows = read_keyed(shipped_book)["Inputs"].rows
+    rows = read_keyed(_shipped_cells(shipped_book))["Inputs"].rows
     life, scenario = rows["useful_life:META:all_assets"].cells["D"], rows["scenario"].cells["D"]
     assert _formula_text(shipped_book, "Inputs", life).startswith("=INDEX(")
     type_values(shipped_book, old, "Inputs", {scenario: "Bull", life: 7.5})
