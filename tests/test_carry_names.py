@@ -12,12 +12,10 @@ cached values equal to arithmetic on the new workbook's own keyed values, mark t
 from __future__ import annotations
 
 import shutil
-import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
-from defusedxml.ElementTree import fromstring
 from openpyxl.formatting.rule import CellIsRule, ColorScaleRule, FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
@@ -31,8 +29,7 @@ from modelgen.regenerate.carry import cover_lines
 from modelgen.regenerate.repoint import parse_name
 from modelgen.xlsx.lint import lint_formula, lint_name
 from modelgen.xlsx.read_by_key import read_keyed
-from tests.test_carry import _new_quarter
-from tests.typed_cells import _sheet_part
+from tests.test_carry import _new_quarter, open_sheets
 
 NOTES = "Notes"
 RATE = 0.25
@@ -50,7 +47,7 @@ def quarter(tmp_path_factory: pytest.TempPathFactory, shipped_inputs: Path, ship
     build's result).
 
     Built and read once for the module: opening a workbook with openpyxl is most of the
-    time these tests take, so only what they look at is opened (:func:`_notes_and_names`)."""
+    time these tests take, so only what they look at is opened (:func:`tests.test_carry.open_sheets`)."""
     tmp = tmp_path_factory.mktemp("names")
     generated, old, new = tmp / "generated.xlsx", tmp / "old.xlsx", tmp / "new.xlsx"
     shutil.copyfile(shipped_book, generated)
@@ -101,31 +98,7 @@ def quarter(tmp_path_factory: pytest.TempPathFactory, shipped_inputs: Path, ship
     new_inputs = tmp / "inputs-2025"
     _new_quarter(shipped_inputs, new_inputs)
     result = build(new_inputs, new, previous=old)
-    return _notes_and_names(new, tmp / "notes-and-names.xlsx"), read_cached(new), result
-
-
-def _notes_and_names(book: Path, out: Path) -> openpyxl.Workbook:
-    """``book`` opened with openpyxl for its Notes sheet and defined names only: a copy in
-    which every other worksheet is empty (no cells, drawings or comments), the sheets kept in
-    order so that sheet-scoped names stay where they are, and the Notes sheet, its parts and
-    the workbook part byte for byte. openpyxl then reads one small sheet, not the model."""
-    empty = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"/>'
-    with zipfile.ZipFile(book) as zin:
-        names = zin.read("xl/workbook.xml").decode("utf-8")
-        others = {_sheet_part(zin, n) for n in _sheet_names(names) if n != NOTES}
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-            for info in zin.infolist():
-                rels = info.filename.replace("/_rels/", "/").removesuffix(".rels")
-                if info.filename in others:
-                    zout.writestr(info, empty)
-                elif rels not in others:  # an emptied sheet's relationships go
-                    zout.writestr(info, zin.read(info))
-    return openpyxl.load_workbook(out)
-
-
-def _sheet_names(workbook_xml: str) -> list[str]:
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    return [e.get("name") for e in fromstring(workbook_xml).iter(main + "sheet")]
+    return open_sheets(new, tmp / "notes-and-names.xlsx", (NOTES,)), read_cached(new), result
 
 
 def test_names_in_formulas_are_kept_and_cached_right(quarter):
