@@ -10,23 +10,30 @@ against independent arithmetic.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
+import re
 import shutil
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape, unescape
 
 import openpyxl
 import pytest
+from defusedxml.ElementTree import fromstring
 from openpyxl.chart import BarChart, LineChart, Reference, Series
+from openpyxl.utils import coordinate_to_tuple
 
 from modelgen.build import build
 from modelgen.compare.diff import diff_workbooks
 from modelgen.engine.verify import compare
 from modelgen.regenerate.repoint import parse_ref
-from modelgen.xlsx.cells import read_cells
+from modelgen.xlsx.cells import WorkbookCells, read_cells
 from modelgen.xlsx.open_safely import open_workbook
 from modelgen.xlsx.read_by_key import locate, read_keyed
 from modelgen.xlsx.record import SHEET, read_provenance
 from tests.engine import engine, recalc_many
+from tests.typed_cells import _sheet_part, type_values
 
 SHIPPED = Path(__file__).resolve().parents[1] / "inputs"
 
@@ -47,30 +54,37 @@ def _cell(keyed, sheet: str, key: str, period: str) -> str:
     return keyed[sheet].rows[key].cells[period]
 
 
-def _input(path: Path, key: str) -> str:
+@functools.cache
+def _shipped_cells(shipped_book: Path) -> WorkbookCells:
+    """The shipped workbook's cells, read once per process: ``shipped_book`` is never edited."""
+    return read_cells(shipped_book)
+
+
+def _input(book: Path | WorkbookCells, key: str) -> str:
     """The Inputs row an analyst types ``key``'s constant into: ``key`` itself or, where the
     workbook has scenarios and ``key`` is the formula picking one, the active ``key@Scenario``."""
-    cells = read_cells(path)
+    cells = book if isinstance(book, WorkbookCells) else read_cells(book)
     if ("Inputs", key, "D") in read_provenance(cells).inputs:
         return key
     return f"{key}@{read_keyed(cells)['Inputs'].rows['scenario'].constant}"
 
 
-def _analyst_edits(generated: Path, edited: Path) -> dict[str, str]:
+def _analyst_edits(generated: Path, edited: Path, cells: WorkbookCells) -> dict[str, str]:
     """Edit as an analyst: inputs, an actual, a plug, and a sheet of their own with charts.
+    ``cells`` are ``generated``'s, as read_cells reads them.
 
     Returns the Client note's formulas by cell, as written.
     """
-    keyed = read_keyed(generated)
+    keyed = read_keyed(cells)
     wb = openpyxl.load_workbook(generated)
     inputs = wb["Inputs"]
     life, growth = (
-        _input(generated, k) for k in ("useful_life:META:all_assets", "long_run_capex_growth")
+        _input(cells, k) for k in ("useful_life:META:all_assets", "long_run_capex_growth")
     )
     inputs[_cell(keyed, "Inputs", life, "D")] = META_LIFE
     inputs[_cell(keyed, "Inputs", growth, "D")] = LONG_RUN
     inputs[_cell(keyed, "Inputs", "capex_actual:MSFT", "2024")] = 80.0  # an actual: dropped
-    orphan = _input(generated, "useful_life:GOOGL:all_assets")
+    orphan = _input(cells, "useful_life:GOOGL:all_assets")
     inputs[_cell(keyed, "Inputs", orphan, "D")] = 6.0  # orphaned
     wb["Capex"][_cell(keyed, "Capex", "capex:AMZN", "2027")] = 120.0  # a plug
 
@@ -192,9 +206,10 @@ def test_a_quarter_later_the_analysts_work_is_carried(
 ):
     generated, edited = tmp_path / "generated.xlsx", tmp_path / "edited.xlsx"
     shutil.copyfile(shipped_book, generated)
-    formulas = _analyst_edits(generated, edited)
+    generated_cells = _shipped_cells(shipped_book)
+    formulas = _analyst_edits(generated, edited, generated_cells)
     life, growth, orphan = (
-        _input(generated, k)
+        _input(generated_cells, k)
         for k in (
             "useful_life:META:all_assets",
             "long_run_capex_growth",
@@ -229,7 +244,8 @@ def test_a_quarter_later_the_analysts_work_is_carried(
     assert "2 edits carried, 1 edits dropped, 1 edits orphaned, 1 plugs found" in lines
 
     (recalculated,) = recalc_many([new], tmp_path / "recalc")
-    keyed = read_keyed(recalculated)
+    recalculated_cells = read_cells(recalculated)
+    keyed = read_keyed(recalculated_cells)
     report = compare(new, recalculated)
     assert report.mismatches == [], report.lines()
     assert [(e.sheet, e.cell) for e in report.errors] == [("Client note", "B9")]
@@ -248,7 +264,8 @@ def test_a_quarter_later_the_analysts_work_is_carried(
     assert "useful_life:GOOGL:servers" in inputs and "useful_life:GOOGL:all_assets" not in inputs
 
     # carried edits are marked; the Cover has the summary; the record is hidden
-    formulas_wb = open_workbook(new, data_only=False)
+    looked_at = ("Cover", "Inputs", "Client note", SHEET)
+    formulas_wb = open_sheets(new, tmp_path / "looked-at.xlsx", looked_at)
     cell = formulas_wb["Inputs"][keyed["Inputs"].rows[life].cells["D"]]
     assert cell.comment is not None and "carried" in cell.comment.text and "5" in cell.comment.text
     assert cell.fill.fgColor.rgb.endswith("F8CBAD")
@@ -261,7 +278,11 @@ def test_a_quarter_later_the_analysts_work_is_carried(
 
     # every re-pointed formula returns the value of the same key and period in the new model
     old_keyed = read_keyed(old)
-    new_note = openpyxl.load_workbook(recalculated, data_only=True)["Client note"]
+    new_note = recalculated_cells.sheets["Client note"].values  # cached, as data_only
+
+    def note_value(ref: str) -> object:
+        return new_note.get(coordinate_to_tuple(ref))
+
     checked = 0
     for cell, text in formulas.items():
         if not text.startswith("=") or cell == "B9":
@@ -270,7 +291,7 @@ def test_a_quarter_later_the_analysts_work_is_carried(
         expected = []
         for ref in refs:
             if ref.sheet is None:  # B4/B6 on the note itself
-                expected.append(new_note[ref.a].value)
+                expected.append(note_value(ref.a))
                 continue
             a, b = ref.a.replace("$", ""), (ref.b or ref.a).replace("$", "")
             key_a, period = locate(old_keyed, ref.sheet, a)
@@ -280,7 +301,7 @@ def test_a_quarter_later_the_analysts_work_is_carried(
             values = [keyed[ref.sheet].rows[k].values[period] for k in keys]
             expected.append(values[0] if key_a == key_b else sum(values))
         want = expected[0] / expected[1] if len(expected) == 2 else expected[0]
-        got = new_note[cell].value
+        got = note_value(cell)
         assert got == (pytest.approx(want, rel=1e-12) if isinstance(want, float) else want), cell
         checked += 1
     assert checked == 15
@@ -292,7 +313,7 @@ def test_a_quarter_later_the_analysts_work_is_carried(
     assert formulas_note.column_dimensions["A"].width == pytest.approx(34, abs=1)
 
     # the charts are carried, the bar chart re-pointed into Profit Impact
-    charts = openpyxl.load_workbook(new)["Client note"]._charts
+    charts = formulas_note._charts  # openpyxl reads the charts of a workbook it loads
     assert sorted(c.tagname for c in charts) == ["barChart", "lineChart"]
     bar = next(c for c in charts if c.tagname == "barChart")
     dep = keyed["Profit Impact"].rows["depreciation_pct_net_income:META"]
@@ -327,41 +348,168 @@ def test_a_quarter_later_the_analysts_work_is_carried(
 # --- without the engine: the record, a second quarter, --keep-edited-actuals, the CLI ---
 
 
-def _edit(src: Path, dst: Path, cells: dict[tuple[str, str, str], object], note: bool = True):
-    keyed = read_keyed(src)
-    wb = openpyxl.load_workbook(src)
+def _edit(
+    src: Path,
+    dst: Path,
+    cells: dict[tuple[str, str, str], object],
+    note: bool = True,
+    drop_record: bool = False,
+    read: WorkbookCells | None = None,
+):
+    """Type ``cells`` (sheet, key, period) and, with ``note``, add a sheet "Note" whose A1 is
+    a formula on Capex, as an analyst would (the note is saved without a computed value, as
+    openpyxl saves a formula); with ``drop_record``, delete the record sheet. ``read``: ``src``
+    as read_cells reads it, when the caller has it."""
+    keyed = read_keyed(src if read is None else read)
+    by_sheet: dict[str, dict[str, object]] = {}
     for (sheet, key, period), value in cells.items():
-        wb[sheet][_cell(keyed, sheet, key, period)] = value
-    if note:
-        wb.create_sheet("Note")["A1"] = f"=Capex!{_cell(keyed, 'Capex', 'capex:META', '2024')}"
-    wb.save(dst)
+        by_sheet.setdefault(sheet, {})[_cell(keyed, sheet, key, period)] = value
+    staged = dst.with_name(f"{dst.stem}-typing{dst.suffix}")
+    shutil.copyfile(src, staged)
+    for sheet, values in by_sheet.items():
+        type_values(staged, staged.with_suffix(".tmp"), sheet, values)
+        staged.with_suffix(".tmp").replace(staged)
+    if note or drop_record:
+        a1 = f"=Capex!{_cell(keyed, 'Capex', 'capex:META', '2024')}" if note else None
+        add = {"Note": {"A1": a1}} if note else None
+        _repack(staged, staged, add=add, drop=SHEET if drop_record else None)
+    staged.replace(dst)
+
+
+def open_sheets(book: Path, out: Path, keep: tuple[str, ...]) -> openpyxl.Workbook:
+    """``book`` opened with openpyxl (formulas) for the sheets ``keep`` and the workbook part
+    only: a copy at ``out`` in which every other worksheet is empty (no cells, drawings or
+    comments), the sheets kept in order and named as they were (so sheet-scoped names stay
+    where they are); the ``keep`` sheets, their parts and the workbook part byte for byte.
+    openpyxl then reads a few sheets, not the whole model: most of a test's time otherwise."""
+    empty = f'<worksheet xmlns="{_MAIN}"/>'.encode()
+    with zipfile.ZipFile(book) as zin:
+        names = [
+            e.get("name") for e in fromstring(zin.read("xl/workbook.xml")).iter(f"{{{_MAIN}}}sheet")
+        ]
+        assert set(keep) <= set(names), f"no sheet {set(keep) - set(names)} in {book}"
+        others = {_sheet_part(zin, n) for n in names if n not in keep}
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                rels = info.filename.replace("/_rels/", "/").removesuffix(".rels")
+                if info.filename in others:
+                    zout.writestr(info, empty)
+                elif rels not in others:  # an emptied sheet's relationships go with it
+                    zout.writestr(info, zin.read(info))
+    return open_workbook(out, data_only=False)
+
+
+def _formula_text(book: Path, sheet: str, ref: str) -> str:
+    """The formula in ``sheet``'s cell ``ref`` as openpyxl gives it (``=...``), from the XML."""
+    with zipfile.ZipFile(book) as zf:
+        xml = zf.read(_sheet_part(zf, sheet)).decode("utf-8")
+    found = re.search(rf'<c r="{ref}"[^>]*(?<!/)>(?:(?!</c>).)*?<f[^>]*>(.*?)</f>', xml, re.S)
+    assert found, f"no formula in {sheet}!{ref}"
+    return "=" + unescape(found.group(1))
+
+
+# --- sheets added and removed in the package's XML, without an openpyxl load and save ---
+
+_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_WS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+_WS_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+
+def _repack(
+    book: Path, out: Path, add: dict[str, dict[str, str]] | None = None, drop: str | None = None
+) -> Path:
+    """A copy of ``book`` at ``out`` without the sheet ``drop`` (the last sheet only: no
+    sheet index in the defined names moves) and with ``add``'s sheets appended, each
+    ``{cell: formula or text}``; a formula gets no cached value, as openpyxl writes it."""
+    with zipfile.ZipFile(book) as zin:
+        parts = {info.filename: zin.read(info) for info in zin.infolist()}
+    text = {n: parts[n].decode("utf-8") for n in _PACKAGE}
+    if drop is not None:
+        with zipfile.ZipFile(book) as zin:
+            part = _sheet_part(zin, drop)
+        sheets = re.findall(r"<sheet [^>]*/>", text["xl/workbook.xml"])
+        (gone,) = [e for e in sheets if f'name="{escape(drop)}"' in e]
+        assert gone == sheets[-1], "only the last sheet is dropped"
+        rid = re.search(r'r:id="([^"]+)"', gone).group(1)
+        text["xl/workbook.xml"] = text["xl/workbook.xml"].replace(gone, "")
+        text["xl/_rels/workbook.xml.rels"] = re.sub(
+            rf'<Relationship Id="{rid}"[^>]*/>', "", text["xl/_rels/workbook.xml.rels"]
+        )
+        text["[Content_Types].xml"] = re.sub(
+            rf'<Override PartName="/{part}"[^>]*/>', "", text["[Content_Types].xml"]
+        )
+        rels = part.replace("worksheets/", "worksheets/_rels/") + ".rels"
+        parts.pop(part), parts.pop(rels, None)
+    for name, cells in (add or {}).items():
+        n = 1 + max(_numbers(r"worksheets/sheet(\d+)\.xml", " ".join(parts)))
+        sheet_id = 1 + max(_numbers(r'sheetId="(\d+)"', text["xl/workbook.xml"]))
+        rid = 1 + max(_numbers(r'Id="rId(\d+)"', text["xl/_rels/workbook.xml.rels"]))
+        rid = f"rId{rid}"
+        part = f"xl/worksheets/sheet{n}.xml"
+        text["xl/workbook.xml"] = text["xl/workbook.xml"].replace(
+            "</sheets>",
+            f'<sheet name="{escape(name)}" sheetId="{sheet_id}" r:id="{rid}"/></sheets>',
+        )
+        text["xl/_rels/workbook.xml.rels"] = text["xl/_rels/workbook.xml.rels"].replace(
+            "</Relationships>",
+            f'<Relationship Id="{rid}" Type="{_WS_TYPE}" Target="worksheets/sheet{n}.xml"/>'
+            "</Relationships>",
+        )
+        text["[Content_Types].xml"] = text["[Content_Types].xml"].replace(
+            "</Types>", f'<Override PartName="/{part}" ContentType="{_WS_CT}"/></Types>'
+        )
+        parts[part] = _sheet_xml(cells).encode("utf-8")
+    parts.update({n: t.encode("utf-8") for n, t in text.items()})
+    tmp = out.with_name(f"{out.name}.repack")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+    return tmp.replace(out)
+
+
+_PACKAGE = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml")
+
+
+def _numbers(pattern: str, text: str) -> list[int]:
+    return [int(m) for m in re.findall(pattern, text)]
+
+
+def _sheet_xml(cells: dict[str, str]) -> str:
+    rows: dict[int, list[str]] = {}
+    for ref, value in cells.items():
+        row, _ = coordinate_to_tuple(ref)
+        if value.startswith("="):
+            xml = f'<c r="{ref}"><f>{escape(value[1:])}</f><v></v></c>'
+        else:
+            xml = f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
+        rows.setdefault(row, []).append(xml)
+    body = "".join(f'<row r="{r}">{"".join(c)}</row>' for r, c in sorted(rows.items()))
+    return f'<worksheet xmlns="{_MAIN}"><sheetData>{body}</sheetData></worksheet>'
 
 
 def test_the_record_is_hidden_and_not_a_contract_sheet(
     tmp_path: Path, shipped_inputs: Path, shipped_book: Path
 ):
-    out = tmp_path / "m.xlsx"
-    shutil.copyfile(shipped_book, out)
-    wb = open_workbook(out, data_only=False)
+    wb = open_sheets(shipped_book, tmp_path / "record.xlsx", (SHEET,))
     assert wb.sheetnames[-1] == SHEET and wb[SHEET].sheet_state == "hidden"
     assert wb[SHEET].protection.sheet
     prov = read_provenance(wb)
-    assert prov.inputs[("Inputs", _input(out, "useful_life:META:all_assets"), "D")] == 5
+    life = _input(_shipped_cells(shipped_book), "useful_life:META:all_assets")
+    assert prov.inputs[("Inputs", life, "D")] == 5
     assert prov.inputs[("Inputs", "capex_actual:MSFT", "2024")] == 75.6
     assert prov.inputs[("Inputs", "capex_actual:MSFT", "2026")] is None  # an empty input cell
     assert prov.has_formula("Capex", "capex:META", "2024")
     assert not prov.has_formula("Inputs", "capex_actual:MSFT", "2024")
-    assert SHEET not in read_keyed(out)
+    assert SHEET not in read_keyed(_shipped_cells(shipped_book))
 
 
 def test_edits_survive_two_quarters_and_actuals_are_kept_on_request(
     tmp_path: Path, shipped_inputs: Path, shipped_book: Path
 ):
-    first, edited = tmp_path / "q1.xlsx", tmp_path / "q1-edited.xlsx"
-    shutil.copyfile(shipped_book, first)
-    key = _input(first, "useful_life:META:all_assets")
+    edited, shipped = tmp_path / "q1-edited.xlsx", _shipped_cells(shipped_book)
+    key = _input(shipped, "useful_life:META:all_assets")
     life, actual = ("Inputs", key, "D"), ("Inputs", "capex_actual:MSFT", "2024")
-    _edit(first, edited, {life: 5.5, actual: 80.0})
+    _edit(shipped_book, edited, {life: 5.5, actual: 80.0}, read=shipped)
     before = _sha(edited)
     second = tmp_path / "q2.xlsx"
     kept = build(shipped_inputs, second, previous=edited, keep_edited_actuals=True).carry
@@ -381,19 +529,17 @@ def test_edits_survive_two_quarters_and_actuals_are_kept_on_request(
         ("capex_actual:MSFT", "dropped"),
     }
     assert carry.copy.sheets == ["Note"] and carry.copy.repointed == 1
-    q3 = openpyxl.load_workbook(third, data_only=True)
-    assert q3["Note"]["A1"].value == pytest.approx(37.3)
+    q3 = read_cells(third)  # cached values, as openpyxl's data_only gives them
+    assert q3.sheets["Note"].values[1, 1] == pytest.approx(37.3)  # A1
 
 
 def test_a_workbook_without_a_record_carries_no_guessed_edits(
     tmp_path: Path, shipped_inputs: Path, shipped_book: Path
 ):
-    first, old = tmp_path / "m.xlsx", tmp_path / "old.xlsx"
-    shutil.copyfile(shipped_book, first)
-    _edit(first, old, {("Inputs", _input(first, "useful_life:META:all_assets"), "D"): 5.5})
-    wb = openpyxl.load_workbook(old)
-    del wb[SHEET]
-    wb.save(old)
+    old, shipped = tmp_path / "old.xlsx", _shipped_cells(shipped_book)
+    life = _input(shipped, "useful_life:META:all_assets")
+    _edit(shipped_book, old, {("Inputs", life, "D"): 5.5}, drop_record=True, read=shipped)
+    assert SHEET not in read_cells(old).sheetnames and "Note" in read_cells(old).sheetnames
     carry = build(shipped_inputs, tmp_path / "new.xlsx", previous=old).carry
     assert carry.edits == [] and carry.plugs == []
     assert "no modelgen record" in carry.warnings[0]
@@ -407,9 +553,9 @@ def test_cli_carry_takes_the_existing_output(
 
     from modelgen.cli import app
 
-    out = tmp_path / "m.xlsx"
-    shutil.copyfile(shipped_book, out)
-    _edit(out, out, {("Inputs", _input(out, "long_run_capex_growth"), "D"): 0.03}, note=False)
+    out, shipped = tmp_path / "m.xlsx", _shipped_cells(shipped_book)
+    growth = ("Inputs", _input(shipped, "long_run_capex_growth"), "D")
+    _edit(shipped_book, out, {growth: 0.03}, note=False, read=shipped)  # the existing output
     args = ["build", "--inputs", str(shipped_inputs), "--out", str(out), "--carry"]
     run = CliRunner().invoke(app, args)
     assert run.exit_code == 0, run.output
@@ -425,14 +571,10 @@ def test_a_number_typed_over_a_scenario_input_is_carried_into_the_selected_case(
     """With scenarios, Meta's life on Inputs is INDEX into its scenario rows. An analyst who
     types 5.5 over it means the live case: the value goes to that case's row, not a plug."""
     old = tmp_path / "old.xlsx"
-    shutil.copyfile(shipped_book, old)
-    wb = openpyxl.load_workbook(old)
-    ws = wb["Inputs"]
-    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
-    assert str(ws.cell(rows["useful_life:META:all_assets"], 4).value).startswith("=INDEX(")
-    ws.cell(rows["scenario"], 4).value = "Bull"
-    ws.cell(rows["useful_life:META:all_assets"], 4).value = 7.5
-    wb.save(old)
+    rows = read_keyed(_shipped_cells(shipped_book))["Inputs"].rows
+    life, scenario = rows["useful_life:META:all_assets"].cells["D"], rows["scenario"].cells["D"]
+    assert _formula_text(shipped_book, "Inputs", life).startswith("=INDEX(")
+    type_values(shipped_book, old, "Inputs", {scenario: "Bull", life: 7.5})
     new = tmp_path / "new.xlsx"
     result = build(shipped_inputs, new, previous=old)
     carried = [e for e in result.carry.edits if e.status == "carried"]
@@ -451,13 +593,9 @@ def test_an_edit_of_a_fixed_value_is_dropped_with_what_to_do(tmp_path: Path, var
     into the new workbook, and the summary says to change the CSV files instead."""
     old = tmp_path / "old.xlsx"
     build(varied_inputs, old)
-    keyed = read_keyed(old)
-    wb = openpyxl.load_workbook(old)
     month = ("fiscal_year_end_month:ALFA", "D")
     year = ("fiscal_year", "2020")
-    for key, period in (month, year):
-        wb["Inputs"][_cell(keyed, "Inputs", key, period)] = 6
-    wb.save(old)
+    _edit(old, old, {("Inputs", *month): 6, ("Inputs", *year): 6}, note=False)
 
     new = tmp_path / "new.xlsx"
     carry = build(varied_inputs, new, previous=old).carry
@@ -484,10 +622,7 @@ def test_excel_recalculates_on_open_only_when_an_analyst_formula_is_stale(
         ("computed", f"=Capex!{capex}*2"),
         ("stale", f"=MEDIAN(Capex!{capex},1)"),
     ):
-        edited = tmp_path / f"{name}-old.xlsx"
-        wb = openpyxl.load_workbook(old)
-        wb.create_sheet("Note")["A1"] = formula
-        wb.save(edited)
+        edited = _repack(old, tmp_path / f"{name}-old.xlsx", add={"Note": {"A1": formula}})
         books[name] = tmp_path / f"{name}.xlsx"
         copy = build(varied_inputs, books[name], previous=edited).carry.copy
         assert copy.sheets == ["Note"] and copy.uncomputed == (name == "stale")

@@ -29,7 +29,7 @@ from modelgen.regenerate.carry import cover_lines
 from modelgen.regenerate.repoint import parse_name
 from modelgen.xlsx.lint import lint_formula, lint_name
 from modelgen.xlsx.read_by_key import read_keyed
-from tests.test_carry import _new_quarter
+from tests.test_carry import _new_quarter, open_sheets
 
 NOTES = "Notes"
 RATE = 0.25
@@ -43,10 +43,11 @@ def _abs(cell: str) -> str:
 
 @pytest.fixture(scope="module")
 def quarter(tmp_path_factory: pytest.TempPathFactory, shipped_inputs: Path, shipped_book: Path):
-    """(the new workbook opened with openpyxl, its cached values, the build's result).
+    """(the new workbook's Notes and names opened with openpyxl, its cached values, the
+    build's result).
 
     Built and read once for the module: opening a workbook with openpyxl is most of the
-    time these tests take."""
+    time these tests take, so only what they look at is opened (:func:`tests.test_carry.open_sheets`)."""
     tmp = tmp_path_factory.mktemp("names")
     generated, old, new = tmp / "generated.xlsx", tmp / "old.xlsx", tmp / "new.xlsx"
     shutil.copyfile(shipped_book, generated)
@@ -97,7 +98,7 @@ def quarter(tmp_path_factory: pytest.TempPathFactory, shipped_inputs: Path, ship
     new_inputs = tmp / "inputs-2025"
     _new_quarter(shipped_inputs, new_inputs)
     result = build(new_inputs, new, previous=old)
-    return openpyxl.load_workbook(new), read_cached(new), result
+    return open_sheets(new, tmp / "notes-and-names.xlsx", (NOTES,)), read_cached(new), result
 
 
 def test_names_in_formulas_are_kept_and_cached_right(quarter):
