@@ -26,7 +26,7 @@ TYPED = {"tax_rate": 0.30, "earnings_growth": 0.20}  # typed over the scenario's
 
 def _typed(src: Path, out: Path, edits: list[tuple[str, str, object]]) -> Path:
     """A copy of `src` with Inputs cells (key, period or "D") set to values."""
-    cells = read_keyed(src)["Inputs"].rows
+    cells = read_keyed(_cells(src))["Inputs"].rows
     return type_values(src, out, "Inputs", {cells[k].cells[p]: v for k, p, v in edits})
 
 
@@ -40,7 +40,7 @@ def _scenario_folder(dst: Path) -> Path:
 
 @functools.cache
 def _cells(path: Path) -> WorkbookCells:
-    """A recalculated workbook's cached values, read once (with the fast reader)."""
+    """A workbook's cached values, read once (with the fast reader)."""
     return read_cells(path)
 
 
@@ -64,7 +64,8 @@ def recalculated(tmp_path_factory, varied_inputs, quarterly_inputs):
     books["first_year"] = _typed(annual, tmp / "first_year.xlsx", [("fiscal_year", "2019", 2018)])
     books["start"] = _typed(annual, tmp / "start.xlsx", [("period_start", "2023", 2023.5)])
     books["length"] = _typed(annual, tmp / "length.xlsx", [("period_length", "D", 2)])
-    q1 = read_keyed(quarterly)["Inputs"].periods[4]  # a first quarter: its year typed as the next
+    # a first quarter: its year typed as the next
+    q1 = read_keyed(_cells(quarterly))["Inputs"].periods[4]
     assert q1.endswith("Q1")
     books["quarter"] = _typed(
         quarterly, tmp / "quarter.xlsx", [("fiscal_year", q1, int(q1[:4]) + 1)]
