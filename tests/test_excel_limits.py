@@ -10,12 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from modelgen.build import build
+from modelgen.build import BuildResult, build
 from modelgen.engine.verify import verify
 from modelgen.formulas.expressions import RenderContext
-from modelgen.inputs.folder import load_inputs
-from modelgen.inputs.template import load_template
-from modelgen.model import build_model
 from modelgen.xlsx.lint import MAX_FORMULA, lint_file
 from tests.engine import engine, engine_profile, require_soffice
 from tests.test_excel_lint import longest_formula
@@ -76,8 +73,21 @@ def wide_model(folder: Path) -> Path:
     return folder
 
 
-def test_a_wide_model_keeps_every_formula_short(tmp_path):
-    model = build_model(load_inputs(wide_model(tmp_path / "in")), load_template())
+@pytest.fixture(scope="module")
+def wide(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The wide model and its workbook, built once (and linted as built)."""
+    root = tmp_path_factory.mktemp("wide")
+    return build(wide_model(root / "in"), root / "wide.xlsx")
+
+
+@pytest.fixture(scope="module")
+def wide_book(wide: BuildResult) -> Path:
+    """The wide model's workbook."""
+    return wide.out
+
+
+def test_a_wide_model_keeps_every_formula_short(wide):
+    model = wide.model  # build_model(load_inputs(...), load_template()), as the build made it
     longest, where = 0, ""
     for sheet in model.sheets.values():
         for row in sheet.rows:
@@ -97,13 +107,6 @@ def test_a_wide_model_keeps_every_formula_short(tmp_path):
     assert longest < MAX_FORMULA, (longest, where)
     assert longest < 2000, (longest, where)  # well within: helper rows, not one long SUMPRODUCT
     assert model.check_failures() == 0
-
-
-@pytest.fixture(scope="module")
-def wide_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The wide model's workbook, built once (and linted as built)."""
-    root = tmp_path_factory.mktemp("wide")
-    return build(wide_model(root / "in"), root / "wide.xlsx").out
 
 
 def test_the_wide_workbook_keeps_every_rule_of_excels(wide_book):

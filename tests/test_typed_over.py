@@ -7,6 +7,7 @@ untouched workbooks pass every check, each edited one fails the check meant for 
 
 from __future__ import annotations
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import openpyxl
 import pytest
 
 from modelgen.build import build
+from modelgen.xlsx.cells import WorkbookCells, read_cells
 from modelgen.xlsx.read_by_key import read_keyed
 from tests.engine import engine, recalc_many
 from tests.typed_cells import type_values
@@ -24,7 +26,7 @@ TYPED = {"tax_rate": 0.30, "earnings_growth": 0.20}  # typed over the scenario's
 
 def _typed(src: Path, out: Path, edits: list[tuple[str, str, object]]) -> Path:
     """A copy of `src` with Inputs cells (key, period or "D") set to values."""
-    cells = read_keyed(src)["Inputs"].rows
+    cells = read_keyed(_cells(src))["Inputs"].rows
     return type_values(src, out, "Inputs", {cells[k].cells[p]: v for k, p, v in edits})
 
 
@@ -36,9 +38,17 @@ def _scenario_folder(dst: Path) -> Path:
     return dst
 
 
+@functools.cache
+def _cells(path: Path) -> WorkbookCells:
+    """A workbook's cached values, read once (with the fast reader)."""
+    return read_cells(path)
+
+
 def _cover_line(path: Path, label: str) -> object:
-    ws = openpyxl.load_workbook(path, data_only=True)["Cover"]
-    return next(ws.cell(c.row, 2).value for c in ws["A"] if c.value == label)
+    """Column B of the Cover row whose column A holds `label`."""
+    cover = _cells(path).sheets["Cover"].values
+    rows = sorted(r for r, c in cover if c == 1)
+    return next(cover.get((r, 2)) for r in rows if cover[r, 1] == label)
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +64,8 @@ def recalculated(tmp_path_factory, varied_inputs, quarterly_inputs):
     books["first_year"] = _typed(annual, tmp / "first_year.xlsx", [("fiscal_year", "2019", 2018)])
     books["start"] = _typed(annual, tmp / "start.xlsx", [("period_start", "2023", 2023.5)])
     books["length"] = _typed(annual, tmp / "length.xlsx", [("period_length", "D", 2)])
-    q1 = read_keyed(quarterly)["Inputs"].periods[4]  # a first quarter: its year typed as the next
+    # a first quarter: its year typed as the next
+    q1 = read_keyed(_cells(quarterly))["Inputs"].periods[4]
     assert q1.endswith("Q1")
     books["quarter"] = _typed(
         quarterly, tmp / "quarter.xlsx", [("fiscal_year", q1, int(q1[:4]) + 1)]
@@ -66,7 +77,7 @@ def recalculated(tmp_path_factory, varied_inputs, quarterly_inputs):
 
 
 def _checks(recalculated, name: str) -> dict[str, object]:
-    rows = read_keyed(recalculated[name][1], data_only=True)["Checks"].rows
+    rows = read_keyed(_cells(recalculated[name][1]))["Checks"].rows
     return {k: r.constant for k, r in rows.items() if k.startswith("check_")}
 
 
@@ -82,7 +93,7 @@ def test_untouched_workbooks_pass_every_check(recalculated):
 
 @engine
 def test_annual_sheet_adds_up_to_the_periods(recalculated):
-    keyed = read_keyed(recalculated["annual"][1], data_only=True)
+    keyed = read_keyed(_cells(recalculated["annual"][1]))
     for t in ("ALFA", "BETA", "GAMA"):
         periods = sum(v or 0 for v in keyed["Capex"].rows[f"capex:{t}"].values.values())
         years = sum(v or 0 for v in keyed["Annual"].rows[f"capex:FY:{t}"].values.values())
@@ -93,7 +104,7 @@ def test_annual_sheet_adds_up_to_the_periods(recalculated):
 @engine
 def test_a_fiscal_year_typed_over_fails_the_annual_and_timeline_checks(recalculated):
     """FY 2019 typed as 2018: the Annual sheet's years start a year early and lose 2027."""
-    keyed = read_keyed(recalculated["first_year"][1], data_only=True)
+    keyed = read_keyed(_cells(recalculated["first_year"][1]))
     checks = _checks(recalculated, "first_year")
     assert checks["check_timeline"] == 1  # one period's fiscal year is not its start's
     for t in ("ALFA", "BETA", "GAMA"):
@@ -115,7 +126,7 @@ def test_a_period_start_typed_over_fails_the_timeline_check(recalculated):
 def test_a_period_length_typed_over_fails_the_timeline_check_in_every_later_period(
     recalculated,
 ):
-    periods = read_keyed(recalculated["length"][1], data_only=True)["Inputs"].periods
+    periods = read_keyed(_cells(recalculated["length"][1]))["Inputs"].periods
     checks = _checks(recalculated, "length")
     assert checks["check_timeline"] == len(periods) - 1  # all but the first period
 
@@ -132,10 +143,12 @@ def test_a_quarter_moved_to_another_fiscal_year_fails_the_timeline_check(recalcu
 @pytest.mark.parametrize("key", list(TYPED))
 def test_an_input_the_scenario_sets_typed_over_is_caught(recalculated, key):
     generated, out = recalculated[key]
-    rows, ws = read_keyed(generated)["Inputs"].rows, openpyxl.load_workbook(generated)["Inputs"]
+    rows = read_keyed(generated)["Inputs"].rows
+    wb = openpyxl.load_workbook(generated, read_only=True)  # styles, and only Inputs is read
+    typed, name = (wb["Inputs"][rows[k].cells["D"]] for k in (key, "scenario_name:Bull"))
+    wb.close()
     assert rows[key].label.endswith("(the chosen scenario's: change its row below)")
-    assert not str(ws[rows[key].cells["D"]].fill.fgColor.rgb).endswith("FFFFCC")  # a formula
-    name = ws[rows["scenario_name:Bull"].cells["D"]]
+    assert not str(typed.fill.fgColor.rgb).endswith("FFFFCC")  # a formula
     assert name.value == "Bull" and str(name.fill.fgColor.rgb).endswith("D9D9D9")  # fixed
     checks = _checks(recalculated, key)
     assert checks[f"check_scenario_input:{key}"] == 1
