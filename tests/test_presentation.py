@@ -13,6 +13,7 @@ from pathlib import Path, PurePosixPath
 import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 from typer.testing import CliRunner
 
 from modelgen.build import build
@@ -298,26 +299,42 @@ def _validations(ws) -> list:
     return list(ws.data_validations.dataValidation)
 
 
+class _Validations:
+    """A sheet's data validations with the bounds of their ranges, read once: `covering`
+    asks what `cell in dv.sqref` asks of each, without openpyxl parsing the cell each time."""
+
+    def __init__(self, ws) -> None:
+        self.title = ws.title
+        self.items = [(dv, [r.bounds for r in dv.sqref.ranges]) for dv in _validations(ws)]
+
+    def covering(self, cell: str):
+        row, col = coordinate_to_tuple(cell)
+        found = [
+            dv
+            for dv, boxes in self.items
+            if any(c0 <= col <= c1 and r0 <= row <= r1 for c0, r0, c1, r1 in boxes)
+        ]
+        assert len(found) == 1, (self.title, cell, len(found))  # one, never two
+        return found[0]
+
+
 def _covering(ws, cell: str):
-    found = [dv for dv in _validations(ws) if cell in dv.sqref]
-    assert len(found) == 1, (ws.title, cell, len(found))  # one, never two
-    return found[0]
+    return _Validations(ws).covering(cell)
 
 
 def test_every_input_cell_is_validated(shipped, book):
-    from openpyxl.utils import get_column_letter
-
+    sheets = {ws.title: _Validations(ws) for ws in book.worksheets}
     for sheet in shipped.model.sheets.values():
         for row in sheet.rows:
             if not row.is_input or not row.key:
                 continue
             cols = [4] if row.const is not None else range(5, 5 + row.width)
             for c in cols:
-                _covering(book[sheet.name], f"{get_column_letter(c)}{row.number}")
+                sheets[sheet.name].covering(f"{get_column_letter(c)}{row.number}")
     inputs = {r.key: r.number for r in shipped.model.sheets["Inputs"].rows if r.key}
 
     def rule(key: str, col: str = "D") -> tuple:
-        dv = _covering(book["Inputs"], f"{col}{inputs[key]}")
+        dv = sheets["Inputs"].covering(f"{col}{inputs[key]}")
         return dv.type, dv.operator or "between", dv.formula1, dv.formula2
 
     life = next(
