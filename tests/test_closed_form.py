@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from modelgen.build import build
+from modelgen.build import built_at
 from modelgen.formulas.evaluate import evaluate_rows
 from modelgen.formulas.expressions import Crit, RenderContext
 from modelgen.formulas.functions import INDEX, MATCH, SUMIFS
@@ -28,6 +28,7 @@ from modelgen.inputs.template import load_template
 from modelgen.model import build_model
 from modelgen.model.closed_form import GRID_LIMIT, depreciation_view, grid_cells
 from modelgen.xlsx.read_by_key import read_keyed
+from modelgen.xlsx.workbook import write_workbook
 from tests.engine import engine, recalc_many_keyed
 from tests.reference import compute
 
@@ -135,13 +136,24 @@ def test_comparison_criteria_match_and_index_over_a_span():
     assert Crit(">", third.d).evaluate(_Ctx(1))[0] == float(f"{1 / 3:.15g}")
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_closed_form_equals_the_grid_in_modelgen(tmp_path, case):
-    models = {
-        view: build_model(load_inputs(write_case(tmp_path / view, case, view)), load_template())
-        for view in ("grid", "closed_form")
+@pytest.fixture(scope="module")
+def models(tmp_path_factory):
+    """Every case's model in both views, built once for the module (never changed)."""
+    tmp = tmp_path_factory.mktemp("closed_form_models")
+    return {
+        case: {
+            view: build_model(
+                load_inputs(write_case(tmp / f"{case}-{view}", case, view)), load_template()
+            )
+            for view in ("grid", "closed_form")
+        }
+        for case in CASES
     }
-    grid, closed = models["grid"], models["closed_form"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_closed_form_equals_the_grid_in_modelgen(models, case):
+    grid, closed = models[case]["grid"], models[case]["closed_form"]
     assert "depreciation_vintage:ALFA:class0:2016" + ("Q1" if "quarter" in case else "") in (
         grid.sheets["Depreciation"].by_key
     )
@@ -228,25 +240,30 @@ def test_an_unknown_view_is_an_input_error(tmp_path):
 
 
 @engine
-def test_closed_form_recalculated_equals_the_grid(tmp_path):
+def test_closed_form_recalculated_equals_the_grid(models, tmp_path):
     """LibreOffice recalculates the closed form to the grid's values, and to modelgen's.
 
-    The grid's own cached values are judged by LibreOffice in test_engine and the random
-    models, so only the closed-form workbooks are recalculated here (half the engine time)."""
-    grids, closed = [], []
+    The grid's values are the grid model's own (the `models` fixture): the values modelgen
+    caches in a grid workbook are judged by LibreOffice in test_engine and the random models,
+    so only the closed-form workbooks are written (as `build` writes them, from the same
+    models) and recalculated here."""
+    closed = []
     for case in CASES:
-        for view, books in (("grid", grids), ("closed_form", closed)):
-            folder = write_case(tmp_path / "in" / f"{case}-{view}", case, view)
-            books.append(build(folder, tmp_path / "out" / f"{case}-{view}.xlsx").out)
+        model, out = models[case]["closed_form"], tmp_path / "out" / f"{case}-closed_form.xlsx"
+        out.parent.mkdir(exist_ok=True)
+        write_workbook(model, out, built_at=built_at(model.inputs, None))
+        closed.append(out)
     recalculated = recalc_many_keyed(closed, tmp_path)
     compared = 0
-    for case, grid_book, closed_book, again in zip(CASES, grids, closed, recalculated, strict=True):
-        g, c = read_keyed(grid_book, data_only=True)["Depreciation"], again["Depreciation"]
-        keys = [k for k in g.rows if k.startswith(("depreciation_class:", "depreciation:"))]
+    for case, closed_book, again in zip(CASES, closed, recalculated, strict=True):
+        grid, c = models[case]["grid"], again["Depreciation"]
+        g = grid.sheets["Depreciation"].by_key
+        keys = [k for k in g if k.startswith(("depreciation_class:", "depreciation:"))]
         assert len(keys) == 3 * 4 + 3 + 1
+        assert c.periods == grid.periods, case
         for key in keys:
-            for period in g.periods:
-                want, got = g.rows[key].values[period], c.rows[key].values[period]
+            for i, period in enumerate(grid.periods):
+                want, got = g[key].result[i], c.rows[key].values[period]
                 assert isinstance(got, float | int), (case, key, period, got)
                 assert _close(want, got), (case, key, period, want, got)
                 compared += 1

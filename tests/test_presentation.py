@@ -12,16 +12,22 @@ from pathlib import Path, PurePosixPath
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
 from typer.testing import CliRunner
 
 from modelgen.build import build
 from modelgen.cli import app
+from modelgen.engine.verify import compare
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.template import load_template
 from modelgen.model import build_model
+from modelgen.xlsx.cells import read_cells
 from modelgen.xlsx.names import NameTable, is_valid_name, key_name, looks_like_cell, sanitize
 from modelgen.xlsx.presentation import fingerprint
-from tests.engine import engine, recalc_many_keyed, verify_files
+from modelgen.xlsx.read_by_key import read_keyed
+from tests.engine import engine, recalc_many
+from tests.typed_cells import type_values
 
 NS = {
     "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
@@ -150,12 +156,12 @@ def test_the_charts_read_the_model_rows(shipped, book):
     title = re.search(r"<c:title>.*?<c:f>([^<]+)</c:f>", charts["Charts"][4], re.S).group(1)
     assert _row_keys(book, [title]) == [("Charts", "chart_company")]
     # the rows hold what they say, as cached values
-    ws = openpyxl.load_workbook(shipped.out, data_only=True)["Charts"]
-    rows = {ws.cell(r, 1).value: r for r in range(1, ws.max_row + 1)}
-    assert ws.cell(rows["peak_growth_threshold"], 4).value == pytest.approx(0.30)
-    assert ws.cell(rows["chart_company"], 4).value == tickers[0]
+    cached = read_cells(shipped.out).sheets["Charts"].values  # (row, column) -> value
+    rows = {v: r for (r, c), v in cached.items() if c == 1}
+    assert cached.get((rows["peak_growth_threshold"], 4)) == pytest.approx(0.30)
+    assert cached.get((rows["chart_company"], 4)) == tickers[0]
     assert [
-        ws.cell(rows["peak_growth_line"], c).value for c in range(5, 5 + len(years))
+        cached.get((rows["peak_growth_line"], c)) for c in range(5, 5 + len(years))
     ] == pytest.approx([0.30] * len(years))
 
 
@@ -293,26 +299,42 @@ def _validations(ws) -> list:
     return list(ws.data_validations.dataValidation)
 
 
+class _Validations:
+    """A sheet's data validations with the bounds of their ranges, read once: `covering`
+    asks what `cell in dv.sqref` asks of each, without openpyxl parsing the cell each time."""
+
+    def __init__(self, ws) -> None:
+        self.title = ws.title
+        self.items = [(dv, [r.bounds for r in dv.sqref.ranges]) for dv in _validations(ws)]
+
+    def covering(self, cell: str):
+        row, col = coordinate_to_tuple(cell)
+        found = [
+            dv
+            for dv, boxes in self.items
+            if any(c0 <= col <= c1 and r0 <= row <= r1 for c0, r0, c1, r1 in boxes)
+        ]
+        assert len(found) == 1, (self.title, cell, len(found))  # one, never two
+        return found[0]
+
+
 def _covering(ws, cell: str):
-    found = [dv for dv in _validations(ws) if cell in dv.sqref]
-    assert len(found) == 1, (ws.title, cell, len(found))  # one, never two
-    return found[0]
+    return _Validations(ws).covering(cell)
 
 
 def test_every_input_cell_is_validated(shipped, book):
-    from openpyxl.utils import get_column_letter
-
+    sheets = {ws.title: _Validations(ws) for ws in book.worksheets}
     for sheet in shipped.model.sheets.values():
         for row in sheet.rows:
             if not row.is_input or not row.key:
                 continue
             cols = [4] if row.const is not None else range(5, 5 + row.width)
             for c in cols:
-                _covering(book[sheet.name], f"{get_column_letter(c)}{row.number}")
+                sheets[sheet.name].covering(f"{get_column_letter(c)}{row.number}")
     inputs = {r.key: r.number for r in shipped.model.sheets["Inputs"].rows if r.key}
 
     def rule(key: str, col: str = "D") -> tuple:
-        dv = _covering(book["Inputs"], f"{col}{inputs[key]}")
+        dv = sheets["Inputs"].covering(f"{col}{inputs[key]}")
         return dv.type, dv.operator or "between", dv.formula1, dv.formula2
 
     life = next(
@@ -470,11 +492,13 @@ def test_cover_links_every_sheet_and_shows_the_fingerprint(shipped, book):
     assert props["modelgen fingerprint"] == values["Build fingerprint"]
 
 
-def test_the_fingerprint_follows_inputs_template_and_nothing_else(tmp_path, shipped_inputs):
+def test_the_fingerprint_follows_inputs_template_and_nothing_else(
+    tmp_path, shipped_inputs, shipped
+):
     def fp(folder: Path, template: Path | None = None) -> str:
         return fingerprint(build_model(load_inputs(folder), load_template(template)))
 
-    base = fp(shipped_inputs)
+    base = fingerprint(shipped.model)  # built from the shipped inputs by `build`
     assert fp(shipped_inputs) == base
     copy = shutil.copytree(shipped_inputs, tmp_path / "in")
     assert fp(copy) == base  # the folder's name and place do not count
@@ -493,19 +517,24 @@ def test_the_fingerprint_follows_inputs_template_and_nothing_else(tmp_path, ship
 def test_charts_and_names_verify_and_the_chart_rows_follow_their_inputs(
     shipped, quarterly, tmp_path
 ):
-    reports = verify_files([shipped.out, quarterly.out])
-    assert all(r.ok for r in reports), "\n".join(line for r in reports for line in r.lines())
-    # choose Amazon for the waterfall and report every company's 2025 capex, in openpyxl
-    wb = openpyxl.load_workbook(shipped.out)
+    # choose Amazon for the waterfall and report every company's 2025 capex: typed into a
+    # copy, recalculated in the same LibreOffice run that verifies the two workbooks
     model = shipped.model
     charts, inputs = model.sheets["Charts"], model.sheets["Inputs"]
-    wb["Charts"].cell(charts["chart_company"].number, 4).value = "AMZN"
-    col = 5 + model.periods.index("2025")
-    for t in model.inputs.tickers:
-        wb["Inputs"].cell(inputs[f"capex_actual:{t}"].number, col).value = 100.0
-    edited = tmp_path / "edited.xlsx"
-    wb.save(edited)
-    (got,) = recalc_many_keyed([edited], tmp_path)
+    chosen = type_values(
+        shipped.out,
+        tmp_path / "chosen.xlsx",
+        "Charts",
+        {f"D{charts['chart_company'].number}": "AMZN"},
+    )
+    col = get_column_letter(5 + model.periods.index("2025"))
+    typed = {f"{col}{inputs[f'capex_actual:{t}'].number}": 100.0 for t in model.inputs.tickers}
+    edited = type_values(chosen, tmp_path / "edited.xlsx", "Inputs", typed)
+    books = [shipped.out, quarterly.out]
+    *again, recalculated = recalc_many([*books, edited], tmp_path)
+    reports = [compare(book, out) for book, out in zip(books, again, strict=True)]
+    assert all(r.ok for r in reports), "\n".join(line for r in reports for line in r.lines())
+    got = read_keyed(recalculated, data_only=True)
     chart, dep = got["Charts"].rows, got["Depreciation"].rows
     for p in model.periods:
         stacked = [chart[f"chart_vintage:{v}"].values[p] for v in ["opening", *model.periods]]

@@ -25,6 +25,9 @@ from typer.testing import CliRunner
 
 from modelgen.build import build
 from modelgen.cli import app
+from modelgen.inputs.folder import load_inputs
+from modelgen.inputs.template import load_template
+from modelgen.model import build_model
 from modelgen.xlsx.read_by_key import KeyedSheet, read_keyed
 from tests.engine import engine, recalc_many_keyed
 
@@ -848,12 +851,14 @@ def test_a_folder_without_the_new_columns_builds_with_the_settings(tmp_path):
 )
 def test_per_share_scale_is_the_unit_over_a_million_shares(tmp_path, unit, scale):
     """docs/profit-bridge.md: `amount x per_share_scale / millions of shares` is per share.
-    A unit the settings accept must not be read as single units (off by a million)."""
+    A unit the settings accept must not be read as single units (off by a million).
+    The model's own values (no workbook): writing them is judged by the tests above."""
     folder = _folder(tmp_path)
     _edit(folder / "settings.csv", "unit,USD bn", f"unit,{unit}")
-    sheets = read_keyed(build(folder, tmp_path / "unit.xlsx").out, data_only=True)
-    assert sheets["Inputs"].rows["per_share_scale"].constant == pytest.approx(scale, rel=1e-12)
-    eps = row_values(sheets, "Profit Impact", "eps:OWN")[0]
+    model = build_model(load_inputs(folder), load_template())
+    per_share = model.sheets["Inputs"]["per_share_scale"].const_value()
+    assert per_share == pytest.approx(scale, rel=1e-12)
+    eps = model.sheets["Profit Impact"]["eps:OWN"].period_result()[0]
     assert eps == pytest.approx(60 * scale / 7400, rel=1e-12)
 
 
