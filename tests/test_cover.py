@@ -118,17 +118,32 @@ def read() -> Callable[[Path], WorkbookCells]:
     return cells
 
 
+@pytest.fixture(scope="module")
+def opened() -> Callable[[Path], openpyxl.Workbook]:
+    """openpyxl.load_workbook (formula text, properties, print headers), once per workbook
+    for this module's tests (none of them changes one)."""
+    seen: dict[Path, openpyxl.Workbook] = {}
+
+    def workbook(path: Path) -> openpyxl.Workbook:
+        if path not in seen:
+            seen[path] = openpyxl.load_workbook(path)
+        return seen[path]
+
+    return workbook
+
+
 # --- reading the workbook back, by row key and by the Cover's own labels --------------------
 
 
-def _grid(book: WorkbookCells | Path, sheet: str, width: int = 7) -> list[list[object]]:
+def _grid(
+    book: WorkbookCells | openpyxl.Workbook, sheet: str, width: int = 7
+) -> list[list[object]]:
     """A sheet's cells by row, all as wide as the widest (``width`` at least): cached values
-    (a workbook read with read_cells) or, given a path, formula text (openpyxl)."""
+    (a workbook read with read_cells) or formula text (one loaded with openpyxl)."""
     if isinstance(book, WorkbookCells):
         grid = book.sheets[sheet].grid()
     else:
-        ws = openpyxl.load_workbook(book)[sheet]
-        grid = [list(r) for r in ws.iter_rows(values_only=True)]
+        grid = [list(r) for r in book[sheet].iter_rows(values_only=True)]
     width = max([width, *map(len, grid)])
     return [r + [None] * (width - len(r)) for r in grid]
 
@@ -141,9 +156,8 @@ def _annual(book: WorkbookCells) -> dict[str, dict[str, object]]:
     return {k: dict(zip(labels, r[4 : 4 + len(labels)], strict=True)) for k, r in keyed.items()}
 
 
-def _table(book: WorkbookCells | Path) -> dict[str, dict[str, object]]:
-    """The Cover's headline table: row label -> {column header: value (or, given a path,
-    formula)}."""
+def _table(book: WorkbookCells | openpyxl.Workbook) -> dict[str, dict[str, object]]:
+    """The Cover's headline table: row label -> {column header: value (or formula)}."""
     grid = [r[:7] for r in _grid(book, "Cover")]
     start = next(i for i, r in enumerate(grid) if r[0] == "Headline numbers")
     head = next(i for i in range(start, len(grid)) if str(grid[i][1]).startswith("Capex "))
@@ -182,10 +196,10 @@ def _same(want: object, got: object) -> bool:
 # --- the title and the subject ----------------------------------------------------------
 
 
-def test_the_shipped_title_names_cover_properties_and_print_headers(books, read):
+def test_the_shipped_title_names_cover_properties_and_print_headers(books, read, opened):
     path = books["shipped"]
     assert _cover_lines(read(path))[:2] == [SHIPPED_TITLE, SHIPPED_SUBJECT]
-    wb = openpyxl.load_workbook(path)
+    wb = opened(path)
     assert wb.properties.title == SHIPPED_TITLE
     assert wb.properties.subject == SHIPPED_SUBJECT
     for ws in wb.worksheets:
@@ -193,8 +207,8 @@ def test_the_shipped_title_names_cover_properties_and_print_headers(books, read)
             assert ws.oddHeader.center.text == SHIPPED_TITLE, ws.title
 
 
-def test_without_a_title_the_model_is_named_after_its_companies(books, read):
-    wb = openpyxl.load_workbook(books["article"])
+def test_without_a_title_the_model_is_named_after_its_companies(books, read, opened):
+    wb = opened(books["article"])
     assert wb.properties.title == ARTICLE_TITLE
     assert "Big Tech" not in (wb.properties.subject or "")
     assert "Microsoft, Amazon, Alphabet and Meta Platforms" in wb.properties.subject
@@ -243,11 +257,11 @@ def test_the_print_header_fits_excels_limit_cut_at_a_word():
 
 
 @pytest.mark.parametrize("which", ["shipped", "article", "quarterly"])
-def test_headline_numbers_are_the_annual_sheets_own(books, folders, read, which):
+def test_headline_numbers_are_the_annual_sheets_own(books, folders, read, opened, which):
     path = books[which]
     annual = _annual(read(path))
     table = _table(read(path))
-    formulas = _table(path)  # the formula text, read with openpyxl
+    formulas = _table(opened(path))  # the formula text
     labels = _tickers(folders[which])
     assert list(table) == list(labels)  # the total, then each company in order
     checked = 0
