@@ -10,6 +10,7 @@ import math
 import shutil
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -19,7 +20,7 @@ from modelgen.build import build
 from modelgen.engine.verify import compare
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.starter import write_starter
-from modelgen.xlsx.cells import read_cells
+from modelgen.xlsx.cells import WorkbookCells, read_cells
 from modelgen.xlsx.presentation import print_header
 from tests.engine import engine, recalc_many
 
@@ -97,37 +98,67 @@ def folders(tmp_path_factory, shipped_inputs, quarterly_inputs) -> dict[str, Pat
 
 
 @pytest.fixture(scope="module")
-def books(tmp_path_factory, folders) -> dict[str, Path]:
+def books(tmp_path_factory, folders, shipped_book) -> dict[str, Path]:
+    """Each folder's workbook; the shipped inputs' is the one every build of them writes."""
     out = tmp_path_factory.mktemp("cover-books")
-    return {name: build(folder, out / f"{name}.xlsx").out for name, folder in folders.items()}
+    built = {n: build(f, out / f"{n}.xlsx").out for n, f in folders.items() if n != "shipped"}
+    return {"shipped": shipped_book, **built}
+
+
+@pytest.fixture(scope="module")
+def read() -> Callable[[Path], WorkbookCells]:
+    """read_cells, once per workbook for this module's tests (none of them changes one)."""
+    seen: dict[Path, WorkbookCells] = {}
+
+    def cells(path: Path) -> WorkbookCells:
+        if path not in seen:
+            seen[path] = read_cells(path)
+        return seen[path]
+
+    return cells
+
+
+@pytest.fixture(scope="module")
+def opened() -> Callable[[Path], openpyxl.Workbook]:
+    """openpyxl.load_workbook (formula text, properties, print headers), once per workbook
+    for this module's tests (none of them changes one)."""
+    seen: dict[Path, openpyxl.Workbook] = {}
+
+    def workbook(path: Path) -> openpyxl.Workbook:
+        if path not in seen:
+            seen[path] = openpyxl.load_workbook(path)
+        return seen[path]
+
+    return workbook
 
 
 # --- reading the workbook back, by row key and by the Cover's own labels --------------------
 
 
-def _grid(path: Path, sheet: str, data_only: bool = True, width: int = 7) -> list[list[object]]:
-    """A sheet's cells by row, all as wide as the widest (``width`` at least): cached values (read_cells, fast) or,
-    with ``data_only=False``, formula text (openpyxl)."""
-    if data_only:
-        grid = read_cells(path).sheets[sheet].grid()
+def _grid(
+    book: WorkbookCells | openpyxl.Workbook, sheet: str, width: int = 7
+) -> list[list[object]]:
+    """A sheet's cells by row, all as wide as the widest (``width`` at least): cached values
+    (a workbook read with read_cells) or formula text (one loaded with openpyxl)."""
+    if isinstance(book, WorkbookCells):
+        grid = book.sheets[sheet].grid()
     else:
-        ws = openpyxl.load_workbook(path)[sheet]
-        grid = [list(r) for r in ws.iter_rows(values_only=True)]
+        grid = [list(r) for r in book[sheet].iter_rows(values_only=True)]
     width = max([width, *map(len, grid)])
     return [r + [None] * (width - len(r)) for r in grid]
 
 
-def _annual(path: Path, data_only: bool = True) -> dict[str, dict[str, object]]:
+def _annual(book: WorkbookCells) -> dict[str, dict[str, object]]:
     """The Annual sheet: row key (column A) -> {period label: value} from column E on."""
-    grid = _grid(path, "Annual", data_only)
+    grid = _grid(book, "Annual")
     keyed = {r[0]: r for r in grid if r and isinstance(r[0], str)}
     labels = [str(v) for v in keyed["period"][4:] if v is not None]
     return {k: dict(zip(labels, r[4 : 4 + len(labels)], strict=True)) for k, r in keyed.items()}
 
 
-def _table(path: Path, data_only: bool = True) -> dict[str, dict[str, object]]:
+def _table(book: WorkbookCells | openpyxl.Workbook) -> dict[str, dict[str, object]]:
     """The Cover's headline table: row label -> {column header: value (or formula)}."""
-    grid = [r[:7] for r in _grid(path, "Cover", data_only)]
+    grid = [r[:7] for r in _grid(book, "Cover")]
     start = next(i for i, r in enumerate(grid) if r[0] == "Headline numbers")
     head = next(i for i in range(start, len(grid)) if str(grid[i][1]).startswith("Capex "))
     headers = [h for h in grid[head][1:] if h]
@@ -139,9 +170,9 @@ def _table(path: Path, data_only: bool = True) -> dict[str, dict[str, object]]:
     return table
 
 
-def _cover_lines(path: Path) -> list[object]:
-    ws = openpyxl.load_workbook(path)["Cover"]
-    return [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+def _cover_lines(book: WorkbookCells, column: int = 1) -> list[object]:
+    """The Cover's column A (or ``column``), top to bottom: its cached values, text here."""
+    return [r[column - 1] for r in _grid(book, "Cover")]
 
 
 def _key(header: str, ticker: str) -> tuple[str, str]:
@@ -165,10 +196,10 @@ def _same(want: object, got: object) -> bool:
 # --- the title and the subject ----------------------------------------------------------
 
 
-def test_the_shipped_title_names_cover_properties_and_print_headers(books):
+def test_the_shipped_title_names_cover_properties_and_print_headers(books, read, opened):
     path = books["shipped"]
-    assert _cover_lines(path)[:2] == [SHIPPED_TITLE, SHIPPED_SUBJECT]
-    wb = openpyxl.load_workbook(path)
+    assert _cover_lines(read(path))[:2] == [SHIPPED_TITLE, SHIPPED_SUBJECT]
+    wb = opened(path)
     assert wb.properties.title == SHIPPED_TITLE
     assert wb.properties.subject == SHIPPED_SUBJECT
     for ws in wb.worksheets:
@@ -176,16 +207,16 @@ def test_the_shipped_title_names_cover_properties_and_print_headers(books):
             assert ws.oddHeader.center.text == SHIPPED_TITLE, ws.title
 
 
-def test_without_a_title_the_model_is_named_after_its_companies(books):
-    wb = openpyxl.load_workbook(books["article"])
+def test_without_a_title_the_model_is_named_after_its_companies(books, read, opened):
+    wb = opened(books["article"])
     assert wb.properties.title == ARTICLE_TITLE
     assert "Big Tech" not in (wb.properties.subject or "")
     assert "Microsoft, Amazon, Alphabet and Meta Platforms" in wb.properties.subject
-    assert _cover_lines(books["article"])[0] == ARTICLE_TITLE
+    assert _cover_lines(read(books["article"]))[0] == ARTICLE_TITLE
     assert wb["Capex"].oddHeader.center.text == ARTICLE_TITLE
     starter = openpyxl.load_workbook(books["starter"])
     assert starter.properties.title == "Capex, depreciation and profit impact: Example Corp"
-    assert _cover_lines(books["starter"])[0] == starter.properties.title
+    assert _cover_lines(read(books["starter"]))[0] == starter.properties.title
 
 
 def test_a_large_universe_is_named_briefly(books):
@@ -203,10 +234,10 @@ def test_the_template_no_longer_names_the_shipped_model():
     assert load_inputs(ROOT / "inputs").settings.title == SHIPPED_TITLE
 
 
-def test_ampersands_in_the_title_are_text_in_the_print_header(books):
+def test_ampersands_in_the_title_are_text_in_the_print_header(books, read):
     title = "R&D, capex & depreciation: &P is not a page number"
     wb = openpyxl.load_workbook(books["ampersand"])
-    assert wb.properties.title == title and _cover_lines(books["ampersand"])[0] == title
+    assert wb.properties.title == title and _cover_lines(read(books["ampersand"]))[0] == title
     with zipfile.ZipFile(books["ampersand"]) as z:
         xml = z.read("xl/worksheets/sheet2.xml").decode()
     assert "<oddHeader>&amp;CR&amp;&amp;D, capex &amp;&amp; depreciation: &amp;&amp;P is" in xml
@@ -226,11 +257,11 @@ def test_the_print_header_fits_excels_limit_cut_at_a_word():
 
 
 @pytest.mark.parametrize("which", ["shipped", "article", "quarterly"])
-def test_headline_numbers_are_the_annual_sheets_own(books, folders, which):
+def test_headline_numbers_are_the_annual_sheets_own(books, folders, read, opened, which):
     path = books[which]
-    annual = _annual(path)
-    table = _table(path)
-    formulas = _table(path, data_only=False)
+    annual = _annual(read(path))
+    table = _table(read(path))
+    formulas = _table(opened(path))  # the formula text
     labels = _tickers(folders[which])
     assert list(table) == list(labels)  # the total, then each company in order
     checked = 0
@@ -246,23 +277,23 @@ def test_headline_numbers_are_the_annual_sheets_own(books, folders, which):
     assert checked >= 5 * len(labels) - 1
 
 
-def test_headline_years_follow_the_last_actual_period(books):
+def test_headline_years_follow_the_last_actual_period(books, read):
     # annual models: the last actual year and the next
-    assert list(next(iter(_table(books["shipped"]).values())))[:3] == [
+    assert list(next(iter(_table(read(books["shipped"])).values())))[:3] == [
         "Capex 2024",
         "Capex 2025",
         "Growth 2025",
     ]
     # quarterly: actuals run to 2025Q2, so fiscal 2025 is not complete: 2024 and 2025
-    quarterly = _table(books["quarterly"])["Total"]
+    quarterly = _table(read(books["quarterly"]))["Total"]
     assert list(quarterly)[:2] == ["Capex 2024", "Capex 2025"]
 
 
-def test_headline_capex_recomputed_from_the_csv_files(books, folders):
+def test_headline_capex_recomputed_from_the_csv_files(books, folders, read):
     for which, last in (("shipped", "2024"), ("article", "2024"), ("big", "2024")):
         capex = _rows(folders[which] / "capex.csv")
         total = sum(float(r["capex"]) for r in capex if r["period"] == last)
-        table = _table(books[which])
+        table = _table(read(books[which]))
         assert table["Total"][f"Capex {last}"] == pytest.approx(total, rel=1e-12)
         labels = _tickers(folders[which])
         for label, cells in table.items():
@@ -274,7 +305,7 @@ def test_headline_capex_recomputed_from_the_csv_files(books, folders):
                 )
                 assert cells[f"Capex {last}"] == pytest.approx(want, rel=1e-12)
     # 2025: guidance midpoints where given; the total's growth on 2024 is their arithmetic
-    shipped = _table(books["shipped"])
+    shipped = _table(read(books["shipped"]))
     guidance = {r["ticker"]: r for r in _rows(folders["shipped"] / "guidance.csv")}
     for label, ticker in _tickers(folders["shipped"]).items():
         g = guidance.get(ticker)
@@ -286,13 +317,13 @@ def test_headline_capex_recomputed_from_the_csv_files(books, folders):
     assert total["Capex 2024"] == pytest.approx(243.1)  # the article's total
 
 
-def test_headline_quarterly_capex_sums_the_quarters_of_the_fiscal_year(books, folders):
+def test_headline_quarterly_capex_sums_the_quarters_of_the_fiscal_year(books, folders, read):
     capex = _rows(folders["quarterly"] / "capex.csv")
     by_year: dict[str, float] = defaultdict(float)
     for r in capex:
         if r["period"].startswith("2024Q"):
             by_year[r["ticker"]] += float(r["capex"])
-    table = _table(books["quarterly"])
+    table = _table(read(books["quarterly"]))
     labels = _tickers(folders["quarterly"])
     for label, ticker in labels.items():
         if ticker != "TOTAL":
@@ -300,18 +331,17 @@ def test_headline_quarterly_capex_sums_the_quarters_of_the_fiscal_year(books, fo
     assert table["Total"]["Capex 2024"] == pytest.approx(sum(by_year.values()), rel=1e-12)
 
 
-def test_a_large_universe_shows_the_total_only_and_says_so(books):
-    table = _table(books["big"])
+def test_a_large_universe_shows_the_total_only_and_says_so(books, read):
+    table = _table(read(books["big"]))
     assert list(table) == ["Total"]
-    text = "\n".join(str(v) for v in _cover_lines(books["big"]) if v)
-    cover = openpyxl.load_workbook(books["big"])["Cover"]
-    notes = [cover.cell(r, 2).value for r in range(1, cover.max_row + 1)]
+    text = "\n".join(str(v) for v in _cover_lines(read(books["big"])) if v)
+    notes = _cover_lines(read(books["big"]), column=2)
     assert any(isinstance(n, str) and f"The total of {BIG} companies" in n for n in notes)
     assert "Check status" in text
 
 
-def test_the_check_status_follows_the_table(books):
-    lines = _cover_lines(books["shipped"])
+def test_the_check_status_follows_the_table(books, read):
+    lines = _cover_lines(read(books["shipped"]))
     status = lines.index("Check status")
     assert lines.index("Headline numbers") < status < lines.index("What this is")
     assert lines[status - 1] == "Meta Platforms"  # right after the table's last row
@@ -321,13 +351,13 @@ def test_the_check_status_follows_the_table(books):
 
 
 @engine
-def test_libreoffice_recalculates_the_headline_to_the_same_numbers(books, folders, tmp_path):
+def test_libreoffice_recalculates_the_headline_to_the_same_numbers(books, folders, read, tmp_path):
     names = ["shipped", "quarterly", "big"]
     recalculated = recalc_many([books[n] for n in names], tmp_path)
     for name, again in zip(names, recalculated, strict=True):
         report = compare(books[name], again)
         assert report.ok and report.mismatches == [] and report.errors == [], report.lines()
-        annual, table, cached = _annual(again), _table(again), _table(books[name])
+        annual, table, cached = _annual(read(again)), _table(read(again)), _table(read(books[name]))
         labels = _tickers(folders[name])
         for label, cells in table.items():
             for header, got in cells.items():
@@ -335,5 +365,5 @@ def test_libreoffice_recalculates_the_headline_to_the_same_numbers(books, folder
                 want = annual.get(key, {}).get(year)
                 assert _same(want, got), (name, label, header, want, got)
                 assert _same(cached[label][header], got), (name, label, header)
-        lines = {r[0]: r[1] for r in _grid(again, "Cover")}
+        lines = {r[0]: r[1] for r in _grid(read(again), "Cover")}
         assert lines["Check status"] == "All checks pass"

@@ -74,12 +74,25 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
 
+@pytest.fixture(scope="session")
+def small_book(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    """The bytes of the workbook built from a small folder (2 companies, 3 years), built
+    once per test process: every test that needs an existing workbook gets a copy."""
+    root = tmp_path_factory.mktemp("small_book")
+    return build(write_folder(root / "small", 2, 3), root / "model.xlsx").out.read_bytes()
+
+
+def place(book: bytes, out: Path) -> Path:
+    """An existing workbook at ``out`` (its folder made), holding ``book``."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(book)
+    return out
+
+
 @pytest.fixture
-def old_book(tmp_path: Path) -> tuple[Path, bytes]:
+def old_book(tmp_path: Path, small_book: bytes) -> tuple[Path, bytes]:
     """An existing workbook at out/model.xlsx, built from a small folder; and its bytes."""
-    out = tmp_path / "out" / "model.xlsx"
-    build(write_folder(tmp_path / "small", 2, 3), out)
-    return out, out.read_bytes()
+    return place(small_book, tmp_path / "out" / "model.xlsx"), small_book
 
 
 def assert_untouched(out: Path, old: bytes) -> None:
@@ -252,13 +265,12 @@ SIGNALS = [
 ]
 
 
-def test_sigint_and_sigterm_while_writing_lose_nothing(tmp_path, slow_inputs):
+def test_sigint_and_sigterm_while_writing_lose_nothing(tmp_path, slow_inputs, small_book):
     inputs, complete = slow_inputs
     runs = []
     for i, (sig, delay) in enumerate(SIGNALS):
-        out = tmp_path / f"run{i}" / "model.xlsx"
-        build(write_folder(tmp_path / f"small{i}", 2, 3), out)
-        runs.append((sig, delay, out, out.read_bytes()))
+        out = place(small_book, tmp_path / f"run{i}" / "model.xlsx")
+        runs.append((sig, delay, out, small_book))
     # two at a time: each build keeps one core busy
     for batch in (runs[i : i + 2] for i in range(0, len(runs), 2)):
         procs = [
@@ -425,11 +437,11 @@ def _libreoffice_with(text: str) -> list[int]:
 
 
 @engine
-def test_sigterm_to_verify_ends_its_libreoffice_too(tmp_path):
+def test_sigterm_to_verify_ends_its_libreoffice_too(tmp_path, small_book):
     """LibreOffice runs in a session of its own (so a timeout can end all of it); an
     interrupted verify must end it as well, not leave it working in a deleted folder."""
     require_soffice()
-    book = build(write_folder(tmp_path / "in", 2, 3), tmp_path / "verify-me.xlsx").out
+    book = place(small_book, tmp_path / "verify-me.xlsx")
     proc = start_modelgen("verify", book)
     deadline = time.monotonic() + 60
     while not _libreoffice_with(str(book)):

@@ -12,10 +12,11 @@ import openpyxl
 import pytest
 
 from modelgen.build import build
+from modelgen.engine.verify import compare
 from modelgen.inputs.csvread import InputError
 from modelgen.inputs.folder import load_inputs
-from modelgen.xlsx.read_by_key import read_keyed
-from tests.engine import engine, recalc_many_keyed, verify_files
+from modelgen.xlsx.read_by_key import KeyedRow, read_keyed
+from tests.engine import engine, recalc_many, recalc_many_keyed
 from tests.reference import compute
 from tests.typed_cells import type_values
 
@@ -125,27 +126,44 @@ def scenario_overrides(folder: Path) -> dict[str, dict[str, str]]:
     return out
 
 
-def set_input(book: Path, out: Path, values: dict[str, str]) -> Path:
-    """Type values into Inputs column D by row key, as an analyst would, and save a copy."""
-    rows = read_keyed(book)["Inputs"].rows
+def set_input(
+    book: Path, out: Path, values: dict[str, str], rows: dict[str, KeyedRow] | None = None
+) -> Path:
+    """Type values into Inputs column D by row key, as an analyst would, and save a copy
+    (``rows``: the book's Inputs rows, when already read)."""
+    rows = rows or read_keyed(book)["Inputs"].rows
     return type_values(book, out, "Inputs", {rows[k].cells["D"]: v for k, v in values.items()})
 
 
 @pytest.fixture(scope="module")
-def flipped(tmp_path_factory):
+def flipped(tmp_path_factory, shipped_book):
+    """The shipped build (Base selected, as built) and a copy with each other scenario
+    selected, and one with another sensitivity choice, recalculated in one LibreOffice run;
+    what tests/reference.py computes for each case; and the base's recalculated copy."""
     tmp = tmp_path_factory.mktemp("scenarios")
-    base = build(ROOT / "inputs", tmp / "model.xlsx").out
+    base = shipped_book
+    rows = read_keyed(base)["Inputs"].rows
+    assert rows["scenario"].constant == "Base"  # so the base is the Base case selected
     cases = scenario_overrides(ROOT / "inputs")
-    books = {name: set_input(base, tmp / f"{name}.xlsx", {"scenario": name}) for name in cases}
+    books = {
+        name: base
+        if name == "Base"
+        else set_input(base, tmp / f"{name}.xlsx", {"scenario": name}, rows)
+        for name in cases
+    }
     books["sens"] = set_input(
-        base, tmp / "sens.xlsx", {"sensitivity_company": "META", "sensitivity_period": "2026"}
+        base,
+        tmp / "sens.xlsx",
+        {"sensitivity_company": "META", "sensitivity_period": "2026"},
+        rows,
     )
-    keyed = dict(zip(books, recalc_many_keyed(list(books.values()), tmp), strict=True))
+    recalculated = dict(zip(books, recalc_many(list(books.values()), tmp), strict=True))
+    keyed = {name: read_keyed(path) for name, path in recalculated.items()}
     expected = {
         name: compute(case_folder(ROOT / "inputs", tmp / f"in-{name}", o))
         for name, o in cases.items()
     }
-    return base, books, keyed, expected, tmp
+    return base, books, keyed, expected, tmp, recalculated["Base"]
 
 
 def _close(a, b) -> bool:
@@ -164,7 +182,7 @@ SHEET = {
 
 @engine
 def test_each_scenario_selected_reruns_the_whole_model(flipped):
-    _, _, keyed, expected, _ = flipped
+    _, _, keyed, expected, _, _ = flipped
     assert {"Base", "Bull", "Bear", "Disclosed"} <= set(expected)
     for name, want in expected.items():
         for kind, sheet in SHEET.items():
@@ -180,7 +198,7 @@ def test_each_scenario_selected_reruns_the_whole_model(flipped):
 
 @engine
 def test_scenarios_sheet_shows_every_case_at_once(flipped):
-    _, _, keyed, expected, _ = flipped
+    _, _, keyed, expected, _, _ = flipped
     scen = keyed["Base"]["Scenarios"].rows  # the Base file shows Bull and Bear too
     for name, want in expected.items():
         for period, value in want["capex:TOTAL"].items():
@@ -207,7 +225,7 @@ def _table(keyed) -> tuple[dict, list[float], list[float]]:
 def test_sensitivity_tables_match_an_independent_computation(flipped):
     """Each cell is the model rebuilt with that life for the chosen class (here the only
     one, all_assets) and that long-run growth, read in the chosen period."""
-    _, _, keyed, _, tmp = flipped
+    _, _, keyed, _, tmp, _ = flipped
     sens, lives, rates = _table(keyed["sens"])
     assert lives == [3 + 0.5 * i for i in range(11)]
     assert rates == pytest.approx([-0.05 + 0.05 * j for j in range(7)])
@@ -236,6 +254,7 @@ def test_sensitivity_varies_one_class_of_a_company_with_fewer_classes(tmp_path, 
     picked by position; only the chosen class changes life, the others keep theirs, and a
     choice that matches nothing empties the table and fails a check."""
     base = build(varied_inputs, tmp_path / "varied.xlsx").out
+    rows = read_keyed(base)["Inputs"].rows
     choices = (
         ("BETA", "servers", "2024"),
         ("ALFA", "network", "2025"),
@@ -247,6 +266,7 @@ def test_sensitivity_varies_one_class_of_a_company_with_fewer_classes(tmp_path, 
             base,
             tmp_path / f"{t}-{c}-{p}.xlsx",
             {"sensitivity_company": t, "sensitivity_asset_class": c, "sensitivity_period": p},
+            rows,
         )
         for t, c, p in choices
     ]
@@ -272,8 +292,8 @@ def test_sensitivity_varies_one_class_of_a_company_with_fewer_classes(tmp_path, 
 
 @engine
 def test_flipped_workbooks_stay_free_of_errors(flipped):
-    base, books, _, _, _ = flipped
-    report = verify_files([base])[0]
+    base, books, _, _, _, recalculated = flipped
+    report = compare(base, recalculated)  # what `modelgen verify` judges, from the batch run
     assert report.ok, report.lines()
     wb = openpyxl.load_workbook(base)
     lists = {str(dv.sqref): dv.formula1 for dv in wb["Inputs"].data_validations.dataValidation}
