@@ -8,12 +8,15 @@ file system) and a folder where no file can be created are reported as an
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import os
 import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 
@@ -43,20 +46,46 @@ def _storage_error(exc: BaseException) -> OSError | None:
     return None
 
 
-INTERRUPTS = {signal.SIGINT, signal.SIGTERM}
+INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
 REPLACED: list[Path] = []  # files this process has replaced, so an interrupt can say so
 
 
-def _block(signals: set[signal.Signals]) -> set[signal.Signals] | None:
-    """Hold `signals` (POSIX); return the previous mask, None where this is not possible."""
-    if not hasattr(signal, "pthread_sigmask"):
+@dataclasses.dataclass
+class _Held:
+    """The handlers SIGINT and SIGTERM had, and the signals that came while held."""
+
+    handlers: dict[int, Any]
+    came: list[int]
+
+
+def _hold_interrupts() -> _Held | None:
+    """Record SIGINT and SIGTERM instead of acting on them, until `_release`; None off the
+    main thread (where Python neither sets handlers nor raises KeyboardInterrupt).
+
+    Not a signal mask: the kernel hands a signal sent to the process to any thread that
+    does not block it (numpy's BLAS threads, say), and Python then raises in the main thread
+    all the same; that left a temporary file behind under load."""
+    if threading.current_thread() is not threading.main_thread():
         return None
-    return signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    held = _Held({}, [])
+    for sig in INTERRUPTS:
+        held.handlers[sig] = signal.signal(sig, lambda signum, _: held.came.append(signum))
+    return held
 
 
-def _unblock(mask: set[signal.Signals] | None) -> None:
-    if mask is not None:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+def _release(held: _Held | None) -> None:
+    """Give the handlers back, then act on the first signal that came meanwhile (raise
+    KeyboardInterrupt, say) as its handler would have."""
+    if held is None:
+        return
+    for sig, handler in held.handlers.items():
+        signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+    for sig in held.came[:1]:
+        handler = held.handlers[sig]
+        if callable(handler):
+            handler(sig, None)
+        elif handler != signal.SIG_IGN:
+            signal.raise_signal(sig)
 
 
 @contextlib.contextmanager
@@ -64,16 +93,19 @@ def replacing(out: Path) -> Iterator[Path]:
     """Yield a temporary path beside `out`; on success it becomes `out`, else it is removed."""
     out = Path(out)
     # An interrupt between creating the temporary file and the `try` that removes it would
-    # leave it behind; hold SIGINT and SIGTERM until the `try` is entered.
-    mask = _block(INTERRUPTS)
+    # leave it behind: SIGINT and SIGTERM wait until the `try` is entered.
+    held = _hold_interrupts()
     try:
         fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     except OSError as exc:
-        _unblock(mask)
+        _release(held)
         raise OutputError(exc.errno, exc.strerror, str(out)) from exc
+    except BaseException:
+        _release(held)
+        raise
     tmp = Path(name)
     try:
-        _unblock(mask)  # a signal that came meanwhile is raised here, inside the `try`
+        _release(held)  # a signal that came meanwhile acts here, inside the `try`
         os.close(fd)
         yield tmp
         os.chmod(tmp, 0o644)

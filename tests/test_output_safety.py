@@ -14,6 +14,8 @@ import os
 import resource
 import signal
 import subprocess
+import tempfile
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -305,6 +307,31 @@ def test_sigint_and_sigterm_while_writing_lose_nothing(tmp_path, slow_inputs, sm
                 else "nothing was written"
             )
             assert one_line_no_traceback(stderr) == f"modelgen: {word}; {left}"
+
+
+def test_an_interrupt_as_the_temporary_file_is_made_still_removes_it(tmp_path, monkeypatch):
+    """SIGINT sent to the process while the temporary file is being created: another thread
+    takes it (a process's signal goes to any thread that does not block it, as numpy's BLAS
+    threads do not), and Python raises KeyboardInterrupt in the main thread at once. It must
+    come inside the `try` that removes the file (once, under load, it came before)."""
+    made = tempfile.mkstemp
+
+    def made_then_interrupted(*args, **kwargs):
+        found = made(*args, **kwargs)
+        other = threading.Thread(target=os.kill, args=(os.getpid(), signal.SIGINT))
+        other.start()  # the main thread is in the hold: the kernel picks this one
+        other.join()
+        return found
+
+    monkeypatch.setattr(tempfile, "mkstemp", made_then_interrupted)
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)  # as a command has it
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with modelgen.atomic.replacing(tmp_path / "model.xlsx"):
+                pytest.fail("the interrupt comes before the caller writes anything")
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- (d) two builds racing for the same file ----------------------------------------------
