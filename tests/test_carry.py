@@ -12,15 +12,11 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
-import re
 import shutil
-import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape, unescape
 
 import openpyxl
 import pytest
-from defusedxml.ElementTree import fromstring
 from openpyxl.chart import BarChart, LineChart, Reference, Series
 from openpyxl.utils import coordinate_to_tuple
 
@@ -29,11 +25,10 @@ from modelgen.compare.diff import diff_workbooks
 from modelgen.engine.verify import compare
 from modelgen.regenerate.repoint import parse_ref
 from modelgen.xlsx.cells import WorkbookCells, read_cells
-from modelgen.xlsx.open_safely import open_workbook
 from modelgen.xlsx.read_by_key import locate, read_keyed
 from modelgen.xlsx.record import SHEET, read_provenance
 from tests.engine import engine, recalc_many
-from tests.typed_cells import _sheet_part, type_values
+from tests.package_xml import formula_text, open_sheets, repack, type_values
 
 SHIPPED = Path(__file__).resolve().parents[1] / "inputs"
 
@@ -372,119 +367,8 @@ def _edit(
     if note or drop_record:
         a1 = f"=Capex!{_cell(keyed, 'Capex', 'capex:META', '2024')}" if note else None
         add = {"Note": {"A1": a1}} if note else None
-        _repack(staged, staged, add=add, drop=SHEET if drop_record else None)
+        repack(staged, staged, add=add, drop=SHEET if drop_record else None)
     staged.replace(dst)
-
-
-def open_sheets(book: Path, out: Path, keep: tuple[str, ...]) -> openpyxl.Workbook:
-    """``book`` opened with openpyxl (formulas) for the sheets ``keep`` and the workbook part
-    only: a copy at ``out`` in which every other worksheet is empty (no cells, drawings or
-    comments), the sheets kept in order and named as they were (so sheet-scoped names stay
-    where they are); the ``keep`` sheets, their parts and the workbook part byte for byte.
-    openpyxl then reads a few sheets, not the whole model: most of a test's time otherwise."""
-    empty = f'<worksheet xmlns="{_MAIN}"/>'.encode()
-    with zipfile.ZipFile(book) as zin:
-        names = [
-            e.get("name") for e in fromstring(zin.read("xl/workbook.xml")).iter(f"{{{_MAIN}}}sheet")
-        ]
-        assert set(keep) <= set(names), f"no sheet {set(keep) - set(names)} in {book}"
-        others = {_sheet_part(zin, n) for n in names if n not in keep}
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
-            for info in zin.infolist():
-                rels = info.filename.replace("/_rels/", "/").removesuffix(".rels")
-                if info.filename in others:
-                    zout.writestr(info, empty)
-                elif rels not in others:  # an emptied sheet's relationships go with it
-                    zout.writestr(info, zin.read(info))
-    return open_workbook(out, data_only=False)
-
-
-def _formula_text(book: Path, sheet: str, ref: str) -> str:
-    """The formula in ``sheet``'s cell ``ref`` as openpyxl gives it (``=...``), from the XML."""
-    with zipfile.ZipFile(book) as zf:
-        xml = zf.read(_sheet_part(zf, sheet)).decode("utf-8")
-    found = re.search(rf'<c r="{ref}"[^>]*(?<!/)>(?:(?!</c>).)*?<f[^>]*>(.*?)</f>', xml, re.S)
-    assert found, f"no formula in {sheet}!{ref}"
-    return "=" + unescape(found.group(1))
-
-
-# --- sheets added and removed in the package's XML, without an openpyxl load and save ---
-
-_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_WS_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
-_WS_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
-
-
-def _repack(
-    book: Path, out: Path, add: dict[str, dict[str, str]] | None = None, drop: str | None = None
-) -> Path:
-    """A copy of ``book`` at ``out`` without the sheet ``drop`` (the last sheet only: no
-    sheet index in the defined names moves) and with ``add``'s sheets appended, each
-    ``{cell: formula or text}``; a formula gets no cached value, as openpyxl writes it."""
-    with zipfile.ZipFile(book) as zin:
-        parts = {info.filename: zin.read(info) for info in zin.infolist()}
-    text = {n: parts[n].decode("utf-8") for n in _PACKAGE}
-    if drop is not None:
-        with zipfile.ZipFile(book) as zin:
-            part = _sheet_part(zin, drop)
-        sheets = re.findall(r"<sheet [^>]*/>", text["xl/workbook.xml"])
-        (gone,) = [e for e in sheets if f'name="{escape(drop)}"' in e]
-        assert gone == sheets[-1], "only the last sheet is dropped"
-        rid = re.search(r'r:id="([^"]+)"', gone).group(1)
-        text["xl/workbook.xml"] = text["xl/workbook.xml"].replace(gone, "")
-        text["xl/_rels/workbook.xml.rels"] = re.sub(
-            rf'<Relationship Id="{rid}"[^>]*/>', "", text["xl/_rels/workbook.xml.rels"]
-        )
-        text["[Content_Types].xml"] = re.sub(
-            rf'<Override PartName="/{part}"[^>]*/>', "", text["[Content_Types].xml"]
-        )
-        rels = part.replace("worksheets/", "worksheets/_rels/") + ".rels"
-        parts.pop(part), parts.pop(rels, None)
-    for name, cells in (add or {}).items():
-        n = 1 + max(_numbers(r"worksheets/sheet(\d+)\.xml", " ".join(parts)))
-        sheet_id = 1 + max(_numbers(r'sheetId="(\d+)"', text["xl/workbook.xml"]))
-        rid = 1 + max(_numbers(r'Id="rId(\d+)"', text["xl/_rels/workbook.xml.rels"]))
-        rid = f"rId{rid}"
-        part = f"xl/worksheets/sheet{n}.xml"
-        text["xl/workbook.xml"] = text["xl/workbook.xml"].replace(
-            "</sheets>",
-            f'<sheet name="{escape(name)}" sheetId="{sheet_id}" r:id="{rid}"/></sheets>',
-        )
-        text["xl/_rels/workbook.xml.rels"] = text["xl/_rels/workbook.xml.rels"].replace(
-            "</Relationships>",
-            f'<Relationship Id="{rid}" Type="{_WS_TYPE}" Target="worksheets/sheet{n}.xml"/>'
-            "</Relationships>",
-        )
-        text["[Content_Types].xml"] = text["[Content_Types].xml"].replace(
-            "</Types>", f'<Override PartName="/{part}" ContentType="{_WS_CT}"/></Types>'
-        )
-        parts[part] = _sheet_xml(cells).encode("utf-8")
-    parts.update({n: t.encode("utf-8") for n, t in text.items()})
-    tmp = out.with_name(f"{out.name}.repack")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-        for name, data in parts.items():
-            zout.writestr(name, data)
-    return tmp.replace(out)
-
-
-_PACKAGE = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml")
-
-
-def _numbers(pattern: str, text: str) -> list[int]:
-    return [int(m) for m in re.findall(pattern, text)]
-
-
-def _sheet_xml(cells: dict[str, str]) -> str:
-    rows: dict[int, list[str]] = {}
-    for ref, value in cells.items():
-        row, _ = coordinate_to_tuple(ref)
-        if value.startswith("="):
-            xml = f'<c r="{ref}"><f>{escape(value[1:])}</f><v></v></c>'
-        else:
-            xml = f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>'
-        rows.setdefault(row, []).append(xml)
-    body = "".join(f'<row r="{r}">{"".join(c)}</row>' for r, c in sorted(rows.items()))
-    return f'<worksheet xmlns="{_MAIN}"><sheetData>{body}</sheetData></worksheet>'
 
 
 def test_the_record_is_hidden_and_not_a_contract_sheet(
@@ -573,7 +457,7 @@ def test_a_number_typed_over_a_scenario_input_is_carried_into_the_selected_case(
     old = tmp_path / "old.xlsx"
     rows = read_keyed(_shipped_cells(shipped_book))["Inputs"].rows
     life, scenario = rows["useful_life:META:all_assets"].cells["D"], rows["scenario"].cells["D"]
-    assert _formula_text(shipped_book, "Inputs", life).startswith("=INDEX(")
+    assert formula_text(shipped_book, "Inputs", life).startswith("=INDEX(")
     type_values(shipped_book, old, "Inputs", {scenario: "Bull", life: 7.5})
     new = tmp_path / "new.xlsx"
     result = build(shipped_inputs, new, previous=old)
@@ -622,7 +506,7 @@ def test_excel_recalculates_on_open_only_when_an_analyst_formula_is_stale(
         ("computed", f"=Capex!{capex}*2"),
         ("stale", f"=MEDIAN(Capex!{capex},1)"),
     ):
-        edited = _repack(old, tmp_path / f"{name}-old.xlsx", add={"Note": {"A1": formula}})
+        edited = repack(old, tmp_path / f"{name}-old.xlsx", add={"Note": {"A1": formula}})
         books[name] = tmp_path / f"{name}.xlsx"
         copy = build(varied_inputs, books[name], previous=edited).carry.copy
         assert copy.sheets == ["Note"] and copy.uncomputed == (name == "stale")

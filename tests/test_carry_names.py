@@ -29,7 +29,8 @@ from modelgen.regenerate.carry import cover_lines
 from modelgen.regenerate.repoint import parse_name
 from modelgen.xlsx.lint import lint_formula, lint_name
 from modelgen.xlsx.read_by_key import read_keyed
-from tests.test_carry import _new_quarter, open_sheets
+from tests.package_xml import open_sheets
+from tests.test_carry import _new_quarter
 
 NOTES = "Notes"
 RATE = 0.25
@@ -47,7 +48,7 @@ def quarter(tmp_path_factory: pytest.TempPathFactory, shipped_inputs: Path, ship
     build's result).
 
     Built and read once for the module: opening a workbook with openpyxl is most of the
-    time these tests take, so only what they look at is opened (:func:`tests.test_carry.open_sheets`)."""
+    time these tests take, so only what they look at is opened (:func:`tests.package_xml.open_sheets`)."""
     tmp = tmp_path_factory.mktemp("names")
     generated, old, new = tmp / "generated.xlsx", tmp / "old.xlsx", tmp / "new.xlsx"
     shutil.copyfile(shipped_book, generated)

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
@@ -20,7 +18,6 @@ from modelgen.build import build
 from modelgen.cli import app
 from modelgen.errors import ExcelRuleError
 from modelgen.xlsx import lint
-from modelgen.xlsx.cells import CELL, FORMULA, stream_rows, worksheet_parts
 from modelgen.xlsx.lint import (
     ALLOWED_FUNCTIONS,
     LintedWorkbook,
@@ -30,6 +27,7 @@ from modelgen.xlsx.lint import (
     lint_sheet_name,
 )
 from modelgen.xlsx.validations import fit, title
+from tests.package_xml import formula_texts
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -270,22 +268,6 @@ def test_a_build_that_breaks_a_rule_is_a_bug_and_leaves_the_old_workbook(
     result = CliRunner().invoke(app, ["build", "--inputs", str(shipped_inputs), "--out", str(out)])
     assert result.exit_code == 70, result.output
     assert out.read_bytes() == before
-
-
-def formula_texts(path: Path) -> Iterator[tuple[str, str]]:
-    """Each formula of a workbook file, as (``Sheet!B7``, its text after ``=``), read from
-    the sheet XML (what openpyxl gives a formula cell, without loading the workbook)."""
-    with zipfile.ZipFile(path) as zf:
-        for sheet, part in worksheet_parts(zf):
-            with zf.open(part) as fh:
-                for row in stream_rows(fh):
-                    for c in row.iter(CELL):
-                        f = c.find(FORMULA)
-                        if f is not None:
-                            # every formula written whole: no shared formula leaves it out
-                            assert f.text or f.get("t") != "shared", (sheet, c.get("r"))
-                            yield f"{sheet}!{c.get('r')}", f.text or ""
-                    row.clear()
 
 
 def longest_formula(path: Path) -> tuple[int, str]:

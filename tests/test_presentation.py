@@ -27,7 +27,7 @@ from modelgen.xlsx.names import NameTable, is_valid_name, key_name, looks_like_c
 from modelgen.xlsx.presentation import fingerprint
 from modelgen.xlsx.read_by_key import read_keyed
 from tests.engine import engine, recalc_many
-from tests.typed_cells import type_values
+from tests.package_xml import type_values
 
 NS = {
     "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",

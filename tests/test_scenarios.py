@@ -17,8 +17,8 @@ from modelgen.inputs.csvread import InputError
 from modelgen.inputs.folder import load_inputs
 from modelgen.xlsx.read_by_key import KeyedRow, read_keyed
 from tests.engine import engine, recalc_many, recalc_many_keyed
+from tests.package_xml import type_values
 from tests.reference import compute
-from tests.typed_cells import type_values
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "tests" / "data" / "article"  # the article's figures alone

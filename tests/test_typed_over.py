@@ -1,7 +1,7 @@
 """What an analyst can break by typing where they should not, and the checks that say so.
 
 Each workbook is typed into as an analyst would (a fiscal year, a period start, an input a
-scenario sets; tests/typed_cells.py), recalculated by LibreOffice, and read back: the
+scenario sets; tests/package_xml.py), recalculated by LibreOffice, and read back: the
 untouched workbooks pass every check, each edited one fails the check meant for it.
 """
 
@@ -18,7 +18,7 @@ from modelgen.build import build
 from modelgen.xlsx.cells import WorkbookCells, read_cells
 from modelgen.xlsx.read_by_key import read_keyed
 from tests.engine import engine, recalc_many
-from tests.typed_cells import type_values
+from tests.package_xml import type_values
 
 SHIPPED = Path(__file__).resolve().parents[1] / "inputs"
 TYPED = {"tax_rate": 0.30, "earnings_growth": 0.20}  # typed over the scenario's value
