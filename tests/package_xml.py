@@ -4,13 +4,14 @@ openpyxl takes seconds to load and save a model (and drops every cached value); 
 change or read the XML in milliseconds: type values into cells as an analyst would
 (:func:`type_values`), add or drop sheets (:func:`repack`), empty the sheets a test does
 not look at before openpyxl opens it (:func:`open_sheets`), read formula text
-(:func:`formula_texts`). A typed cell keeps its style and holds a number or inline text;
+(:func:`formula_texts`), read a workbook's cells once (:func:`read_once`). A typed cell keeps its style and holds a number or inline text;
 every other part is copied byte for byte, cached values included, so the tests that use it
 recalculate the copy with an engine.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -21,7 +22,14 @@ import openpyxl
 from defusedxml.ElementTree import fromstring
 from openpyxl.utils import coordinate_to_tuple
 
-from modelgen.xlsx.cells import CELL, FORMULA, stream_rows, worksheet_parts
+from modelgen.xlsx.cells import (
+    CELL,
+    FORMULA,
+    WorkbookCells,
+    read_cells,
+    stream_rows,
+    worksheet_parts,
+)
 from modelgen.xlsx.open_safely import open_workbook
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -187,3 +195,10 @@ def formula_text(book: Path, sheet: str, ref: str) -> str:
     found = dict(formula_texts(book)).get(f"{sheet}!{ref}")
     assert found is not None, f"no formula in {sheet}!{ref}"
     return "=" + found
+
+
+@functools.cache
+def read_once(path: Path) -> WorkbookCells:
+    """``read_cells``, once per workbook and test process: for workbooks no test changes
+    (built by a fixture, or recalculated copies); a file changed later still reads as it was."""
+    return read_cells(path)

@@ -10,7 +10,6 @@ against independent arithmetic.
 from __future__ import annotations
 
 import csv
-import functools
 import hashlib
 import shutil
 from pathlib import Path
@@ -28,7 +27,7 @@ from modelgen.xlsx.cells import WorkbookCells, read_cells
 from modelgen.xlsx.read_by_key import locate, read_keyed
 from modelgen.xlsx.record import SHEET, read_provenance
 from tests.engine import engine, recalc_many
-from tests.package_xml import formula_text, open_sheets, repack, type_values
+from tests.package_xml import formula_text, open_sheets, read_once, repack, type_values
 
 SHIPPED = Path(__file__).resolve().parents[1] / "inputs"
 
@@ -47,12 +46,6 @@ def _sha(path: Path) -> str:
 
 def _cell(keyed, sheet: str, key: str, period: str) -> str:
     return keyed[sheet].rows[key].cells[period]
-
-
-@functools.cache
-def _shipped_cells(shipped_book: Path) -> WorkbookCells:
-    """The shipped workbook's cells, read once per process: ``shipped_book`` is never edited."""
-    return read_cells(shipped_book)
 
 
 def _input(book: Path | WorkbookCells, key: str) -> str:
@@ -201,7 +194,7 @@ def test_a_quarter_later_the_analysts_work_is_carried(
 ):
     generated, edited = tmp_path / "generated.xlsx", tmp_path / "edited.xlsx"
     shutil.copyfile(shipped_book, generated)
-    generated_cells = _shipped_cells(shipped_book)
+    generated_cells = read_once(shipped_book)
     formulas = _analyst_edits(generated, edited, generated_cells)
     life, growth, orphan = (
         _input(generated_cells, k)
@@ -378,19 +371,19 @@ def test_the_record_is_hidden_and_not_a_contract_sheet(
     assert wb.sheetnames[-1] == SHEET and wb[SHEET].sheet_state == "hidden"
     assert wb[SHEET].protection.sheet
     prov = read_provenance(wb)
-    life = _input(_shipped_cells(shipped_book), "useful_life:META:all_assets")
+    life = _input(read_once(shipped_book), "useful_life:META:all_assets")
     assert prov.inputs[("Inputs", life, "D")] == 5
     assert prov.inputs[("Inputs", "capex_actual:MSFT", "2024")] == 75.6
     assert prov.inputs[("Inputs", "capex_actual:MSFT", "2026")] is None  # an empty input cell
     assert prov.has_formula("Capex", "capex:META", "2024")
     assert not prov.has_formula("Inputs", "capex_actual:MSFT", "2024")
-    assert SHEET not in read_keyed(_shipped_cells(shipped_book))
+    assert SHEET not in read_keyed(read_once(shipped_book))
 
 
 def test_edits_survive_two_quarters_and_actuals_are_kept_on_request(
     tmp_path: Path, shipped_inputs: Path, shipped_book: Path
 ):
-    edited, shipped = tmp_path / "q1-edited.xlsx", _shipped_cells(shipped_book)
+    edited, shipped = tmp_path / "q1-edited.xlsx", read_once(shipped_book)
     key = _input(shipped, "useful_life:META:all_assets")
     life, actual = ("Inputs", key, "D"), ("Inputs", "capex_actual:MSFT", "2024")
     _edit(shipped_book, edited, {life: 5.5, actual: 80.0}, read=shipped)
@@ -420,7 +413,7 @@ def test_edits_survive_two_quarters_and_actuals_are_kept_on_request(
 def test_a_workbook_without_a_record_carries_no_guessed_edits(
     tmp_path: Path, shipped_inputs: Path, shipped_book: Path
 ):
-    old, shipped = tmp_path / "old.xlsx", _shipped_cells(shipped_book)
+    old, shipped = tmp_path / "old.xlsx", read_once(shipped_book)
     life = _input(shipped, "useful_life:META:all_assets")
     _edit(shipped_book, old, {("Inputs", life, "D"): 5.5}, drop_record=True, read=shipped)
     assert SHEET not in read_cells(old).sheetnames and "Note" in read_cells(old).sheetnames
@@ -437,7 +430,7 @@ def test_cli_carry_takes_the_existing_output(
 
     from modelgen.cli import app
 
-    out, shipped = tmp_path / "m.xlsx", _shipped_cells(shipped_book)
+    out, shipped = tmp_path / "m.xlsx", read_once(shipped_book)
     growth = ("Inputs", _input(shipped, "long_run_capex_growth"), "D")
     _edit(shipped_book, out, {growth: 0.03}, note=False, read=shipped)  # the existing output
     args = ["build", "--inputs", str(shipped_inputs), "--out", str(out), "--carry"]
@@ -455,7 +448,7 @@ def test_a_number_typed_over_a_scenario_input_is_carried_into_the_selected_case(
     """With scenarios, Meta's life on Inputs is INDEX into its scenario rows. An analyst who
     types 5.5 over it means the live case: the value goes to that case's row, not a plug."""
     old = tmp_path / "old.xlsx"
-    rows = read_keyed(_shipped_cells(shipped_book))["Inputs"].rows
+    rows = read_keyed(read_once(shipped_book))["Inputs"].rows
     life, scenario = rows["useful_life:META:all_assets"].cells["D"], rows["scenario"].cells["D"]
     assert formula_text(shipped_book, "Inputs", life).startswith("=INDEX(")
     type_values(shipped_book, old, "Inputs", {scenario: "Bull", life: 7.5})

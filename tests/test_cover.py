@@ -20,9 +20,10 @@ from modelgen.build import build
 from modelgen.engine.verify import compare
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.starter import write_starter
-from modelgen.xlsx.cells import WorkbookCells, read_cells
+from modelgen.xlsx.cells import WorkbookCells
 from modelgen.xlsx.presentation import print_header
 from tests.engine import engine, recalc_many
+from tests.package_xml import read_once
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "tests" / "data" / "article"
@@ -106,19 +107,6 @@ def books(tmp_path_factory, folders, shipped_book) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def read() -> Callable[[Path], WorkbookCells]:
-    """read_cells, once per workbook for this module's tests (none of them changes one)."""
-    seen: dict[Path, WorkbookCells] = {}
-
-    def cells(path: Path) -> WorkbookCells:
-        if path not in seen:
-            seen[path] = read_cells(path)
-        return seen[path]
-
-    return cells
-
-
-@pytest.fixture(scope="module")
 def opened() -> Callable[[Path], openpyxl.Workbook]:
     """openpyxl.load_workbook (formula text, properties, print headers), once per workbook
     for this module's tests (none of them changes one)."""
@@ -196,9 +184,9 @@ def _same(want: object, got: object) -> bool:
 # --- the title and the subject ----------------------------------------------------------
 
 
-def test_the_shipped_title_names_cover_properties_and_print_headers(books, read, opened):
+def test_the_shipped_title_names_cover_properties_and_print_headers(books, opened):
     path = books["shipped"]
-    assert _cover_lines(read(path))[:2] == [SHIPPED_TITLE, SHIPPED_SUBJECT]
+    assert _cover_lines(read_once(path))[:2] == [SHIPPED_TITLE, SHIPPED_SUBJECT]
     wb = opened(path)
     assert wb.properties.title == SHIPPED_TITLE
     assert wb.properties.subject == SHIPPED_SUBJECT
@@ -207,16 +195,16 @@ def test_the_shipped_title_names_cover_properties_and_print_headers(books, read,
             assert ws.oddHeader.center.text == SHIPPED_TITLE, ws.title
 
 
-def test_without_a_title_the_model_is_named_after_its_companies(books, read, opened):
+def test_without_a_title_the_model_is_named_after_its_companies(books, opened):
     wb = opened(books["article"])
     assert wb.properties.title == ARTICLE_TITLE
     assert "Big Tech" not in (wb.properties.subject or "")
     assert "Microsoft, Amazon, Alphabet and Meta Platforms" in wb.properties.subject
-    assert _cover_lines(read(books["article"]))[0] == ARTICLE_TITLE
+    assert _cover_lines(read_once(books["article"]))[0] == ARTICLE_TITLE
     assert wb["Capex"].oddHeader.center.text == ARTICLE_TITLE
     starter = openpyxl.load_workbook(books["starter"])
     assert starter.properties.title == "Capex, depreciation and profit impact: Example Corp"
-    assert _cover_lines(read(books["starter"]))[0] == starter.properties.title
+    assert _cover_lines(read_once(books["starter"]))[0] == starter.properties.title
 
 
 def test_a_large_universe_is_named_briefly(books):
@@ -234,10 +222,10 @@ def test_the_template_no_longer_names_the_shipped_model():
     assert load_inputs(ROOT / "inputs").settings.title == SHIPPED_TITLE
 
 
-def test_ampersands_in_the_title_are_text_in_the_print_header(books, read):
+def test_ampersands_in_the_title_are_text_in_the_print_header(books):
     title = "R&D, capex & depreciation: &P is not a page number"
     wb = openpyxl.load_workbook(books["ampersand"])
-    assert wb.properties.title == title and _cover_lines(read(books["ampersand"]))[0] == title
+    assert wb.properties.title == title and _cover_lines(read_once(books["ampersand"]))[0] == title
     with zipfile.ZipFile(books["ampersand"]) as z:
         xml = z.read("xl/worksheets/sheet2.xml").decode()
     assert "<oddHeader>&amp;CR&amp;&amp;D, capex &amp;&amp; depreciation: &amp;&amp;P is" in xml
@@ -257,10 +245,10 @@ def test_the_print_header_fits_excels_limit_cut_at_a_word():
 
 
 @pytest.mark.parametrize("which", ["shipped", "article", "quarterly"])
-def test_headline_numbers_are_the_annual_sheets_own(books, folders, read, opened, which):
+def test_headline_numbers_are_the_annual_sheets_own(books, folders, opened, which):
     path = books[which]
-    annual = _annual(read(path))
-    table = _table(read(path))
+    annual = _annual(read_once(path))
+    table = _table(read_once(path))
     formulas = _table(opened(path))  # the formula text
     labels = _tickers(folders[which])
     assert list(table) == list(labels)  # the total, then each company in order
@@ -277,23 +265,23 @@ def test_headline_numbers_are_the_annual_sheets_own(books, folders, read, opened
     assert checked >= 5 * len(labels) - 1
 
 
-def test_headline_years_follow_the_last_actual_period(books, read):
+def test_headline_years_follow_the_last_actual_period(books):
     # annual models: the last actual year and the next
-    assert list(next(iter(_table(read(books["shipped"])).values())))[:3] == [
+    assert list(next(iter(_table(read_once(books["shipped"])).values())))[:3] == [
         "Capex 2024",
         "Capex 2025",
         "Growth 2025",
     ]
     # quarterly: actuals run to 2025Q2, so fiscal 2025 is not complete: 2024 and 2025
-    quarterly = _table(read(books["quarterly"]))["Total"]
+    quarterly = _table(read_once(books["quarterly"]))["Total"]
     assert list(quarterly)[:2] == ["Capex 2024", "Capex 2025"]
 
 
-def test_headline_capex_recomputed_from_the_csv_files(books, folders, read):
+def test_headline_capex_recomputed_from_the_csv_files(books, folders):
     for which, last in (("shipped", "2024"), ("article", "2024"), ("big", "2024")):
         capex = _rows(folders[which] / "capex.csv")
         total = sum(float(r["capex"]) for r in capex if r["period"] == last)
-        table = _table(read(books[which]))
+        table = _table(read_once(books[which]))
         assert table["Total"][f"Capex {last}"] == pytest.approx(total, rel=1e-12)
         labels = _tickers(folders[which])
         for label, cells in table.items():
@@ -305,7 +293,7 @@ def test_headline_capex_recomputed_from_the_csv_files(books, folders, read):
                 )
                 assert cells[f"Capex {last}"] == pytest.approx(want, rel=1e-12)
     # 2025: guidance midpoints where given; the total's growth on 2024 is their arithmetic
-    shipped = _table(read(books["shipped"]))
+    shipped = _table(read_once(books["shipped"]))
     guidance = {r["ticker"]: r for r in _rows(folders["shipped"] / "guidance.csv")}
     for label, ticker in _tickers(folders["shipped"]).items():
         g = guidance.get(ticker)
@@ -317,13 +305,13 @@ def test_headline_capex_recomputed_from_the_csv_files(books, folders, read):
     assert total["Capex 2024"] == pytest.approx(243.1)  # the article's total
 
 
-def test_headline_quarterly_capex_sums_the_quarters_of_the_fiscal_year(books, folders, read):
+def test_headline_quarterly_capex_sums_the_quarters_of_the_fiscal_year(books, folders):
     capex = _rows(folders["quarterly"] / "capex.csv")
     by_year: dict[str, float] = defaultdict(float)
     for r in capex:
         if r["period"].startswith("2024Q"):
             by_year[r["ticker"]] += float(r["capex"])
-    table = _table(read(books["quarterly"]))
+    table = _table(read_once(books["quarterly"]))
     labels = _tickers(folders["quarterly"])
     for label, ticker in labels.items():
         if ticker != "TOTAL":
@@ -331,17 +319,17 @@ def test_headline_quarterly_capex_sums_the_quarters_of_the_fiscal_year(books, fo
     assert table["Total"]["Capex 2024"] == pytest.approx(sum(by_year.values()), rel=1e-12)
 
 
-def test_a_large_universe_shows_the_total_only_and_says_so(books, read):
-    table = _table(read(books["big"]))
+def test_a_large_universe_shows_the_total_only_and_says_so(books):
+    table = _table(read_once(books["big"]))
     assert list(table) == ["Total"]
-    text = "\n".join(str(v) for v in _cover_lines(read(books["big"])) if v)
-    notes = _cover_lines(read(books["big"]), column=2)
+    text = "\n".join(str(v) for v in _cover_lines(read_once(books["big"])) if v)
+    notes = _cover_lines(read_once(books["big"]), column=2)
     assert any(isinstance(n, str) and f"The total of {BIG} companies" in n for n in notes)
     assert "Check status" in text
 
 
-def test_the_check_status_follows_the_table(books, read):
-    lines = _cover_lines(read(books["shipped"]))
+def test_the_check_status_follows_the_table(books):
+    lines = _cover_lines(read_once(books["shipped"]))
     status = lines.index("Check status")
     assert lines.index("Headline numbers") < status < lines.index("What this is")
     assert lines[status - 1] == "Meta Platforms"  # right after the table's last row
@@ -351,13 +339,17 @@ def test_the_check_status_follows_the_table(books, read):
 
 
 @engine
-def test_libreoffice_recalculates_the_headline_to_the_same_numbers(books, folders, read, tmp_path):
+def test_libreoffice_recalculates_the_headline_to_the_same_numbers(books, folders, tmp_path):
     names = ["shipped", "quarterly", "big"]
     recalculated = recalc_many([books[n] for n in names], tmp_path)
     for name, again in zip(names, recalculated, strict=True):
         report = compare(books[name], again)
         assert report.ok and report.mismatches == [] and report.errors == [], report.lines()
-        annual, table, cached = _annual(read(again)), _table(read(again)), _table(read(books[name]))
+        annual, table, cached = (
+            _annual(read_once(again)),
+            _table(read_once(again)),
+            _table(read_once(books[name])),
+        )
         labels = _tickers(folders[name])
         for label, cells in table.items():
             for header, got in cells.items():
@@ -365,5 +357,5 @@ def test_libreoffice_recalculates_the_headline_to_the_same_numbers(books, folder
                 want = annual.get(key, {}).get(year)
                 assert _same(want, got), (name, label, header, want, got)
                 assert _same(cached[label][header], got), (name, label, header)
-        lines = {r[0]: r[1] for r in _grid(read(again), "Cover")}
+        lines = {r[0]: r[1] for r in _grid(read_once(again), "Cover")}
         assert lines["Check status"] == "All checks pass"

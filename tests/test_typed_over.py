@@ -7,7 +7,6 @@ untouched workbooks pass every check, each edited one fails the check meant for 
 
 from __future__ import annotations
 
-import functools
 import shutil
 from pathlib import Path
 
@@ -15,10 +14,9 @@ import openpyxl
 import pytest
 
 from modelgen.build import build
-from modelgen.xlsx.cells import WorkbookCells, read_cells
 from modelgen.xlsx.read_by_key import read_keyed
 from tests.engine import engine, recalc_many
-from tests.package_xml import type_values
+from tests.package_xml import read_once, type_values
 
 SHIPPED = Path(__file__).resolve().parents[1] / "inputs"
 TYPED = {"tax_rate": 0.30, "earnings_growth": 0.20}  # typed over the scenario's value
@@ -26,7 +24,7 @@ TYPED = {"tax_rate": 0.30, "earnings_growth": 0.20}  # typed over the scenario's
 
 def _typed(src: Path, out: Path, edits: list[tuple[str, str, object]]) -> Path:
     """A copy of `src` with Inputs cells (key, period or "D") set to values."""
-    cells = read_keyed(_cells(src))["Inputs"].rows
+    cells = read_keyed(read_once(src))["Inputs"].rows
     return type_values(src, out, "Inputs", {cells[k].cells[p]: v for k, p, v in edits})
 
 
@@ -38,15 +36,9 @@ def _scenario_folder(dst: Path) -> Path:
     return dst
 
 
-@functools.cache
-def _cells(path: Path) -> WorkbookCells:
-    """A workbook's cached values, read once (with the fast reader)."""
-    return read_cells(path)
-
-
 def _cover_line(path: Path, label: str) -> object:
     """Column B of the Cover row whose column A holds `label`."""
-    cover = _cells(path).sheets["Cover"].values
+    cover = read_once(path).sheets["Cover"].values
     rows = sorted(r for r, c in cover if c == 1)
     return next(cover.get((r, 2)) for r in rows if cover[r, 1] == label)
 
@@ -65,7 +57,7 @@ def recalculated(tmp_path_factory, varied_inputs, quarterly_inputs):
     books["start"] = _typed(annual, tmp / "start.xlsx", [("period_start", "2023", 2023.5)])
     books["length"] = _typed(annual, tmp / "length.xlsx", [("period_length", "D", 2)])
     # a first quarter: its year typed as the next
-    q1 = read_keyed(_cells(quarterly))["Inputs"].periods[4]
+    q1 = read_keyed(read_once(quarterly))["Inputs"].periods[4]
     assert q1.endswith("Q1")
     books["quarter"] = _typed(
         quarterly, tmp / "quarter.xlsx", [("fiscal_year", q1, int(q1[:4]) + 1)]
@@ -77,7 +69,7 @@ def recalculated(tmp_path_factory, varied_inputs, quarterly_inputs):
 
 
 def _checks(recalculated, name: str) -> dict[str, object]:
-    rows = read_keyed(_cells(recalculated[name][1]))["Checks"].rows
+    rows = read_keyed(read_once(recalculated[name][1]))["Checks"].rows
     return {k: r.constant for k, r in rows.items() if k.startswith("check_")}
 
 
@@ -93,7 +85,7 @@ def test_untouched_workbooks_pass_every_check(recalculated):
 
 @engine
 def test_annual_sheet_adds_up_to_the_periods(recalculated):
-    keyed = read_keyed(_cells(recalculated["annual"][1]))
+    keyed = read_keyed(read_once(recalculated["annual"][1]))
     for t in ("ALFA", "BETA", "GAMA"):
         periods = sum(v or 0 for v in keyed["Capex"].rows[f"capex:{t}"].values.values())
         years = sum(v or 0 for v in keyed["Annual"].rows[f"capex:FY:{t}"].values.values())
@@ -104,7 +96,7 @@ def test_annual_sheet_adds_up_to_the_periods(recalculated):
 @engine
 def test_a_fiscal_year_typed_over_fails_the_annual_and_timeline_checks(recalculated):
     """FY 2019 typed as 2018: the Annual sheet's years start a year early and lose 2027."""
-    keyed = read_keyed(_cells(recalculated["first_year"][1]))
+    keyed = read_keyed(read_once(recalculated["first_year"][1]))
     checks = _checks(recalculated, "first_year")
     assert checks["check_timeline"] == 1  # one period's fiscal year is not its start's
     for t in ("ALFA", "BETA", "GAMA"):
@@ -126,7 +118,7 @@ def test_a_period_start_typed_over_fails_the_timeline_check(recalculated):
 def test_a_period_length_typed_over_fails_the_timeline_check_in_every_later_period(
     recalculated,
 ):
-    periods = read_keyed(_cells(recalculated["length"][1]))["Inputs"].periods
+    periods = read_keyed(read_once(recalculated["length"][1]))["Inputs"].periods
     checks = _checks(recalculated, "length")
     assert checks["check_timeline"] == len(periods) - 1  # all but the first period
 
