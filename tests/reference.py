@@ -3,8 +3,9 @@
 Written from docs/DESIGN.md's formulas and the accounting of docs/ACCOUNTING.md (opening base, life
 changes, construction in progress, land, the tie-out to reported D&A; the input files as
 docs/property-and-equipment.md gives them) and the profit bridge of docs/profit-bridge.md
-(tax per company, earnings before D&A, net income, revenue, diluted shares, EPS and the EPS
-impact of the D&A added since the last actual) with plain Python loops and the csv module,
+(tax per company, earnings before D&A and the margin they follow where a company has
+revenue, net income, revenue, diluted shares, EPS and the EPS impact of the D&A added since
+the last actual) with plain Python loops and the csv module,
 sharing no code with modelgen, so that agreement between the two means something.
 Annual timelines only; scenarios are not applied (the folder's figures are the Base case).
 """
@@ -423,8 +424,11 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
         put(f"{key}:TOTAL", add(*(per_ticker[t][key] for t in tickers)))
 
     # The profit bridge (docs/profit-bridge.md): D&A after tax at the company's rate; earnings
-    # before D&A are actual net income plus it, else last year's grown; net income is the
-    # actual, else (from the first actual on) what D&A after tax leaves of the earnings.
+    # before D&A are actual net income plus it; after that, a company with a year where net
+    # income and a revenue above 0 are both actual has revenue x the margin (earnings before
+    # D&A over revenue) of its last such year, from its first actual net income on (0 before);
+    # one without grows last year's at earnings_growth. Net income is the actual, else (from
+    # the first actual on) what D&A after tax leaves of the earnings.
     scale = per_share_scale(str(settings["unit"]))
     eg, rg, sg = (settings[k] for k in ("earnings_growth", "revenue_growth", "share_count_growth"))
 
@@ -449,6 +453,19 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
         out[f"tax_rate:{t}"] = {"D": tax}
         da = per_ticker[t]["depreciation_and_amortization"]
         after = [x * (1 - tax) for x in da]
+        revenue = grown(bridge_actual["revenue"][t], rg)
+        sales = bridge_actual["revenue"][t]
+        margins = [
+            (ni_actual[t][y] + after[i]) / sales[y]
+            if y in ni_actual[t] and sales.get(y, 0.0) > 0
+            else None
+            for i, y in enumerate(years)
+        ]
+        last_margin = None
+        carried: list[float] = []
+        for i, m in enumerate(margins):
+            last_margin = m if m is not None else last_margin
+            carried.append(m if m is not None else (carried[i - 1] if i else 0.0))
         known, earnings, ni = [], [], []
         for i, y in enumerate(years):
             actual = ni_actual[t].get(y)
@@ -457,9 +474,17 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
                 earnings.append(actual + after[i])
                 ni.append(actual)
             else:
-                earnings.append((earnings[i - 1] if i else 0.0) * (1 + eg))
+                if last_margin is None:
+                    earnings.append((earnings[i - 1] if i else 0.0) * (1 + eg))
+                else:
+                    earnings.append(revenue[i] * last_margin if known[i] == 1 else 0.0)
                 ni.append(earnings[i] - after[i] if known[i] == 1 else 0.0)
-        revenue = grown(bridge_actual["revenue"][t], rg)
+        out[f"earnings_follow_revenue:{t}"] = {"D": 0 if last_margin is None else 1}
+        if last_margin is not None:
+            out[f"ebda_margin:{t}"] = {"D": last_margin}
+            out[f"ebda_margin_override:{t}"] = {"D": None}
+            put(f"ebda_margin_actual:{t}", margins)
+            put(f"ebda_margin_last_actual:{t}", carried)
         shares = grown(bridge_actual["diluted_shares"][t], sg)
         base: list[float] = []  # D&A of the latest period with actual capex, carried forward
         for i, y in enumerate(years):
@@ -543,6 +568,8 @@ SHEET_OF = {
     "revenue": "Profit Impact",
     "earnings_is_known": "Profit Impact",
     "earnings_before_da": "Profit Impact",
+    "ebda_margin_actual": "Profit Impact",
+    "ebda_margin_last_actual": "Profit Impact",
     "capex_pct_revenue": "Profit Impact",
     "depreciation_pct_revenue": "Profit Impact",
     "capex_to_depreciation": "Profit Impact",
@@ -566,6 +593,9 @@ SHEET_OF = {
     "tax_rate": "Inputs",
     "per_share_scale": "Inputs",
     "earnings_growth": "Inputs",
+    "earnings_follow_revenue": "Inputs",
+    "ebda_margin": "Inputs",
+    "ebda_margin_override": "Inputs",
     "revenue_growth": "Inputs",
     "share_count_growth": "Inputs",
 }

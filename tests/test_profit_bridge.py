@@ -217,6 +217,7 @@ class Facts:
     revenue_growth: float
     share_count_growth: float
     scale: float  # per_share_scale: the unit's amount over a million shares
+    margin_override: dict[str, float] = field(default_factory=dict)  # typed on Inputs
 
 
 def _number(text: str) -> float:
@@ -310,6 +311,17 @@ def bridge(f: Facts, da: dict[str, list[float]], capex: dict[str, list[float]]) 
     for t in tickers:
         tax = f.tax[t]
         after = [x * (1 - tax) for x in da[t]]
+        revenue = grown(f.revenue[t], f.revenue_growth)
+        # the margin rule: where net income and a revenue above 0 are both actual, earnings
+        # before D&A over revenue; the last of them (or the override) is the forecast's
+        margins = [
+            (f.ni[t][p] + after[i]) / f.revenue[t][p]
+            if p in f.ni[t] and f.revenue[t].get(p, 0) > 0
+            else None
+            for i, p in enumerate(f.periods)
+        ]
+        found = [m for m in margins if m is not None]
+        margin = f.margin_override.get(t, found[-1]) if found else None
         known: list[int] = []
         earnings: list[float] = []
         ni: list[float] = []
@@ -320,9 +332,17 @@ def bridge(f: Facts, da: dict[str, list[float]], capex: dict[str, list[float]]) 
                 earnings.append(actual + after[i])
                 ni.append(actual)
             else:
-                earnings.append(year_ago(earnings, i) * (1 + f.earnings_growth))
+                if margin is None:  # no revenue: grown at the earnings growth
+                    earnings.append(year_ago(earnings, i) * (1 + f.earnings_growth))
+                else:  # revenue x margin, from the first actual net income on
+                    earnings.append(revenue[i] * margin if known[i] else 0.0)
                 ni.append(earnings[i] - after[i] if known[i] else 0.0)
-        revenue = grown(f.revenue[t], f.revenue_growth)
+        if margin is not None:
+            carried: list[float] = []
+            for i, m in enumerate(margins):
+                carried.append(m if m is not None else (carried[i - 1] if i else 0.0))
+            out[f"ebda_margin_actual:{t}"] = margins
+            out[f"ebda_margin_last_actual:{t}"] = carried
         shares = grown(f.shares[t], f.share_count_growth)
         base: list[float] = []
         for i, p in enumerate(f.periods):
@@ -545,13 +565,26 @@ def test_annual_bridge_reads_as_an_income_statement(book):
     sheets = book["annual"]
     rows = lambda k: row_values(sheets, "Profit Impact", k)  # noqa: E731
     da = da_of(sheets, ["OWN", "BARE"])
+    # OWN has revenue: its earnings before D&A follow it at the margin of 2024, its last
+    # year with net income and revenue (the sum of the quarters); BARE has none: grown
+    margin = (OWN_2024["ni"] + OWN_2024["da"] * (1 - 0.16)) / OWN_2024["revenue"]
+    assert sheets["Inputs"].rows["ebda_margin:OWN"].constant == pytest.approx(margin)
+    assert sheets["Inputs"].rows["earnings_follow_revenue:OWN"].constant == 1
+    assert sheets["Inputs"].rows["earnings_follow_revenue:BARE"].constant == 0
+    assert "ebda_margin:BARE" not in sheets["Inputs"].rows
+    assert rows("ebda_margin_actual:OWN")[0] in (None, "")  # revenue 0 in 2021: no margin
+    revenue = rows("revenue:OWN")
     for t, tax in (("OWN", 0.16), ("BARE", 0.25)):
         ni, ebda = rows(f"net_income:{t}"), rows(f"earnings_before_da:{t}")
         for i, p in enumerate(A_PERIODS):
             assert rows(f"after_tax_depreciation:{t}")[i] == pytest.approx(da[t][i] * (1 - tax))
             if int(p) >= 2025:  # forecast: net income is what D&A after tax leaves
                 assert ni[i] == pytest.approx(ebda[i] - da[t][i] * (1 - tax), rel=1e-12)
-                assert ebda[i] == pytest.approx(ebda[i - 1] * 1.08, rel=1e-12)
+                if t == "OWN":
+                    assert ebda[i] == pytest.approx(revenue[i] * margin, rel=1e-12)
+                    assert revenue[i] == pytest.approx(revenue[i - 1] * 1.12, rel=1e-12)
+                else:
+                    assert ebda[i] == pytest.approx(ebda[i - 1] * 1.08, rel=1e-12)
     # actual net income stays the actual (2024: the sum of the quarters)
     assert rows("net_income:OWN")[:4] == pytest.approx([60, 66, 71, OWN_2024["ni"]], rel=1e-12)
     assert rows("net_income:BARE")[:4] == [0, 0, 0, -3.5]
@@ -717,8 +750,13 @@ def test_quarterly_bridge_every_row(book):
     i = Q_PERIODS.index("2025Q1")
     assert rows("revenue:QA")[i] == pytest.approx(120 * 1.1)
     assert rows("diluted_shares:QA")[i] == pytest.approx(996 * 1.01)
-    assert rows("earnings_before_da:QA")[i] == pytest.approx(
-        rows("earnings_before_da:QA")[i - 4] * 1.08
+    # QA has revenue: earnings before D&A are revenue x the margin of its last quarter
+    last = Q_PERIODS.index("2024Q4")
+    margin = (27 + rows("after_tax_depreciation:QA")[last]) / 135  # net income, revenue
+    assert rows("earnings_before_da:QA")[i] == pytest.approx(120 * 1.1 * margin)
+    # QB has none: grown at the earnings growth from the same quarter a year earlier
+    assert rows("earnings_before_da:QB")[i] == pytest.approx(
+        rows("earnings_before_da:QB")[i - 4] * 1.08
     )
     assert rows("eps:QA")[0] == pytest.approx(20 / 1000)  # USD m over millions of shares
     assert rows("earnings_is_known:QB")[:2] == [0, 1]

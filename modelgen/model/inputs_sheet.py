@@ -15,7 +15,7 @@ import numpy as np
 from modelgen.formulas.rows import block, span
 from modelgen.inputs.settings import CONVENTIONS, unit_scale
 from modelgen.inputs.timeline import Period
-from modelgen.model import scenario_inputs
+from modelgen.model import earnings, scenario_inputs
 
 if TYPE_CHECKING:
     from modelgen.model import Model
@@ -185,6 +185,7 @@ def build(model: Model) -> None:
             )
     for title, kind, table in actual_blocks[1:]:
         _actuals(model, sheet, title, kind, table)
+    earnings.add_inputs(model, sheet)
     if tl.per_year == 1:
         _quarterly_detail(model, sheet)
 

@@ -1,9 +1,10 @@
 """Profit impact: from depreciation to net income and EPS, as an income statement reads.
 
 Earnings before D&A are net income with D&A after tax added back, where net income is
-actual; after the last actual they grow at `earnings_growth`, and net income is what D&A
-after tax leaves of them, so every unit of extra depreciation lowers it. Revenue and diluted
-shares grow at their own rates. docs/profit-bridge.md is the contract of the rows.
+actual; after it they follow revenue at the last actual margin (companies without revenue:
+grown at `earnings_growth`; modelgen.model.earnings), and net income is what D&A after tax
+leaves of them, so every unit of extra depreciation lowers it. Revenue and diluted shares
+grow at their own rates. docs/profit-bridge.md is the contract of the rows.
 """
 
 from __future__ import annotations
@@ -12,6 +13,14 @@ from typing import TYPE_CHECKING
 
 from modelgen.formulas.functions import IF, SUM, SUMPRODUCT, ratio
 from modelgen.formulas.rows import block
+from modelgen.model.earnings import (
+    earnings_before_da,
+    follows_revenue,
+    grown_earnings,
+    margin_earnings,
+    margin_in_use,
+    margin_rows,
+)
 from modelgen.model.inputs_sheet import SHARES_UNIT
 
 if TYPE_CHECKING:
@@ -27,17 +36,25 @@ def grown(model: Model, row: Row, actual: Expr, growth: Expr) -> Expr:
     return IF(actual.is_set(), actual, model.year_ago(row) * (1 + growth))
 
 
-def earnings_before_da(
-    model: Model, row: Row, is_actual: Expr, actual: Expr, after_tax: Expr, growth: Expr
+def company_earnings(
+    model: Model,
+    ticker: str,
+    row: Row,
+    after_tax: Expr,
+    growth: Expr,
+    revenue: Expr,
+    margin: Expr | None,
 ) -> Expr:
-    """Net income with D&A after tax added back where it is actual, else grown."""
-    return IF(is_actual, actual + after_tax, model.year_ago(row) * (1 + growth))
-
-
-def company_earnings(model: Model, ticker: str, row: Row, after_tax: Expr, growth: Expr) -> Expr:
-    """`earnings_before_da` of a company, from its net income actuals."""
+    """`earnings_before_da` of a company, from its net income actuals; after them by its
+    rule: `revenue` x `margin` where it follows revenue, else grown at `growth`."""
     actual = model.sheets["Inputs"][f"net_income_actual:{ticker}"].cur
-    return earnings_before_da(model, row, actual.is_set(), actual, after_tax, growth)
+    if follows_revenue(model, ticker):
+        assert margin is not None, ticker
+        known = model.sheets["Profit Impact"][f"earnings_is_known:{ticker}"].cur
+        forecast = margin_earnings(known, revenue, margin)
+    else:
+        forecast = grown_earnings(model, row, growth)
+    return earnings_before_da(actual.is_set(), actual, after_tax, forecast)
 
 
 def net_income(model: Model, ticker: str, earnings: Expr, after_tax: Expr) -> Expr:
@@ -74,6 +91,7 @@ def net_of_tax(model: Model, ticker: str, amount: Expr, scenario: str | None = N
 def build(model: Model) -> None:
     inp, cap, ppe = (model.sheets[n] for n in ("Inputs", "Capex", "PP&E"))
     sheet = model.new_sheet("Profit Impact")
+    sheet.header(model.label("profit_impact_note"))
     tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
     scale = inp["per_share_scale"].d
     per_share = f"{unit.split()[0]} per share"
@@ -132,13 +150,21 @@ def build(model: Model) -> None:
         lambda t, r: IF(inp[f"net_income_actual:{t}"].cur.is_set(), 1, model.year_ago(r)),
         level=1,
     )
+    last = margin_rows(model, sheet, {t: after_tax[t].cur for t in tickers})
+    margin = {}
+    for t, row in last.items():
+        inp[f"ebda_margin:{t}"].const_formula = margin_in_use(model, t, row)
+        margin[t] = inp[f"ebda_margin:{t}"].d
     growth = inp["earnings_growth"].d
     earnings = rows(
-        "Earnings before D&A: net income plus D&A after tax where actual, else grown",
+        "Earnings before D&A: net income plus D&A after tax where actual, else revenue × margin "
+        "(without revenue: grown at the earnings growth)",
         "earnings_before_da",
         unit,
         "amount",
-        lambda t, r: company_earnings(model, t, r, after_tax[t].cur, growth),
+        lambda t, r: company_earnings(
+            model, t, r, after_tax[t].cur, growth, revenue[t].cur, margin.get(t)
+        ),
         summed,
     )
     ni = rows(

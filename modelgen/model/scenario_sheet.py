@@ -1,8 +1,10 @@
 """The Scenarios sheet: key outputs of every scenario side by side, all computed live.
 
 Each scenario reruns capex (its own long-run growth and fade), depreciation (its own lives,
-shares and convention, one SUMPRODUCT per class) and net income (its own growth), so that
-the sheet shows every case at once, not only the selected one. A check proves the selected
+shares and convention, one SUMPRODUCT per class) and net income (its own tax, revenue
+growth and earnings growth; a company with revenue at its own last actual margin, unless
+the analyst overrides it on Inputs), so that the sheet shows every case at once, not only
+the selected one. A check proves the selected
 scenario's capex, depreciation and D&A / net income equal the main model's: a number typed
 over an input the scenario sets (a tax rate, a growth rate) shows there.
 """
@@ -16,8 +18,9 @@ from modelgen.formulas.functions import IF, INDEX, MAX, SUM, differs, ratio
 from modelgen.formulas.rows import Row, block
 from modelgen.model.capex import anchor_of, faded_growth, known_rows, trailing_year
 from modelgen.model.depreciation import charges, class_rows, company_rows
+from modelgen.model.earnings import margin_in_use, margin_rows
 from modelgen.model.ppe import other_amortization
-from modelgen.model.profit import company_earnings, net_income, net_of_tax
+from modelgen.model.profit import company_earnings, grown, net_income, net_of_tax
 from modelgen.model.scenario_inputs import param
 from modelgen.model.straight_line import service_offset
 
@@ -69,6 +72,35 @@ def build(model: Model) -> None:
 def _differs_or_empty(a: Expr, b: Expr, tolerance: Expr) -> Expr:
     """`differs`, where either may be an empty ratio: 0 when both are, 1 when one is."""
     return IF(a.is_blank(), IF(b.is_blank(), 0, 1), IF(b.is_blank(), 1, differs(a, b, tolerance)))
+
+
+def _revenue_and_margin(
+    model: Model, sheet, s: str, after_tax: dict[str, Expr]
+) -> tuple[dict[str, Expr], dict[str, Expr]]:
+    """Scenario `s`'s revenue (Profit Impact's, unless the scenario sets its own growth) and
+    the margin of each company that follows revenue: the override on Inputs, else its last
+    actual margin with the scenario's D&A after tax, as if the model were built with it."""
+    inp, prof = model.sheets["Inputs"], model.sheets["Profit Impact"]
+    tickers, unit, lbl = model.inputs.tickers, model.unit, model.label
+    revenue: dict[str, Expr] = {t: prof[f"revenue:{t}"].cur for t in tickers}
+    if model.inputs.scenarios.varies("revenue_growth"):
+        growth = param(model, "revenue_growth", s).d
+        for t in tickers:
+            row = sheet.add(f"revenue:{s}:{t}", lbl("revenue", t), unit, fmt="amount", level=1)
+            row.formula = grown(model, row, inp[f"revenue_actual:{t}"].cur, growth)
+            revenue[t] = row.cur
+    last = margin_rows(model, sheet, after_tax, f"{s}:")
+    margin = {}
+    for t, row in last.items():
+        margin[t] = sheet.add(
+            f"ebda_margin:{s}:{t}",
+            lbl("ebda_margin_scenario", t),
+            "%",
+            fmt="pct",
+            level=1,
+            const_formula=margin_in_use(model, t, row),
+        ).d
+    return revenue, margin
 
 
 def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -> None:
@@ -156,11 +188,14 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
             level=1,
             formula=net_of_tax(model, t, da[t].cur, s),
         )
+    revenue, margin = _revenue_and_margin(model, sheet, s, {t: after[t].cur for t in tickers})
     for t in tickers:
         row = sheet.add(
             f"earnings_before_da:{s}:{t}", lbl("earnings_before_da", t), unit, fmt="amount"
         )
-        row.formula = company_earnings(model, t, row, after[t].cur, growth)
+        row.formula = company_earnings(
+            model, t, row, after[t].cur, growth, revenue[t], margin.get(t)
+        )
         earnings[t] = row
     for t in tickers:
         ni[t] = sheet.add(

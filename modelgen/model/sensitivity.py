@@ -13,6 +13,9 @@ linear in capex, so with `c` the class varied, `L_i` a life and `g_j` a growth:
               + share_c * (charge of that added capex at L_i - at c's own life)
 
 and net income is what D&A after tax leaves of earnings before D&A, as on Profit Impact.
+Earnings before D&A are actual net income plus this life's D&A after tax where net income
+is actual; after it, revenue x margin (the same at every life: Profit Impact's figure), or,
+for a company without revenue, this life's earnings grown at `earnings_growth`.
 The other classes, land and buildings among them, keep their lives. `table_ok` is 0 when the
 chosen company, period or class matches nothing, and a check then fails (the table is empty).
 """
@@ -25,8 +28,9 @@ from modelgen.formulas.expressions import Expr
 from modelgen.formulas.functions import AND, IF, IFERROR, INDEX, MATCH_EXACT, MAX, SUM, ratio
 from modelgen.formulas.rows import block, span
 from modelgen.model.capex import anchor_of, faded, trailing_year
+from modelgen.model.earnings import earnings_before_da, grown_earnings
 from modelgen.model.ppe import other_amortization
-from modelgen.model.profit import after_tax_at, carried_from_actual, earnings_before_da
+from modelgen.model.profit import after_tax_at, carried_from_actual
 from modelgen.model.straight_line import charge
 
 if TYPE_CHECKING:
@@ -101,6 +105,7 @@ def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
         ("Depreciation", "depreciation", unit, "amount"),
         ("Inputs", "depreciation_reported", unit, "amount"),
         ("Profit Impact", "earnings_is_known", "flag", "flag"),
+        ("Profit Impact", "earnings_before_da", unit, "amount"),
         ("Profit Impact", "net_income", unit, "amount"),
         ("Profit Impact", "diluted_shares", "m shares", "amount"),
     )
@@ -120,6 +125,8 @@ def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
         )
     taxes = block([inp[f"tax_rate:{t}"] for t in tickers], "const")
     const("chosen_tax_rate", "%", "pct", INDEX(taxes, n))
+    rules = block([inp[f"earnings_follow_revenue:{t}"] for t in tickers], "const")
+    const("chosen_earnings_follow_revenue", "flag", "flag", INDEX(rules, n))
     _classes(model, work, out, n)
     return out
 
@@ -263,13 +270,18 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
             fmt="amount",
             level=1,
         )
+        # after the actuals: revenue x margin, which no life changes (Profit Impact's
+        # figure), or, without revenue, this life's earnings grown at the earnings growth
+        forecast = IF(
+            chosen["chosen_earnings_follow_revenue"].d.eq(1),
+            chosen["chosen_earnings_before_da"].cur,
+            grown_earnings(model, earnings, inp["earnings_growth"].d),
+        )
         earnings.formula = earnings_before_da(
-            model,
-            earnings,
             chosen["chosen_net_income_is_actual"].cur.eq(1),
             chosen["chosen_net_income"].cur,
             after_tax,
-            inp["earnings_growth"].d,
+            forecast,
         )
         last = work.add(
             f"life_depreciation_at_last_actual:{i}",

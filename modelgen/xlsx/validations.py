@@ -65,6 +65,12 @@ RULES: dict[str, Rule] = {
     "share_count_growth": RATE,
     "peak_growth_threshold": RATE,
     "tax_rate": _decimal("between", "A tax rate from 0 to 1 (0% to 100%).", minimum=0, maximum=1),
+    "ebda_margin_override": _decimal(
+        "<=",
+        "Earnings before D&A over revenue, e.g. 40% or 0.4: overrides the last actual margin. "
+        "Delete it to use the last actual margin again.",
+        value=1,
+    ),
     "fade_years": ABOVE_ZERO_YEARS,
     "check_tolerance": _decimal(">=", "A tolerance of 0 or more.", value=0),
     "forecast_years": _whole(0, 50, "Whole years from 0 to 50; change settings.csv and rebuild."),
