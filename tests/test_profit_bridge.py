@@ -10,7 +10,11 @@ caches them and as LibreOffice recalculates them.
 The cases: an annual model with a company that has its own tax rate, revenue and diluted
 shares (its last year given as four quarters) and one that has none of them; a quarterly
 model where one strong quarter would have set the growth anchor; scenarios varying
-`earnings_growth` and `tax_rate`; and the inputs that must be refused.
+`earnings_growth` and `tax_rate` (and, for a company at the tax setting, `revenue_growth`);
+and the inputs that must be refused. The earnings rule (a company with revenue follows it at
+its last actual margin) is checked against its own arithmetic here: twice the revenue
+growth, a margin typed into the workbook and recalculated, the Sensitivity table against
+the model rebuilt at each life, and a company without a margin to start from.
 """
 
 from __future__ import annotations
@@ -196,6 +200,13 @@ CASES = {
     "scenarios": replace(ANNUAL, scenarios=SCENARIOS),
     # the same scenarios, with Bull the live case: the whole bridge reruns on its values
     "bull": replace(ANNUAL, scenarios=SCENARIOS, settings={**ANNUAL.settings, "scenario": "Bull"}),
+    # OWN at the tax setting, which the scenarios vary, and Bull's own revenue growth: each
+    # scenario measures its own last actual margin and grows its own revenue
+    "margin_scenarios": replace(
+        ANNUAL,
+        companies=[("OWN", "Own Rate Corp", 12, ""), ("BARE", "Bare Data Inc", 6, "")],
+        scenarios=[*SCENARIOS, ("Bull", "revenue_growth", "0.24")],
+    ),
 }
 
 
@@ -681,6 +692,233 @@ def test_a_live_scenario_reruns_the_whole_bridge(book):
     assert sheets["Inputs"].rows["tax_rate:BARE"].constant == pytest.approx(0.10)
     assert sheets["Inputs"].rows["tax_rate:OWN"].constant == pytest.approx(0.16)
     assert_rows(sheets, "Profit Impact", want, "bull")
+    assert sheets["Checks"].rows["check_failures"].constant == 0
+
+
+# --- the earnings rule: revenue x margin where a company has revenue -------------------------
+
+
+def test_scenarios_follow_their_revenue_growth_at_their_own_margin(book):
+    """OWN at the tax setting: each scenario measures OWN's last actual margin with its own
+    tax (as if the model were built with it), and Bull grows revenue at its own 24%."""
+    sheets = book["margin_scenarios"]
+    da = da_of(sheets, ["OWN", "BARE"])
+    capex = annual_capex(ANNUAL, long_run=0.06, fade=2.0)
+    case = CASES["margin_scenarios"]
+    margins = {}
+    for s, v in SCENARIO_VALUES.items():
+        facts = annual_facts(case, v["tax_rate"], v["earnings_growth"])
+        facts = replace(facts, revenue_growth=0.24 if s == "Bull" else 0.12)
+        want = bridge(facts, da, capex)
+        keys = ["earnings_before_da", "net_income", "ebda_margin_actual", "ebda_margin_last_actual"]
+        rows = {f"{k}:{s}:OWN": want[f"{k}:OWN"] for k in keys}
+        rows |= {f"{k}:{s}:BARE": want[f"{k}:BARE"] for k in ("earnings_before_da", "net_income")}
+        if s != "Base":  # Base's is Profit Impact's (nothing varies revenue growth there)
+            rows |= {f"revenue:{s}:{t}": want[f"revenue:{t}"] for t in da}
+        assert_rows(sheets, "Scenarios", rows, s)
+        margins[s] = sheets["Scenarios"].rows[f"ebda_margin:{s}:OWN"].constant
+        assert margins[s] == pytest.approx(want["ebda_margin_last_actual:OWN"][-1], rel=1e-12)
+        if s == "Base":
+            assert_rows(sheets, "Profit Impact", want, "live")
+    assert margins["Bull"] > margins["Base"] > margins["Bear"]  # lower tax, more added back
+    assert sheets["Inputs"].rows["ebda_margin:OWN"].constant == pytest.approx(margins["Base"])
+    assert sheets["Checks"].rows["check_failures"].constant == 0
+
+
+def _model_bridge(case: Case, tmp_path: Path) -> tuple[dict[str, list], dict[str, list]]:
+    """The model's Profit Impact rows (no workbook: the fast tier) and the bridge computed
+    here from the case's figures and the model's D&A."""
+    model = build_model(load_inputs(case.write(tmp_path)), load_template())
+    prof, ppe = model.sheets["Profit Impact"], model.sheets["PP&E"]
+    tickers = [t for t, *_ in case.companies]
+    da = {t: list(ppe[f"depreciation_and_amortization:{t}"].period_result()) for t in tickers}
+    settings = case.settings
+    facts = replace(
+        annual_facts(case, _number(settings["tax_rate"]), _number(settings["earnings_growth"])),
+        revenue_growth=_number(settings["revenue_growth"]),
+    )
+    want = bridge(facts, da, annual_capex(case, long_run=0.06, fade=2.0))
+    got = {}
+    for key in want:
+        values = prof[key].period_result()
+        got[key] = [None if isinstance(v, float) and math.isnan(v) else v for v in values]
+    return want, got
+
+
+def test_forecast_net_income_moves_with_revenue(tmp_path):
+    """Twice the revenue growth: OWN's earnings before D&A after its actuals are revenue x
+    its 2024 margin, so they grow twice as fast, and net income with them (D&A does not
+    change); BARE, without revenue, keeps growing at the earnings growth."""
+    runs = {}
+    for g in (0.12, 0.24):
+        case = replace(ANNUAL, settings={**ANNUAL.settings, "revenue_growth": str(g)})
+        want, got = _model_bridge(case, tmp_path / str(g))
+        for key, values in want.items():
+            for p, w, v in zip(A_PERIODS, values, got[key], strict=True):
+                assert same(w, v), (g, key, p, w, v)
+        runs[g] = got
+    margin = (OWN_2024["ni"] + OWN_2024["da"] * (1 - 0.16)) / OWN_2024["revenue"]
+    slow, fast = (runs[g]["earnings_before_da:OWN"] for g in (0.12, 0.24))
+    for k, i in enumerate(range(A_PERIODS.index("2025"), len(A_PERIODS)), start=1):
+        assert slow[i] == pytest.approx(OWN_2024["revenue"] * 1.12**k * margin, rel=1e-12)
+        assert fast[i] == pytest.approx(OWN_2024["revenue"] * 1.24**k * margin, rel=1e-12)
+        assert fast[i] / fast[i - 1] - 1 == pytest.approx(2 * (slow[i] / slow[i - 1] - 1))
+        # D&A is the same in both: net income moves by what earnings before D&A move
+        gap = runs[0.24]["net_income:OWN"][i] - runs[0.12]["net_income:OWN"][i]
+        assert gap == pytest.approx(fast[i] - slow[i], rel=1e-12)
+    assert runs[0.12]["earnings_before_da:BARE"] == runs[0.24]["earnings_before_da:BARE"]
+    bare = runs[0.24]["earnings_before_da:BARE"]
+    assert bare[4:] == pytest.approx([bare[3] * 1.08**k for k in (1, 2, 3)], rel=1e-12)
+
+
+def test_a_company_without_a_margin_to_start_from_grows_at_the_earnings_growth(tmp_path):
+    """Revenue only where it is 0, or only in a year without net income, is no margin: the
+    company keeps `earnings_growth`, has no margin rows, and its earnings say so on Inputs."""
+    financials = [
+        ("OWN", "2021", 60.0, 12.0, 0.0, 7400.0),
+        ("OWN", "2022", 66.0, None, None, 7450.0),
+        ("OWN", "2023", 71.0, 19.0, None, 7430.0),
+        ("BARE", "2023", 0.0, None, None, None),
+        ("BARE", "2024", -3.5, None, None, None),
+    ]
+    case = replace(ANNUAL, financials=financials)
+    model = build_model(load_inputs(case.write(tmp_path / "in")), load_template())
+    inp, prof = model.sheets["Inputs"], model.sheets["Profit Impact"]
+    for t in ("OWN", "BARE"):
+        assert inp[f"earnings_follow_revenue:{t}"].const_value() == 0
+        assert f"ebda_margin:{t}" not in inp.by_key
+        assert f"ebda_margin_actual:{t}" not in prof.by_key
+    ebda = prof["earnings_before_da:OWN"].period_result()
+    first = A_PERIODS.index("2024")  # OWN's net income ends in 2023 here
+    assert list(ebda[first:]) == pytest.approx([ebda[2] * 1.08**k for k in (1, 2, 3, 4)])
+
+
+@pytest.mark.parametrize("first", ["OWN", "BARE"])
+def test_sensitivity_net_income_is_the_model_rebuilt_at_that_life_and_growth(tmp_path, first):
+    """The Sensitivity table's net income for the chosen company (the first: OWN, which
+    follows revenue, or BARE, which grows at the earnings growth) equals the net income of
+    the model rebuilt with that servers life and long-run growth, in the chosen period; and
+    OWN's earnings before D&A at every life are the actuals with that life's D&A added back,
+    then revenue x margin, the same at every life."""
+    companies = sorted(ANNUAL.companies, key=lambda c: c[0] != first)
+    case = replace(ANNUAL, companies=companies)
+    model = build_model(load_inputs(case.write(tmp_path / "base")), load_template())
+    inp, work = model.sheets["Inputs"], model.sheets["Sensitivity Workings"]
+    sens = model.sheets["Sensitivity"]
+    assert inp["sensitivity_company"].const_value() == first
+    assert inp["sensitivity_asset_class"].const_value() == "servers"
+    period = str(inp["sensitivity_period"].const_value())
+    at = A_PERIODS.index(period)
+    lives = [work[f"sensitivity_life:{i}"].const_value() for i in range(1, 12)]
+    rates = [work[f"sensitivity_growth_rate:{j}"].const_value() for j in range(1, 8)]
+    for i, j in ((1, 1), (4, 6), (11, 3)):
+        folder = case.write(tmp_path / f"cell-{i}-{j}")
+        _edit(folder / "assumptions.csv", "*,servers,0.6,5", f"*,servers,0.6,{lives[i - 1]!r}")
+        _edit(
+            folder / "settings.csv",
+            "long_run_capex_growth,0.06",
+            f"long_run_capex_growth,{rates[j - 1]!r}",
+        )
+        rebuilt = build_model(load_inputs(folder), load_template())
+        want = rebuilt.sheets["Profit Impact"][f"net_income:{first}"].period_result()[at]
+        got = sens[f"sensitivity_net_income:{i}"].period_result()[j - 1]
+        assert got == pytest.approx(want, rel=1e-9), (first, i, j)
+    if first != "OWN":
+        return
+    ni = annual_facts(ANNUAL, 0.25, 0.08).ni["OWN"]
+    margin = (OWN_2024["ni"] + OWN_2024["da"] * (1 - 0.16)) / OWN_2024["revenue"]
+    revenue = model.sheets["Profit Impact"]["revenue:OWN"].period_result()
+    for i in range(1, 12):
+        da = work[f"life_depreciation_and_amortization:{i}"].period_result()
+        ebda = work[f"life_earnings_before_da:{i}"].period_result()
+        for k, p in enumerate(A_PERIODS):
+            want = ni[p] + da[k] * (1 - 0.16) if p in ni else revenue[k] * margin
+            assert ebda[k] == pytest.approx(want, rel=1e-12), (i, p)
+
+
+TYPED_MARGIN = 0.5
+
+
+@pytest.fixture(scope="module")
+def typed_margin(books, tmp_path_factory) -> dict[str, tuple[Path, dict[str, KeyedSheet]]]:
+    """The scenarios workbook with a margin typed into OWN's override on Inputs, and the
+    annual one with a margin typed over the formula `ebda_margin:OWN` itself, as LibreOffice
+    recalculates them (tests/package_xml.py types as an analyst would)."""
+    from tests.package_xml import type_values
+
+    tmp = tmp_path_factory.mktemp("typed_margin")
+    typed = {}
+    for name, key in (("scenarios", "ebda_margin_override:OWN"), ("annual", "ebda_margin:OWN")):
+        cell = read_keyed(books[name])["Inputs"].rows[key].cells["D"]
+        typed[name] = type_values(books[name], tmp / f"{name}.xlsx", "Inputs", {cell: TYPED_MARGIN})
+    again = recalc_many_keyed(list(typed.values()), tmp)
+    return {n: (typed[n], sheets) for n, sheets in zip(typed, again, strict=True)}
+
+
+def test_the_margin_override_is_an_empty_input_over_a_formula_default(books, cached):
+    """As built: the override is blue on yellow and empty; the margin in use is a formula
+    (black), the last actual margin, and its label says how to override it."""
+    import openpyxl
+
+    rows = read_keyed(books["annual"], data_only=False)["Inputs"].rows
+    override, margin = rows["ebda_margin_override:OWN"], rows["ebda_margin:OWN"]
+    assert override.constant is None
+    assert str(margin.constant).startswith("=IF(")
+    assert "override the last actual margin" in str(override.label)
+    wb = openpyxl.load_workbook(books["annual"], read_only=True)
+    ws = wb["Inputs"]
+    typed, formula = ws[override.cells["D"]], ws[margin.cells["D"]]
+    assert str(typed.fill.fgColor.rgb).endswith("FFFFCC")  # blue on yellow: an input
+    assert str(typed.font.color.rgb).endswith("0000FF")
+    assert not str(formula.fill.fgColor.rgb).endswith("FFFFCC")
+    wb.close()
+    last = row_values(cached["annual"], "Profit Impact", "ebda_margin_last_actual:OWN")[-1]
+    assert cached["annual"]["Inputs"].rows["ebda_margin:OWN"].constant == pytest.approx(last)
+
+
+def test_profit_impact_says_it_is_an_illustration(books):
+    """One line under the title and the periods: not a consensus forecast."""
+    from tests.package_xml import read_once
+
+    cells = read_once(books["annual"]).sheets["Profit Impact"].values
+    assert "period" == cells[2, 1]
+    assert "not a consensus forecast" in cells[3, 2]
+
+
+@engine
+def test_a_typed_margin_flows_through_profit_impact_and_every_scenario(typed_margin):
+    """0.5 typed into OWN's override: the forecast is revenue x 0.5 on Profit Impact and in
+    every scenario, the margin rows still show the actuals, and every check holds (the
+    selected scenario still equals the model)."""
+    _, sheets = typed_margin["scenarios"]
+    da = da_of(sheets, ["OWN", "BARE"])
+    capex = annual_capex(ANNUAL, long_run=0.06, fade=2.0)
+    assert sheets["Inputs"].rows["ebda_margin:OWN"].constant == pytest.approx(TYPED_MARGIN)
+    for s, v in SCENARIO_VALUES.items():
+        facts = annual_facts(ANNUAL, v["tax_rate"], v["earnings_growth"])
+        want = bridge(replace(facts, margin_override={"OWN": TYPED_MARGIN}), da, capex)
+        rows = {f"{k}:{s}:{t}": want[f"{k}:{t}"] for k in ("earnings_before_da", "net_income")
+                for t in ("OWN", "BARE")}  # fmt: skip
+        assert_rows(sheets, "Scenarios", rows, f"typed {s}")
+        assert sheets["Scenarios"].rows[f"ebda_margin:{s}:OWN"].constant == TYPED_MARGIN
+        if s == "Base":
+            assert_rows(sheets, "Profit Impact", want, "typed")
+            revenue = want["revenue:OWN"]
+            ebda = row_values(sheets, "Profit Impact", "earnings_before_da:OWN")
+            assert ebda[4:] == pytest.approx([r * TYPED_MARGIN for r in revenue[4:]])
+    assert sheets["Checks"].rows["check_failures"].constant == 0
+
+
+@engine
+def test_a_margin_typed_over_the_formula_flows_through_profit_impact(typed_margin):
+    """A number typed over the formula `ebda_margin:OWN` itself, not into the override
+    above it, drives the forecast too (the override is where a margin is meant to go: an
+    input, which a regenerated workbook carries)."""
+    _, sheets = typed_margin["annual"]
+    da = da_of(sheets, ["OWN", "BARE"])
+    facts = replace(annual_facts(ANNUAL, 0.25, 0.08), margin_override={"OWN": TYPED_MARGIN})
+    want = bridge(facts, da, annual_capex(ANNUAL, long_run=0.06, fade=2.0))
+    assert_rows(sheets, "Profit Impact", want, "typed over")
     assert sheets["Checks"].rows["check_failures"].constant == 0
 
 
