@@ -876,6 +876,23 @@ def test_the_margin_override_is_an_empty_input_over_a_formula_default(books, cac
     assert cached["annual"]["Inputs"].rows["ebda_margin:OWN"].constant == pytest.approx(last)
 
 
+def test_a_typed_margin_is_carried_into_the_regenerated_workbook(books, tmp_path):
+    """The override is an input: `build --previous` carries a margin typed into it (a
+    number typed over the formula would only be reported as a plug)."""
+    from tests.package_xml import type_values
+
+    case = CASES["annual"]
+    cell = read_keyed(books["annual"])["Inputs"].rows["ebda_margin_override:OWN"].cells["D"]
+    typed = type_values(books["annual"], tmp_path / "typed.xlsx", "Inputs", {cell: TYPED_MARGIN})
+    out = build(case.write(tmp_path / "in"), tmp_path / "next.xlsx", previous=typed).out
+    sheets = read_keyed(out)
+    assert sheets["Inputs"].rows["ebda_margin_override:OWN"].constant == TYPED_MARGIN
+    assert sheets["Inputs"].rows["ebda_margin:OWN"].constant == TYPED_MARGIN
+    revenue = row_values(sheets, "Profit Impact", "revenue:OWN")
+    ebda = row_values(sheets, "Profit Impact", "earnings_before_da:OWN")
+    assert ebda[4:] == pytest.approx([r * TYPED_MARGIN for r in revenue[4:]], rel=1e-12)
+
+
 def test_profit_impact_says_it_is_an_illustration(books):
     """One line under the title and the periods: not a consensus forecast."""
     from tests.package_xml import read_once
