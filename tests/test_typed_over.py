@@ -19,7 +19,9 @@ from tests.engine import engine, recalc_many
 from tests.package_xml import read_once, type_values
 
 SHIPPED = Path(__file__).resolve().parents[1] / "inputs"
-TYPED = {"tax_rate": 0.30, "earnings_growth": 0.20}  # typed over the scenario's value
+# typed over the scenario's value; revenue growth, not earnings growth, moves the shipped
+# companies' net income (they have revenue: earnings before D&A follow it at a margin)
+TYPED = {"tax_rate": 0.30, "revenue_growth": 0.20}
 
 
 def _typed(src: Path, out: Path, edits: list[tuple[str, str, object]]) -> Path:
@@ -29,10 +31,10 @@ def _typed(src: Path, out: Path, edits: list[tuple[str, str, object]]) -> Path:
 
 
 def _scenario_folder(dst: Path) -> Path:
-    """The shipped inputs with Bull also setting the tax rate and earnings growth."""
+    """The shipped inputs with Bull also setting the tax rate and revenue growth."""
     shutil.copytree(SHIPPED, dst)
     with open(dst / "scenarios.csv", "a", encoding="utf-8") as f:
-        f.write("Bull,tax_rate,0.15,test\nBull,earnings_growth,0.08,test\n")
+        f.write("Bull,tax_rate,0.15,test\nBull,revenue_growth,0.08,test\n")
     return dst
 
 
