@@ -150,7 +150,7 @@ def _lag(r: dict[str, str]) -> float | None:
     return _num(text) if text else None
 
 
-def _yearly(
+def yearly(
     rows: list[dict[str, str]], column: str, tickers: list[str], balance: bool = False
 ) -> dict[str, dict[int, float]]:
     """A column's figures by ticker and fiscal year, as an annual model takes them: the
@@ -268,13 +268,13 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
             settings[k] = _num(v)
         except ValueError:  # unit, depreciation_convention, depreciation_view, ...
             settings[k] = v
-    capex_actual = _yearly(_rows(folder / "capex.csv"), "capex", tickers)
+    capex_actual = yearly(_rows(folder / "capex.csv"), "capex", tickers)
     financials = _rows(folder / "financials.csv")
-    ni_actual = _yearly(financials, "net_income", tickers)
+    ni_actual = yearly(financials, "net_income", tickers)
     reported: dict[str, dict[str, dict[int, float]]] = {
-        "depreciation": _yearly(financials, "depreciation", tickers),
-        "ppe_depreciation": _yearly(financials, "ppe_depreciation", tickers),
-        "net_ppe": _yearly(financials, "net_ppe", tickers, balance=True),
+        "depreciation": yearly(financials, "depreciation", tickers),
+        "ppe_depreciation": yearly(financials, "ppe_depreciation", tickers),
+        "net_ppe": yearly(financials, "net_ppe", tickers, balance=True),
     }
     # the bridge's optional actuals (financials.csv) and tax rates (companies.csv)
     bridge_actual: dict[str, dict[str, dict[int, float]]] = {

@@ -397,7 +397,14 @@ def _sensitivity_period(model: Model) -> str:
 
 
 def _varied_class(model: Model) -> str:
-    """The first company's depreciated class with the largest share of its capex."""
-    classes = model.inputs.asset_classes[model.inputs.tickers[0]]
+    """The first company's depreciated class with the largest share of its capex in the case
+    the workbook opens on (a scenario may move its capex to other classes)."""
+    inputs = model.inputs
+    ticker, case = inputs.tickers[0], inputs.settings.scenario
+    classes = inputs.asset_classes[ticker]
+
+    def share(name: str, base: float) -> float:
+        return float(inputs.scenarios.values.get(f"share:{ticker}:{name}", {}).get(case, base))
+
     depreciated = [a for a in classes if a.useful_life > 0] or classes
-    return max(depreciated, key=lambda a: a.share).name
+    return max(depreciated, key=lambda a: share(a.name, a.share)).name

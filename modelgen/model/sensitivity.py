@@ -14,7 +14,8 @@ linear in capex, so with `c` the class varied, `L_i` a life and `g_j` a growth:
 
 and net income is what D&A after tax leaves of earnings before D&A, as on Profit Impact.
 The other classes, land and buildings among them, keep their lives. `table_ok` is 0 when the
-chosen company, period or class matches nothing, and a check then fails (the table is empty).
+chosen company, period or class matches nothing, and a check then fails (the table is empty);
+another fails when the chosen class takes no capex in the live case (every row the same).
 """
 
 from __future__ import annotations
@@ -534,3 +535,8 @@ def _checks(model: Model, work: Sheet) -> None:
         ("check_sensitivity_asset_class", "varied_class_number"),
     ):
         model.extra_checks.append((key, model.label(key), IF(work[row].d > 0, 0, 1), "const"))
+    # a class that takes no capex in the live case varies nothing: every row would be the same
+    key = "check_sensitivity_class_capex"
+    model.extra_checks.append(
+        (key, model.label(key), IF(work["varied_share"].d > 0, 0, 1), "const")
+    )
