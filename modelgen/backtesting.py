@@ -79,7 +79,7 @@ class Backtest:
         out = [
             f"Backtest through {self.through}, scenario {self.scenario}: {self.hidden} reported "
             f"figures after {self.through} hidden; {self.model.unit}; tolerance {tol}",
-            f"{'company':<8}{'year':<8}{'measure':<19}{'modelled':>10}{'reported':>10}"
+            f"{'company':<8}{'period':<8}{'measure':<19}{'modelled':>10}{'reported':>10}"
             f"{'error':>9}{'error %':>9}",
         ]
         out += [
