@@ -95,6 +95,9 @@ def build(model: Model) -> None:
         ("tax_rate", "%", "pct"),
         ("revenue_growth", "%", "pct"),
         ("share_count_growth", "%", "pct"),
+        ("amortization_growth", "%", "pct"),
+        ("tie_tolerance", "%", "pct"),
+        ("run_rate_life_years", "years", "years"),
         ("depreciation_convention", "text", "text"),
         ("forecast_years", "years", "count"),
         ("frequency", "text", "text"),
@@ -136,12 +139,14 @@ def build(model: Model) -> None:
     sheet.blank()
     sheet.header("Companies: tax rate (a company's own, else the setting)")
     for t in tickers:
-        own = inputs.company(t).tax_rate
+        company = inputs.company(t)
         row = sheet.add(f"tax_rate:{t}", lbl("tax_rate_company", t), "%", fmt="pct")
-        if own is None:
+        if company.tax_rate is None:
             row.const_formula = sheet["tax_rate"].d
+            row.note = "No rate of its own in companies.csv: the tax_rate setting above."
         else:
-            row.kind, row.const = "input", own
+            row.kind, row.const = "input", company.tax_rate
+            row.note = f"Source: {company.source}" if company.source else ""
 
     actual_blocks = (
         ("Capex actuals", "capex_actual", inputs.capex),
@@ -204,6 +209,7 @@ def build(model: Model) -> None:
                     fmt=fmt,
                     kind="input",
                     const=getattr(a, field),
+                    note=f"Source: {a.source}" if a.source and key != "in_service_lag" else "",
                 )
     property_inputs(model, sheet)
     sensitivity_inputs(model, sheet)
@@ -317,6 +323,11 @@ def property_inputs(model: Model, sheet) -> None:
             "depreciation_reported",
             "Reported depreciation and amortization",
             inputs.depreciation_reported,
+        ),
+        (
+            "ppe_depreciation_reported",
+            "Reported depreciation of property and equipment (part of D&A)",
+            inputs.ppe_depreciation_reported,
         ),
         (
             "net_ppe_reported",
