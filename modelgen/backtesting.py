@@ -7,7 +7,7 @@ model is built from the copy and set beside what the companies reported for thos
 Like with like (docs/ACCOUNTING.md): modelled PP&E depreciation against the reported one,
 else modelled D&A (with the other amortization carried forward) against total D&A. Net PP&E
 **counts** against the same tolerance (`COUNTED`): on the shipped data the filings' case
-ties it within about 2% and the article's arithmetic misses by 10-12%, a book value that far
+ties it within 3% and the article's arithmetic misses by 10-13%, a book value that far
 off means the charge to date is wrong. Assumptions fitted on later filings (class shares,
 announced life changes) stay: the backtest hides reported figures, not knowledge.
 """

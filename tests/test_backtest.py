@@ -13,14 +13,11 @@ import pytest
 
 import modelgen
 from modelgen.backtesting import Backtest, hide_reported, select_scenario
-from modelgen.inputs.ppe import REPORTED_COLUMNS
 from tests.cli import run_modelgen
 
-#: the shipped data's two cases: the companies' filings (to become the folder's default,
-#: None) and the article's arithmetic (to become the scenario "Article")
-FILINGS_CASE, ARTICLE_CASE = "Disclosed", "Base"
-#: whether the inputs read financials.csv's ppe_depreciation column yet
-PPE_READ = "ppe_depreciation" in REPORTED_COLUMNS
+#: the shipped data's two cases: the companies' filings (the folder's default: None) and the
+#: article's arithmetic
+FILINGS_CASE, ARTICLE_CASE = None, "Article"
 CASES = (FILINGS_CASE, ARTICLE_CASE)
 
 # A small folder: financials.csv as Excel writes it where the decimal mark is a comma (BOM,
@@ -88,7 +85,7 @@ def _reported(folder: Path) -> dict[tuple[str, str, str], float]:
     sep, rows = _read(folder / "financials.csv")
     out = {}
     for row in rows:
-        for column in HIDE if PPE_READ else HIDE[:2]:
+        for column in HIDE:
             text = (row.get(column) or "").strip()
             if text:
                 out[(row["ticker"], row["period"], column)] = float(
@@ -132,7 +129,7 @@ def _actual(rows) -> list[tuple]:
 
 
 def test_the_copy_keeps_every_byte_but_the_hidden_figures(small, tmp_path):
-    assert modelgen.backtest(small, 2023).hidden == 5  # ppe_depreciation too, read or not
+    assert modelgen.backtest(small, 2023).hidden == 5
     copy = tmp_path / "financials.csv"
     shutil.copy(small / "financials.csv", copy)
     assert hide_reported(copy, 2023) == 5
@@ -148,7 +145,7 @@ def test_the_model_sees_no_reported_figure_after_the_year(small, scenario):
         for kind in ("depreciation_reported", "net_ppe_reported"):
             assert m.value("Inputs", f"{kind}:{ticker}", "2024") is None
             assert m.value("Inputs", f"{kind}:{ticker}", "2023") is not None
-    assert m.value("Inputs", "scenario") == (scenario or "Base")
+    assert m.value("Inputs", "scenario") == (scenario or "Base")  # settings.csv has no row
     assert result.scenario == (scenario or "Base")
 
 
@@ -160,7 +157,7 @@ def test_the_small_folder_compares_the_models_numbers(small, tmp_path, scenario)
     assert [r.basis for r in result.rows] == [
         "depreciation",
         "net_ppe",
-        "ppe_depreciation" if PPE_READ else "depreciation",
+        "ppe_depreciation",
         "net_ppe",
     ]
     for r in result.rows:
@@ -176,7 +173,10 @@ def test_the_shipped_data_compares_the_models_numbers(shipped, shipped_inputs, t
     assert result.model.value("Inputs", "net_ppe_reported:AMZN", "2024") is None
     expected = _expected(shipped_inputs, 2023, case, tmp_path)
     assert _actual(result.rows) == pytest.approx(expected, rel=1e-12)
-    assert {r.ticker for r in result.rows} == {"AMZN", "GOOGL", "META"}  # MSFT: none for 2024
+    tickers = ["MSFT", "AMZN", "GOOGL", "META"]
+    assert [(r.ticker, r.basis) for r in result.rows] == [
+        (t, basis) for t in tickers for basis in ("ppe_depreciation", "net_ppe")
+    ]
 
 
 def test_the_articles_arithmetic_fails_on_the_shipped_data(shipped, shipped_inputs):
@@ -187,11 +187,6 @@ def test_the_articles_arithmetic_fails_on_the_shipped_data(shipped, shipped_inpu
     assert "FAILED" in run.stdout and "beyond tolerance" in run.stdout
 
 
-@pytest.mark.xfail(
-    not PPE_READ,
-    reason="until financials.csv has ppe_depreciation, Amazon ties only total D&A: -5.5%",
-    strict=True,
-)
 def test_the_filings_hold_on_the_shipped_data(shipped, shipped_inputs):
     assert shipped[FILINGS_CASE].ok, "\n".join(shipped[FILINGS_CASE].lines())
     case = ["--scenario", FILINGS_CASE] if FILINGS_CASE else []
