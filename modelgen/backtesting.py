@@ -121,7 +121,7 @@ def backtest(inputs_dir: str | Path, through: int, scenario: str | None = None) 
     if name not in inputs.scenarios.names:
         _refuse("--scenario", f'unknown scenario "{name}"', f"use one of {known}")
     _check_year(inputs, through)
-    tolerance = float(getattr(inputs.settings, "tie_tolerance", 0.05))
+    tolerance = inputs.settings.tie_tolerance
     with tempfile.TemporaryDirectory(prefix="modelgen-backtest-") as tmp:
         copy = Path(tmp) / "inputs"
         shutil.copytree(inputs_dir, copy)
@@ -135,9 +135,8 @@ def backtest(inputs_dir: str | Path, through: int, scenario: str | None = None) 
 
 def _reported(inputs: Inputs) -> dict[str, dict]:
     """Reported figures by financials.csv column, ticker and period."""
-    ppe = getattr(inputs, "ppe_depreciation_reported", {})  # once financials.csv has it
     return {
-        "ppe_depreciation": ppe,
+        "ppe_depreciation": inputs.ppe_depreciation_reported,
         "depreciation": inputs.depreciation_reported,
         "net_ppe": inputs.net_ppe_reported,
     }
