@@ -171,3 +171,26 @@ def test_an_engine_computes_the_checks_as_cached(tmp_path):
     for t in TICKERS:
         assert values["Checks", f"D{checks[f'check_depreciation_ties:{t}'].number}"] == 2
         assert values["Checks", f"D{checks[f'check_da_ties:{t}'].number}"] == 2
+
+
+def test_the_sensitivity_varies_a_class_with_capex_in_the_case(tmp_path):
+    """Its life axis defaults to the first company's largest class in the case the workbook
+    opens on; a class without capex in the live case fails a check (every row the same)."""
+    from modelgen.formulas.evaluate import evaluate_rows
+
+    def class_check(model, chosen: str | None = None) -> float:
+        if chosen is not None:
+            model.sheets["Inputs"]["sensitivity_asset_class"].const = chosen
+            evaluate_rows(model.all_rows(), model.n_periods)
+        return model.sheets["Checks"]["check_sensitivity_class_capex"].const_value()
+
+    shipped, article = _model(SHIPPED), _model(_copy(tmp_path, "Article"))
+    assert shipped.value("Inputs", "sensitivity_asset_class") == "servers"  # Microsoft's 48%
+    assert article.value("Inputs", "sensitivity_asset_class") == "all_assets"
+    assert class_check(shipped) == 0 and class_check(article) == 0
+    table = shipped.sheets["Sensitivity"]
+    rows = [table[f"sensitivity_depreciation_pct_net_income:{i}"].period_result() for i in (1, 11)]
+    assert list(rows[0]) != list(rows[1])  # the life changes the table
+    assert class_check(shipped, "all_assets") == 1
+    assert class_check(article, "servers") == 1
+    assert shipped.check_failures() == 1
