@@ -3,7 +3,7 @@
 The public API (see `modelgen.api` and the README's "From Python" section):
 
     read_inputs, inputs_from_frames, build_model, write_workbook, read_workbook, verify,
-    diff, ModelgenError, InputError, Problem
+    diff, backtest, ModelgenError, InputError, Problem
 
 Names load on first use, so `import modelgen` (and the command line's `--help`) stays fast.
 """
@@ -24,6 +24,7 @@ _API = {
     "read_workbook": "modelgen.api",
     "verify": "modelgen.api",
     "diff": "modelgen.api",
+    "backtest": "modelgen.backtesting",
     "ModelgenError": "modelgen.errors",
     "InputError": "modelgen.inputs.csvread",
     "Problem": "modelgen.inputs.csvread",
@@ -39,6 +40,7 @@ __all__ = [
     "read_workbook",
     "verify",
     "diff",
+    "backtest",
     "ModelgenError",
     "InputError",
     "Problem",
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
         verify,
         write_workbook,
     )
+    from modelgen.backtesting import backtest
     from modelgen.errors import ModelgenError
     from modelgen.inputs.csvread import InputError, Problem
     from modelgen.inputs.folder import Inputs

@@ -222,6 +222,42 @@ def validate(inputs: InputsOpt = Path("inputs")) -> None:
 
 
 @app.command()
+def backtest(
+    through: Annotated[
+        int,
+        typer.Option(
+            "--through", metavar="YEAR", help="Hide reported depreciation and net PP&E after it."
+        ),
+    ],
+    inputs: InputsOpt = Path("inputs"),
+    scenario: Annotated[
+        str | None, typer.Option("--scenario", help="Case to test (default: the folder's).")
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", metavar="FILE", help="Also write the rows as JSON.")
+    ] = None,
+) -> None:
+    """Rebuild without the depreciation and net PP&E reported after YEAR and compare;
+    exit 1 when an error exceeds tie_tolerance of the reported figure."""
+
+    def body() -> int:
+        from modelgen.atomic import replacing
+        from modelgen.backtesting import backtest as run_backtest
+
+        result = run_backtest(inputs, through, scenario)
+        for w in result.model.inputs.warnings:
+            _err(f"warning: {w}")
+        for line in result.lines():
+            typer.echo(line)
+        if json_out is not None:
+            with replacing(json_out) as tmp:
+                tmp.write_text(result.to_json(), encoding="utf-8")
+        return 0 if result.ok else EXIT_VERIFY_FAILED
+
+    _run(body, writes=json_out is not None)
+
+
+@app.command()
 def verify(
     file: Annotated[Path, typer.Argument(help="Workbook to recalculate and check.")],
     timeout: Annotated[int, typer.Option(help="Seconds to wait for LibreOffice.")] = 180,

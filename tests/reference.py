@@ -151,6 +151,28 @@ def _lag(r: dict[str, str]) -> float | None:
     return _num(text) if text else None
 
 
+def yearly(
+    rows: list[dict[str, str]], column: str, tickers: list[str], balance: bool = False
+) -> dict[str, dict[int, float]]:
+    """A column's figures by ticker and fiscal year, as an annual model takes them: the
+    year's own figure, else its four quarters summed (a balance: the fourth)."""
+    years: dict[str, dict[int, float]] = {t: {} for t in tickers}
+    quarters: dict[tuple[str, int], dict[int, float]] = {}
+    for r in rows:
+        if not r.get(column):
+            continue
+        period = r["period"]
+        if period.isdigit():
+            years[r["ticker"]][int(period)] = _num(r[column])
+        else:
+            year, q = period.split("Q")
+            quarters.setdefault((r["ticker"], int(year)), {})[int(q)] = _num(r[column])
+    for (t, year), qs in quarters.items():
+        if year not in years[t] and len(qs) == 4:
+            years[t][year] = qs[4] if balance else sum(qs.values())
+    return years
+
+
 def _classes(folder: Path, tickers: list[str]) -> dict[str, list[Klass]]:
     """Each company's classes: its own rows with shares, else the `*` default with the life
     and lag its share-less rows override."""
@@ -236,6 +258,8 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
         "tax_rate": 0.21,
         "revenue_growth": 0.05,
         "share_count_growth": 0.0,
+        "amortization_growth": 0.0,
+        "run_rate_life_years": 5.0,
     }
     for r in _rows(folder / "settings.csv"):
         k, v = r["key"], r["value"]
@@ -245,13 +269,13 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
             settings[k] = _num(v)
         except ValueError:  # unit, depreciation_convention, depreciation_view, ...
             settings[k] = v
-    capex_actual: dict[str, dict[int, float]] = {t: {} for t in tickers}
-    for r in _rows(folder / "capex.csv"):
-        capex_actual[r["ticker"]][int(r["period"])] = _num(r["capex"])
-    ni_actual: dict[str, dict[int, float]] = {t: {} for t in tickers}
+    capex_actual = yearly(_rows(folder / "capex.csv"), "capex", tickers)
+    financials = _rows(folder / "financials.csv")
+    ni_actual = yearly(financials, "net_income", tickers)
     reported: dict[str, dict[str, dict[int, float]]] = {
-        "depreciation": {t: {} for t in tickers},
-        "net_ppe": {t: {} for t in tickers},
+        "depreciation": yearly(financials, "depreciation", tickers),
+        "ppe_depreciation": yearly(financials, "ppe_depreciation", tickers),
+        "net_ppe": yearly(financials, "net_ppe", tickers, balance=True),
     }
     # the bridge's optional actuals (financials.csv) and tax rates (companies.csv)
     bridge_actual: dict[str, dict[str, dict[int, float]]] = {
@@ -262,11 +286,9 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
         r["ticker"]: _num(r["tax_rate"]) if r.get("tax_rate") else settings["tax_rate"]
         for r in companies
     }
-    for r in _rows(folder / "financials.csv"):
-        if r.get("net_income"):
-            ni_actual[r["ticker"]][int(r["period"])] = _num(r["net_income"])
-        for column, figures in (*reported.items(), *bridge_actual.items()):
-            if r.get(column):
+    for r in financials:
+        for column, figures in bridge_actual.items():
+            if r.get(column) and r["period"].isdigit():
                 figures[r["ticker"]][int(r["period"])] = _num(r[column])
     guide: dict[str, dict[int, float]] = {t: {} for t in tickers}
     for r in _rows(folder / "guidance.csv"):
@@ -380,14 +402,21 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
         d = add(*dep_classes)
         cum, acc = running(capex[t]), running(d)
         nbv = [base + c - a for c, a in zip(cum, acc, strict=True)]
-        # D&A: reported where reported; the rest held at the last unexplained residual
+        # D&A: reported where reported; the rest of it is reported D&A less reported PP&E
+        # depreciation (amortization), else less the model's (a residual), then grown
         rep_dep = [reported["depreciation"][t].get(y) for y in years]
+        rep_filed = [reported["ppe_depreciation"][t].get(y) for y in years]
         rep_ppe = [reported["net_ppe"][t].get(y) for y in years]
         other, held = [], 0.0
-        for r, x in zip(rep_dep, d, strict=True):
+        for r, f, x in zip(rep_dep, rep_filed, d, strict=True):
             if r is not None:
-                held = r - x
+                held = r - (f if f is not None else x)
+            else:
+                held *= 1 + settings["amortization_growth"]
             other.append(held)
+        amortized = bool(reported["ppe_depreciation"][t]) and set(
+            reported["depreciation"][t]
+        ) <= set(reported["ppe_depreciation"][t])
         per_ticker[t] = {
             "depreciation": d,
             "depreciation_opening": add(*dep_opening),
@@ -397,11 +426,24 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
             "net_ppe_opening": [base] + nbv[:-1],
             "net_book_value": nbv,
             "depreciation_other": other,
-            "depreciation_and_amortization": add(d, other),
+            "depreciation_and_amortization": [
+                r if r is not None else x + o for r, x, o in zip(rep_dep, d, other, strict=True)
+            ],
         }
         for key, values in per_ticker[t].items():
+            if key == "depreciation_other" and amortized:
+                key = "amortization"
             put(f"{key}:{t}", values)
-        put(f"depreciation_explained:{t}", ratio(d, rep_dep))
+        variance = [None if f is None else x - f for x, f in zip(d, rep_filed, strict=True)]
+        put(f"depreciation_variance:{t}", variance)
+        put(f"depreciation_variance_pct:{t}", ratio(variance, rep_filed))
+        put(
+            f"depreciation_explained:{t}",
+            [
+                (x / f if f else None) if f is not None else (x / r if r else None)
+                for x, f, r in zip(d, rep_filed, rep_dep, strict=True)
+            ],
+        )
         put(
             f"net_ppe_variance:{t}",
             [None if r is None else b - r for b, r in zip(nbv, rep_ppe, strict=True)],
@@ -418,10 +460,14 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
         "accumulated_depreciation",
         "net_ppe_opening",
         "net_book_value",
-        "depreciation_other",
         "depreciation_and_amortization",
     ):
         put(f"{key}:TOTAL", add(*(per_ticker[t][key] for t in tickers)))
+    kinds = {
+        "amortization" if f"amortization:{t}" in out else "depreciation_other" for t in tickers
+    }
+    other_total = kinds.pop() if len(kinds) == 1 else "depreciation_other"
+    put(f"{other_total}:TOTAL", add(*(per_ticker[t]["depreciation_other"] for t in tickers)))
 
     # The profit bridge (docs/profit-bridge.md): D&A after tax at the company's rate; earnings
     # before D&A are actual net income plus it; after that, a company with a year where net
@@ -505,8 +551,8 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
         put(f"depreciation_at_last_actual:{t}", base)
         impact = [-(x - b) * (1 - tax) for x, b in zip(da, base, strict=True)]
         put(f"eps_impact_incremental_da:{t}", per_share(impact, shares))
-        # the article's run rate: one year's capex over the lives given (land: none)
-        factor = sum(k.share / k.life for k in classes[t] if k.life)
+        # the article's measure: one year's capex over its 5-year average life
+        factor = 1 / settings["run_rate_life_years"]
         rr = [c * factor for c in capex[t]]
         put(f"run_rate_depreciation:{t}", rr)
         put(f"run_rate_depreciation_pct_net_income:{t}", ratio(rr, ni))
@@ -558,6 +604,9 @@ SHEET_OF = {
     "depreciation_other": "PP&E",
     "depreciation_and_amortization": "PP&E",
     "depreciation_explained": "PP&E",
+    "depreciation_variance": "PP&E",
+    "depreciation_variance_pct": "PP&E",
+    "amortization": "PP&E",
     "net_ppe_variance": "PP&E",
     "net_income": "Profit Impact",
     "depreciation_pct_net_income": "Profit Impact",
@@ -586,6 +635,7 @@ SHEET_OF = {
     "opening_remaining_life": "Inputs",
     "useful_life_change": "Inputs",
     "depreciation_reported": "Inputs",
+    "ppe_depreciation_reported": "Inputs",
     "net_ppe_reported": "Inputs",
     "net_income_actual": "Inputs",
     "revenue_actual": "Inputs",

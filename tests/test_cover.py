@@ -24,6 +24,7 @@ from modelgen.xlsx.cells import WorkbookCells
 from modelgen.xlsx.presentation import print_header
 from tests.engine import engine, recalc_many
 from tests.package_xml import read_once
+from tests.reference import yearly
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "tests" / "data" / "article"
@@ -279,18 +280,16 @@ def test_headline_years_follow_the_last_actual_period(books):
 
 def test_headline_capex_recomputed_from_the_csv_files(books, folders):
     for which, last in (("shipped", "2024"), ("article", "2024"), ("big", "2024")):
-        capex = _rows(folders[which] / "capex.csv")
-        total = sum(float(r["capex"]) for r in capex if r["period"] == last)
+        labels = _tickers(folders[which])
+        # a fiscal year as given, else its four quarters (Microsoft's, shipped)
+        tickers = [t for t in labels.values() if t != "TOTAL"]
+        capex = yearly(_rows(folders[which] / "capex.csv"), "capex", tickers)
+        total = sum(by_year[int(last)] for by_year in capex.values())
         table = _table(read_once(books[which]))
         assert table["Total"][f"Capex {last}"] == pytest.approx(total, rel=1e-12)
-        labels = _tickers(folders[which])
         for label, cells in table.items():
             if label != "Total":
-                want = sum(
-                    float(r["capex"])
-                    for r in capex
-                    if r["period"] == last and r["ticker"] == labels[label]
-                )
+                want = capex[labels[label]][int(last)]
                 assert cells[f"Capex {last}"] == pytest.approx(want, rel=1e-12)
     # 2025: guidance midpoints where given; the total's growth on 2024 is their arithmetic
     shipped = _table(read_once(books["shipped"]))
@@ -302,7 +301,46 @@ def test_headline_capex_recomputed_from_the_csv_files(books, folders):
             assert shipped[label]["Capex 2025"] == pytest.approx((low + high) / 2)
     total = shipped["Total"]
     assert total["Growth 2025"] == pytest.approx(total["Capex 2025"] / total["Capex 2024"] - 1)
-    assert total["Capex 2024"] == pytest.approx(243.1)  # the article's total
+    # fiscal years: Microsoft's 2024 ended in June (its four quarters); the article's
+    # calendar total is the Cover's table of the article's measure (below)
+    assert total["Capex 2024"] == pytest.approx(
+        11.2 + 11.5 + 14.0 + 19.0 + 77.658 + 52.535 + 37.256
+    )
+
+
+def _block(book: WorkbookCells, title: str) -> dict[str, list[object]]:
+    """A Cover table after the headline: row label -> its cells, from the header row whose
+    column A starts with `title` to the first empty row."""
+    grid = _grid(book, "Cover")
+    start = next(i for i, r in enumerate(grid) if str(r[0]).startswith(title))
+    rows = {}
+    for r in grid[start + 2 :]:
+        if r[0] is None:
+            break
+        rows[r[0]] = r[1:7]
+    return rows
+
+
+def test_the_cover_shows_the_articles_measure_and_the_tie_out(books):
+    """The article's table as it printed it (calendar 2024 capex / 5 over net income), and
+    each company's last reported year, modelled against reported PP&E depreciation."""
+    shipped = read_once(books["shipped"])
+    article = _block(shipped, "The article's measure, calendar 2024")
+    assert {label: round(cells[3], 2) for label, cells in article.items()} == {
+        "Microsoft": 0.16,
+        "Amazon": 0.26,
+        "Alphabet": 0.10,
+        "Meta Platforms": 0.12,
+    }
+    assert article["Microsoft"][0] == pytest.approx(14.0 + 19.0 + 20.0 + 22.6)  # its quarters
+    tie = _block(shipped, "Tie-out, last reported period")
+    filed = {"Microsoft": 15.2, "Amazon": 32.1, "Alphabet": 15.311, "Meta Platforms": 15.29}
+    assert set(tie) == set(filed)
+    for label, (period, modelled, reported, gap, pct, _) in tie.items():
+        assert period == "2024" and reported == filed[label]
+        assert gap == pytest.approx(modelled - reported)
+        assert pct == pytest.approx(modelled / reported - 1)
+        assert abs(pct) <= 0.05  # the filings' case ties within the default tolerance
 
 
 def test_headline_quarterly_capex_sums_the_quarters_of_the_fiscal_year(books, folders):

@@ -124,9 +124,13 @@ def folder(tmp_path: Path) -> Path:
 def test_shipped_inputs_are_valid() -> None:
     inputs = load_inputs(SHIPPED)
     assert inputs.tickers == ["MSFT", "AMZN", "GOOGL", "META"]
-    assert at(inputs.capex, "MSFT", "2024").value == 75.6
-    assert at(inputs.guidance, "AMZN", "2025").high is None
-    assert inputs.settings.depreciation_convention == "full_year"
+    # Microsoft's fiscal 2024 (to June) is the sum of its four quarters, which are kept
+    assert inputs.company("MSFT").fiscal_year_end_month == 6
+    assert at(inputs.capex, "MSFT", "2024").value == pytest.approx(11.2 + 11.5 + 14.0 + 19.0)
+    assert len(inputs.capex_quarters["MSFT"]) == 8
+    assert at(inputs.guidance, "AMZN", "2025").high is None  # "more than 100": a floor
+    assert inputs.settings.depreciation_convention == "half_year"
+    assert at(inputs.ppe_depreciation_reported, "AMZN", "2024").value == 32.1
     assert inputs.warnings == []
 
 
@@ -372,7 +376,7 @@ def test_a_column_without_a_name_is_a_warning_naming_its_position(folder: Path) 
     assert inputs.tickers == ["MSFT", "AMZN", "GOOGL", "META"]
     assert [w for w in inputs.warnings if "companies.csv" in w] == [
         "companies.csv, line 1, column #2: a column without a name is not used by the model "
-        "and is ignored; the columns read are ticker,name,fiscal_year_end_month,tax_rate"
+        "and is ignored; the columns read are ticker,name,fiscal_year_end_month,tax_rate,source"
     ]
 
 
@@ -1078,9 +1082,9 @@ def test_a_folder_saved_by_european_excel_builds_the_shipped_model(tmp_path: Pat
     save_as_european_excel(shipped, folder)
     capex = (folder / "capex.csv").read_bytes()
     assert capex.startswith(b"\xef\xbb\xbfticker;period;capex;source\r\n")
-    assert "MSFT;2024;75,6;" in capex.decode("utf-8")
+    assert "AMZN;2024;77,658;" in capex.decode("utf-8")
     financials = (folder / "financials.csv").read_bytes().decode("utf-8-sig")
-    assert ";7\u00a0468\r\n" in financials and ";7.470\r\n" in financials
+    assert ";7\u00a0472\r\n" in financials and ";7.469\r\n" in financials
     want = modelgen.build_model(modelgen.read_inputs(shipped))
     got = modelgen.build_model(modelgen.read_inputs(folder))
     assert got.inputs.warnings == want.inputs.warnings

@@ -38,6 +38,7 @@ TOP = {
     "modelgen.cli",
     "modelgen.build",
     "modelgen.update",
+    "modelgen.backtesting",
     "modelgen.progress",
 }
 #: helpers that import nothing of modelgen, so that every layer may use them

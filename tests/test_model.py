@@ -62,34 +62,42 @@ def test_timeline_runs_from_first_actual_to_last_actual_plus_forecast(
 
 
 def test_the_articles_table(shipped_inputs):
-    """2024 capex / 5 years as a share of 2024 net income: 16%, 26%, 10%, 12%; total 243.1, +63%."""
+    """The article's measure in its calendar years: 2024 capex / 5 over 2024 net income is
+    16%, 26%, 10%, 12%, whatever the case's lives; calendar 2024 capex 243.05 (the article
+    adds its rounded figures to 243.1)."""
     m = model_of(shipped_inputs)
-    shares = {
-        t: value_of(m, f"run_rate_depreciation_pct_net_income:{t}")["2024"]
+    calendar = {
+        t: value_of(m, f"run_rate_depreciation_pct_net_income:CY:{t}")["2024"]
         for t in ("MSFT", "AMZN", "GOOGL", "META")
     }
-    assert {t: round(v, 2) for t, v in shares.items()} == {
+    assert {t: round(v, 2) for t, v in calendar.items()} == {
         "MSFT": 0.16,
         "AMZN": 0.26,
         "GOOGL": 0.10,
         "META": 0.12,
     }
-    assert round(value_of(m, "capex:TOTAL")["2024"], 1) == 243.1
-    assert round(value_of(m, "capex_yoy:TOTAL")["2024"], 2) == 0.63
-    assert value_of(m, "run_rate_depreciation:MSFT")["2024"] == pytest.approx(15.12)
+    # Microsoft's calendar 2024 is its fiscal Q3 and Q4 2024 and Q1 and Q2 2025
+    assert value_of(m, "capex:CY:MSFT")["2024"] == pytest.approx(14.0 + 19.0 + 20.0 + 22.6)
+    ni = 21.939 + 22.036 + 24.667 + 24.108
+    assert value_of(m, "net_income:CY:MSFT")["2024"] == pytest.approx(ni)
+    assert value_of(m, "run_rate_depreciation:CY:MSFT")["2024"] == pytest.approx(75.6 / 5)
+    assert value_of(m, "capex:CY:TOTAL")["2024"] == pytest.approx(75.6 + 77.658 + 52.535 + 37.256)
+    # on the period sheets a year is each company's fiscal year: Microsoft's ends in June
+    fiscal = value_of(m, "run_rate_depreciation_pct_net_income:MSFT")["2024"]
+    assert fiscal == pytest.approx((11.2 + 11.5 + 14.0 + 19.0) / 5 / 88.136)
 
 
-def test_guidance_midpoint_and_missing_high(shipped_inputs):
+def test_guidance_midpoint_floor_and_point(shipped_inputs):
     m = model_of(shipped_inputs)
-    assert value_of(m, "capex:META")["2025"] == pytest.approx(62.5)
-    assert value_of(m, "capex:AMZN")["2025"] == pytest.approx(100.0)  # no upper figure: the low
-    assert value_of(m, "capex:GOOGL")["2025"] == pytest.approx(75.0)
+    assert value_of(m, "capex:META")["2025"] == pytest.approx((58.031 + 63.031) / 2)
+    assert value_of(m, "capex:AMZN")["2025"] == pytest.approx(100.0)  # "more than 100": the floor
+    assert value_of(m, "capex:GOOGL")["2025"] == pytest.approx(75.0)  # "about 75": a point
 
 
 def test_growth_fades_to_the_long_run_rate_within_fade_years(shipped_inputs):
     m = model_of(shipped_inputs)
     yoy = value_of(m, "capex_yoy:MSFT")
-    g = 75.6 / 41.3115 - 1  # Microsoft's last known growth
+    g = (11.2 + 11.5 + 14.0 + 19.0) / 31.235 - 1  # Microsoft's last known growth, fiscal 2024
     assert yoy["2025"] == pytest.approx(g + (0.05 - g) / 3)
     assert yoy["2026"] == pytest.approx(g + (0.05 - g) * 2 / 3)
     assert yoy["2027"] == pytest.approx(0.05)
@@ -124,7 +132,7 @@ def test_checks_catch_a_broken_grid(shipped_inputs):
 
     m = model_of(shipped_inputs)
     dep = m.sheets["Depreciation"]
-    row = dep["depreciation_vintage:MSFT:all_assets:2024"]
+    row = dep["depreciation_vintage:MSFT:servers:2024"]
     row.formula = row.formula * 2
     evaluate_rows(m.all_rows(), m.n_periods)
     assert m.check_failures() > 0

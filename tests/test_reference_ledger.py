@@ -245,6 +245,6 @@ def test_compute_reads_land_lags_overrides_and_dated_changes(tmp_path):
     assert list(out["construction_in_progress:Y"].values()) == approx([80, 0, 0, 0])
     assert list(out["construction_in_progress:Y:servers"].values()) == approx([80, 0, 0, 0])
     assert list(out["depreciation:Y"].values()) == approx([0, 10, 10, 10])
-    # the run rate stays the article's capex / life, land left out
-    assert out["run_rate_depreciation:X"]["2016"] == pytest.approx(100 * 0.8 / 4)
-    assert out["run_rate_depreciation:Y"]["2016"] == pytest.approx(100 * 0.8 / 2)
+    # the run rate is the article's measure, capex / 5, whatever the classes' lives
+    assert out["run_rate_depreciation:X"]["2016"] == pytest.approx(100 / 5)
+    assert out["run_rate_depreciation:Y"]["2016"] == pytest.approx(100 / 5)

@@ -25,6 +25,7 @@ class AssetClass:
     share: float
     useful_life: float
     lag: float = 0.0
+    source: str = ""  # where the share and life come from
 
 
 def read_asset_classes(
@@ -38,7 +39,7 @@ def read_asset_classes(
     records = read_table(
         path,
         ["ticker", "asset_class", "share", "useful_life_years"],
-        ("in_service_lag_years",),
+        ("in_service_lag_years", "source"),
         probs,
         allow_empty=False,
     )
@@ -87,7 +88,7 @@ def read_asset_classes(
             overrides.setdefault(ticker, []).append((rec, name, life, lag))
         elif ticker and name and share is not None and life is not None:
             if all(a.name.casefold() != name.casefold() for _, a in rows.get(ticker, [])):
-                cls = AssetClass(name, share, life, lag or 0.0)
+                cls = AssetClass(name, share, life, lag or 0.0, rec["source"])
                 rows.setdefault(ticker, []).append((rec, cls))
     for ticker, items in rows.items():
         if ticker in failed:
@@ -147,5 +148,6 @@ def _override(
                 a.share,
                 a.useful_life if life is None else life,
                 a.lag if lag is None else lag,
+                rec["source"] or a.source,
             )
     return list(by_name.values())

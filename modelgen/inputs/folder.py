@@ -53,6 +53,7 @@ class Inputs:
     opening: dict[str, dict[str, Opening]] = field(default_factory=dict)  # by ticker, class
     life_changes: dict[str, dict[str, dict[Period, LifeChange]]] = field(default_factory=dict)
     depreciation_reported: dict[str, dict[Period, Fact]] = field(default_factory=dict)
+    ppe_depreciation_reported: dict[str, dict[Period, Fact]] = field(default_factory=dict)
     net_ppe_reported: dict[str, dict[Period, Fact]] = field(default_factory=dict)
     revenue: dict[str, dict[Period, Fact]] = field(default_factory=dict)
     diluted_shares: dict[str, dict[Period, Fact]] = field(default_factory=dict)  # millions
@@ -156,6 +157,11 @@ def load_inputs(folder: Path) -> Inputs:
     scenarios.place(timeline, probs, inputs.warnings)
     probs.raise_if_any()
     inputs.depreciation_reported = reported(extra.get("depreciation", {}), "depreciation", timeline)
+    inputs.ppe_depreciation_reported = reported(
+        extra.get("ppe_depreciation", {}), "ppe_depreciation", timeline
+    )
+    _check_ppe_within_da(inputs, probs)
+    probs.raise_if_any()
     inputs.net_ppe_reported = reported(extra.get("net_ppe", {}), "net_ppe", timeline)
     inputs.revenue = reported(extra.get("revenue", {}), "revenue", timeline)
     inputs.diluted_shares = reported(extra.get("diluted_shares", {}), "diluted_shares", timeline)
@@ -167,6 +173,25 @@ def load_inputs(folder: Path) -> Inputs:
     _warn_outside_timeline(inputs)
     _warn_guidance_for_actuals(inputs)
     return inputs
+
+
+def _check_ppe_within_da(inputs: Inputs, probs: Problems) -> None:
+    """PP&E depreciation is part of total D&A: more than it means one of the two columns
+    holds another figure (a different period or unit), which no check could tell later."""
+    for ticker, facts in inputs.ppe_depreciation_reported.items():
+        totals = inputs.depreciation_reported.get(ticker, {})
+        for period, fact in facts.items():
+            total = totals.get(period)
+            if total is not None and fact.value > total.value * (1 + 1e-9):
+                probs.add(
+                    "financials.csv",
+                    fact.line,
+                    "ppe_depreciation",
+                    f"{ticker} {period}: PP&E depreciation {fact.value:,.6g} is more than the "
+                    f"total D&A {total.value:,.6g} it is part of",
+                    "give depreciation of property and equipment in ppe_depreciation and the "
+                    "cash-flow statement's total D&A in depreciation, in the same unit",
+                )
 
 
 def _warn_outside_timeline(inputs: Inputs) -> None:

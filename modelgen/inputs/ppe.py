@@ -2,8 +2,9 @@
 
 `opening_balances.csv` gives each class's book value and remaining life at the start of the
 timeline; `life_changes.csv` gives new useful lives from a period on (prospective, as
-docs/ACCOUNTING.md says); `financials.csv`'s optional `depreciation` and `net_ppe` columns give
-the reported D&A (a flow) and net property and equipment (a balance at the period's end).
+docs/ACCOUNTING.md says); `financials.csv`'s optional `depreciation`, `ppe_depreciation` and
+`net_ppe` columns give the reported D&A and the depreciation of property and equipment within
+it (flows) and net property and equipment (a balance at the period's end).
 See docs/property-and-equipment.md. Every rule reports a problem naming file, line, column.
 """
 
@@ -23,6 +24,7 @@ LIFE_CHANGES_FILE = "life_changes.csv"
 # them, a balance is the fourth quarter's, an average (weighted diluted shares) is their mean
 REPORTED_COLUMNS = {
     "depreciation": "flow",
+    "ppe_depreciation": "flow",
     "net_ppe": "balance",
     "revenue": "flow",
     "diluted_shares": "average",

@@ -74,6 +74,9 @@ class Settings:
     quarter_sum_tolerance: float = 0.001  # a year given both ways vs. its quarters, in the unit
     scenario: str = "Base"  # the live case when the workbook opens (scenarios.csv)
     depreciation_view: str = "auto"  # "grid" (vintage x period), "closed_form", or by size
+    tie_tolerance: float = 0.05  # modelled against reported PP&E depreciation, relative
+    amortization_growth: float = 0.0  # the rest of D&A after the last reported year
+    run_rate_life_years: float = 5.0  # the article's measure: a year's capex / this many years
     title: str = ""  # the model's name; empty: named after its companies
     subject: str = ""  # one line on what it models (document properties, Cover)
 
@@ -88,6 +91,8 @@ RENAMED = {
     )
 }
 TEXT_SETTINGS = ("title", "subject")
+# numeric settings that are not rates (no `%` accepted)
+YEARS_OR_AMOUNTS = ("forecast_years", "fade_years", "quarter_sum_tolerance", "run_rate_life_years")
 MAX_TEXT = 200  # a title or subject: one line, well inside Excel's 255-character properties
 
 
@@ -184,7 +189,7 @@ def _numeric_setting(rec: Record, key: str, probs: Problems, values: dict[str, o
         rec,
         "value",
         probs,
-        percent=key not in ("forecast_years", "fade_years", "quarter_sum_tolerance"),
+        percent=key not in YEARS_OR_AMOUNTS,
     )
     if v is None:
         return
@@ -214,6 +219,22 @@ def _numeric_setting(rec: Record, key: str, probs: Problems, values: dict[str, o
             "value",
             f"quarter_sum_tolerance {v:g} is negative",
             "enter an amount in the model's unit, e.g. 0.001",
+        )
+    elif key == "run_rate_life_years" and v <= 0:
+        probs.add(
+            rec.file,
+            rec.line,
+            "value",
+            f"run_rate_life_years {v:g} is not positive",
+            "enter the years the run rate spreads a year's capex over, e.g. 5",
+        )
+    elif key == "tie_tolerance" and not 0 <= v < 1:
+        probs.add(
+            rec.file,
+            rec.line,
+            "value",
+            f"tie_tolerance {rec['value']} is not between 0 and 1",
+            "enter the share of the reported figure the model may miss by, e.g. 0.05 or 5%",
         )
     elif key == "tax_rate" and not 0 <= v < 1:
         probs.add(

@@ -35,6 +35,7 @@ class Company:
     name: str
     fiscal_year_end_month: int
     tax_rate: float | None = None  # None: the tax_rate setting
+    source: str = ""  # where the company's figures (its tax rate) come from
 
 
 def read_companies(folder: Path, probs: Problems) -> tuple[list[Company], set[str] | None]:
@@ -50,7 +51,7 @@ def read_companies(folder: Path, probs: Problems) -> tuple[list[Company], set[st
     records = read_table(
         folder / "companies.csv",
         ["ticker", "name", "fiscal_year_end_month"],
-        ("tax_rate",),
+        ("tax_rate", "source"),
         probs,
         allow_empty=False,
         broken=broken,
@@ -95,7 +96,7 @@ def read_companies(folder: Path, probs: Problems) -> tuple[list[Company], set[st
         )
         if ticker and month is not None and rec["name"] and ticker.casefold() not in seen:
             seen.add(ticker.casefold())
-            out.append(Company(ticker, rec["name"], int(month), tax))
+            out.append(Company(ticker, rec["name"], int(month), tax, rec["source"]))
     return out, listed
 
 

@@ -20,6 +20,20 @@ from modelgen.inputs.folder import Inputs
 from modelgen.inputs.template import Template
 from modelgen.inputs.timeline import Timeline
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 SHEETS = (
     "Inputs",
     "Capex",
@@ -80,8 +94,32 @@ class Model:
         return sheet
 
     def label(self, kind: str, ticker: str = "", **fields: str) -> str:
+        """A row's label from the template; a total across companies whose fiscal years end
+        in different months says so (`fiscal_years_note`), except in calendar years."""
         name = self.company_name(ticker) if ticker else ""
-        return self.template.label(kind, ticker=ticker, name=name, **fields)
+        text = self.template.label(kind, ticker=ticker, name=name, **fields)
+        if kind.endswith("_total") and not kind.endswith("_cy_total") and self.fiscal_years_note:
+            text += f" ({self.fiscal_years_note})"
+        return text
+
+    @property
+    def fiscal_years_note(self) -> str:
+        """`each company's fiscal year; Microsoft's ends in June` where the companies' fiscal
+        years end in different months, else empty: what a total across them adds up."""
+        cached = self.__dict__.get("_fiscal_note")
+        if cached is None:
+            months = {c.fiscal_year_end_month for c in self.inputs.companies}
+            odd = [c for c in self.inputs.companies if c.fiscal_year_end_month != 12]
+            cached = ""
+            if len(months) > 1:
+                ends = ", ".join(
+                    f"{c.name or c.ticker}'s ends in {MONTHS[c.fiscal_year_end_month - 1]}"
+                    for c in odd[:3]
+                )
+                more = f" and {len(odd) - 3} more" if len(odd) > 3 else ""
+                cached = f"each company's fiscal year; {ends}{more}"
+            self.__dict__["_fiscal_note"] = cached
+        return cached
 
     def company_name(self, ticker: str) -> str:
         companies = self.inputs.companies

@@ -105,6 +105,38 @@ def build(model: Model) -> None:
         _calendar_from_quarters(model, sheet, year)
     else:
         _calendar_from_years(model, sheet, rolled)
+    _article_measure(model, sheet)
+
+
+def _article_measure(model: Model, sheet) -> None:
+    """The article's table, in its calendar years: calendar capex / its 5-year average life
+    (`run_rate_factor` on Profit Impact) against calendar net income; empty where a calendar
+    year cannot be computed."""
+    profit = model.sheets["Profit Impact"]
+    tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
+    sheet.blank()
+    sheet.header(
+        "The article's measure in calendar years: run-rate depreciation (capex / 5) over net income"
+    )
+    rr = {}
+    for t in tickers:
+        capex = sheet[f"capex:CY:{t}"].cur
+        rr[t] = sheet.add(
+            f"run_rate_depreciation:CY:{t}",
+            lbl("run_rate_depreciation_cy", t),
+            unit,
+            fmt="amount",
+            formula=IF(capex.is_set(), capex * profit[f"run_rate_factor:{t}"].d, ""),
+        )
+    for t in tickers:
+        ni = sheet[f"net_income:CY:{t}"].cur
+        sheet.add(
+            f"run_rate_depreciation_pct_net_income:CY:{t}",
+            lbl("run_rate_depreciation_pct_net_income_cy", t),
+            "%",
+            fmt="pct",
+            formula=IF(AND(rr[t].cur.is_set(), ni.is_set()), ratio(rr[t].cur, ni), ""),
+        )
 
 
 def _calendar_from_quarters(model: Model, sheet, year: Row) -> None:

@@ -9,6 +9,7 @@ from modelgen.formulas.functions import IF, MAX, MIN, SUM, SUMIFS, SUMPRODUCT, d
 from modelgen.formulas.rows import block, span
 from modelgen.model.annual import FLOWS
 from modelgen.model.depreciation import lagged
+from modelgen.model.ppe import other_kind
 
 if TYPE_CHECKING:
     from modelgen.model import Model
@@ -60,13 +61,7 @@ def build(model: Model) -> None:
             lbl("check_roll_forward", t),
             const=periods_differ(opening + added + span(ppe[f"ppe_depreciation:{t}"]), nbv, tol),
         )
-        reported = span(inp[f"depreciation_reported:{t}"])
-        da = span(ppe[f"depreciation_and_amortization:{t}"])
-        check(
-            f"check_da_ties:{t}",
-            lbl("check_da_ties", t),
-            const=periods_differ(da, reported, tol, where=reported.is_set()),
-        )
+        _tie_checks(model, check, t)
     for t in tickers:
         for a in model.inputs.asset_classes[t]:
             _class_checks(model, check, t, a.name)
@@ -83,6 +78,40 @@ def build(model: Model) -> None:
     failures = sheet.add("check_failures", lbl("check_failures"), "count", fmt="count")
     between = sheet.rows[checks[0].number - 1 : checks[-1].number]  # headers' D cells are empty
     failures.const_formula = SUM(block(between, "const"))
+
+
+def _tie_checks(model: Model, check, t: str) -> None:
+    """The model against the filings, each a count of reported periods off by more than
+    `tie_tolerance` of the reported figure: PP&E depreciation like with like; D&A built up
+    from the model (depreciation plus the rest of D&A); and the model's depreciation never
+    above total D&A (the residual or amortization would be negative)."""
+    inp, dep, ppe = (model.sheets[n] for n in ("Inputs", "Depreciation", "PP&E"))
+    tol = inp["tie_tolerance"].d
+    modelled = span(dep[f"depreciation:{t}"])
+    da, filed = span(inp[f"depreciation_reported:{t}"]), span(inp[f"ppe_depreciation_reported:{t}"])
+    other = span(ppe[f"{other_kind(model, t)}:{t}"])
+    check(
+        f"check_depreciation_ties:{t}",
+        model.label("check_depreciation_ties", t),
+        const=periods_off(modelled - filed, filed, tol, filed.is_set()),
+    )
+    check(
+        f"check_da_ties:{t}",
+        model.label("check_da_ties", t),
+        const=periods_off(modelled + other - da, da, tol, da.is_set()),
+    )
+    check(
+        f"check_amortization_sign:{t}",
+        model.label("check_amortization_sign", t),
+        const=SUMPRODUCT(da.is_set() * (modelled - da > tol * da)),
+    )
+
+
+def periods_off(gap: Expr, reported: Expr, tolerance: Expr, where: Expr) -> Expr:
+    """How many periods (spans) `where` holds and `gap` is more than `tolerance` of the
+    reported figure either way (squares for absolute values, which SUMPRODUCT does not take
+    alike in every engine)."""
+    return SUMPRODUCT(where * (gap * gap > tolerance * tolerance * reported * reported))
 
 
 def _timeline_checks(model: Model, check) -> None:

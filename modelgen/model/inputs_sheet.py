@@ -95,6 +95,9 @@ def build(model: Model) -> None:
         ("tax_rate", "%", "pct"),
         ("revenue_growth", "%", "pct"),
         ("share_count_growth", "%", "pct"),
+        ("amortization_growth", "%", "pct"),
+        ("tie_tolerance", "%", "pct"),
+        ("run_rate_life_years", "years", "years"),
         ("depreciation_convention", "text", "text"),
         ("forecast_years", "years", "count"),
         ("frequency", "text", "text"),
@@ -136,12 +139,14 @@ def build(model: Model) -> None:
     sheet.blank()
     sheet.header("Companies: tax rate (a company's own, else the setting)")
     for t in tickers:
-        own = inputs.company(t).tax_rate
+        company = inputs.company(t)
         row = sheet.add(f"tax_rate:{t}", lbl("tax_rate_company", t), "%", fmt="pct")
-        if own is None:
+        if company.tax_rate is None:
             row.const_formula = sheet["tax_rate"].d
+            row.note = "No rate of its own in companies.csv: the tax_rate setting above."
         else:
-            row.kind, row.const = "input", own
+            row.kind, row.const = "input", company.tax_rate
+            row.note = f"Source: {company.source}" if company.source else ""
 
     actual_blocks = (
         ("Capex actuals", "capex_actual", inputs.capex),
@@ -205,6 +210,7 @@ def build(model: Model) -> None:
                     fmt=fmt,
                     kind="input",
                     const=getattr(a, field),
+                    note=f"Source: {a.source}" if a.source and key != "in_service_lag" else "",
                 )
     property_inputs(model, sheet)
     sensitivity_inputs(model, sheet)
@@ -320,6 +326,11 @@ def property_inputs(model: Model, sheet) -> None:
             inputs.depreciation_reported,
         ),
         (
+            "ppe_depreciation_reported",
+            "Reported depreciation of property and equipment (part of D&A)",
+            inputs.ppe_depreciation_reported,
+        ),
+        (
             "net_ppe_reported",
             "Reported net property and equipment, at the period's end",
             inputs.net_ppe_reported,
@@ -387,7 +398,14 @@ def _sensitivity_period(model: Model) -> str:
 
 
 def _varied_class(model: Model) -> str:
-    """The first company's depreciated class with the largest share of its capex."""
-    classes = model.inputs.asset_classes[model.inputs.tickers[0]]
+    """The first company's depreciated class with the largest share of its capex in the case
+    the workbook opens on (a scenario may move its capex to other classes)."""
+    inputs = model.inputs
+    ticker, case = inputs.tickers[0], inputs.settings.scenario
+    classes = inputs.asset_classes[ticker]
+
+    def share(name: str, base: float) -> float:
+        return float(inputs.scenarios.values.get(f"share:{ticker}:{name}", {}).get(case, base))
+
     depreciated = [a for a in classes if a.useful_life > 0] or classes
-    return max(depreciated, key=lambda a: a.share).name
+    return max(depreciated, key=lambda a: share(a.name, a.share)).name

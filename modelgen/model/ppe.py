@@ -7,14 +7,20 @@
 - The roll-forward an accountant recognises: net book value at the start, plus capex, less
   depreciation, equals net book value at the end. The end balance is computed on its own
   (opening base + capex to date - depreciation to date) and a check proves the two agree.
-- The tie-out: reported D&A less modelled depreciation is the part the property and
-  equipment do not explain (amortization of intangibles, software, leases), held at its
-  last reported value in the forecast, so that D&A equals the reported figure wherever
-  there is one; modelled net book value less reported net PP&E where reported.
+- The tie-out, like with like: the modelled depreciation against the depreciation of
+  property and equipment the company reports (`depreciation_variance`), judged by a check
+  against `tie_tolerance`. The rest of reported D&A (amortization of intangibles, content,
+  leases) is a reported figure, reported D&A less reported PP&E depreciation; a company that
+  reports only total D&A has the residual, reported D&A less modelled depreciation, in its
+  place (`depreciation_other`): the analyst's first measure of the model, which a check
+  fails when negative. After the last reported year the line is grown at
+  `amortization_growth`. D&A is the reported figure wherever there is one; modelled net book
+  value less reported net PP&E where reported.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from modelgen.formulas.expressions import Crit, Expr, Num
@@ -28,9 +34,45 @@ if TYPE_CHECKING:
 SHEET = "PP&E"
 
 
-def other_amortization(row: Row, reported: Expr, is_reported: Expr, modelled: Expr) -> Expr:
-    """Reported D&A less the modelled depreciation where reported, else the last such."""
-    return IF(is_reported, reported - modelled, row.prev)
+def other_da(row: Row, reported: Reported, modelled: Expr, growth: Expr) -> Expr:
+    """The rest of D&A: reported D&A less reported PP&E depreciation where both are reported
+    (amortization), less the modelled depreciation where only D&A is (a residual), and after
+    the last reported year the last such grown at `growth`."""
+    taken = IF(reported.ppe_is_set, reported.ppe, modelled)
+    return IF(reported.da_is_set, reported.da - taken, row.prev * (1 + growth))
+
+
+def total_da(reported: Reported, modelled: Expr, other: Expr) -> Expr:
+    """D&A: the reported figure wherever there is one, else modelled depreciation plus the rest."""
+    return IF(reported.da_is_set, reported.da, modelled + other)
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A company's reported D&A and PP&E depreciation in a period, and whether each is there
+    (a flag of its own: a reference read through INDEX shows an empty cell as 0)."""
+
+    da: Expr
+    da_is_set: Expr
+    ppe: Expr
+    ppe_is_set: Expr
+
+    @classmethod
+    def of(cls, model: Model, ticker: str) -> Reported:
+        inp = model.sheets["Inputs"]
+        da, ppe = (
+            inp[f"depreciation_reported:{ticker}"].cur,
+            inp[f"ppe_depreciation_reported:{ticker}"].cur,
+        )
+        return cls(da, da.is_set(), ppe, ppe.is_set())
+
+
+def other_kind(model: Model, ticker: str) -> str:
+    """`amortization` where the company reports PP&E depreciation in every period it reports
+    D&A, else `depreciation_other` (the residual, in some periods or all)."""
+    da = model.inputs.depreciation_reported.get(ticker, {})
+    ppe = model.inputs.ppe_depreciation_reported.get(ticker, {})
+    return "amortization" if ppe and set(da) <= set(ppe) else "depreciation_other"
 
 
 def build(model: Model) -> None:
@@ -54,14 +96,19 @@ def build(model: Model) -> None:
             total.formula = SUM(block(list(rows.values())))
         return rows
 
-    sheet.header("Tie-out: the model against reported D&A and net PP&E")
-    other = lines("depreciation_other")
-    da = lines("depreciation_and_amortization")
+    sheet.header(
+        "Tie-out: modelled depreciation against the reported depreciation of property and "
+        "equipment; the rest of D&A; net PP&E"
+    )
+    variance = lines("depreciation_variance")
+    variance_pct = lines("depreciation_variance_pct", "%", "pct")
     explained = lines("depreciation_explained", "%", "pct")
     explained_total = sheet.add(
         "depreciation_explained:TOTAL", model.label("depreciation_explained_total"), "%", fmt="pct"
     )
-    variance = lines("net_ppe_variance")
+    other = _other_lines(model, sheet)
+    da = lines("depreciation_and_amortization")
+    ppe_variance = lines("net_ppe_variance")
     sheet.blank()
     sheet.header("Roll-forward of net property and equipment")
     opening = lines("net_ppe_opening")
@@ -92,16 +139,20 @@ def build(model: Model) -> None:
     acc = lines("accumulated_depreciation")
 
     start, end = inp["period_start"], dep["period_end"]
+    growth = inp["amortization_growth"].d
     for t in tickers:
         capex, modelled = cap[f"capex:{t}"], dep[f"depreciation:{t}"].cur
-        reported, reported_ppe = (
-            inp[f"depreciation_reported:{t}"].cur,
-            inp[f"net_ppe_reported:{t}"].cur,
+        reported, reported_ppe = Reported.of(model, t), inp[f"net_ppe_reported:{t}"].cur
+        variance[t].formula = IF(reported.ppe_is_set, modelled - reported.ppe, "")
+        variance_pct[t].formula = IF(reported.ppe_is_set, ratio(variance[t].cur, reported.ppe), "")
+        explained[t].formula = IF(
+            reported.ppe_is_set,
+            ratio(modelled, reported.ppe),
+            IF(reported.da_is_set, ratio(modelled, reported.da), ""),
         )
-        other[t].formula = other_amortization(other[t], reported, reported.is_set(), modelled)
-        da[t].formula = modelled + other[t].cur
-        explained[t].formula = IF(reported.is_set(), ratio(modelled, reported), "")
-        variance[t].formula = IF(reported_ppe.is_set(), nbv[t].cur - reported_ppe, "")
+        other[t].formula = other_da(other[t], reported, modelled, growth)
+        da[t].formula = total_da(reported, modelled, other[t].cur)
+        ppe_variance[t].formula = IF(reported_ppe.is_set(), nbv[t].cur - reported_ppe, "")
         opening[t].formula = nbv[t].prev
         added[t].formula = capex.cur
         less[t].formula = -modelled
@@ -124,8 +175,22 @@ def build(model: Model) -> None:
         acc[t].formula = acc[t].prev + modelled
     nbv_total = sheet["net_book_value:TOTAL"]
     nbv_total.const_formula = SUM(block(list(nbv.values()), "const"))
-    reported_rows = block([inp[f"depreciation_reported:{t}"] for t in tickers])
+    reported_rows = block([inp[f"ppe_depreciation_reported:{t}"] for t in tickers])
     modelled_rows = block([dep[f"depreciation:{t}"] for t in tickers])
     explained_total.formula = ratio(
         SUMPRODUCT(modelled_rows * reported_rows.is_set()), SUM(reported_rows)
     )
+
+
+def _other_lines(model: Model, sheet) -> dict[str, Row]:
+    """The rest of D&A, one row per company keyed by what it is (`other_kind`), and a total."""
+    tickers, unit = model.inputs.tickers, model.unit
+    kinds = {t: other_kind(model, t) for t in tickers}
+    rows = {
+        t: sheet.add(f"{kinds[t]}:{t}", model.label(kinds[t], t), unit, fmt="amount")
+        for t in tickers
+    }
+    kind = kinds[tickers[0]] if len(set(kinds.values())) == 1 else "depreciation_other"
+    total = sheet.add(f"{kind}:TOTAL", model.label(f"{kind}_total"), unit, fmt="amount")
+    total.formula = SUM(block(list(rows.values())))
+    return rows

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.functions import IF, SUM, SUMPRODUCT, ratio
+from modelgen.formulas.functions import IF, SUM, ratio
 from modelgen.formulas.rows import block
 from modelgen.model.earnings import (
     earnings_before_da,
@@ -250,32 +250,37 @@ def build(model: Model) -> None:
 
 
 def _run_rate(model: Model, sheet, ni: dict[str, Row]) -> None:
-    """The article's arithmetic: the yearly charge one year's capex adds, against net income."""
+    """The article's measure, in every case: a year's capex spread over its average life
+    (`run_rate_life_years`, 5), against net income. Not the model's depreciation: the yearly
+    charge one year's spending adds, as the article computes it (fiscal years here; the
+    Annual sheet has it in calendar years, as the article's table)."""
     inp, cap = model.sheets["Inputs"], model.sheets["Capex"]
     tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
     sheet.blank()
-    sheet.header("Run rate: the yearly charge one year's capex adds (the article's capex / life)")
-    factor = {}
-    for t in tickers:
-        classes = model.inputs.asset_classes[t]
-        shares = block([inp[f"share:{t}:{a.name}"] for a in classes], "const")
-        lives = block([inp[f"useful_life:{t}:{a.name}"] for a in classes], "const")
-        factor[t] = sheet.add(
+    sheet.header(
+        "The article's measure: run-rate depreciation, a year's capex / its 5-year average "
+        "life, against net income (fiscal years)"
+    )
+    factor = {
+        t: sheet.add(
             f"run_rate_factor:{t}",
             lbl("run_rate_factor", t),
             "1/years",
             fmt="ratio",
-            const_formula=SUMPRODUCT(shares * (lives > 0) / (lives + (lives.eq(0)))),
+            const_formula=1 / inp["run_rate_life_years"].d,
         )
-    rr = {}
-    for t in tickers:
-        rr[t] = sheet.add(
+        for t in tickers
+    }
+    rr = {
+        t: sheet.add(
             f"run_rate_depreciation:{t}",
             lbl("run_rate_depreciation", t),
             unit,
             fmt="amount",
             formula=cap[f"capex:{t}"].cur * factor[t].d,
         )
+        for t in tickers
+    }
     for t in tickers:
         sheet.add(
             f"run_rate_depreciation_pct_net_income:{t}",

@@ -19,7 +19,7 @@ from modelgen.formulas.rows import Row, block
 from modelgen.model.capex import anchor_of, faded_growth, known_rows, trailing_year
 from modelgen.model.depreciation import charges, class_rows, company_rows
 from modelgen.model.earnings import margin_in_use, margin_rows
-from modelgen.model.ppe import other_amortization
+from modelgen.model.ppe import Reported, other_da, total_da
 from modelgen.model.profit import company_earnings, grown, net_income, net_of_tax
 from modelgen.model.scenario_inputs import param
 from modelgen.model.straight_line import service_offset
@@ -161,15 +161,17 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
         other[t] = sheet.add(
             f"depreciation_other:{s}:{t}", lbl("depreciation_other", t), unit, fmt="amount"
         )
-        reported = inp[f"depreciation_reported:{t}"].cur
-        other[t].formula = other_amortization(other[t], reported, reported.is_set(), deps[t].cur)
+        amortization_growth = inp["amortization_growth"].d
+        other[t].formula = other_da(
+            other[t], Reported.of(model, t), deps[t].cur, amortization_growth
+        )
     for t in tickers:
         da[t] = sheet.add(
             f"depreciation_and_amortization:{s}:{t}",
             lbl("depreciation_and_amortization", t),
             unit,
             fmt="amount",
-            formula=deps[t].cur + other[t].cur,
+            formula=total_da(Reported.of(model, t), deps[t].cur, other[t].cur),
         )
     da_total = sheet.add(
         f"depreciation_and_amortization:{s}:TOTAL",

@@ -17,7 +17,8 @@ Earnings before D&A are actual net income plus this life's D&A after tax where n
 is actual; after it, revenue x margin (the same at every life: Profit Impact's figure), or,
 for a company without revenue, this life's earnings grown at `earnings_growth`.
 The other classes, land and buildings among them, keep their lives. `table_ok` is 0 when the
-chosen company, period or class matches nothing, and a check then fails (the table is empty).
+chosen company, period or class matches nothing, and a check then fails (the table is empty);
+another fails when the chosen class takes no capex in the live case (every row the same).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from modelgen.formulas.functions import AND, IF, IFERROR, INDEX, MATCH_EXACT, MA
 from modelgen.formulas.rows import block, span
 from modelgen.model.capex import anchor_of, faded, trailing_year
 from modelgen.model.earnings import earnings_before_da, grown_earnings
-from modelgen.model.ppe import other_amortization
+from modelgen.model.ppe import Reported, other_da, total_da
 from modelgen.model.profit import after_tax_at, carried_from_actual
 from modelgen.model.straight_line import charge
 
@@ -104,6 +105,7 @@ def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
         *([("Capex", "capex_quarters_on_record", "count", "count")] if model.per_year > 1 else []),
         ("Depreciation", "depreciation", unit, "amount"),
         ("Inputs", "depreciation_reported", unit, "amount"),
+        ("Inputs", "ppe_depreciation_reported", unit, "amount"),
         ("Profit Impact", "earnings_is_known", "flag", "flag"),
         ("Profit Impact", "earnings_before_da", unit, "amount"),
         ("Profit Impact", "net_income", unit, "amount"),
@@ -116,6 +118,7 @@ def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
         )
     for kind, key in (
         ("depreciation_reported", "chosen_depreciation_is_reported"),
+        ("ppe_depreciation_reported", "chosen_ppe_depreciation_is_reported"),
         ("net_income_actual", "chosen_net_income_is_actual"),
         ("capex_actual", "chosen_capex_is_actual"),
     ):  # INDEX itself in the test: a formula showing a blank cell shows 0, which is set
@@ -223,12 +226,18 @@ def _axis(inp, axis: str, previous):
 
 def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[dict[str, Row]]:
     """Per life: the chosen company's modelled depreciation with the varied class at that
-    life (base growth), and its other D&A (reported less modelled, then carried)."""
+    life (base growth), and the rest of its D&A (ppe.other_da: amortization or a residual)."""
     inp, lbl, unit = model.sheets["Inputs"], model.label, model.unit
     share, own = chosen["varied_share"].d, chosen["varied_useful_life"].d
     after, capex = chosen["varied_in_service_after"].d, chosen["chosen_capex"]
     work.blank()
     work.header("Useful life of the varied class (years in column D): depreciation at base growth")
+    reported = Reported(
+        chosen["chosen_depreciation_reported"].cur,
+        chosen["chosen_depreciation_is_reported"].cur.eq(1),
+        chosen["chosen_ppe_depreciation_reported"].cur,
+        chosen["chosen_ppe_depreciation_is_reported"].cur.eq(1),
+    )
     base = work.add(
         "varied_charge",
         lbl("varied_charge"),
@@ -248,19 +257,14 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
             charge(model, capex, after, life.d) - base.cur
         )
         other = work.add(f"life_other:{i}", lbl("life_other"), unit, fmt="amount", level=1)
-        other.formula = other_amortization(
-            other,
-            chosen["chosen_depreciation_reported"].cur,
-            chosen["chosen_depreciation_is_reported"].cur.eq(1),
-            modelled.cur,
-        )
+        other.formula = other_da(other, reported, modelled.cur, inp["amortization_growth"].d)
         da = work.add(
             f"life_depreciation_and_amortization:{i}",
             lbl("life_depreciation_and_amortization"),
             unit,
             fmt="amount",
             level=1,
-            formula=modelled.cur + other.cur,
+            formula=total_da(reported, modelled.cur, other.cur),
         )
         after_tax = after_tax_at(da.cur, chosen["chosen_tax_rate"].d)
         earnings = work.add(
@@ -543,3 +547,8 @@ def _checks(model: Model, work: Sheet) -> None:
         ("check_sensitivity_asset_class", "varied_class_number"),
     ):
         model.extra_checks.append((key, model.label(key), IF(work[row].d > 0, 0, 1), "const"))
+    # a class that takes no capex in the live case varies nothing: every row would be the same
+    key = "check_sensitivity_class_capex"
+    model.extra_checks.append(
+        (key, model.label(key), IF(work["varied_share"].d > 0, 0, 1), "const")
+    )

@@ -13,6 +13,7 @@ from modelgen._version import __version__
 from modelgen.formulas.expressions import RenderContext
 from modelgen.formulas.functions import IF, SUM
 from modelgen.formulas.rows import block
+from modelgen.xlsx.cover_tables import write_article_measure, write_tie_out
 from modelgen.xlsx.headline import OneCell, model_subject, model_title, write_headline
 from modelgen.xlsx.presentation import fingerprint, legend_rows, print_setup
 
@@ -146,8 +147,9 @@ def write_cover(
             "format": styles.get("fail"),
         },
     )
-    r = _scenario_status(ws, r + 1, model, styles)
-    r += 1
+    r = _scenario_status(ws, r + 1, model, styles) + 1
+    r = write_tie_out(ws, r, model, styles)
+    r = write_article_measure(ws, r, model, styles)
     names = ", ".join(f"{c.name} ({c.ticker})" if c.name else c.ticker for c in inputs.companies)
     about = (
         f"The capital expenditure (capex) of {names}: history, guidance and a forecast whose "

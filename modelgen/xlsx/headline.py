@@ -152,19 +152,25 @@ class OneCell:
 
 
 def cell_formula(model: Model, row: Row, year: int) -> tuple[str, float | str]:
-    """`=Annual!$F$12` for `row` in fiscal `year`, and its cached value.
+    """`=Annual!$F$12` for `row` in fiscal `year`, and its cached value."""
+    return cell_at(model, row, model.timeline.fiscal_years.index(year))
 
-    Every Annual cell is a formula, so an empty one holds "", which a reference shows as ""
-    (not 0, as a reference to an empty cell would): that is its cached value too.
+
+def cell_at(model: Model, row: Row, index: int) -> tuple[str, float | str]:
+    """A reference from the Cover to `row`'s period column `index`, and its cached value.
+
+    Every calculated cell is a formula, so an empty one holds "", which a reference shows as
+    "" (not 0, as a reference to an empty cell would): that is its cached value too; an
+    empty input cell is left to the caller (see `cover_tables`).
     """
-    ref = Ref(row, "at", index=model.timeline.fiscal_years.index(year))
+    ref = Ref(row, "at", index=index)
     text = "=" + ref.render(RenderContext("Cover", -1, model.n_periods))
     value = ref.evaluate(OneCell())[0]
     if isinstance(value, str):
         return text, value
     value = float(value)
     if math.isinf(value):
-        raise ValueError(f"division by zero in {row.key}, fiscal {year}")
+        raise ValueError(f"division by zero in {row.key}, column {index + 1}")
     return text, "" if math.isnan(value) else value
 
 
@@ -174,7 +180,10 @@ def _note(model: Model, columns: list[Column]) -> str:
     annual = model.sheets[SHEET]
     eps = [annual.by_key.get(f"eps_impact_incremental_da:FY:{t}") for t in model.inputs.tickers]
     unit = next((row.unit for row in eps if row is not None and row.unit), "")
-    parts = [f"Fiscal years; amounts in {model.unit}" + (f", EPS impact in {unit}" if unit else "")]
+    years = (
+        f"Fiscal years ({model.fiscal_years_note})" if model.fiscal_years_note else "Fiscal years"
+    )
+    parts = [f"{years}; amounts in {model.unit}" + (f", EPS impact in {unit}" if unit else "")]
     if "capex_yoy" in kinds:
         parts.append("growth: capex on the year before")
     if "depreciation_pct_net_income" in kinds:
