@@ -77,7 +77,9 @@ def margin_in_use(model: Model, ticker: str, last: Row) -> Expr:
     return IF(override.is_set(), override, last.at(model.n_periods - 1))
 
 
-def margin_rows(model: Model, sheet: Sheet, after_tax: dict[str, Expr], case: str = "") -> dict:
+def margin_rows(
+    model: Model, sheet: Sheet, after_tax: dict[str, Expr], case: str = ""
+) -> dict[str, Row]:
     """For each company that follows revenue, on `sheet`: its margin where net income and
     revenue are actual, and that margin carried forward. Keys take `case` after the kind
     (`ebda_margin_actual:Bull:T`); returns the carried rows by ticker."""

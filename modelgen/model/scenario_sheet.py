@@ -4,9 +4,9 @@ Each scenario reruns capex (its own long-run growth and fade), depreciation (its
 shares and convention, one SUMPRODUCT per class) and net income (its own tax, revenue
 growth and earnings growth; a company with revenue at its own last actual margin, unless
 the analyst overrides it on Inputs), so that the sheet shows every case at once, not only
-the selected one. A check proves the selected
-scenario's capex, depreciation and D&A / net income equal the main model's: a number typed
-over an input the scenario sets (a tax rate, a growth rate) shows there.
+the selected one. A check proves the selected scenario's capex, depreciation and D&A / net
+income equal the main model's: a number typed over an input the scenario sets (a tax rate,
+a growth rate) shows there.
 """
 
 from __future__ import annotations
