@@ -122,16 +122,19 @@ def _analyst_edits(generated: Path, edited: Path, cells: WorkbookCells) -> dict[
 
 
 def _new_quarter(src: Path, dst: Path) -> None:
-    """The inputs a quarter later: 2025 actuals for everyone; Alphabet split into two classes."""
+    """The inputs a quarter later: 2025 actuals for everyone; Alphabet's classes redrawn as
+    two, without the article's `all_assets` (its Article case then puts capex in servers)."""
     shutil.copytree(src, dst)
     with (dst / "capex.csv").open("a", encoding="utf-8") as fh:
         fh.writelines(f"{t},2025,{c},test: 2025 actual\n" for t, (c, _) in NEW_2025.items())
     with (dst / "financials.csv").open("a", encoding="utf-8") as fh:
         # depreciation, net_ppe, revenue and diluted shares not reported yet: empty cells
-        fh.writelines(f"{t},2025,{n},test: 2025 actual,,,,\n" for t, (_, n) in NEW_2025.items())
+        fh.writelines(f"{t},2025,{n},test: 2025 actual,,,,,\n" for t, (_, n) in NEW_2025.items())
     _keep_lines(dst / "assumptions.csv", lambda line: not line.startswith("GOOGL,"))
     with (dst / "assumptions.csv").open("a", encoding="utf-8") as fh:
-        fh.write("GOOGL,servers,0.6,6,0\nGOOGL,buildings,0.4,25,1\n")
+        fh.write("GOOGL,servers,0.5,6,0,\nGOOGL,buildings,0.5,25,1,\n")
+    with (dst / "scenarios.csv").open("a", encoding="utf-8") as fh:
+        fh.write("Article,share:GOOGL:servers,1,\n")
     # the scenarios and opening balances name only the classes Alphabet still has
     gone = ("GOOGL:all_assets", "GOOGL:equipment", "GOOGL:land", "GOOGL,all_assets", "GOOGL,land")
     for name in ("scenarios.csv", "opening_balances.csv"):
@@ -326,7 +329,7 @@ def test_a_quarter_later_the_analysts_work_is_carried(
     assert {"share:GOOGL:all_assets", "useful_life:GOOGL:all_assets"} <= removed
     gone = ("all_assets", "equipment", "land")  # the classes Alphabet no longer has
     assert all(":GOOGL:" in k and k.split("@")[0].split(":")[2] in gone for k in removed)
-    assert ("Inputs", "share:GOOGL:servers@Base", "D") in split  # 0 before, 0.6 now
+    assert ("Inputs", "share:GOOGL:servers@Base", "D") in split  # 0.53 before, 0.5 now
     assert {p["period"] for p in d.periods_added} == {"2030"} and not d.periods_removed
     assert d.sheets_added == [] and d.sheets_removed == []
     moved = {(c.sheet, c.key, c.period) for c in d.changes if c.kind == "output"}
@@ -373,7 +376,8 @@ def test_the_record_is_hidden_and_not_a_contract_sheet(
     prov = read_provenance(wb)
     life = _input(read_once(shipped_book), "useful_life:META:all_assets")
     assert prov.inputs[("Inputs", life, "D")] == 5
-    assert prov.inputs[("Inputs", "capex_actual:MSFT", "2024")] == 75.6
+    # Microsoft's fiscal 2024, the sum of its quarters
+    assert prov.inputs[("Inputs", "capex_actual:MSFT", "2024")] == pytest.approx(55.7)
     assert prov.inputs[("Inputs", "capex_actual:MSFT", "2026")] is None  # an empty input cell
     assert prov.has_formula("Capex", "capex:META", "2024")
     assert not prov.has_formula("Inputs", "capex_actual:MSFT", "2024")
@@ -407,7 +411,7 @@ def test_edits_survive_two_quarters_and_actuals_are_kept_on_request(
     }
     assert carry.copy.sheets == ["Note"] and carry.copy.repointed == 1
     q3 = read_cells(third)  # cached values, as openpyxl's data_only gives them
-    assert q3.sheets["Note"].values[1, 1] == pytest.approx(37.3)  # A1
+    assert q3.sheets["Note"].values[1, 1] == pytest.approx(37.256)  # A1
 
 
 def test_a_workbook_without_a_record_carries_no_guessed_edits(
@@ -445,24 +449,25 @@ def test_cli_carry_takes_the_existing_output(
 def test_a_number_typed_over_a_scenario_input_is_carried_into_the_selected_case(
     tmp_path: Path, shipped_inputs: Path, shipped_book: Path
 ):
-    """With scenarios, Meta's life on Inputs is INDEX into its scenario rows. An analyst who
-    types 5.5 over it means the live case: the value goes to that case's row, not a plug."""
+    """With scenarios, the long-run growth on Inputs is INDEX into its scenario rows. An
+    analyst who types 7% over it means the live case: the value goes to that case's row, not
+    a plug."""
     old = tmp_path / "old.xlsx"
     rows = read_keyed(read_once(shipped_book))["Inputs"].rows
-    life, scenario = rows["useful_life:META:all_assets"].cells["D"], rows["scenario"].cells["D"]
-    assert formula_text(shipped_book, "Inputs", life).startswith("=INDEX(")
-    type_values(shipped_book, old, "Inputs", {scenario: "Bull", life: 7.5})
+    growth, scenario = rows["long_run_capex_growth"].cells["D"], rows["scenario"].cells["D"]
+    assert formula_text(shipped_book, "Inputs", growth).startswith("=INDEX(")
+    type_values(shipped_book, old, "Inputs", {scenario: "Bull", growth: 0.07})
     new = tmp_path / "new.xlsx"
     result = build(shipped_inputs, new, previous=old)
     carried = [e for e in result.carry.edits if e.status == "carried"]
     assert sorted((e.key, e.edited) for e in carried) == [
+        ("long_run_capex_growth@Bull", 0.07),
         ("scenario", "Bull"),  # the chosen case is an edit too, and carried
-        ("useful_life:META:all_assets@Bull", 7.5),
     ]
     assert result.carry.plugs == []
     inputs = read_keyed(new)["Inputs"].rows
-    assert inputs["useful_life:META:all_assets@Bull"].constant == 7.5
-    assert inputs["useful_life:META:all_assets@Base"].constant == 5  # the other cases keep theirs
+    assert inputs["long_run_capex_growth@Bull"].constant == 0.07
+    assert inputs["long_run_capex_growth@Base"].constant == 0.05  # the other cases keep theirs
 
 
 def test_an_edit_of_a_fixed_value_is_dropped_with_what_to_do(tmp_path: Path, varied_inputs: Path):
