@@ -39,7 +39,7 @@ def books(tmp_path_factory, shipped_book: Path) -> dict[str, Path]:
     wb.save(out["resaved"])
     keyed = read_keyed(wb)  # where the cells are
     inputs, (sheet, key, period) = keyed["Inputs"].rows, PLUGGED
-    wb["Inputs"][inputs["tax_rate"].cells["D"]] = TAX
+    wb["Inputs"][inputs["tax_rate:META"].cells["D"]] = TAX  # Meta's own rate
     wb["Inputs"][inputs["revenue_growth"].cells["D"]] = GROWTH_FORMULA
     wb[sheet][keyed[sheet].rows[key].cells[period]] = PLUG
     wb.save(out["edited"])
@@ -105,7 +105,7 @@ def test_diff_recalculates_what_the_analyst_typed(books):
     report = diff_workbooks(books["model"], books["edited"])
     assert report.lines()[1] == report.recalculated and "IronCalc" in report.recalculated
     found = {(c.sheet, c.key, c.period): c for c in report.changes}
-    assert found["Inputs", "tax_rate", "D"].new == TAX
+    assert found["Inputs", "tax_rate:META", "D"].new == TAX
     assert found["Inputs", "revenue_growth", "D"].new == pytest.approx(0.07)  # computed
     old = read_keyed(books["model"])  # the cached values modelgen wrote
     plugged = found[PLUGGED]
@@ -114,7 +114,7 @@ def test_diff_recalculates_what_the_analyst_typed(books):
     total = found["Capex", "capex:TOTAL", "2027"]  # the sum follows the plug
     assert total.change == pytest.approx(PLUG - plugged.old)
     after_tax = found["Profit Impact", "after_tax_depreciation:META", "2027"]
-    assert after_tax.new == pytest.approx(after_tax.old * (1 - TAX) / (1 - 0.21))
+    assert after_tax.new == pytest.approx(after_tax.old * (1 - TAX) / (1 - 0.1175))
 
 
 def test_build_previous_carries_edits_and_plugs_and_says_what_it_could_not_read(
@@ -122,13 +122,13 @@ def test_build_previous_carries_edits_and_plugs_and_says_what_it_could_not_read(
 ):
     result = build(shipped_inputs, tmp_path / "new.xlsx", previous=books["edited"])
     carry = result.carry
-    assert [(e.key, e.status) for e in carry.edits] == [("tax_rate", "carried")]
+    assert [(e.key, e.status) for e in carry.edits] == [("tax_rate:META", "carried")]
     assert [(p.sheet, p.key, p.period, p.value) for p in carry.plugs] == [(*PLUGGED, PLUG)]
     warning = [line for line in carry.lines() if "no computed values" in line]
     assert len(warning) == 1 and "Inputs revenue_growth D" in warning[0]
     assert "not carried" in warning[0]
     new = read_keyed(tmp_path / "new.xlsx")["Inputs"].rows
-    assert new["tax_rate"].constant == TAX
+    assert new["tax_rate:META"].constant == TAX
     assert new["revenue_growth"].constant == 0.05  # generated, not a blank
 
 

@@ -28,6 +28,7 @@ from modelgen.xlsx.read_by_key import locate, read_keyed
 from modelgen.xlsx.record import SHEET, read_provenance
 from tests.engine import engine, recalc_many
 from tests.package_xml import formula_text, open_sheets, read_once, repack, type_values
+from tests.reference import compute
 
 SHIPPED = Path(__file__).resolve().parents[1] / "inputs"
 
@@ -37,7 +38,7 @@ NEW_2025 = {  # ticker: (capex 2025, net income 2025), the new quarter's actuals
     "GOOGL": (91.4, 132.2),
     "META": (72.2, 60.5),
 }
-META_LIFE, LONG_RUN = 5.5, 0.04
+META_LIFE, LONG_RUN = 20.0, 0.04  # the analyst's life of Meta's buildings (25 generated)
 
 
 def _sha(path: Path) -> str:
@@ -67,7 +68,7 @@ def _analyst_edits(generated: Path, edited: Path, cells: WorkbookCells) -> dict[
     wb = openpyxl.load_workbook(generated)
     inputs = wb["Inputs"]
     life, growth = (
-        _input(cells, k) for k in ("useful_life:META:all_assets", "long_run_capex_growth")
+        _input(cells, k) for k in ("useful_life:META:buildings", "long_run_capex_growth")
     )
     inputs[_cell(keyed, "Inputs", life, "D")] = META_LIFE
     inputs[_cell(keyed, "Inputs", growth, "D")] = LONG_RUN
@@ -122,16 +123,19 @@ def _analyst_edits(generated: Path, edited: Path, cells: WorkbookCells) -> dict[
 
 
 def _new_quarter(src: Path, dst: Path) -> None:
-    """The inputs a quarter later: 2025 actuals for everyone; Alphabet split into two classes."""
+    """The inputs a quarter later: 2025 actuals for everyone; Alphabet's classes redrawn as
+    two, without the article's `all_assets` (its Article case then puts capex in servers)."""
     shutil.copytree(src, dst)
     with (dst / "capex.csv").open("a", encoding="utf-8") as fh:
         fh.writelines(f"{t},2025,{c},test: 2025 actual\n" for t, (c, _) in NEW_2025.items())
     with (dst / "financials.csv").open("a", encoding="utf-8") as fh:
         # depreciation, net_ppe, revenue and diluted shares not reported yet: empty cells
-        fh.writelines(f"{t},2025,{n},test: 2025 actual,,,,\n" for t, (_, n) in NEW_2025.items())
+        fh.writelines(f"{t},2025,{n},test: 2025 actual,,,,,\n" for t, (_, n) in NEW_2025.items())
     _keep_lines(dst / "assumptions.csv", lambda line: not line.startswith("GOOGL,"))
     with (dst / "assumptions.csv").open("a", encoding="utf-8") as fh:
-        fh.write("GOOGL,servers,0.6,6,0\nGOOGL,buildings,0.4,25,1\n")
+        fh.write("GOOGL,servers,0.5,6,0,\nGOOGL,buildings,0.5,25,1,\n")
+    with (dst / "scenarios.csv").open("a", encoding="utf-8") as fh:
+        fh.write("Article,share:GOOGL:servers,1,\n")
     # the scenarios and opening balances name only the classes Alphabet still has
     gone = ("GOOGL:all_assets", "GOOGL:equipment", "GOOGL:land", "GOOGL,all_assets", "GOOGL,land")
     for name in ("scenarios.csv", "opening_balances.csv"):
@@ -143,49 +147,24 @@ def _keep_lines(path: Path, keep) -> None:
     path.write_text("".join(line for line in lines if keep(line)), encoding="utf-8")
 
 
-def _meta_depreciation(periods: list[str]) -> list[float]:
-    """META's straight-line depreciation with life 5.5, from the CSV figures, by hand."""
-    known = {2023: 27.6296, 2024: 37.3, 2025: NEW_2025["META"][0]}
-    years = [int(p) for p in periods]
-    capex, g_a = {}, known[2025] / known[2024] - 1
-    for y in years:
-        if y in known:
-            capex[y] = known[y]
-        else:
-            k = y - 2025
-            g = g_a + (LONG_RUN - g_a) * min(1, k / 3)
-            capex[y] = capex[y - 1] * (1 + g)
-    vintages = [
-        sum(
-            c / META_LIFE * max(0.0, min(t + 1, v + META_LIFE) - max(t, v))
-            for v, c in capex.items()
-        )
-        for t in years
-    ]
-    return [v + o for v, o in zip(vintages, _meta_opening(len(years)), strict=True)]
-
-
-def _meta_opening(n: int) -> list[float]:
-    """The charge of META's opening base over `n` years: each class's book value straight
-    over its remaining life (land, life 0, never), read from the shipped CSV files."""
-    with open(SHIPPED / "opening_balances.csv", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["ticker"] == "META"]
-    with open(SHIPPED / "assumptions.csv", encoding="utf-8") as f:
-        lives = {
-            r["asset_class"]: float(r["useful_life_years"])
-            for r in csv.DictReader(f)
-            if r["ticker"] in ("*", "META") and r["useful_life_years"]
-        }
-    total = [0.0] * n
+def _meta_depreciation(folder: Path, periods: list[str]) -> list[float]:
+    """META's depreciation with the analyst's edits (its buildings' life, the long-run
+    growth) written into a copy of `folder`, as tests/reference.py computes it."""
+    copy = folder.parent / "edited-inputs"
+    shutil.copytree(folder, copy)
+    rows = list(csv.DictReader(open(copy / "assumptions.csv", encoding="utf-8", newline="")))
     for r in rows:
-        if lives[r["asset_class"]] == 0:
-            continue
-        book, left = float(r["net_book_value"]), float(r["remaining_life_years"])
-        for i in range(n):
-            charge = book if left <= 1 else book / left
-            book, left = book - charge, left - 1
-            total[i] += charge
-    return total
+        if (r["ticker"], r["asset_class"]) == ("META", "buildings"):
+            r["useful_life_years"] = repr(META_LIFE)
+    with open(copy / "assumptions.csv", "w", encoding="utf-8", newline="") as f:
+        out = csv.DictWriter(f, list(rows[0]), lineterminator="\n")
+        out.writeheader()
+        out.writerows(rows)
+    settings = (copy / "settings.csv").read_text(encoding="utf-8")
+    grown = settings.replace("long_run_capex_growth,0.05", f"long_run_capex_growth,{LONG_RUN}")
+    (copy / "settings.csv").write_text(grown, encoding="utf-8")
+    expected = compute(copy)["depreciation:META"]
+    return [expected[p] for p in periods]
 
 
 @engine
@@ -199,7 +178,7 @@ def test_a_quarter_later_the_analysts_work_is_carried(
     life, growth, orphan = (
         _input(generated_cells, k)
         for k in (
-            "useful_life:META:all_assets",
+            "useful_life:META:buildings",
             "long_run_capex_growth",
             "useful_life:GOOGL:all_assets",
         )
@@ -240,29 +219,30 @@ def test_a_quarter_later_the_analysts_work_is_carried(
 
     # the carried edits are in place and drive the calculations
     inputs = keyed["Inputs"].rows
-    assert inputs["useful_life:META:all_assets"].constant == META_LIFE
+    assert inputs["useful_life:META:buildings"].constant == META_LIFE
     assert inputs["long_run_capex_growth"].constant == LONG_RUN
-    assert inputs["capex_actual:MSFT"].values["2024"] == 75.6  # the CSV's, not the edit
+    # the CSV's (Microsoft's fiscal 2024, its four quarters), not the edit
+    assert inputs["capex_actual:MSFT"].values["2024"] == pytest.approx(55.7)
     capex = keyed["Capex"].rows
     assert capex["capex:META"].values["2025"] == pytest.approx(NEW_2025["META"][0])  # not guidance
     periods = keyed["Depreciation"].periods
     assert periods == [str(y) for y in range(2023, 2031)]
     got = [keyed["Depreciation"].rows["depreciation:META"].values[p] for p in periods]
-    assert got == pytest.approx(_meta_depreciation(periods), rel=1e-9)
+    assert got == pytest.approx(_meta_depreciation(new_inputs, periods), rel=1e-9)
     assert "useful_life:GOOGL:servers" in inputs and "useful_life:GOOGL:all_assets" not in inputs
 
     # carried edits are marked; the Cover has the summary; the record is hidden
     looked_at = ("Cover", "Inputs", "Client note", SHEET)
     formulas_wb = open_sheets(new, tmp_path / "looked-at.xlsx", looked_at)
     cell = formulas_wb["Inputs"][keyed["Inputs"].rows[life].cells["D"]]
-    assert cell.comment is not None and "carried" in cell.comment.text and "5" in cell.comment.text
+    assert cell.comment is not None and "carried" in cell.comment.text and "25" in cell.comment.text
     assert cell.fill.fgColor.rgb.endswith("F8CBAD")
     cover = "\n".join(
         str(c.value) for row in formulas_wb["Cover"].iter_rows() for c in row if c.value
     )
     assert "Carried from edited.xlsx" in cover and "Plugs found\n1" in cover
     assert formulas_wb[SHEET].sheet_state == "hidden"
-    assert read_provenance(formulas_wb).inputs[("Inputs", life, "D")] == 5  # as generated
+    assert read_provenance(formulas_wb).inputs[("Inputs", life, "D")] == 25  # as generated
 
     # every re-pointed formula returns the value of the same key and period in the new model
     old_keyed = read_keyed(old)
@@ -316,6 +296,7 @@ def test_a_quarter_later_the_analysts_work_is_carried(
         for kind in ("capex_actual", "net_income_actual")
     }
     expected_inputs.add(("Inputs", "capex_actual:MSFT", "2024"))
+    expected_inputs.add(("Inputs", "useful_life:GOOGL:buildings", "D"))  # 20 years, now 25
     # the sensitivity reads the latest actual period by default: 2024, now 2025
     expected_inputs.add(("Inputs", "sensitivity_period", "D"))
     # Alphabet's new classes: their rows in every scenario's table follow the new Base
@@ -326,7 +307,7 @@ def test_a_quarter_later_the_analysts_work_is_carried(
     assert {"share:GOOGL:all_assets", "useful_life:GOOGL:all_assets"} <= removed
     gone = ("all_assets", "equipment", "land")  # the classes Alphabet no longer has
     assert all(":GOOGL:" in k and k.split("@")[0].split(":")[2] in gone for k in removed)
-    assert ("Inputs", "share:GOOGL:servers@Base", "D") in split  # 0 before, 0.6 now
+    assert ("Inputs", "share:GOOGL:servers@Base", "D") in split  # 0.53 before, 0.5 now
     assert {p["period"] for p in d.periods_added} == {"2030"} and not d.periods_removed
     assert d.sheets_added == [] and d.sheets_removed == []
     moved = {(c.sheet, c.key, c.period) for c in d.changes if c.kind == "output"}
@@ -373,7 +354,8 @@ def test_the_record_is_hidden_and_not_a_contract_sheet(
     prov = read_provenance(wb)
     life = _input(read_once(shipped_book), "useful_life:META:all_assets")
     assert prov.inputs[("Inputs", life, "D")] == 5
-    assert prov.inputs[("Inputs", "capex_actual:MSFT", "2024")] == 75.6
+    # Microsoft's fiscal 2024, the sum of its quarters
+    assert prov.inputs[("Inputs", "capex_actual:MSFT", "2024")] == pytest.approx(55.7)
     assert prov.inputs[("Inputs", "capex_actual:MSFT", "2026")] is None  # an empty input cell
     assert prov.has_formula("Capex", "capex:META", "2024")
     assert not prov.has_formula("Inputs", "capex_actual:MSFT", "2024")
@@ -407,7 +389,7 @@ def test_edits_survive_two_quarters_and_actuals_are_kept_on_request(
     }
     assert carry.copy.sheets == ["Note"] and carry.copy.repointed == 1
     q3 = read_cells(third)  # cached values, as openpyxl's data_only gives them
-    assert q3.sheets["Note"].values[1, 1] == pytest.approx(37.3)  # A1
+    assert q3.sheets["Note"].values[1, 1] == pytest.approx(37.256)  # A1
 
 
 def test_a_workbook_without_a_record_carries_no_guessed_edits(
@@ -445,24 +427,25 @@ def test_cli_carry_takes_the_existing_output(
 def test_a_number_typed_over_a_scenario_input_is_carried_into_the_selected_case(
     tmp_path: Path, shipped_inputs: Path, shipped_book: Path
 ):
-    """With scenarios, Meta's life on Inputs is INDEX into its scenario rows. An analyst who
-    types 5.5 over it means the live case: the value goes to that case's row, not a plug."""
+    """With scenarios, the long-run growth on Inputs is INDEX into its scenario rows. An
+    analyst who types 7% over it means the live case: the value goes to that case's row, not
+    a plug."""
     old = tmp_path / "old.xlsx"
     rows = read_keyed(read_once(shipped_book))["Inputs"].rows
-    life, scenario = rows["useful_life:META:all_assets"].cells["D"], rows["scenario"].cells["D"]
-    assert formula_text(shipped_book, "Inputs", life).startswith("=INDEX(")
-    type_values(shipped_book, old, "Inputs", {scenario: "Bull", life: 7.5})
+    growth, scenario = rows["long_run_capex_growth"].cells["D"], rows["scenario"].cells["D"]
+    assert formula_text(shipped_book, "Inputs", growth).startswith("=INDEX(")
+    type_values(shipped_book, old, "Inputs", {scenario: "Bull", growth: 0.07})
     new = tmp_path / "new.xlsx"
     result = build(shipped_inputs, new, previous=old)
     carried = [e for e in result.carry.edits if e.status == "carried"]
     assert sorted((e.key, e.edited) for e in carried) == [
+        ("long_run_capex_growth@Bull", 0.07),
         ("scenario", "Bull"),  # the chosen case is an edit too, and carried
-        ("useful_life:META:all_assets@Bull", 7.5),
     ]
     assert result.carry.plugs == []
     inputs = read_keyed(new)["Inputs"].rows
-    assert inputs["useful_life:META:all_assets@Bull"].constant == 7.5
-    assert inputs["useful_life:META:all_assets@Base"].constant == 5  # the other cases keep theirs
+    assert inputs["long_run_capex_growth@Bull"].constant == 0.07
+    assert inputs["long_run_capex_growth@Base"].constant == 0.05  # the other cases keep theirs
 
 
 def test_an_edit_of_a_fixed_value_is_dropped_with_what_to_do(tmp_path: Path, varied_inputs: Path):

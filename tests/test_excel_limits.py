@@ -41,7 +41,7 @@ def wide_model(folder: Path) -> Path:
     _write(
         folder / "financials.csv",
         "ticker,period,net_income,depreciation,net_ppe",
-        [[t, y, 20, 4, 60] for t in tickers for y in range(2022, 2025)],
+        [[t, y, 20, 16, 60] for t in tickers for y in range(2022, 2025)],  # D&A above the model's
     )
     _write(folder / "guidance.csv", "ticker,period,capex_low,capex_high", [])
     _write(

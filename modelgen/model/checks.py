@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formulas.expressions import Crit, Expr
-from modelgen.formulas.functions import IF, MAX, MIN, SUM, SUMIFS, SUMPRODUCT, differs
+from modelgen.formulas.functions import ABS, IF, MAX, MIN, SUM, SUMIFS, SUMPRODUCT, differs
 from modelgen.formulas.rows import block, span
 from modelgen.model.annual import FLOWS
 from modelgen.model.depreciation import lagged
@@ -81,37 +81,21 @@ def build(model: Model) -> None:
 
 
 def _tie_checks(model: Model, check, t: str) -> None:
-    """The model against the filings, each a count of reported periods off by more than
-    `tie_tolerance` of the reported figure: PP&E depreciation like with like; D&A built up
-    from the model (depreciation plus the rest of D&A); and the model's depreciation never
-    above total D&A (the residual or amortization would be negative)."""
+    """The model against the filings, one period at a time (column D counts the periods that
+    fail), each more than `tie_tolerance` of the reported figure off: PP&E depreciation like
+    with like; D&A built up from the model (depreciation plus the rest of D&A); and the
+    model's depreciation never above total D&A (the residual would be negative)."""
     inp, dep, ppe = (model.sheets[n] for n in ("Inputs", "Depreciation", "PP&E"))
     tol = inp["tie_tolerance"].d
-    modelled = span(dep[f"depreciation:{t}"])
-    da, filed = span(inp[f"depreciation_reported:{t}"]), span(inp[f"ppe_depreciation_reported:{t}"])
-    other = span(ppe[f"{other_kind(model, t)}:{t}"])
-    check(
-        f"check_depreciation_ties:{t}",
-        model.label("check_depreciation_ties", t),
-        const=periods_off(modelled - filed, filed, tol, filed.is_set()),
-    )
-    check(
-        f"check_da_ties:{t}",
-        model.label("check_da_ties", t),
-        const=periods_off(modelled + other - da, da, tol, da.is_set()),
-    )
-    check(
-        f"check_amortization_sign:{t}",
-        model.label("check_amortization_sign", t),
-        const=SUMPRODUCT(da.is_set() * (modelled - da > tol * da)),
-    )
-
-
-def periods_off(gap: Expr, reported: Expr, tolerance: Expr, where: Expr) -> Expr:
-    """How many periods (spans) `where` holds and `gap` is more than `tolerance` of the
-    reported figure either way (squares for absolute values, which SUMPRODUCT does not take
-    alike in every engine)."""
-    return SUMPRODUCT(where * (gap * gap > tolerance * tolerance * reported * reported))
+    modelled, da = dep[f"depreciation:{t}"].cur, inp[f"depreciation_reported:{t}"].cur
+    off = ppe[f"depreciation_variance_pct:{t}"].cur
+    built_up = modelled + ppe[f"{other_kind(model, t)}:{t}"].cur
+    for kind, formula in (
+        ("check_depreciation_ties", IF(off.is_set(), IF(ABS(off) > tol, 1, 0), 0)),
+        ("check_da_ties", IF(da.is_set(), IF(ABS(built_up - da) > tol * da, 1, 0), 0)),
+        ("check_amortization_sign", IF(da.is_set(), IF(modelled - da > tol * da, 1, 0), 0)),
+    ):
+        check(f"{kind}:{t}", model.label(kind, t), formula=formula)
 
 
 def _timeline_checks(model: Model, check) -> None:

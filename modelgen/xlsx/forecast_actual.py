@@ -94,7 +94,10 @@ def _is_actual(sheets: dict[str, KeyedSheet], m: Measure, ticker: str, period: s
 def _tickers(sheets: dict[str, KeyedSheet]) -> list[str]:
     inputs = sheets.get(INPUTS)
     kind = MEASURES[0].actual + ":"
-    return [] if inputs is None else [k[len(kind) :] for k in inputs.rows if k.startswith(kind)]
+    if inputs is None:
+        return []
+    # `capex_actual:T`, not the quarterly detail of an annual model (`capex_actual:T:Q1`)
+    return [k[len(kind) :] for k in inputs.rows if k.startswith(kind) and k.count(":") == 1]
 
 
 def forecast_vs_actual(old: dict[str, KeyedSheet], new: dict[str, KeyedSheet]) -> list[Surprise]:

@@ -131,6 +131,8 @@ OUTPUT_KINDS = {
         "construction_in_progress",
         "accumulated_depreciation",
         "net_book_value",
+        "depreciation_variance",
+        "amortization",
         "depreciation_other",
         "depreciation_and_amortization",
         "net_ppe_variance",

@@ -57,12 +57,18 @@ RULES: dict[str, Rule] = {
     "opening_remaining_life": YEARS,
     "opening_net_book_value": NOT_NEGATIVE,
     "depreciation_reported": NOT_NEGATIVE,
+    "ppe_depreciation_reported": NOT_NEGATIVE,
     "net_ppe_reported": NOT_NEGATIVE,
     "share": _decimal("between", "A share from 0 to 1 (0% to 100%).", minimum=0, maximum=1),
     "long_run_capex_growth": RATE,
     "earnings_growth": RATE,
     "revenue_growth": RATE,
     "share_count_growth": RATE,
+    "amortization_growth": RATE,
+    "tie_tolerance": _decimal(
+        "between", "A share of the reported figure, 0 to 1 (e.g. 5%).", minimum=0, maximum=1
+    ),
+    "run_rate_life_years": ABOVE_ZERO_YEARS,
     "peak_growth_threshold": RATE,
     "tax_rate": _decimal("between", "A tax rate from 0 to 1 (0% to 100%).", minimum=0, maximum=1),
     "ebda_margin_override": _decimal(
