@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from modelgen.atomic import replacing
 from modelgen.build import BuildResult, build
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
+from modelgen.words import unknown_name
 
 if TYPE_CHECKING:
     from modelgen.compare.diff import DiffReport
@@ -35,7 +36,8 @@ __all__ = ["UpdateError", "UpdateResult", "kept_name", "update"]
 
 
 class UpdateError(ModelgenError):
-    """The update cannot start (no workbook to update); nothing was changed."""
+    """The update cannot start (no workbook to update, a ticker that is not the filing's
+    company); nothing was changed."""
 
     exit_code = EXIT_BAD_INPUT
 
@@ -73,6 +75,30 @@ def _copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, temporary)
 
 
+def _known_ticker(ticker: str, facts: Path, inputs_dir: Path) -> str:
+    """`ticker` in upper case, when it is the folder's company of the filing: an update
+    brings a company's new figures; a misspelt ticker would add the company a second time,
+    another company's would put the filing in its rows."""
+    from modelgen.sec.companies import wrong_ticker
+    from modelgen.sec.ingest import companies_in, entity_of
+
+    ticker, companies = ticker.strip().upper(), companies_in(inputs_dir)
+    file = inputs_dir / "companies.csv"
+    if ticker not in companies:
+        raise unknown_name(
+            "company",
+            ticker,
+            list(companies),
+            f"in {file}",
+            f"to add a company, run modelgen ingest-sec {facts} --ticker {ticker} "
+            f"--inputs {inputs_dir}, then modelgen build",
+        )
+    wrong = wrong_ticker(ticker, entity_of(facts), companies, file, facts)
+    if wrong:
+        raise UpdateError(wrong)
+    return ticker
+
+
 def update(
     inputs_dir: str | Path,
     facts: str | Path,
@@ -96,7 +122,9 @@ def update(
             f"{workbook}: no workbook to update; build one first "
             f"(modelgen build --inputs {inputs_dir} --out {workbook}) or pass --workbook"
         )
-    ticker = ticker or ticker_in_folder(facts, inputs_dir)
+    ticker = (
+        _known_ticker(ticker, facts, inputs_dir) if ticker else ticker_in_folder(facts, inputs_dir)
+    )
     with tempfile.TemporaryDirectory(prefix=".modelgen-update-", dir=workbook.parent) as tmp:
         staged = Path(tmp, "inputs")
         shutil.copytree(inputs_dir, staged)

@@ -42,7 +42,7 @@ TOP = {
     "modelgen.progress",
 }
 #: helpers that import nothing of modelgen, so that every layer may use them
-BASE = {"modelgen._version", "modelgen.atomic", "modelgen.errors"}
+BASE = {"modelgen._version", "modelgen.atomic", "modelgen.errors", "modelgen.words"}
 
 
 def module_name(path: Path) -> str:

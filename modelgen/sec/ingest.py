@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
+from modelgen.sec.companies import same_company, wrong_ticker
 from modelgen.sec.periods import (
     PeriodValue,
     average_periods,
@@ -159,6 +160,14 @@ def ingest_sec(
             "use a company-facts file that includes the company's annual reports"
         )
     entity = str(doc.get("entityName") or "").strip()
+    companies = _Table.read(inputs_dir / "companies.csv", COMPANY_COLUMNS)
+    wrong = (
+        None
+        if name
+        else wrong_ticker(ticker, entity, _names(companies), companies.path, facts_path)
+    )
+    if wrong:
+        raise SecError(wrong)
     report = IngestReport(ticker, name or entity or ticker, unit, fye)
     figures = {s.column: _figures(s, facts[s.column], fye, facts_path, report) for s in SERIES}
 
@@ -175,7 +184,6 @@ def ingest_sec(
             )
             outputs[table.path] = table.render()
 
-    companies = _Table.read(inputs_dir / "companies.csv", COMPANY_COLUMNS)
     report.company = _set_company(companies, ticker, name, report.name, fye)
     if report.company or not companies.existed:
         outputs[companies.path] = companies.render()
@@ -186,17 +194,24 @@ def ingest_sec(
     return report
 
 
+def companies_in(inputs_dir: Path) -> dict[str, str]:
+    """The folder's companies.csv: ticker (upper case) to name; {} when there is none."""
+    return _names(_Table.read(Path(inputs_dir) / "companies.csv", COMPANY_COLUMNS))
+
+
+def _names(companies: _Table) -> dict[str, str]:
+    return {
+        companies.get(row, "ticker").upper(): companies.get(row, "name") for row in companies.rows
+    }
+
+
 def ticker_in_folder(facts_path: Path, inputs_dir: Path) -> str:
     """The ticker whose company the filing names: the row of `companies.csv` whose name is
-    the filing's entity name (as `ingest-sec` wrote it); else ask for ``--ticker``."""
+    the filing's entity name, as `ingest-sec` wrote it or as an analyst would ("Snowflake"
+    for "SNOWFLAKE INC.", `same_company`); else ask for ``--ticker``."""
     facts_path, inputs_dir = Path(facts_path), Path(inputs_dir)
-    entity = str(_load_company_facts(facts_path).get("entityName") or "").strip()
-    companies = _Table.read(inputs_dir / "companies.csv", COMPANY_COLUMNS)
-    found = [
-        companies.get(row, "ticker").upper()
-        for row in companies.rows
-        if entity and companies.get(row, "name").casefold() == entity.casefold()
-    ]
+    entity = entity_of(facts_path)
+    found = [t for t, name in companies_in(inputs_dir).items() if same_company(name, entity)]
     if len(found) != 1:
         raise SecError(
             f"{facts_path} is {entity or 'a company'}'s filing, and "
@@ -205,6 +220,11 @@ def ticker_in_folder(facts_path: Path, inputs_dir: Path) -> str:
             "pass --ticker to say which company it is"
         )
     return found[0]
+
+
+def entity_of(facts_path: Path) -> str:
+    """The company a company-facts file is about, as the filing names it ("" if it does not)."""
+    return str(_load_company_facts(Path(facts_path)).get("entityName") or "").strip()
 
 
 def _load_company_facts(path: Path) -> dict[str, Any]:
