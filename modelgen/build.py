@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from modelgen.inputs.csvread import InputError, Problem
 from modelgen.inputs.folder import Inputs, load_inputs
 from modelgen.inputs.template import load_template
+from modelgen.locks import refuse_open
 from modelgen.model import Model, build_model
 
 if TYPE_CHECKING:
@@ -110,17 +111,22 @@ def build(
     previous: Path | None = None,
     keep_edited_actuals: bool = False,
     on_progress: Callable[[str, str, int, int], None] | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Load, model, and write; the old workbook at `out` survives any failure untouched.
 
     With `previous`, the analyst's work in that workbook is carried
-    (modelgen.regenerate.carry).
+    (modelgen.regenerate.carry). A workbook open in Excel or LibreOffice (`out`, or
+    `previous`) is refused unless `force` (modelgen.locks).
     `on_progress(stage, item, done, total)` follows the stages and, while writing, each
     sheet and company (modelgen.progress draws it)."""
     from modelgen.xlsx.workbook import write_workbook
 
     progress = on_progress or (lambda *_: None)
     check_output_path(out, inputs_dir)
+    if previous is not None:
+        refuse_open(previous, carried=True, force=force)
+    refuse_open(out, force=force)
     progress("Reading inputs", "", 0, 0)
     inputs = load_inputs(inputs_dir)
     tmpl = load_template(template)

@@ -145,6 +145,12 @@ def _main(
 
 
 InputsOpt = Annotated[Path, typer.Option("--inputs", help="Folder of input CSV files.")]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Replace the workbook even when a lock file says a program has it open."
+    ),
+]
 
 
 @app.command()
@@ -166,6 +172,7 @@ def build(
     keep_edited_actuals: Annotated[
         bool, typer.Option("--keep-edited-actuals", help="Carry edited actuals too.")
     ] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Build the workbook from the CSV folder."""
 
@@ -185,6 +192,7 @@ def build(
                 previous=old,
                 keep_edited_actuals=keep_edited_actuals,
                 on_progress=bar,
+                force=force,
             )
         finally:
             if bar:
@@ -329,13 +337,16 @@ def update(
     engine: Annotated[
         Engine, typer.Option(help="Engine that checks the new workbook.")
     ] = Engine.ironcalc,
+    force: ForceOpt = False,
 ) -> None:
     """Ingest a filing, rebuild the workbook with your edits, verify, show forecast vs actual."""
 
     def body() -> int:
         from modelgen.update import update as run_update
 
-        result = run_update(inputs, sec, ticker=ticker, workbook=workbook, engine=engine.value)
+        result = run_update(
+            inputs, sec, ticker=ticker, workbook=workbook, engine=engine.value, force=force
+        )
         for line in result.ingest.lines() + (
             result.build.carry.lines() if result.build.carry else []
         ):

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from modelgen.atomic import replacing
 from modelgen.build import BuildResult, build
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
+from modelgen.locks import refuse_open
 from modelgen.words import unknown_name
 
 if TYPE_CHECKING:
@@ -108,10 +109,12 @@ def update(
     template: str | Path | None = None,
     engine: str = "ironcalc",
     keep_edited_actuals: bool = False,
+    force: bool = False,
 ) -> UpdateResult:
     """Ingest ``facts`` (SEC company facts) for ``ticker`` (default: the company of the
     folder the filing names), rebuild ``workbook`` carrying its edits, verify it with
-    ``engine``; replace the workbook and the CSVs only when every value checks."""
+    ``engine``; replace the workbook and the CSVs only when every value checks. A workbook
+    open in Excel or LibreOffice is refused unless ``force`` (modelgen.locks)."""
     from modelgen.compare.diff import diff_workbooks
     from modelgen.engine.verify import verify
     from modelgen.sec.ingest import ingest_sec, ticker_in_folder
@@ -122,6 +125,7 @@ def update(
             f"{workbook}: no workbook to update; build one first "
             f"(modelgen build --inputs {inputs_dir} --out {workbook}) or pass --workbook"
         )
+    refuse_open(workbook, carried=True, force=force)
     ticker = (
         _known_ticker(ticker, facts, inputs_dir) if ticker else ticker_in_folder(facts, inputs_dir)
     )
@@ -136,10 +140,12 @@ def update(
             Path(template) if template else None,
             previous=workbook,
             keep_edited_actuals=keep_edited_actuals,
+            force=True,  # asked above; `new` is ours
         )
         report = verify(new, engine=engine)
         if not report.ok:
             return UpdateResult(workbook, None, ingest, built, report, None)
+        refuse_open(workbook, carried=True, force=force)  # opened while it was rebuilt?
         kept = kept_name(workbook)
         _copy(workbook, kept)
         new.replace(workbook)  # the same folder: an atomic rename

@@ -42,7 +42,13 @@ TOP = {
     "modelgen.progress",
 }
 #: helpers that import nothing of modelgen, so that every layer may use them
-BASE = {"modelgen._version", "modelgen.atomic", "modelgen.errors", "modelgen.words"}
+BASE = {
+    "modelgen._version",
+    "modelgen.atomic",
+    "modelgen.errors",
+    "modelgen.locks",
+    "modelgen.words",
+}
 
 
 def module_name(path: Path) -> str:
