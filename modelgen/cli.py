@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 import typer
 
+from modelgen.cli_usage import ACCEPTS_STRAYS, NoArguments
 from modelgen.engine import ENGINES
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 
@@ -153,7 +154,7 @@ ForceOpt = Annotated[
 ]
 
 
-@app.command()
+@app.command(cls=NoArguments, context_settings=ACCEPTS_STRAYS)
 def build(
     inputs: InputsOpt = Path("inputs"),
     template: Annotated[
@@ -211,7 +212,7 @@ def build(
     _run(body)
 
 
-@app.command()
+@app.command(cls=NoArguments, context_settings=ACCEPTS_STRAYS)
 def validate(inputs: InputsOpt = Path("inputs")) -> None:
     """Check the CSV folder as build does, without writing a workbook."""
 
@@ -229,7 +230,7 @@ def validate(inputs: InputsOpt = Path("inputs")) -> None:
     _run(body, writes=False)
 
 
-@app.command()
+@app.command(cls=NoArguments, context_settings=ACCEPTS_STRAYS)
 def backtest(
     through: Annotated[
         int,
@@ -324,7 +325,7 @@ def ingest_sec(
     _run(body)
 
 
-@app.command()
+@app.command(cls=NoArguments, context_settings=ACCEPTS_STRAYS)
 def update(
     sec: Annotated[Path, typer.Option("--sec", help="SEC XBRL company-facts JSON file.")],
     inputs: InputsOpt = Path("inputs"),

@@ -36,6 +36,7 @@ TOP = {
     "modelgen.__main__",
     "modelgen.api",
     "modelgen.cli",
+    "modelgen.cli_usage",
     "modelgen.build",
     "modelgen.update",
     "modelgen.backtesting",
