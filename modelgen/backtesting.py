@@ -30,7 +30,7 @@ from modelgen.inputs.settings import SETTINGS_FILE
 from modelgen.inputs.template import load_template
 from modelgen.inputs.timeline import parse_period
 from modelgen.model import Model, build_model
-from modelgen.words import either, nearest
+from modelgen.words import either, nearest, number
 
 #: financials.csv's reported columns the backtest hides after the year (absent ones skipped)
 HIDDEN_COLUMNS = ("depreciation", "ppe_depreciation", "net_ppe")
@@ -79,7 +79,8 @@ class Backtest:
         tol = f"{self.tolerance:.1%}"
         out = [
             f"Backtest through {self.through}, scenario {self.scenario}: {self.hidden} reported "
-            f"figures after {self.through} hidden; {self.model.unit}; tolerance {tol}",
+            f"{number(self.hidden, 'figure')} after {self.through} hidden; {self.model.unit}; "
+            f"tolerance {tol}",
             f"{'company':<8}{'period':<8}{'measure':<19}{'modelled':>10}{'reported':>10}"
             f"{'error':>9}{'error %':>9}",
         ]

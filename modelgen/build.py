@@ -14,6 +14,7 @@ from modelgen.inputs.folder import Inputs, load_inputs
 from modelgen.inputs.template import load_template
 from modelgen.locks import refuse_open
 from modelgen.model import Model, build_model
+from modelgen.words import plural
 
 if TYPE_CHECKING:
     from modelgen.regenerate.carry import Carry
@@ -135,7 +136,7 @@ def build(
         from modelgen.regenerate.carry import read_previous
 
         carry = read_previous(previous, keep_edited_actuals)
-    progress("Modelling", f"{len(inputs.companies)} companies", 0, 0)
+    progress("Modelling", plural(len(inputs.companies), "company"), 0, 0)
     model = build_model(inputs, tmpl, adjust=carry.apply if carry else None)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not os.access(out.parent, os.W_OK):

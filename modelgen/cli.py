@@ -22,6 +22,7 @@ import typer
 from modelgen.cli_usage import ACCEPTS_STRAYS, NoArguments
 from modelgen.engine import ENGINES
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
+from modelgen.words import number, plural
 
 app = typer.Typer(
     add_completion=False,
@@ -203,9 +204,11 @@ def build(
         for w in result.model.inputs.warnings:
             _err(f"warning: {w}")
         passed, total = result.checks
+        cells = result.formula_cells
         say(
-            f"{result.out}: {result.companies} companies, {result.periods} periods, "
-            f"{result.formula_cells:,} formula cells, {passed}/{total} checks passed"
+            f"{result.out}: {plural(result.companies, 'company')}, "
+            f"{plural(result.periods, 'period')}, {cells:,} {number(cells, 'formula cell')}, "
+            f"{passed}/{plural(total, 'check')} passed"
         )
         return 0
 
@@ -223,7 +226,8 @@ def validate(inputs: InputsOpt = Path("inputs")) -> None:
         for w in data.warnings:
             _err(f"warning: {w}")
         typer.echo(
-            f"{inputs}: valid ({len(data.companies)} companies, periods {data.periods[0]}–{data.periods[-1]})"
+            f"{inputs}: valid ({plural(len(data.companies), 'company')}, "
+            f"periods {data.periods[0]}–{data.periods[-1]})"
         )
         return 0
 
@@ -422,7 +426,8 @@ def preview(
             typer.echo(
                 f"  {page.path} ({page.sheet}, page {page.page}, {page.width}x{page.height})"
             )
-        typer.echo(f"{file}: {len({p.sheet for p in pages})} sheets, {len(pages)} images")
+        sheets = plural(len({p.sheet for p in pages}), "sheet")
+        typer.echo(f"{file}: {sheets}, {plural(len(pages), 'image')}")
         return 0
 
     _run(body)

@@ -4,7 +4,6 @@ for that matches nothing, refused rather than silently matching nothing)."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
@@ -20,9 +19,14 @@ class UnknownNameError(ModelgenError, ValueError):
     exit_code = EXIT_BAD_INPUT
 
 
-def plural(n: int, noun: str, nouns: str | None = None) -> str:
+def plural(n: int, noun: str) -> str:
     """`1 company`, `2 companies`, `0 checks`: the count and its noun, in its number."""
-    return f"{n:,} {noun if n == 1 else nouns or plural_of(noun)}"
+    return f"{n} {number(n, noun)}"
+
+
+def number(n: float, noun: str) -> str:
+    """The noun in the number `n` asks for: `company` for 1, else `companies`."""
+    return noun if n == 1 else plural_of(noun)
 
 
 def plural_of(noun: str) -> str:
@@ -35,6 +39,8 @@ def plural_of(noun: str) -> str:
 def nearest(name: str, known: Iterable[str], n: int = 3) -> list[str]:
     """The known names closest to `name`, best first: the same name in another case first,
     then difflib's close matches, case ignored; [] when none is close."""
+    import difflib  # on use: the command line starts without it
+
     by_fold: dict[str, list[str]] = {}
     for k in dict.fromkeys(known):
         by_fold.setdefault(k.casefold(), []).append(k)

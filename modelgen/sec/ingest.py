@@ -45,6 +45,7 @@ from modelgen.sec.periods import (
     sum_notes,
 )
 from modelgen.sec.series import FILE_COLUMNS, SERIES, Series
+from modelgen.words import plural
 
 UNIT_DIVISORS = {"USD": 1, "USD k": 10**3, "USD m": 10**6, "USD bn": 10**9}
 DEFAULT_UNIT = "USD bn"
@@ -103,11 +104,11 @@ class IngestReport:
         out = [
             f"{self.ticker} ({self.name}): fiscal year ends in month {self.fiscal_year_end_month}, "
             f"amounts in {self.unit}",
-            "{} rows added, {} updated, {} unchanged".format(*self.row_counts()),
+            _counts(*self.row_counts()),
         ]
         for file in dict.fromkeys(c.file for c in self.added + self.updated + self.unchanged):
             added, updated, unchanged = self.row_counts(file)
-            out.append(f"  {file}: {added} rows added, {updated} updated, {unchanged} unchanged")
+            out.append(f"  {file}: {_counts(added, updated, unchanged)}")
         for file in dict.fromkeys(c.file for c in self.added):
             periods = dict.fromkeys(c.period for c in self.added if c.file == file)
             out.append(f"  added to {file}: {', '.join(periods)}")
@@ -129,6 +130,11 @@ class IngestReport:
         if not self.written:
             out.append("no files changed")
         return out
+
+
+def _counts(added: int, updated: int, unchanged: int) -> str:
+    """`1 row added, 2 updated, 0 unchanged`."""
+    return f"{plural(added, 'row')} added, {updated} updated, {unchanged} unchanged"
 
 
 def ingest_sec(
