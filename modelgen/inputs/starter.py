@@ -1,4 +1,6 @@
-"""`modelgen init`: a starter input folder with every file and one example company."""
+"""`modelgen init`: a starter input folder with every file the readers read, one example
+company, and the optional files (scenarios, opening balances, life changes) as their
+header alone: a row added there is read, an empty file changes nothing."""
 
 from __future__ import annotations
 
@@ -35,6 +37,9 @@ STARTER = {
         "revenue_growth,0.05\n"
         "share_count_growth,0\n"
     ),
+    "scenarios.csv": "scenario,key,value,source\n",
+    "opening_balances.csv": "ticker,asset_class,net_book_value,remaining_life_years,source\n",
+    "life_changes.csv": "ticker,asset_class,effective_from,useful_life_years,source\n",
 }
 
 
