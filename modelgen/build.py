@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from modelgen.inputs.csvread import InputError, Problem
+from modelgen.atomic import OutputPathError
 from modelgen.inputs.folder import Inputs, load_inputs
 from modelgen.inputs.template import load_template
 from modelgen.locks import refuse_open
@@ -80,7 +80,8 @@ def built_at(inputs: Inputs, template: Path | None) -> datetime:
 
 
 def check_output_path(out: Path, inputs_dir: Path) -> None:
-    """Refuse an output that would overwrite something that is not a workbook."""
+    """Refuse an output that would overwrite something that is not a workbook
+    (OutputPathError)."""
     out = Path(out)
     problem = None
     folder = out.parent
@@ -101,7 +102,7 @@ def check_output_path(out: Path, inputs_dir: Path) -> None:
             "choose another --out or fix the permissions",
         )
     if problem:
-        raise InputError([Problem(str(out), 0, "", f"the output {problem[0]}", problem[1])])
+        raise OutputPathError(f"{out}: the output {problem[0]}; {problem[1]}")
 
 
 def build(
@@ -140,16 +141,8 @@ def build(
     model = build_model(inputs, tmpl, adjust=carry.apply if carry else None)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not os.access(out.parent, os.W_OK):
-        raise InputError(
-            [
-                Problem(
-                    str(out.parent),
-                    0,
-                    "",
-                    "the output folder cannot be written",
-                    "choose another --out",
-                )
-            ]
+        raise OutputPathError(
+            f"{out.parent}: the output folder cannot be written; choose another --out"
         )
     write_workbook(
         model,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from modelgen.inputs.csvread import InputError, Problem
+from modelgen.atomic import OutputPathError
 
 STARTER = {
     "companies.csv": "ticker,name,fiscal_year_end_month,tax_rate\nEXMPL,Example Corp,12,\n",
@@ -44,19 +44,16 @@ STARTER = {
 
 
 def write_starter(folder: Path) -> list[Path]:
-    """Create `folder` with the starter files; never overwrite a file that exists."""
+    """Create `folder` with the starter files; never overwrite a file that exists
+    (OutputPathError: the folder is the command's output)."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise InputError(
-            [Problem(str(folder), 0, "", "exists and is not a folder", "choose a new folder name")]
-        )
+        raise OutputPathError(f"{folder}: exists and is not a folder; choose a new folder name")
     clashes = [name for name in STARTER if (folder / name).exists()]
     if clashes:
-        raise InputError(
-            [
-                Problem(str(folder / n), 0, "", "already exists", "choose an empty or new folder")
-                for n in clashes
-            ]
+        raise OutputPathError(
+            f"{folder} already holds {', '.join(clashes)}; choose an empty or new folder "
+            "(nothing was written)"
         )
     folder.mkdir(parents=True, exist_ok=True)
     written = []
