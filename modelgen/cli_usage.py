@@ -8,7 +8,7 @@ from typing import Any
 
 from typer.core import TyperCommand
 
-#: (command, what the argument ends with) -> the option it was probably meant for; "" any
+#: (command, the argument's suffix) -> the option it was probably meant for; else --inputs
 MEANT = {
     ("build", ".xlsx"): "--out",
     ("update", ".xlsx"): "--workbook",

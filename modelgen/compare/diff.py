@@ -177,25 +177,26 @@ class DiffReport:
         return kept
 
     def _check_key(self, wanted: str, sheets: list[str]) -> None:
-        """Raise DiffError unless `wanted` matches a row key of `sheets` (all when empty)."""
+        """Raise DiffError unless `wanted` matches a row key of `sheets` (all when empty).
+        A report not made by `diff_workbooks` knows no keys, and checks none."""
         kept = sheets or list(self.row_keys)
-        if any(key_matches(k, wanted) for s in kept for k in self.row_keys.get(s, [])):
+        if not self.row_keys or any(
+            key_matches(k, wanted) for s in kept for k in self.row_keys.get(s, [])
+        ):
             return
-        where = (
-            f"on the sheet{'s' if len(sheets) > 1 else ''} {', '.join(sheets)}" if sheets else ""
-        )
-        where += " in either workbook"
+        where = "in either workbook"
+        if sheets:
+            where = f"on the sheet{'s' if len(sheets) > 1 else ''} {', '.join(sheets)} {where}"
         elsewhere = [
             s for s, ks in self.row_keys.items() if any(key_matches(k, wanted) for k in ks)
         ]
         if elsewhere:
-            raise DiffError(
-                f'no row key "{wanted}" {where.strip()}; it is on {", ".join(elsewhere)}'
-            )
+            raise DiffError(f'no row key "{wanted}" {where}; it is on {", ".join(elsewhere)}')
         parts = [p for s in kept for k in self.row_keys.get(s, []) for p in leading_parts(k)]
         hint = "a sheet's row keys are in its column A"
-        error = unknown_name("row key", wanted, list(dict.fromkeys(parts)), where.strip(), hint)
-        raise DiffError(str(error))
+        raise DiffError(
+            str(unknown_name("row key", wanted, list(dict.fromkeys(parts)), where, hint))
+        )
 
     def to_frame(self):  # noqa: ANN201 - a pandas DataFrame, imported on use
         """The changed cells as a DataFrame, in the order `lines` shows them: the headline
