@@ -415,9 +415,10 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
             else:
                 held *= 1 + settings["amortization_growth"]
             other.append(held)
-        amortized = bool(reported["ppe_depreciation"][t]) and set(
-            reported["depreciation"][t]
-        ) <= set(reported["ppe_depreciation"][t])
+        # amortization where PP&E depreciation is reported wherever D&A is, on the timeline
+        filed_years = {y for y, f in zip(years, rep_filed, strict=True) if f is not None}
+        da_years = {y for y, r in zip(years, rep_dep, strict=True) if r is not None}
+        amortized = bool(filed_years) and da_years <= filed_years
         per_ticker[t] = {
             "depreciation": d,
             "depreciation_opening": add(*dep_opening),
