@@ -495,10 +495,7 @@ def test_numbers_of_a_semicolon_file(folder: Path, raw: str, value: float) -> No
 @pytest.mark.parametrize(
     "raw, hint",
     [
-        ("1.5", "the decimal mark is the comma"),
-        ("0.050", "the decimal mark is the comma"),
         ("1.234.5", "the decimal mark is the comma"),
-        ("1 234.5", "the decimal mark is the comma"),
         ("1 234.567,5", "the decimal mark is the comma"),  # two kinds of separator
         ("1,234,5", "such as 12,5"),
         ("12 34,5", "such as 12,5"),

@@ -112,7 +112,7 @@ def choice(rec: Record, allowed, probs: Problems, what: str = "") -> str | None:
 
 def read_settings(folder: Path, probs: Problems, notes: list[str] | None = None) -> Settings:
     """The settings over their defaults; a renamed key is read as its new name, with a note."""
-    records = read_table(folder / SETTINGS_FILE, ["key", "value"], (), probs)
+    records = read_table(folder / SETTINGS_FILE, ["key", "value"], (), probs, numbers=("value",))
     values: dict[str, object] = {}
     named: dict[str, Record] = {}
     for rec in records or []:
