@@ -193,11 +193,14 @@ def build(
             say(line)
         for w in result.model.inputs.warnings:
             _err(f"warning: {w}")
-        passed, total = result.checks
+        checks = result.check_results
         say(
             f"{result.out}: {result.companies} companies, {result.periods} periods, "
-            f"{result.formula_cells:,} formula cells, {passed}/{total} checks passed"
+            f"{result.formula_cells:,} formula cells, {checks.summary()}"
         )
+        failing = checks.failing_line()
+        if failing:
+            say(failing)
         return 0
 
     _run(body)

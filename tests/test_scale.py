@@ -14,11 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from modelgen.build import build
+from modelgen.engine.verify import verify
 from modelgen.inputs.actuals import Fact
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.scale import outliers
 from modelgen.inputs.timeline import Period
 from tests.cli import ENV, run_modelgen
+from tests.engine import engine, require_soffice
 from tests.test_inputs import (
     SHIPPED,
     all_problems,
@@ -153,3 +156,123 @@ def test_1e308_is_out_of_range_without_a_warning_or_traceback(
     )
     assert "Warning" not in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "m.xlsx").exists()
+
+
+# --- a model in whole dollars -----------------------------------------------------------
+
+AMOUNTS = {
+    "capex.csv": ("capex",),
+    "financials.csv": ("net_income", "depreciation", "ppe_depreciation", "net_ppe", "revenue"),
+    "guidance.csv": ("capex_low", "capex_high"),
+    "opening_balances.csv": ("net_book_value",),
+}
+
+
+def in_dollars(source: Path, dest: Path) -> Path:
+    """`source` with every amount × 1e9 and the unit `USD`: the same model in whole dollars."""
+    import csv
+    import io
+
+    shutil.copytree(source, dest)
+    for name, columns in AMOUNTS.items():
+        path = dest / name
+        header, *rows = csv.reader(io.StringIO(path.read_text(encoding="utf-8")))
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        for row in rows:
+            for i, column in enumerate(header):
+                if column in columns and row[i]:
+                    row[i] = f"{round(float(row[i]) * 1e9)}"
+            writer.writerow(row)
+        path.write_text(out.getvalue(), encoding="utf-8")
+    replace_in(dest, "settings.csv", "unit,USD bn", "unit,USD")
+    return dest
+
+
+def written_off(folder: Path) -> Path:
+    """Two years of capex in dollars depreciated within a year, then a year without: the net
+    book value comes back to 0 from amounts of 1e11, whose rounding alone is 1e-5."""
+    folder.mkdir()
+    files = {
+        "companies.csv": "ticker,name,fiscal_year_end_month\nMSFT,Microsoft,12\n",
+        "capex.csv": "ticker,period,capex\nMSFT,2021,299361000000\nMSFT,2022,339176000000\n"
+        "MSFT,2023,0\n",
+        "financials.csv": "ticker,period,net_income\n",
+        "guidance.csv": "ticker,period,capex_low,capex_high\n",
+        "assumptions.csv": "ticker,asset_class,share,useful_life_years\n*,servers,1,0.75\n",
+        "settings.csv": "key,value\nunit,USD\ndepreciation_convention,half_year\n",
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_checks_scale_with_the_amounts_they_compare(tmp_path: Path) -> None:
+    result = build(written_off(tmp_path / "usd"), tmp_path / "usd.xlsx")
+    assert result.check_results.failing == []
+    written_off_at = result.model.value("PP&E", "net_book_value:MSFT", "2023")
+    assert isinstance(written_off_at, float) and abs(written_off_at) < 1e-3
+
+
+@engine
+def test_the_shipped_model_in_whole_dollars_verifies_in_both_engines(tmp_path: Path) -> None:
+    require_soffice()
+    dollars = in_dollars(SHIPPED, tmp_path / "usd")
+    assert at(load_inputs(dollars).capex, "AMZN", "2024").value == 77658000000
+    for folder in (dollars, written_off(tmp_path / "written_off")):
+        result = build(folder, tmp_path / f"{folder.name}.xlsx")
+        passed, total = result.checks
+        assert passed == total
+        report = verify(result.out, engine="both")
+        assert report.ok, "\n".join(report.lines())
+        for engine_report in report.reports:
+            assert engine_report.check_failures == 0
+            assert engine_report.check_results.summary() == f"{total}/{total} checks passed"
+
+
+# --- build and verify count the same checks and name those that fail --------------------
+
+
+def mixed_units(shipped: Path) -> Path:
+    """The issue's model: Meta's 2024 capex in dollars in a USD bn model, allowed."""
+    replace_in(shipped, "capex.csv", "META,2024,37.256,", "META,2024,37256000000,")
+    append(shipped, "settings.csv", "allow_outliers,true\n")
+    return shipped
+
+
+def test_build_names_the_checks_that_fail(shipped: Path, tmp_path: Path) -> None:
+    out = tmp_path / "mixed.xlsx"
+    proc = run_modelgen("build", "--inputs", mixed_units(shipped), "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    summary, failing = proc.stdout.splitlines()[-2:]
+    result = build(shipped, tmp_path / "again.xlsx")
+    checks = result.check_results
+    assert 0 < len(checks.failing) < checks.total
+    assert summary.endswith(f", {checks.total - len(checks.failing)}/{checks.total} checks passed")
+    assert failing == "  failing checks: " + ", ".join(checks.failing)
+    assert all(key.endswith(":META") for key in checks.failing), checks.failing
+    assert "warning: capex.csv, line 16, column capex: META 2024 capex" in proc.stderr
+
+
+def test_verify_counts_and_names_the_checks_build_does(shipped: Path, tmp_path: Path) -> None:
+    result = build(mixed_units(shipped), tmp_path / "mixed.xlsx")
+    report = verify(result.out, engine="ironcalc")
+    lines = report.lines()
+    assert report.check_results.failing == result.check_results.failing
+    assert lines[0].endswith(", " + result.check_results.summary()), lines[0]
+    assert "  failing checks: " + ", ".join(result.check_results.failing) in lines
+    proc = run_modelgen("verify", result.out, "--engine", "ironcalc")
+    assert proc.returncode == 1 and proc.stdout.splitlines() == lines
+
+
+@engine
+def test_both_engines_count_and_name_the_same_checks_as_build(
+    shipped: Path, tmp_path: Path
+) -> None:
+    require_soffice()
+    result = build(mixed_units(shipped), tmp_path / "mixed.xlsx")
+    report = verify(result.out, engine="both")
+    assert not report.disagreements and not any(r.mismatches for r in report.reports)
+    for engine_report in report.reports:
+        assert engine_report.check_results == result.check_results
