@@ -196,7 +196,8 @@ class Convention:
         return cell.values.get(self.decimal, next(iter(cell.values.values())))
 
     def ambiguity(self, cell: Cell, raw: str) -> tuple[str, str]:
-        """What is wrong with a number `value` leaves unread, and what to write instead."""
+        """An ambiguous number `value` leaves unread: its two readings, and how to write
+        either so that it reads one way."""
         mark = _shown(cell)
         kind = _name(mark)
         decimal, grouped = cell.values[mark], cell.values[other(mark)]
