@@ -116,14 +116,21 @@ def build_model(inputs: Inputs, template: PathLike | None = None) -> Model:
     return _build_model(inputs, load_template(None if template is None else Path(template)))
 
 
-def write_workbook(model: Model, path: PathLike, previous: PathLike | None = None) -> Path:
+def write_workbook(
+    model: Model, path: PathLike, previous: PathLike | None = None, *, force: bool = False
+) -> Path:
     """Write `model` to `path` (replaced whole, or left as it was if writing fails); with
     `previous`, carry the analyst's edits and sheets from that workbook, as
-    `modelgen build --previous` does. Returns the path written."""
+    `modelgen build --previous` does. Returns the path written. A workbook open in Excel
+    or LibreOffice raises WorkbookOpenError unless `force`, as the build does."""
     from modelgen.build import built_at
+    from modelgen.locks import refuse_open
     from modelgen.xlsx.workbook import write_workbook as _write
 
     out = Path(path)
+    if previous is not None:
+        refuse_open(Path(previous), carried=True, force=force)
+    refuse_open(out, force=force)
     out.parent.mkdir(parents=True, exist_ok=True)
     carry = None
     if previous is not None:

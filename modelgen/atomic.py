@@ -33,6 +33,14 @@ class OutputError(ModelgenError, OSError):
         )
 
 
+class OutputPathError(ModelgenError, ValueError):
+    """An output asked for where nothing can be written as asked (a folder, a file that is
+    not a workbook, a folder of files that exist): refused before anything was written.
+    An output's problem, not the input's (exit 2 all the same)."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
 # Errors of the storage itself; others (a closed pipe on stdout, say) are not about `out`.
 STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EIO})
 

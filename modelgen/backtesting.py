@@ -30,6 +30,7 @@ from modelgen.inputs.settings import SETTINGS_FILE
 from modelgen.inputs.template import load_template
 from modelgen.inputs.timeline import parse_period
 from modelgen.model import Model, build_model
+from modelgen.words import either, nearest, number
 
 #: financials.csv's reported columns the backtest hides after the year (absent ones skipped)
 HIDDEN_COLUMNS = ("depreciation", "ppe_depreciation", "net_ppe")
@@ -78,7 +79,8 @@ class Backtest:
         tol = f"{self.tolerance:.1%}"
         out = [
             f"Backtest through {self.through}, scenario {self.scenario}: {self.hidden} reported "
-            f"figures after {self.through} hidden; {self.model.unit}; tolerance {tol}",
+            f"{number(self.hidden, 'figure')} after {self.through} hidden; {self.model.unit}; "
+            f"tolerance {tol}",
             f"{'company':<8}{'period':<8}{'measure':<19}{'modelled':>10}{'reported':>10}"
             f"{'error':>9}{'error %':>9}",
         ]
@@ -117,9 +119,11 @@ def backtest(inputs_dir: str | Path, through: int, scenario: str | None = None) 
     bad folder, a year with nothing before or after it, a scenario the folder lacks."""
     inputs = load_inputs(Path(inputs_dir))
     name = scenario if scenario is not None else inputs.settings.scenario
-    known = ", ".join(inputs.scenarios.names)
-    if name not in inputs.scenarios.names:
-        _refuse("--scenario", f'unknown scenario "{name}"', f"use one of {known}")
+    known = inputs.scenarios.names
+    if name not in known:
+        close = nearest(name, known)
+        mean = f"did you mean {either(close)}? Or " if close else ""
+        _refuse("--scenario", f'unknown scenario "{name}"', f"{mean}use one of {', '.join(known)}")
     _check_year(inputs, through)
     tolerance = inputs.settings.tie_tolerance
     with tempfile.TemporaryDirectory(prefix="modelgen-backtest-") as tmp:

@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from modelgen.inputs.csvread import InputError, Problem
+from modelgen.atomic import OutputPathError
 from modelgen.inputs.folder import Inputs, load_inputs
 from modelgen.inputs.template import load_template
+from modelgen.locks import refuse_open
 from modelgen.model import Model, build_model
+from modelgen.words import plural
 from modelgen.xlsx.check_results import CheckResults
 
 if TYPE_CHECKING:
@@ -85,7 +87,8 @@ def built_at(inputs: Inputs, template: Path | None) -> datetime:
 
 
 def check_output_path(out: Path, inputs_dir: Path) -> None:
-    """Refuse an output that would overwrite something that is not a workbook."""
+    """Refuse an output that would overwrite something that is not a workbook
+    (OutputPathError)."""
     out = Path(out)
     problem = None
     folder = out.parent
@@ -106,7 +109,7 @@ def check_output_path(out: Path, inputs_dir: Path) -> None:
             "choose another --out or fix the permissions",
         )
     if problem:
-        raise InputError([Problem(str(out), 0, "", f"the output {problem[0]}", problem[1])])
+        raise OutputPathError(f"{out}: the output {problem[0]}; {problem[1]}")
 
 
 def build(
@@ -117,17 +120,22 @@ def build(
     previous: Path | None = None,
     keep_edited_actuals: bool = False,
     on_progress: Callable[[str, str, int, int], None] | None = None,
+    force: bool = False,
 ) -> BuildResult:
     """Load, model, and write; the old workbook at `out` survives any failure untouched.
 
     With `previous`, the analyst's work in that workbook is carried
-    (modelgen.regenerate.carry).
+    (modelgen.regenerate.carry). A workbook open in Excel or LibreOffice (`out`, or
+    `previous`) is refused unless `force` (modelgen.locks).
     `on_progress(stage, item, done, total)` follows the stages and, while writing, each
     sheet and company (modelgen.progress draws it)."""
     from modelgen.xlsx.workbook import write_workbook
 
     progress = on_progress or (lambda *_: None)
     check_output_path(out, inputs_dir)
+    if previous is not None:
+        refuse_open(previous, carried=True, force=force)
+    refuse_open(out, force=force)
     progress("Reading inputs", "", 0, 0)
     inputs = load_inputs(inputs_dir)
     tmpl = load_template(template)
@@ -136,20 +144,12 @@ def build(
         from modelgen.regenerate.carry import read_previous
 
         carry = read_previous(previous, keep_edited_actuals)
-    progress("Modelling", f"{len(inputs.companies)} companies", 0, 0)
+    progress("Modelling", plural(len(inputs.companies), "company"), 0, 0)
     model = build_model(inputs, tmpl, adjust=carry.apply if carry else None)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not os.access(out.parent, os.W_OK):
-        raise InputError(
-            [
-                Problem(
-                    str(out.parent),
-                    0,
-                    "",
-                    "the output folder cannot be written",
-                    "choose another --out",
-                )
-            ]
+        raise OutputPathError(
+            f"{out.parent}: the output folder cannot be written; choose another --out"
         )
     write_workbook(
         model,

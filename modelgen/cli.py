@@ -19,8 +19,10 @@ from typing import Annotated, Any
 
 import typer
 
+from modelgen.cli_usage import ACCEPTS_STRAYS, NoArguments
 from modelgen.engine import ENGINES
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
+from modelgen.words import number, plural
 
 app = typer.Typer(
     add_completion=False,
@@ -145,9 +147,15 @@ def _main(
 
 
 InputsOpt = Annotated[Path, typer.Option("--inputs", help="Folder of input CSV files.")]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force", help="Replace the workbook even when a lock file says a program has it open."
+    ),
+]
 
 
-@app.command()
+@app.command(cls=NoArguments, context_settings=ACCEPTS_STRAYS)
 def build(
     inputs: InputsOpt = Path("inputs"),
     template: Annotated[
@@ -166,6 +174,7 @@ def build(
     keep_edited_actuals: Annotated[
         bool, typer.Option("--keep-edited-actuals", help="Carry edited actuals too.")
     ] = False,
+    force: ForceOpt = False,
 ) -> None:
     """Build the workbook from the CSV folder."""
 
@@ -185,6 +194,7 @@ def build(
                 previous=old,
                 keep_edited_actuals=keep_edited_actuals,
                 on_progress=bar,
+                force=force,
             )
         finally:
             if bar:
@@ -194,9 +204,11 @@ def build(
         for w in result.model.inputs.warnings:
             _err(f"warning: {w}")
         checks = result.check_results
+        cells = result.formula_cells
         say(
-            f"{result.out}: {result.companies} companies, {result.periods} periods, "
-            f"{result.formula_cells:,} formula cells, {checks.summary()}"
+            f"{result.out}: {plural(result.companies, 'company')}, "
+            f"{plural(result.periods, 'period')}, {cells:,} {number(cells, 'formula cell')}, "
+            f"{checks.summary()}"
         )
         failing = checks.failing_line()
         if failing:
@@ -206,7 +218,7 @@ def build(
     _run(body)
 
 
-@app.command()
+@app.command(cls=NoArguments, context_settings=ACCEPTS_STRAYS)
 def validate(inputs: InputsOpt = Path("inputs")) -> None:
     """Check the CSV folder as build does, without writing a workbook."""
 
@@ -217,14 +229,15 @@ def validate(inputs: InputsOpt = Path("inputs")) -> None:
         for w in data.warnings:
             _err(f"warning: {w}")
         typer.echo(
-            f"{inputs}: valid ({len(data.companies)} companies, periods {data.periods[0]}–{data.periods[-1]})"
+            f"{inputs}: valid ({plural(len(data.companies), 'company')}, "
+            f"periods {data.periods[0]}–{data.periods[-1]})"
         )
         return 0
 
     _run(body, writes=False)
 
 
-@app.command()
+@app.command(cls=NoArguments, context_settings=ACCEPTS_STRAYS)
 def backtest(
     through: Annotated[
         int,
@@ -319,7 +332,7 @@ def ingest_sec(
     _run(body)
 
 
-@app.command()
+@app.command(cls=NoArguments, context_settings=ACCEPTS_STRAYS)
 def update(
     sec: Annotated[Path, typer.Option("--sec", help="SEC XBRL company-facts JSON file.")],
     inputs: InputsOpt = Path("inputs"),
@@ -332,13 +345,16 @@ def update(
     engine: Annotated[
         Engine, typer.Option(help="Engine that checks the new workbook.")
     ] = Engine.ironcalc,
+    force: ForceOpt = False,
 ) -> None:
     """Ingest a filing, rebuild the workbook with your edits, verify, show forecast vs actual."""
 
     def body() -> int:
         from modelgen.update import update as run_update
 
-        result = run_update(inputs, sec, ticker=ticker, workbook=workbook, engine=engine.value)
+        result = run_update(
+            inputs, sec, ticker=ticker, workbook=workbook, engine=engine.value, force=force
+        )
         for line in result.ingest.lines() + (
             result.build.carry.lines() if result.build.carry else []
         ):
@@ -413,7 +429,8 @@ def preview(
             typer.echo(
                 f"  {page.path} ({page.sheet}, page {page.page}, {page.width}x{page.height})"
             )
-        typer.echo(f"{file}: {len({p.sheet for p in pages})} sheets, {len(pages)} images")
+        sheets = plural(len({p.sheet for p in pages}), "sheet")
+        typer.echo(f"{file}: {sheets}, {plural(len(pages), 'image')}")
         return 0
 
     _run(body)

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 from modelgen.atomic import replacing
 from modelgen.build import BuildResult, build
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
+from modelgen.locks import refuse_open
+from modelgen.words import unknown_name
 
 if TYPE_CHECKING:
     from modelgen.compare.diff import DiffReport
@@ -35,7 +37,8 @@ __all__ = ["UpdateError", "UpdateResult", "kept_name", "update"]
 
 
 class UpdateError(ModelgenError):
-    """The update cannot start (no workbook to update); nothing was changed."""
+    """The update cannot start (no workbook to update, a ticker that is not the filing's
+    company); nothing was changed."""
 
     exit_code = EXIT_BAD_INPUT
 
@@ -73,6 +76,30 @@ def _copy(source: Path, target: Path) -> None:
         shutil.copyfile(source, temporary)
 
 
+def _known_ticker(ticker: str, facts: Path, inputs_dir: Path) -> str:
+    """`ticker` in upper case, when it is the folder's company of the filing: an update
+    brings a company's new figures; a misspelt ticker would add the company a second time,
+    another company's would put the filing in its rows."""
+    from modelgen.sec.companies import wrong_ticker
+    from modelgen.sec.ingest import companies_in, entity_of
+
+    ticker, companies = ticker.strip().upper(), companies_in(inputs_dir)
+    file = inputs_dir / "companies.csv"
+    if ticker not in companies:
+        raise unknown_name(
+            "company",
+            ticker,
+            list(companies),
+            f"in {file}",
+            f"to add a company, run modelgen ingest-sec {facts} --ticker {ticker} "
+            f"--inputs {inputs_dir}, then modelgen build",
+        )
+    wrong = wrong_ticker(ticker, entity_of(facts), companies, file, facts)
+    if wrong:
+        raise UpdateError(wrong)
+    return ticker
+
+
 def update(
     inputs_dir: str | Path,
     facts: str | Path,
@@ -82,10 +109,12 @@ def update(
     template: str | Path | None = None,
     engine: str = "ironcalc",
     keep_edited_actuals: bool = False,
+    force: bool = False,
 ) -> UpdateResult:
     """Ingest ``facts`` (SEC company facts) for ``ticker`` (default: the company of the
     folder the filing names), rebuild ``workbook`` carrying its edits, verify it with
-    ``engine``; replace the workbook and the CSVs only when every value checks."""
+    ``engine``; replace the workbook and the CSVs only when every value checks. A workbook
+    open in Excel or LibreOffice is refused unless ``force`` (modelgen.locks)."""
     from modelgen.compare.diff import diff_workbooks
     from modelgen.engine.verify import verify
     from modelgen.sec.ingest import ingest_sec, ticker_in_folder
@@ -96,7 +125,10 @@ def update(
             f"{workbook}: no workbook to update; build one first "
             f"(modelgen build --inputs {inputs_dir} --out {workbook}) or pass --workbook"
         )
-    ticker = ticker or ticker_in_folder(facts, inputs_dir)
+    refuse_open(workbook, carried=True, force=force)
+    ticker = (
+        _known_ticker(ticker, facts, inputs_dir) if ticker else ticker_in_folder(facts, inputs_dir)
+    )
     with tempfile.TemporaryDirectory(prefix=".modelgen-update-", dir=workbook.parent) as tmp:
         staged = Path(tmp, "inputs")
         shutil.copytree(inputs_dir, staged)
@@ -108,10 +140,12 @@ def update(
             Path(template) if template else None,
             previous=workbook,
             keep_edited_actuals=keep_edited_actuals,
+            force=True,  # asked above; `new` is ours
         )
         report = verify(new, engine=engine)
         if not report.ok:
             return UpdateResult(workbook, None, ingest, built, report, None)
+        refuse_open(workbook, carried=True, force=force)  # opened while it was rebuilt?
         kept = kept_name(workbook)
         _copy(workbook, kept)
         new.replace(workbook)  # the same folder: an atomic rename

@@ -259,6 +259,7 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
         "share_count_growth": 0.0,
         "amortization_growth": 0.0,
         "run_rate_life_years": 5.0,
+        "tie_tolerance": 0.05,
     }
     for r in _rows(folder / "settings.csv"):
         k, v = r["key"], r["value"]
@@ -413,9 +414,10 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
             else:
                 held *= 1 + settings["amortization_growth"]
             other.append(held)
-        amortized = bool(reported["ppe_depreciation"][t]) and set(
-            reported["depreciation"][t]
-        ) <= set(reported["ppe_depreciation"][t])
+        # amortization where PP&E depreciation is reported wherever D&A is, on the timeline
+        filed_years = {y for y, f in zip(years, rep_filed, strict=True) if f is not None}
+        da_years = {y for y, r in zip(years, rep_dep, strict=True) if r is not None}
+        amortized = bool(filed_years) and da_years <= filed_years
         per_ticker[t] = {
             "depreciation": d,
             "depreciation_opening": add(*dep_opening),
@@ -556,7 +558,26 @@ def compute(folder: Path) -> dict[str, dict[str, object]]:
     put("capex_to_depreciation:TOTAL", ratio(capex_total, da_total))
     for t in tickers:
         put(f"capex_actual:{t}", [capex_actual[t].get(y) for y in years])
-    out["check_failures"] = {"D": 0}
+    # the tie-out checks (docs/property-and-equipment.md): reported periods more than the
+    # tolerance off; every other check holds in a sound model
+    tol, failures = settings["tie_tolerance"], 0
+    for t in tickers:
+        d, other = per_ticker[t]["depreciation"], per_ticker[t]["depreciation_other"]
+        counts = {"check_depreciation_ties": 0, "check_da_ties": 0, "check_amortization_sign": 0}
+        for i, y in enumerate(years):
+            filed, total = (
+                reported["ppe_depreciation"][t].get(y),
+                reported["depreciation"][t].get(y),
+            )
+            if filed:  # 0 reported: the variance is no share of it
+                counts["check_depreciation_ties"] += abs(d[i] / filed - 1) > tol
+            if total is not None:
+                counts["check_da_ties"] += abs(d[i] + other[i] - total) > tol * total
+                counts["check_amortization_sign"] += d[i] - total > tol * total
+        for key, n in counts.items():
+            out[f"{key}:{t}"] = {"D": n}
+            failures += n
+    out["check_failures"] = {"D": failures}
     return out
 
 
@@ -600,6 +621,9 @@ SHEET_OF = {
     "depreciation_at_last_actual": "Profit Impact",
     "eps_impact_incremental_da": "Profit Impact",
     "check_failures": "Checks",
+    "check_depreciation_ties": "Checks",
+    "check_da_ties": "Checks",
+    "check_amortization_sign": "Checks",
     "useful_life": "Inputs",
     "share": "Inputs",
     "capex_actual": "Inputs",

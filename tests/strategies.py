@@ -98,6 +98,8 @@ class Company:
     # reported D&A and net PP&E on the net income rows (None: an empty cell); empty: none
     depreciation: tuple[float | None, ...] = ()
     net_ppe: tuple[float | None, ...] = ()
+    # the depreciation of property and equipment within the D&A (never more than it)
+    ppe_depreciation: tuple[float | None, ...] = ()
     overrides: tuple[Override, ...] = ()  # only with the `*` default
     # the profit bridge: revenue and diluted shares (millions) on the net income rows (None:
     # an empty cell; empty: none), and the company's own tax rate (None: the setting)
@@ -297,6 +299,13 @@ def companies(draw: st.DrawFn, ticker: str, size: Size = LARGE) -> Company:
         depreciation = tuple(
             draw(st.lists(_reported(scale * 0.6), min_size=len(ni), max_size=len(ni)))
         )
+    ppe_depreciation: tuple[float | None, ...] = ()
+    if depreciation and first % 2:  # half of it to 90% PP&E depreciation, now and then none
+        # derived, not drawn, so that the examples drawn stay those the coverage test knows
+        ppe_depreciation = tuple(
+            None if d is None or i % 4 == 3 else round(d * (0.5 + 0.1 * (i % 5)), 3)
+            for i, d in enumerate(depreciation)
+        )
     if ni and draw(st.integers(0, 2)) == 0:  # reported net PP&E
         net_ppe = tuple(draw(st.lists(_reported(scale * 4), min_size=len(ni), max_size=len(ni))))
     revenue: tuple[float | None, ...] = ()
@@ -318,6 +327,7 @@ def companies(draw: st.DrawFn, ticker: str, size: Size = LARGE) -> Company:
         classes=own,
         depreciation=depreciation,
         net_ppe=net_ppe,
+        ppe_depreciation=ppe_depreciation,
         revenue=revenue,
         diluted_shares=diluted,
         tax_rate=tax,
@@ -540,7 +550,7 @@ def write_spec(spec: ModelSpec, folder: Path) -> Path:
             for i, x in enumerate(c.capex)
         ],
     )
-    columns = ("depreciation", "net_ppe", "revenue", "diluted_shares")
+    columns = ("depreciation", "ppe_depreciation", "net_ppe", "revenue", "diluted_shares")
     reported = [name for name in columns if any(getattr(c, name) for c in cos)]
 
     def figure(c: Company, name: str, i: int) -> str:

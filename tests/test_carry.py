@@ -28,6 +28,7 @@ from modelgen.xlsx.read_by_key import locate, read_keyed
 from modelgen.xlsx.record import SHEET, read_provenance
 from tests.engine import engine, recalc_many
 from tests.package_xml import formula_text, open_sheets, read_once, repack, type_values
+from tests.reference import compute
 
 SHIPPED = Path(__file__).resolve().parents[1] / "inputs"
 
@@ -37,7 +38,7 @@ NEW_2025 = {  # ticker: (capex 2025, net income 2025), the new quarter's actuals
     "GOOGL": (91.4, 132.2),
     "META": (72.2, 60.5),
 }
-META_LIFE, LONG_RUN = 5.5, 0.04
+META_LIFE, LONG_RUN = 20.0, 0.04  # the analyst's life of Meta's buildings (25 generated)
 
 
 def _sha(path: Path) -> str:
@@ -67,7 +68,7 @@ def _analyst_edits(generated: Path, edited: Path, cells: WorkbookCells) -> dict[
     wb = openpyxl.load_workbook(generated)
     inputs = wb["Inputs"]
     life, growth = (
-        _input(cells, k) for k in ("useful_life:META:all_assets", "long_run_capex_growth")
+        _input(cells, k) for k in ("useful_life:META:buildings", "long_run_capex_growth")
     )
     inputs[_cell(keyed, "Inputs", life, "D")] = META_LIFE
     inputs[_cell(keyed, "Inputs", growth, "D")] = LONG_RUN
@@ -146,49 +147,24 @@ def _keep_lines(path: Path, keep) -> None:
     path.write_text("".join(line for line in lines if keep(line)), encoding="utf-8")
 
 
-def _meta_depreciation(periods: list[str]) -> list[float]:
-    """META's straight-line depreciation with life 5.5, from the CSV figures, by hand."""
-    known = {2023: 27.6296, 2024: 37.3, 2025: NEW_2025["META"][0]}
-    years = [int(p) for p in periods]
-    capex, g_a = {}, known[2025] / known[2024] - 1
-    for y in years:
-        if y in known:
-            capex[y] = known[y]
-        else:
-            k = y - 2025
-            g = g_a + (LONG_RUN - g_a) * min(1, k / 3)
-            capex[y] = capex[y - 1] * (1 + g)
-    vintages = [
-        sum(
-            c / META_LIFE * max(0.0, min(t + 1, v + META_LIFE) - max(t, v))
-            for v, c in capex.items()
-        )
-        for t in years
-    ]
-    return [v + o for v, o in zip(vintages, _meta_opening(len(years)), strict=True)]
-
-
-def _meta_opening(n: int) -> list[float]:
-    """The charge of META's opening base over `n` years: each class's book value straight
-    over its remaining life (land, life 0, never), read from the shipped CSV files."""
-    with open(SHIPPED / "opening_balances.csv", encoding="utf-8") as f:
-        rows = [r for r in csv.DictReader(f) if r["ticker"] == "META"]
-    with open(SHIPPED / "assumptions.csv", encoding="utf-8") as f:
-        lives = {
-            r["asset_class"]: float(r["useful_life_years"])
-            for r in csv.DictReader(f)
-            if r["ticker"] in ("*", "META") and r["useful_life_years"]
-        }
-    total = [0.0] * n
+def _meta_depreciation(folder: Path, periods: list[str]) -> list[float]:
+    """META's depreciation with the analyst's edits (its buildings' life, the long-run
+    growth) written into a copy of `folder`, as tests/reference.py computes it."""
+    copy = folder.parent / "edited-inputs"
+    shutil.copytree(folder, copy)
+    rows = list(csv.DictReader(open(copy / "assumptions.csv", encoding="utf-8", newline="")))
     for r in rows:
-        if lives[r["asset_class"]] == 0:
-            continue
-        book, left = float(r["net_book_value"]), float(r["remaining_life_years"])
-        for i in range(n):
-            charge = book if left <= 1 else book / left
-            book, left = book - charge, left - 1
-            total[i] += charge
-    return total
+        if (r["ticker"], r["asset_class"]) == ("META", "buildings"):
+            r["useful_life_years"] = repr(META_LIFE)
+    with open(copy / "assumptions.csv", "w", encoding="utf-8", newline="") as f:
+        out = csv.DictWriter(f, list(rows[0]), lineterminator="\n")
+        out.writeheader()
+        out.writerows(rows)
+    settings = (copy / "settings.csv").read_text(encoding="utf-8")
+    grown = settings.replace("long_run_capex_growth,0.05", f"long_run_capex_growth,{LONG_RUN}")
+    (copy / "settings.csv").write_text(grown, encoding="utf-8")
+    expected = compute(copy)["depreciation:META"]
+    return [expected[p] for p in periods]
 
 
 @engine
@@ -202,7 +178,7 @@ def test_a_quarter_later_the_analysts_work_is_carried(
     life, growth, orphan = (
         _input(generated_cells, k)
         for k in (
-            "useful_life:META:all_assets",
+            "useful_life:META:buildings",
             "long_run_capex_growth",
             "useful_life:GOOGL:all_assets",
         )
@@ -243,29 +219,30 @@ def test_a_quarter_later_the_analysts_work_is_carried(
 
     # the carried edits are in place and drive the calculations
     inputs = keyed["Inputs"].rows
-    assert inputs["useful_life:META:all_assets"].constant == META_LIFE
+    assert inputs["useful_life:META:buildings"].constant == META_LIFE
     assert inputs["long_run_capex_growth"].constant == LONG_RUN
-    assert inputs["capex_actual:MSFT"].values["2024"] == 75.6  # the CSV's, not the edit
+    # the CSV's (Microsoft's fiscal 2024, its four quarters), not the edit
+    assert inputs["capex_actual:MSFT"].values["2024"] == pytest.approx(55.7)
     capex = keyed["Capex"].rows
     assert capex["capex:META"].values["2025"] == pytest.approx(NEW_2025["META"][0])  # not guidance
     periods = keyed["Depreciation"].periods
     assert periods == [str(y) for y in range(2023, 2031)]
     got = [keyed["Depreciation"].rows["depreciation:META"].values[p] for p in periods]
-    assert got == pytest.approx(_meta_depreciation(periods), rel=1e-9)
+    assert got == pytest.approx(_meta_depreciation(new_inputs, periods), rel=1e-9)
     assert "useful_life:GOOGL:servers" in inputs and "useful_life:GOOGL:all_assets" not in inputs
 
     # carried edits are marked; the Cover has the summary; the record is hidden
     looked_at = ("Cover", "Inputs", "Client note", SHEET)
     formulas_wb = open_sheets(new, tmp_path / "looked-at.xlsx", looked_at)
     cell = formulas_wb["Inputs"][keyed["Inputs"].rows[life].cells["D"]]
-    assert cell.comment is not None and "carried" in cell.comment.text and "5" in cell.comment.text
+    assert cell.comment is not None and "carried" in cell.comment.text and "25" in cell.comment.text
     assert cell.fill.fgColor.rgb.endswith("F8CBAD")
     cover = "\n".join(
         str(c.value) for row in formulas_wb["Cover"].iter_rows() for c in row if c.value
     )
     assert "Carried from edited.xlsx" in cover and "Plugs found\n1" in cover
     assert formulas_wb[SHEET].sheet_state == "hidden"
-    assert read_provenance(formulas_wb).inputs[("Inputs", life, "D")] == 5  # as generated
+    assert read_provenance(formulas_wb).inputs[("Inputs", life, "D")] == 25  # as generated
 
     # every re-pointed formula returns the value of the same key and period in the new model
     old_keyed = read_keyed(old)
@@ -319,6 +296,7 @@ def test_a_quarter_later_the_analysts_work_is_carried(
         for kind in ("capex_actual", "net_income_actual")
     }
     expected_inputs.add(("Inputs", "capex_actual:MSFT", "2024"))
+    expected_inputs.add(("Inputs", "useful_life:GOOGL:buildings", "D"))  # 20 years, now 25
     # the sensitivity reads the latest actual period by default: 2024, now 2025
     expected_inputs.add(("Inputs", "sensitivity_period", "D"))
     # Alphabet's new classes: their rows in every scenario's table follow the new Base

@@ -293,3 +293,49 @@ def test_the_cover_shows_the_forecast_against_actual(quarter):
         )
     assert table[0][0] == "Capex: Microsoft" and table[1][6] == "guidance midpoint"
     assert quarter["carry"].forecast_vs_actual() == rows
+
+
+# --- a name that matches nothing is an error naming the nearest (issue 23) ---------------
+
+
+@pytest.mark.parametrize(
+    "key, nearest",
+    [
+        ("netincome:META", "net_income:META"),
+        ("net_income:meta", "net_income:META"),
+        ("capx", "capex"),
+    ],
+)
+def test_a_key_that_matches_nothing_is_exit_2_naming_the_nearest(books, key, nearest):
+    """A misspelt key once printed "no changes beyond the tolerance" and exited 0."""
+    run = run_modelgen("diff", books["base"], books["growth"], "--key", key, timeout=120)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert run.stdout == "" and "Traceback" not in run.stderr
+    assert run.stderr.startswith(f'modelgen: no row key "{key}" in either workbook'), run.stderr
+    assert f"did you mean {nearest}" in run.stderr, run.stderr
+    assert len(run.stderr.splitlines()) == 1
+
+
+def test_a_key_on_another_sheet_says_where_it_is(books):
+    run = _cli(
+        str(books["base"]), str(books["growth"]), "--sheet", "Capex", "--key", "net_income:META"
+    )
+    assert run.exit_code == 2, run.output
+    assert 'no row key "net_income:META" on the sheet Capex' in run.stderr
+    assert "it is on Profit Impact" in run.stderr
+
+
+def test_a_misspelt_sheet_names_the_nearest(books):
+    run = _cli(str(books["base"]), str(books["growth"]), "--sheet", "Captex")
+    assert run.exit_code == 2, run.output
+    assert "no sheet 'Captex' in either workbook; did you mean Capex?" in run.stderr
+
+
+def test_every_key_must_match_and_one_that_did_not_move_is_no_error(books):
+    run = _cli(
+        str(books["base"]), str(books["growth"]), "--key", "capex:MSFT:2024", "--key", "useful_life"
+    )
+    assert run.exit_code == 2  # the first matches nothing: one wrong name is enough
+    run = _cli(str(books["base"]), str(books["base"]), "--key", "capex:MSFT", "--sheet", "capex")
+    assert run.exit_code == 0, run.output
+    assert "no changes" in run.stdout

@@ -36,13 +36,20 @@ TOP = {
     "modelgen.__main__",
     "modelgen.api",
     "modelgen.cli",
+    "modelgen.cli_usage",
     "modelgen.build",
     "modelgen.update",
     "modelgen.backtesting",
     "modelgen.progress",
 }
 #: helpers that import nothing of modelgen, so that every layer may use them
-BASE = {"modelgen._version", "modelgen.atomic", "modelgen.errors"}
+BASE = {
+    "modelgen._version",
+    "modelgen.atomic",
+    "modelgen.errors",
+    "modelgen.locks",
+    "modelgen.words",
+}
 
 
 def module_name(path: Path) -> str:

@@ -25,10 +25,9 @@ from typer.testing import CliRunner
 
 import modelgen.atomic
 import modelgen.xlsx.workbook
-from modelgen.atomic import OutputError
+from modelgen.atomic import OutputError, OutputPathError
 from modelgen.build import build
 from modelgen.cli import app
-from modelgen.inputs.csvread import InputError
 from tests.cli import run_modelgen, start_modelgen
 from tests.engine import engine, require_soffice
 
@@ -440,7 +439,7 @@ def test_output_where_even_root_cannot_create_a_file(tmp_path):
 def test_library_refuses_the_same_paths(tmp_path):
     inputs = write_folder(tmp_path / "in", 2, 3)
     for target in (inputs / "capex.csv", inputs, inputs / "capex.csv" / "m.xlsx"):
-        with pytest.raises(InputError):
+        with pytest.raises(OutputPathError):
             build(inputs, target)
 
 

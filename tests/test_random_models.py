@@ -4,7 +4,8 @@ Hypothesis generates input folders (tests/strategies.py); each is built, and Lib
 recalculates them in one run per worker process (starting it costs seconds; CI has two
 cores, so two workers, each with its own profile); IronCalc, the second engine, recalculates
 each in process. For every model: each formula's cached value equals what both engines
-compute, no cell shows an error value, check_failures is 0, and every keyed row equals
+compute, no cell shows an error value, check_failures is what the independent arithmetic
+counts (the tie-out checks fail where the random reported D&A is off), and every keyed row equals
 tests/reference.py, arithmetic written independently from
 docs/DESIGN.md and docs/ACCOUNTING.md (opening balances, life changes, lags, land, reported D&A and net
 PP&E: the PP&E sheet's roll-forward and tie-out). The examples are derandomized: CI sees the
@@ -179,8 +180,9 @@ def test_every_cached_value_equals_libreoffice_and_checks_pass(examples):
             continue
         r = ex.report
         assert r.mismatches == [] and r.errors == [], (ex.folder, r.lines(limit=5))
-        assert r.check_failures == 0, (ex.folder, r.lines(limit=5))
-        assert r.ok and r.formula_cells > 0
+        # 0 but the tie-out checks the random reported D&A fails, counted independently
+        assert r.check_failures == ex.expected["check_failures"]["D"], (ex.folder, r.lines(limit=5))
+        assert not r.mismatches and r.formula_cells > 0
         cells += r.formula_cells
     assert cells > 10_000
 
@@ -194,7 +196,7 @@ def test_ironcalc_computes_every_cached_value_too(examples):
             continue
         r = ex.ironcalc
         assert r.mismatches == [] and r.errors == [], (ex.folder, r.lines(limit=5))
-        assert r.check_failures == 0 and r.ok, (ex.folder, r.lines(limit=5))
+        assert r.check_failures == ex.expected["check_failures"]["D"], (ex.folder, r.lines(limit=5))
         cells += r.formula_cells
     assert cells > 10_000
 

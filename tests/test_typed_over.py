@@ -29,8 +29,11 @@ def _typed(src: Path, out: Path, edits: list[tuple[str, str, object]]) -> Path:
 
 
 def _scenario_folder(dst: Path) -> Path:
-    """The shipped inputs with Bull also setting the tax rate and earnings growth."""
+    """The shipped inputs with Bull also setting the tax rate and earnings growth, and Meta
+    without a rate of its own (so that the tax_rate setting reaches its net income)."""
     shutil.copytree(SHIPPED, dst)
+    companies = (dst / "companies.csv").read_text(encoding="utf-8")
+    (dst / "companies.csv").write_text(companies.replace(",12,0.1175,", ",12,,"), encoding="utf-8")
     with open(dst / "scenarios.csv", "a", encoding="utf-8") as f:
         f.write("Bull,tax_rate,0.15,test\nBull,earnings_growth,0.08,test\n")
     return dst

@@ -317,7 +317,7 @@ def test_lines_are_capped_and_name_sheet_cell_key_period() -> None:
     lines = report.lines(limit=50)
     assert lines[0] == (
         "m.xlsx: FAILED: 70 formula cells recalculated by LibreOffice, 60 mismatches, "
-        "1 error values, check_failures = ?"
+        "1 error value, check_failures = ?"
     )
     assert (
         lines[1] == "  'Profit Impact'!E0 (key ?, period 2024): cached 1 but LibreOffice computes 2"

@@ -21,7 +21,7 @@ import pytest
 from modelgen import __version__
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ("pyproject.toml", "README.md", "modelgen")
+SOURCE = ("pyproject.toml", "setup.cfg", "README.md", "modelgen")
 
 
 def _can_build_a_wheel() -> bool:
@@ -55,9 +55,9 @@ def _run(args: list[str | Path], cwd: Path, env: dict[str, str]) -> subprocess.C
 
 def test_the_wheel_installs_and_builds_from_another_folder(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PIP_REQUIRE_VIRTUALENV")}
-    src = tmp_path / "src"  # a copy: building leaves build/ and *.egg-info behind
+    src = tmp_path / "src"  # a copy: building leaves *.egg-info and setuptools' folder behind
     src.mkdir()
-    for name in SOURCE:
+    for name in (n for n in SOURCE if (ROOT / n).exists()):
         if (ROOT / name).is_dir():
             ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
             shutil.copytree(ROOT / name, src / name, ignore=ignore)
@@ -71,6 +71,8 @@ def test_the_wheel_installs_and_builds_from_another_folder(tmp_path: Path) -> No
         env,
     )
     (wheel,) = dist.glob("modelgen-*.whl")
+    # build/ is where the workbooks go (build --out's default): setuptools builds elsewhere
+    assert not (src / "build").exists(), sorted(p.name for p in (src / "build").iterdir())
 
     venv = tmp_path / "venv"
     _run(

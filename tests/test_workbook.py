@@ -218,16 +218,9 @@ def test_init_writes_a_folder_that_builds(tmp_path):
     runner = CliRunner()
     folder = tmp_path / "new"
     assert runner.invoke(app, ["init", str(folder)]).exit_code == 0
-    assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [
-            "companies.csv",
-            "capex.csv",
-            "financials.csv",
-            "guidance.csv",
-            "assumptions.csv",
-            "settings.csv",
-        ]
-    )
+    from modelgen.inputs.folder import INPUT_FILES
+
+    assert sorted(p.name for p in folder.iterdir()) == sorted(INPUT_FILES)  # every one read
     result = runner.invoke(
         app, ["build", "--inputs", str(folder), "--out", str(tmp_path / "x.xlsx")]
     )

@@ -26,6 +26,7 @@ from pathlib import Path
 from modelgen.compare.computed import open_for_values
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 from modelgen.formulas.addresses import CONSTANT
+from modelgen.words import either, nearest, unknown_name
 from modelgen.xlsx.forecast_actual import Surprise, forecast_vs_actual
 from modelgen.xlsx.read_by_key import PERIOD_KEY, KeyedSheet, read_keyed
 from modelgen.xlsx.record import SHEET as RECORD_SHEET
@@ -50,7 +51,8 @@ HEADLINE = (
 
 
 class DiffError(ModelgenError, ValueError):
-    """A diff asked for wrongly: a tolerance that is not a number >= 0, a sheet not there."""
+    """A diff asked for wrongly: a tolerance that is not a number >= 0, a sheet or a key
+    that is not there."""
 
     exit_code = EXIT_BAD_INPUT
 
@@ -70,6 +72,15 @@ def key_matches(key: str, wanted: str) -> bool:
     `useful_life:META` every Meta life, `long_run_capex_growth` its scenario rows (`@Base`)."""
     wanted = wanted.strip().rstrip(":")
     return key == wanted or key.startswith((wanted + ":", wanted + "@"))
+
+
+def leading_parts(key: str) -> list[str]:
+    """The key and every `wanted` that matches it: `capex`, `capex:MSFT` for `capex:MSFT`;
+    `growth`, `growth@Base` for `growth@Base`."""
+    head, _, scenario = key.partition("@")
+    parts = head.split(":")
+    found = [":".join(parts[: i + 1]) for i in range(len(parts))]
+    return found + [key] if scenario else found
 
 
 @dataclass
@@ -109,6 +120,7 @@ class DiffReport:
     #: every figure forecast or guided in OLD and actual in NEW, capex first
     forecast_vs_actual: list[Surprise] = field(default_factory=list)
     sheet_names: list[str] = field(default_factory=list, repr=False)  # in either workbook
+    row_keys: dict[str, list[str]] = field(default_factory=dict, repr=False)  # by sheet, either
     recalculated: str | None = None  # why and by which engine the values were computed
 
     @property
@@ -133,15 +145,20 @@ class DiffReport:
     def only(self, sheets: list[str] | None = None, keys: list[str] | None = None) -> DiffReport:
         """The report kept to `sheets` (names, any case) and `keys` (a key or its leading
         parts, see `key_matches`); either empty or None keeps everything. Raises DiffError
-        naming the sheets there are when a sheet is in neither workbook."""
+        when a sheet is in neither workbook, or a key matches no row of the sheets kept (a
+        misspelt key would otherwise show "no changes"), naming the nearest."""
         known = {n.lower(): n for n in self.sheet_names}
         missing = [s for s in sheets or [] if s.lower() not in known]
         if missing:
+            close = nearest(missing[0], self.sheet_names)
             raise DiffError(
                 f"no sheet {', '.join(map(repr, missing))} in either workbook; "
-                f"the sheets are {', '.join(self.sheet_names)}"
+                + (f"did you mean {either(close)}? The" if close else "the")
+                + f" sheets are {', '.join(self.sheet_names)}"
             )
         names = {s.lower() for s in sheets or []}
+        for wanted in keys or []:
+            self._check_key(wanted, [known[n] for n in names])
 
         def keep(sheet: str, key: str | None = None) -> bool:
             if names and sheet.lower() not in names:
@@ -158,6 +175,28 @@ class DiffReport:
         kept.changes = [c for c in self.changes if keep(c.sheet, c.key)]
         kept.forecast_vs_actual = [s for s in self.forecast_vs_actual if keep(s.sheet, s.key)]
         return kept
+
+    def _check_key(self, wanted: str, sheets: list[str]) -> None:
+        """Raise DiffError unless `wanted` matches a row key of `sheets` (all when empty).
+        A report not made by `diff_workbooks` knows no keys, and checks none."""
+        kept = sheets or list(self.row_keys)
+        if not self.row_keys or any(
+            key_matches(k, wanted) for s in kept for k in self.row_keys.get(s, [])
+        ):
+            return
+        where = "in either workbook"
+        if sheets:
+            where = f"on the sheet{'s' if len(sheets) > 1 else ''} {', '.join(sheets)} {where}"
+        elsewhere = [
+            s for s, ks in self.row_keys.items() if any(key_matches(k, wanted) for k in ks)
+        ]
+        if elsewhere:
+            raise DiffError(f'no row key "{wanted}" {where}; it is on {", ".join(elsewhere)}')
+        parts = [p for s in kept for k in self.row_keys.get(s, []) for p in leading_parts(k)]
+        hint = "a sheet's row keys are in its column A"
+        raise DiffError(
+            str(unknown_name("row key", wanted, list(dict.fromkeys(parts)), where, hint))
+        )
 
     def to_frame(self):  # noqa: ANN201 - a pandas DataFrame, imported on use
         """The changed cells as a DataFrame, in the order `lines` shows them: the headline
@@ -180,7 +219,8 @@ class DiffReport:
     def to_json(self) -> str:
         data = asdict(self)
         data["changed"] = self.changed
-        data.pop("sheet_names")  # for `only`; the JSON keys stay as they were
+        for only in ("sheet_names", "row_keys"):  # for `only`; the JSON keys stay as they were
+            data.pop(only)
         return json.dumps(data, indent=2, default=str)
 
     def forecast_lines(self) -> list[str]:
@@ -241,6 +281,9 @@ def diff_workbooks(
     report.sheets_removed = [n for n in names_old if n not in names_new]
     report.sheet_names = names_new + report.sheets_removed
     a, b = read_keyed(old_wb), read_keyed(new_wb)
+    for name in report.sheet_names:
+        keys = [*(b[name].rows if name in b else []), *(a[name].rows if name in a else [])]
+        report.row_keys[name] = list(dict.fromkeys(k for k in keys if k != PERIOD_KEY))
     inputs = _inputs(old_wb) | _inputs(new_wb)
     for name in [n for n in b if n in a]:
         _diff_sheet(report, a[name], b[name], inputs, tolerance)

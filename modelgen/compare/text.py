@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formulas.addresses import CONSTANT
+from modelgen.words import number, plural
 
 if TYPE_CHECKING:
     from modelgen.compare.diff import Change, DiffReport
@@ -35,7 +36,8 @@ def report_lines(report: DiffReport, limit: int = 40) -> list[str]:
     for what, items in (("row added", report.rows_added), ("row removed", report.rows_removed)):
         out += [f"{what}: {i['sheet']} {i['key']}" for i in items[:limit]]
         if len(items) > limit:
-            out.append(f"... and {len(items) - limit} more rows {what.split()[1]}")
+            more = len(items) - limit
+            out.append(f"... and {more} more {number(more, 'row')} {what.split()[1]}")
     sheets = list(dict.fromkeys(c.sheet for c in report.changes))
     for sheet in sheets:
         rows = [c for c in report.changes if c.sheet == sheet]
@@ -43,7 +45,8 @@ def report_lines(report: DiffReport, limit: int = 40) -> list[str]:
         rest = [c for c in rows if not c.headline]
         above = len(rows) - len(rest)
         note = f" ({above} headline, above)" if above else ""
-        out.append(f"{sheet}: {inputs} inputs changed, {len(rows) - inputs} outputs moved{note}")
+        moved = plural(len(rows) - inputs, "output")
+        out.append(f"{sheet}: {plural(inputs, 'input')} changed, {moved} moved{note}")
         out += _section(rest, limit)
     if not report.changed:
         out.append("no changes beyond the tolerance")

@@ -30,6 +30,7 @@ from modelgen.engine.libreoffice import (
     recalculate_many,
 )
 from modelgen.formulas.addresses import CONSTANT, col_letter, sheet_prefix
+from modelgen.words import plural
 from modelgen.xlsx.cached_values import (
     NoComputedValuesError,
     lacks_computed_values,
@@ -136,9 +137,9 @@ class VerifyReport:
         """
         name = f"{self.path}: " if self.path else ""
         head = (
-            f"{name}{'OK' if self.ok else 'FAILED'}: {self.formula_cells} formula cells "
-            f"recalculated by {self.engine}, {len(self.mismatches)} mismatches, "
-            f"{len(self.errors)} error values"
+            f"{name}{'OK' if self.ok else 'FAILED'}: {plural(self.formula_cells, 'formula cell')} "
+            f"recalculated by {self.engine}, {plural(len(self.mismatches), 'mismatch')}, "
+            f"{plural(len(self.errors), 'error value')}"
         )
         if self.has_checks:
             failures = self.check_failures
@@ -199,7 +200,7 @@ class EnginesReport:
         out = [line for report in self.reports for line in report.lines(limit)]
         engines = " and ".join(r.engine for r in self.reports)
         n = len(self.disagreements)
-        verdict = f"disagree on {n} formula cells" if n else "agree on every formula cell"
+        verdict = f"disagree on {plural(n, 'formula cell')}" if n else "agree on every formula cell"
         name = f"{self.path}: " if self.path else ""
         out.append(f"{name}{'OK' if self.ok else 'FAILED'}: {engines} {verdict}")
         for d in self.disagreements[:limit]:

@@ -186,7 +186,11 @@ def separator(text: str) -> str:
 
 
 def _missing_hint(path: Path, columns: list[str]) -> str:
-    """Point at a file that is there under another spelling (Capex.csv, capex.csv.txt)."""
+    """Point at a file that is there as a workbook (capex.xlsx) or under another spelling
+    (Capex.csv, capex.csv.txt)."""
+    workbook = workbook_instead(path)
+    if workbook:
+        return save_as_csv(workbook, path.name)
     want = path.name.lower()
     try:
         near = sorted(
@@ -199,6 +203,25 @@ def _missing_hint(path: Path, columns: list[str]) -> str:
     if near:
         return f'rename "{near[0]}" to "{path.name}"'
     return f"create it with the header {','.join(columns)}"
+
+
+#: what a spreadsheet program saves a sheet as, where a CSV file was meant
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
+
+
+def workbook_instead(path: Path) -> str | None:
+    """The name of a workbook beside the missing CSV file `path` with its name (settings.xlsx
+    for settings.csv, any case): saved in the program's own format, not as CSV; or None."""
+    want = {path.stem.lower() + suffix for suffix in WORKBOOK_SUFFIXES}
+    try:
+        return min((p.name for p in path.parent.iterdir() if p.name.lower() in want), default=None)
+    except OSError:
+        return None
+
+
+def save_as_csv(workbook: str, name: str) -> str:
+    """The hint for a workbook where the CSV file `name` should be."""
+    return f"{workbook} is a workbook, not read: save it as CSV named {name} ({SAVE_AS})"
 
 
 def _decode(name: str, data: bytes, probs: Problems) -> str | None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from modelgen.inputs.actuals import Fact, resolve
 from modelgen.inputs.asset_classes import AssetClass, read_asset_classes
-from modelgen.inputs.csvread import Problems
+from modelgen.inputs.csvread import Problems, save_as_csv, workbook_instead
 from modelgen.inputs.ppe import (
     LIFE_CHANGES_FILE,
     OPENING_FILE,
@@ -34,6 +34,10 @@ from modelgen.inputs.tables import Company, Guidance, read_companies, read_facts
 from modelgen.inputs.timeline import Period, Timeline, make_timeline, quarters_of
 
 FILES = ("companies.csv", "capex.csv", "financials.csv", "guidance.csv", "assumptions.csv")
+#: the files a folder may leave out
+OPTIONAL_FILES = (SCENARIOS_FILE, OPENING_FILE, LIFE_CHANGES_FILE)
+#: every file the folder's readers read (`init` writes each)
+INPUT_FILES = (*FILES, SETTINGS_FILE, *OPTIONAL_FILES)
 
 
 @dataclass
@@ -97,6 +101,7 @@ def load_inputs(folder: Path) -> Inputs:
             "give --inputs a folder of CSV files (modelgen init DIR makes one)",
         )
         probs.raise_if_any()
+    _check_files_there(folder, probs)
     notes: list[str] = []
     companies, known = read_companies(folder, probs)
     settings = read_settings(folder, probs, notes)
@@ -154,7 +159,7 @@ def load_inputs(folder: Path) -> Inputs:
     )
     inputs.file_hashes = {
         name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
-        for name in (*FILES, SETTINGS_FILE, SCENARIOS_FILE, OPENING_FILE, LIFE_CHANGES_FILE)
+        for name in INPUT_FILES
         if (folder / name).is_file()
     }
     inputs.scenarios = scenarios
@@ -182,6 +187,26 @@ def load_inputs(folder: Path) -> Inputs:
     _warn_outside_timeline(inputs)
     _warn_guidance_for_actuals(inputs)
     return inputs
+
+
+def _check_files_there(folder: Path, probs: Problems) -> None:
+    """A folder without any input file is a wrong --inputs, or one to start with `init`;
+    an optional file there only as a workbook (scenarios.xlsx) would be silently left out.
+    (A required file's readers say both for it: csvread's missing-file hint.)"""
+    if not any((folder / n).exists() or workbook_instead(folder / n) for n in INPUT_FILES):
+        probs.add(
+            str(folder),
+            0,
+            "",
+            f"the folder holds none of the input files ({', '.join(INPUT_FILES)})",
+            f"modelgen init {folder} writes them, with an example company to replace; "
+            "or give --inputs the folder that holds them",
+        )
+        probs.raise_if_any()
+    for name in OPTIONAL_FILES:
+        workbook = None if (folder / name).exists() else workbook_instead(folder / name)
+        if workbook:
+            probs.add(name, 0, "", "the file is missing", save_as_csv(workbook, name))
 
 
 def _check_ppe_within_da(inputs: Inputs, probs: Problems) -> None:
@@ -242,4 +267,4 @@ def _warn_guidance_for_actuals(inputs: Inputs) -> None:
                 )
 
 
-__all__ = ["Inputs", "load_inputs"]
+__all__ = ["INPUT_FILES", "Inputs", "load_inputs"]

@@ -1,10 +1,12 @@
-"""`modelgen init`: a starter input folder with every file and one example company."""
+"""`modelgen init`: a starter input folder with every file the readers read, one example
+company, and the optional files (scenarios, opening balances, life changes) as their
+header alone: a row added there is read, an empty file changes nothing."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from modelgen.inputs.csvread import InputError, Problem
+from modelgen.atomic import OutputPathError
 
 STARTER = {
     "companies.csv": "ticker,name,fiscal_year_end_month,tax_rate\nEXMPL,Example Corp,12,\n",
@@ -35,23 +37,23 @@ STARTER = {
         "revenue_growth,0.05\n"
         "share_count_growth,0\n"
     ),
+    "scenarios.csv": "scenario,key,value,source\n",
+    "opening_balances.csv": "ticker,asset_class,net_book_value,remaining_life_years,source\n",
+    "life_changes.csv": "ticker,asset_class,effective_from,useful_life_years,source\n",
 }
 
 
 def write_starter(folder: Path) -> list[Path]:
-    """Create `folder` with the starter files; never overwrite a file that exists."""
+    """Create `folder` with the starter files; never overwrite a file that exists
+    (OutputPathError: the folder is the command's output)."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
-        raise InputError(
-            [Problem(str(folder), 0, "", "exists and is not a folder", "choose a new folder name")]
-        )
+        raise OutputPathError(f"{folder}: exists and is not a folder; choose a new folder name")
     clashes = [name for name in STARTER if (folder / name).exists()]
     if clashes:
-        raise InputError(
-            [
-                Problem(str(folder / n), 0, "", "already exists", "choose an empty or new folder")
-                for n in clashes
-            ]
+        raise OutputPathError(
+            f"{folder} already holds {', '.join(clashes)}; choose an empty or new folder "
+            "(nothing was written)"
         )
     folder.mkdir(parents=True, exist_ok=True)
     written = []

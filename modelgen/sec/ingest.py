@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
+from modelgen.sec.companies import same_company, wrong_ticker
 from modelgen.sec.periods import (
     PeriodValue,
     average_periods,
@@ -44,6 +45,7 @@ from modelgen.sec.periods import (
     sum_notes,
 )
 from modelgen.sec.series import FILE_COLUMNS, SERIES, Series
+from modelgen.words import plural
 
 UNIT_DIVISORS = {"USD": 1, "USD k": 10**3, "USD m": 10**6, "USD bn": 10**9}
 DEFAULT_UNIT = "USD bn"
@@ -102,11 +104,11 @@ class IngestReport:
         out = [
             f"{self.ticker} ({self.name}): fiscal year ends in month {self.fiscal_year_end_month}, "
             f"amounts in {self.unit}",
-            "{} rows added, {} updated, {} unchanged".format(*self.row_counts()),
+            _counts(*self.row_counts()),
         ]
         for file in dict.fromkeys(c.file for c in self.added + self.updated + self.unchanged):
             added, updated, unchanged = self.row_counts(file)
-            out.append(f"  {file}: {added} rows added, {updated} updated, {unchanged} unchanged")
+            out.append(f"  {file}: {_counts(added, updated, unchanged)}")
         for file in dict.fromkeys(c.file for c in self.added):
             periods = dict.fromkeys(c.period for c in self.added if c.file == file)
             out.append(f"  added to {file}: {', '.join(periods)}")
@@ -128,6 +130,11 @@ class IngestReport:
         if not self.written:
             out.append("no files changed")
         return out
+
+
+def _counts(added: int, updated: int, unchanged: int) -> str:
+    """`1 row added, 2 updated, 0 unchanged`."""
+    return f"{plural(added, 'row')} added, {updated} updated, {unchanged} unchanged"
 
 
 def ingest_sec(
@@ -159,6 +166,14 @@ def ingest_sec(
             "use a company-facts file that includes the company's annual reports"
         )
     entity = str(doc.get("entityName") or "").strip()
+    companies = _Table.read(inputs_dir / "companies.csv", COMPANY_COLUMNS)
+    wrong = (
+        None
+        if name
+        else wrong_ticker(ticker, entity, _names(companies), companies.path, facts_path)
+    )
+    if wrong:
+        raise SecError(wrong)
     report = IngestReport(ticker, name or entity or ticker, unit, fye)
     figures = {s.column: _figures(s, facts[s.column], fye, facts_path, report) for s in SERIES}
 
@@ -175,7 +190,6 @@ def ingest_sec(
             )
             outputs[table.path] = table.render()
 
-    companies = _Table.read(inputs_dir / "companies.csv", COMPANY_COLUMNS)
     report.company = _set_company(companies, ticker, name, report.name, fye)
     if report.company or not companies.existed:
         outputs[companies.path] = companies.render()
@@ -186,17 +200,24 @@ def ingest_sec(
     return report
 
 
+def companies_in(inputs_dir: Path) -> dict[str, str]:
+    """The folder's companies.csv: ticker (upper case) to name; {} when there is none."""
+    return _names(_Table.read(Path(inputs_dir) / "companies.csv", COMPANY_COLUMNS))
+
+
+def _names(companies: _Table) -> dict[str, str]:
+    return {
+        companies.get(row, "ticker").upper(): companies.get(row, "name") for row in companies.rows
+    }
+
+
 def ticker_in_folder(facts_path: Path, inputs_dir: Path) -> str:
     """The ticker whose company the filing names: the row of `companies.csv` whose name is
-    the filing's entity name (as `ingest-sec` wrote it); else ask for ``--ticker``."""
+    the filing's entity name, as `ingest-sec` wrote it or as an analyst would ("Snowflake"
+    for "SNOWFLAKE INC.", `same_company`); else ask for ``--ticker``."""
     facts_path, inputs_dir = Path(facts_path), Path(inputs_dir)
-    entity = str(_load_company_facts(facts_path).get("entityName") or "").strip()
-    companies = _Table.read(inputs_dir / "companies.csv", COMPANY_COLUMNS)
-    found = [
-        companies.get(row, "ticker").upper()
-        for row in companies.rows
-        if entity and companies.get(row, "name").casefold() == entity.casefold()
-    ]
+    entity = entity_of(facts_path)
+    found = [t for t, name in companies_in(inputs_dir).items() if same_company(name, entity)]
     if len(found) != 1:
         raise SecError(
             f"{facts_path} is {entity or 'a company'}'s filing, and "
@@ -205,6 +226,11 @@ def ticker_in_folder(facts_path: Path, inputs_dir: Path) -> str:
             "pass --ticker to say which company it is"
         )
     return found[0]
+
+
+def entity_of(facts_path: Path) -> str:
+    """The company a company-facts file is about, as the filing names it ("" if it does not)."""
+    return str(_load_company_facts(Path(facts_path)).get("entityName") or "").strip()
 
 
 def _load_company_facts(path: Path) -> dict[str, Any]:

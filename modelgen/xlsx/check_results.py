@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from modelgen.words import plural
+
 FAILURES = "check_failures"  # the count of failing periods over every check (column D)
 SHOWN = 20  # failing checks named in one line; a count says the rest
 
@@ -38,8 +40,8 @@ class CheckResults:
         return [k for k, v in self.values if isinstance(v, bool) or v != 0]
 
     def summary(self) -> str:
-        """`N/M checks passed`."""
-        return f"{self.total - len(self.failing)}/{self.total} checks passed"
+        """`N/M checks passed` (`1/1 check passed`)."""
+        return f"{self.total - len(self.failing)}/{plural(self.total, 'check')} passed"
 
     def failing_line(self) -> str | None:
         """`  failing checks: KEY, KEY, ...` (at most SHOWN, then how many more), or None."""
