@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
-from modelgen.inputs.numbers import LARGEST, SPACES, Convention, Located, hint, read_cell, settle
+from modelgen.inputs.numbers import Convention, Located, parse, read_cell, settle, without_percent
 
 
 @dataclass(frozen=True, order=True)
@@ -364,16 +363,6 @@ def near_miss(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
-CURRENCY_SIGNS = "$€£¥₹"
-
-
-def _percent(text: str) -> tuple[str, float]:
-    """A cell without its percent sign, and the scale the sign stands for."""
-    if text.endswith("%"):
-        return text[:-1].rstrip(SPACES), 0.01
-    return text, 1.0
-
-
 def _number_cells(
     records: list[Record], header: list[str], numbers: tuple[str, ...]
 ) -> Iterator[Located]:
@@ -382,7 +371,7 @@ def _number_cells(
     order = 0
     for rec in records:
         for column in columns:
-            text = _percent(rec[column])[0]
+            text = without_percent(rec[column])[0]
             if text:
                 yield Located(order, rec.line, column, read_cell(text, rec.convention.separator))
                 order += 1
@@ -396,64 +385,15 @@ def parse_number(
     Its decimal mark is the file's (`modelgen.inputs.numbers` has the rule): a number that
     could be read two ways and that the file does not settle is refused with both readings.
     """
-    convention = rec.convention
-    assert column in convention.columns, f"read_table(numbers=...) does not name {column}"
+    assert column in rec.convention.columns, f"read_table(numbers=...) does not name {column}"
     raw = rec[column]
     if raw == "":
         if required:
             probs.add(rec.file, rec.line, column, "is empty", "enter a number")
         return None
-    signs = [c for c in CURRENCY_SIGNS if c in raw]
-    if signs:
-        bare = raw.translate({ord(c): None for c in CURRENCY_SIGNS}).strip()
-        probs.add(
-            rec.file,
-            rec.line,
-            column,
-            f'"{raw}" has a currency sign ({signs[0]})',
-            f"write the number without the currency sign: {bare}",
-        )
-        return None
-    text, scale = _percent(raw)
-    if scale != 1 and not percent:
-        probs.add(
-            rec.file,
-            rec.line,
-            column,
-            f'"{raw}" is a percentage, which this column does not take',
-            "enter a plain number, without %",
-        )
-        return None
-    if text.strip("+-").lower() in ("nan", "inf", "infinity"):
-        value = math.nan
-    else:
-        cell = read_cell(text, convention.separator)
-        if not cell.values:
-            why = cell.hint or hint(text, convention.decimal)
-            probs.add(rec.file, rec.line, column, f'"{raw}" is not a number', why)
-            return None
-        value = convention.value(cell)
-        if value is None:
-            probs.add(rec.file, rec.line, column, *convention.ambiguity(cell, raw))
-            return None
-        value *= scale
-    if not math.isfinite(value):
-        probs.add(
-            rec.file,
-            rec.line,
-            column,
-            f'"{raw}" is not a finite number',
-            "enter a number, or leave out the row if there is no figure",
-        )
-        return None
-    if abs(value) > LARGEST:
-        probs.add(
-            rec.file,
-            rec.line,
-            column,
-            f'"{raw}" is out of range: no number modelgen reads is larger than {LARGEST:.0e}',
-            "check the digits and the unit of the number",
-        )
+    value = parse(raw, rec.convention, percent=percent)
+    if isinstance(value, tuple):
+        probs.add(rec.file, rec.line, column, *value)
         return None
     return value
 

@@ -19,6 +19,7 @@ point decimals a thousand times too big.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ _LOOSE_SPACES = re.compile(r"(?<![0-9])[ \u00a0\u202f]+|[ \u00a0\u202f]+(?![0-9]
 #: no number modelgen reads is this large: amounts beyond it are a unit or a digit astray,
 #: and squares of them (the checks compare squares) would overflow
 LARGEST = 1e18
+CURRENCY_SIGNS = "$€£¥₹"
 
 
 def other(mark: str) -> str:
@@ -235,3 +237,50 @@ def settle(
     fewer = shown[other(more)]
     conflict = Conflict(fewer[0], more, shown[more][0], len(fewer))
     return Convention(separator, more, frozenset(columns)), conflict
+
+
+def without_percent(text: str) -> tuple[str, float]:
+    """A cell without its percent sign, and the scale the sign stands for."""
+    if text.endswith("%"):
+        return text[:-1].rstrip(SPACES), 0.01
+    return text, 1.0
+
+
+def parse(raw: str, convention: Convention, *, percent: bool) -> float | tuple[str, str]:
+    """The number a cell (not empty) holds in a file of `convention`, or what is wrong with
+    it and what to do: a currency sign, a percentage where none is taken (`percent`), text,
+    an ambiguous number the file does not settle, NaN or infinity, a number beyond LARGEST."""
+    signs = [c for c in CURRENCY_SIGNS if c in raw]
+    if signs:
+        bare = raw.translate({ord(c): None for c in CURRENCY_SIGNS}).strip()
+        return (
+            f'"{raw}" has a currency sign ({signs[0]})',
+            f"write the number without the currency sign: {bare}",
+        )
+    text, scale = without_percent(raw)
+    if scale != 1 and not percent:
+        return (
+            f'"{raw}" is a percentage, which this column does not take',
+            "enter a plain number, without %",
+        )
+    if text.strip("+-").lower() in ("nan", "inf", "infinity"):
+        value = math.nan
+    else:
+        cell = read_cell(text, convention.separator)
+        if not cell.values:
+            return f'"{raw}" is not a number', cell.hint or hint(text, convention.decimal)
+        read = convention.value(cell)
+        if read is None:
+            return convention.ambiguity(cell, raw)
+        value = read * scale
+    if not math.isfinite(value):
+        return (
+            f'"{raw}" is not a finite number',
+            "enter a number, or leave out the row if there is no figure",
+        )
+    if abs(value) > LARGEST:
+        return (
+            f'"{raw}" is out of range: no number modelgen reads is larger than {LARGEST:.0e}',
+            "check the digits and the unit of the number",
+        )
+    return value
