@@ -15,6 +15,7 @@ from modelgen.inputs.template import load_template
 from modelgen.locks import refuse_open
 from modelgen.model import Model, build_model
 from modelgen.words import plural
+from modelgen.xlsx.check_results import CheckResults
 
 if TYPE_CHECKING:
     from modelgen.regenerate.carry import Carry
@@ -41,15 +42,21 @@ class BuildResult:
         return self.model.formula_cells()
 
     @property
+    def check_results(self) -> CheckResults:
+        """Each check's column D as computed (and cached in the workbook)."""
+        rows = self.model.sheets["Checks"].rows
+        return CheckResults.of((r.key, _plain(r.const_value())) for r in rows if r.key)
+
+    @property
     def checks(self) -> tuple[int, int]:
         """(passed, total) over the check rows."""
-        rows = [
-            r
-            for r in self.model.sheets["Checks"].rows
-            if r.key and r.key.startswith("check_") and r.key != "check_failures"
-        ]
-        passed = sum(1 for r in rows if r.const_value() == 0)
-        return passed, len(rows)
+        results = self.check_results
+        return results.total - len(results.failing), results.total
+
+
+def _plain(value: object) -> object:
+    """A float as Python's (numpy's float64 compares alike; NaN: an empty cell)."""
+    return None if isinstance(value, float) and value != value else value
 
 
 def validate_inputs(inputs_dir: Path, template: Path | None = None) -> Inputs:

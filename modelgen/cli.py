@@ -203,13 +203,16 @@ def build(
             say(line)
         for w in result.model.inputs.warnings:
             _err(f"warning: {w}")
-        passed, total = result.checks
+        checks = result.check_results
         cells = result.formula_cells
         say(
             f"{result.out}: {plural(result.companies, 'company')}, "
             f"{plural(result.periods, 'period')}, {cells:,} {number(cells, 'formula cell')}, "
-            f"{passed}/{plural(total, 'check')} passed"
+            f"{checks.summary()}"
         )
+        failing = checks.failing_line()
+        if failing:
+            say(failing)
         return 0
 
     _run(body)

@@ -9,7 +9,9 @@ convention and forecast horizons 0-10. Numbers are written as an analyst's expor
 plain, with thousands separators, or as percentages where a rate is meant.
 
 Capex moves by a factor of 0.4 to 2.5 a year (sometimes through a year of 0), and guidance
-is 0.4 to 2.5 times a company's largest actual: figures an analyst could meet. Wilder jumps
+is 0.4 to 2.5 times a company's largest actual: figures an analyst could meet, although over
+the years a company's figures span more than the 1,000 times modelgen takes for a unit astray
+(`allow_outliers` is set). Wilder jumps
 compound, through the growth forecast, into amounts of 1e10 and more, where the model's
 checks fail on float rounding (see test_random_models.test_checks_hold_for_amounts_in_usd).
 
@@ -589,7 +591,10 @@ def write_spec(spec: ModelSpec, folder: Path) -> Path:
     if not spec.lag_column and not any(r[4] for r in rows):
         header, rows = header[:4], [r[:4] for r in rows]  # no lag: the column left out
     table("assumptions.csv", header, rows)
-    table("settings.csv", ["key", "value"], [list(kv) for kv in spec.settings])
+    # the draws span more than 1,000 times within a company (a capex of 0.5 after 4,938):
+    # arithmetic to check, not a unit astray (tests/test_scale.py checks that)
+    allowed = [["allow_outliers", "true"]]
+    table("settings.csv", ["key", "value"], [list(kv) for kv in spec.settings] + allowed)
     if spec.scenarios:
         table(
             "scenarios.csv",

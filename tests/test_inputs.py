@@ -456,6 +456,7 @@ def test_cp1252_in_a_semicolon_file_names_the_column_in_that_file(folder: Path) 
 )
 def test_thousands_separators_are_accepted_in_amounts(folder: Path, raw: str, value: float) -> None:
     replace_in(folder, "financials.csv", "MSFT,2024,92.8,", f'MSFT,2024,"{raw}",')
+    append(folder, "settings.csv", "allow_outliers,true\n")  # 12,345,678 is out of scale
     assert at(load_inputs(folder).net_income, "MSFT", "2024").value == value
 
 
@@ -488,6 +489,7 @@ def semicolons(folder: Path, name: str) -> None:
 )
 def test_numbers_of_a_semicolon_file(folder: Path, raw: str, value: float) -> None:
     semicolons(folder, "financials.csv")
+    append(folder, "settings.csv", "allow_outliers,true\n")  # 12.345.678 is out of scale
     replace_in(folder, "financials.csv", "MSFT;2024;92,8;", f"MSFT;2024;{raw};")
     assert at(load_inputs(folder).net_income, "MSFT", "2024").value == value
 
@@ -495,10 +497,7 @@ def test_numbers_of_a_semicolon_file(folder: Path, raw: str, value: float) -> No
 @pytest.mark.parametrize(
     "raw, hint",
     [
-        ("1.5", "the decimal mark is the comma"),
-        ("0.050", "the decimal mark is the comma"),
         ("1.234.5", "the decimal mark is the comma"),
-        ("1 234.5", "the decimal mark is the comma"),
         ("1 234.567,5", "the decimal mark is the comma"),  # two kinds of separator
         ("1,234,5", "such as 12,5"),
         ("12 34,5", "such as 12,5"),

@@ -54,6 +54,8 @@ def test_the_settings_table_lists_every_setting_with_its_default():
         value = getattr(defaults, name)
         if value == "":
             assert shown == "(empty)", name
+        elif isinstance(value, bool):
+            assert shown == f"`{str(value).lower()}`", name
         elif isinstance(value, str):
             assert shown == f"`{value}`", name
         else:

@@ -37,6 +37,7 @@ from modelgen.xlsx.cached_values import (
     no_values_message,
 )
 from modelgen.xlsx.cells import ErrorValue, WorkbookCells, read_cells
+from modelgen.xlsx.check_results import CheckResults
 from modelgen.xlsx.open_safely import check_xlsx, open_workbook
 from modelgen.xlsx.read_by_key import KeyedSheet, locate, read_keyed
 
@@ -122,6 +123,7 @@ class VerifyReport:
     errors: list[CellError] = field(default_factory=list)
     has_checks: bool = False
     check_failures: float | None = None
+    check_results: CheckResults = field(default_factory=lambda: CheckResults(()))
 
     @property
     def ok(self) -> bool:
@@ -142,7 +144,12 @@ class VerifyReport:
         if self.has_checks:
             failures = self.check_failures
             head += f", check_failures = {'?' if failures is None else f'{failures:g}'}"
+            if self.check_results.total:
+                head += f", {self.check_results.summary()}"
         out = [head]
+        failing = self.check_results.failing_line()
+        if failing:
+            out.append(failing)
         for m in self.mismatches[:limit]:
             out.append(
                 f"  {_where(m.sheet, m.cell, m.key, m.period)}: cached {_show(m.cached)} but "
@@ -280,6 +287,12 @@ def judge(
             report.errors.append(CellError(sheet, cell, *cached.where(sheet, cell), value))
     report.has_checks = "Checks" in cached.sheets
     checks = cached.keyed.get("Checks")
+    if checks is not None:
+        report.check_results = CheckResults.of(
+            (key, values.get(("Checks", row.cells[CONSTANT])))
+            for key, row in checks.rows.items()
+            if CONSTANT in row.cells
+        )
     if checks is not None and "check_failures" in checks.rows:
         value = values.get(("Checks", checks.rows["check_failures"].cells[CONSTANT]))
         if isinstance(value, int | float) and not isinstance(value, bool):

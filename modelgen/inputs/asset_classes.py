@@ -42,6 +42,7 @@ def read_asset_classes(
         ("in_service_lag_years", "source"),
         probs,
         allow_empty=False,
+        numbers=("share", "useful_life_years", "in_service_lag_years"),
     )
     if records is None:
         return None

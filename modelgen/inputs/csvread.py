@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import csv
 import io
-import math
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
+from modelgen.inputs.numbers import Convention, Located, parse, read_cell, settle, without_percent
 
 
 @dataclass(frozen=True, order=True)
@@ -76,7 +75,7 @@ class Record:
     file: str
     line: int
     values: dict[str, str]
-    decimal_comma: bool = False  # a semicolon-separated file: 1.234,5 (see parse_number)
+    convention: Convention = Convention()  # the file's decimal mark (see parse_number)
 
     def __getitem__(self, column: str) -> str:
         return self.values.get(column, "").strip()
@@ -90,6 +89,7 @@ def read_table(
     *,
     allow_empty: bool = True,
     broken: list[Record] | None = None,
+    numbers: tuple[str, ...] = (),
 ) -> list[Record] | None:
     """Read one CSV file into records; None (with problems added) when it cannot be read.
 
@@ -101,6 +101,8 @@ def read_table(
     leave out its cells when they are last. A record's line is the line its row starts on.
     Rows with the wrong number of fields are reported and, when `broken` is given, also
     appended to it (best effort) so that callers can avoid reporting follow-on problems.
+    The cells of the `numbers` columns settle the file's decimal mark (`numbers.settle`);
+    `parse_number` reads those columns only.
     """
     probs = problems if problems is not None else Problems()
     name = path.name
@@ -155,7 +157,7 @@ def read_table(
                     broken.append(Record(name, line, dict(zip(header, fields, strict=False))))
                 continue
             values = dict(zip(header, fields, strict=True))
-            records.append(Record(name, line, values, decimal_comma=sep == ";"))
+            records.append(Record(name, line, values, Convention(sep)))
     except csv.Error as exc:
         probs.add(name, reader.line_num, "", f"cannot be read as CSV ({exc})", "fix the quoting")
         return None
@@ -166,6 +168,11 @@ def read_table(
         if not bad_rows:
             probs.add(name, 0, "", "has a header but no rows", "add at least one row")
         return None
+    convention, conflict = settle(_number_cells(records, header, numbers), sep, numbers)
+    if conflict is not None:
+        probs.add(name, conflict.at.line, conflict.at.column, conflict.message, conflict.hint)
+    for rec in records:
+        rec.convention = convention
     return records
 
 
@@ -356,18 +363,18 @@ def near_miss(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
-#: a comma-separated file's thousands: 1,234 and 1,234.5
-_THOUSANDS = re.compile(r"^[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$")
-#: a semicolon-separated file's numbers: 75,6 and 1 234,5 or 1.234,5 (one kind of thousands
-#: separator: space, no-break space, narrow no-break space or point), 1,5E+03
-_DECIMAL_COMMA = re.compile(
-    r"^(?P<sign>[+-]?)"
-    r"(?P<whole>[1-9][0-9]{0,2}(?P<sep>[ .\u00a0\u202f])[0-9]{3}(?:(?P=sep)[0-9]{3})*|[0-9]*)"
-    r"(?:,(?P<fraction>[0-9]+))?(?P<exponent>[eE][+-]?[0-9]+)?$"
-)
-_SPACES = " \u00a0\u202f"
-_SPACE_BETWEEN_DIGITS = re.compile(r"[0-9][ \u00a0\u202f]+[0-9]")
-CURRENCY_SIGNS = "$€£¥₹"
+def _number_cells(
+    records: list[Record], header: list[str], numbers: tuple[str, ...]
+) -> Iterator[Located]:
+    """The cells of the `numbers` columns, read on their own, in file order."""
+    columns = [c for c in header if c in numbers]
+    order = 0
+    for rec in records:
+        for column in columns:
+            text = without_percent(rec[column])[0]
+            if text:
+                yield Located(order, rec.line, column, read_cell(text, rec.convention.separator))
+                order += 1
 
 
 def parse_number(
@@ -375,99 +382,20 @@ def parse_number(
 ) -> float | None:
     """A finite number from a cell; `30%` only where percent is True.
 
-    A comma-separated file writes `1,234.5`; a space there is refused, as it could be a
-    thousands separator or two numbers run together. A semicolon-separated file
-    (`rec.decimal_comma`) writes `1 234,5` or `1.234,5`: its decimal mark is the comma, so a
-    point is a thousands separator (`1.234` is 1234) and `1.5` is refused.
+    Its decimal mark is the file's (`modelgen.inputs.numbers` has the rule): a number that
+    could be read two ways and that the file does not settle is refused with both readings.
     """
+    assert column in rec.convention.columns, f"read_table(numbers=...) does not name {column}"
     raw = rec[column]
     if raw == "":
         if required:
             probs.add(rec.file, rec.line, column, "is empty", "enter a number")
         return None
-    signs = [c for c in CURRENCY_SIGNS if c in raw]
-    if signs:
-        bare = raw.translate({ord(c): None for c in CURRENCY_SIGNS}).strip()
-        probs.add(
-            rec.file,
-            rec.line,
-            column,
-            f'"{raw}" has a currency sign ({signs[0]})',
-            f"write the number without the currency sign: {bare}",
-        )
-        return None
-    text, scale = raw, 1.0
-    if text.endswith("%"):
-        if not percent:
-            probs.add(
-                rec.file,
-                rec.line,
-                column,
-                f'"{raw}" is a percentage, which this column does not take',
-                "enter a plain number, without %",
-            )
-            return None
-        text, scale = text[:-1].rstrip(_SPACES), 0.01
-    if rec.decimal_comma:
-        text, hint = _decimal_comma(text)
-    else:
-        text, hint = _decimal_point(text)
-    value = None
-    if not hint:
-        try:
-            if "_" in text or not text.isascii():
-                raise ValueError(text)
-            value = float(text) * scale
-        except ValueError:
-            hint = _hint(text, rec.decimal_comma)
-    if value is None:
-        probs.add(rec.file, rec.line, column, f'"{raw}" is not a number', hint)
-        return None
-    if not math.isfinite(value) or text.strip("+-").lower() in ("nan", "inf", "infinity"):
-        probs.add(
-            rec.file,
-            rec.line,
-            column,
-            f'"{raw}" is not a finite number',
-            "enter a number, or leave out the row if there is no figure",
-        )
+    value = parse(raw, rec.convention, percent=percent)
+    if isinstance(value, tuple):
+        probs.add(rec.file, rec.line, column, *value)
         return None
     return value
-
-
-def _decimal_point(text: str) -> tuple[str, str]:
-    """A comma-separated file's cell as Python reads numbers, or a hint why it is not one."""
-    if _SPACE_BETWEEN_DIGITS.search(text):
-        joined = "".join(c for c in text if c not in _SPACES)
-        return text, (
-            "a space between digits is ambiguous in a comma-separated file (thousands, or two "
-            f"numbers?): write {joined}, or separate thousands with commas (1,234.5)"
-        )
-    text = "".join(c for c in text if c not in _SPACES)
-    return (text.replace(",", "") if _THOUSANDS.match(text) else text), ""
-
-
-def _decimal_comma(text: str) -> tuple[str, str]:
-    """A semicolon-separated file's cell as Python reads numbers, or a hint why it is not."""
-    m = _DECIMAL_COMMA.match(text)
-    if not m or not (m["whole"] or m["fraction"]):
-        return text, _hint(text, decimal_comma=True)
-    whole = "".join(c for c in m["whole"] if c.isdigit()) or "0"
-    return f"{m['sign']}{whole}.{m['fraction'] or '0'}{m['exponent'] or ''}", ""
-
-
-def _hint(text: str, decimal_comma: bool) -> str:
-    """What to write instead of a cell that is not a number in this kind of file."""
-    if text.startswith("(") and text.endswith(")"):
-        return f"write a negative number with a minus sign: -{text[1:-1]}"
-    if decimal_comma and "." in text:
-        return (
-            "in a semicolon-separated file the decimal mark is the comma and a point separates "
-            "thousands: write e.g. 1,5 or 1.234,5"
-        )
-    if not decimal_comma and "," in text:
-        return "use a point for decimals and commas only between thousands (1,234.5)"
-    return "enter a number such as " + ("12,5" if decimal_comma else "12.5") + " (no words)"
 
 
 def duplicates(

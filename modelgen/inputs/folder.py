@@ -26,6 +26,8 @@ from modelgen.inputs.ppe import (
     read_opening_balances,
     reported,
 )
+from modelgen.inputs.scale import COLUMNS as SCALED
+from modelgen.inputs.scale import check_scale
 from modelgen.inputs.scenarios import SCENARIOS_FILE, Scenarios, read_scenarios
 from modelgen.inputs.settings import SETTINGS_FILE, Settings, read_settings, unit_scale
 from modelgen.inputs.tables import Company, Guidance, read_companies, read_facts, read_guidance
@@ -110,6 +112,13 @@ def load_inputs(folder: Path) -> Inputs:
     extra: dict[str, dict[str, dict[Period, Fact]]] = {}
     net_income = read_facts(
         folder / "financials.csv", "net_income", known, probs, allow_negative=True, extra=extra
+    )
+    figures = {"capex": capex or {}, "net_income": net_income or {}, **extra}
+    check_scale(
+        {(file, c): figures.get(c, {}) for file, columns in SCALED.items() for c in columns},
+        settings.unit,
+        settings.allow_outliers,
+        probs,
     )
     capex_q: dict[str, dict[Period, Fact]] = {}
     ni_q: dict[str, dict[Period, Fact]] = {}

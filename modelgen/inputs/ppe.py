@@ -88,6 +88,7 @@ def read_opening_balances(
         ["ticker", "asset_class", "net_book_value", "remaining_life_years"],
         ("source",),
         probs,
+        numbers=("net_book_value", "remaining_life_years"),
     )
     if records is None:
         return {}
@@ -156,7 +157,11 @@ def read_life_changes(folder: Path, classes: dict | None, probs: Problems) -> li
     if not path.exists():
         return []
     records = read_table(
-        path, ["ticker", "asset_class", "effective_from", "useful_life_years"], ("source",), probs
+        path,
+        ["ticker", "asset_class", "effective_from", "useful_life_years"],
+        ("source",),
+        probs,
+        numbers=("useful_life_years",),
     )
     if records is None:
         return []

@@ -106,7 +106,7 @@ def read_scenarios(
     path = folder / SCENARIOS_FILE
     if not path.exists():
         return out
-    records = read_table(path, ["scenario", "key", "value"], ("source",), probs)
+    records = read_table(path, ["scenario", "key", "value"], ("source",), probs, numbers=("value",))
     if records is None:
         return out
     for first, dup in duplicates(records, ("scenario", "key")):

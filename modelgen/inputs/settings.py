@@ -77,6 +77,7 @@ class Settings:
     tie_tolerance: float = 0.05  # modelled against reported PP&E depreciation, relative
     amortization_growth: float = 0.0  # the rest of D&A after the last reported year
     run_rate_life_years: float = 5.0  # the article's measure: a year's capex / this many years
+    allow_outliers: bool = False  # an amount out of scale with its company's is a warning
     title: str = ""  # the model's name; empty: named after its companies
     subject: str = ""  # one line on what it models (document properties, Cover)
 
@@ -91,6 +92,9 @@ RENAMED = {
     )
 }
 TEXT_SETTINGS = ("title", "subject")
+#: settings that are yes or no, and how they may be written (any case: Excel writes TRUE)
+BOOLEANS = {"true": True, "false": False, "yes": True, "no": False, "1": True, "0": False}
+BOOLEAN_SETTINGS = ("allow_outliers",)
 # numeric settings that are not rates (no `%` accepted)
 YEARS_OR_AMOUNTS = ("forecast_years", "fade_years", "quarter_sum_tolerance", "run_rate_life_years")
 MAX_TEXT = 200  # a title or subject: one line, well inside Excel's 255-character properties
@@ -112,7 +116,7 @@ def choice(rec: Record, allowed, probs: Problems, what: str = "") -> str | None:
 
 def read_settings(folder: Path, probs: Problems, notes: list[str] | None = None) -> Settings:
     """The settings over their defaults; a renamed key is read as its new name, with a note."""
-    records = read_table(folder / SETTINGS_FILE, ["key", "value"], (), probs)
+    records = read_table(folder / SETTINGS_FILE, ["key", "value"], (), probs, numbers=("value",))
     values: dict[str, object] = {}
     named: dict[str, Record] = {}
     for rec in records or []:
@@ -179,6 +183,17 @@ def read_settings(folder: Path, probs: Problems, notes: list[str] | None = None)
             value = choice(rec, CHOICES[key], probs)
             if value is not None:
                 values[key] = value
+        elif key in BOOLEAN_SETTINGS:
+            if rec["value"].lower() in BOOLEANS:
+                values[key] = BOOLEANS[rec["value"].lower()]
+            else:
+                probs.add(
+                    rec.file,
+                    rec.line,
+                    "value",
+                    f'{key} "{rec["value"]}" is neither true nor false',
+                    "enter true or false",
+                )
         else:
             _numeric_setting(rec, key, probs, values)
     return Settings(**values)  # type: ignore[arg-type]

@@ -55,6 +55,7 @@ def read_companies(folder: Path, probs: Problems) -> tuple[list[Company], set[st
         probs,
         allow_empty=False,
         broken=broken,
+        numbers=("fiscal_year_end_month", "tax_rate"),
     )
     if records is None:
         return [], None
@@ -116,8 +117,14 @@ def read_facts(
     cells allowed, never negative) are collected into it by column.
     """
     optional = ("source", *REPORTED_COLUMNS) if extra is not None else ("source",)
+    numbers = (column, *REPORTED_COLUMNS) if extra is not None else (column,)
     records = read_table(
-        path, ["ticker", "period", column], optional, probs, allow_empty=column != "capex"
+        path,
+        ["ticker", "period", column],
+        optional,
+        probs,
+        allow_empty=column != "capex",
+        numbers=numbers,
     )
     if records is None:
         return None
@@ -145,7 +152,13 @@ def read_facts(
 def read_guidance(
     path: Path, known: set[str] | None, probs: Problems
 ) -> dict[str, dict[int, Guidance]] | None:
-    records = read_table(path, ["ticker", "period", "capex_low"], ("capex_high", "source"), probs)
+    records = read_table(
+        path,
+        ["ticker", "period", "capex_low"],
+        ("capex_high", "source"),
+        probs,
+        numbers=("capex_low", "capex_high"),
+    )
     if records is None:
         return None
     out: dict[str, dict[int, Guidance]] = {}

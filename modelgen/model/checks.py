@@ -50,16 +50,19 @@ def build(model: Model) -> None:
     sheet.header("Depreciation and PP&E (column D: periods failing)")
     for t in tickers:
         nbv = span(ppe[f"net_book_value:{t}"])
+        # what the net book value is computed from: the opening base and the capex to date
+        spent = ppe[f"net_book_value:{t}"].d + span(ppe[f"cumulative_capex:{t}"])
         check(
             f"check_nbv_nonnegative:{t}",
             lbl("check_nbv_nonnegative", t),
-            const=SUMPRODUCT(nbv < -tol * (1 + span(ppe[f"cumulative_capex:{t}"]))),
+            const=SUMPRODUCT(nbv < -tol * (1 + spent)),
         )
         opening, added = span(ppe[f"net_ppe_opening:{t}"]), span(ppe[f"ppe_capex:{t}"])
+        rolled = opening + added + span(ppe[f"ppe_depreciation:{t}"])
         check(
             f"check_roll_forward:{t}",
             lbl("check_roll_forward", t),
-            const=periods_differ(opening + added + span(ppe[f"ppe_depreciation:{t}"]), nbv, tol),
+            const=periods_differ(rolled, nbv, tol, scale=spent),
         )
         _tie_checks(model, check, t)
     for t in tickers:
@@ -199,11 +202,15 @@ def _opening_check(model: Model, c: str) -> Expr:
     )
 
 
-def periods_differ(a: Expr, b: Expr, tolerance: Expr, where: Expr | None = None) -> Expr:
+def periods_differ(
+    a: Expr, b: Expr, tolerance: Expr, where: Expr | None = None, scale: Expr | None = None
+) -> Expr:
     """How many periods (of two spans) `a` differs from `b` by more than `tolerance`
-    relative to `b` (at least one unit): one cell where a row of checks would take one a
-    period. Squares stand for absolute values, which SUMPRODUCT does not take alike in
-    every engine."""
-    gap = a - b
-    fails = gap * gap > tolerance * tolerance * (1 + b * b)
+    relative to `scale` (default `b`; at least one unit): one cell where a row of checks
+    would take one a period. `scale` is the size of the amounts `b` was computed from,
+    where `b` can be near 0 while they are not (a net book value of assets written off:
+    in dollars, their rounding alone is a millionth). Squares stand for absolute values,
+    which SUMPRODUCT does not take alike in every engine."""
+    gap, size = a - b, b if scale is None else scale
+    fails = gap * gap > tolerance * tolerance * (1 + size * size)
     return SUMPRODUCT(fails if where is None else where * fails)

@@ -1,0 +1,52 @@
+"""The Checks sheet's results, as build computes them and as an engine recalculates them:
+one definition of what a check is and how its outcome reads, so that `build` and `verify`
+count the same checks and name the same ones when they fail."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from modelgen.words import plural
+
+FAILURES = "check_failures"  # the count of failing periods over every check (column D)
+SHOWN = 20  # failing checks named in one line; a count says the rest
+
+
+def is_check(key: str) -> bool:
+    """A check row: keyed `check_...`, 0 in column D when it holds."""
+    return key.startswith("check_") and key != FAILURES
+
+
+@dataclass(frozen=True)
+class CheckResults:
+    """Each check's column D (0 when it holds), by row key, in the sheet's order."""
+
+    values: tuple[tuple[str, object], ...]
+
+    @classmethod
+    def of(cls, pairs: Iterable[tuple[str, object]]) -> CheckResults:
+        """The results among `pairs` of (row key, column D value) that are checks."""
+        return cls(tuple((k, v) for k, v in pairs if is_check(k)))
+
+    @property
+    def total(self) -> int:
+        return len(self.values)
+
+    @property
+    def failing(self) -> list[str]:
+        """The keys of the checks that do not hold: any D but the number 0 (an error value
+        or an empty cell fails too)."""
+        return [k for k, v in self.values if isinstance(v, bool) or v != 0]
+
+    def summary(self) -> str:
+        """`N/M checks passed` (`1/1 check passed`)."""
+        return f"{self.total - len(self.failing)}/{plural(self.total, 'check')} passed"
+
+    def failing_line(self) -> str | None:
+        """`  failing checks: KEY, KEY, ...` (at most SHOWN, then how many more), or None."""
+        keys = self.failing
+        if not keys:
+            return None
+        more = f" and {len(keys) - SHOWN} more" if len(keys) > SHOWN else ""
+        return f"  failing checks: {', '.join(keys[:SHOWN])}{more}"
