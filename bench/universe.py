@@ -143,6 +143,9 @@ def write_universe(
         ["depreciation_convention", "mid_period" if quarterly else "half_year"],
         ["long_run_capex_growth", "0.04"],
         ["fade_years", "3"],
+        # drawn at random, a company's quarterly net income now and then lands near zero,
+        # a thousandth of its other quarters: a break-even quarter, read with a warning
+        ["allow_outliers", "true"],
     ]
     if quarterly:
         settings.append(["frequency", "quarterly"])
