@@ -9,6 +9,7 @@ import pytest
 
 from modelgen.build import build
 from modelgen.engine.verify import compare
+from modelgen.keys import kind_of
 from modelgen.xlsx.read_by_key import read_keyed
 from tests.engine import engine, recalc_many
 from tests.reference import SHEET_OF, compute
@@ -33,7 +34,7 @@ def built(tmp_path_factory, shipped_inputs, varied_inputs, quarterly_inputs):
 
 
 def _sheet_of(key: str) -> str:
-    return SHEET_OF[key.split(":")[0]]
+    return SHEET_OF[kind_of(key)]
 
 
 def _same(want, got) -> bool:

@@ -47,7 +47,10 @@ BASE = {
     "modelgen._version",
     "modelgen.atomic",
     "modelgen.errors",
+    "modelgen.keys",
     "modelgen.locks",
+    "modelgen.rowspec",
+    "modelgen.sheets",
     "modelgen.words",
 }
 

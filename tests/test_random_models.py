@@ -34,6 +34,7 @@ from modelgen.engine import ironcalc
 from modelgen.engine.libreoffice import NAME as LIBREOFFICE
 from modelgen.engine.libreoffice import recalculate_many
 from modelgen.engine.verify import VerifyReport, judge, read_cached, read_values
+from modelgen.keys import kind_of
 from modelgen.xlsx.cells import read_cells
 from modelgen.xlsx.read_by_key import KeyedSheet, read_keyed
 from tests.engine import engine, engine_profile, require_soffice
@@ -225,7 +226,7 @@ def test_every_keyed_row_matches_independent_arithmetic(examples):
         for key, cells in ex.expected.items():
             if key.startswith("depreciation_vintage:") and key.rsplit(":", 1)[0] not in gridded:
                 continue  # no vintage grid of this class to compare
-            sheet = ex.keyed[SHEET_OF[key.split(":")[0]]]
+            sheet = ex.keyed[SHEET_OF[kind_of(key)]]
             row = sheet.rows.get(key)
             if row is None:
                 problems.append(f"{ex.folder}: no row {key}")

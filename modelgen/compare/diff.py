@@ -26,6 +26,9 @@ from pathlib import Path
 from modelgen.compare.computed import open_for_values
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 from modelgen.formulas.addresses import CONSTANT
+from modelgen.keys import RowKey, kind_of, leading_parts
+from modelgen.rowspec import headline
+from modelgen.sheets import SheetName
 from modelgen.words import either, nearest, unknown_name
 from modelgen.xlsx.forecast_actual import Surprise, forecast_vs_actual
 from modelgen.xlsx.read_by_key import PERIOD_KEY, KeyedSheet, read_keyed
@@ -36,18 +39,11 @@ __all__ = ["HEADLINE", "Change", "DiffError", "DiffReport", "diff_workbooks", "i
 
 DEFAULT_TOLERANCE = 1e-9
 INPUT_TOLERANCE = 1e-12  # an input that changed at all is listed, whatever the tolerance
-INPUTS = "Inputs"
+INPUTS = SheetName.INPUTS
 RATE_UNIT = "%"  # a row in this unit is a rate: shown as a percentage, moves in points
 #: the outputs an analyst reads first (the Cover's headline): (sheet, row kind, which
-#: companies: "TOTAL" the total only, "*" the total and each company)
-HEADLINE = (
-    ("Capex", "capex", "TOTAL"),
-    ("Depreciation", "depreciation", "TOTAL"),
-    ("PP&E", "depreciation_and_amortization", "TOTAL"),
-    ("Profit Impact", "net_income", "TOTAL"),
-    ("Profit Impact", "depreciation_pct_net_income", "*"),
-    ("Profit Impact", "eps_impact_incremental_da", "*"),
-)
+#: companies: "TOTAL" the total only, "*" the total and each company), as declared
+HEADLINE = headline()
 
 
 class DiffError(ModelgenError, ValueError):
@@ -59,11 +55,12 @@ class DiffError(ModelgenError, ValueError):
 
 def is_headline(sheet: str, key: str) -> bool:
     """Whether (sheet, key) is one of the `HEADLINE` outputs (`net_income:TOTAL`, ...)."""
-    parts = key.split(":")
-    if len(parts) != 2:
+    row = RowKey.read(key, sheet)
+    if row is None or not row.ticker or row.parts != (row.ticker,):
         return False
     return any(
-        sheet == s and parts[0] == kind and which in ("*", parts[1]) for s, kind, which in HEADLINE
+        sheet == s and row.kind == kind and which in ("*", row.ticker)
+        for s, kind, which in HEADLINE
     )
 
 
@@ -72,15 +69,6 @@ def key_matches(key: str, wanted: str) -> bool:
     `useful_life:META` every Meta life, `long_run_capex_growth` its scenario rows (`@Base`)."""
     wanted = wanted.strip().rstrip(":")
     return key == wanted or key.startswith((wanted + ":", wanted + "@"))
-
-
-def leading_parts(key: str) -> list[str]:
-    """The key and every `wanted` that matches it: `capex`, `capex:MSFT` for `capex:MSFT`;
-    `growth`, `growth@Base` for `growth@Base`."""
-    head, _, scenario = key.partition("@")
-    parts = head.split(":")
-    found = [":".join(parts[: i + 1]) for i in range(len(parts))]
-    return found + [key] if scenario else found
 
 
 @dataclass
@@ -214,7 +202,7 @@ class DiffReport:
         """The headline outputs that moved, in `HEADLINE` order, then by key and period."""
         rank = {(s, kind): i for i, (s, kind, _) in enumerate(HEADLINE)}
         moved = [c for c in self.changes if c.headline]
-        return sorted(moved, key=lambda c: (rank[(c.sheet, c.key.split(":")[0])], c.key, c.period))
+        return sorted(moved, key=lambda c: (rank[(c.sheet, kind_of(c.key))], c.key, c.period))
 
     def to_json(self) -> str:
         data = asdict(self)

@@ -15,18 +15,13 @@ from modelgen.formulas.expressions import Expr, Ref
 from modelgen.formulas.functions import AND, IF, MIN, SUM, SUMIFS, SUMPRODUCT, ratio
 from modelgen.formulas.rows import Row, block, span
 from modelgen.inputs.timeline import Period, quarter_end_calendar_year
+from modelgen.rowspec import flows
 
 if TYPE_CHECKING:
     from modelgen.model import Model
 
 # (key prefix on the Annual sheet, sheet of the period rows)
-FLOWS = (
-    ("capex", "Capex"),
-    ("depreciation", "Depreciation"),
-    ("depreciation_and_amortization", "PP&E"),
-    ("net_income", "Profit Impact"),
-    ("revenue", "Profit Impact"),
-)
+FLOWS = flows()  # (kind, sheet) rolled up into years, as declared in modelgen.rowspec
 
 
 def build(model: Model) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formulas.addresses import FIRST_PERIOD_COL, col_letter, sheet_prefix
+from modelgen.keys import RowKey
 from modelgen.model import charts_sheet
 
 if TYPE_CHECKING:
@@ -173,7 +174,7 @@ def add_charts(wb: Workbook, ws: Worksheet, model: Model) -> int:
         for row, fill in zip(vintages, _blues(len(vintages)), strict=True):
             fall.add_series(
                 {
-                    "name": _series_name(row.key.split(":")[1]),  # type: ignore[union-attr]
+                    "name": _series_name(RowKey.parse(str(row.key)).index[0]),
                     "categories": span_ref(cats),
                     "values": span_ref(row),
                     "fill": {"color": fill},

@@ -20,6 +20,9 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from modelgen.keys import TOTAL, RowKey, kind_of
+from modelgen.rowspec import Measure, measures
+from modelgen.sheets import SheetName
 from modelgen.xlsx.read_by_key import KeyedRow, KeyedSheet
 from modelgen.xlsx.record import sheet_periods
 
@@ -38,26 +41,15 @@ __all__ = [
     "write_forecast_table",
 ]
 
-INPUTS, TOTAL = "Inputs", "TOTAL"
+INPUTS = SheetName.INPUTS
 COVER_ROWS = 15  # rows of the Cover's table at most: capex first, then whole measures that fit
 
-
-@dataclass(frozen=True)
-class Measure:
-    """A figure compared: its Inputs row of actuals, and the sheet and row of the figure."""
-
-    title: str  # as the tables show it
-    actual: str  # the Inputs row kind recording actuals: f"{actual}:{ticker}"
-    sheet: str
-    row: str  # the figure's row kind: f"{row}:{ticker}" and f"{row}:TOTAL"
-
-
-MEASURES = (
-    Measure("Capex", "capex_actual", "Capex", "capex"),
-    Measure("D&A", "depreciation_reported", "PP&E", "depreciation_and_amortization"),
-    Measure("Net income", "net_income_actual", "Profit Impact", "net_income"),
-)
-GUIDED = ("Capex", "capex_is_known")  # 1 where capex is actual or guided: guided, if not actual
+#: the figures compared with actuals, as declared (`modelgen.rowspec`)
+MEASURES = measures()
+GUIDED = (
+    SheetName.CAPEX,
+    "capex_is_known",
+)  # 1 where capex is actual or guided: guided, if not actual
 
 
 @dataclass
@@ -88,7 +80,7 @@ def _value(sheets: dict[str, KeyedSheet], sheet: str, key: str, period: str) -> 
 
 
 def _is_actual(sheets: dict[str, KeyedSheet], m: Measure, ticker: str, period: str) -> bool:
-    return _number(_value(sheets, INPUTS, f"{m.actual}:{ticker}", period)) is not None
+    return _number(_value(sheets, INPUTS, str(RowKey(m.actual, ticker=ticker)), period)) is not None
 
 
 def _tickers(sheets: dict[str, KeyedSheet]) -> list[str]:
@@ -124,13 +116,16 @@ def forecast_vs_actual(old: dict[str, KeyedSheet], new: dict[str, KeyedSheet]) -
 def _surprise(
     old: dict[str, KeyedSheet], new: dict[str, KeyedSheet], m: Measure, ticker: str, period: str
 ) -> Surprise | None:
-    key = f"{m.row}:{ticker}"
+    key = str(RowKey(m.row, ticker=ticker))
     before = _number(_value(old, m.sheet, key, period))
     after = _number(_value(new, m.sheet, key, period))
     if before is None or after is None:
         return None  # a row or value missing on one side (a workbook without cached values)
     guided = ticker != TOTAL and m is MEASURES[0]
-    guided = guided and _number(_value(old, GUIDED[0], f"{GUIDED[1]}:{ticker}", period)) == 1
+    guided = (
+        guided
+        and _number(_value(old, GUIDED[0], str(RowKey(GUIDED[1], ticker=ticker)), period)) == 1
+    )
     change = after - before
     return Surprise(
         sheet=m.sheet,
@@ -150,7 +145,7 @@ def _name(sheets: dict[str, KeyedSheet], ticker: str) -> str:
     if ticker == TOTAL:
         return "Total"
     capex = sheets.get(MEASURES[0].sheet)
-    row = capex.rows.get(f"{MEASURES[0].row}:{ticker}") if capex is not None else None
+    row = capex.rows.get(str(RowKey(MEASURES[0].row, ticker=ticker))) if capex is not None else None
     label = row.label if row is not None else None
     return label if isinstance(label, str) and label.strip() else ticker
 
@@ -169,7 +164,7 @@ def keyed_from_model(model: Model) -> dict[str, KeyedSheet]:
         periods = sheet_periods(sheet)
         rows = {}
         for row in sheet.rows:
-            if not row.key or row.key.split(":")[0] not in wanted:
+            if not row.key or kind_of(row.key) not in wanted:
                 continue
             if row.formula is None and row.values is None:
                 continue

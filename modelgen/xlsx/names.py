@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING
 
 from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
 from modelgen.inputs.csvread import InputError, Problem
+from modelgen.keys import RowKey, kind_of
+from modelgen.rowspec import named_kinds
+from modelgen.sheets import SheetName
 from modelgen.xlsx.lint import MAX_NAME, is_valid_name, looks_like_cell
 
 if TYPE_CHECKING:
@@ -47,9 +50,9 @@ def key_name(key: str) -> str:
     The kind (before the first `:`) is title-cased word by word; the other parts keep
     their case and go through `part`.
     """
-    kind, *rest = key.split(":")
-    words = "_".join(w[:1].upper() + w[1:] for w in kind.split("_") if w)
-    return sanitize("_".join([words, *(part(p) for p in rest)]))
+    row = RowKey.parse(key)
+    words = "_".join(w[:1].upper() + w[1:] for w in row.kind.split("_") if w)
+    return sanitize("_".join([words, *(part(p) for p in row.parts)]))
 
 
 @dataclass
@@ -80,7 +83,7 @@ def clash_error(
     """The clashes of `table` as input problems naming the tickers or classes behind them."""
     problems: dict[tuple[str, str], Problem] = {}
     for name, what, other in table.clashes:
-        a, b = what.split(":"), other.split(":")
+        a, b = RowKey.parse(what).parts, RowKey.parse(other).parts
         diff = [(x, y) for x, y in zip(a, b, strict=False) if x != y] or [(what, other)]
         x, y = diff[0]
         if x in tickers and y in tickers:
@@ -122,33 +125,8 @@ def _line_of(path: Path, column: str, value: str) -> int:
     return 0
 
 
-#: rows named by sheet and kind (the key before its first `:`); every keyed row of Inputs
-OUTPUT_KINDS = {
-    "Capex": ("capex",),
-    "Growth": ("capex_yoy", "capex_qoq", "capex_share"),
-    "Depreciation": ("depreciation", "depreciation_class", "useful_life_in_effect"),
-    "PP&E": (
-        "construction_in_progress",
-        "accumulated_depreciation",
-        "net_book_value",
-        "depreciation_variance",
-        "amortization",
-        "depreciation_other",
-        "depreciation_and_amortization",
-        "net_ppe_variance",
-    ),
-    "Profit Impact": (
-        "net_income",
-        "depreciation_pct_net_income",
-        "run_rate_depreciation",
-        "run_rate_depreciation_pct_net_income",
-        "after_tax_depreciation",
-        "after_tax_depreciation_pct_net_income",
-    ),
-    "Annual": ("capex", "depreciation", "net_income", "capex_yoy", "depreciation_pct_net_income"),
-    "Checks": ("check_failures",),
-    "Charts": ("chart_company", "peak_growth_threshold"),
-}
+#: rows named by sheet and kind, as declared (`modelgen.rowspec`); every keyed row of Inputs
+OUTPUT_KINDS = named_kinds()
 
 
 def row_ref(row: Row) -> str | None:
@@ -166,13 +144,13 @@ def _named_rows(model: Model) -> list[Row]:
     rows = []
     for sheet in model.sheets.values():
         kinds = OUTPUT_KINDS.get(sheet.name)
-        if sheet.name != "Inputs" and kinds is None:
+        if sheet.name != SheetName.INPUTS and kinds is None:
             continue
         for row in sheet.rows:
             key = row.key
             if not key or key == "period" or "@" in key or row.width == 0:
                 continue
-            if kinds is None or key.split(":")[0] in kinds:
+            if kinds is None or kind_of(key) in kinds:
                 rows.append(row)
     return rows
 

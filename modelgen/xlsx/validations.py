@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, sheet_prefix
+from modelgen.keys import kind_of
 from modelgen.xlsx.headline import cut_at_word
 from modelgen.xlsx.lint import MAX_LIST, MAX_MESSAGE, MAX_TITLE, utf16_len
 
@@ -103,10 +104,6 @@ RULES: dict[str, Rule] = {
     "ticker": {"validate": "length", "criteria": "between", "minimum": 1, "maximum": 31},
     "scenario_name": {"validate": "length", "criteria": "between", "minimum": 1, "maximum": 31},
 }
-
-
-def kind_of(key: str) -> str:
-    return key.split("@")[0].split(":")[0]
 
 
 def input_cells(row: Row) -> tuple[int, int] | None:

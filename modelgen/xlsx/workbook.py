@@ -27,6 +27,7 @@ from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL
 from modelgen.formulas.expressions import Ref, RenderContext
 from modelgen.formulas.fill_right import column_texts
 from modelgen.formulas.rows import Row, Sheet
+from modelgen.keys import RowKey
 from modelgen.model import Model
 from modelgen.xlsx.cover import write_cover
 from modelgen.xlsx.headline import model_subject, model_title
@@ -170,7 +171,8 @@ class _Counter:
 
     def row(self, sheet: Sheet, row: Row) -> None:
         self.done += _cells(row)
-        company = row.key.split(":")[1] if row.key and ":" in row.key else self.company
+        key = RowKey.read(row.key, sheet.name) if row.key else None
+        company = key.ticker if key is not None and key.ticker else self.company
         if company != self.company:
             self.company = company
             self.report(sheet.name, company, self.done, self.total)
