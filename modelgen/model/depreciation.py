@@ -16,11 +16,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formulas.expressions import Expr
-from modelgen.formulas.functions import IF, MAX, OR, SUM, plus
+from modelgen.formulas.functions import MAX, SUM, plus
 from modelgen.formulas.rows import Row, Sheet, block, span
 from modelgen.model.closed_form import depreciation_view, owed
 from modelgen.model.ledger import ClassTerms, class_charge, life_in_effect
 from modelgen.model.scenario_inputs import param
+from modelgen.model.straight_line import service_offset
 
 if TYPE_CHECKING:
     from modelgen.model import Model
@@ -44,12 +45,7 @@ def build(model: Model) -> None:
         lbl("service_offset"),
         "years",
         fmt="years",
-        const_formula=IF(
-            OR(conv.eq("half_year"), conv.eq("mid_period")),
-            0.5,
-            IF(OR(conv.eq("next_year"), conv.eq("next_period")), 1, 0),
-        )
-        * length,
+        const_formula=service_offset(conv, length),
     )
     sheet.add(
         "timeline_end", lbl("timeline_end"), "year", fmt="years", const_formula=MAX(span(end))

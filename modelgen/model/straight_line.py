@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from modelgen.formulas.expressions import Expr
 from modelgen.formulas.functions import ABS, IF, OR, SUMPRODUCT
 from modelgen.formulas.rows import Row, span
+from modelgen.inputs.settings import CONVENTIONS
 
 if TYPE_CHECKING:
     from modelgen.model import Model
@@ -31,10 +32,21 @@ def _positive(x: Expr) -> Expr:
 
 
 def service_offset(convention: Expr, length: Expr) -> Expr:
-    """Years into its period at which capex enters service, by convention name."""
-    half = OR(convention.eq("half_year"), convention.eq("mid_period"))
-    later = OR(convention.eq("next_year"), convention.eq("next_period"))
-    return IF(half, 0.5, IF(later, 1, 0)) * length
+    """Years into its period at which capex enters service: the fraction `CONVENTIONS`
+    gives the convention's name, times the period's length; made from that table, so a
+    convention added there is computed here (a fraction of 0 is the last branch's)."""
+    names: dict[float, list[str]] = {}
+    for name, fraction in CONVENTIONS.items():
+        names.setdefault(fraction, []).append(name)
+    offset: Expr | float = 0
+    for fraction, named in reversed([(f, n) for f, n in names.items() if f]):
+        offset = IF(OR(*(convention.eq(n) for n in named)), _number(fraction), offset)
+    return offset * length
+
+
+def _number(fraction: float) -> float | int:
+    """1.0 as 1: the formula shows a whole number as one."""
+    return int(fraction) if float(fraction).is_integer() else fraction
 
 
 def charge(
