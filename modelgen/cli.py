@@ -21,7 +21,7 @@ import typer
 
 from modelgen.cli_usage import ACCEPTS_STRAYS, NoArguments
 from modelgen.engine import ENGINES
-from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
+from modelgen.errors import EXIT_BAD_INPUT, EXIT_SOFTWARE, EXIT_VERIFY_FAILED, ModelgenError
 from modelgen.words import number, plural
 
 app = typer.Typer(
@@ -34,7 +34,6 @@ app = typer.Typer(
 )
 _state = {"debug": False}
 
-EXIT_VERIFY_FAILED, EXIT_BUG = 1, 70
 Engine = StrEnum("Engine", {name: name for name in ENGINES})  # verify --engine's choices
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143  # 128 + SIGINT, 128 + SIGTERM
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell tool killed by a closed pipe reports
@@ -92,7 +91,7 @@ def _run(fn: Callable[[], int | None], *, writes: bool = True) -> None:
                 traceback.print_exc()
             _err(f"modelgen: internal error (a bug): {type(exc).__name__}: {exc}")
             _err("modelgen: run again with --debug for the traceback, and report it")
-            code = EXIT_BUG
+            code = EXIT_SOFTWARE
     raise typer.Exit(code)
 
 

@@ -13,6 +13,7 @@ class ModelgenError(Exception):
     exit_code = 1
 
 
+EXIT_VERIFY_FAILED = 1  # the engine disagrees, or a check fails
 EXIT_BAD_INPUT = 2  # the input, a file read or the output path
 EXIT_NO_ENGINE = 3  # LibreOffice missing or failing
 EXIT_SOFTWARE = 70  # a bug in modelgen (sysexits' EX_SOFTWARE)

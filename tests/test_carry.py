@@ -22,6 +22,7 @@ from openpyxl.utils import coordinate_to_tuple
 from modelgen.build import build
 from modelgen.compare.diff import diff_workbooks
 from modelgen.engine.verify import compare
+from modelgen.inputs.template import load_template
 from modelgen.regenerate.repoint import parse_ref
 from modelgen.xlsx.cells import WorkbookCells, read_cells
 from modelgen.xlsx.read_by_key import locate, read_keyed
@@ -236,7 +237,7 @@ def test_a_quarter_later_the_analysts_work_is_carried(
     formulas_wb = open_sheets(new, tmp_path / "looked-at.xlsx", looked_at)
     cell = formulas_wb["Inputs"][keyed["Inputs"].rows[life].cells["D"]]
     assert cell.comment is not None and "carried" in cell.comment.text and "25" in cell.comment.text
-    assert cell.fill.fgColor.rgb.endswith("F8CBAD")
+    assert cell.fill.fgColor.rgb.endswith(load_template().colours["carried_fill"].lstrip("#"))
     cover = "\n".join(
         str(c.value) for row in formulas_wb["Cover"].iter_rows() for c in row if c.value
     )

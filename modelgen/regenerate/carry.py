@@ -35,6 +35,7 @@ from modelgen.regenerate.analyst_sheets import (
     read_analyst_sheets,
     write_analyst_sheets,
 )
+from modelgen.sheets import SheetName
 from modelgen.xlsx.cached_values import lacks_computed_values, no_values_message
 from modelgen.xlsx.cells import read_cells
 from modelgen.xlsx.forecast_actual import (
@@ -74,8 +75,11 @@ RECORD_PREFIXES = (
     "capex_guidance_low:",
     "capex_guidance_high:",
 )
-GENERATED_FALLBACK = ("Cover", "Inputs", "Capex", "Growth", "Depreciation", "PP&E", "Profit Impact", "Checks", "Annual", "_modelgen")  # fmt: skip
-EDIT_FILL = "#F8CBAD"
+GENERATED_FALLBACK = (  # the sheets modelgen wrote before the record listed them
+    *(SheetName.COVER, SheetName.INPUTS, SheetName.CAPEX, SheetName.GROWTH),
+    *(SheetName.DEPRECIATION, SheetName.PPE, SheetName.PROFIT, SheetName.CHECKS),
+    *(SheetName.ANNUAL, SheetName.RECORD),
+)
 SHOWN = 8  # details listed per kind on the Cover and the console
 
 
@@ -397,11 +401,7 @@ def _mark_edits(wb: Workbook, model: Model, styles: Styles, carry: Carry) -> Non
         row = model.sheets[e.sheet][e.key]
         ws = wb.get_worksheet_by_name(e.sheet)
         if row.fmt not in formats:
-            props = {"font_name": "Calibri", "font_size": 10, "bold": True, "font_color": "#0000FF"}
-            props |= {"bg_color": EDIT_FILL, "border": 2, "border_color": "#C65911"}
-            if row.fmt:
-                props["num_format"] = model.template.number_format(row.fmt)
-            formats[row.fmt] = wb.add_format(props)
+            formats[row.fmt] = styles.get("carried", row.fmt)
         c = 3 if e.period == CONSTANT else 4 + sheet_periods(model.sheets[e.sheet]).index(e.period)
         r, v = row.number - 1, e.edited
         if isinstance(v, str):

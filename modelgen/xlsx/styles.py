@@ -28,8 +28,8 @@ class Styles:
         return self.wb.add_format({"font_name": "Calibri", "font_size": 10, **props})
 
     def get(self, role: str, fmt: str = "") -> Format:
-        """A format for a cell `role` (input, fixed, calc, link, key, label, unit, header,
-        title, period)."""
+        """A format for a cell `role` (input, carried, fixed, calc, link, key, label, unit,
+        header, title, period)."""
         k = (role, fmt)
         if k not in self._cache:
             c = self.t.colours
@@ -42,6 +42,14 @@ class Styles:
                     bg_color=c["input_fill"],
                     border=1,
                     border_color="#BFBFBF",
+                )
+            elif role == "carried":  # an analyst's edit carried from --previous: unmissable
+                props.update(
+                    bold=True,
+                    font_color=c["input_font"],
+                    bg_color=c["carried_fill"],
+                    border=2,
+                    border_color=c["carried_border"],
                 )
             elif role == "fixed":
                 props.update(font_color=c["fixed_font"], bg_color=c["fixed_fill"])
