@@ -1,5 +1,5 @@
-"""The README's tables stay true: its commands are the CLI's, its settings and their
-defaults the ones `settings.csv` accepts."""
+"""The documented tables stay true: the README's commands are the CLI's, docs/settings.md's
+settings and their defaults the ones `settings.csv` accepts; the README stays short."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from typer.main import get_command
 from modelgen.cli import app
 from modelgen.inputs.settings import RENAMED, Settings
 
-README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+SETTINGS = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
 
 
-def _table(heading: str) -> list[list[str]]:
+def _table(heading: str, text: str = README) -> list[list[str]]:
     """The cells of the first table after `heading`, header and rule left out."""
-    section = README.split(heading, 1)[1]
+    section = text.split(heading, 1)[1]
     rows = []
     for line in section.splitlines():
         if line.startswith("|"):
@@ -46,7 +48,8 @@ def test_the_command_table_lists_every_command_and_its_options():
 
 def test_the_settings_table_lists_every_setting_with_its_default():
     rows = {
-        re.sub(r"`", "", cells[0]): cells[1] for cells in _table("### Settings and their defaults")
+        re.sub(r"`", "", cells[0]): cells[1]
+        for cells in _table("# Settings and their defaults", SETTINGS)
     }
     assert set(rows) == {f.name for f in fields(Settings)}
     defaults = Settings()
@@ -60,6 +63,17 @@ def test_the_settings_table_lists_every_setting_with_its_default():
             assert shown == f"`{value}`", name
         else:
             assert float(shown) == float(value), name
-    table = dict((re.sub(r"`", "", c[0]), c[2]) for c in _table("### Settings and their defaults"))
+    table = dict(
+        (re.sub(r"`", "", c[0]), c[2]) for c in _table("# Settings and their defaults", SETTINGS)
+    )
     for old, (new, _) in RENAMED.items():  # an old name is documented beside its new one
         assert f"`{old}`" in table[new], (old, new)
+
+
+def test_the_readme_is_at_most_350_lines_and_links_to_files_that_exist():
+    assert len(README.splitlines()) <= 350
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        text = doc.read_text(encoding="utf-8")
+        for target in re.findall(r"\]\(([^)#]+)(?:#[^)]*)?\)", text):
+            if "://" not in target:
+                assert (doc.parent / target).exists(), (doc.name, target)

@@ -30,7 +30,8 @@ from modelgen.engine.libreoffice import (
     recalculate_many,
 )
 from modelgen.formulas.addresses import CONSTANT, col_letter, sheet_prefix
-from modelgen.words import plural
+from modelgen.words import number, plural
+from modelgen.xlsx import formula_cells
 from modelgen.xlsx.cached_values import (
     NoComputedValuesError,
     lacks_computed_values,
@@ -80,6 +81,7 @@ class Cached:
     formulas: dict[tuple[str, str], object]
     keyed: dict[str, KeyedSheet]  # names a cell by row key and period in reports
     sheets: list[str]
+    formula_cells: int = 0  # as build counts them (modelgen.xlsx.formula_cells)
 
     def where(self, sheet: str, cell: str) -> tuple[str | None, str | None]:
         """The row key and period of ``sheet!cell``; None where it has none."""
@@ -137,7 +139,8 @@ class VerifyReport:
         """
         name = f"{self.path}: " if self.path else ""
         head = (
-            f"{name}{'OK' if self.ok else 'FAILED'}: {plural(self.formula_cells, 'formula cell')} "
+            f"{name}{'OK' if self.ok else 'FAILED'}: {self.formula_cells:,} "
+            f"{number(self.formula_cells, 'formula cell')} "
             f"recalculated by {self.engine}, {plural(len(self.mismatches), 'mismatch')}, "
             f"{plural(len(self.errors), 'error value')}"
         )
@@ -248,7 +251,8 @@ def read_cached(path: str | Path) -> Cached:
     for name, sheet in cells.sheets.items():
         for row, col in sorted(sheet.formulas):
             found[name, f"{col_letter(col - 1)}{row}"] = sheet.values.get((row, col))
-    return Cached(Path(path), found, read_keyed(cells), cells.sheetnames)
+    count = formula_cells.read(cells)
+    return Cached(Path(path), found, read_keyed(cells), cells.sheetnames, count)
 
 
 def read_values(recalculated: str | Path | WorkbookCells) -> Values:
@@ -277,7 +281,7 @@ def judge(
     dates must be equal; an empty-string result equals an empty cell. Every value the
     engine computed is also scanned for error values.
     """
-    report = VerifyReport(path=cached.path, engine=engine, formula_cells=len(cached.formulas))
+    report = VerifyReport(path=cached.path, engine=engine, formula_cells=cached.formula_cells)
     for (sheet, cell), value in cached.formulas.items():
         new = values.get((sheet, cell))
         if not _same(value, new, rel, abs_tol):

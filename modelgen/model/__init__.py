@@ -136,13 +136,6 @@ class Model:
     def all_rows(self) -> list[Row]:
         return [row for sheet in self.sheets.values() for row in sheet.rows]
 
-    def formula_cells(self) -> int:
-        n = 0
-        for row in self.all_rows():
-            n += row.width if row.formula is not None else 0
-            n += 1 if row.const_formula is not None else 0
-        return n
-
     def value(self, sheet: str, key: str, period: str | None = None) -> float | str | None:
         """A cell by sheet, row key and period label (`None`: column D), as computed;
         an empty cell is None. Raises KeyError naming what is not there."""

@@ -101,9 +101,11 @@ def write_cover(
     styles: Styles,
     built_at: datetime,
     block: CoverBlock | None = None,
-) -> None:
+) -> tuple[int, int]:
     """Fill the Cover sheet; it is first in the workbook and read before anything else.
-    `block` adds the caller's lines after the build facts (a regeneration's summary)."""
+    `block` adds the caller's lines after the build facts (a regeneration's summary).
+    Returns the cell left for the number of formula cells, which the writer fills once every
+    sheet, the Cover included, is written (`modelgen.xlsx.formula_cells`)."""
     inputs = model.inputs
     ws.set_column(0, 0, 30)
     ws.set_column(1, WIDTH - 1, 16)
@@ -173,12 +175,14 @@ def write_cover(
         ),
         ("Amounts", inputs.settings.unit),
         ("Companies", str(len(inputs.companies))),
-        ("Formula cells", f"{model.formula_cells():,}"),
     ]
     for label, value in facts:
         ws.write_string(r, 0, label, styles.get("bold"))
         ws.write_string(r, 1, value)
         r += 1
+    ws.write_string(r, 0, "Formula cells", styles.get("bold"))
+    formula_cells = (r, 1)
+    r += 1
     r += 2
     if block is not None:
         r = block(ws, r, styles)
@@ -235,3 +239,4 @@ def write_cover(
         "The fingerprint: SHA-256 of the input files' digests, the template and the modelgen version.",
     )
     print_setup(ws, r, WIDTH, repeat=False, title=model_title(inputs))
+    return formula_cells

@@ -29,6 +29,7 @@ from modelgen.formulas.fill_right import column_texts
 from modelgen.formulas.rows import Row, Sheet
 from modelgen.keys import RowKey
 from modelgen.model import Model
+from modelgen.xlsx import formula_cells
 from modelgen.xlsx.cover import write_cover
 from modelgen.xlsx.headline import model_subject, model_title
 from modelgen.xlsx.lint import LintedWorkbook, LintedWorksheet
@@ -90,10 +91,11 @@ def write_workbook(
     on_sheet: Callable[[str], None] | None = None,
     additions: Additions | None = None,
     on_progress: Progress | None = None,
-) -> None:
+) -> int:
     """Write `model` to `out` atomically; `on_sheet(name)` is called as each sheet is done,
     `on_progress(sheet, company, cells done, cells in all)` as each company's rows are.
-    `additions` come after the model's sheets and on the Cover; the record sheet is last."""
+    `additions` come after the model's sheets and on the Cover; the record sheet is last.
+    Returns the number of formula cells written, as the Cover states it."""
     with replacing(Path(out)) as tmp:
         wb = LintedWorkbook(str(tmp), WORKBOOK_OPTIONS)
         _properties(wb, model, built_at)
@@ -114,7 +116,7 @@ def write_workbook(
             wb.foreign_sheets = {ws.name for ws in wb.worksheets()} - ours
         generated = additions.generated if additions is not None else None
         write_provenance(wb, generated or snapshot(model))  # the hidden _modelgen sheet
-        write_cover(
+        count_at = write_cover(
             cover,
             model,
             styles,
@@ -122,10 +124,13 @@ def write_workbook(
             additions.write_cover_block if additions is not None else None,
         )
         look.finish()  # defined names, fingerprint
+        count = formula_cells.written(wb)
+        cover.write_string(*count_at, f"{count:,}")
         if on_sheet:
             on_sheet("Cover")
         counter.report("Saving", "the workbook", 0, 0)
         wb.close()  # checks Excel's rules first: ExcelRuleError, and nothing is written
+    return count
 
 
 def _properties(wb: xlsxwriter.Workbook, model: Model, built_at: datetime) -> None:
