@@ -22,11 +22,21 @@ def build(model: Model) -> None:
     tol = inp["check_tolerance"].d
     checks = []
 
-    def check(key: str, label: str, *, const=None, formula=None):
+    def check(key: str, label: str, *, const=None, formula=None, parts=None):
+        """A check row; with `parts` (key, label, formula) the parts first, each a check
+        of its own, and the row `key` fails where any of them does."""
+        if parts is not None:
+            mode = "rel" if formula == "by period" else "const"
+            rows = [
+                check(k, lb, **{"formula" if mode == "rel" else "const": f}) for k, lb, f in parts
+            ]
+            summary = MAX(block(rows, mode))
+            return check(key, label, **{"formula" if mode == "rel" else "const": summary})
         row = sheet.add(key, label, "1 = fails", fmt="flag", formula=formula, const_formula=const)
         if formula is not None:
             row.const_formula = SUM(span(row))
         checks.append(row)
+        return row
 
     sheet.header("Inputs")
     for t in tickers:
@@ -72,7 +82,9 @@ def build(model: Model) -> None:
     if model.extra_checks:
         sheet.header("Scenarios and other views")
     for key, label, formula, *where in model.extra_checks:  # checks other blocks contribute
-        if where == ["const"]:
+        if isinstance(formula, list):  # parts, each a check, and the row that sums them up
+            check(key, label, formula="by period", parts=formula)
+        elif where == ["const"]:
             check(key, label, const=formula)
         else:
             check(key, label, formula=formula)
@@ -111,21 +123,34 @@ def _timeline_checks(model: Model, check) -> None:
     if "fiscal_quarter" in inp.by_key:
         year = year + (inp["fiscal_quarter"].cur - 1) * length
     steps = start.at(0) + (dep["period_number"].cur - 1) * length
+    lbl = model.label
     check(
         "check_timeline",
-        model.label("check_timeline"),
-        formula=MAX(differs(start.cur, year, tol), differs(start.cur, steps, tol)),
+        lbl("check_timeline"),
+        formula="by period",
+        parts=[
+            (
+                "check_timeline_fiscal_year",
+                lbl("check_timeline_fiscal_year"),
+                differs(start.cur, year, tol),
+            ),
+            ("check_timeline_steps", lbl("check_timeline_steps"), differs(start.cur, steps, tol)),
+        ],
     )
     for t in model.inputs.tickers:
-        gaps = [
-            differs(
-                SUM(span(annual[f"{kind}:FY:{t}"])),
-                SUM(span(model.sheets[src][f"{kind}:{t}"])),
-                tol,
+        parts = [
+            (
+                f"check_annual_ties:{kind}:{t}",
+                lbl("check_annual_ties_flow", t, flow=kind),
+                differs(
+                    SUM(span(annual[f"{kind}:FY:{t}"])),
+                    SUM(span(model.sheets[src][f"{kind}:{t}"])),
+                    tol,
+                ),
             )
             for kind, src in FLOWS
         ]
-        check(f"check_annual_ties:{t}", model.label("check_annual_ties", t), const=MAX(*gaps))
+        check(f"check_annual_ties:{t}", lbl("check_annual_ties", t), parts=parts)
 
 
 def _class_checks(model: Model, check, t: str, name: str) -> None:

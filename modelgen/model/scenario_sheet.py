@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formulas.expressions import Expr
-from modelgen.formulas.functions import IF, INDEX, MAX, SUM, differs, ratio
+from modelgen.formulas.functions import IF, INDEX, SUM, differs, ratio
 from modelgen.formulas.rows import Row, block
 from modelgen.model.capex import anchor_of, faded_growth, known_rows, trailing_year
 from modelgen.model.depreciation import charges, class_rows, company_rows
@@ -66,7 +66,11 @@ def build(model: Model) -> None:
             tol,
         ),
     ]
-    model.extra_checks.append(("check_scenario_matches", lbl("check_scenario_matches"), MAX(*gaps)))
+    parts = [
+        (f"check_scenario_matches:{kind}", lbl("check_scenario_matches_part", line=kind), gap)
+        for kind, gap in zip(model_totals, gaps, strict=True)
+    ]
+    model.extra_checks.append(("check_scenario_matches", lbl("check_scenario_matches"), parts))
 
 
 def _differs_or_empty(a: Expr, b: Expr, tolerance: Expr) -> Expr:
