@@ -56,7 +56,17 @@ def build(model: Model) -> None:
             "depreciation_pct_net_income:TOTAL"
         ],
     }
-    chosen = {kind: INDEX(block(list(summary[kind].values())), number) for kind in model_totals}
+    sheet.header("The selected scenario (Inputs), as the checks compare it with the model")
+    chosen = {
+        kind: sheet.add(
+            f"{kind}:selected:TOTAL",
+            lbl("scenario_selected_total", line=kind),
+            summary[kind][names[0]].unit,
+            fmt=summary[kind][names[0]].fmt,
+            formula=INDEX(block(list(summary[kind].values())), number),
+        ).cur
+        for kind in model_totals
+    }
     gaps = [  # capex and depreciation are sums, never empty; the ratio is empty at 0 net income
         differs(chosen["capex"], model_totals["capex"].cur, tol),
         differs(chosen["depreciation"], model_totals["depreciation"].cur, tol),
