@@ -20,18 +20,18 @@ def build(model: Model) -> None:
     sheet = model.new_sheet("Checks")
     tickers, lbl = model.inputs.tickers, model.label
     tol = inp["check_tolerance"].d
-    checks = []
+    checks, summaries = [], []
 
     def check(key: str, label: str, *, const=None, formula=None, parts=None):
         """A check row; with `parts` (key, label, formula) the parts first, each a check
         of its own, and the row `key` fails where any of them does."""
-        if parts is not None:
+        if parts is not None:  # the summary goes below check_failures, which counts parts
             mode = "rel" if formula == "by period" else "const"
             rows = [
                 check(k, lb, **{"formula" if mode == "rel" else "const": f}) for k, lb, f in parts
             ]
-            summary = MAX(block(rows, mode))
-            return check(key, label, **{"formula" if mode == "rel" else "const": summary})
+            summaries.append((key, label, mode, rows))
+            return None
         row = sheet.add(key, label, "1 = fails", fmt="flag", formula=formula, const_formula=const)
         if formula is not None:
             row.const_formula = SUM(span(row))
@@ -99,6 +99,15 @@ def build(model: Model) -> None:
     failures = sheet.add("check_failures", lbl("check_failures"), "count", fmt="count")
     between = sheet.rows[checks[0].number - 1 : checks[-1].number]  # headers' D cells are empty
     failures.const_formula = SUM(block(between, "const"))
+    sheet.blank()
+    sheet.header("Checks of several parts: each fails where one of its parts above does")
+    for key, label, mode, rows in summaries:
+        row = sheet.add(key, label, "1 = fails", fmt="flag")
+        if mode == "rel":
+            row.formula = MAX(block(rows))
+            row.const_formula = SUM(span(row))
+        else:
+            row.const_formula = MAX(block(rows, "const"))
 
 
 def _tie_checks(model: Model, check, t: str) -> None:

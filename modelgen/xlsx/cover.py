@@ -51,7 +51,7 @@ def _section(ws: Worksheet, r: int, text: str, styles: Styles) -> None:
 CoverBlock = Callable[[Worksheet, int, "Styles"], int]  # writes from a row, returns the next
 
 
-SCENARIO_CHECKS = ("check_scenario_input:", "check_scenario_matches")
+SCENARIO_CHECKS = ("check_scenario_input:", "check_scenario_matches:")  # its parts
 SCENARIO_OK = "Every input the scenario sets holds its value"
 SCENARIO_TYPED_OVER = (
     "An input the scenario sets was typed over on Inputs (Checks names it): undo it, or "
