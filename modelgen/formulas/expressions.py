@@ -458,7 +458,7 @@ class Func(Expr):
             block = np.asarray(vals[0])
             if block.dtype.kind in "fiub":
                 block = block.astype(float)
-            pos = _as_float(vals[1]).astype(int) - 1
+            pos = _as_float(vals[-1]).astype(int) - 1  # (range, n) or (span, 1, n)
             return block[np.arange(m), pos]
         raise ValueError(f"unknown function {name}")
 

@@ -63,7 +63,12 @@ def ABS(arg: Any) -> Expr:  # noqa: N802
 
 
 def INDEX(block: Range | Span, position: Any) -> Expr:  # noqa: N802
-    """One cell of a one-column range (or of a row's span), by 1-based position."""
+    """One cell of a one-column range (or of a row's span), by 1-based position.
+
+    A row's span is indexed by row 1 and a column, `INDEX($E$3:$K$3,1,n)`: Gnumeric 1.12
+    takes `INDEX($E$3:$K$3,n)` as a row number and answers #REF!."""
+    if isinstance(block, Span):
+        return Func("INDEX", (block, Num(1), lift(position)))
     return Func("INDEX", (_lookup(block), lift(position)))
 
 

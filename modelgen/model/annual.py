@@ -191,7 +191,7 @@ def _calendar_from_years(model: Model, sheet, rolled: dict[tuple[str, str], Row]
     tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
     basis = {}
     for kind, _ in FLOWS:
-        rows = []
+        rows, weighted = [], {}
         for t in tickers:
             month = inp[f"fiscal_year_end_month:{t}"].d
             fyr = rolled[(kind, t)]
@@ -200,6 +200,20 @@ def _calendar_from_years(model: Model, sheet, rolled: dict[tuple[str, str], Row]
                 fyr.cur,
                 IF(fyr.next.is_set(), month / 12 * fyr.cur + (1 - month / 12) * fyr.next, ""),
             )
+            if _exact_from_detail(model, kind, t) is None:
+                weighted[t] = approx
+            else:  # a row of its own: the exact sum takes its place where quarters are reported
+                weighted[t] = sheet.add(
+                    f"{kind}_weighted:CY:{t}",
+                    lbl(f"{kind}_cy_weighted", t),
+                    unit,
+                    fmt="amount",
+                    level=1,
+                    formula=approx,
+                ).cur
+                weighted[t] = IF(weighted[t].is_set(), weighted[t], "")  # "" shows as ""
+        for t in tickers:
+            approx = weighted[t]
             exact = _exact_from_detail(model, kind, t)
             if exact is not None:
                 terms, complete = exact

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import Expr
-from modelgen.formulas.functions import IF, MIN, SUM, plus
+from modelgen.formulas.expressions import Expr, Num
+from modelgen.formulas.functions import IF, MIN, SUM, SUMPRODUCT, plus
 from modelgen.formulas.rows import Row, Sheet, block
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ LABELS = {
     "peak_growth_line": "Peak-cycle growth line",
     "chart_pick": "{name}: 1 if chosen for the vintage chart",
     "chart_vintage": "Chosen company: depreciation of vintage {vintage}",
+    "chart_vintage_company": "{name}: depreciation of vintage {vintage}",
     "chart_vintage_opening": "Chosen company: depreciation of the opening base",
     "chart_depreciation": "Chosen company: depreciation",
 }
@@ -211,6 +212,23 @@ def _waterfall(
             const_formula=IF(company.d.eq(target), 1, 0),
         )
     dep = model.sheets["Depreciation"]
+    by_year = {}  # a row per company and vintage year: its classes' charges added up
+    for year, by_ticker in vintages.items():
+        by_year[year] = []
+        for t in tickers:
+            found = _runs(by_ticker.get(t, []))
+            runs = [run[0].cur if len(run) == 1 else SUM(block(run)) for run in found]
+            by_year[year].append(
+                sheet.add(
+                    f"chart_vintage:{year}:{t}",
+                    label(model, "chart_vintage_company", t, vintage=year),
+                    model.unit,
+                    fmt="amount",
+                    level=1,
+                    formula=plus(*runs) if runs else Num(0),
+                )
+            )
+    picked = block([pick[t] for t in tickers], "const")
     opening = [pick[t].d * dep[f"depreciation_opening:{t}"].cur for t in tickers]
     rows = [
         sheet.add(
@@ -221,22 +239,14 @@ def _waterfall(
             formula=plus(*opening),
         )
     ]
-    for year, by_ticker in vintages.items():
-        terms = [
-            pick[t].d * (run[0].cur if len(run) == 1 else SUM(block(run)))
-            for t, found in by_ticker.items()
-            for run in _runs(found)
-        ]
-        total = terms[0]
-        for term in terms[1:]:
-            total = total + term
+    for year, companies in by_year.items():
         rows.append(
             sheet.add(
                 f"chart_vintage:{year}",
                 label(model, "chart_vintage", vintage=year),
                 model.unit,
                 fmt="amount",
-                formula=total,
+                formula=SUMPRODUCT(picked, block(companies)),
             )
         )
     sheet.add(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formulas.expressions import Crit, Expr
-from modelgen.formulas.functions import ABS, IF, MAX, MIN, SUM, SUMIFS, SUMPRODUCT, differs
+from modelgen.formulas.functions import ABS, AND, IF, MAX, MIN, SUM, SUMIFS, SUMPRODUCT, differs
 from modelgen.formulas.rows import block, span
 from modelgen.model.annual import FLOWS
 from modelgen.model.depreciation import lagged
@@ -20,13 +20,23 @@ def build(model: Model) -> None:
     sheet = model.new_sheet("Checks")
     tickers, lbl = model.inputs.tickers, model.label
     tol = inp["check_tolerance"].d
-    checks = []
+    checks, summaries = [], []
 
-    def check(key: str, label: str, *, const=None, formula=None):
+    def check(key: str, label: str, *, const=None, formula=None, parts=None):
+        """A check row; with `parts` (key, label, formula) the parts first, each a check
+        of its own, and the row `key` fails where any of them does."""
+        if parts is not None:  # the summary goes below check_failures, which counts parts
+            mode = "rel" if formula == "by period" else "const"
+            rows = [
+                check(k, lb, **{"formula" if mode == "rel" else "const": f}) for k, lb, f in parts
+            ]
+            summaries.append((key, label, mode, rows))
+            return None
         row = sheet.add(key, label, "1 = fails", fmt="flag", formula=formula, const_formula=const)
         if formula is not None:
             row.const_formula = SUM(span(row))
         checks.append(row)
+        return row
 
     sheet.header("Inputs")
     for t in tickers:
@@ -57,12 +67,18 @@ def build(model: Model) -> None:
             lbl("check_nbv_nonnegative", t),
             const=SUMPRODUCT(nbv < -tol * (1 + spent)),
         )
-        opening, added = span(ppe[f"net_ppe_opening:{t}"]), span(ppe[f"ppe_capex:{t}"])
-        rolled = opening + added + span(ppe[f"ppe_depreciation:{t}"])
+        opening, added = ppe[f"net_ppe_opening:{t}"].cur, ppe[f"ppe_capex:{t}"].cur
+        rolled = sheet.add(
+            f"rolled_forward:{t}",
+            lbl("rolled_forward", t),
+            model.unit,
+            fmt="amount",
+            formula=opening + added + ppe[f"ppe_depreciation:{t}"].cur,
+        )
         check(
             f"check_roll_forward:{t}",
             lbl("check_roll_forward", t),
-            const=periods_differ(rolled, nbv, tol, scale=spent),
+            const=periods_differ(span(rolled), nbv, tol, scale=spent),
         )
         _tie_checks(model, check, t)
     for t in tickers:
@@ -72,7 +88,9 @@ def build(model: Model) -> None:
     if model.extra_checks:
         sheet.header("Scenarios and other views")
     for key, label, formula, *where in model.extra_checks:  # checks other blocks contribute
-        if where == ["const"]:
+        if isinstance(formula, list):  # parts, each a check, and the row that sums them up
+            check(key, label, formula="by period", parts=formula)
+        elif where == ["const"]:
             check(key, label, const=formula)
         else:
             check(key, label, formula=formula)
@@ -81,6 +99,15 @@ def build(model: Model) -> None:
     failures = sheet.add("check_failures", lbl("check_failures"), "count", fmt="count")
     between = sheet.rows[checks[0].number - 1 : checks[-1].number]  # headers' D cells are empty
     failures.const_formula = SUM(block(between, "const"))
+    sheet.blank()
+    sheet.header("Checks of several parts: each fails where one of its parts above does")
+    for key, label, mode, rows in summaries:
+        row = sheet.add(key, label, "1 = fails", fmt="flag")
+        if mode == "rel":
+            row.formula = MAX(block(rows))
+            row.const_formula = SUM(span(row))
+        else:
+            row.const_formula = MAX(block(rows, "const"))
 
 
 def _tie_checks(model: Model, check, t: str) -> None:
@@ -111,21 +138,34 @@ def _timeline_checks(model: Model, check) -> None:
     if "fiscal_quarter" in inp.by_key:
         year = year + (inp["fiscal_quarter"].cur - 1) * length
     steps = start.at(0) + (dep["period_number"].cur - 1) * length
+    lbl = model.label
     check(
         "check_timeline",
-        model.label("check_timeline"),
-        formula=MAX(differs(start.cur, year, tol), differs(start.cur, steps, tol)),
+        lbl("check_timeline"),
+        formula="by period",
+        parts=[
+            (
+                "check_timeline_fiscal_year",
+                lbl("check_timeline_fiscal_year"),
+                differs(start.cur, year, tol),
+            ),
+            ("check_timeline_steps", lbl("check_timeline_steps"), differs(start.cur, steps, tol)),
+        ],
     )
     for t in model.inputs.tickers:
-        gaps = [
-            differs(
-                SUM(span(annual[f"{kind}:FY:{t}"])),
-                SUM(span(model.sheets[src][f"{kind}:{t}"])),
-                tol,
+        parts = [
+            (
+                f"check_annual_ties:{kind}:{t}",
+                lbl("check_annual_ties_flow", t, flow=kind),
+                differs(
+                    SUM(span(annual[f"{kind}:FY:{t}"])),
+                    SUM(span(model.sheets[src][f"{kind}:{t}"])),
+                    tol,
+                ),
             )
             for kind, src in FLOWS
         ]
-        check(f"check_annual_ties:{t}", model.label("check_annual_ties", t), const=MAX(*gaps))
+        check(f"check_annual_ties:{t}", lbl("check_annual_ties", t), parts=parts)
 
 
 def _class_checks(model: Model, check, t: str, name: str) -> None:
@@ -133,7 +173,7 @@ def _class_checks(model: Model, check, t: str, name: str) -> None:
     for the classes built with a lag), the opening base and the vintages charge what they
     owe and never more than their cost."""
     inp, dep, ppe = (model.sheets[n] for n in ("Inputs", "Depreciation", "PP&E"))
-    lbl, tol = model.label, inp["check_tolerance"].d
+    lbl, tol, sheet = model.label, inp["check_tolerance"].d, model.sheets["Checks"]
     c = f"{t}:{name}"
     life, charged = dep[f"useful_life_in_effect:{c}"], dep[f"depreciation_class:{c}"]
     check(
@@ -143,12 +183,24 @@ def _class_checks(model: Model, check, t: str, name: str) -> None:
     )
     if lagged(model, t, name):
         start, end, number = inp["period_start"], dep["period_end"], dep["period_number"]
-        to_date = SUMIFS(span(charged), span(number), Crit("<=", number.cur))
         lag, share = inp[f"in_service_lag:{c}"].d, inp[f"share:{c}"].d
-        in_service = share * SUMIFS(
+        to_date = sheet.add(
+            f"charged_to_date:{c}",
+            lbl("charged_to_date", t, asset_class=name),
+            model.unit,
+            fmt="amount",
+            formula=SUMIFS(span(charged), span(number), Crit("<=", number.cur)),
+        ).cur
+        in_service = SUMIFS(
             span(model.sheets["Capex"][f"capex:{t}"]), span(start), Crit("<", end.cur - lag)
         )
-        cost = inp[f"opening_net_book_value:{c}"].d + in_service
+        cost = sheet.add(
+            f"cost_in_service:{c}",
+            lbl("cost_in_service", t, asset_class=name),
+            model.unit,
+            fmt="amount",
+            formula=inp[f"opening_net_book_value:{c}"].d + share * in_service,
+        ).cur
         check(
             f"check_construction_not_depreciated:{c}",
             lbl("check_construction_not_depreciated", t, asset_class=name),
@@ -157,7 +209,7 @@ def _class_checks(model: Model, check, t: str, name: str) -> None:
     check(
         f"check_opening_charged:{c}",
         lbl("check_opening_charged", t, asset_class=name),
-        const=_opening_check(model, c),
+        parts=_opening_checks(model, t, name),
     )
     changes = inp[f"useful_life_change:{c}"]
     vintages = SUM(span(charged)) - SUM(span(dep[f"depreciation_opening:{c}"]))
@@ -184,22 +236,32 @@ def _class_checks(model: Model, check, t: str, name: str) -> None:
         )
 
 
-def _opening_check(model: Model, c: str) -> Expr:
-    """1 when the opening base charged more than its book value, or not all of it by the
-    end of the timeline although its remaining life ended by then."""
-    inp, dep = model.sheets["Inputs"], model.sheets["Depreciation"]
-    tol = inp["check_tolerance"].d
-    value, r0 = inp[f"opening_net_book_value:{c}"].d, inp[f"opening_remaining_life:{c}"].d
-    life = dep[f"useful_life_in_effect:{c}"]
-    last = model.n_periods - 1
-    elapsed = dep["timeline_end"].d - inp["period_start"].at(0)
-    left = r0 + life.at(last) - life.at(0) - elapsed
-    charged = SUM(span(dep[f"depreciation_opening:{c}"]))
-    return IF(
-        life.at(last).eq(0),
-        IF(charged.ne(0), 1, 0),
-        IF(left <= 0, differs(charged, value, tol), IF(charged > value * (1 + tol), 1, 0)),
-    )
+def _opening_checks(model: Model, t: str, name: str) -> list[tuple[str, str, Expr]]:
+    """The opening base: land charges nothing; an opening base whose remaining life ended
+    by the end of the timeline charged all of its book value; any other never more."""
+    inp, dep, lbl = model.sheets["Inputs"], model.sheets["Depreciation"], model.label
+    c = f"{t}:{name}"
+    tol, value = inp["check_tolerance"].d, inp[f"opening_net_book_value:{c}"].d
+    life = dep[f"useful_life_in_effect:{c}"].at(model.n_periods - 1)
+    left, charged = dep[f"opening_life_left:{c}"].d, dep[f"opening_charged:{c}"].d
+    ended = AND(life > 0, left <= 0)
+    return [
+        (
+            f"check_opening_land:{c}",
+            lbl("check_opening_land", t, asset_class=name),
+            IF(AND(life.eq(0), charged.ne(0)), 1, 0),
+        ),
+        (
+            f"check_opening_all_charged:{c}",
+            lbl("check_opening_all_charged", t, asset_class=name),
+            IF(ended, differs(charged, value, tol), 0),
+        ),
+        (
+            f"check_opening_not_over:{c}",
+            lbl("check_opening_not_over", t, asset_class=name),
+            IF(AND(life > 0, left > 0, charged > value * (1 + tol)), 1, 0),
+        ),
+    ]
 
 
 def periods_differ(

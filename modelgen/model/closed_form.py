@@ -110,13 +110,22 @@ def vintages(
     return rate * (length * whole + newest + oldest)
 
 
-def owed(model: Model, terms: ClassTerms, life: Row) -> Expr:
+def owed(model: Model, sheet: Sheet, terms: ClassTerms, life: Row) -> Expr:
     """What a class's vintages owe by the timeline's end while the life does not change:
     `capex_v * s / L * MIN(L, elapsed)`, `elapsed` a vintage's time in service by then (its
-    whole cost once its life has ended). Land (life 0) owes nothing."""
+    whole cost once its life has ended), a row `years_in_service_at_end` across the
+    vintages. Land (life 0) owes nothing."""
     inp, dep = model.sheets["Inputs"], model.sheets["Depreciation"]
-    o = dep[f"in_service_after:{terms.ticker}:{terms.name}"].d
+    c = f"{terms.ticker}:{terms.name}"
+    o = dep[f"in_service_after:{c}"].d
     L, timeline_end = life.d, dep["timeline_end"].d  # noqa: N806
-    elapsed = timeline_end - span(inp["period_start"]) - o
-    years = elapsed * (elapsed > 0) - (elapsed - L) * (elapsed > L)  # MIN(L, MAX(0, elapsed))
-    return IF(L.eq(0), 0, terms.share / L * SUMPRODUCT(span(terms.capex) * years))
+    elapsed = timeline_end - inp["period_start"].cur - o
+    years = sheet.add(
+        f"years_in_service_at_end:{c}",
+        model.label("years_in_service_at_end", terms.ticker, asset_class=terms.name),
+        "years",
+        fmt="years",
+        level=2,
+        formula=MIN(L, MAX(0, elapsed)),
+    )
+    return IF(L.eq(0), 0, terms.share / L * SUMPRODUCT(span(terms.capex), span(years)))

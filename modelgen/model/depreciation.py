@@ -186,15 +186,39 @@ def _totals(model: Model, sheet: Sheet, parts: dict[str, list[tuple[str, Row, ob
     for t, items in parts.items():
         for name, _, _ in items:
             c = f"{t}:{name}"
+            owes = owed(model, sheet, terms_of(model, t, name), sheet[f"useful_life_in_effect:{c}"])
             sheet.add(
                 f"depreciation_owed:{c}",
                 lbl("depreciation_owed", t, asset_class=name),
                 unit,
                 fmt="amount",
                 level=1,
-                const_formula=owed(
-                    model, terms_of(model, t, name), sheet[f"useful_life_in_effect:{c}"]
-                ),
+                const_formula=owes,
+            )
+    sheet.blank()
+    sheet.header("The opening base by the end of the timeline (the Checks sheet's test)")
+    inp, last = model.sheets["Inputs"], model.n_periods - 1
+    elapsed = sheet["timeline_end"].d - inp["period_start"].at(0)
+    for t, items in parts.items():
+        for name, opening, _ in items:
+            c = f"{t}:{name}"
+            life = sheet[f"useful_life_in_effect:{c}"]
+            r0 = inp[f"opening_remaining_life:{c}"].d
+            sheet.add(
+                f"opening_life_left:{c}",
+                lbl("opening_life_left", t, asset_class=name),
+                "years",
+                fmt="years",
+                level=1,
+                const_formula=r0 + life.at(last) - life.at(0) - elapsed,
+            )
+            sheet.add(
+                f"opening_charged:{c}",
+                lbl("opening_charged", t, asset_class=name),
+                unit,
+                fmt="amount",
+                level=1,
+                const_formula=SUM(span(opening)),
             )
     sheet.blank()
     sheet.header("Depreciation")

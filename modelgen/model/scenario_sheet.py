@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formulas.expressions import Expr
-from modelgen.formulas.functions import IF, INDEX, MAX, SUM, differs, ratio
+from modelgen.formulas.functions import IF, INDEX, SUM, differs, ratio
 from modelgen.formulas.rows import Row, block
 from modelgen.model.capex import anchor_of, faded_growth, known_rows, trailing_year
 from modelgen.model.depreciation import charges, class_rows, company_rows
@@ -56,7 +56,17 @@ def build(model: Model) -> None:
             "depreciation_pct_net_income:TOTAL"
         ],
     }
-    chosen = {kind: INDEX(block(list(summary[kind].values())), number) for kind in model_totals}
+    sheet.header("The selected scenario (Inputs), as the checks compare it with the model")
+    chosen = {
+        kind: sheet.add(
+            f"{kind}:selected:TOTAL",
+            lbl("scenario_selected_total", line=kind),
+            summary[kind][names[0]].unit,
+            fmt=summary[kind][names[0]].fmt,
+            formula=INDEX(block(list(summary[kind].values())), number),
+        ).cur
+        for kind in model_totals
+    }
     gaps = [  # capex and depreciation are sums, never empty; the ratio is empty at 0 net income
         differs(chosen["capex"], model_totals["capex"].cur, tol),
         differs(chosen["depreciation"], model_totals["depreciation"].cur, tol),
@@ -66,7 +76,11 @@ def build(model: Model) -> None:
             tol,
         ),
     ]
-    model.extra_checks.append(("check_scenario_matches", lbl("check_scenario_matches"), MAX(*gaps)))
+    parts = [
+        (f"check_scenario_matches:{kind}", lbl("check_scenario_matches_part", line=kind), gap)
+        for kind, gap in zip(model_totals, gaps, strict=True)
+    ]
+    model.extra_checks.append(("check_scenario_matches", lbl("check_scenario_matches"), parts))
 
 
 def _differs_or_empty(a: Expr, b: Expr, tolerance: Expr) -> Expr:

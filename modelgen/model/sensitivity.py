@@ -32,7 +32,7 @@ from modelgen.model.capex import anchor_of, faded, trailing_year
 from modelgen.model.earnings import earnings_before_da, grown_earnings
 from modelgen.model.ppe import Reported, other_da, total_da
 from modelgen.model.profit import after_tax_at, carried_from_actual
-from modelgen.model.straight_line import charge
+from modelgen.model.straight_line import charge_by_period, charge_in, schedule, service_share
 
 if TYPE_CHECKING:
     from modelgen.formulas.rows import Row, Sheet
@@ -238,24 +238,20 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
         chosen["chosen_ppe_depreciation_reported"].cur,
         chosen["chosen_ppe_depreciation_is_reported"].cur.eq(1),
     )
-    base = work.add(
-        "varied_charge",
-        lbl("varied_charge"),
-        unit,
-        fmt="amount",
-        formula=charge(model, capex, after, own),
-    )
+    at_own = schedule(model, work, "varied", lbl("varied_charge"), after, own)
+    base = charge_by_period(model, work, "varied_charge", lbl("varied_charge"), capex, at_own)
     out, previous = [], None
     for i in range(1, LIFE_POINTS + 1):
         life = work.add(f"sensitivity_life:{i}", lbl("sensitivity_life"), "years", fmt="years")
         life.const_formula = _axis(inp, "sensitivity_life", previous)
         previous = life.d
+        title = lbl("life_charge", life=str(i))
+        plan = schedule(model, work, f"life:{i}", title, after, life.d)
+        at_life = charge_by_period(model, work, f"life_charge:{i}", title, capex, plan)
         modelled = work.add(
             f"life_depreciation:{i}", lbl("life_depreciation"), unit, fmt="amount", level=1
         )
-        modelled.formula = chosen["chosen_depreciation"].cur + share * (
-            charge(model, capex, after, life.d) - base.cur
-        )
+        modelled.formula = chosen["chosen_depreciation"].cur + share * (at_life.cur - base.cur)
         other = work.add(f"life_other:{i}", lbl("life_other"), unit, fmt="amount", level=1)
         other.formula = other_da(other, reported, modelled.cur, inp["amortization_growth"].d)
         da = work.add(
@@ -315,6 +311,29 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
     at = chosen["chosen_period_start"].d  # the tables read one period: charges only there
     slots = [k for k in range(1, 1 + sum(1 for key in chosen if key.startswith("after:")))]
     work.blank()
+    work.header("In the chosen period: each vintage's years in service over its class's life")
+    shares = {
+        k: service_share(
+            model,
+            work,
+            f"service_share:{k}",
+            lbl("service_share", asset_class=str(k)),
+            chosen[f"after:{k}"].d,
+            chosen[f"useful_life:{k}"].d,
+            at,
+        )
+        for k in slots
+    }
+    varied_share = service_share(
+        model,
+        work,
+        "service_share_varied",
+        lbl("service_share_varied"),
+        chosen["varied_in_service_after"].d,
+        chosen["varied_useful_life"].d,
+        at,
+    )
+    work.blank()
     work.header("Long-run capex growth rates (column D): the table's columns")
     rates: list[Row] = []
     for j in range(1, GROWTH_POINTS + 1):
@@ -351,8 +370,7 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
                 unit,
                 fmt="amount",
                 level=2,
-                const_formula=chosen[f"share:{k}"].d
-                * charge(model, extra, chosen[f"after:{k}"].d, chosen[f"useful_life:{k}"].d, at),
+                const_formula=chosen[f"share:{k}"].d * charge_in(extra, shares[k]),
             )
             for k in slots
         ]
@@ -373,13 +391,7 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
             lbl("growth_varied_charge"),
             unit,
             fmt="amount",
-            const_formula=charge(
-                model,
-                growth["extra"],
-                chosen["varied_in_service_after"].d,
-                chosen["varied_useful_life"].d,
-                at,
-            ),
+            const_formula=charge_in(growth["extra"], varied_share),
         )
     table.add(
         "sensitivity_growth",
@@ -400,6 +412,15 @@ def _grid(model: Model, work: Sheet, chosen: dict, lives: list, growths: list) -
     for i, life in enumerate(lives, start=1):
         work.blank()
         work.header(f"Useful life {i}: the varied class's charge on the added capex (column D)")
+        share = service_share(
+            model,
+            work,
+            f"service_share_life:{i}",
+            lbl("service_share_life", life=str(i)),
+            after,
+            life["life"].d,
+            at,
+        )
         blocks.append(
             [
                 work.add(
@@ -407,7 +428,7 @@ def _grid(model: Model, work: Sheet, chosen: dict, lives: list, growths: list) -
                     lbl("sensitivity_cross", life=str(i), growth=str(j)),
                     unit,
                     fmt="amount",
-                    const_formula=charge(model, growth["extra"], after, life["life"].d, at),
+                    const_formula=charge_in(growth["extra"], share),
                 )
                 for j, growth in enumerate(growths, start=1)
             ]
@@ -455,8 +476,20 @@ def _tables(
     tax, scale = chosen["chosen_tax_rate"].d, inp["per_share_scale"].d
     share = chosen["varied_share"].d
     point = table["growth_point"].cur
-    added = INDEX(block([g["depreciation"] for g in growths], "const"), point)
-    varied = INDEX(block([g["varied"] for g in growths], "const"), point)
+    added = table.add(
+        "sensitivity_added_depreciation",
+        lbl("sensitivity_added_depreciation"),
+        unit,
+        fmt="amount",
+        formula=INDEX(block([g["depreciation"] for g in growths], "const"), point),
+    ).cur
+    varied = table.add(
+        "sensitivity_varied_added_charge",
+        lbl("sensitivity_varied_added_charge"),
+        unit,
+        fmt="amount",
+        formula=INDEX(block([g["varied"] for g in growths], "const"), point),
+    ).cur
 
     table.blank()
     for key, source in (

@@ -1,34 +1,32 @@
-"""Straight-line depreciation of a whole capex row in one cell, for the Sensitivity sheet.
+"""Straight-line depreciation of a whole capex row at one useful life, for the Sensitivity
+sheet, as rows a reviewer reads one at a time.
 
-`SUMPRODUCT` over the vintages of `capex_v / life * overlap`, the overlap of the asset's
-service `[v + o, v + o + life)` with the period: the vintage grid's formula summed down
-a column. MIN and MAX do not work element by element inside SUMPRODUCT, so they are
-written with ABS: `min(a, b) = (a + b - |a - b|) / 2`.
+A vintage `v` (capex of the period starting `start_v`, in service from `a_v = start_v + o`)
+is charged `capex_v / L * MAX(0, MIN(t_end, a_v + L) - MAX(t, a_v))` in period `[t, t_end)`:
+the Depreciation sheet's grid formula. Two views of it:
+
+- in one chosen period, `service_share` is a row across the vintages (one formula copied
+  across): each vintage's years in service within that period over the life; the charge
+  of any capex row is then `SUMPRODUCT(capex, service_share)`;
+- in every period, `schedule` finds once which ages a period charges (as `closed_form` does
+  for the Depreciation sheet: on an evenly spaced timeline the newest and the oldest
+  vintage charged are always the same number of periods back) and `charge_by_period` adds
+  the capex of the ages between (a whole period each, `SUMIFS` over period numbers) to the
+  two edge vintages' part-period charges.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.expressions import Expr
-from modelgen.formulas.functions import ABS, IF, OR, SUMPRODUCT
-from modelgen.formulas.rows import Row, span
+from modelgen.formulas.expressions import Crit, Expr
+from modelgen.formulas.functions import IF, MATCH, MAX, MIN, OR, SUMIFS, SUMPRODUCT
+from modelgen.formulas.rows import Row, Sheet, span
 from modelgen.inputs.settings import CONVENTIONS
 
 if TYPE_CHECKING:
     from modelgen.model import Model
-
-
-def _min(a: Expr, b: Expr) -> Expr:
-    return (a + b - ABS(a - b)) / 2
-
-
-def _max(a: Expr, b: Expr) -> Expr:
-    return (a + b + ABS(a - b)) / 2
-
-
-def _positive(x: Expr) -> Expr:
-    return (x + ABS(x)) / 2
 
 
 def service_offset(convention: Expr, length: Expr) -> Expr:
@@ -49,15 +47,117 @@ def _number(fraction: float) -> float | int:
     return int(fraction) if float(fraction).is_integer() else fraction
 
 
-def charge(
-    model: Model, capex: Row, offset: Expr, life: Expr, period_start: Expr | None = None
-) -> Expr:
-    """This period's depreciation of every vintage of `capex` at one useful life, in
-    service `offset` years after its period starts (0 for land: a life of 0); with
-    `period_start`, that period's instead (one cell, as the Sensitivity tables read)."""
+def service_share(
+    model: Model, sheet: Sheet, key: str, label: str, offset: Expr, life: Expr, at: Expr
+) -> Row:
+    """A row across the vintages: the years each is in service within the period starting
+    `at`, over the `life` (0 for land: a life of 0 charges nothing)."""
     inp = model.sheets["Inputs"]
+    length = inp["period_length"].d
+    service = inp["period_start"].cur + offset
+    overlap = MAX(0, MIN(at + length, service + life) - MAX(at, service))
+    row = sheet.add(key, label, "1/years", fmt="ratio", level=2)
+    row.formula = IF(life.eq(0), 0, overlap / life)
+    return row
+
+
+def charge_in(capex: Row, share: Row) -> Expr:
+    """The charge of every vintage of `capex` in the period `share` was made for."""
+    return SUMPRODUCT(span(capex), span(share))
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Which vintages a period charges at one life: the newest and the oldest by age (in
+    periods), the years each edge is in service within the period, and `1 / life`."""
+
+    rate: Expr
+    newest: Expr
+    oldest: Expr
+    newest_years: Expr
+    oldest_years: Expr
+
+
+def schedule(
+    model: Model, sheet: Sheet, suffix: str, label: str, offset: Expr, life: Expr
+) -> Schedule:
+    """Five constants (column D) keyed `charge_*:{suffix}`, labelled `label: ...`."""
+    inp, dep = model.sheets["Inputs"], model.sheets["Depreciation"]
     start, length = inp["period_start"], inp["period_length"].d
-    at = start.cur if period_start is None else period_start
-    v = span(start) + offset
-    overlap = _positive(_min(at + length, v + life) - _max(at, v))
-    return IF(life.eq(0), 0, SUMPRODUCT(span(capex) * overlap) / life)
+    timeline_end, count = dep["timeline_end"].d, dep["period_count"].d
+
+    def constant(kind: str, what: str, unit: str, fmt: str, formula: Expr) -> Expr:
+        return sheet.add(
+            f"{kind}:{suffix}", f"{label}: {what}", unit, fmt=fmt, level=2, const_formula=formula
+        ).d
+
+    def age(bound: Expr) -> Expr:
+        """Periods back (from the last) to the newest vintage starting at or before
+        `bound`; the number of periods when none does."""
+        return IF(bound < start.at(0), count, count - MATCH(bound, span(start)))
+
+    def years(k: Expr) -> Expr:
+        """Years in service within a period of a vintage `k` periods older."""
+        x = offset - k * length  # its service start, from the period's start
+        return MAX(0, MIN(length, x + life) - MAX(0, x))
+
+    rate = constant("charge_rate", "1 / life", "1/years", "ratio", IF(life.eq(0), 0, 1 / life))
+    newest = constant(
+        "charge_newest_age",
+        "age of the newest vintage charged (periods)",
+        "periods",
+        "count",
+        age(timeline_end - offset),
+    )
+    oldest = constant(
+        "charge_oldest_age",
+        "age of the oldest vintage charged (periods)",
+        "periods",
+        "count",
+        age(timeline_end - life - offset),
+    )
+    newest_years = constant(
+        "charge_newest_years", "the newest's years in service", "years", "years", years(newest)
+    )
+    oldest_years = constant(
+        "charge_oldest_years",
+        "the oldest's years in service",
+        "years",
+        "years",
+        IF(oldest > newest, years(oldest), 0),
+    )
+    return Schedule(rate, newest, oldest, newest_years, oldest_years)
+
+
+def charge_by_period(
+    model: Model, sheet: Sheet, key: str, label: str, capex: Row, plan: Schedule
+) -> Row:
+    """Rows `{key}` (the charge) after `{key}_whole` (the capex charged a whole period)."""
+    inp, dep = model.sheets["Inputs"], model.sheets["Depreciation"]
+    number, length = dep["period_number"], inp["period_length"].d
+    n, spent = number.cur, span(capex)
+    whole = sheet.add(
+        f"{key}_whole",
+        f"{label}: capex in service the whole period",
+        model.unit,
+        fmt="amount",
+        level=2,
+        formula=SUMIFS(
+            spent,
+            span(number),
+            Crit(">", n - plan.oldest),
+            span(number),
+            Crit("<", n - plan.newest),
+        ),
+    )
+    newest = SUMIFS(spent, span(number), n - plan.newest)
+    oldest = SUMIFS(spent, span(number), n - plan.oldest)
+    edges = plan.newest_years * newest + plan.oldest_years * oldest
+    return sheet.add(
+        key,
+        label,
+        model.unit,
+        fmt="amount",
+        level=1,
+        formula=plan.rate * (length * whole.cur + edges),
+    )

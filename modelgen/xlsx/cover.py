@@ -51,11 +51,11 @@ def _section(ws: Worksheet, r: int, text: str, styles: Styles) -> None:
 CoverBlock = Callable[[Worksheet, int, "Styles"], int]  # writes from a row, returns the next
 
 
-SCENARIO_CHECKS = ("check_scenario_input:", "check_scenario_matches")
-SCENARIO_OK = "Every input the scenario sets holds the chosen scenario's value"
+SCENARIO_CHECKS = ("check_scenario_input:", "check_scenario_matches:")  # its parts
+SCENARIO_OK = "Every input the scenario sets holds its value"
 SCENARIO_TYPED_OVER = (
-    "An input the scenario sets was typed over on Inputs: the Checks sheet names it "
-    "(check_scenario_input). Undo it, or type the value into that scenario's own row."
+    "An input the scenario sets was typed over on Inputs (Checks names it): undo it, or "
+    "edit the scenario's row."
 )
 
 

@@ -4,7 +4,8 @@ workbook is replaced.
 
 Excel's limits are defined here once; the writer's modules take them from here. The rules:
 
-- formulas: at most `MAX_FORMULA` characters, `MAX_NESTING` levels of function calls,
+- formulas: at most `MAX_FORMULA` characters, `MAX_NESTING` levels of function calls
+  (modelgen's own: `READABLE_FORMULA` characters and `READABLE_NESTING` levels of brackets),
   `MAX_ARGUMENTS` arguments to one function, balanced parentheses; only the functions of
   the formula rules (`ALLOWED_FUNCTIONS`, the README's list); a function newer than Excel
   2007 carries its `_xlfn.` prefix; no call that needs array entry (`IF`, `TRANSPOSE`...)
@@ -48,6 +49,11 @@ MAX_NAME = 255  # characters of a defined name
 MAX_SHEET_NAME = 31  # characters of a sheet name
 MAX_HEADER = 255  # characters of a print header or footer
 SHEET_NAME_BAD = "[]:*?/\\"
+#: what a reviewer reads in one glance (docs/formulas.md): modelgen's own formulas are at
+#: most this long and nest brackets (function calls and parentheses) at most this deep;
+#: an analyst's sheet is not held to them
+READABLE_FORMULA = 400
+READABLE_NESTING = 5
 
 #: the functions of the formula rules (README, "The workbook"): in Excel 2010+, LibreOffice
 #: and Google Sheets alike
@@ -146,6 +152,7 @@ def lint_formula_structure(
     found: list[tuple[str, str]] = []
     stack: list[list[Any]] = []  # [function name or None, commas, holds a range]
     depth = sumproducts = 0
+    readable = allowed is not None
     for m in _TOKEN.finditer(text):
         token = m.group()
         name = m.group(1)
@@ -163,8 +170,12 @@ def lint_formula_structure(
                 found.append(("array call inside SUMPRODUCT", f"{name} needs array entry"))
             sumproducts += base == "SUMPRODUCT"
             stack.append([base, 0, False])
+            if readable and len(stack) == READABLE_NESTING + 1:
+                found.append(("nesting", f"more than {READABLE_NESTING} levels of brackets"))
         elif token == "(":
             stack.append([None, 0, False])
+            if readable and len(stack) == READABLE_NESTING + 1:
+                found.append(("nesting", f"more than {READABLE_NESTING} levels of brackets"))
         elif token == ",":
             if stack:
                 stack[-1][1] += 1
@@ -197,9 +208,15 @@ def lint_formula(
     """(rule, detail) for each rule the formula `text` (with or without `=`) breaks."""
     text = text[1:] if text.startswith("=") else text
     found = []
-    if len(text) > MAX_FORMULA:
-        found.append(("formula length", f"{len(text):,} characters, at most {MAX_FORMULA:,}"))
+    limit = _length_limit(allowed)
+    if len(text) > limit:
+        found.append(("formula length", f"{len(text):,} characters, at most {limit:,}"))
     return found + lint_formula_structure(text, allowed)
+
+
+def _length_limit(allowed: frozenset[str] | None) -> int:
+    """Excel's limit for an analyst's formula (`allowed` None), the readable one for ours."""
+    return MAX_FORMULA if allowed is None else READABLE_FORMULA
 
 
 def lint_validation(options: dict[str, Any]) -> list[tuple[str, str]]:
@@ -278,8 +295,9 @@ class FormulaLint:
         self, text: str, where: Any, allowed: frozenset[str] | None, out: list[Breach]
     ) -> None:
         """Append to `out` the rules `text` breaks; `where()` names the cell, lazily."""
-        if len(text) > MAX_FORMULA:
-            detail = f"{len(text):,} characters, at most {MAX_FORMULA:,}"
+        limit = _length_limit(allowed)
+        if len(text) > limit:
+            detail = f"{len(text):,} characters, at most {limit:,}"
             out.append(Breach(where(), "formula length", detail))
         shapes = self.shapes.setdefault(allowed, {})
         key = text.encode().translate(None, _SHAPE_DROP)
@@ -368,7 +386,7 @@ def _lint_table(
 ) -> None:
     """The formulas of `ws`. The usual case, a short formula of a shape already seen and
     sound, costs a type test, a length test and a look-up; anything else takes the long way."""
-    shapes, drop, limit = formulas.table(allowed), _SHAPE_DROP, MAX_FORMULA
+    shapes, drop, limit = formulas.table(allowed), _SHAPE_DROP, _length_limit(allowed)
     for r, cells in ws.table.items():
         for c, cell in cells.items():
             kind = type(cell)
