@@ -310,7 +310,9 @@ def test_bom_crlf_and_column_order_are_read(tmp_path):
         b"\xef\xbb\xbfsource,capex,period,ticker\r\nstated,47.9630,2023,AMZN\r\n"
     )
     ingest_sec(SNOWFLAKE, "snow", folder, name="Snowflake")
-    lines = (folder / "capex.csv").read_text().splitlines()
+    data = (folder / "capex.csv").read_bytes()  # kept as it was saved: BOM and CRLF
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") == data.count(b"\n")
+    lines = data.decode("utf-8-sig").splitlines()
     assert lines[:2] == ["source,capex,period,ticker", "stated,47.9630,2023,AMZN"]
     assert "SEC 10-K accn 0001640147-25-000052 FY to 2025-01-31,46.279,2025,SNOW" in lines
     assert rows(folder, "companies.csv", "SNOW")[0]["name"] == "Snowflake"

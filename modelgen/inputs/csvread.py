@@ -77,6 +77,7 @@ class Record:
     line: int
     values: dict[str, str]
     convention: Convention = Convention()  # the file's decimal mark (see parse_number)
+    cells: tuple[str, ...] = ()  # the row's cells in the file's order, as written
 
     def __getitem__(self, column: str) -> str:
         return self.values.get(column, "").strip()
@@ -196,7 +197,7 @@ def rows_table(
                 broken.append(Record(name, line, dict(zip(header, fields, strict=False))))
             continue
         values = dict(zip(header, fields, strict=True))
-        records.append(Record(name, line, values, Convention(sep)))
+        records.append(Record(name, line, values, Convention(sep), tuple(fields)))
     if header is None:
         probs.add(name, 0, "", "is empty", f"start it with the header {','.join(columns)}")
         return None

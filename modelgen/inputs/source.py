@@ -7,14 +7,13 @@ themselves, so a folder and a set of frames go through the same checks and messa
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
 from modelgen.inputs.csvread import Problems, Record, read_csv, rows_table
+from modelgen.inputs.csvwrite import PLAIN
 from modelgen.inputs.schema import FILES, FileSpec
 
 
@@ -92,12 +91,10 @@ class Frames:
 
     def hashes(self) -> dict[str, str]:
         """sha256 of each given frame written as a CSV file, by the file's name."""
-        out = {}
-        for name, rows in self.tables.items():
-            text = io.StringIO()
-            csv.writer(text, lineterminator="\n").writerows(rows)
-            out[name] = hashlib.sha256(text.getvalue().encode("utf-8")).hexdigest()
-        return out
+        return {
+            name: hashlib.sha256(PLAIN.render(rows)).hexdigest()
+            for name, rows in self.tables.items()
+        }
 
 
 def cell(value: object) -> str:
