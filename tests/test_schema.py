@@ -123,4 +123,6 @@ def test_quarters_that_do_not_add_up_to_their_year_are_noted() -> None:
     values += [PeriodValue(f"2024Q{q}", Decimal(q), "") for q in (1, 2, 3, 4)]  # 1+2+3+4
     assert sum_notes(values) == []
     values[0] = PeriodValue("2024", Decimal(11), "")
-    assert sum_notes(values) == ["fiscal 2024: the quarters add up to 10 USD but the year is 11 USD"]
+    assert sum_notes(values) == [
+        "fiscal 2024: the quarters add up to 10 USD but the year is 11 USD"
+    ]
