@@ -13,16 +13,16 @@ Paths may be `str` or `Path`. Bad input raises `InputError` with every problem i
 
 from __future__ import annotations
 
-import csv
 import os
-import tempfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from modelgen.inputs.csvread import InputError, Problem
-from modelgen.inputs.folder import Inputs, load_inputs
+from modelgen.inputs.folder import Inputs, inputs_from, load_inputs
+from modelgen.inputs.schema import FILES
+from modelgen.inputs.source import Frames
 from modelgen.inputs.template import load_template
 from modelgen.model import Model
 from modelgen.model import build_model as _build_model
@@ -37,23 +37,7 @@ if TYPE_CHECKING:
 PathLike = str | os.PathLike[str]
 
 #: the frames `inputs_from_frames` takes, and the file each stands for
-FRAMES = {
-    "companies": "companies.csv",
-    "capex": "capex.csv",
-    "assumptions": "assumptions.csv",
-    "financials": "financials.csv",
-    "guidance": "guidance.csv",
-    "settings": "settings.csv",
-    "scenarios": "scenarios.csv",
-    "opening_balances": "opening_balances.csv",
-    "life_changes": "life_changes.csv",
-}
-#: an empty frame stands for these files when none is given (the others are optional)
-EMPTY = {
-    "financials.csv": ["ticker", "period", "net_income", "source"],
-    "guidance.csv": ["ticker", "period", "capex_low", "capex_high", "source"],
-    "settings.csv": ["key", "value"],
-}
+FRAMES = {spec.frame: spec.name for spec in FILES}
 
 
 def read_inputs(folder: PathLike) -> Inputs:
@@ -75,7 +59,8 @@ def inputs_from_frames(
 ) -> Inputs:
     """Inputs from pandas DataFrames with the CSV files' columns (strings or numbers),
     validated with the same rules and messages. A problem names the frame as its file and
-    its row (1 for the first row of data) as its line; `settings` may be a dict."""
+    its row (1 for the first row of data) as its line; `settings` may be a dict. A frame
+    not given is a file without rows (financials, guidance, settings) or left out."""
     given = dict(
         companies=companies,
         capex=capex,
@@ -87,26 +72,12 @@ def inputs_from_frames(
         opening_balances=opening_balances,
         life_changes=life_changes,
     )
-    with tempfile.TemporaryDirectory(prefix="modelgen-frames-") as tmp:
-        folder = Path(tmp)
-        for name, frame in given.items():
-            file = FRAMES[name]
-            if isinstance(frame, Mapping):
-                rows = [["key", "value"], *([k, _cell(v)] for k, v in frame.items())]
-            elif frame is not None:
-                header = [str(c) for c in frame.columns]
-                rows = [header, *([_cell(v) for v in r] for r in frame.itertuples(index=False))]
-            elif file in EMPTY:
-                rows = [EMPTY[file]]
-            else:
-                continue
-            with open(folder / file, "w", newline="", encoding="utf-8") as f:
-                csv.writer(f, lineterminator="\n").writerows(rows)
-        try:
-            inputs = load_inputs(folder)
-        except InputError as exc:
-            raise InputError([_from_frame(p) for p in exc.problems]) from None
-    inputs.folder = Path("frames")
+    source = Frames.of(given)
+    try:
+        inputs = inputs_from(source, Path("frames"))
+    except InputError as exc:
+        raise InputError([_from_frame(p) for p in exc.problems]) from None
+    inputs.file_hashes = source.hashes()
     return inputs
 
 
@@ -167,17 +138,6 @@ def diff(old: PathLike, new: PathLike, tolerance: float = 1e-9) -> DiffReport:
     from modelgen.compare.diff import diff_workbooks
 
     return diff_workbooks(Path(old), Path(new), tolerance)
-
-
-def _cell(value: object) -> str:
-    """A frame's cell as CSV text: empty for missing, integers without `.0`."""
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if value != value:  # NaN: pandas' missing value
-            return ""
-        return repr(int(value)) if value.is_integer() else repr(value)
-    return str(value)
 
 
 def _from_frame(problem: Problem) -> Problem:

@@ -97,9 +97,13 @@ def _release(held: _Held | None) -> None:
 
 
 @contextlib.contextmanager
-def replacing(out: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `out`; on success it becomes `out`, else it is removed."""
+def replacing(out: Path, *, keep_mode: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside `out`; on success it becomes `out`, else it is removed.
+
+    The new file is readable by all (0644), or with `keep_mode` has the permissions of the
+    file it replaces (an input file an analyst shares with a group keeps its mode)."""
     out = Path(out)
+    mode = out.stat().st_mode & 0o7777 if keep_mode and out.is_file() else 0o644
     # An interrupt between creating the temporary file and the `try` that removes it would
     # leave it behind: SIGINT and SIGTERM wait until the `try` is entered.
     held = _hold_interrupts()
@@ -116,7 +120,7 @@ def replacing(out: Path) -> Iterator[Path]:
         _release(held)  # a signal that came meanwhile acts here, inside the `try`
         os.close(fd)
         yield tmp
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, out)
         REPLACED.append(out)
     except BaseException as exc:
@@ -126,3 +130,12 @@ def replacing(out: Path) -> Iterator[Path]:
         if cause is not None and not isinstance(exc, OutputError):
             raise OutputError(cause.errno, cause.strerror or str(cause), str(out)) from exc
         raise
+
+
+def write_bytes(out: Path, data: bytes) -> None:
+    """Replace `out` with `data` whole (`replacing`), keeping the old file's permissions."""
+    with replacing(out, keep_mode=True) as tmp:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())

@@ -19,7 +19,7 @@ SEP, CASE = ":", "@"
 TOTAL = "TOTAL"  # the ticker of a row that adds up every company
 BASES = ("FY", "CY")  # the Annual sheet's fiscal and calendar years
 FIELDS = ("basis", "scenario", "ticker", "asset_class", "index", "subject")
-_SLOT = re.compile(r"\{(\w+)\}")
+_SLOT = re.compile(r"\{(\w+)(\.\.\.)?\}")
 
 
 def kind_of(key: str) -> str:
@@ -40,39 +40,44 @@ def leading_parts(key: str) -> list[str]:
 class Pattern:
     """A key's shape: `kind`, then literal parts and `{field}` slots, `@{case}` allowed or not.
 
-    `{index}` may repeat (a grid's row and column); `{subject}`, last, takes the rest of the
-    key, colons and all (the key a check is about).
+    `{index}` may repeat (a grid's row and column); `{subject}` names what the row is about
+    (a flow, a line, a life), and `{subject...}`, last, takes the rest of the key, colons
+    and all (the key a check is about).
     """
 
     text: str
     kind: str = field(init=False)
     slots: tuple[str, ...] = field(init=False)  # a field's name, or a literal part as "=FY"
     cased: bool = field(init=False)
+    rest: bool = field(init=False)  # the last slot takes the rest of the key
 
     def __post_init__(self) -> None:
         head, _, case = self.text.partition(CASE)
         kind, *parts = head.split(SEP)
-        slots = []
-        for p in parts:
+        slots, rest = [], False
+        for i, p in enumerate(parts):
             m = _SLOT.fullmatch(p)
             if m and m.group(1) not in FIELDS:
                 raise ValueError(f"{self.text}: unknown field {{{m.group(1)}}}")
+            if m and m.group(2):
+                if i != len(parts) - 1:
+                    raise ValueError(f"{self.text}: only the last part takes the rest")
+                rest = True
             slots.append(m.group(1) if m else "=" + p)
-        if "subject" in slots[:-1]:
-            raise ValueError(f"{self.text}: {{subject}} comes last")
         object.__setattr__(self, "kind", kind)
         object.__setattr__(self, "slots", tuple(slots))
         object.__setattr__(self, "cased", case == "{case}")
+        object.__setattr__(self, "rest", rest)
 
     def match(self, text: str) -> RowKey | None:
         """The key `text` read by this pattern, or None where it does not fit."""
         head, at, case = text.partition(CASE)
-        if at and not self.cased:
+        if bool(at) != self.cased:  # a case where the pattern has one, and only there
             return None
         kind, *parts = head.split(SEP)
         if kind != self.kind:
             return None
-        if self.slots and self.slots[-1] == "subject" and len(parts) >= len(self.slots):
+        if self.rest and len(parts) >= len(self.slots):
             parts = [*parts[: len(self.slots) - 1], SEP.join(parts[len(self.slots) - 1 :])]
         if len(parts) != len(self.slots) or any(not p for p in parts):
             return None
@@ -105,7 +110,7 @@ class Pattern:
 
     def fits(self, key: RowKey) -> bool:
         """Whether `key`'s fields are exactly this pattern's slots."""
-        if key.kind != self.kind or (key.case and not self.cased):
+        if key.kind != self.kind or bool(key.case) != self.cased:
             return False
         named = {s for s in self.slots if not s.startswith("=")}
         given = {f for f in FIELDS if getattr(key, f)}

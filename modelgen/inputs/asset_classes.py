@@ -8,10 +8,11 @@ ticker add up to 1, and every company has classes of its own or the default's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from modelgen.inputs.csvread import Problems, Record, parse_number, read_table
+from modelgen.inputs.csvread import Problems, Record, parse_number
 from modelgen.inputs.rows import check_name, in_range, known_ticker, one_row_per
+from modelgen.inputs.schema import ASSUMPTIONS
+from modelgen.inputs.source import Source
 from modelgen.inputs.tables import Company
 
 SHARE_TOLERANCE = 1e-6
@@ -29,21 +30,14 @@ class AssetClass:
 
 
 def read_asset_classes(
-    path: Path, companies: list[Company], known: set[str] | None, probs: Problems
+    source: Source, companies: list[Company], known: set[str] | None, probs: Problems
 ) -> dict[str, list[AssetClass]] | None:
     """Each company's asset classes: its own rows, else the default (`*`).
 
     A company whose rows leave `share` empty overrides only the life or lag of the default
     classes it names, so one class can differ without restating the others.
     """
-    records = read_table(
-        path,
-        ["ticker", "asset_class", "share", "useful_life_years"],
-        ("in_service_lag_years", "source"),
-        probs,
-        allow_empty=False,
-        numbers=("share", "useful_life_years", "in_service_lag_years"),
-    )
+    records = source.read(ASSUMPTIONS, probs)
     if records is None:
         return None
     # tickers with a row that failed: their share sum and coverage would only echo it
@@ -98,7 +92,7 @@ def read_asset_classes(
         if abs(total - 1) > SHARE_TOLERANCE:
             who = "the default (*)" if ticker == "*" else ticker
             probs.add(
-                path.name,
+                ASSUMPTIONS.name,
                 items[0][0].line,
                 "share",
                 f"the shares of {who} sum to {total:.6g}, not 1",
@@ -109,7 +103,7 @@ def read_asset_classes(
         own = rows.get(c.ticker) or rows.get("*")
         if own is None and not failed & {c.ticker, "*"}:
             probs.add(
-                path.name,
+                ASSUMPTIONS.name,
                 0,
                 "ticker",
                 f"{c.ticker} has no asset classes and there is no default",

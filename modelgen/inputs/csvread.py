@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 from modelgen.inputs.numbers import Convention, Located, parse, read_cell, settle, without_percent
+from modelgen.inputs.schema import FileSpec
 
 
 @dataclass(frozen=True, order=True)
@@ -76,39 +77,39 @@ class Record:
     line: int
     values: dict[str, str]
     convention: Convention = Convention()  # the file's decimal mark (see parse_number)
+    cells: tuple[str, ...] = ()  # the row's cells in the file's order, as written
 
     def __getitem__(self, column: str) -> str:
         return self.values.get(column, "").strip()
 
 
-def read_table(
-    path: Path,
-    required: list[str],
-    optional: tuple[str, ...] = (),
-    problems: Problems | None = None,
-    *,
-    allow_empty: bool = True,
-    broken: list[Record] | None = None,
-    numbers: tuple[str, ...] = (),
-) -> list[Record] | None:
-    """Read one CSV file into records; None (with problems added) when it cannot be read.
+@dataclass
+class Table:
+    """A file as read: its header, its rows as records, its decimal convention, and how it
+    was saved (a byte-order mark, CRLF line ends), so that a writer can keep all three."""
+
+    file: str
+    header: list[str]
+    records: list[Record]
+    convention: Convention = Convention()
+    bom: bool = False
+    newline: str = "\n"
+
+
+def read_csv(
+    path: Path, spec: FileSpec, probs: Problems, *, broken: list[Record] | None = None
+) -> Table | None:
+    """Read one CSV file declared by `spec`; None (with problems added) when it cannot be.
 
     Column order is free, header names are exact; a UTF-8 BOM, CRLF, blank lines and blank
     trailing columns (Excel writes them for formatted but empty cells) are fine. A header
     separated by semicolons (Excel's CSV where the decimal mark is a comma) makes the whole
-    file semicolon-separated, with decimal commas in its numbers. A column that is not one
-    of `required` or `optional` is a warning, not an error: it is not read, and a row may
-    leave out its cells when they are last. A record's line is the line its row starts on.
-    Rows with the wrong number of fields are reported and, when `broken` is given, also
-    appended to it (best effort) so that callers can avoid reporting follow-on problems.
-    The cells of the `numbers` columns settle the file's decimal mark (`numbers.settle`);
-    `parse_number` reads those columns only.
+    file semicolon-separated, with decimal commas in its numbers. The rows are then checked
+    as `rows_table` says.
     """
-    probs = problems if problems is not None else Problems()
     name = path.name
-    columns = [*required, *optional]
     if not path.exists():
-        probs.add(name, 0, "", "the file is missing", _missing_hint(path, columns))
+        probs.add(name, 0, "", "the file is missing", _missing_hint(path, list(spec.columns)))
         return None
     if not path.is_file():
         probs.add(name, 0, "", "is not a file", "replace it with a CSV file")
@@ -126,54 +127,91 @@ def read_table(
         return None
     sep = separator(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+
+    def numbered() -> Iterator[tuple[int, list[str]]]:
+        start = 1
+        for fields in reader:
+            line, start = start, reader.line_num + 1
+            yield line, fields
+
+    try:
+        table = rows_table(name, numbered(), spec, probs, sep, broken=broken)
+    except csv.Error as exc:
+        probs.add(name, reader.line_num, "", f"cannot be read as CSV ({exc})", "fix the quoting")
+        return None
+    if table is not None:
+        table.bom = data.startswith(BOM)
+        table.newline = "\r\n" if "\r\n" in text else "\n"
+    return table
+
+
+#: the byte-order mark Excel's "CSV UTF-8" starts a file with
+BOM = b"\xef\xbb\xbf"
+
+
+def rows_table(
+    name: str,
+    rows: Iterable[tuple[int, list[str]]],
+    spec: FileSpec,
+    probs: Problems,
+    sep: str = ",",
+    *,
+    broken: list[Record] | None = None,
+) -> Table | None:
+    """The rows of file `name` (each with the line it starts on, the header first) checked
+    against `spec`; None (with problems added) when they cannot be used.
+
+    A column that is not one of the spec's is a warning, not an error: it is not read, and a
+    row may leave out its cells when they are last. Rows with the wrong number of fields are
+    reported and, when `broken` is given, also appended to it (best effort) so that callers
+    can avoid reporting follow-on problems. The cells of the spec's `numbers` columns settle
+    the file's decimal mark (`numbers.settle`); `parse_number` reads those columns only.
+    """
+    columns = list(spec.columns)
     header: list[str] | None = None
     width = 0  # the header without its blank trailing columns
     read = 0  # up to the last column the model reads: a row may end after it
     records: list[Record] = []
     bad_rows = 0
-    start = 1
-    try:
-        for fields in reader:
-            line, start = start, reader.line_num + 1
-            if not fields or all(not f.strip() for f in fields):
-                continue
-            if header is None:
-                header = [h.strip() for h in fields]
-                while header and not header[-1]:
-                    header.pop()
-                width = len(header)
-                read = 1 + max((i for i, h in enumerate(header) if h in columns), default=-1)
-                if not _check_header(name, header, required, optional, probs):
-                    return None
-                continue
-            while len(fields) > width and not fields[-1].strip():
-                fields.pop()
-            if read <= len(fields) < width:  # short only in columns that are not read
-                fields += [""] * (width - len(fields))
-            if len(fields) != width:
-                bad_rows += 1
-                _ragged(name, line, fields, header, probs, sep)
-                if broken is not None:
-                    broken.append(Record(name, line, dict(zip(header, fields, strict=False))))
-                continue
-            values = dict(zip(header, fields, strict=True))
-            records.append(Record(name, line, values, Convention(sep)))
-    except csv.Error as exc:
-        probs.add(name, reader.line_num, "", f"cannot be read as CSV ({exc})", "fix the quoting")
-        return None
+    for line, fields in rows:
+        if not fields or all(not f.strip() for f in fields):
+            continue
+        if header is None:
+            header = [h.strip() for h in fields]
+            while header and not header[-1]:
+                header.pop()
+            width = len(header)
+            read = 1 + max((i for i, h in enumerate(header) if h in columns), default=-1)
+            if not _check_header(name, header, list(spec.required), spec.optional, probs):
+                return None
+            continue
+        fields = list(fields)
+        while len(fields) > width and not fields[-1].strip():
+            fields.pop()
+        if read <= len(fields) < width:  # short only in columns that are not read
+            fields += [""] * (width - len(fields))
+        if len(fields) != width:
+            bad_rows += 1
+            _ragged(name, line, fields, header, probs, sep)
+            if broken is not None:
+                broken.append(Record(name, line, dict(zip(header, fields, strict=False))))
+            continue
+        values = dict(zip(header, fields, strict=True))
+        records.append(Record(name, line, values, Convention(sep), tuple(fields)))
     if header is None:
         probs.add(name, 0, "", "is empty", f"start it with the header {','.join(columns)}")
         return None
-    if not records and not allow_empty:
+    if not records and spec.needs_rows:
         if not bad_rows:
             probs.add(name, 0, "", "has a header but no rows", "add at least one row")
         return None
-    convention, conflict = settle(_number_cells(records, header, numbers), sep, numbers)
+    cells = _number_cells(records, header, spec.numbers)
+    convention, conflict = settle(cells, sep, spec.numbers)
     if conflict is not None:
         probs.add(name, conflict.at.line, conflict.at.column, conflict.message, conflict.hint)
     for rec in records:
         rec.convention = convention
-    return records
+    return Table(name, header, records, convention)
 
 
 def separator(text: str) -> str:
@@ -385,7 +423,7 @@ def parse_number(
     Its decimal mark is the file's (`modelgen.inputs.numbers` has the rule): a number that
     could be read two ways and that the file does not settle is refused with both readings.
     """
-    assert column in rec.convention.columns, f"read_table(numbers=...) does not name {column}"
+    assert column in rec.convention.columns, f"the file's spec does not list {column} in numbers"
     raw = rec[column]
     if raw == "":
         if required:

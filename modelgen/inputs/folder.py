@@ -9,7 +9,6 @@ Amounts are in the unit of `settings.csv`.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,8 +16,6 @@ from modelgen.inputs.actuals import Fact, resolve
 from modelgen.inputs.asset_classes import AssetClass, read_asset_classes
 from modelgen.inputs.csvread import Problems, save_as_csv, workbook_instead
 from modelgen.inputs.ppe import (
-    LIFE_CHANGES_FILE,
-    OPENING_FILE,
     LifeChange,
     Opening,
     place_changes,
@@ -28,16 +25,17 @@ from modelgen.inputs.ppe import (
 )
 from modelgen.inputs.scale import COLUMNS as SCALED
 from modelgen.inputs.scale import check_scale
-from modelgen.inputs.scenarios import SCENARIOS_FILE, Scenarios, read_scenarios
-from modelgen.inputs.settings import SETTINGS_FILE, Settings, read_settings, unit_scale
+from modelgen.inputs.scenarios import Scenarios, read_scenarios
+from modelgen.inputs.schema import CAPEX, FILES, FINANCIALS
+from modelgen.inputs.settings import Settings, read_settings, unit_scale
+from modelgen.inputs.source import Folder, Source
 from modelgen.inputs.tables import Company, Guidance, read_companies, read_facts, read_guidance
 from modelgen.inputs.timeline import Period, Timeline, make_timeline, quarters_of
 
-FILES = ("companies.csv", "capex.csv", "financials.csv", "guidance.csv", "assumptions.csv")
-#: the files a folder may leave out
-OPTIONAL_FILES = (SCENARIOS_FILE, OPENING_FILE, LIFE_CHANGES_FILE)
 #: every file the folder's readers read (`init` writes each)
-INPUT_FILES = (*FILES, SETTINGS_FILE, *OPTIONAL_FILES)
+INPUT_FILES = tuple(spec.name for spec in FILES)
+#: the files a folder may leave out
+OPTIONAL_FILES = tuple(spec.name for spec in FILES if not spec.needed)
 
 
 @dataclass
@@ -102,17 +100,23 @@ def load_inputs(folder: Path) -> Inputs:
         )
         probs.raise_if_any()
     _check_files_there(folder, probs)
+    source = Folder(folder)
+    inputs = inputs_from(source, folder, probs)
+    inputs.file_hashes = source.hashes()
+    return inputs
+
+
+def inputs_from(source: Source, folder: Path, probs: Problems | None = None) -> Inputs:
+    """Validate the files of `source` into Inputs (`folder` is where they are said to come
+    from); raises InputError listing every problem."""
+    probs = Problems() if probs is None else probs
     notes: list[str] = []
-    companies, known = read_companies(folder, probs)
-    settings = read_settings(folder, probs, notes)
+    companies, known = read_companies(source, probs)
+    settings = read_settings(source, probs, notes)
     with_capex_rows: set[str] = set()
-    capex = read_facts(
-        folder / "capex.csv", "capex", known, probs, allow_negative=False, seen=with_capex_rows
-    )
+    capex = read_facts(source, CAPEX, known, probs, allow_negative=False, seen=with_capex_rows)
     extra: dict[str, dict[str, dict[Period, Fact]]] = {}
-    net_income = read_facts(
-        folder / "financials.csv", "net_income", known, probs, allow_negative=True, extra=extra
-    )
+    net_income = read_facts(source, FINANCIALS, known, probs, allow_negative=True, extra=extra)
     figures = {"capex": capex or {}, "net_income": net_income or {}, **extra}
     check_scale(
         {(file, c): figures.get(c, {}) for file, columns in SCALED.items() for c in columns},
@@ -130,14 +134,14 @@ def load_inputs(folder: Path) -> Inputs:
             table.clear()
             table.update(done)
             (capex_q if name == "capex" else ni_q).update(detail)
-    guidance = read_guidance(folder / "guidance.csv", known, probs)
-    classes = read_asset_classes(folder / "assumptions.csv", companies, known, probs)
+    guidance = read_guidance(source, known, probs)
+    classes = read_asset_classes(source, companies, known, probs)
     # scenario keys are checked against the companies' classes only when those are sound,
     # so that one broken file is reported once, not again as scenarios.csv's problem
     sound = classes is not None and known is not None and len(classes) == len(companies)
-    opening = read_opening_balances(folder, classes if sound else None, probs)
-    changes = read_life_changes(folder, classes if sound else None, probs)
-    scenarios = read_scenarios(folder, settings, classes if sound else None, probs, opening)
+    opening = read_opening_balances(source, classes if sound else None, probs)
+    changes = read_life_changes(source, classes if sound else None, probs)
+    scenarios = read_scenarios(source, settings, classes if sound else None, probs, opening)
     for c in companies if capex is not None else []:
         if c.ticker not in capex and c.ticker not in with_capex_rows:
             probs.add(
@@ -157,11 +161,6 @@ def load_inputs(folder: Path) -> Inputs:
     inputs = Inputs(
         folder, companies, capex, net_income, guidance, classes, settings, capex_q, ni_q
     )
-    inputs.file_hashes = {
-        name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
-        for name in INPUT_FILES
-        if (folder / name).is_file()
-    }
     inputs.scenarios = scenarios
     inputs.warnings.extend(probs.warnings)  # the columns not used
     inputs.warnings.extend(notes)
@@ -267,4 +266,4 @@ def _warn_guidance_for_actuals(inputs: Inputs) -> None:
                 )
 
 
-__all__ = ["INPUT_FILES", "Inputs", "load_inputs"]
+__all__ = ["INPUT_FILES", "Inputs", "inputs_from", "load_inputs"]

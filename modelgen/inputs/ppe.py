@@ -11,24 +11,17 @@ See docs/property-and-equipment.md. Every rule reports a problem naming file, li
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from modelgen.inputs.actuals import Fact
-from modelgen.inputs.csvread import Problems, Record, duplicates, parse_number, read_table
+from modelgen.inputs.csvread import Problems, Record, duplicates, parse_number
 from modelgen.inputs.rows import as_date, one_row_per
+from modelgen.inputs.schema import LIFE_CHANGES, OPENING_BALANCES, REPORTED_COLUMNS
+from modelgen.inputs.source import Source
 from modelgen.inputs.timeline import Period, Timeline, parse_period, quarters_of
 
-OPENING_FILE = "opening_balances.csv"
-LIFE_CHANGES_FILE = "life_changes.csv"
-# financials.csv's optional columns and how a year is made of its quarters: a flow sums
-# them, a balance is the fourth quarter's, an average (weighted diluted shares) is their mean
-REPORTED_COLUMNS = {
-    "depreciation": "flow",
-    "ppe_depreciation": "flow",
-    "net_ppe": "balance",
-    "revenue": "flow",
-    "diluted_shares": "average",
-}
+OPENING_FILE = OPENING_BALANCES.name
+LIFE_CHANGES_FILE = LIFE_CHANGES.name
+__all__ = ["LIFE_CHANGES_FILE", "OPENING_FILE", "REPORTED_COLUMNS"]
 
 
 @dataclass(frozen=True)
@@ -77,19 +70,12 @@ def _class_of(
 
 
 def read_opening_balances(
-    folder: Path, classes: dict | None, probs: Problems
+    source: Source, classes: dict | None, probs: Problems
 ) -> dict[str, dict[str, Opening]]:
     """Opening balances by ticker and class; {} when the file is absent."""
-    path = folder / OPENING_FILE
-    if not path.exists():
+    if not source.has(OPENING_BALANCES):
         return {}
-    records = read_table(
-        path,
-        ["ticker", "asset_class", "net_book_value", "remaining_life_years"],
-        ("source",),
-        probs,
-        numbers=("net_book_value", "remaining_life_years"),
-    )
+    records = source.read(OPENING_BALANCES, probs)
     if records is None:
         return {}
     one_row_per(records, "asset_class", probs)
@@ -148,21 +134,14 @@ def read_opening_balances(
     return out
 
 
-def read_life_changes(folder: Path, classes: dict | None, probs: Problems) -> list[tuple]:
+def read_life_changes(source: Source, classes: dict | None, probs: Problems) -> list[tuple]:
     """`(ticker, class name, LifeChange)` per company, `*` rows expanded; [] when absent.
 
     A company's own row for a class and date wins over a `*` row for the same.
     """
-    path = folder / LIFE_CHANGES_FILE
-    if not path.exists():
+    if not source.has(LIFE_CHANGES):
         return []
-    records = read_table(
-        path,
-        ["ticker", "asset_class", "effective_from", "useful_life_years"],
-        ("source",),
-        probs,
-        numbers=("useful_life_years",),
-    )
+    records = source.read(LIFE_CHANGES, probs)
     if records is None:
         return []
     for first, dup in duplicates(records, ("ticker", "asset_class", "effective_from")):

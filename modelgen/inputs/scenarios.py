@@ -9,13 +9,14 @@ file is optional: without it the model has the Base case only.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from modelgen.inputs.csvread import Problems, Record, duplicates, parse_number, read_table
+from modelgen.inputs.csvread import Problems, Record, duplicates, parse_number
+from modelgen.inputs.schema import SCENARIOS
 from modelgen.inputs.settings import CONVENTIONS, RENAMED, Settings, choice
+from modelgen.inputs.source import Source
 from modelgen.inputs.timeline import Period, Timeline, parse_period
 
-SCENARIOS_FILE = "scenarios.csv"
+SCENARIOS_FILE = SCENARIOS.name
 BASE = "Base"
 # settings a scenario may change; the others shape the workbook and need a rebuild
 VARIABLE_SETTINGS = (
@@ -91,7 +92,7 @@ def base_value(
 
 
 def read_scenarios(
-    folder: Path,
+    source: Source,
     settings: Settings,
     classes: dict | None,
     probs: Problems,
@@ -103,10 +104,9 @@ def read_scenarios(
     classes are not checked (that problem is reported where it is).
     """
     out = Scenarios()
-    path = folder / SCENARIOS_FILE
-    if not path.exists():
+    if not source.has(SCENARIOS):
         return out
-    records = read_table(path, ["scenario", "key", "value"], ("source",), probs, numbers=("value",))
+    records = source.read(SCENARIOS, probs)
     if records is None:
         return out
     for first, dup in duplicates(records, ("scenario", "key")):
@@ -161,7 +161,7 @@ def read_scenarios(
         for name in out.names:
             by_name.setdefault(name, base)  # type: ignore[arg-type]
         out.values[key] = {n: by_name[n] for n in out.names}
-    _check_shares(out, classes, path.name, probs)
+    _check_shares(out, classes, SCENARIOS.name, probs)
     if settings.scenario not in out.names:
         probs.add(
             "settings.csv",

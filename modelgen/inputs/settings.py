@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from modelgen.inputs.csvread import (
     Problems,
@@ -12,11 +11,12 @@ from modelgen.inputs.csvread import (
     duplicates,
     near_miss,
     parse_number,
-    read_table,
 )
+from modelgen.inputs.schema import SETTINGS
+from modelgen.inputs.source import Source
 from modelgen.inputs.timeline import FREQUENCIES
 
-SETTINGS_FILE = "settings.csv"
+SETTINGS_FILE = SETTINGS.name
 # When capex enters service, as a fraction of its period; the *_period names read better
 # in quarterly models, the *_year names in annual ones: both are valid in either.
 CONVENTIONS = {
@@ -114,9 +114,9 @@ def choice(rec: Record, allowed, probs: Problems, what: str = "") -> str | None:
     return None
 
 
-def read_settings(folder: Path, probs: Problems, notes: list[str] | None = None) -> Settings:
+def read_settings(source: Source, probs: Problems, notes: list[str] | None = None) -> Settings:
     """The settings over their defaults; a renamed key is read as its new name, with a note."""
-    records = read_table(folder / SETTINGS_FILE, ["key", "value"], (), probs, numbers=("value",))
+    records = source.read(SETTINGS, probs)
     values: dict[str, object] = {}
     named: dict[str, Record] = {}
     for rec in records or []:

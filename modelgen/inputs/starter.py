@@ -6,41 +6,84 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from modelgen.atomic import OutputPathError
+from modelgen.atomic import OutputPathError, write_bytes
+from modelgen.inputs.csvwrite import PLAIN
+from modelgen.inputs.schema import (
+    ASSUMPTIONS,
+    CAPEX,
+    COMPANIES,
+    FILES,
+    FINANCIALS,
+    GUIDANCE,
+    SETTINGS,
+    FileSpec,
+)
 
-STARTER = {
-    "companies.csv": "ticker,name,fiscal_year_end_month,tax_rate\nEXMPL,Example Corp,12,\n",
-    "capex.csv": (
-        "ticker,period,capex,source\n"
-        "EXMPL,2022,10.0,annual report 2022\n"
-        "EXMPL,2023,12.5,annual report 2023\n"
-        "EXMPL,2024,16.0,annual report 2024\n"
-    ),
-    "financials.csv": (
-        "ticker,period,net_income,source,revenue,diluted_shares\n"
-        "EXMPL,2023,20.0,annual report 2023,100.0,1000\n"
-        "EXMPL,2024,24.0,annual report 2024,112.0,990\n"
-    ),
-    "guidance.csv": "ticker,period,capex_low,capex_high,source\nEXMPL,2025,18,20,Q4 2024 earnings call\n",
-    "assumptions.csv": (
-        "ticker,asset_class,share,useful_life_years\n*,servers,0.6,5\n*,buildings,0.4,25\n"
-    ),
-    "settings.csv": (
-        "key,value\n"
-        "unit,USD bn\n"
-        "forecast_years,5\n"
-        "depreciation_convention,full_year\n"
-        "long_run_capex_growth,0.05\n"
-        "fade_years,3\n"
-        "earnings_growth,0.05\n"
-        "tax_rate,0.21\n"
-        "revenue_growth,0.05\n"
-        "share_count_growth,0\n"
-    ),
-    "scenarios.csv": "scenario,key,value,source\n",
-    "opening_balances.csv": "ticker,asset_class,net_book_value,remaining_life_years,source\n",
-    "life_changes.csv": "ticker,asset_class,effective_from,useful_life_years,source\n",
+#: the example company's rows by file (the optional files: none); a column a row names is
+#: written, in the schema's order, even where every row leaves it empty
+ROWS: dict[str, list[dict[str, str]]] = {
+    COMPANIES.name: [
+        {"ticker": "EXMPL", "name": "Example Corp", "fiscal_year_end_month": "12", "tax_rate": ""}
+    ],
+    CAPEX.name: [
+        {"ticker": "EXMPL", "period": str(year), "capex": capex, "source": f"annual report {year}"}
+        for year, capex in ((2022, "10.0"), (2023, "12.5"), (2024, "16.0"))
+    ],
+    FINANCIALS.name: [
+        {
+            "ticker": "EXMPL",
+            "period": str(year),
+            "net_income": net_income,
+            "source": f"annual report {year}",
+            "revenue": revenue,
+            "diluted_shares": shares,
+        }
+        for year, net_income, revenue, shares in (
+            (2023, "20.0", "100.0", "1000"),
+            (2024, "24.0", "112.0", "990"),
+        )
+    ],
+    GUIDANCE.name: [
+        {
+            "ticker": "EXMPL",
+            "period": "2025",
+            "capex_low": "18",
+            "capex_high": "20",
+            "source": "Q4 2024 earnings call",
+        }
+    ],
+    ASSUMPTIONS.name: [
+        {"ticker": "*", "asset_class": name, "share": share, "useful_life_years": life}
+        for name, share, life in (("servers", "0.6", "5"), ("buildings", "0.4", "25"))
+    ],
+    SETTINGS.name: [
+        {"key": key, "value": value}
+        for key, value in (
+            ("unit", "USD bn"),
+            ("forecast_years", "5"),
+            ("depreciation_convention", "full_year"),
+            ("long_run_capex_growth", "0.05"),
+            ("fade_years", "3"),
+            ("earnings_growth", "0.05"),
+            ("tax_rate", "0.21"),
+            ("revenue_growth", "0.05"),
+            ("share_count_growth", "0"),
+        )
+    ],
 }
+
+
+def starter_file(spec: FileSpec) -> bytes:
+    """The starter file `spec` declares: the columns its rows name (every column for a file
+    without rows), then the rows, as English Excel's CSV UTF-8."""
+    rows = ROWS.get(spec.name, [])
+    named = {column for row in rows for column in row}
+    header = [c for c in spec.columns if c in named] if rows else list(spec.columns)
+    return PLAIN.render([header, *([row.get(c, "") for c in header] for row in rows)])
+
+
+#: file name -> its starter text
+STARTER = {spec.name: starter_file(spec).decode("utf-8") for spec in FILES}
 
 
 def write_starter(folder: Path) -> list[Path]:
@@ -59,6 +102,6 @@ def write_starter(folder: Path) -> list[Path]:
     written = []
     for name, text in STARTER.items():
         path = folder / name
-        path.write_text(text, encoding="utf-8")
+        write_bytes(path, text.encode("utf-8"))
         written.append(path)
     return written

@@ -8,12 +8,12 @@ run reports every problem of the folder.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from modelgen.inputs.actuals import Fact
-from modelgen.inputs.csvread import Problems, Record, duplicates, parse_number, read_table
-from modelgen.inputs.ppe import REPORTED_COLUMNS
+from modelgen.inputs.csvread import Problems, Record, duplicates, parse_number
 from modelgen.inputs.rows import check_name, in_range, ticker_period_rows
+from modelgen.inputs.schema import COMPANIES, GUIDANCE, REPORTED_COLUMNS, FileSpec
+from modelgen.inputs.source import Source
 from modelgen.inputs.timeline import Period
 
 
@@ -38,7 +38,7 @@ class Company:
     source: str = ""  # where the company's figures (its tax rate) come from
 
 
-def read_companies(folder: Path, probs: Problems) -> tuple[list[Company], set[str] | None]:
+def read_companies(source: Source, probs: Problems) -> tuple[list[Company], set[str] | None]:
     """The valid companies, and every ticker listed (None when the file is not fully read).
 
     Other files are checked against every ticker listed, not only the valid rows, so that a
@@ -48,15 +48,7 @@ def read_companies(folder: Path, probs: Problems) -> tuple[list[Company], set[st
     are not known, and the other files are not checked against them.
     """
     broken: list[Record] = []
-    records = read_table(
-        folder / "companies.csv",
-        ["ticker", "name", "fiscal_year_end_month"],
-        ("tax_rate", "source"),
-        probs,
-        allow_empty=False,
-        broken=broken,
-        numbers=("fiscal_year_end_month", "tax_rate"),
-    )
+    records = source.read(COMPANIES, probs, broken=broken)
     if records is None:
         return [], None
     listed = None if broken else {r["ticker"] for r in records if r["ticker"]}
@@ -102,8 +94,8 @@ def read_companies(folder: Path, probs: Problems) -> tuple[list[Company], set[st
 
 
 def read_facts(
-    path: Path,
-    column: str,
+    source: Source,
+    spec: FileSpec,
     known: set[str] | None,
     probs: Problems,
     *,
@@ -111,21 +103,14 @@ def read_facts(
     seen: set[str] | None = None,
     extra: dict[str, dict[str, dict[Period, Fact]]] | None = None,
 ) -> dict[str, dict[Period, Fact]] | None:
-    """Actuals by ticker and period as given; `seen` collects every ticker with a row.
+    """Actuals by ticker and period as given (the spec's last required column, capex or
+    net income); `seen` collects every ticker with a row.
 
     With `extra`, the optional reported columns (financials.csv's `REPORTED_COLUMNS`, empty
     cells allowed, never negative) are collected into it by column.
     """
-    optional = ("source", *REPORTED_COLUMNS) if extra is not None else ("source",)
-    numbers = (column, *REPORTED_COLUMNS) if extra is not None else (column,)
-    records = read_table(
-        path,
-        ["ticker", "period", column],
-        optional,
-        probs,
-        allow_empty=column != "capex",
-        numbers=numbers,
-    )
+    column = spec.required[-1]
+    records = source.read(spec, probs)
     if records is None:
         return None
     out: dict[str, dict[Period, Fact]] = {}
@@ -150,15 +135,9 @@ def read_facts(
 
 
 def read_guidance(
-    path: Path, known: set[str] | None, probs: Problems
+    source: Source, known: set[str] | None, probs: Problems
 ) -> dict[str, dict[int, Guidance]] | None:
-    records = read_table(
-        path,
-        ["ticker", "period", "capex_low"],
-        ("capex_high", "source"),
-        probs,
-        numbers=("capex_low", "capex_high"),
-    )
+    records = source.read(GUIDANCE, probs)
     if records is None:
         return None
     out: dict[str, dict[int, Guidance]] = {}

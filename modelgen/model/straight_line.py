@@ -24,6 +24,7 @@ from modelgen.formulas.expressions import Crit, Expr
 from modelgen.formulas.functions import IF, MATCH, MAX, MIN, OR, SUMIFS, SUMPRODUCT
 from modelgen.formulas.rows import Row, Sheet, span
 from modelgen.inputs.settings import CONVENTIONS
+from modelgen.keys import RowKey, kind_of
 
 if TYPE_CHECKING:
     from modelgen.model import Model
@@ -132,12 +133,13 @@ def schedule(
 def charge_by_period(
     model: Model, sheet: Sheet, key: str, label: str, capex: Row, plan: Schedule
 ) -> Row:
-    """Rows `{key}` (the charge) after `{key}_whole` (the capex charged a whole period)."""
+    """Rows `key` (the charge) after the capex charged a whole period (its kind + `_whole`:
+    `life_charge_whole:3` before `life_charge:3`)."""
     inp, dep = model.sheets["Inputs"], model.sheets["Depreciation"]
     number, length = dep["period_number"], inp["period_length"].d
     n, spent = number.cur, span(capex)
     whole = sheet.add(
-        f"{key}_whole",
+        str(RowKey.parse(key).with_(kind=kind_of(key) + "_whole")),
         f"{label}: capex in service the whole period",
         model.unit,
         fmt="amount",

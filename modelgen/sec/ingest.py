@@ -20,18 +20,19 @@ years and quarters the filing reports; a missing quarter is never derived by dif
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import os
 import re
-import uuid
 from dataclasses import dataclass, field, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from modelgen.atomic import write_bytes
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
+from modelgen.inputs.csvread import BOM, Problems, read_csv
+from modelgen.inputs.csvwrite import PLAIN, Dialect
+from modelgen.inputs.numbers import Convention, parse
+from modelgen.inputs.schema import COMPANIES, FILES, SETTINGS, FileSpec, spec_of
 from modelgen.sec.companies import same_company, wrong_ticker
 from modelgen.sec.periods import (
     PeriodValue,
@@ -49,7 +50,7 @@ from modelgen.words import plural
 
 UNIT_DIVISORS = {"USD": 1, "USD k": 10**3, "USD m": 10**6, "USD bn": 10**9}
 DEFAULT_UNIT = "USD bn"
-COMPANY_COLUMNS = ["ticker", "name", "fiscal_year_end_month"]
+COMPANY_COLUMNS = list(COMPANIES.required)
 COMPANY_FACTS_URL = "https://data.sec.gov/api/xbrl/companyfacts/CIK##########.json"
 
 
@@ -155,6 +156,7 @@ def ingest_sec(
         raise SecError(f"inputs folder {inputs_dir} does not exist; create it or pass --inputs DIR")
     doc = _load_company_facts(facts_path)
     unit = _read_unit(inputs_dir)
+    dialect = _NewFiles(inputs_dir)
     divisors = {s.column: Decimal(s.divisor or UNIT_DIVISORS[unit]) for s in SERIES}
 
     facts = {s.column: _series_facts(doc, s, facts_path) for s in SERIES}
@@ -166,7 +168,7 @@ def ingest_sec(
             "use a company-facts file that includes the company's annual reports"
         )
     entity = str(doc.get("entityName") or "").strip()
-    companies = _Table.read(inputs_dir / "companies.csv", COMPANY_COLUMNS)
+    companies = _Table.read(inputs_dir, COMPANIES, dialect)
     wrong = (
         None
         if name
@@ -177,10 +179,10 @@ def ingest_sec(
     report = IngestReport(ticker, name or entity or ticker, unit, fye)
     figures = {s.column: _figures(s, facts[s.column], fye, facts_path, report) for s in SERIES}
 
-    outputs: dict[Path, str] = {}
+    outputs: dict[Path, bytes] = {}
     for file, columns in FILE_COLUMNS.items():
-        table = _Table.read(inputs_dir / file, ["ticker", "period", columns[0], "source"])
-        added = table.add_columns(columns[1:])
+        table = _Table.read(inputs_dir, spec_of(file), dialect)
+        added = table.add_columns(["source", *columns[1:]])
         if added and table.existed:
             report.columns.append(f"{file}: added column(s) {', '.join(added)}")
         changed = _merge(table, ticker, columns, figures, divisors, report)
@@ -194,15 +196,15 @@ def ingest_sec(
     if report.company or not companies.existed:
         outputs[companies.path] = companies.render()
 
-    for path, text in outputs.items():
-        _replace_atomically(path, text)
+    for path, data in outputs.items():
+        write_bytes(path, data)
         report.written.append(path)
     return report
 
 
 def companies_in(inputs_dir: Path) -> dict[str, str]:
     """The folder's companies.csv: ticker (upper case) to name; {} when there is none."""
-    return _names(_Table.read(Path(inputs_dir) / "companies.csv", COMPANY_COLUMNS))
+    return _names(_Table.read(Path(inputs_dir), COMPANIES))
 
 
 def _names(companies: _Table) -> dict[str, str]:
@@ -343,10 +345,8 @@ def _either(tags: list[str] | tuple[str, ...]) -> str:
 
 def _read_unit(inputs_dir: Path) -> str:
     """The model's unit from settings.csv (`key,value`), USD bn when absent."""
-    path = inputs_dir / "settings.csv"
-    if not path.exists():
-        return DEFAULT_UNIT
-    table = _Table.read(path, ["key", "value"])
+    path = inputs_dir / SETTINGS.name
+    table = _Table.read(inputs_dir, SETTINGS)
     for row in table.rows:
         if table.get(row, "key") == "unit":
             unit = table.get(row, "value")
@@ -360,37 +360,31 @@ def _read_unit(inputs_dir: Path) -> str:
 
 @dataclass
 class _Table:
-    """A CSV file as text cells, so rows that are not ours are written back as they were."""
+    """An input file as text cells, so rows that are not ours are written back as they
+    were, in the file's own dialect (a new file takes the folder's, `_NewFiles`)."""
 
     path: Path
     header: list[str]
     rows: list[list[str]]
     existed: bool
+    convention: Convention
+    dialect: Dialect | _NewFiles
 
     @classmethod
-    def read(cls, path: Path, required: list[str]) -> _Table:
-        """Read (BOM and CRLF tolerated) and check the required columns; a missing file is empty."""
-        if not path.exists():
-            return cls(path, list(required), [], existed=False)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SecError(f"cannot read {path} ({exc}); save it as UTF-8 CSV") from exc
-        records = [
-            r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)
-        ]
-        if not records:
-            return cls(path, list(required), [], existed=True)
-        header = [c.strip() for c in records[0]]
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise SecError(
-                f"{path.name}: header lacks column(s) {', '.join(missing)}; "
-                f"the header must name {', '.join(required)}"
-            )
-        width = len(header)
-        rows = [r + [""] * (width - len(r)) for r in records[1:]]
-        return cls(path, header, rows, existed=True)
+    def read(cls, folder: Path, spec: FileSpec, new: _NewFiles | None = None) -> _Table:
+        """Read with the one reader (`csvread`), its columns checked against `spec`; a
+        missing or blank file has no rows. SecError names the file's problems."""
+        path = folder / spec.name
+        blank = path.is_file() and not path.read_bytes().removeprefix(BOM).strip()
+        if not path.exists() or blank:
+            header, conv = list(spec.required), Convention()
+            return cls(path, header, [], path.exists(), conv, new or PLAIN)
+        probs = Problems()
+        table = read_csv(path, replace(spec, needs_rows=False), probs)
+        if table is None or probs.items:
+            raise SecError("\n".join(str(p) for p in probs.items))
+        rows = [list(rec.cells) for rec in table.records]
+        return cls(path, table.header, rows, True, table.convention, Dialect.of(table))
 
     def get(self, row: list[str], column: str) -> str:
         return row[self.header.index(column)].strip()
@@ -412,12 +406,61 @@ class _Table:
             self.set(row, column, value)
         return row
 
-    def render(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(self.header)
-        writer.writerows(self.rows)
-        return out.getvalue()
+    def number(self, value: Decimal) -> str:
+        """`value` as this file writes numbers."""
+        return self.written_as().number(value)
+
+    def same(self, existing: str, new: Decimal) -> bool:
+        """True when the cell's text holds the same number (relative 1e-12), whatever its
+        spelling, read as the file's numbers are."""
+        old = parse(existing, self.convention, percent=False) if existing else None
+        if not isinstance(old, float):
+            return False
+        return abs(Decimal(repr(old)) - new) <= Decimal("1e-12") * max(abs(Decimal(old)), abs(new))
+
+    def written_as(self) -> Dialect:
+        return self.dialect if isinstance(self.dialect, Dialect) else self.dialect.dialect()
+
+    def render(self) -> bytes:
+        return self.written_as().render([self.header, *self.rows])
+
+
+class _NewFiles:
+    """The dialect of a file `ingest-sec` creates: the one the folder's input files share,
+    so a folder saved by a European Excel stays semicolons and decimal commas; a folder
+    without input files gets commas and decimal points. A folder whose files differ is
+    refused (SecError) rather than guessed."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._found: Dialect | None = None
+
+    def dialect(self) -> Dialect:
+        if self._found is None:
+            self._found = self._find()
+        return self._found
+
+    def _find(self) -> Dialect:
+        seen: dict[tuple[str, str], tuple[str, Dialect]] = {}
+        for spec in FILES:
+            path = self.folder / spec.name
+            table = read_csv(path, replace(spec, needs_rows=False), Problems())
+            if table is not None and path.is_file():
+                dialect = Dialect.of(table)
+                seen.setdefault((dialect.separator, dialect.decimal), (spec.name, dialect))
+        if len(seen) > 1:
+            files = "; ".join(f"{name}: {_words(d)}" for name, d in seen.values())
+            raise SecError(
+                f"{self.folder}: the input files are saved in different ways ({files}), so a "
+                "new file could be written either way; save them all alike and run again"
+            )
+        return next(iter(seen.values()))[1] if seen else PLAIN
+
+
+def _words(dialect: Dialect) -> str:
+    """`semicolons, decimal commas`."""
+    fields = "semicolons" if dialect.separator == ";" else "commas"
+    return f"{fields}, decimal {'commas' if dialect.decimal == ',' else 'points'}"
 
 
 def _merge(
@@ -453,7 +496,7 @@ def _merge(
         )
         row = ours.get(period)
         if row is None:
-            cells = {c: _format(v.usd / divisors[c]) for c, v in found.items()}
+            cells = {c: table.number(v.usd / divisors[c]) for c, v in found.items()}
             table.rows.append(table.new_row(ticker=ticker, period=period, source=source, **cells))
             for c, v in found.items():
                 report.added.append(RowChange(file, period, c, None, cells[c], f"SEC {v.source}"))
@@ -463,8 +506,8 @@ def _merge(
         for c, v in found.items():
             old = table.get(row, c)
             new = v.usd / divisors[c]
-            change = RowChange(file, period, c, old, _format(new), f"SEC {v.source}")
-            if _same(old, new):
+            change = RowChange(file, period, c, old, table.number(new), f"SEC {v.source}")
+            if table.same(old, new):
                 report.unchanged.append(change)
             else:
                 table.set(row, c, change.new)
@@ -504,31 +547,4 @@ def _set_company(table: _Table, ticker: str, given_name: str | None, name: str, 
 
 def _format(value: Decimal) -> str:
     """Exact decimal text, no exponent and no float noise: 46279000 / 1e9 -> `0.046279`."""
-    text = format(value.normalize(), "f")
-    return "0" if text in {"-0", "0"} else text
-
-
-def _same(existing: str, new: Decimal) -> bool:
-    """True when the CSV's text holds the same number (relative 1e-12), whatever its spelling."""
-    try:
-        old = Decimal(existing)
-    except InvalidOperation:
-        return False
-    return old.is_finite() and abs(old - new) <= Decimal("1e-12") * max(abs(old), abs(new))
-
-
-def _replace_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename over it (keeping its permissions)."""
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o7777)
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    return PLAIN.number(value)

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from modelgen.inputs.timeline import Period, parse_period
+
 
 def nearest_month_end(day: date) -> int:
     """Month index of the month end nearest to `day` (ties go to the later month end)."""
@@ -220,7 +222,7 @@ def derive_periods(facts: list[Fact], fye_month: int) -> tuple[list[PeriodValue]
     for fiscal_year in sorted({fy for fy, _ in to_date} | {fy for fy, _ in quarters}):
         year = to_date.get((fiscal_year, 12))
         if year is not None:
-            values.append(PeriodValue(str(fiscal_year), year.val, year.describe()))
+            values.append(PeriodValue(Period(fiscal_year).label, year.val, year.describe()))
         for quarter in (1, 2, 3, 4):
             value = _quarter(fiscal_year, quarter, quarters, to_date)
             if value is not None:
@@ -237,9 +239,13 @@ def average_periods(facts: list[Fact], fye_month: int) -> list[PeriodValue]:
     """
     to_date, quarters = _spans(facts, fye_month)
     values = [
-        PeriodValue(str(fy), f.val, f.describe()) for (fy, n), f in to_date.items() if n == 12
+        PeriodValue(Period(fy).label, f.val, f.describe())
+        for (fy, n), f in to_date.items()
+        if n == 12
     ]
-    values += [PeriodValue(f"{fy}Q{q}", f.val, f.describe()) for (fy, q), f in quarters.items()]
+    values += [
+        PeriodValue(Period(fy, q).label, f.val, f.describe()) for (fy, q), f in quarters.items()
+    ]
     return sorted(values, key=lambda v: period_sort_key(v.period))
 
 
@@ -248,8 +254,11 @@ def sum_notes(values: list[PeriodValue]) -> list[str]:
     by_period = {v.period: v.usd for v in values}
     notes = []
     for period, usd in by_period.items():
-        found = [by_period.get(f"{period}Q{q}") for q in (1, 2, 3, 4)]
-        if period.isdigit() and None not in found and sum(found) != usd:
+        year = parse_period(period)
+        if year is None or year.is_quarter:
+            continue
+        found = [by_period.get(Period(year.year, q).label) for q in (1, 2, 3, 4)]
+        if None not in found and sum(found) != usd:
             notes.append(
                 f"fiscal {period}: the quarters add up to {sum(found)} USD but the year is {usd} USD"
             )
@@ -269,9 +278,8 @@ def derive_balances(balances: list[Balance], fye_month: int) -> list[PeriodValue
         fiscal_year, quarter = fiscal_position(closing, fye_month)
         if quarter == 0:
             continue
-        if quarter == 4:
-            values.append(PeriodValue(str(fiscal_year), balance.val, balance.describe()))
-        values.append(PeriodValue(f"{fiscal_year}Q{quarter}", balance.val, balance.describe()))
+        for period in (Period(fiscal_year), Period(fiscal_year, quarter))[quarter < 4 :]:
+            values.append(PeriodValue(period.label, balance.val, balance.describe()))
     return sorted(values, key=lambda v: period_sort_key(v.period))
 
 
@@ -282,7 +290,7 @@ def _quarter(
     to_date: dict[tuple[int, int], Fact],
 ) -> PeriodValue | None:
     """One discrete quarter, direct or by difference of year-to-date facts; None if neither."""
-    label = f"{fiscal_year}Q{quarter}"
+    label = Period(fiscal_year, quarter).label
     direct = quarters.get((fiscal_year, quarter))
     if direct is not None:
         return PeriodValue(label, direct.val, direct.describe())
@@ -296,8 +304,7 @@ def _quarter(
 
 def period_sort_key(period: str) -> tuple[int, int, str]:
     """Time order: a fiscal year, then its quarters (`2024`, `2024Q1` … `2024Q4`, `2025`)."""
-    text = period.strip()
-    head, _, tail = text.upper().partition("Q")
-    if head.isdigit() and (not tail or tail in {"1", "2", "3", "4"}):
-        return int(head), int(tail or 0), ""
-    return 1 << 30, 0, text  # unreadable periods last, in text order
+    parsed = parse_period(period.upper())
+    if parsed is not None:
+        return parsed.year, parsed.quarter, ""
+    return 1 << 30, 0, period.strip()  # unreadable periods last, in text order

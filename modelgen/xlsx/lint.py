@@ -7,7 +7,7 @@ Excel's limits are defined here once; the writer's modules take them from here. 
 - formulas: at most `MAX_FORMULA` characters, `MAX_NESTING` levels of function calls
   (modelgen's own: `READABLE_FORMULA` characters and `READABLE_NESTING` levels of brackets),
   `MAX_ARGUMENTS` arguments to one function, balanced parentheses; only the functions of
-  the formula rules (`ALLOWED_FUNCTIONS`, the README's list); a function newer than Excel
+  the formula rules (`ALLOWED_FUNCTIONS`, listed in docs/workbook.md); a function newer than Excel
   2007 carries its `_xlfn.` prefix; no call that needs array entry (`IF`, `TRANSPOSE`...)
   inside `SUMPRODUCT`, where Excel 365 would intersect it implicitly; no range where a
   function takes a value (`ABS(A1:A3)` outside `SUMPRODUCT`: Excel would intersect it);

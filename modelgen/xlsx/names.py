@@ -12,12 +12,13 @@ Two different rows that would get the same name are an input error, never an ove
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
-from modelgen.inputs.csvread import InputError, Problem
+from modelgen.inputs.csvread import InputError, Problem, Problems, read_csv
+from modelgen.inputs.schema import spec_of
 from modelgen.keys import RowKey, kind_of
 from modelgen.rowspec import named_kinds
 from modelgen.sheets import SheetName
@@ -108,21 +109,9 @@ def clash_error(
 
 
 def _line_of(path: Path, column: str, value: str) -> int:
-    """The line of `path` whose `column` holds `value` (0 if it cannot be found)."""
-    import csv
-
-    try:
-        lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except OSError:
-        return 0
-    rows = list(csv.reader(lines))
-    if not rows or column not in [h.strip() for h in rows[0]]:
-        return 0
-    at = [h.strip() for h in rows[0]].index(column)
-    for number, cells in enumerate(rows[1:], start=2):
-        if len(cells) > at and cells[at].strip() == value:
-            return number
-    return 0
+    """The line of input file `path` whose `column` holds `value` (0 if it cannot be found)."""
+    table = read_csv(path, replace(spec_of(path.name), needs_rows=False), Problems())
+    return next((rec.line for rec in table.records if rec[column] == value), 0) if table else 0
 
 
 #: rows named by sheet and kind, as declared (`modelgen.rowspec`); every keyed row of Inputs

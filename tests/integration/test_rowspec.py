@@ -1,0 +1,133 @@
+"""Every row is declared once (modelgen.rowspec), and the declaration is the truth.
+
+The model of each test folder writes only declared rows, with the declared number format
+and unit, and a label; every declaration is written by one of them; every role names a row
+that exists; keys read back to the text they were written from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from modelgen.build import build
+from modelgen.inputs.folder import load_inputs
+from modelgen.inputs.template import load_template
+from modelgen.keys import TOTAL, RowKey, kind_of
+from modelgen.model import Model, build_model
+from modelgen.rowspec import ROWS, declared, flows, headline, measures, sensitivity_outputs
+from modelgen.sheets import MODEL_SHEETS, SheetName
+
+ROOT = Path(__file__).resolve().parents[2]
+#: every test folder, and two in the closed-form view of depreciation (by age, not a grid)
+FOLDERS = (
+    "inputs",
+    "tests/data/article",
+    "tests/data/quarterly",
+    "tests/data/varied",
+    "inputs:closed_form",
+    "tests/data/varied:closed_form",
+)
+
+
+@cache
+def model(folder: str) -> Model:
+    path, _, view = folder.partition(":")
+    inputs = load_inputs(ROOT / path)
+    if view:
+        inputs.settings = replace(inputs.settings, depreciation_view=view)
+    return build_model(inputs, load_template())
+
+
+def keyed_rows(m: Model):
+    for sheet in m.sheets.values():
+        for row in sheet.rows:
+            if row.key and row.key != "period":
+                yield sheet.name, row
+
+
+@pytest.mark.parametrize("folder", FOLDERS)
+def test_every_row_written_is_declared_with_its_format_unit_and_a_label(folder):
+    m = model(folder)
+    for sheet, row in keyed_rows(m):
+        key = RowKey.parse(row.key, sheet)  # raises for a row declared nowhere
+        assert str(key) == row.key
+        spec = next(s for s in declared(key.kind, sheet) if s.pattern.match(row.key))
+        assert (row.fmt, row.unit) == (spec.fmt, spec.unit_in(m.unit)), (sheet, row.key)
+        assert row.label.strip(), f"{sheet}!{row.key} has no label"
+
+
+def test_every_declaration_is_written_by_some_model():
+    written = {
+        (sheet, p.text)
+        for folder in FOLDERS
+        for sheet, row in keyed_rows(model(folder))
+        for p in (s.pattern for s in declared(kind_of(row.key), sheet))
+        if p.match(row.key)
+    }
+    never = [(s.sheet, s.pattern.text) for s in ROWS if (s.sheet, s.pattern.text) not in written]
+    assert not never, f"declared but written by no test folder: {never}"
+
+
+def test_the_sheets_are_the_models_and_in_the_workbooks_order(tmp_path):
+    m = model("inputs")
+    assert tuple(m.sheets) == MODEL_SHEETS
+    assert {s.sheet for s in ROWS} <= set(MODEL_SHEETS)
+    from openpyxl import load_workbook
+
+    out = build(ROOT / "inputs", tmp_path / "m.xlsx").out
+    assert load_workbook(out, read_only=True).sheetnames == [str(s) for s in SheetName]
+
+
+def test_every_role_names_a_row_the_model_writes():
+    tickers = model("inputs").inputs.tickers  # every test folder has the shipped companies
+
+    def has(sheet, key):
+        return any(key in getattr(model(f).sheets.get(sheet), "by_key", {}) for f in FOLDERS)
+
+    for spec in ROWS:
+        if spec.roles.total:
+            assert has(spec.sheet, str(RowKey(spec.kind, ticker=TOTAL, basis=_basis(spec)))), spec
+        if spec.roles.measure:
+            assert has(SheetName.INPUTS, str(RowKey(spec.roles.actual, ticker=tickers[0])))
+    for sheet, kind, which in headline():
+        assert which in ("TOTAL", "*")
+        assert has(sheet, str(RowKey(kind, ticker=TOTAL if which == "TOTAL" else tickers[0])))
+    for kind, sheet in flows():
+        assert has(sheet, str(RowKey(kind, ticker=TOTAL)))
+        assert has(SheetName.ANNUAL, str(RowKey(kind, basis="FY", ticker=TOTAL)))
+    assert [x.title for x in measures()] == ["Capex", "D&A", "Net income"]
+    for kind in sensitivity_outputs():
+        assert has(SheetName.SENSITIVITY, str(RowKey(kind, index=("1",))))
+
+
+def _basis(spec) -> str:
+    return "FY" if "basis" in spec.pattern.slots else ""
+
+
+def test_a_row_per_company_plus_a_total_is_declared_so():
+    """`total` is declared exactly where the model writes a TOTAL row beside the companies'."""
+    for spec in ROWS:
+        sheets = [model(f).sheets.get(spec.sheet) for f in FOLDERS]
+        keys = [str(r.key) for sheet in sheets if sheet for r in sheet.rows if r.key]
+        matched = [RowKey.parse(k, spec.sheet) for k in keys if spec.pattern.match(k)]
+        has_total = any(k.ticker == TOTAL for k in matched)
+        if spec.sheet != SheetName.SCENARIOS:
+            assert has_total == spec.roles.total, (spec.sheet, spec.pattern.text)
+
+
+def test_the_progress_names_companies_only(tmp_path):
+    """The progress bar names the company whose rows are written: never a basis (`FY`) or a
+    scenario (`Bull`), which stand where a ticker stands in some keys."""
+    seen = set()
+    build(
+        ROOT / "inputs",
+        tmp_path / "m.xlsx",
+        on_progress=lambda stage, item, done, total: stage in set(SheetName) and seen.add(item),
+    )
+    tickers = set(load_inputs(ROOT / "inputs").tickers)
+    assert seen - {""} <= tickers | {TOTAL}, seen - tickers
+    assert tickers <= seen
