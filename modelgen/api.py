@@ -154,8 +154,10 @@ def read_workbook(path: PathLike) -> KeyedWorkbook:
 def verify(path: PathLike, engine: str = "libreoffice") -> VerifyReport | EnginesReport:
     """Recalculate `path` and compare every cached value (`.ok`, `.lines()`).
 
-    `engine`: `libreoffice`, `ironcalc` (in process) or `both` (an EnginesReport, which
-    also lists the cells the engines compute differently, `.disagreements`).
+    `engine`: `libreoffice`, `ironcalc` (in process), `gnumeric`, `formualizer` (in
+    process), `both` (LibreOffice and IronCalc) or `all` (every engine): the last two give an
+    EnginesReport, which also lists the cells the engines compute differently
+    (`.disagreements`).
     """
     from modelgen.engine.verify import verify as _verify
 

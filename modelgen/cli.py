@@ -276,10 +276,15 @@ def backtest(
 @app.command()
 def verify(
     file: Annotated[Path, typer.Argument(help="Workbook to recalculate and check.")],
-    timeout: Annotated[int, typer.Option(help="Seconds to wait for LibreOffice.")] = 180,
+    timeout: Annotated[
+        int, typer.Option(help="Seconds to wait for LibreOffice or Gnumeric.")
+    ] = 180,
     engine: Annotated[
         Engine,
-        typer.Option(help="Engine that recalculates: LibreOffice, IronCalc (in process) or both."),
+        typer.Option(
+            help="Engine that recalculates: LibreOffice, IronCalc (in process), Gnumeric, "
+            "Formualizer (in process), both (LibreOffice and IronCalc) or all."
+        ),
     ] = Engine.libreoffice,
 ) -> None:
     """Recalculate FILE and compare every formula's cached value."""

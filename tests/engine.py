@@ -3,7 +3,8 @@
 Mark a test that needs LibreOffice with ``engine`` and call ``require_soffice()`` in it or its
 fixture: without ``soffice`` the test is skipped, unless MODELGEN_REQUIRE_LIBREOFFICE=1 is set
 (CI sets it), in which case it fails, so a CI machine without LibreOffice cannot go green by
-skipping. ``require_soffice()`` fails an unmarked test, so ``pytest -m "not engine"`` (the fast
+skipping; ``require_ssconvert()`` and ``require_formualizer()`` do the same for Gnumeric and
+Formualizer, the third and fourth engines. ``require_soffice()`` fails an unmarked test, so ``pytest -m "not engine"`` (the fast
 tier) never starts LibreOffice. Recalculate in batches where you can: ``recalc_many_keyed`` starts LibreOffice once
 for any number of workbooks.
 
@@ -15,6 +16,7 @@ call the helpers from several threads at once: a profile serves one LibreOffice 
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -24,6 +26,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from modelgen.engine.formualizer import INSTALL_HINT as FORMUALIZER_HINT
+from modelgen.engine.gnumeric import INSTALL_HINT as GNUMERIC_HINT
+from modelgen.engine.gnumeric import find_ssconvert
 from modelgen.engine.libreoffice import find_soffice, recalculate_many
 from modelgen.engine.verify import VerifyReport, verify_many
 from modelgen.xlsx.read_by_key import KeyedSheet, read_keyed, values_frame
@@ -48,14 +53,36 @@ def require_soffice() -> None:
     """Skip the calling test without LibreOffice, or fail it when CI demands the engine.
 
     A test that is not marked ``engine`` fails: the fast tier must not need LibreOffice."""
+    _require(
+        "LibreOffice",
+        soffice_available(),
+        "LibreOffice (soffice) is not installed: apt-get install -y libreoffice-calc-nogui",
+    )
+
+
+def require_ssconvert() -> None:
+    """require_soffice() for Gnumeric's ssconvert (CI installs it with LibreOffice)."""
+    _require("Gnumeric", find_ssconvert() is not None, f"Gnumeric is missing. {GNUMERIC_HINT}")
+
+
+def formualizer_available() -> bool:
+    """Whether the `formualizer` package (the test extra's) can be imported."""
+    return importlib.util.find_spec("formualizer") is not None
+
+
+def require_formualizer() -> None:
+    """require_soffice() for Formualizer, an in-process engine of the test extra."""
+    _require("Formualizer", formualizer_available(), f"Formualizer is missing: {FORMUALIZER_HINT}")
+
+
+def _require(what: str, found: bool, message: str) -> None:
     if current_test is not None and current_test.get_closest_marker("engine") is None:
         pytest.fail(
-            f"{current_test.nodeid} needs LibreOffice but is not marked: add @engine "
+            f"{current_test.nodeid} needs {what} but is not marked: add @engine "
             "(from tests.engine) so that `pytest -m 'not engine'` leaves it out"
         )
-    if soffice_available():
+    if found:
         return
-    message = "LibreOffice (soffice) is not installed: apt-get install -y libreoffice-calc-nogui"
     if os.environ.get(REQUIRE_ENV) == "1":
         pytest.fail(f"{message} ({REQUIRE_ENV}=1 makes this a failure, not a skip)")
     pytest.skip(message)
@@ -96,3 +123,36 @@ def verify_files(paths: Sequence[Path]) -> list[VerifyReport]:
     """modelgen.engine.verify for many workbooks with one LibreOffice run (distinct file names)."""
     require_soffice()
     return verify_many(paths, profile=engine_profile())
+
+
+#: The sheets whose formulas the formulas branch rewrites (issue 24, item 2): Gnumeric and
+#: Formualizer compute some of their cells differently today. Remove with the xfail marks.
+SENSITIVITY = frozenset({"Sensitivity", "Sensitivity Workings"})
+SENSITIVITY_XFAIL = dict(strict=True, reason="formulas branch rewrites Sensitivity")
+
+
+class OnlySensitivity(Exception):
+    """Every problem an engine found is on the Sensitivity sheets or follows from them: the
+    one failure an xfail(raises=OnlySensitivity) test expects; any other fails it for real."""
+
+
+def assert_engine_agrees(report: VerifyReport, check_failures: float = 0) -> None:
+    """Every formula's cached value is what the engine computed, no error value, and
+    check_failures as expected; raises OnlySensitivity where only the Sensitivity sheets (and
+    the checks and the Cover status that read them) are wrong, AssertionError otherwise."""
+    if not report.mismatches and not report.errors:
+        assert report.check_failures == check_failures, report.lines(limit=10)
+        return
+    mismatched = {(m.sheet, m.cell) for m in report.mismatches}
+    follows = all(_follows_sensitivity(m.sheet, m.key, m.cached) for m in report.mismatches)
+    if follows and all((e.sheet, e.cell) in mismatched for e in report.errors):
+        raise OnlySensitivity("\n".join(report.lines(limit=3)))
+    raise AssertionError("\n".join(report.lines(limit=10)))
+
+
+def _follows_sensitivity(sheet: str, key: str | None, cached: object) -> bool:
+    if sheet in SENSITIVITY:
+        return True
+    if sheet == "Checks":
+        return key is not None and (key.startswith("check_sensitivity") or key == "check_failures")
+    return sheet == "Cover" and isinstance(cached, str) and "checks" in cached.lower()  # status
