@@ -417,6 +417,29 @@ def diff(
 
 
 @app.command()
+def explain(
+    file: Annotated[Path, typer.Argument(help="Workbook modelgen wrote (edited or not).")],
+    key: Annotated[str, typer.Argument(help="Row key, as in column A: depreciation:AMZN.")],
+    period: Annotated[str, typer.Argument(help="Period label (2025, 2025Q1), or D: the constant.")],
+    depth: Annotated[
+        int, typer.Option("--depth", min=1, help="Levels of precedents to explain.")
+    ] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """One cell's formula in words and numbers: each precedent by sheet, label, key, period
+    and value, with the operators between them."""
+
+    def body() -> int:
+        from modelgen.api import read_workbook
+
+        found = read_workbook(file).explain(key, period, depth)
+        typer.echo(found.to_json() if as_json else "\n".join(found.lines()))
+        return 0
+
+    _run(body, writes=False)
+
+
+@app.command()
 def preview(
     file: Annotated[Path, typer.Argument(help="Workbook to render.")],
     out: Annotated[
