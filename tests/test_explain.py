@@ -249,7 +249,7 @@ def test_the_command_prints_the_lines(shipped_book, book):
 def _edited(shipped_book: Path, tmp_path: Path) -> Path:
     """The shipped workbook as an analyst leaves it after editing in a program that does not
     calculate (openpyxl): a sheet of their own whose cell a formula now adds, a typed-over
-    formula, and no cached value anywhere."""
+    formula, a formula over a defined name, and no cached value anywhere."""
     path = tmp_path / "edited.xlsx"
     shutil.copy(shipped_book, path)
     wb = openpyxl.load_workbook(path)
@@ -260,6 +260,7 @@ def _edited(shipped_book: Path, tmp_path: Path) -> Path:
     cell = ppe[cumulative.cells["2026"]]
     cell.value = f"{cell.value}+Notes!B2"
     ppe[cumulative.cells["2027"]].value = 500
+    ppe[cumulative.cells["2028"]].value = "=SUM(Capex_Actual_AMZN)"  # a name modelgen defines
     wb.save(path)
     return path
 
@@ -277,6 +278,18 @@ def test_an_analysts_edits_are_explained_with_values_ironcalc_computes(shipped_b
     typed = edited.explain("cumulative_capex:AMZN", "2027")
     assert typed.target.formula is None and typed.terms == [] and typed.target.value == 500
     assert "a typed value, no formula" in "\n".join(typed.lines())
+
+
+def test_a_defined_name_is_shown_as_the_cells_it_names(shipped_book, tmp_path):
+    edited = modelgen.read_workbook(_edited(shipped_book, tmp_path))
+    found = edited.explain("cumulative_capex:AMZN", "2028")
+    (call,) = found.terms
+    (named,) = call.terms
+    assert named.kind == "range" and named.text.startswith("Capex_Actual_AMZN = Inputs!")
+    assert {t.cell.key for t in named.terms} == {"capex_actual:AMZN"}
+    assert [t.cell.period for t in named.terms] == edited.sheets["Inputs"].periods
+    actual = [t.cell.value for t in named.terms if t.cell.value is not None]
+    assert actual and found.target.value == pytest.approx(math.fsum(actual))
 
 
 def test_an_unknown_key_names_the_nearest(book, shipped_book):

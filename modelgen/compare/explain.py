@@ -190,7 +190,7 @@ class _Book:
         from modelgen.xlsx.cells import read_cells
 
         self.keyed = keyed
-        self.formulas = read_formulas(path)
+        self.formulas, self.names = read_formulas(path)
         self.values_from = _CACHED
         if lacks_computed_values(path):
             from modelgen.engine import ironcalc
@@ -219,8 +219,9 @@ class _Book:
         )
 
 
-def read_formulas(path: str | Path) -> dict[tuple[str, str], str]:
-    """Every formula of the workbook at ``path`` by (sheet, address), shared ones expanded."""
+def read_formulas(path: str | Path) -> tuple[dict[tuple[str, str], str], dict[str, str]]:
+    """Every formula of the workbook at ``path`` by (sheet, address), shared ones expanded,
+    and what each workbook-wide defined name refers to, by its name in lower case."""
     from modelgen.xlsx.open_safely import open_workbook
 
     wb = open_workbook(Path(path), data_only=False, read_only=True)
@@ -231,7 +232,8 @@ def read_formulas(path: str | Path) -> dict[tuple[str, str], str]:
                 for c in row:
                     if isinstance(c.value, str) and c.value.startswith("="):
                         found[ws.title, c.coordinate] = c.value
-        return found
+        names = {name.casefold(): d.attr_text for name, d in wb.defined_names.items()}
+        return found, names
     finally:
         wb.close()
 
@@ -327,4 +329,10 @@ def _term(node: Node, op: str, data: _Book, depth: int, seen: set) -> Term:
         return Term(op, "group", "", None, _as_terms(node, "", data, depth, seen))
     if node.kind == "neg":  # -x: a group whose text is the sign
         return Term(op, "group", "-", None, [_term(node.args[0], "", data, depth, seen)])
+    if node.kind == "other" and node.text.casefold() in data.names:  # a defined name
+        ref = parse(f"={data.names[node.text.casefold()]}", "")
+        if ref.kind == "ref":
+            term = _term(ref, op, data, depth, seen)
+            term.text = f"{node.text} = {term.text}" if term.kind == "range" else node.text
+            return term
     return Term(op, node.kind, node.text)
