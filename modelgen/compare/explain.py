@@ -93,7 +93,7 @@ class Explanation:
             rows.append(("  ", None, "a typed value, no formula"))
         for i, term in enumerate(self.terms):
             _flatten(term, 1, rows, first="=" if i == 0 and not term.op else None)
-        out += _aligned(rows)
+        out += _aligned(rows, t.sheet)
         out.append(f"({t.sheet} sheet, row {t.address.lstrip(_LETTERS)})")
         if self.values_from != _CACHED:
             out.append(f"(the workbook has no computed values: {self.values_from} computed these)")
@@ -132,13 +132,16 @@ def _flatten(
         rows.append(("  " * depth + "     ", None, ")"))
 
 
-def _aligned(rows: list[tuple[str, CellInfo | None, str]]) -> list[str]:
-    """Cell lines in columns: operator and label, key, period, value."""
+def _aligned(rows: list[tuple[str, CellInfo | None, str]], sheet: str) -> list[str]:
+    """Cell lines in columns: operator and label, key, period, value, and the sheet of a
+    cell on a sheet other than ``sheet``."""
     lefts = [f"{indent}{_label(cell)}" for indent, cell, _ in rows if cell is not None]
     keys = [_key_text(cell) for _, cell, _ in rows if cell is not None]
     wide_left = max(map(len, lefts), default=0)
     wide_key = max(map(len, keys), default=0)
     wide_period = max((len(c.period or "") for _, c, _ in rows if c is not None), default=0)
+    shown = [_show(c.value, c.unit) for _, c, _ in rows if c is not None]
+    wide_value = max(map(len, shown), default=0)
     out = []
     for indent, cell, text in rows:
         if cell is None:
@@ -147,7 +150,11 @@ def _aligned(rows: list[tuple[str, CellInfo | None, str]]) -> list[str]:
         left = f"{indent}{_label(cell)}"
         period = cell.period or "" if cell.key else ""
         line = f"{left:<{wide_left}}   {_key_text(cell):<{wide_key}}   {period:<{wide_period}}"
-        out.append(f"{line}   {_show(cell.value, cell.unit)}")
+        value = _show(cell.value, cell.unit)
+        elsewhere = sheet != cell.sheet and cell.key is not None
+        out.append(
+            f"{line}   {value:<{wide_value}}   ({cell.sheet})" if elsewhere else f"{line}   {value}"
+        )
     return out
 
 
