@@ -7,6 +7,7 @@ differently from Excel are pinned, so that a new version that changes them shows
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import modelgen
 from modelgen.build import build
 from modelgen.cli import app
 from modelgen.engine import formualizer, gnumeric
-from modelgen.engine.verify import EnginesReport, verify
+from modelgen.engine.verify import EnginesReport, read_values, verify
 from tests.engine import (
     SENSITIVITY_XFAIL,
     OnlySensitivity,
@@ -82,13 +83,9 @@ def test_the_engine_recalculates_rather_than_copying_cached_values(tmp_path, nam
 def test_without_recalc_ssconvert_keeps_the_cached_values(tmp_path):
     """Why modelgen passes --recalc: a plain ssconvert writes the stale numbers back."""
     require_ssconvert()
-    import subprocess
-
     src = _chain(tmp_path / "stale.xlsx", 5, (2, 3))
     out = tmp_path / "copied.xlsx"
     subprocess.run([gnumeric.find_ssconvert(), str(src), str(out)], check=True, capture_output=True)
-    from modelgen.engine.verify import read_values
-
     values = read_values(out)
     assert (values["Calc", "B1"], values["Calc", "C1"]) == (2, 3)
 
