@@ -318,3 +318,14 @@ def test_a_missing_file_and_a_bad_depth_exit_2(tmp_path, shipped_book):
 
 def test_explanation_is_exported(book):
     assert isinstance(book.explain("capex:MSFT", "2025"), Explanation)
+
+
+def test_an_input_is_a_typed_value_and_a_gap_an_empty_cell(book):
+    inputs = book.sheets["Inputs"]
+    typed = book.explain("capex_actual:MSFT", inputs.periods[0])
+    assert typed.terms == [] and typed.target.value == book.value(
+        "Inputs", "capex_actual:MSFT", inputs.periods[0]
+    )
+    assert typed.lines()[1].strip() == "a typed value, no formula"
+    gap = book.explain("capex_actual:MSFT", inputs.periods[-1])  # a forecast year
+    assert gap.target.value is None and gap.lines()[1].strip() == "an empty cell"

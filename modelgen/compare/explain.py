@@ -90,7 +90,8 @@ class Explanation:
         out = [f"{t.name()} = {_show(t.value, t.unit)}{unit}"]
         rows: list[tuple[str, CellInfo | None, str]] = []
         if t.formula is None:
-            rows.append(("  ", None, "a typed value, no formula"))
+            what = "an empty cell" if t.value in (None, "") else "a typed value, no formula"
+            rows.append(("  ", None, what))
         for i, term in enumerate(self.terms):
             _flatten(term, 1, rows, first="=" if i == 0 and not term.op else None)
         out += _aligned(rows, t.sheet)
