@@ -32,8 +32,6 @@ from tests.engine import (
 )
 from tests.test_verify import write_contract
 
-pytestmark = engine
-
 ARTICLE = Path(__file__).resolve().parent / "data" / "article"
 REQUIRE = {"gnumeric": require_ssconvert, "formualizer": require_formualizer}
 RECALCULATE = {"gnumeric": gnumeric.recalculate, "formualizer": formualizer.recalculate}
@@ -47,6 +45,7 @@ def books(tmp_path_factory, shipped_book, varied_inputs, quarterly_inputs) -> di
     return {"shipped": shipped_book, **built}
 
 
+@engine
 @pytest.mark.xfail(raises=OnlySensitivity, **SENSITIVITY_XFAIL)
 @pytest.mark.parametrize("name", ["gnumeric", "formualizer"])
 @pytest.mark.parametrize("which", ["shipped", "varied", "quarterly", "article"])
@@ -69,6 +68,7 @@ def _chain(path: Path, amount: float, cached: tuple[float, float]) -> Path:
     return path
 
 
+@engine
 @pytest.mark.parametrize("name", ["gnumeric", "formualizer"])
 def test_the_engine_recalculates_rather_than_copying_cached_values(tmp_path, name):
     """The input changed in a copy whose cached values still say what they said for 1 (as a
@@ -80,6 +80,7 @@ def test_the_engine_recalculates_rather_than_copying_cached_values(tmp_path, nam
     assert (after["Calc", "B1"], after["Calc", "C1"]) == (5 * 2, 5 * 2 + 1)
 
 
+@engine
 def test_without_recalc_ssconvert_keeps_the_cached_values(tmp_path):
     """Why modelgen passes --recalc: a plain ssconvert writes the stale numbers back."""
     require_ssconvert()
@@ -114,6 +115,7 @@ EDGES = {
 }
 
 
+@engine
 def test_gnumeric_edges(tmp_path):
     """Gnumeric 1.12.55: INDEX of a one-row range with one index is #REF! (Excel takes the
     index as the column; INDEX(range,1,n) works); a bare range given to ABS inside SUMPRODUCT
@@ -125,6 +127,7 @@ def test_gnumeric_edges(tmp_path):
     assert got == {"A2": 1, "A3": "#VALUE!", "A4": 4, "E8": "#REF!", "F8": 20, "E9": 20}
 
 
+@engine
 def test_formualizer_edges(tmp_path):
     """Formualizer 0.13: ABS of a range or an array, inside SUMPRODUCT too, is #VALUE! (it
     does not apply ABS element by element); its INDEX is Excel's."""
@@ -134,6 +137,7 @@ def test_formualizer_edges(tmp_path):
     assert got == {"A2": "#VALUE!", "A3": "#VALUE!", "A4": 4, "E8": 20, "F8": 20, "E9": 20}
 
 
+@engine
 def test_a_wrong_cached_value_is_caught_by_every_engine(tmp_path):
     require_soffice()
     require_ssconvert()
@@ -162,6 +166,7 @@ def test_a_wrong_cached_value_is_caught_by_every_engine(tmp_path):
     )
 
 
+@engine
 @pytest.mark.parametrize("name", ["gnumeric", "formualizer"])
 def test_the_command_line_takes_the_engine(tmp_path, name):
     REQUIRE[name]()
