@@ -31,8 +31,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from modelgen.compare.diff import DiffReport
+    from modelgen.compare.explain import ExplainableWorkbook
     from modelgen.engine.verify import EnginesReport, VerifyReport
-    from modelgen.xlsx.read_by_key import KeyedWorkbook
 
 PathLike = str | os.PathLike[str]
 
@@ -115,18 +115,22 @@ def write_workbook(
     return out
 
 
-def read_workbook(path: PathLike) -> KeyedWorkbook:
-    """A workbook's cached values by sheet, row key and period (`.value`, `.frame`)."""
-    from modelgen.xlsx.read_by_key import KeyedWorkbook, read_keyed
+def read_workbook(path: PathLike) -> ExplainableWorkbook:
+    """A workbook's cached values by sheet, row key and period (`.value`, `.frame`), and
+    one cell's formula in words and numbers (`.explain(key, period)`)."""
+    from modelgen.compare.explain import ExplainableWorkbook
+    from modelgen.xlsx.read_by_key import read_keyed
 
-    return KeyedWorkbook(Path(path), read_keyed(Path(path), data_only=True))
+    return ExplainableWorkbook(Path(path), read_keyed(Path(path), data_only=True))
 
 
 def verify(path: PathLike, engine: str = "libreoffice") -> VerifyReport | EnginesReport:
     """Recalculate `path` and compare every cached value (`.ok`, `.lines()`).
 
-    `engine`: `libreoffice`, `ironcalc` (in process) or `both` (an EnginesReport, which
-    also lists the cells the engines compute differently, `.disagreements`).
+    `engine`: `libreoffice`, `ironcalc` (in process), `gnumeric`, `formualizer` (in
+    process), `both` (LibreOffice and IronCalc) or `all` (every engine): the last two give an
+    EnginesReport, which also lists the cells the engines compute differently
+    (`.disagreements`).
     """
     from modelgen.engine.verify import verify as _verify
 

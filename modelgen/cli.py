@@ -275,10 +275,15 @@ def backtest(
 @app.command()
 def verify(
     file: Annotated[Path, typer.Argument(help="Workbook to recalculate and check.")],
-    timeout: Annotated[int, typer.Option(help="Seconds to wait for LibreOffice.")] = 180,
+    timeout: Annotated[
+        int, typer.Option(help="Seconds to wait for LibreOffice or Gnumeric.")
+    ] = 180,
     engine: Annotated[
         Engine,
-        typer.Option(help="Engine that recalculates: LibreOffice, IronCalc (in process) or both."),
+        typer.Option(
+            help="Engine that recalculates: LibreOffice, IronCalc (in process), Gnumeric, "
+            "Formualizer (in process), both (LibreOffice and IronCalc) or all."
+        ),
     ] = Engine.libreoffice,
 ) -> None:
     """Recalculate FILE and compare every formula's cached value."""
@@ -408,6 +413,29 @@ def diff(
         return 1 if report.changed else 0
 
     _run(body)
+
+
+@app.command()
+def explain(
+    file: Annotated[Path, typer.Argument(help="Workbook modelgen wrote (edited or not).")],
+    key: Annotated[str, typer.Argument(help="Row key, as in column A: depreciation:AMZN.")],
+    period: Annotated[str, typer.Argument(help="Period label (2025, 2025Q1), or D: the constant.")],
+    depth: Annotated[
+        int, typer.Option("--depth", min=1, help="Levels of precedents to explain.")
+    ] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """One cell's formula in words and numbers: each precedent by sheet, label, key, period
+    and value, with the operators between them."""
+
+    def body() -> int:
+        from modelgen.api import read_workbook
+
+        found = read_workbook(file).explain(key, period, depth)
+        typer.echo(found.to_json() if as_json else "\n".join(found.lines()))
+        return 0
+
+    _run(body, writes=False)
 
 
 @app.command()

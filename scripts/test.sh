@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run every test. Sets up what the tests need where it can: the package with its test
-# extra, and LibreOffice (the spreadsheet engine that judges every formula).
+# extra, LibreOffice (the spreadsheet engine that judges every formula) and Gnumeric (a
+# third judge; Formualizer, the fourth, comes with the test extra).
 # On a Python that refuses pip outside a virtual environment (Debian's and Ubuntu's own,
 # "externally-managed-environment"), the package goes into .venv in the repository.
 set -euo pipefail
@@ -38,6 +39,9 @@ fi
 
 if ! command -v soffice >/dev/null 2>&1 && [ ! -x /usr/bin/soffice ]; then
   need+=(libreoffice-calc-nogui)
+fi
+if ! command -v ssconvert >/dev/null 2>&1; then
+  need+=(gnumeric) # verify --engine gnumeric: ssconvert --recalc
 fi
 if ! command -v pdftoppm >/dev/null 2>&1; then
   need+=(poppler-utils) # modelgen preview: PDF pages to PNG

@@ -3,9 +3,10 @@
 modelgen writes each formula with its cached result. ``verify`` has an engine recalculate
 the workbook and checks that every formula's cached value equals what the engine computes,
 that no cell shows an error value and that ``check_failures`` is 0. One comparison
-(``judge``) serves two recalculators: LibreOffice, headless, the default (started by
-``modelgen.engine.libreoffice``, whose errors and ``find_soffice`` are re-exported here), and
-IronCalc, in process (``modelgen.engine.ironcalc``). With both, the formula cells they
+(``judge``) serves every recalculator: LibreOffice, headless, the default (started by
+``modelgen.engine.libreoffice``, whose errors and ``find_soffice`` are re-exported here),
+IronCalc and Formualizer, in process (``modelgen.engine.ironcalc``, ``.formualizer``), and
+Gnumeric's ssconvert (``modelgen.engine.gnumeric``). With several, the formula cells they
 compute differently are listed too.
 """
 
@@ -21,7 +22,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
-from modelgen.engine import ENGINES
+from modelgen.engine import ENGINES, engines_of
 from modelgen.engine.libreoffice import (
     NAME,
     EngineMissingError,
@@ -201,7 +202,8 @@ class EnginesReport:
     def lines(self, limit: int = 50) -> list[str]:
         """Each engine's lines, then a summary naming every cell the engines disagree on."""
         out = [line for report in self.reports for line in report.lines(limit)]
-        engines = " and ".join(r.engine for r in self.reports)
+        *others, last = [r.engine for r in self.reports]
+        engines = f"{', '.join(others)} and {last}" if others else last
         n = len(self.disagreements)
         verdict = f"disagree on {plural(n, 'formula cell')}" if n else "agree on every formula cell"
         name = f"{self.path}: " if self.path else ""
@@ -345,27 +347,43 @@ def verify(
 ) -> VerifyReport | EnginesReport:
     """Recalculate ``path`` with ``engine`` and compare every cached value; cleans up.
 
-    ``engine`` is ``libreoffice``, ``ironcalc`` (a VerifyReport) or ``both`` (an
-    EnginesReport). ``timeout`` and ``profile`` are LibreOffice's; IronCalc runs in process.
+    ``engine`` is one of ``libreoffice``, ``ironcalc``, ``gnumeric``, ``formualizer`` (a
+    VerifyReport), ``both`` (LibreOffice and IronCalc) or ``all`` (every engine): an
+    EnginesReport. ``timeout`` is LibreOffice's and Gnumeric's, ``profile`` LibreOffice's;
+    IronCalc and Formualizer run in process.
     """
     if engine not in ENGINES:
         raise ValueError(f"engine {engine!r}: choose one of {', '.join(ENGINES)}")
     path = Path(path)
     check_xlsx(path)  # a clear message before an engine is asked to open anything
     _require_values(path)
-    computed: dict[str, Values] = {}
-    if engine in ("libreoffice", "both"):
-        computed[NAME] = _libreoffice_values([path], timeout, profile)[0]
-    if engine in ("ironcalc", "both"):
-        from modelgen.engine import ironcalc  # its native library loads only when asked for
-
-        with _blaming_the_file([path]):
-            computed[ironcalc.NAME] = ironcalc.recalculate(path)
+    computed = dict(_recalculate(one, path, timeout, profile) for one in engines_of(engine))
     cached = read_cached(path)
     reports = [judge(cached, values, name) for name, values in computed.items()]
     if len(reports) == 1:
         return reports[0]
     return EnginesReport(path, reports, disagreements(cached, computed))
+
+
+def _recalculate(
+    engine: str, path: Path, timeout: float, profile: Path | None
+) -> tuple[str, Values]:
+    """One engine's name and what it computed for ``path``; each engine's module loads only
+    when asked for (IronCalc's and Formualizer's native libraries, Gnumeric's process)."""
+    if engine == "libreoffice":
+        return NAME, _libreoffice_values([path], timeout, profile)[0]
+    with _blaming_the_file([path]):
+        if engine == "ironcalc":
+            from modelgen.engine import ironcalc
+
+            return ironcalc.NAME, ironcalc.recalculate(path)
+        if engine == "gnumeric":
+            from modelgen.engine import gnumeric
+
+            return gnumeric.NAME, gnumeric.recalculate(path, timeout=timeout)
+        from modelgen.engine import formualizer
+
+        return formualizer.NAME, formualizer.recalculate(path)
 
 
 def verify_many(

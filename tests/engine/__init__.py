@@ -3,7 +3,8 @@
 Mark a test that needs LibreOffice with ``engine`` and call ``require_soffice()`` in it or its
 fixture: without ``soffice`` the test is skipped, unless MODELGEN_REQUIRE_LIBREOFFICE=1 is set
 (CI sets it), in which case it fails, so a CI machine without LibreOffice cannot go green by
-skipping. ``require_soffice()`` fails an unmarked test, so ``pytest -m "not engine"`` (the fast
+skipping; ``require_ssconvert()`` and ``require_formualizer()`` do the same for Gnumeric and
+Formualizer, the third and fourth engines. ``require_soffice()`` fails an unmarked test, so ``pytest -m "not engine"`` (the fast
 tier) never starts LibreOffice. Recalculate in batches where you can: ``recalc_many_keyed`` starts LibreOffice once
 for any number of workbooks.
 
@@ -15,6 +16,7 @@ call the helpers from several threads at once: a profile serves one LibreOffice 
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -24,6 +26,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from modelgen.engine.formualizer import INSTALL_HINT as FORMUALIZER_HINT
+from modelgen.engine.gnumeric import INSTALL_HINT as GNUMERIC_HINT
+from modelgen.engine.gnumeric import find_ssconvert
 from modelgen.engine.libreoffice import find_soffice, recalculate_many
 from modelgen.engine.verify import VerifyReport, verify_many
 from modelgen.xlsx.read_by_key import KeyedSheet, read_keyed, values_frame
@@ -48,14 +53,36 @@ def require_soffice() -> None:
     """Skip the calling test without LibreOffice, or fail it when CI demands the engine.
 
     A test that is not marked ``engine`` fails: the fast tier must not need LibreOffice."""
+    _require(
+        "LibreOffice",
+        soffice_available(),
+        "LibreOffice (soffice) is not installed: apt-get install -y libreoffice-calc-nogui",
+    )
+
+
+def require_ssconvert() -> None:
+    """require_soffice() for Gnumeric's ssconvert (CI installs it with LibreOffice)."""
+    _require("Gnumeric", find_ssconvert() is not None, f"Gnumeric is missing. {GNUMERIC_HINT}")
+
+
+def formualizer_available() -> bool:
+    """Whether the `formualizer` package (the test extra's) can be imported."""
+    return importlib.util.find_spec("formualizer") is not None
+
+
+def require_formualizer() -> None:
+    """require_soffice() for Formualizer, an in-process engine of the test extra."""
+    _require("Formualizer", formualizer_available(), f"Formualizer is missing: {FORMUALIZER_HINT}")
+
+
+def _require(what: str, found: bool, message: str) -> None:
     if current_test is not None and current_test.get_closest_marker("engine") is None:
         pytest.fail(
-            f"{current_test.nodeid} needs LibreOffice but is not marked: add @engine "
+            f"{current_test.nodeid} needs {what} but is not marked: add @engine "
             "(from tests.engine) so that `pytest -m 'not engine'` leaves it out"
         )
-    if soffice_available():
+    if found:
         return
-    message = "LibreOffice (soffice) is not installed: apt-get install -y libreoffice-calc-nogui"
     if os.environ.get(REQUIRE_ENV) == "1":
         pytest.fail(f"{message} ({REQUIRE_ENV}=1 makes this a failure, not a skip)")
     pytest.skip(message)
@@ -96,3 +123,10 @@ def verify_files(paths: Sequence[Path]) -> list[VerifyReport]:
     """modelgen.engine.verify for many workbooks with one LibreOffice run (distinct file names)."""
     require_soffice()
     return verify_many(paths, profile=engine_profile())
+
+
+def assert_engine_agrees(report: VerifyReport, check_failures: float = 0) -> None:
+    """Every formula's cached value is what the engine computed, no error value, and
+    check_failures as expected."""
+    assert not report.mismatches and not report.errors, "\n".join(report.lines(limit=10))
+    assert report.check_failures == check_failures, report.lines(limit=10)

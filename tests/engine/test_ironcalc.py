@@ -85,7 +85,7 @@ def test_the_command_line_takes_the_engine(tmp_path):
 
 
 def test_an_unknown_engine_is_refused(tmp_path):
-    with pytest.raises(ValueError, match="libreoffice, ironcalc, both"):
+    with pytest.raises(ValueError, match="libreoffice, ironcalc, gnumeric, formualizer, both, all"):
         verify(write_contract(tmp_path / "contract.xlsx"), engine="excel")
 
 

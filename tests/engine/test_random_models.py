@@ -3,8 +3,8 @@
 Hypothesis generates input folders (tests/strategies.py); each is built, and LibreOffice
 recalculates them in one run per worker process (starting it costs seconds; CI has two
 cores, so two workers, each with its own profile); IronCalc, the second engine, recalculates
-each in process. For every model: each formula's cached value equals what both engines
-compute, no cell shows an error value, check_failures is what the independent arithmetic
+each in process, and so do Gnumeric (ssconvert) and Formualizer where they are installed. For every model: each formula's cached value equals what every engine
+computes, no cell shows an error value, check_failures is what the independent arithmetic
 counts (the tie-out checks fail where the random reported D&A is off), and every keyed row equals
 tests/reference.py, arithmetic written independently from
 docs/DESIGN.md and docs/ACCOUNTING.md (opening balances, life changes, lags, land, reported D&A and net
@@ -30,14 +30,22 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 
 from modelgen.build import build
-from modelgen.engine import ironcalc
+from modelgen.engine import formualizer, gnumeric, ironcalc
 from modelgen.engine.libreoffice import NAME as LIBREOFFICE
 from modelgen.engine.libreoffice import recalculate_many
-from modelgen.engine.verify import VerifyReport, judge, read_cached, read_values
+from modelgen.engine.verify import Cached, VerifyReport, judge, read_cached, read_values
 from modelgen.keys import kind_of
 from modelgen.xlsx.cells import read_cells
 from modelgen.xlsx.read_by_key import KeyedSheet, read_keyed
-from tests.engine import engine, engine_profile, require_soffice
+from tests.engine import (
+    assert_engine_agrees,
+    engine,
+    engine_profile,
+    formualizer_available,
+    require_formualizer,
+    require_soffice,
+    require_ssconvert,
+)
 from tests.reference import SHEET_OF, compute
 from tests.strategies import (
     CLASSY,
@@ -68,6 +76,7 @@ class Example:
     build_error: str | None = None
     report: VerifyReport | None = None
     ironcalc: VerifyReport | None = None
+    others: dict[str, VerifyReport] = field(default_factory=dict)  # Gnumeric, Formualizer
     keyed: dict[str, KeyedSheet] = field(default_factory=dict)
 
 
@@ -115,7 +124,24 @@ def generate(n: int, size: Size, root: Path) -> list[Example]:
     return found
 
 
-Judged = tuple[str | None, VerifyReport | None, VerifyReport | None, dict[str, KeyedSheet]]
+Judged = tuple[
+    str | None,
+    VerifyReport | None,
+    VerifyReport | None,
+    dict[str, KeyedSheet],
+    dict[str, VerifyReport],
+]
+
+
+def _others(book: Path, cached: Cached) -> dict[str, VerifyReport]:
+    """Gnumeric's and Formualizer's judgement of ``book``, each where it is installed (the
+    tests that read them skip, or under CI fail, without it)."""
+    out = {}
+    if gnumeric.find_ssconvert() is not None:
+        out["gnumeric"] = judge(cached, gnumeric.recalculate(book), gnumeric.NAME)
+    if formualizer_available():
+        out["formualizer"] = judge(cached, formualizer.recalculate(book), formualizer.NAME)
+    return out
 
 
 def _judge(batch: list[tuple[int, Path]], root: Path, profile: Path) -> dict[int, Judged]:
@@ -126,7 +152,7 @@ def _judge(batch: list[tuple[int, Path]], root: Path, profile: Path) -> dict[int
         try:
             books.append((i, build(folder, root / "books" / f"model{i:03d}.xlsx").out))
         except Exception:  # noqa: BLE001 - a valid folder that does not build is a finding
-            out[i] = (traceback.format_exc(limit=3), None, None, {})
+            out[i] = (traceback.format_exc(limit=3), None, None, {}, {})
     recalculated = recalculate_many(
         [book for _, book in books], root / f"recalculated-{profile.parent.name}", profile=profile
     )
@@ -137,6 +163,7 @@ def _judge(batch: list[tuple[int, Path]], root: Path, profile: Path) -> dict[int
             judge(cached, read_values(computed), LIBREOFFICE),
             judge(cached, ironcalc.recalculate(book), ironcalc.NAME),
             read_keyed(computed),
+            _others(book, cached),
         )
     return out
 
@@ -161,9 +188,9 @@ def examples(tmp_path_factory) -> list[Example]:
             for batch, profile in zip(batches, profiles, strict=False)
         ]
         for future in futures:
-            for i, (error, report, second, keyed) in future.result().items():
+            for i, (error, report, second, keyed, others) in future.result().items():
                 out[i].build_error, out[i].report, out[i].keyed = error, report, keyed
-                out[i].ironcalc = second
+                out[i].ironcalc, out[i].others = second, others
                 out[i].book = None if error else root / "books" / f"model{i:03d}.xlsx"
     return out
 
@@ -200,6 +227,16 @@ def test_ironcalc_computes_every_cached_value_too(examples):
         assert r.check_failures == ex.expected["check_failures"]["D"], (ex.folder, r.lines(limit=5))
         cells += r.formula_cells
     assert cells > 10_000
+
+
+@pytest.mark.parametrize("name", ["gnumeric", "formualizer"])
+def test_gnumeric_and_formualizer_compute_every_cached_value_too(examples, name):
+    """The third and fourth engines: the same cells, the same check failures."""
+    {"gnumeric": require_ssconvert, "formualizer": require_formualizer}[name]()
+    judged = [ex for ex in examples if ex.report is not None]
+    assert judged and all(name in ex.others for ex in judged)
+    for ex in judged:
+        assert_engine_agrees(ex.others[name], ex.expected["check_failures"]["D"])
 
 
 def _same(want: object, got: object) -> bool:
