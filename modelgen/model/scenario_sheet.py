@@ -65,8 +65,12 @@ def build(model: Model) -> None:
             fmt=summary[kind][names[0]].fmt,
             formula=INDEX(block(list(summary[kind].values())), number),
         ).cur
-        for kind in model_totals
+        for kind in ("capex", "depreciation")
     }
+    # the ratio is read in place, inside the check's IF: a row =INDEX(...) of an empty ratio
+    # ("") shows "" in Excel, but a row's result cannot tell "" from an empty cell (0)
+    ratios = list(summary["depreciation_pct_net_income"].values())
+    chosen["depreciation_pct_net_income"] = INDEX(block(ratios), number)
     gaps = [  # capex and depreciation are sums, never empty; the ratio is empty at 0 net income
         differs(chosen["capex"], model_totals["capex"].cur, tol),
         differs(chosen["depreciation"], model_totals["depreciation"].cur, tol),

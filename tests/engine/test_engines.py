@@ -28,9 +28,9 @@ from tests.engine import (
     require_soffice,
     require_ssconvert,
 )
-from tests.test_verify import write_contract
+from tests.engine.test_verify import write_contract
 
-ARTICLE = Path(__file__).resolve().parent / "data" / "article"
+ARTICLE = Path(__file__).resolve().parents[1] / "data" / "article"
 REQUIRE = {"gnumeric": require_ssconvert, "formualizer": require_formualizer}
 RECALCULATE = {"gnumeric": gnumeric.recalculate, "formualizer": formualizer.recalculate}
 
@@ -109,19 +109,25 @@ EDGES = {
     "E8": ("=INDEX(A7:C7,2)", 20),  # a one-row range, one index
     "F8": ("=INDEX(A7:C7,1,2)", 20),  # the same with the row given
     "E9": ("=INDEX(A9:A11,2)", 20),  # a one-column range, one index
+    "E10": ("=INDEX(A9:A9,1)", 10),  # a range of one cell: modelgen writes the cell (A9)
+    "F10": ("=INDEX(A9:A9,1,1)", 10),
 }
 
 
 @engine
 def test_gnumeric_edges(tmp_path):
     """Gnumeric 1.12.55: INDEX of a one-row range with one index is #REF! (Excel takes the
-    index as the column; INDEX(range,1,n) works); a bare range given to ABS inside SUMPRODUCT
+    index as the column; INDEX(range,1,n) works), and so is any INDEX of a single cell (so
+    modelgen writes the cell itself); a bare range given to ABS inside SUMPRODUCT
     is intersected with the formula's row or column, and ABS of a computed array is
     #VALUE!. A product of ranges (A4) computes as everywhere."""
     require_ssconvert()
     values = gnumeric.recalculate(_edges(tmp_path / "edges.xlsx"))
     got = {cell: values["Calc", cell] for cell in EDGES}
-    assert got == {"A2": 1, "A3": "#VALUE!", "A4": 4, "E8": "#REF!", "F8": 20, "E9": 20}
+    assert got == {
+        **{"A2": 1, "A3": "#VALUE!", "A4": 4, "E8": "#REF!", "F8": 20, "E9": 20},
+        **{"E10": "#REF!", "F10": "#REF!"},  # any INDEX of one cell
+    }
 
 
 @engine
@@ -131,7 +137,10 @@ def test_formualizer_edges(tmp_path):
     require_formualizer()
     values = formualizer.recalculate(_edges(tmp_path / "edges.xlsx"))
     got = {cell: values["Calc", cell] for cell in EDGES}
-    assert got == {"A2": "#VALUE!", "A3": "#VALUE!", "A4": 4, "E8": 20, "F8": 20, "E9": 20}
+    assert got == {
+        **{"A2": "#VALUE!", "A3": "#VALUE!", "A4": 4, "E8": 20, "F8": 20, "E9": 20},
+        **{"E10": 10, "F10": 10},
+    }
 
 
 @engine
