@@ -5,7 +5,7 @@ A row's label is the template's (`templates/default.toml`, `[labels]`: presentat
 analyst may restyle). What a row *is* is here, and every consumer reads it here: the defined
 names, the diff's headline, the forecast-against-actual measures, the Annual sheet's flows,
 the sensitivity's outputs, the rows of one per company plus a total, and the tests.
-`tests/test_rowspec.py` fails when the model writes a row declared nowhere, or a declared
+`tests/integration/test_rowspec.py` fails when the model writes a row declared nowhere, or a declared
 row is never written.
 
 Units: `{unit}` is the unit of amounts in `settings.csv` (`USD bn`), `{currency}` its first

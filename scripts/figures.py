@@ -4,7 +4,7 @@ A figure is the text between `<!-- figures:NAME -->` and `<!-- /figures:NAME -->
 Markdown file. Each is computed here from where it comes from: a build of `inputs/` (the
 build's output, the workbook's sheets, rows and formula cells, every row key) and
 `bench/latest.json` (performance, written by `bench/run.py --snapshot`).
-`tests/test_figures.py` fails when a file differs from what this script would write now.
+`tests/integration/test_figures.py` fails when a file differs from what this script would write now.
 
 The pictures in docs/images are rendered by LibreOffice, which is not byte-stable, so they
 are checked through the workbook they show: `--images` renders them again

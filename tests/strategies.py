@@ -592,7 +592,7 @@ def write_spec(spec: ModelSpec, folder: Path) -> Path:
         header, rows = header[:4], [r[:4] for r in rows]  # no lag: the column left out
     table("assumptions.csv", header, rows)
     # the draws span more than 1,000 times within a company (a capex of 0.5 after 4,938):
-    # arithmetic to check, not a unit astray (tests/test_scale.py checks that)
+    # arithmetic to check, not a unit astray (tests/integration/test_scale.py checks that)
     allowed = [["allow_outliers", "true"]]
     table("settings.csv", ["key", "value"], [list(kv) for kv in spec.settings] + allowed)
     if spec.scenarios:

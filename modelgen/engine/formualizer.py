@@ -3,7 +3,7 @@
 ``formualizer.recalculate_file(src, out)`` loads the .xlsx, evaluates every formula and
 writes a copy whose cached values are its results; `verify` reads that copy and judges it as
 it judges LibreOffice's (`modelgen.engine.verify.judge`). An optional extra:
-``pip install 'modelgen[engines]'``. Its edges (0.13) are pinned in tests/test_engines.py
+``pip install 'modelgen[engines]'``. Its edges (0.13) are pinned in tests/engine/test_engines.py
 and described in docs/engines.md.
 """
 

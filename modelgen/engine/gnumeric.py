@@ -3,7 +3,7 @@
 ssconvert, like LibreOffice, keeps an .xlsx file's cached values unless told otherwise:
 without `--recalc` the copy it writes carries modelgen's own numbers back, and a wrong
 cached value would pass. With `--recalc` it recalculates every cell before writing
-(tests/test_engines.py proves it on a cached value that is wrong on purpose). `verify` reads
+(tests/engine/test_engines.py proves it on a cached value that is wrong on purpose). `verify` reads
 the copy and judges it as it judges LibreOffice's (`modelgen.engine.verify.judge`).
 """
 

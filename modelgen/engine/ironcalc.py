@@ -7,7 +7,7 @@ values exactly as it judges LibreOffice's (`modelgen.engine.verify.judge`).
 Where it differs from Excel (0.9.1): it reads a bare range given to a scalar function as
 the implicit intersection with the formula's own row or column, inside `SUMPRODUCT` too,
 so `=SUMPRODUCT(ABS(A1:C1))` in A2 is `ABS(A1)` and in F2 `#VALUE!`, where Excel and
-LibreOffice sum every absolute value (tests/test_ironcalc.py). A computed array is taken
+LibreOffice sum every absolute value (tests/engine/test_ironcalc.py). A computed array is taken
 whole (`ABS(A1:C1-D1:F1)` works), and that is all modelgen writes.
 
 It also fails to load a package whose relationships name a part by an absolute path

@@ -4,7 +4,7 @@
 million formulas. openpyxl builds a cell object, a style and (twice, for formulas and for
 values) a whole workbook; this reads each worksheet once with a streaming XML parser and
 keeps plain values, several times faster. It gives what
-``openpyxl.load_workbook(path, data_only=True)`` gives (tests/test_cells.py checks that on
+``openpyxl.load_workbook(path, data_only=True)`` gives (tests/integration/test_cells.py checks that on
 every kind of workbook the tests write): numbers as int or float, shared and inline
 strings, booleans, dates where the cell's number format is a date, and error values as
 :class:`ErrorValue`. A formula whose cached value is missing reads as None.

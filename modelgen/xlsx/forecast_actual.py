@@ -11,7 +11,7 @@ Both sides are keyed sheets (:mod:`modelgen.xlsx.read_by_key`): a workbook read 
 model just built (:func:`keyed_from_model`). ``diff OLD NEW`` (modelgen.compare) and the Cover
 of a regenerated workbook (modelgen.regenerate.carry) use this one function; it lives beside
 ``read_by_key`` in ``xlsx`` because the regeneration code may not import ``compare``
-(tests/test_layers.py), and both may import ``xlsx``.
+(tests/integration/test_layers.py), and both may import ``xlsx``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Every code block of the README and of docs/ runs, exactly as written, in a fresh copy of
 the repository: ```sh blocks with bash, ```python blocks with the Python under test, in order
 within each file, and each must exit 0. ```text blocks are not run (a figure among them is
-checked by tests/test_figures.py).
+checked by tests/integration/test_figures.py).
 
 A comment on the line before a block says how it runs: `<!-- test: engine -->` it needs
 LibreOffice; `<!-- test: slow (why) -->` it installs from the package registry, and runs in

@@ -34,7 +34,7 @@ SETTINGS = "key,value\n"
 
 def copy_shipped(dest: Path) -> Path:
     """A copy of a valid input folder (the article's figures) at `dest`: the six files,
-    without the optional scenarios.csv (tests/test_scenarios.py covers it), so that a
+    without the optional scenarios.csv (tests/integration/test_scenarios.py covers it), so that a
     mutation of assumptions.csv is not also reported as a scenario naming a class that is
     gone."""
     shutil.copytree(ARTICLE, dest)

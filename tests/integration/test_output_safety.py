@@ -4,7 +4,7 @@ Whatever stops a build (an exception in the writer, a full disk, Ctrl-C, SIGTERM
 build racing for the same file), the workbook at ``--out`` is either the old one, byte for
 byte, or a complete new one; never a mix, and no temporary file is left behind. Output
 paths that cannot be a workbook (a folder, an input CSV, a path inside a file, a folder that
-cannot be written) get a clear one-line error. (Same inputs, same bytes: tests/test_workbook.py.)
+cannot be written) get a clear one-line error. (Same inputs, same bytes: tests/integration/test_workbook.py.)
 """
 
 from __future__ import annotations

@@ -1163,7 +1163,7 @@ def test_per_share_scale_is_the_unit_over_a_million_shares(tmp_path, unit, scale
     assert eps == pytest.approx(60 * scale / 7400, rel=1e-12)
 
 
-# --- the random models (tests/test_random_models.py) cover the bridge's inputs ---------------
+# --- the random models (tests/engine/test_random_models.py) cover the bridge's inputs ---------------
 
 
 def test_the_random_models_cover_the_bridge_inputs(tmp_path):

@@ -1,6 +1,6 @@
 """An option that names something (a ticker, a scenario) refuses a name that is not there,
 naming the nearest ones: exit 2, one line, nothing written. (diff's `--key` and `--sheet`:
-tests/test_diff.py; verify and preview take no names, and `--engine` is a fixed choice.)"""
+tests/integration/test_diff.py; verify and preview take no names, and `--engine` is a fixed choice.)"""
 
 from __future__ import annotations
 
