@@ -62,6 +62,8 @@ class SheetCells:
     name: str
     values: dict[tuple[int, int], object] = field(default_factory=dict)
     formulas: set[tuple[int, int]] = field(default_factory=set)
+    texts: dict[tuple[int, int], str] = field(default_factory=dict)  # "=..." (formula_text)
+    valued: bool = False  # a formula here carries a cached value (modelgen.xlsx.cached_values)
 
     def grid(self) -> list[list[object]]:
         """Rows 1 to the last non-empty one, each as a list from column 1 (openpyxl's
@@ -83,6 +85,19 @@ class WorkbookCells:
     sheetnames: list[str]
     sheets: dict[str, SheetCells]
 
+    def lacks_computed_values(self) -> bool:
+        """Formulas and not one cached value (the rule of modelgen.xlsx.cached_values)."""
+        sheets = self.sheets.values()
+        return any(s.formulas for s in sheets) and not any(s.valued for s in sheets)
+
+    def formula_view(self) -> WorkbookCells:
+        """The same cells with each formula as its text (``"=A1*2"``), as openpyxl loads a
+        workbook without ``data_only``; needs ``read_cells(..., formula_text=True)``."""
+        out = WorkbookCells(self.sheetnames, {})
+        for name, s in self.sheets.items():
+            out.sheets[name] = SheetCells(name, s.values | s.texts, s.formulas, s.texts, s.valued)
+        return out
+
     def with_values(self, values: Mapping[tuple[str, str], object]) -> WorkbookCells:
         """The same sheets and formula cells holding ``values`` instead, ``(sheet, "B7")`` ->
         value, as an engine computed them (``modelgen.engine``'s ``Values``)."""
@@ -96,12 +111,13 @@ class WorkbookCells:
         return out
 
 
-def read_cells(path: str | Path) -> WorkbookCells:
-    """Read every worksheet of the .xlsx at ``path`` (checked first; nothing is written)."""
+def read_cells(path: str | Path, *, formula_text: bool = False) -> WorkbookCells:
+    """Read every worksheet of the .xlsx at ``path`` (checked first; nothing is written);
+    with ``formula_text``, each formula's text too, in the same pass (``formula_view``)."""
     path = Path(path)
     check_xlsx(path)
     try:
-        return _read(path)
+        return _read(path, formula_text)
     except UNREADABLE as e:
         raise unreadable(path, e) from e
 
@@ -119,7 +135,7 @@ def unreadable(path: Path, error: Exception) -> UnsafeWorkbookError:
     )
 
 
-def _read(path: Path) -> WorkbookCells:
+def _read(path: Path, formula_text: bool = False) -> WorkbookCells:
     with zipfile.ZipFile(path) as zf:
         names = set(zf.namelist())
         book = parse(zf.open("xl/workbook.xml")).getroot()
@@ -135,7 +151,7 @@ def _read(path: Path) -> WorkbookCells:
             if member is not None:
                 cells = SheetCells(name)
                 with zf.open(member) as fh:
-                    _read_sheet(fh, cells, strings, dates, durations, epoch)
+                    _read_sheet(fh, cells, strings, dates, durations, epoch, formula_text)
                 out.sheets[name] = cells
     return out
 
@@ -221,9 +237,10 @@ def stream_rows(fh) -> Iterator:  # noqa: ANN001 - a binary file
             yield el
 
 
-def _read_sheet(fh, cells: SheetCells, strings, dates, durations, epoch) -> None:  # noqa: ANN001
+def _read_sheet(fh, cells: SheetCells, strings, dates, durations, epoch, texts=False) -> None:  # noqa: ANN001
     """Each ``<row>`` once it is complete: its cells, then it is dropped from memory."""
     values, formulas = cells.values, cells.formulas
+    shared: dict[str, tuple[str, str]] = {}  # a shared formula's id -> (its text, its cell)
     columns: dict[str, int] = {}
     row = 0
     for el in stream_rows(fh):
@@ -238,8 +255,13 @@ def _read_sheet(fh, cells: SheetCells, strings, dates, durations, epoch) -> None
             else:
                 col += 1
             kind = c.get("t", "n")
-            if c.find(_F) is not None:
+            f = c.find(_F)
+            if f is not None:
                 formulas.add((row, col))
+                if not cells.valued and (c.findtext(_V) or kind == "str"):
+                    cells.valued = True
+                if texts:
+                    cells.texts[row, col] = _formula_text(f, ref or _ref(row, col), shared)
             if kind == "inlineStr":
                 inline = c.find(_IS)
                 value = None if inline is None else _text(inline)
@@ -251,6 +273,22 @@ def _read_sheet(fh, cells: SheetCells, strings, dates, durations, epoch) -> None
             if value is not None:
                 values[row, col] = value
         el.clear()
+
+
+def _formula_text(f, ref: str, shared: dict[str, tuple[str, str]]) -> str:  # noqa: ANN001
+    """``"=" + text``; a cell sharing another's formula (Excel writes ``<f t="shared"
+    si="0"/>``) gets the first cell's formula moved to it, as openpyxl does."""
+    text = f.text or ""
+    if f.get("t") == "shared":
+        si = f.get("si", "")
+        if text:
+            shared[si] = (text, ref)
+        elif si in shared:
+            from openpyxl.formula.translate import Translator
+
+            first, origin = shared[si]
+            return Translator("=" + first, origin=origin).translate_formula(ref)
+    return "=" + text
 
 
 def _convert(text: str, kind: str, style: int, strings, dates, durations, epoch) -> object:  # noqa: ANN001
@@ -273,6 +311,12 @@ def _convert(text: str, kind: str, style: int, strings, dates, durations, epoch)
 
         return from_ISO8601(text)
     return text  # "str": a formula's text result
+
+
+def _ref(row: int, col: int) -> str:
+    from modelgen.formulas.addresses import col_letter
+
+    return f"{col_letter(col - 1)}{row}"
 
 
 def _column(letters: str) -> int:
