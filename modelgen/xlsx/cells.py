@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import _elementtree
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -24,8 +25,6 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from defusedxml.ElementTree import parse
-from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from modelgen.xlsx.open_safely import UnsafeWorkbookError, _fail, check_xlsx
 
@@ -139,10 +138,8 @@ def _read(path: Path, formula_text: bool = False) -> WorkbookCells:
     with zipfile.ZipFile(path) as zf:
         names = set(zf.namelist())
         book = parse(zf.open("xl/workbook.xml")).getroot()
-        epoch = CALENDAR_WINDOWS_1900
         pr = book.find(_MAIN + "workbookPr")
-        if pr is not None and pr.get("date1904") in ("1", "true"):
-            epoch = CALENDAR_MAC_1904
+        epoch = 1904 if pr is not None and pr.get("date1904") in ("1", "true") else 1900
         strings = _shared_strings(zf, names)
         dates, durations = _date_styles(zf, names)
         out = WorkbookCells([], {})
@@ -211,12 +208,28 @@ def _date_styles(zf: zipfile.ZipFile, names: set[str]) -> tuple[set[int], set[in
     xfs = root.find(_MAIN + "cellXfs")
     for index, xf in enumerate([] if xfs is None else xfs.iter(_MAIN + "xf")):
         number = int(xf.get("numFmtId", "0"))
-        code = custom.get(number) or builtin_format_code(number)
+        if number not in custom and number not in _BUILTIN_DATES:
+            continue  # the other built-in formats are numbers, text or General
+        code = custom.get(number)
+        if code is not None and not _DATE_LETTER.search(_LITERALS.sub("", code.split(";")[0])):
+            continue  # no date letter outside quotes, escapes and brackets: not a date
+        # a date or time, perhaps: openpyxl's rules (imported only for such a workbook)
+        from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
+
+        code = code or builtin_format_code(number)
         if code and is_date_format(code):
             dates.add(index)
         if code and is_timedelta_format(code):
             durations.add(index)
     return dates, durations
+
+
+#: built-in number formats that show dates or times (ECMA-376 18.8.30); their codes and the
+#: rules for a custom format are openpyxl's, imported only for a workbook that has them, so
+#: that verify and diff do not load openpyxl for a modelgen workbook (issue 26)
+_BUILTIN_DATES = frozenset([*range(14, 23), 45, 46, 47])
+_LITERALS = re.compile(r'"[^"]*"|\\.|[_*].|\[(?!h+\]|m+\]|s+\])[^\]]*\]')
+_DATE_LETTER = re.compile(r"[dmhysDMHYS]")
 
 
 def stream_rows(fh) -> Iterator:  # noqa: ANN001 - a binary file
@@ -295,8 +308,11 @@ def _convert(text: str, kind: str, style: int, strings, dates, durations, epoch)
     if kind == "n":
         number = float(text) if any(ch in text for ch in ".eE") else int(text)
         if style in dates:
+            from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+            start = CALENDAR_MAC_1904 if epoch == 1904 else CALENDAR_WINDOWS_1900
             try:
-                return from_excel(number, epoch, timedelta=style in durations)
+                return from_excel(number, start, timedelta=style in durations)
             except (OverflowError, ValueError):
                 return ErrorValue("#VALUE!")
         return number

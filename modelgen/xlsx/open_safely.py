@@ -45,11 +45,12 @@ import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-
-import openpyxl
-from openpyxl.workbook.workbook import Workbook
+from typing import TYPE_CHECKING
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
+
+if TYPE_CHECKING:  # openpyxl loads only when a workbook is opened with it
+    from openpyxl.workbook.workbook import Workbook
 
 __all__ = ["Limits", "UnsafeWorkbookError", "check_xlsx", "machine_memory", "open_workbook"]
 
@@ -319,6 +320,8 @@ def open_workbook(
     ``data_only=True`` gives cached values, ``False`` formula text. A ``read_only`` workbook
     keeps the file open: call ``wb.close()`` when done.
     """
+    import openpyxl
+
     path = Path(path)
     check_xlsx(path, limits)
     _defuse()

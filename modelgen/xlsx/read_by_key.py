@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
-from openpyxl.workbook.workbook import Workbook
+from typing import TYPE_CHECKING
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 from modelgen.formulas.addresses import CONSTANT, FIRST_PERIOD_COL, col_letter
 from modelgen.xlsx.cells import WorkbookCells, read_cells
 from modelgen.xlsx.open_safely import open_workbook
+
+if TYPE_CHECKING:  # verify and diff read workbooks without loading openpyxl or pandas
+    import pandas as pd
+    from openpyxl.workbook.workbook import Workbook
 
 __all__ = [
     "KeyedRow",
@@ -126,7 +128,7 @@ def read_keyed(
     (``data_only`` is then ignored).
     """
     source = path_or_workbook
-    if not isinstance(source, Workbook | WorkbookCells):
+    if isinstance(source, str | Path):
         source = read_cells(source) if data_only else open_workbook(source, data_only=False)
     if isinstance(source, WorkbookCells):
         grids = ((name, cells.grid()) for name, cells in source.sheets.items())
@@ -173,6 +175,8 @@ class KeyedWorkbook:
             for key, row in self.sheets[sheet].rows.items()
             if key != PERIOD_KEY
         }
+        import pandas as pd
+
         return pd.DataFrame.from_dict(data, orient="index", columns=[CONSTANT, *periods])
 
 
@@ -210,4 +214,6 @@ def values_frame(
                 records.append((ks.name, row.key, CONSTANT, row.constant))
             for period in ks.periods:
                 records.append((ks.name, row.key, period, row.values.get(period)))
+    import pandas as pd
+
     return pd.DataFrame.from_records(records, columns=["sheet", "key", "period", "value"])
