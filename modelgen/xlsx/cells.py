@@ -27,6 +27,7 @@ from xml.etree.ElementTree import ParseError, XMLPullParser
 from defusedxml.ElementTree import parse
 
 from modelgen.xlsx.open_safely import UnsafeWorkbookError, _fail, check_xlsx
+from modelgen.xlsx.sheet_scan import Formula, NotPlain, plain, scan_cells
 
 __all__ = [
     "CELL",
@@ -146,9 +147,15 @@ def _read(path: Path, formula_text: bool = False) -> WorkbookCells:
         for name, member in _sheets(zf, book):
             out.sheetnames.append(name)
             if member is not None:
-                cells = SheetCells(name)
-                with zf.open(member) as fh:
-                    _read_sheet(fh, cells, strings, dates, durations, epoch, formula_text)
+                how = (strings, dates, durations, epoch, formula_text)
+                try:
+                    cells = SheetCells(name)
+                    with zf.open(member) as fh:
+                        _scan_sheet(fh, cells, *how)
+                except NotPlain:  # the patterns do not read it: the XML parser does
+                    cells = SheetCells(name)
+                    with zf.open(member) as fh:
+                        _read_sheet(fh, cells, *how)
                 out.sheets[name] = cells
     return out
 
@@ -286,6 +293,39 @@ def _read_sheet(fh, cells: SheetCells, strings, dates, durations, epoch, texts=F
             if value is not None:
                 values[row, col] = value
         el.clear()
+
+
+def _scan_sheet(fh, cells: SheetCells, strings, dates, durations, epoch, texts=False) -> None:  # noqa: ANN001
+    """:func:`_read_sheet`'s result by :func:`modelgen.xlsx.sheet_scan.scan_cells`."""
+    values, formulas = cells.values, cells.formulas
+    shared: dict[str, tuple[str, str]] = {}
+    columns: dict[str, int] = {}
+    for found in scan_cells(fh):
+        for letters, number, style, kind, f, text, attrs, attrs2, text2, value in found:
+            col = columns.get(letters) or columns.setdefault(letters, _column(letters))
+            row = int(number)
+            kind = kind or "n"
+            if f:
+                formulas.add((row, col))
+                if not cells.valued and (value or kind == "str"):
+                    cells.valued = True
+                if texts:
+                    formula = Formula(attrs or attrs2, text or text2)
+                    cells.texts[row, col] = _formula_text(formula, letters + number, shared)
+            if not value:
+                continue
+            style_index = int(style) if style else 0
+            if kind == "n" and style_index not in dates:  # most cells: a number, inline
+                dot = "." in value or "e" in value or "E" in value
+                values[row, col] = float(value) if dot else int(value)
+            elif kind == "s":
+                values[row, col] = strings[int(value)]
+            else:
+                if "&" in value or "\r" in value:
+                    value = plain(value)
+                values[row, col] = _convert(
+                    value, kind, style_index, strings, dates, durations, epoch
+                )
 
 
 def _formula_text(f, ref: str, shared: dict[str, tuple[str, str]]) -> str:  # noqa: ANN001
