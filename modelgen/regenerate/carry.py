@@ -254,7 +254,9 @@ def read_previous(old: Path, keep_edited_actuals: bool = False) -> Carry:
         carry.edits = _edits(prov, keyed, values, unread)
         carry.plugs = _plugs(prov, keyed)
         _scenario_plugs_to_edits(carry, prov, keyed)
-    formulas = open_analyst_parts(old, generated)  # openpyxl, for the analyst's sheets only
+    formulas = open_analyst_parts(
+        old, generated, cells.strings
+    )  # openpyxl, for the analyst's sheets only
     carry.sheets = read_analyst_sheets(
         formulas, cells, [n for n in cells.sheetnames if n not in generated], keyed
     )

@@ -84,6 +84,7 @@ class WorkbookCells:
 
     sheetnames: list[str]
     sheets: dict[str, SheetCells]
+    strings: list[str] = field(default_factory=list)  # the shared strings, as read
 
     def lacks_computed_values(self) -> bool:
         """Formulas and not one cached value (the rule of modelgen.xlsx.cached_values)."""
@@ -93,7 +94,7 @@ class WorkbookCells:
     def formula_view(self) -> WorkbookCells:
         """The same cells with each formula as its text (``"=A1*2"``), as openpyxl loads a
         workbook without ``data_only``; needs ``read_cells(..., formula_text=True)``."""
-        out = WorkbookCells(self.sheetnames, {})
+        out = WorkbookCells(self.sheetnames, {}, self.strings)
         for name, s in self.sheets.items():
             out.sheets[name] = SheetCells(name, s.values | s.texts, s.formulas, s.texts, s.valued)
         return out
@@ -143,7 +144,7 @@ def _read(path: Path, formula_text: bool = False) -> WorkbookCells:
         epoch = 1904 if pr is not None and pr.get("date1904") in ("1", "true") else 1900
         strings = _shared_strings(zf, names)
         dates, durations = _date_styles(zf, names)
-        out = WorkbookCells([], {})
+        out = WorkbookCells([], {}, strings)
         for name, member in _sheets(zf, book):
             out.sheetnames.append(name)
             if member is not None:

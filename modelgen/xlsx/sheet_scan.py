@@ -22,9 +22,9 @@ character references, which :func:`html.unescape` resolves alike.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from html import unescape
-from typing import IO, Any
+from typing import IO
 
 __all__ = ["Formula", "NotPlain", "plain", "scan_cells"]
 
@@ -48,11 +48,16 @@ class NotPlain(Exception):
 class Formula:
     """A ``<f>`` as the formula-text reader asks for it: its ``text`` and ``get(attr)``."""
 
-    __slots__ = ("get", "text")
+    __slots__ = ("attrs", "text")
 
     def __init__(self, attrs: str, text: str) -> None:
         self.text = plain(text) if text else None
-        self.get: Callable[..., Any] = dict(_ATTR.findall(attrs)).get
+        self.attrs = attrs
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        if not self.attrs:  # most formulas: <f>text</f>
+            return default
+        return dict(_ATTR.findall(self.attrs)).get(name, default)
 
 
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
@@ -61,10 +66,17 @@ _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 def plain(text: str) -> str:
     """XML text as a parser gives it: entities resolved, line ends normalised."""
     if "&" in text:
-        text = unescape(text)
+        if "&#" in text:
+            text = unescape(text)
+        else:  # XML's five named entities; &amp; last, so that "&amp;lt;" stays "&lt;"
+            for entity, char in _ENTITIES:
+                text = text.replace(entity, char)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
+
+
+_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
 
 
 def _chunks(fh: IO[bytes]) -> Iterator[str]:
