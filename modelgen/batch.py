@@ -35,6 +35,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 
@@ -260,9 +261,9 @@ def _local(jobs: list[Job], workers: int, skip_done: bool) -> Iterable[Outcome]:
         yield from (run_job(job, skip_done) for job in jobs)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_job, job, skip_done) for job in jobs]
+        futures = {pool.submit(run_job, job, skip_done): job for job in jobs}
         for future in as_completed(futures):
-            yield future.result()
+            yield _result(future, futures[future])
 
 
 def _on_dask(jobs: list[Job], address: str, skip_done: bool) -> Iterable[Outcome]:
@@ -276,5 +277,16 @@ def _on_dask(jobs: list[Job], address: str, skip_done: bool) -> Iterable[Outcome
         raise BatchError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
     with client:
         futures = client.map(run_job, jobs, skip_done=skip_done, pure=False)
+        by_future = dict(zip(futures, jobs, strict=True))
         for future in as_completed(futures):
-            yield future.result()
+            yield _result(future, by_future[future])
+
+
+def _result(future: Any, job: Job) -> Outcome:
+    """The row's outcome, or a failed one when its worker died under it (killed, out of
+    memory): the other rows go on, and the old workbook was never replaced."""
+    try:
+        return future.result()
+    except Exception as exc:  # noqa: BLE001 - BrokenProcessPool, KilledWorker, ...
+        message = f"its worker process failed ({type(exc).__name__}: {exc})"
+        return Outcome(job.row, str(job.inputs), str(job.workbook), FAILED, message=message)
