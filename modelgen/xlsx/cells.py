@@ -64,6 +64,13 @@ class SheetCells:
     formulas: set[tuple[int, int]] = field(default_factory=set)
     texts: dict[tuple[int, int], str] = field(default_factory=dict)  # "=..." (formula_text)
     valued: bool = False  # a formula here carries a cached value (modelgen.xlsx.cached_values)
+    shows_formulas: bool = False  # a formula_view: a formula cell reads as its text
+
+    def get(self, row: int, col: int) -> object:
+        """A cell's value, or its formula text in a formula view (no copy of the cells)."""
+        if self.shows_formulas and (row, col) in self.texts:
+            return self.texts[row, col]
+        return self.values.get((row, col))
 
     def grid(self) -> list[list[object]]:
         """Rows 1 to the last non-empty one, each as a list from column 1 (openpyxl's
@@ -75,6 +82,8 @@ class SheetCells:
         out: list[list[object]] = [[None] * width for _ in range(rows)]
         for (r, c), value in self.values.items():
             out[r - 1][c - 1] = value
+        for (r, c), text in self.texts.items() if self.shows_formulas else ():
+            out[r - 1][c - 1] = text
         return out
 
 
@@ -96,7 +105,7 @@ class WorkbookCells:
         workbook without ``data_only``; needs ``read_cells(..., formula_text=True)``."""
         out = WorkbookCells(self.sheetnames, {}, self.strings)
         for name, s in self.sheets.items():
-            out.sheets[name] = SheetCells(name, s.values | s.texts, s.formulas, s.texts, s.valued)
+            out.sheets[name] = SheetCells(name, s.values, s.formulas, s.texts, s.valued, True)
         return out
 
     def with_values(self, values: Mapping[tuple[str, str], object]) -> WorkbookCells:

@@ -79,12 +79,16 @@ def _read_sheet(title: str, grid: list[list[object]] | SheetCells) -> KeyedSheet
     """A contract sheet from its rows (openpyxl's) or its cells (``read_cells``'s, read
     by (row, column) without a grid: a workbook of a million cells is mostly not keyed)."""
     if isinstance(grid, SheetCells):
-        values = grid.values
-        found = sorted(
-            (n, v.strip()) for (n, c), v in values.items() if c == 1 and isinstance(v, str)
-        )
+        values, source = grid.values, grid
+        column_a = {n: v for (n, c), v in values.items() if c == 1}
+        if source.shows_formulas:
+            column_a |= {n: text for (n, c), text in source.texts.items() if c == 1}
+        found = sorted((n, v.strip()) for n, v in column_a.items() if isinstance(v, str))
         found = [(key, n) for n, key in found if key]
-        cell = lambda n, c: values.get((n, c + 1))  # noqa: E731 - 0-based column, as a grid
+        if source.shows_formulas:
+            cell = lambda n, c: source.get(n, c + 1)  # noqa: E731 - 0-based column, as a grid
+        else:
+            cell = lambda n, c: values.get((n, c + 1))  # noqa: E731
     else:
         found = [
             (cells[0].strip(), number)
