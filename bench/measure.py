@@ -3,6 +3,9 @@
     python bench/measure.py build INPUTS OUT.xlsx
     python bench/measure.py floor CELLS.pickle OUT.xlsx
     python bench/measure.py pandas FRAMES.pickle OUT.xlsx
+    python bench/measure.py previous INPUTS OUT.xlsx OLD.xlsx   # build --previous OLD
+    python bench/measure.py verify BOOK.xlsx -                  # verify --engine ironcalc
+    python bench/measure.py diff OLD.xlsx NEW.xlsx              # diff OLD NEW
 
 Each prints one JSON object: `seconds` (the job alone: imports and loading the pickle are
 not counted), `peak_mb` (the process's peak resident memory) and job-specific figures.
@@ -144,6 +147,49 @@ def read_cells(path: Path) -> tuple[list, list]:
 
 JOBS = {"build": build, "floor": floor, "pandas": pandas_to_excel}
 
+
+def previous(inputs: Path, out: Path, old: Path) -> dict:
+    """`modelgen build --previous OLD`: the analyst's work in OLD carried into a new build."""
+    from modelgen.build import build as run_build
+
+    start = time.perf_counter()
+    result = run_build(inputs, out, previous=old)
+    seconds = time.perf_counter() - start
+    carried = result.carry.summary() if result.carry else {}
+    return {"seconds": seconds, "peak_mb": _peak_mb(), "carried": carried}
+
+
+def verify(book: Path, _: Path) -> dict:
+    """`modelgen verify --engine ironcalc BOOK`, in process, imports included."""
+    start = time.perf_counter()
+    from modelgen.engine.verify import verify as run_verify
+
+    imported = time.perf_counter() - start
+    report = run_verify(book, engine="ironcalc")
+    return {
+        "seconds": time.perf_counter() - start,
+        "import_seconds": imported,
+        "peak_mb": _peak_mb(),
+        "formula_cells": report.formula_cells,
+        "mismatches": len(report.mismatches),
+    }
+
+
+def diff(old: Path, new: Path) -> dict:
+    """`modelgen diff OLD NEW`, imports included."""
+    start = time.perf_counter()
+    from modelgen.compare.diff import diff_workbooks
+
+    report = diff_workbooks(old, new, 1e-9)
+    lines = report.lines()
+    return {"seconds": time.perf_counter() - start, "peak_mb": _peak_mb(), "lines": len(lines)}
+
+
+JOBS |= {"verify": verify, "diff": diff}
+
 if __name__ == "__main__":
     job, source, target = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-    print(json.dumps(JOBS[job](source, target)))
+    if job == "previous":
+        print(json.dumps(previous(source, target, Path(sys.argv[4]))))
+    else:
+        print(json.dumps(JOBS[job](source, target)))

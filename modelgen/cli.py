@@ -439,6 +439,53 @@ def explain(
 
 
 @app.command()
+def batch(
+    manifest: Annotated[
+        Path,
+        typer.Argument(help="CSV of inputs,workbook[,previous], or a folder of input folders."),
+    ],
+    workers: Annotated[
+        int | None, typer.Option("--workers", help="Worker processes (default: the CPU count).")
+    ] = None,
+    dask: Annotated[
+        str | None,
+        typer.Option("--dask", metavar="ADDRESS", help="Run on this Dask scheduler instead."),
+    ] = None,
+    skip_done: Annotated[
+        bool, typer.Option("--skip-done", help="Skip rows unchanged since they verified.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+) -> None:
+    """Build or regenerate every workbook of MANIFEST and verify each with IronCalc; exit 1
+    when one did not verify, 2 when an input was refused."""
+
+    def body() -> int:
+        from modelgen.batch import run_batch
+        from modelgen.batch_manifest import read_manifest
+        from modelgen.progress import ProgressBar
+
+        jobs = read_manifest(manifest)
+        bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+        try:
+            result = run_batch(
+                jobs,
+                workers=workers,
+                dask=dask,
+                skip_done=skip_done,
+                on_outcome=(lambda o, done, total: bar("Batch", f"row {o.row}", done, total))
+                if bar
+                else None,
+            )
+        finally:
+            if bar:
+                bar.close()
+        typer.echo(result.to_json() if as_json else "\n".join(result.lines()))
+        return result.exit_code
+
+    _run(body)
+
+
+@app.command()
 def preview(
     file: Annotated[Path, typer.Argument(help="Workbook to render.")],
     out: Annotated[

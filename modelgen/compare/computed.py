@@ -15,7 +15,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from modelgen.xlsx.cached_values import NO_VALUES, lacks_computed_values
+from modelgen.xlsx.cached_values import NO_VALUES
 from modelgen.xlsx.cells import WorkbookCells, read_cells
 
 __all__ = ["open_for_values", "recalculated"]
@@ -24,36 +24,46 @@ __all__ = ["open_for_values", "recalculated"]
 def open_for_values(old: Path, new: Path) -> tuple[WorkbookCells, WorkbookCells, str | None]:
     """``old`` and ``new`` read for their values (what ``read_keyed`` reads), and a note
     saying which engine recalculated them, or None when both carry cached values."""
-    blind = [str(p) for p in (old, new) if lacks_computed_values(p)]
+    read = [read_cells(old), read_cells(new)]  # once each; a workbook with values is done
+    blind = [
+        str(p) for p, cells in zip((old, new), read, strict=True) if cells.lacks_computed_values()
+    ]
     if not blind:
-        return read_cells(old), read_cells(new), None
-    engine, (a, b) = recalculated([old, new])
+        return read[0], read[1], None
+    engine, (a, b) = recalculated([old, new], read=read)
     who = f"{blind[0]} has" if len(blind) == 1 else f"{blind[0]} and {blind[1]} have"
     done = f"both workbooks were recalculated by {engine} and compared on its results"
     return a, b, f"{who} {NO_VALUES}: {done}"
 
 
-def recalculated(paths: list[Path], engine: str | None = None) -> tuple[str, list[WorkbookCells]]:
+def recalculated(
+    paths: list[Path], engine: str | None = None, read: list[WorkbookCells] | None = None
+) -> tuple[str, list[WorkbookCells]]:
     """Each workbook's cells holding what ``engine`` computes, and the engine's name.
     ``engine``: ``ironcalc``, ``libreoffice``, or None for IronCalc when it is installed,
-    else LibreOffice."""
+    else LibreOffice; ``read``: the workbooks as the caller has read them already."""
     from modelgen.engine.libreoffice import EngineMissingError
 
     if engine in (None, "ironcalc"):
         try:
-            return _by_ironcalc(paths)
+            return _by_ironcalc(paths, read)
         except EngineMissingError:
             if engine is not None:
                 raise
     return _by_libreoffice(paths)
 
 
-def _by_ironcalc(paths: list[Path]) -> tuple[str, list[WorkbookCells]]:
+def _by_ironcalc(
+    paths: list[Path], read: list[WorkbookCells] | None = None
+) -> tuple[str, list[WorkbookCells]]:
     """IronCalc's values in place of each workbook's cached ones (read first: a broken file
     is named as such before IronCalc is asked to load it)."""
     from modelgen.engine import ironcalc
 
-    return ironcalc.NAME, [read_cells(p).with_values(ironcalc.recalculate(p)) for p in paths]
+    read = read or [read_cells(p) for p in paths]
+    return ironcalc.NAME, [
+        cells.with_values(ironcalc.recalculate(p)) for p, cells in zip(paths, read, strict=True)
+    ]
 
 
 def _by_libreoffice(paths: list[Path]) -> tuple[str, list[WorkbookCells]]:

@@ -246,9 +246,10 @@ def _same(cached: object, recalculated: object, rel: float, abs_tol: float) -> b
     return False
 
 
-def read_cached(path: str | Path) -> Cached:
-    """Every formula cell of the workbook at ``path`` with the value modelgen cached."""
-    cells = read_cells(path)
+def read_cached(path: str | Path, cells: WorkbookCells | None = None) -> Cached:
+    """Every formula cell of the workbook at ``path`` with the value modelgen cached
+    (``cells``: the workbook as the caller has read it with ``read_cells`` already)."""
+    cells = cells or read_cells(path)
     found: dict[tuple[str, str], object] = {}
     for name, sheet in cells.sheets.items():
         for row, col in sorted(sheet.formulas):
@@ -355,10 +356,10 @@ def verify(
     if engine not in ENGINES:
         raise ValueError(f"engine {engine!r}: choose one of {', '.join(ENGINES)}")
     path = Path(path)
-    check_xlsx(path)  # a clear message before an engine is asked to open anything
-    _require_values(path)
+    cells = read_cells(path)  # once: checked, and a clear message before an engine opens it
+    _require_values(path, cells)
     computed = dict(_recalculate(one, path, timeout, profile) for one in engines_of(engine))
-    cached = read_cached(path)
+    cached = read_cached(path, cells)
     reports = [judge(cached, values, name) for name, values in computed.items()]
     if len(reports) == 1:
         return reports[0]
@@ -398,10 +399,10 @@ def verify_many(
     return [judge(read_cached(p), v, NAME) for p, v in zip(paths, computed, strict=True)]
 
 
-def _require_values(path: Path) -> None:
+def _require_values(path: Path, cells: WorkbookCells | None = None) -> None:
     """Refuse a workbook without cached values: there is nothing to compare the engine's
     results with, and listing every formula as a mismatch would not say why."""
-    if lacks_computed_values(path):
+    if cells.lacks_computed_values() if cells is not None else lacks_computed_values(path):
         raise NoComputedValuesError(
             no_values_message(
                 path,

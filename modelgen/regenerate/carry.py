@@ -35,8 +35,9 @@ from modelgen.regenerate.analyst_sheets import (
     read_analyst_sheets,
     write_analyst_sheets,
 )
+from modelgen.regenerate.old_workbook import open_analyst_parts
 from modelgen.sheets import SheetName
-from modelgen.xlsx.cached_values import lacks_computed_values, no_values_message
+from modelgen.xlsx.cached_values import no_values_message
 from modelgen.xlsx.cells import read_cells
 from modelgen.xlsx.forecast_actual import (
     Surprise,
@@ -44,7 +45,6 @@ from modelgen.xlsx.forecast_actual import (
     keyed_from_model,
     write_forecast_table,
 )
-from modelgen.xlsx.open_safely import open_workbook
 from modelgen.xlsx.read_by_key import KeyedSheet, read_keyed
 from modelgen.xlsx.record import (
     Provenance,
@@ -233,18 +233,17 @@ def _same(a: object, b: object) -> bool:
 def read_previous(old: Path, keep_edited_actuals: bool = False) -> Carry:
     """Read OLD's edits, plugs and the analyst's sheets; OLD is opened read-only, never saved."""
     old = Path(old)
-    formulas = open_workbook(old, data_only=False)
-    cached = read_cells(old)
-    carry = Carry(old, keep_edited_actuals, read_provenance(formulas))
-    keyed = carry.old_keyed = read_keyed(formulas)
+    cells = read_cells(old, formula_text=True)  # one pass: values and formula text
+    carry = Carry(old, keep_edited_actuals, read_provenance(cells))
+    keyed = carry.old_keyed = read_keyed(cells.formula_view())
     # Saved by a program that does not calculate (openpyxl, pandas), OLD has no formula
     # results. Most of the carry does not need them: edits are values on Inputs, plugs are
     # numbers where the record says a formula was, and the analyst's sheets are copied as
     # formulas and computed from the new model. Only a formula typed into an input has no
     # readable value: it is not carried (rather than carried as a blank), and a warning says
     # so; an analyst formula modelgen cannot compute is left to Excel's recalculation on open.
-    blind = lacks_computed_values(old)
-    values = None if blind else read_keyed(cached)
+    blind = cells.lacks_computed_values()
+    values = None if blind else read_keyed(cells)
     carry.old_values = values or {}  # no forecasts to set beside the actuals without them
     unread: list[str] = []
     prov = carry.provenance
@@ -253,14 +252,17 @@ def read_previous(old: Path, keep_edited_actuals: bool = False) -> Carry:
             f"{old.name} has no modelgen record (built by an older modelgen?): its input edits "
             "and plugs cannot be told apart from generated values, so none are carried"
         )
-        generated = [n for n in formulas.sheetnames if n in GENERATED_FALLBACK]
+        generated = [n for n in cells.sheetnames if n in GENERATED_FALLBACK]
     else:
         generated = prov.sheets
         carry.edits = _edits(prov, keyed, values, unread)
         carry.plugs = _plugs(prov, keyed)
         _scenario_plugs_to_edits(carry, prov, keyed)
+    formulas = open_analyst_parts(
+        old, generated, cells.strings
+    )  # openpyxl, for the analyst's sheets only
     carry.sheets = read_analyst_sheets(
-        formulas, cached, [n for n in formulas.sheetnames if n not in generated], keyed
+        formulas, cells, [n for n in cells.sheetnames if n not in generated], keyed
     )
     carry.names = read_names(formulas, generated, keyed)
     if blind:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import _elementtree
 import posixpath
+import re
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -24,10 +25,9 @@ from pathlib import Path
 from xml.etree.ElementTree import ParseError, XMLPullParser
 
 from defusedxml.ElementTree import parse
-from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
 from modelgen.xlsx.open_safely import UnsafeWorkbookError, _fail, check_xlsx
+from modelgen.xlsx.sheet_scan import Formula, NotPlain, plain, scan_cells
 
 __all__ = [
     "CELL",
@@ -62,6 +62,15 @@ class SheetCells:
     name: str
     values: dict[tuple[int, int], object] = field(default_factory=dict)
     formulas: set[tuple[int, int]] = field(default_factory=set)
+    texts: dict[tuple[int, int], str] = field(default_factory=dict)  # "=..." (formula_text)
+    valued: bool = False  # a formula here carries a cached value (modelgen.xlsx.cached_values)
+    shows_formulas: bool = False  # a formula_view: a formula cell reads as its text
+
+    def get(self, row: int, col: int) -> object:
+        """A cell's value, or its formula text in a formula view (no copy of the cells)."""
+        if self.shows_formulas and (row, col) in self.texts:
+            return self.texts[row, col]
+        return self.values.get((row, col))
 
     def grid(self) -> list[list[object]]:
         """Rows 1 to the last non-empty one, each as a list from column 1 (openpyxl's
@@ -73,6 +82,8 @@ class SheetCells:
         out: list[list[object]] = [[None] * width for _ in range(rows)]
         for (r, c), value in self.values.items():
             out[r - 1][c - 1] = value
+        for (r, c), text in self.texts.items() if self.shows_formulas else ():
+            out[r - 1][c - 1] = text
         return out
 
 
@@ -82,6 +93,20 @@ class WorkbookCells:
 
     sheetnames: list[str]
     sheets: dict[str, SheetCells]
+    strings: list[str] = field(default_factory=list)  # the shared strings, as read
+
+    def lacks_computed_values(self) -> bool:
+        """Formulas and not one cached value (the rule of modelgen.xlsx.cached_values)."""
+        sheets = self.sheets.values()
+        return any(s.formulas for s in sheets) and not any(s.valued for s in sheets)
+
+    def formula_view(self) -> WorkbookCells:
+        """The same cells with each formula as its text (``"=A1*2"``), as openpyxl loads a
+        workbook without ``data_only``; needs ``read_cells(..., formula_text=True)``."""
+        out = WorkbookCells(self.sheetnames, {}, self.strings)
+        for name, s in self.sheets.items():
+            out.sheets[name] = SheetCells(name, s.values, s.formulas, s.texts, s.valued, True)
+        return out
 
     def with_values(self, values: Mapping[tuple[str, str], object]) -> WorkbookCells:
         """The same sheets and formula cells holding ``values`` instead, ``(sheet, "B7")`` ->
@@ -96,12 +121,13 @@ class WorkbookCells:
         return out
 
 
-def read_cells(path: str | Path) -> WorkbookCells:
-    """Read every worksheet of the .xlsx at ``path`` (checked first; nothing is written)."""
+def read_cells(path: str | Path, *, formula_text: bool = False) -> WorkbookCells:
+    """Read every worksheet of the .xlsx at ``path`` (checked first; nothing is written);
+    with ``formula_text``, each formula's text too, in the same pass (``formula_view``)."""
     path = Path(path)
     check_xlsx(path)
     try:
-        return _read(path)
+        return _read(path, formula_text)
     except UNREADABLE as e:
         raise unreadable(path, e) from e
 
@@ -119,23 +145,27 @@ def unreadable(path: Path, error: Exception) -> UnsafeWorkbookError:
     )
 
 
-def _read(path: Path) -> WorkbookCells:
+def _read(path: Path, formula_text: bool = False) -> WorkbookCells:
     with zipfile.ZipFile(path) as zf:
         names = set(zf.namelist())
         book = parse(zf.open("xl/workbook.xml")).getroot()
-        epoch = CALENDAR_WINDOWS_1900
         pr = book.find(_MAIN + "workbookPr")
-        if pr is not None and pr.get("date1904") in ("1", "true"):
-            epoch = CALENDAR_MAC_1904
+        epoch = 1904 if pr is not None and pr.get("date1904") in ("1", "true") else 1900
         strings = _shared_strings(zf, names)
         dates, durations = _date_styles(zf, names)
-        out = WorkbookCells([], {})
+        out = WorkbookCells([], {}, strings)
         for name, member in _sheets(zf, book):
             out.sheetnames.append(name)
             if member is not None:
-                cells = SheetCells(name)
-                with zf.open(member) as fh:
-                    _read_sheet(fh, cells, strings, dates, durations, epoch)
+                how = (strings, dates, durations, epoch, formula_text)
+                try:
+                    cells = SheetCells(name)
+                    with zf.open(member) as fh:
+                        _scan_sheet(fh, cells, *how)
+                except NotPlain:  # the patterns do not read it: the XML parser does
+                    cells = SheetCells(name)
+                    with zf.open(member) as fh:
+                        _read_sheet(fh, cells, *how)
                 out.sheets[name] = cells
     return out
 
@@ -195,12 +225,28 @@ def _date_styles(zf: zipfile.ZipFile, names: set[str]) -> tuple[set[int], set[in
     xfs = root.find(_MAIN + "cellXfs")
     for index, xf in enumerate([] if xfs is None else xfs.iter(_MAIN + "xf")):
         number = int(xf.get("numFmtId", "0"))
-        code = custom.get(number) or builtin_format_code(number)
+        if number not in custom and number not in _BUILTIN_DATES:
+            continue  # the other built-in formats are numbers, text or General
+        code = custom.get(number)
+        if code is not None and not _DATE_LETTER.search(_LITERALS.sub("", code.split(";")[0])):
+            continue  # no date letter outside quotes, escapes and brackets: not a date
+        # a date or time, perhaps: openpyxl's rules (imported only for such a workbook)
+        from openpyxl.styles.numbers import builtin_format_code, is_date_format, is_timedelta_format
+
+        code = code or builtin_format_code(number)
         if code and is_date_format(code):
             dates.add(index)
         if code and is_timedelta_format(code):
             durations.add(index)
     return dates, durations
+
+
+#: built-in number formats that show dates or times (ECMA-376 18.8.30); their codes and the
+#: rules for a custom format are openpyxl's, imported only for a workbook that has them, so
+#: that verify and diff do not load openpyxl for a modelgen workbook (issue 26)
+_BUILTIN_DATES = frozenset([*range(14, 23), 45, 46, 47])
+_LITERALS = re.compile(r'"[^"]*"|\\.|[_*].|\[(?!h+\]|m+\]|s+\])[^\]]*\]')
+_DATE_LETTER = re.compile(r"[dmhysDMHYS]")
 
 
 def stream_rows(fh) -> Iterator:  # noqa: ANN001 - a binary file
@@ -221,9 +267,10 @@ def stream_rows(fh) -> Iterator:  # noqa: ANN001 - a binary file
             yield el
 
 
-def _read_sheet(fh, cells: SheetCells, strings, dates, durations, epoch) -> None:  # noqa: ANN001
+def _read_sheet(fh, cells: SheetCells, strings, dates, durations, epoch, texts=False) -> None:  # noqa: ANN001
     """Each ``<row>`` once it is complete: its cells, then it is dropped from memory."""
     values, formulas = cells.values, cells.formulas
+    shared: dict[str, tuple[str, str]] = {}  # a shared formula's id -> (its text, its cell)
     columns: dict[str, int] = {}
     row = 0
     for el in stream_rows(fh):
@@ -238,8 +285,13 @@ def _read_sheet(fh, cells: SheetCells, strings, dates, durations, epoch) -> None
             else:
                 col += 1
             kind = c.get("t", "n")
-            if c.find(_F) is not None:
+            f = c.find(_F)
+            if f is not None:
                 formulas.add((row, col))
+                if not cells.valued and (c.findtext(_V) or kind == "str"):
+                    cells.valued = True
+                if texts:
+                    cells.texts[row, col] = _formula_text(f, ref or _ref(row, col), shared)
             if kind == "inlineStr":
                 inline = c.find(_IS)
                 value = None if inline is None else _text(inline)
@@ -253,12 +305,64 @@ def _read_sheet(fh, cells: SheetCells, strings, dates, durations, epoch) -> None
         el.clear()
 
 
+def _scan_sheet(fh, cells: SheetCells, strings, dates, durations, epoch, texts=False) -> None:  # noqa: ANN001
+    """:func:`_read_sheet`'s result by :func:`modelgen.xlsx.sheet_scan.scan_cells`."""
+    values, formulas = cells.values, cells.formulas
+    shared: dict[str, tuple[str, str]] = {}
+    columns: dict[str, int] = {}
+    for found in scan_cells(fh):
+        for letters, number, style, kind, f, text, attrs, attrs2, text2, value in found:
+            col = columns.get(letters) or columns.setdefault(letters, _column(letters))
+            row = int(number)
+            kind = kind or "n"
+            if f:
+                formulas.add((row, col))
+                if not cells.valued and (value or kind == "str"):
+                    cells.valued = True
+                if texts:
+                    formula = Formula(attrs or attrs2, text or text2)
+                    cells.texts[row, col] = _formula_text(formula, letters + number, shared)
+            if not value:
+                continue
+            style_index = int(style) if style else 0
+            if kind == "n" and style_index not in dates:  # most cells: a number, inline
+                dot = "." in value or "e" in value or "E" in value
+                values[row, col] = float(value) if dot else int(value)
+            elif kind == "s":
+                values[row, col] = strings[int(value)]
+            else:
+                if "&" in value or "\r" in value:
+                    value = plain(value)
+                values[row, col] = _convert(
+                    value, kind, style_index, strings, dates, durations, epoch
+                )
+
+
+def _formula_text(f, ref: str, shared: dict[str, tuple[str, str]]) -> str:  # noqa: ANN001
+    """``"=" + text``; a cell sharing another's formula (Excel writes ``<f t="shared"
+    si="0"/>``) gets the first cell's formula moved to it, as openpyxl does."""
+    text = f.text or ""
+    if f.get("t") == "shared":
+        si = f.get("si", "")
+        if text:
+            shared[si] = (text, ref)
+        elif si in shared:
+            from openpyxl.formula.translate import Translator
+
+            first, origin = shared[si]
+            return Translator("=" + first, origin=origin).translate_formula(ref)
+    return "=" + text
+
+
 def _convert(text: str, kind: str, style: int, strings, dates, durations, epoch) -> object:  # noqa: ANN001
     if kind == "n":
         number = float(text) if any(ch in text for ch in ".eE") else int(text)
         if style in dates:
+            from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
+
+            start = CALENDAR_MAC_1904 if epoch == 1904 else CALENDAR_WINDOWS_1900
             try:
-                return from_excel(number, epoch, timedelta=style in durations)
+                return from_excel(number, start, timedelta=style in durations)
             except (OverflowError, ValueError):
                 return ErrorValue("#VALUE!")
         return number
@@ -273,6 +377,12 @@ def _convert(text: str, kind: str, style: int, strings, dates, durations, epoch)
 
         return from_ISO8601(text)
     return text  # "str": a formula's text result
+
+
+def _ref(row: int, col: int) -> str:
+    from modelgen.formulas.addresses import col_letter
+
+    return f"{col_letter(col - 1)}{row}"
 
 
 def _column(letters: str) -> int:

@@ -8,10 +8,14 @@ sees a byte, the file is checked from the outside in:
 2. it is a zip (an old binary ``.xls`` or a password-protected workbook is an OLE2
    compound file; each gets its own message saying what to do);
 3. the zip's central directory is intact, and its *declared* sizes are within caps —
-   total and per-member uncompressed size, and a compression ratio above ``max_ratio`` on a
-   member larger than ``ratio_floor_bytes`` is taken for a zip bomb. Nothing is
-   decompressed for this; Python's zipfile never inflates a member past its declared size,
-   so the declared sizes bound what openpyxl can read;
+   a compression ratio above ``max_ratio`` (100) on a member larger than
+   ``ratio_floor_bytes`` is taken for a zip bomb (XML deflates 10 to 50 times: a
+   500-company model's largest part 44 times), and the total and per-member uncompressed
+   size may not exceed half the machine's memory (a legal workbook's parts are bounded
+   only by Excel's grid, far beyond any machine; modelgen streams worksheets, keeping some
+   2.5 bytes per byte of XML at most, so what fits in half the memory can be read). Nothing
+   is decompressed for this; Python's zipfile never inflates a member past its declared
+   size, so the declared sizes bound what any reader can be handed;
 4. it has ``xl/workbook.xml``;
 5. no XML part has a document type declaration (``<!DOCTYPE``): the prolog of every
    ``.xml``/``.rels``/``.vml`` part is read and anything but the XML declaration, processing
@@ -20,9 +24,13 @@ sees a byte, the file is checked from the outside in:
    On top, openpyxl 3.1 parses with defusedxml when it is installed (it is a dependency),
    and ``defusedxml.defuse_stdlib()`` is applied once as a further belt;
 6. no worksheet claims (in ``<dimension ref>``) more than Excel's own grid
-   (1,048,576 rows x 16,384 columns) or more than ``max_sheet_cells`` cells. The default,
-   2,000,000, is some 40 times the largest model modelgen writes (quarters, all vintages)
-   and keeps openpyxl well under a few GB of memory.
+   (1,048,576 rows x 16,384 columns) or more than ``max_sheet_cells`` cells: as many as
+   the machine's memory holds at ``BYTES_PER_CELL`` each (a read cell costs about 200
+   bytes), some 90 million on 22 GB, where the 500-company quarterly model's largest sheet
+   has a few million.
+
+The caps follow the machine, not a flat number, so that every workbook modelgen writes,
+modelgen reads (issue 26: a flat 200 MB refused the 500-company model's 227 MB).
 
 Every failure, including any exception openpyxl raises while loading, becomes an
 :class:`UnsafeWorkbookError` whose message names the file, says what is wrong and what to do.
@@ -30,23 +38,27 @@ Every failure, including any exception openpyxl raises while loading, becomes an
 
 from __future__ import annotations
 
+import os
 import re
 import warnings
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
-
-import openpyxl
-from openpyxl.workbook.workbook import Workbook
+from typing import TYPE_CHECKING
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 
-__all__ = ["Limits", "UnsafeWorkbookError", "check_xlsx", "open_workbook"]
+if TYPE_CHECKING:  # openpyxl loads only when a workbook is opened with it
+    from openpyxl.workbook.workbook import Workbook
+
+__all__ = ["Limits", "UnsafeWorkbookError", "check_xlsx", "machine_memory", "open_workbook"]
 
 MB = 1024 * 1024
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLS = 16_384
+BYTES_PER_CELL = 256  # what reading one cell may cost in memory, with room to spare
+MAX_RATIO = 100.0  # deflated XML shrinks 10 to 50 times; a hundred and more is a bomb
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _OPENPYXL_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm"}
 _PROLOG_WINDOW = 64 * 1024
@@ -61,16 +73,32 @@ class UnsafeWorkbookError(ModelgenError, ValueError):
     exit_code = EXIT_BAD_INPUT
 
 
+def machine_memory() -> int:
+    """The machine's physical memory in bytes (8 GiB where the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 8 * 1024 * MB
+
+
+def _memory_bytes() -> int:
+    return machine_memory() // 2
+
+
+def _memory_cells() -> int:
+    return min(machine_memory() // BYTES_PER_CELL, EXCEL_MAX_ROWS * EXCEL_MAX_COLS)
+
+
 @dataclass(frozen=True)
 class Limits:
     """Caps applied before a workbook is parsed. See the module docstring for the reasons."""
 
-    max_total_bytes: int = 200 * MB
-    max_member_bytes: int = 100 * MB
-    max_ratio: float = 100.0
+    max_total_bytes: int = field(default_factory=_memory_bytes)
+    max_member_bytes: int = field(default_factory=_memory_bytes)
+    max_ratio: float = MAX_RATIO
     ratio_floor_bytes: int = 1 * MB
     max_members: int = 10_000
-    max_sheet_cells: int = 2_000_000
+    max_sheet_cells: int = field(default_factory=_memory_cells)
 
 
 def _fail(path: Path, what: str, todo: str) -> UnsafeWorkbookError:
@@ -139,16 +167,16 @@ def _prolog_has_doctype(head: bytes) -> bool | None:
         if pos >= n:
             return None
         if text.startswith("<?", pos):
-            end = text.find("?>", pos)
+            end, close = text.find("?>", pos), 2
         elif text.startswith("<!--", pos):
-            end = text.find("-->", pos)
+            end, close = text.find("-->", pos), 3
         elif text.startswith("<!", pos):
             return True  # <!DOCTYPE (and with it any <!ENTITY)
         else:
             return False  # the root element (or not XML at all: not our concern here)
         if end < 0:
             return None
-        pos = end + 2
+        pos = end + close
 
 
 def _col_number(letters: bytes) -> int:
@@ -292,6 +320,8 @@ def open_workbook(
     ``data_only=True`` gives cached values, ``False`` formula text. A ``read_only`` workbook
     keeps the file open: call ``wb.close()`` when done.
     """
+    import openpyxl
+
     path = Path(path)
     check_xlsx(path, limits)
     _defuse()

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
-from openpyxl.workbook.workbook import Workbook
+from typing import TYPE_CHECKING
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 from modelgen.formulas.addresses import CONSTANT, FIRST_PERIOD_COL, col_letter
-from modelgen.xlsx.cells import WorkbookCells, read_cells
+from modelgen.xlsx.cells import SheetCells, WorkbookCells, read_cells
 from modelgen.xlsx.open_safely import open_workbook
+
+if TYPE_CHECKING:  # verify and diff read workbooks without loading openpyxl or pandas
+    import pandas as pd
+    from openpyxl.workbook.workbook import Workbook
 
 __all__ = [
     "KeyedRow",
@@ -28,6 +30,7 @@ __all__ = [
 ]
 
 COVER = "Cover"
+EXCEL_COLUMNS = 16_384
 PERIOD_KEY = "period"
 
 
@@ -72,12 +75,31 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def _read_sheet(title: str, grid: list[list[object]]) -> KeyedSheet | None:
-    found = [
-        (cells[0].strip(), number)
-        for number, cells in enumerate(grid, start=1)
-        if cells and isinstance(cells[0], str) and cells[0].strip()
-    ]
+def _read_sheet(title: str, grid: list[list[object]] | SheetCells) -> KeyedSheet | None:
+    """A contract sheet from its rows (openpyxl's) or its cells (``read_cells``'s, read
+    by (row, column) without a grid: a workbook of a million cells is mostly not keyed)."""
+    if isinstance(grid, SheetCells):
+        values, source = grid.values, grid
+        column_a = {n: v for (n, c), v in values.items() if c == 1}
+        if source.shows_formulas:
+            column_a |= {n: text for (n, c), text in source.texts.items() if c == 1}
+        found = sorted((n, v.strip()) for n, v in column_a.items() if isinstance(v, str))
+        found = [(key, n) for n, key in found if key]
+        if source.shows_formulas:
+            cell = lambda n, c: source.get(n, c + 1)  # noqa: E731 - 0-based column, as a grid
+        else:
+            cell = lambda n, c: values.get((n, c + 1))  # noqa: E731
+    else:
+        found = [
+            (cells[0].strip(), number)
+            for number, cells in enumerate(grid, start=1)
+            if cells and isinstance(cells[0], str) and cells[0].strip()
+        ]
+
+        def cell(n: int, c: int) -> object:
+            row = grid[n - 1]
+            return row[c] if c < len(row) else None
+
     if PERIOD_KEY not in {key for key, _ in found}:
         return None  # not a contract sheet: nothing to read, nothing to complain about
     keys: dict[str, int] = {}
@@ -89,11 +111,10 @@ def _read_sheet(title: str, grid: list[list[object]]) -> KeyedSheet | None:
             )
         keys[key] = number
 
-    period_cells = grid[keys[PERIOD_KEY] - 1]
     periods: list[str] = []
     columns: dict[str, str] = {}
-    for col in range(FIRST_PERIOD_COL, len(period_cells)):
-        label = _text(period_cells[col])
+    for col in range(FIRST_PERIOD_COL, EXCEL_COLUMNS):
+        label = _text(cell(keys[PERIOD_KEY], col))
         if label is None:
             break  # periods are contiguous from E
         if label in periods:
@@ -102,14 +123,13 @@ def _read_sheet(title: str, grid: list[list[object]]) -> KeyedSheet | None:
         columns[col_letter(col)] = label
 
     sheet = KeyedSheet(name=title, periods=periods, rows={}, period_columns=columns)
+    letters = list(columns)
     for key, number in keys.items():
-        cells = grid[number - 1] + [None] * (FIRST_PERIOD_COL + len(periods))
-        row = KeyedRow(key=key, sheet=title, row=number, label=cells[1], unit=cells[2])
-        row.constant = cells[3]
+        row = KeyedRow(key, title, number, cell(number, 1), cell(number, 2), cell(number, 3))
         row.cells[CONSTANT] = f"{CONSTANT}{number}"
         for offset, label in enumerate(periods):
-            row.values[label] = cells[FIRST_PERIOD_COL + offset]
-            row.cells[label] = f"{col_letter(FIRST_PERIOD_COL + offset)}{number}"
+            row.values[label] = cell(number, FIRST_PERIOD_COL + offset)
+            row.cells[label] = f"{letters[offset]}{number}"
         sheet.rows[key] = row
         sheet.row_keys[number] = key
     return sheet
@@ -126,10 +146,10 @@ def read_keyed(
     (``data_only`` is then ignored).
     """
     source = path_or_workbook
-    if not isinstance(source, Workbook | WorkbookCells):
+    if isinstance(source, str | Path):
         source = read_cells(source) if data_only else open_workbook(source, data_only=False)
     if isinstance(source, WorkbookCells):
-        grids = ((name, cells.grid()) for name, cells in source.sheets.items())
+        grids = iter(source.sheets.items())
     else:
         grids = (
             (ws.title, [list(r) for r in ws.iter_rows(values_only=True)])
@@ -173,6 +193,8 @@ class KeyedWorkbook:
             for key, row in self.sheets[sheet].rows.items()
             if key != PERIOD_KEY
         }
+        import pandas as pd
+
         return pd.DataFrame.from_dict(data, orient="index", columns=[CONSTANT, *periods])
 
 
@@ -210,4 +232,6 @@ def values_frame(
                 records.append((ks.name, row.key, CONSTANT, row.constant))
             for period in ks.periods:
                 records.append((ks.name, row.key, period, row.values.get(period)))
+    import pandas as pd
+
     return pd.DataFrame.from_records(records, columns=["sheet", "key", "period", "value"])

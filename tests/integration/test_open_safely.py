@@ -202,3 +202,31 @@ def test_second_layer_openpyxl_parses_with_defusedxml(tmp_path: Path) -> None:
     with pytest.raises(ValueError) as exc:  # openpyxl wraps the parser's refusal
         openpyxl.load_workbook(path)
     assert isinstance(exc.value.__cause__ or exc.value.__context__, DefusedXmlException)
+
+
+def _declared(name: str, size: int, packed: int) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name)
+    info.file_size, info.compress_size = size, packed
+    return info
+
+
+def test_default_caps_admit_a_500_company_workbook() -> None:
+    """The 500-company universe unpacks to 227 MB with a largest part of 160 MB packed 44
+    times (issue 26): the default caps, set from the machine's memory, let it through, and
+    the same sizes packed 200 times over are still a zip bomb."""
+    from modelgen.xlsx.open_safely import _check_directory, machine_memory
+
+    assert Limits().max_total_bytes == machine_memory() // 2
+    infos = [
+        _declared("xl/workbook.xml", 2_000, 1_000),
+        _declared("xl/worksheets/sheet5.xml", 160 * 2**20, 160 * 2**20 // 44),
+        _declared("xl/worksheets/sheet6.xml", 67 * 2**20, 67 * 2**20 // 30),
+    ]
+    _check_directory(Path("big.xlsx"), infos, Limits())  # no error
+    bomb = [infos[0], _declared("xl/worksheets/sheet5.xml", 160 * 2**20, 160 * 2**20 // 200)]
+    with pytest.raises(UnsafeWorkbookError, match="zip bomb"):
+        _check_directory(Path("bomb.xlsx"), bomb, Limits())
+    beyond = Limits().max_total_bytes + 1
+    huge = [infos[0], _declared("xl/worksheets/sheet5.xml", beyond, beyond // 40)]
+    with pytest.raises(UnsafeWorkbookError, match="unpacks to"):
+        _check_directory(Path("huge.xlsx"), huge, Limits())

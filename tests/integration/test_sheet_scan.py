@@ -1,0 +1,100 @@
+"""The pattern reader of worksheet parts (modelgen.xlsx.sheet_scan) against the XML parser.
+
+read_cells reads a part by pattern where its cells have the usual shape, and falls back to
+ElementTree where they do not; both must give what openpyxl gives (tests/integration/test_cells.py),
+so here each is held to the other, and to openpyxl's formula text, on cells of every kind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+
+import modelgen.xlsx.cells as cells_module
+from modelgen.xlsx.cells import read_cells
+from modelgen.xlsx.open_safely import open_workbook
+from modelgen.xlsx.sheet_scan import NotPlain, scan_cells
+
+
+def _book(path: Path) -> Path:
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Calc")
+    date = wb.add_format({"num_format": "yyyy-mm-dd"})
+    ws.write_string("A1", 'capex:MSFT & "AMZN" <total>')
+    ws.write_number("B1", 55.7)
+    ws.write_number("C1", 3)
+    ws.write_number("D1", 1e-12)
+    ws.write_formula("E1", '=IF(B1>1,"big & <odd>","")', None, "big & <odd>")
+    ws.write_formula("F1", "=B1*2", None, 111.4)
+    ws.write_formula("G1", '=""', None, "")
+    ws.write_boolean("H1", True)
+    ws.write_formula("I1", "=1/0", None, "#DIV/0!")
+    ws.write_datetime("J1", dt.datetime(2024, 6, 30), date)
+    ws.write_string("A3", "line one\nline two")
+    wb.close()
+    return path
+
+
+def _by_element_tree(path: Path, **kw: bool):  # noqa: ANN202
+    def refuse(*_: object) -> None:
+        raise NotPlain("forced")
+
+    original = cells_module._scan_sheet
+    cells_module._scan_sheet = refuse
+    try:
+        return read_cells(path, **kw)
+    finally:
+        cells_module._scan_sheet = original
+
+
+def test_patterns_read_what_the_parser_reads(tmp_path: Path) -> None:
+    book = _book(tmp_path / "kinds.xlsx")
+    with zipfile.ZipFile(book) as zf:  # the fast path does read this part
+        assert sum(len(c) for c in scan_cells(zf.open("xl/worksheets/sheet1.xml"))) == 11
+    fast, slow = read_cells(book, formula_text=True), _by_element_tree(book, formula_text=True)
+    assert fast == slow
+    calc = fast.sheets["Calc"]
+    assert calc.values[1, 1] == 'capex:MSFT & "AMZN" <total>'
+    assert calc.values[1, 5] == "big & <odd>" and (1, 7) not in calc.values
+    assert calc.values[1, 10] == dt.datetime(2024, 6, 30) and calc.values[3, 1].count("\n") == 1
+    formulas = open_workbook(book, data_only=False)["Calc"]
+    for (row, col), text in calc.texts.items():
+        assert text == formulas.cell(row, col).value
+
+
+def _rewrite(book: Path, out: Path, xml: bytes) -> Path:
+    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            name = info.filename
+            zout.writestr(info, xml if name == "xl/worksheets/sheet1.xml" else zin.read(info))
+    return out
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        # attributes in another order, an inline string, a shared formula (Excel's shape)
+        b'<c t="inlineStr" r="A1"><is><t>x &amp; y</t></is></c><c r="B1"><v>2</v></c>'
+        b'<c r="C1"><f t="shared" ref="C1:D1" si="0">B1*2</f><v>4</v></c>'
+        b'<c r="D1"><f t="shared" si="0"/><v>0</v></c>',
+    ],
+)
+def test_other_shapes_fall_back_to_the_parser(tmp_path: Path, cells: bytes) -> None:
+    xml = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="'
+        b'http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">'
+        + cells
+        + b"</row></sheetData></worksheet>"
+    )
+    book = _rewrite(_book(tmp_path / "kinds.xlsx"), tmp_path / "other.xlsx", xml)
+    with zipfile.ZipFile(book) as zf, pytest.raises(NotPlain):
+        list(scan_cells(zf.open("xl/worksheets/sheet1.xml")))
+    read = read_cells(book, formula_text=True)
+    calc = read.sheets["Calc"]
+    assert calc.values == {(1, 1): "x & y", (1, 2): 2, (1, 3): 4, (1, 4): 0}
+    assert calc.texts == {(1, 3): "=B1*2", (1, 4): "=C1*2"}  # openpyxl moves it likewise
+    assert read == _by_element_tree(book, formula_text=True)
