@@ -30,6 +30,7 @@ from modelgen.inputs.settings import SETTINGS_FILE
 from modelgen.inputs.template import load_template
 from modelgen.inputs.timeline import parse_period
 from modelgen.model import Model, build_model
+from modelgen.sheets import SheetName
 from modelgen.words import either, nearest, number
 
 #: financials.csv's reported columns the backtest hides after the year (absent ones skipped)
@@ -38,9 +39,9 @@ HIDDEN_COLUMNS = ("depreciation", "ppe_depreciation", "net_ppe")
 COUNTED = ("depreciation", "net_ppe")
 #: basis (the reported column compared) -> (label, the modelled row's sheet and key kind)
 BASES = {
-    "ppe_depreciation": ("PP&E depreciation", "Depreciation", "depreciation"),
-    "depreciation": ("D&A (total)", "PP&E", "depreciation_and_amortization"),
-    "net_ppe": ("net PP&E", "PP&E", "net_book_value"),
+    "ppe_depreciation": ("PP&E depreciation", SheetName.DEPRECIATION, "depreciation"),
+    "depreciation": ("D&A (total)", SheetName.PPE, "depreciation_and_amortization"),
+    "net_ppe": ("net PP&E", SheetName.PPE, "net_book_value"),
 }
 
 

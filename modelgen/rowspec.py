@@ -551,11 +551,13 @@ def _by_kind() -> dict[str, tuple[RowSpec, ...]]:
     return {k: tuple(v) for k, v in found.items()}
 
 
+@cache
 def declared(kind: str, sheet: str | None = None) -> tuple[RowSpec, ...]:
     """The declarations of `kind` (on `sheet`, where given)."""
     return tuple(s for s in _by_kind().get(kind, ()) if sheet is None or s.sheet == sheet)
 
 
+@cache
 def patterns_of(kind: str, sheet: str | None = None) -> tuple[Pattern, ...]:
     """The key patterns of `kind`, in declaration order (on `sheet`, where given)."""
     return tuple(s.pattern for s in declared(kind, sheet))

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from modelgen._version import __version__
 from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
 from modelgen.model import charts_sheet, sensitivity
+from modelgen.sheets import SheetName
 from modelgen.xlsx.headline import cut_at_word, model_title, one_line
 from modelgen.xlsx.lint import MAX_HEADER
 from modelgen.xlsx.names import plan_names
@@ -45,14 +46,14 @@ if TYPE_CHECKING:
     from modelgen.xlsx.styles import Styles
 
 SHADED = (
-    "Capex",
-    "Growth",
-    "Depreciation",
-    "PP&E",
-    "Profit Impact",
-    "Scenarios",
-    "Charts",
-    "Checks",
+    SheetName.CAPEX,
+    SheetName.GROWTH,
+    SheetName.DEPRECIATION,
+    SheetName.PPE,
+    SheetName.PROFIT,
+    SheetName.SCENARIOS,
+    SheetName.CHARTS,
+    SheetName.CHECKS,
 )
 YEARS_PER_PAGE = 2  # fiscal years of quarters on each printed page
 PRINTABLE_PIXELS = 960  # across a landscape Letter or A4 page inside the margins, at 96 dpi
@@ -266,7 +267,7 @@ class Presentation:
             criteria = (
                 f"{sheet_prefix(flag.sheet) if sheet.name != flag.sheet else ''}{e}${flag.number}=1"
             )
-        elif sheet.name == "Annual":
+        elif sheet.name == SheetName.ANNUAL:
             flags = self._keyed(sheet, "forecast_periods:FY:")
             if not flags:
                 return
@@ -281,7 +282,7 @@ class Presentation:
             self._format(ws, rows, FIRST_PERIOD_COL, last, criteria, "forecast")
 
     def _growth(self, ws: Worksheet, sheet: Sheet) -> None:
-        if sheet.name not in ("Growth", "Annual"):
+        if sheet.name not in (SheetName.GROWTH, SheetName.ANNUAL):
             return
         rows = self._keyed(sheet, "capex_yoy:")
         if rows:
@@ -292,7 +293,7 @@ class Presentation:
             )
 
     def _checks(self, ws: Worksheet, sheet: Sheet) -> None:
-        if sheet.name != "Checks":
+        if sheet.name != SheetName.CHECKS:
             return
         rows = self._keyed(sheet, "check_")
         if rows:

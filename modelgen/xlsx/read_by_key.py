@@ -15,6 +15,7 @@ from openpyxl.workbook.workbook import Workbook
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 from modelgen.formulas.addresses import CONSTANT, FIRST_PERIOD_COL, col_letter
+from modelgen.sheets import SheetName
 from modelgen.xlsx.cells import WorkbookCells, read_cells
 from modelgen.xlsx.open_safely import open_workbook
 
@@ -27,7 +28,7 @@ __all__ = [
     "values_frame",
 ]
 
-COVER = "Cover"
+COVER = SheetName.COVER
 PERIOD_KEY = "period"
 
 
