@@ -47,7 +47,7 @@ def build(model: Model) -> None:
                 label,
                 unit,
                 fmt="amount",
-                formula=SUMIFS(span(src[f"{kind}:{t}"]), span(fy), year.cur),
+                formula=SUMIFS(span(src[row_key(kind, ticker=t)]), span(fy), year.cur),
             )
     for t in [*tickers, "TOTAL"]:
         cap = rolled[("capex", t)]
@@ -176,7 +176,9 @@ def _calendar_from_quarters(model: Model, sheet, year: Row) -> None:
                 unit,
                 fmt="amount",
                 formula=IF(
-                    count[t].cur.eq(4), SUMIFS(span(src[f"{kind}:{t}"]), span(cal[t]), year.cur), ""
+                    count[t].cur.eq(4),
+                    SUMIFS(span(src[row_key(kind, ticker=t)]), span(cal[t]), year.cur),
+                    "",
                 ),
             )
             for t in tickers

@@ -27,7 +27,7 @@ def _sections(model: Model, sheet: Sheet):
     def section(title: str, kind: str, unit: str, fmt: str) -> dict[str, Row]:
         sheet.header(title, level=1)
         return {
-            t: sheet.add(f"{kind}:{t}", model.label(kind, t), unit, fmt=fmt, level=1)
+            t: sheet.add(row_key(kind, ticker=t), model.label(kind, t), unit, fmt=fmt, level=1)
             for t in model.inputs.tickers
         }
 
@@ -148,7 +148,7 @@ def _annual_known(model: Model, section) -> tuple[dict[str, Row], dict[str, Row]
     )
     for t, row in known.items():
         actual, low, high = (
-            inp[f"{k}:{t}"].cur
+            inp[row_key(k, ticker=t)].cur
             for k in ("capex_actual", "capex_guidance_low", "capex_guidance_high")
         )
         row.formula = IF(

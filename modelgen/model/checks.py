@@ -137,13 +137,13 @@ def _tie_checks(model: Model, check, t: str) -> None:
         inp[row_key("depreciation_reported", ticker=t)].cur,
     )
     off = ppe[row_key("depreciation_variance_pct", ticker=t)].cur
-    built_up = modelled + ppe[f"{other_kind(model, t)}:{t}"].cur
+    built_up = modelled + ppe[row_key(other_kind(model, t), ticker=t)].cur
     for kind, formula in (
         ("check_depreciation_ties", IF(off.is_set(), IF(ABS(off) > tol, 1, 0), 0)),
         ("check_da_ties", IF(da.is_set(), IF(ABS(built_up - da) > tol * da, 1, 0), 0)),
         ("check_amortization_sign", IF(da.is_set(), IF(modelled - da > tol * da, 1, 0), 0)),
     ):
-        check(f"{kind}:{t}", model.label(kind, t), formula=formula)
+        check(row_key(kind, ticker=t), model.label(kind, t), formula=formula)
 
 
 def _timeline_checks(model: Model, check) -> None:
@@ -178,8 +178,8 @@ def _timeline_checks(model: Model, check) -> None:
                 row_key("check_annual_ties", subject=kind, ticker=t),
                 lbl("check_annual_ties_flow", t, flow=kind),
                 differs(
-                    SUM(span(annual[f"{kind}:FY:{t}"])),
-                    SUM(span(model.sheets[src][f"{kind}:{t}"])),
+                    SUM(span(annual[row_key(kind, basis="FY", ticker=t)])),
+                    SUM(span(model.sheets[src][row_key(kind, ticker=t)])),
                     tol,
                 ),
             )
@@ -196,18 +196,21 @@ def _class_checks(model: Model, check, t: str, name: str) -> None:
         model.sheets[n] for n in (SheetName.INPUTS, SheetName.DEPRECIATION, SheetName.PPE)
     )
     lbl, tol, sheet = model.label, inp["check_tolerance"].d, model.sheets[SheetName.CHECKS]
-    c = f"{t}:{name}"
-    life, charged = dep[f"useful_life_in_effect:{c}"], dep[f"depreciation_class:{c}"]
+    c = {"ticker": t, "asset_class": name}
+    life, charged = (
+        dep[row_key("useful_life_in_effect", **c)],
+        dep[row_key("depreciation_class", **c)],
+    )
     check(
-        f"check_land_not_depreciated:{c}",
+        row_key("check_land_not_depreciated", **c),
         lbl("check_land_not_depreciated", t, asset_class=name),
         const=SUMPRODUCT(span(life).eq(0) * span(charged).ne(0)),
     )
     if lagged(model, t, name):
         start, end, number = inp["period_start"], dep["period_end"], dep["period_number"]
-        lag, share = inp[f"in_service_lag:{c}"].d, inp[f"share:{c}"].d
+        lag, share = inp[row_key("in_service_lag", **c)].d, inp[row_key("share", **c)].d
         to_date = sheet.add(
-            f"charged_to_date:{c}",
+            row_key("charged_to_date", **c),
             lbl("charged_to_date", t, asset_class=name),
             model.unit,
             fmt="amount",
@@ -219,42 +222,44 @@ def _class_checks(model: Model, check, t: str, name: str) -> None:
             Crit("<", end.cur - lag),
         )
         cost = sheet.add(
-            f"cost_in_service:{c}",
+            row_key("cost_in_service", **c),
             lbl("cost_in_service", t, asset_class=name),
             model.unit,
             fmt="amount",
-            formula=inp[f"opening_net_book_value:{c}"].d + share * in_service,
+            formula=inp[row_key("opening_net_book_value", **c)].d + share * in_service,
         ).cur
         check(
-            f"check_construction_not_depreciated:{c}",
+            row_key("check_construction_not_depreciated", **c),
             lbl("check_construction_not_depreciated", t, asset_class=name),
             formula=IF(to_date > cost + tol * MAX(1, cost), 1, 0),
         )
     check(
-        f"check_opening_charged:{c}",
+        row_key("check_opening_charged", **c),
         lbl("check_opening_charged", t, asset_class=name),
         parts=_opening_checks(model, t, name),
     )
-    changes = inp[f"useful_life_change:{c}"]
-    vintages = SUM(span(charged)) - SUM(span(dep[row_key("depreciation_opening", ticker=c)]))
+    changes = inp[row_key("useful_life_change", **c)]
+    vintages = SUM(span(charged)) - SUM(span(dep[row_key("depreciation_opening", **c)]))
     check(
-        f"check_class_total:{c}",
+        row_key("check_class_total", **c),
         lbl("check_class_total", t, asset_class=name),
         const=IF(
-            SUM(span(changes)) > 0, 0, differs(vintages, dep[f"depreciation_owed:{c}"].d, tol)
+            SUM(span(changes)) > 0,
+            0,
+            differs(vintages, dep[row_key("depreciation_owed", **c)].d, tol),
         ),
     )
-    books = [dep.by_key.get(f"book_value_vintage:{c}:{p}") for p in model.periods]
+    books = [dep.by_key.get(row_key("book_value_vintage", **c, index=(p,))) for p in model.periods]
     if books[0] is not None:
         floor = -tol * MAX(1, ppe[row_key("cumulative_capex", ticker=t)].cur)
         check(
-            f"check_vintage_book_value:{c}",
+            row_key("check_vintage_book_value", **c),
             lbl("check_vintage_book_value", t, asset_class=name),
             formula=IF(MIN(block(books)) < floor, 1, 0),
         )
     else:
         check(
-            f"check_no_life_change:{c}",
+            row_key("check_no_life_change", **c),
             lbl("check_no_life_change", t, asset_class=name),
             const=IF(SUM(span(changes)) > 0, 1, 0),
         )
@@ -268,24 +273,24 @@ def _opening_checks(model: Model, t: str, name: str) -> list[tuple[str, str, Exp
         model.sheets[SheetName.DEPRECIATION],
         model.label,
     )
-    c = f"{t}:{name}"
-    tol, value = inp["check_tolerance"].d, inp[f"opening_net_book_value:{c}"].d
-    life = dep[f"useful_life_in_effect:{c}"].at(model.n_periods - 1)
-    left, charged = dep[f"opening_life_left:{c}"].d, dep[f"opening_charged:{c}"].d
+    c = {"ticker": t, "asset_class": name}
+    tol, value = inp["check_tolerance"].d, inp[row_key("opening_net_book_value", **c)].d
+    life = dep[row_key("useful_life_in_effect", **c)].at(model.n_periods - 1)
+    left, charged = dep[row_key("opening_life_left", **c)].d, dep[row_key("opening_charged", **c)].d
     ended = AND(life > 0, left <= 0)
     return [
         (
-            f"check_opening_land:{c}",
+            row_key("check_opening_land", **c),
             lbl("check_opening_land", t, asset_class=name),
             IF(AND(life.eq(0), charged.ne(0)), 1, 0),
         ),
         (
-            f"check_opening_all_charged:{c}",
+            row_key("check_opening_all_charged", **c),
             lbl("check_opening_all_charged", t, asset_class=name),
             IF(ended, differs(charged, value, tol), 0),
         ),
         (
-            f"check_opening_not_over:{c}",
+            row_key("check_opening_not_over", **c),
             lbl("check_opening_not_over", t, asset_class=name),
             IF(AND(life > 0, left > 0, charged > value * (1 + tol)), 1, 0),
         ),

@@ -182,7 +182,7 @@ def build(model: Model) -> None:
                 if g.source and y in ends and pick(g) is not None
             }
             sheet.add(
-                f"{kind}:{t}",
+                row_key(kind, ticker=t),
                 lbl(kind, t),
                 model.unit,
                 fmt="amount",
@@ -242,7 +242,7 @@ def _actuals(model: Model, sheet, title: str, kind: str, table: dict) -> None:
             if f.source and p in column
         }
         sheet.add(
-            f"{kind}:{t}",
+            row_key(kind, ticker=t),
             model.label(kind, t),
             unit,
             fmt="amount",
@@ -343,7 +343,7 @@ def property_inputs(model: Model, sheet) -> None:
         for t in inputs.tickers:
             facts = table.get(t, {})
             sheet.add(
-                f"{kind}:{t}",
+                row_key(kind, ticker=t),
                 lbl(kind, t),
                 unit,
                 fmt="amount",

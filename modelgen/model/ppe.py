@@ -90,7 +90,7 @@ def build(model: Model) -> None:
         """One row per company and, for amounts, a total."""
         u = model.unit if unit is None else unit
         rows = {
-            t: sheet.add(f"{kind}:{t}", model.label(kind, t), u, fmt=fmt, level=level)
+            t: sheet.add(row_key(kind, ticker=t), model.label(kind, t), u, fmt=fmt, level=level)
             for t in tickers
         }
         if fmt == "amount":
@@ -176,12 +176,12 @@ def build(model: Model) -> None:
         nbv[t].formula = nbv[t].d + cum[t].cur - acc[t].cur
         building = [a for a in classes if (t, a.name) in cip]
         for a in building:
-            c = f"{t}:{a.name}"
-            lag = inp[f"in_service_lag:{c}"].d
+            c = {"ticker": t, "asset_class": a.name}
+            lag = inp[row_key("in_service_lag", **c)].d
             spent = SUMIFS(
                 span(capex), span(start), Crit(">=", end.cur - lag), span(start), Crit("<", end.cur)
             )
-            cip[(t, a.name)].formula = inp[f"share:{c}"].d * spent
+            cip[(t, a.name)].formula = inp[row_key("share", **c)].d * spent
         rows = [cip[(t, a.name)] for a in building]
         cip_total[t].formula = SUM(block(rows)) if rows else Num(0)
         cum[t].formula = cum[t].prev + capex.cur
@@ -200,7 +200,7 @@ def _other_lines(model: Model, sheet) -> dict[str, Row]:
     tickers, unit = model.inputs.tickers, model.unit
     kinds = {t: other_kind(model, t) for t in tickers}
     rows = {
-        t: sheet.add(f"{kinds[t]}:{t}", model.label(kinds[t], t), unit, fmt="amount")
+        t: sheet.add(row_key(kinds[t], ticker=t), model.label(kinds[t], t), unit, fmt="amount")
         for t in tickers
     }
     kind = kinds[tickers[0]] if len(set(kinds.values())) == 1 else "depreciation_other"

@@ -113,7 +113,10 @@ def build(model: Model) -> None:
         """A block of one row per company, and its total where a total means something."""
         sheet.blank()
         sheet.header(title)
-        out = {t: sheet.add(f"{kind}:{t}", lbl(kind, t), u, fmt=fmt, level=level) for t in tickers}
+        out = {
+            t: sheet.add(row_key(kind, ticker=t), lbl(kind, t), u, fmt=fmt, level=level)
+            for t in tickers
+        }
         for t, row in out.items():
             row.formula = formula(t, row)
         if total is not None:

@@ -64,12 +64,12 @@ def build(model: Model) -> None:
     _checks(model, work)
 
 
-def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
+def _chosen(model: Model, work: Sheet) -> dict[str | tuple[str, int], Row]:
     """The chosen company's rows, its chosen class's share, life and service offset, and
     the position of the chosen period; each an INDEX into a block of every company's."""
     inp, lbl, unit = model.sheets[SheetName.INPUTS], model.label, model.unit
     tickers = model.inputs.tickers
-    out: dict[str, Row] = {}
+    out: dict[str | tuple[str, int], Row] = {}
 
     def const(key: str, u: str, fmt: str, formula) -> Row:
         out[key] = work.add(key, lbl(key), u, fmt=fmt, const_formula=formula)
@@ -119,7 +119,7 @@ def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
         (SheetName.PROFIT, "diluted_shares", "m shares", "amount"),
     )
     for sheet_name, kind, u, fmt in sources:
-        rows = block([model.sheets[sheet_name][f"{kind}:{t}"] for t in tickers])
+        rows = block([model.sheets[sheet_name][row_key(kind, ticker=t)] for t in tickers])
         out[f"chosen_{kind}"] = work.add(
             f"chosen_{kind}", lbl(f"chosen_{kind}"), u, fmt=fmt, level=1, formula=INDEX(rows, n)
         )
@@ -129,7 +129,7 @@ def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
         ("net_income_actual", "chosen_net_income_is_actual"),
         ("capex_actual", "chosen_capex_is_actual"),
     ):  # INDEX itself in the test: a formula showing a blank cell shows 0, which is set
-        rows = block([inp[f"{kind}:{t}"] for t in tickers])
+        rows = block([inp[row_key(kind, ticker=t)] for t in tickers])
         out[key] = work.add(
             key, lbl(key), "flag", fmt="flag", level=1, formula=IF(INDEX(rows, n).is_set(), 1, 0)
         )
@@ -141,7 +141,7 @@ def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
     return out
 
 
-def _classes(model: Model, work: Sheet, out: dict[str, Row], n) -> None:
+def _classes(model: Model, work: Sheet, out: dict[str | tuple[str, int], Row], n) -> None:
     """The chosen company's asset classes by position, and the one the analyst varies."""
     inp, dep, lbl = (
         model.sheets[SheetName.INPUTS],
@@ -159,7 +159,7 @@ def _classes(model: Model, work: Sheet, out: dict[str, Row], n) -> None:
     }
     offset = dep["service_offset"].d
     for k in range(1, slots + 1):
-        out[f"after:{k}"] = work.add(
+        out[("after", k)] = work.add(
             row_key("chosen_in_service_after", index=(k,)),
             lbl("chosen_in_service_after", asset_class=str(k)),
             "years",
@@ -168,7 +168,7 @@ def _classes(model: Model, work: Sheet, out: dict[str, Row], n) -> None:
             const_formula=offset + picks[("lag", k)].d,
         )
         for kind, _, _ in SLOT_KINDS:
-            out[f"{kind}:{k}"] = picks[(kind, k)]
+            out[(kind, k)] = picks[(kind, k)]
     names = block([picks[("name", k)] for k in range(1, slots + 1)], "const")
     slot = work.add(
         "varied_class_number",
@@ -184,7 +184,7 @@ def _classes(model: Model, work: Sheet, out: dict[str, Row], n) -> None:
         out[key] = work.add(key, lbl(key), "", fmt="ratio", const_formula=INDEX(column, at))
     out["varied_share"].unit, out["varied_share"].fmt = "%", "pct"
     out["varied_useful_life"].unit, out["varied_useful_life"].fmt = "years", "years"
-    afters = block([out[f"after:{k}"] for k in range(1, slots + 1)], "const")
+    afters = block([out[("after", k)] for k in range(1, slots + 1)], "const")
     out["varied_in_service_after"] = work.add(
         "varied_in_service_after",
         lbl("varied_in_service_after"),
@@ -193,9 +193,9 @@ def _classes(model: Model, work: Sheet, out: dict[str, Row], n) -> None:
         const_formula=INDEX(afters, at),
     )
     sources = {
-        "share": lambda c: inp[f"share:{c}"].d,
-        "useful_life": lambda c: dep[f"useful_life_in_effect:{c}"].at(last),
-        "lag": lambda c: inp[f"in_service_lag:{c}"].d,
+        "share": lambda c: inp[row_key("share", **c)].d,
+        "useful_life": lambda c: dep[row_key("useful_life_in_effect", **c)].at(last),
+        "lag": lambda c: inp[row_key("in_service_lag", **c)].d,
         "name": None,
     }
     missing = {
@@ -223,7 +223,9 @@ def _classes(model: Model, work: Sheet, out: dict[str, Row], n) -> None:
                 elif kind == "name":
                     row.const = classes[k - 1].name
                 else:
-                    row.const_formula = sources[kind](f"{t}:{classes[k - 1].name}")
+                    row.const_formula = sources[kind](
+                        {"ticker": t, "asset_class": classes[k - 1].name}
+                    )
                 rows.append(row)
             picks[(kind, k)].const_formula = INDEX(block(rows, "const"), n)
 
@@ -259,7 +261,7 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
         life.const_formula = _axis(inp, "sensitivity_life", previous)
         previous = life.d
         title = lbl("life_charge", life=str(i))
-        plan = schedule(model, work, f"life:{i}", title, after, life.d)
+        plan = schedule(model, work, "life", title, after, life.d, index=(i,))
         at_life = charge_by_period(
             model, work, row_key("life_charge", index=(i,)), title, capex, plan
         )
@@ -330,7 +332,7 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
     record = chosen.get("chosen_capex_quarters_on_record")
     since = chosen["chosen_capex_years_since_known"]
     at = chosen["chosen_period_start"].d  # the tables read one period: charges only there
-    slots = [k for k in range(1, 1 + sum(1 for key in chosen if key.startswith("after:")))]
+    slots = [k for k in range(1, 1 + sum(1 for key in chosen if key[0] == "after"))]
     work.blank()
     work.header("In the chosen period: each vintage's years in service over its class's life")
     shares = {
@@ -339,8 +341,8 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
             work,
             row_key("service_share", index=(k,)),
             lbl("service_share", asset_class=str(k)),
-            chosen[f"after:{k}"].d,
-            chosen[f"useful_life:{k}"].d,
+            chosen[("after", k)].d,
+            chosen[("useful_life", k)].d,
             at,
         )
         for k in slots
@@ -404,7 +406,7 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
                 unit,
                 fmt="amount",
                 level=2,
-                const_formula=chosen[f"share:{k}"].d * charge_in(extra, shares[k]),
+                const_formula=chosen[("share", k)].d * charge_in(extra, shares[k]),
             )
             for k in slots
         ]
@@ -552,7 +554,7 @@ def _tables(
         table.header(title, level=level)
         return [
             table.add(
-                f"{kind}:{i}",
+                row_key(kind, index=(i,)),
                 lbl(kind),
                 u,
                 fmt=fmt,

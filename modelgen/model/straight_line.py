@@ -24,7 +24,7 @@ from modelgen.formulas.expressions import Crit, Expr
 from modelgen.formulas.functions import IF, MATCH, MAX, MIN, OR, SUMIFS, SUMPRODUCT
 from modelgen.formulas.rows import Row, Sheet, span
 from modelgen.inputs.settings import CONVENTIONS
-from modelgen.keys import RowKey, kind_of
+from modelgen.keys import RowKey, kind_of, row_key
 from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
@@ -81,16 +81,27 @@ class Schedule:
 
 
 def schedule(
-    model: Model, sheet: Sheet, suffix: str, label: str, offset: Expr, life: Expr
+    model: Model,
+    sheet: Sheet,
+    subject: str,
+    label: str,
+    offset: Expr,
+    life: Expr,
+    index: tuple[int, ...] = (),
 ) -> Schedule:
-    """Five constants (column D) keyed `charge_*:{suffix}`, labelled `label: ...`."""
+    """Five constants (column D) keyed `charge_*:{subject}[:{index}]`, labelled `label: ...`."""
     inp, dep = model.sheets[SheetName.INPUTS], model.sheets[SheetName.DEPRECIATION]
     start, length = inp["period_start"], inp["period_length"].d
     timeline_end, count = dep["timeline_end"].d, dep["period_count"].d
 
     def constant(kind: str, what: str, unit: str, fmt: str, formula: Expr) -> Expr:
         return sheet.add(
-            f"{kind}:{suffix}", f"{label}: {what}", unit, fmt=fmt, level=2, const_formula=formula
+            row_key(kind, subject=subject, index=index),
+            f"{label}: {what}",
+            unit,
+            fmt=fmt,
+            level=2,
+            const_formula=formula,
         ).d
 
     def age(bound: Expr) -> Expr:

@@ -105,7 +105,7 @@ def add_charts(wb: Workbook, ws: Worksheet, model: Model) -> int:
                 {
                     "name": names[t] + suffix,
                     "categories": span_ref(cats),
-                    "values": span_ref(sheet[f"{kind}:{t}"]),
+                    "values": span_ref(sheet[row_key(kind, ticker=t)]),
                     "border": {"color": colour(i)},
                     "gap": 60,
                     **fill,

@@ -84,7 +84,7 @@ def last_reported(model: Model, ticker: str) -> tuple[Row, int] | None:
         if periods:
             index = model.timeline.index(periods[-1])
             if index is not None:
-                return model.sheets[SheetName.INPUTS][f"{key}:{ticker}"], index
+                return model.sheets[SheetName.INPUTS][row_key(key, ticker=ticker)], index
     return None
 
 
