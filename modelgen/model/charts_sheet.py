@@ -40,12 +40,12 @@ CHARTS = ("capex", "growth", "depreciation_share", "bridge", "waterfall")
 LABELS = {
     "chart_company": "Company in the vintage chart (a ticker)",
     "peak_growth_threshold": "Peak-cycle growth line (the article's 30%)",
-    "band:capex": "Capex by company (solid: reported; hatched: guidance and forecast)",
-    "band:growth": "Capex growth year on year, with the peak-cycle line",
-    "band:depreciation_share": "D&A as a share of net income",
-    "band:bridge": "Earnings before D&A: what D&A after tax takes, and the net income left",
-    "band:waterfall": "Depreciation by vintage year, for the company chosen above",
-    "band:waterfall_none": "Depreciation by vintage: needs the vintage grid (depreciation_view grid)",
+    "band_capex": "Capex by company (solid: reported; hatched: guidance and forecast)",
+    "band_growth": "Capex growth year on year, with the peak-cycle line",
+    "band_depreciation_share": "D&A as a share of net income",
+    "band_bridge": "Earnings before D&A: what D&A after tax takes, and the net income left",
+    "band_waterfall": "Depreciation by vintage year, for the company chosen above",
+    "band_waterfall_none": "Depreciation by vintage: needs the vintage grid (depreciation_view grid)",
     "capex_reported": "{name}: 1 if capex is reported",
     "forecast_period": "1 if a company is not yet reported (shaded)",
     "chart_capex_actual": "{name}: capex reported",
@@ -96,7 +96,7 @@ def build(model: Model) -> None:
     for chart in CHARTS:
         sheet.blank()
         band = "waterfall_none" if chart == "waterfall" and not vintages else chart
-        sheet.header(label(model, f"band:{band}"))
+        sheet.header(label(model, f"band_{band}"))
         for _ in range(BAND_ROWS):
             sheet.blank()
 
@@ -266,7 +266,7 @@ def _waterfall(
 
 def band_row(model: Model, chart: str) -> Row:
     """The header row of `chart`'s band on the Charts sheet (the chart goes just below it)."""
-    text = label(model, f"band:{chart}")
+    text = label(model, f"band_{chart}")
     for row in model.sheets[SHEET].rows:
         if row.kind == "header" and row.label == text:
             return row

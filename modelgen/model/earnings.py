@@ -80,11 +80,11 @@ def margin_in_use(model: Model, ticker: str, last: Row) -> Expr:
 
 
 def margin_rows(
-    model: Model, sheet: Sheet, after_tax: dict[str, Expr], case: str = ""
+    model: Model, sheet: Sheet, after_tax: dict[str, Expr], scenario: str = ""
 ) -> dict[str, Row]:
     """For each company that follows revenue, on `sheet`: its margin where net income and
-    revenue are actual, and that margin carried forward. Keys take `case` after the kind
-    (`ebda_margin_actual:Bull:T`); returns the carried rows by ticker."""
+    revenue are actual, and that margin carried forward. Keys take the `scenario` after the
+    kind (`ebda_margin_actual:Bull:T`); returns the carried rows by ticker."""
     inp, lbl = model.sheets[SheetName.INPUTS], model.label
     tickers = [t for t in model.inputs.tickers if follows_revenue(model, t)]
     out: dict[str, Row] = {}
@@ -94,7 +94,11 @@ def margin_rows(
     sheet.header(lbl("ebda_margin_header"), level=1)
     for t in tickers:
         actual = sheet.add(
-            f"ebda_margin_actual:{case}{t}", lbl("ebda_margin_actual", t), "%", fmt="pct", level=1
+            row_key("ebda_margin_actual", scenario=scenario, ticker=t),
+            lbl("ebda_margin_actual", t),
+            "%",
+            fmt="pct",
+            level=1,
         )
         actual.formula = margin_actual(
             inp[row_key("net_income_actual", ticker=t)].cur,
@@ -102,7 +106,7 @@ def margin_rows(
             after_tax[t],
         )
         out[t] = sheet.add(
-            f"ebda_margin_last_actual:{case}{t}",
+            row_key("ebda_margin_last_actual", scenario=scenario, ticker=t),
             lbl("ebda_margin_last_actual", t),
             "%",
             fmt="pct",

@@ -206,7 +206,7 @@ def build(model: Model) -> None:
         ):
             for a in inputs.asset_classes[t]:
                 sheet.add(
-                    f"{key}:{t}:{a.name}",
+                    row_key(key, ticker=t, asset_class=a.name),
                     lbl(key, t, asset_class=a.name),
                     unit,
                     fmt=fmt,
@@ -294,7 +294,7 @@ def property_inputs(model: Model, sheet) -> None:
                 ("opening_remaining_life", o.remaining_life if o else 0.0, "years"),
             ):
                 sheet.add(
-                    f"{key}:{t}:{a.name}",
+                    row_key(key, ticker=t, asset_class=a.name),
                     lbl(key, t, asset_class=a.name),
                     u,
                     fmt="amount" if u == unit else "years",

@@ -109,7 +109,7 @@ def _revenue_and_margin(
         growth = param(model, "revenue_growth", s).d
         for t in tickers:
             row = sheet.add(
-                row_key("revenue", basis=s, ticker=t),
+                row_key("revenue", scenario=s, ticker=t),
                 lbl("revenue", t),
                 unit,
                 fmt="amount",
@@ -117,7 +117,7 @@ def _revenue_and_margin(
             )
             row.formula = grown(model, row, inp[row_key("revenue_actual", ticker=t)].cur, growth)
             revenue[t] = row.cur
-    last = margin_rows(model, sheet, after_tax, f"{s}:")
+    last = margin_rows(model, sheet, after_tax, s)
     margin = {}
     for t, row in last.items():
         margin[t] = sheet.add(
@@ -169,7 +169,7 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
     if model.per_year > 1:
         trailing = {
             t: sheet.add(
-                f"capex_trailing_year:{s}:{t}",
+                row_key("capex_trailing_year", scenario=s, ticker=t),
                 lbl("capex_trailing_year", t),
                 unit,
                 fmt="amount",

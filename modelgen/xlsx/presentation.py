@@ -28,7 +28,14 @@ import weakref
 from typing import TYPE_CHECKING
 
 from modelgen._version import __version__
-from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
+from modelgen.formulas.addresses import (
+    CONST_COL,
+    FIRST_PERIOD_COL,
+    area,
+    cell,
+    col_letter,
+    sheet_prefix,
+)
 from modelgen.model import charts_sheet, sensitivity
 from modelgen.sheets import SheetName
 from modelgen.xlsx.headline import cut_at_word, model_title, one_line
@@ -194,8 +201,8 @@ def _runs(numbers: list[int]) -> list[tuple[int, int]]:
 
 
 def _ranges(rows: list[Row], first_col: int, last_col: int) -> str:
-    a, b = col_letter(first_col), col_letter(last_col)
-    return " ".join(f"{a}{lo}:{b}{hi}" for lo, hi in _runs([r.number for r in rows]))
+    runs = _runs([r.number for r in rows])
+    return " ".join(area(cell(first_col, lo), cell(last_col, hi)) for lo, hi in runs)
 
 
 class Presentation:
@@ -286,8 +293,8 @@ class Presentation:
             return
         rows = self._keyed(sheet, "capex_yoy:")
         if rows:
-            cell = f"{col_letter(FIRST_PERIOD_COL)}{rows[0].number}"
-            criteria = f'AND({cell}<>"",{cell}>Peak_Growth_Threshold)'
+            top = cell(FIRST_PERIOD_COL, rows[0].number)
+            criteria = f'AND({top}<>"",{top}>Peak_Growth_Threshold)'
             self._format(
                 ws, rows, FIRST_PERIOD_COL, FIRST_PERIOD_COL + sheet.width - 1, criteria, "peak"
             )
@@ -297,10 +304,10 @@ class Presentation:
             return
         rows = self._keyed(sheet, "check_")
         if rows:
-            cell = f"{col_letter(CONST_COL)}{rows[0].number}"
+            top = cell(CONST_COL, rows[0].number)
             last = FIRST_PERIOD_COL + sheet.width - 1
-            self._format(ws, rows, CONST_COL, last, f'AND({cell}<>"",{cell}<>0)', "fail")
-            self._format(ws, rows, CONST_COL, last, f'AND({cell}<>"",{cell}=0)', "ok")
+            self._format(ws, rows, CONST_COL, last, f'AND({top}<>"",{top}<>0)', "fail")
+            self._format(ws, rows, CONST_COL, last, f'AND({top}<>"",{top}=0)', "ok")
 
     def _base_case(self, ws: Worksheet, sheet: Sheet) -> None:
         """Mark the Sensitivity tables' row and column that equal the base case."""
