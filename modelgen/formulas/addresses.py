@@ -42,7 +42,7 @@ def cell(col: int, row: int) -> str:
 
 def area(first: str, last: str) -> str:
     """A range from its corner cells: `E7:K9`."""
-    return f"{first}:{last}"
+    return f"{first}:{last}"  # a range, not a key
 
 
 def quote_sheet(name: str) -> str:

@@ -15,7 +15,7 @@ import numpy as np
 from modelgen.formulas.rows import block, span
 from modelgen.inputs.settings import CONVENTIONS, unit_scale
 from modelgen.inputs.timeline import Period
-from modelgen.keys import row_key
+from modelgen.keys import kind_of, row_key
 from modelgen.model import earnings, scenario_inputs
 from modelgen.sheets import SheetName
 
@@ -218,7 +218,7 @@ def build(model: Model) -> None:
     sensitivity_inputs(model, sheet)
     scenario_inputs.add_table(model, sheet)
     for row in sheet.rows:
-        if row.key and row.key.split(":")[0] in FIXED:
+        if row.key and kind_of(row.key) in FIXED:
             row.kind = "fixed"
 
 
@@ -263,9 +263,8 @@ def _quarterly_detail(model: Model, sheet) -> None:
         if not tickers:
             continue
         sheet.blank()
-        sheet.header(
-            f"{'Capex' if kind == 'capex_actual' else 'Net income'} by fiscal quarter (columns: fiscal years)"
-        )
+        what = "Capex" if kind == "capex_actual" else "Net income"  # text, not a sheet
+        sheet.header(f"{what} by fiscal quarter (columns: fiscal years)")
         for t in tickers:
             for q in range(1, 5):
                 by_year = {Period(p.year): f.value for p, f in table[t].items() if p.quarter == q}

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from modelgen.formulas.expressions import Expr
 from modelgen.formulas.functions import AND, IF, IFERROR, INDEX, MATCH_EXACT, MAX, SUM, ratio
 from modelgen.formulas.rows import block, span
-from modelgen.keys import row_key
+from modelgen.keys import kind_of, row_key
 from modelgen.model.capex import anchor_of, faded, trailing_year
 from modelgen.model.earnings import earnings_before_da, grown_earnings
 from modelgen.model.ppe import Reported, other_da, total_da
@@ -484,7 +484,7 @@ def _tables(
         """`source` in the chosen period, in column D of the workings."""
         return work.add(
             key,
-            lbl(key.split(":")[0]),
+            lbl(kind_of(key)),
             source.unit,
             fmt=source.fmt,
             level=level,
