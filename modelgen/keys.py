@@ -154,6 +154,12 @@ class RowKey:
                 return pattern.render(self)
         raise ValueError(f"no declared pattern of {self.kind!r} fits {self!r}")
 
+    def is_declared(self, sheet: str | None = None) -> bool:
+        """Whether a declared pattern of its kind (on `sheet`) writes this key."""
+        from modelgen.rowspec import patterns_of
+
+        return any(p.fits(self) for p in patterns_of(self.kind, sheet))
+
     @classmethod
     def parse(cls, text: str, sheet: str | None = None) -> RowKey:
         """The fields of `text`, read by the first declared pattern of its kind that fits

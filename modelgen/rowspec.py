@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from modelgen.keys import Pattern
+from modelgen.keys import TOTAL, Pattern
 from modelgen.sheets import SheetName
 
 __all__ = [
@@ -90,13 +90,13 @@ _PC = Roles(total=True)
 #: the roles of the rows that have any, by (sheet, pattern)
 ROLES: dict[tuple[SheetName, str], Roles] = {
     (SheetName.CAPEX, "capex:{ticker}"): Roles(
-        name=True, headline="TOTAL", flow=1, measure="Capex", actual="capex_actual", total=True
+        name=True, headline=TOTAL, flow=1, measure="Capex", actual="capex_actual", total=True
     ),
     (SheetName.GROWTH, "capex_yoy:{ticker}"): Roles(name=True, total=True),
     (SheetName.GROWTH, "capex_qoq:{ticker}"): Roles(name=True, total=True),
     (SheetName.GROWTH, "capex_share:{ticker}"): Roles(name=True),
     (SheetName.DEPRECIATION, "depreciation:{ticker}"): Roles(
-        name=True, headline="TOTAL", flow=2, total=True
+        name=True, headline=TOTAL, flow=2, total=True
     ),
     (SheetName.DEPRECIATION, "depreciation_class:{ticker}:{asset_class}"): Roles(name=True),
     (SheetName.DEPRECIATION, "useful_life_in_effect:{ticker}:{asset_class}"): Roles(name=True),
@@ -109,7 +109,7 @@ ROLES: dict[tuple[SheetName, str], Roles] = {
     (SheetName.PPE, "depreciation_other:{ticker}"): Roles(name=True, total=True),
     (SheetName.PPE, "depreciation_and_amortization:{ticker}"): Roles(
         name=True,
-        headline="TOTAL",
+        headline=TOTAL,
         flow=3,
         measure="D&A",
         actual="depreciation_reported",
@@ -123,7 +123,7 @@ ROLES: dict[tuple[SheetName, str], Roles] = {
     (SheetName.PPE, "depreciation_explained:{ticker}"): _PC,
     (SheetName.PROFIT, "net_income:{ticker}"): Roles(
         name=True,
-        headline="TOTAL",
+        headline=TOTAL,
         flow=4,
         measure="Net income",
         actual="net_income_actual",

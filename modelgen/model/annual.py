@@ -15,7 +15,7 @@ from modelgen.formulas.expressions import Expr, Ref
 from modelgen.formulas.functions import AND, IF, MIN, SUM, SUMIFS, SUMPRODUCT, ratio
 from modelgen.formulas.rows import Row, block, span
 from modelgen.inputs.timeline import Period, quarter_end_calendar_year
-from modelgen.keys import row_key
+from modelgen.keys import TOTAL, RowKey, row_key
 from modelgen.rowspec import flows
 from modelgen.sheets import SheetName
 
@@ -40,29 +40,29 @@ def build(model: Model) -> None:
     rolled: dict[tuple[str, str], Row] = {}
     for kind, source in FLOWS:
         src = model.sheets[source]
-        for t in [*tickers, "TOTAL"]:
-            label = lbl(f"{kind}_fy", t) if t != "TOTAL" else lbl(f"{kind}_fy_total")
+        for t in [*tickers, TOTAL]:
+            label = lbl(f"{kind}_fy", t) if t != TOTAL else lbl(f"{kind}_fy_total")
             rolled[(kind, t)] = sheet.add(
-                f"{kind}:FY:{t}",
+                row_key(kind, basis="FY", ticker=t),
                 label,
                 unit,
                 fmt="amount",
                 formula=SUMIFS(span(src[row_key(kind, ticker=t)]), span(fy), year.cur),
             )
-    for t in [*tickers, "TOTAL"]:
+    for t in [*tickers, TOTAL]:
         cap = rolled[("capex", t)]
         sheet.add(
             row_key("capex_yoy", basis="FY", ticker=t),
-            lbl("capex_yoy_fy", t) if t != "TOTAL" else lbl("capex_yoy_fy_total"),
+            lbl("capex_yoy_fy", t) if t != TOTAL else lbl("capex_yoy_fy_total"),
             "%",
             fmt="pct",
             formula=IF(cap.prev > 0, cap.cur / cap.prev - 1, ""),
         )
-    for t in [*tickers, "TOTAL"]:
+    for t in [*tickers, TOTAL]:
         sheet.add(
             row_key("depreciation_pct_net_income", basis="FY", ticker=t),
             lbl("depreciation_pct_net_income_fy", t)
-            if t != "TOTAL"
+            if t != TOTAL
             else lbl("depreciation_pct_net_income_fy_total"),
             "%",
             fmt="pct",
@@ -171,7 +171,7 @@ def _calendar_from_quarters(model: Model, sheet, year: Row) -> None:
         src = model.sheets[source]
         rows = [
             sheet.add(
-                f"{kind}:CY:{t}",
+                row_key(kind, basis="CY", ticker=t),
                 lbl(f"{kind}_cy", t),
                 unit,
                 fmt="amount",
@@ -184,7 +184,7 @@ def _calendar_from_quarters(model: Model, sheet, year: Row) -> None:
             for t in tickers
         ]
         sheet.add(
-            f"{kind}:CY:TOTAL",
+            row_key(kind, basis="CY", ticker=TOTAL),
             lbl(f"{kind}_cy_total"),
             unit,
             fmt="amount",
@@ -211,7 +211,7 @@ def _calendar_from_years(model: Model, sheet, rolled: dict[tuple[str, str], Row]
                 weighted[t] = approx
             else:  # a row of its own: the exact sum takes its place where quarters are reported
                 weighted[t] = sheet.add(
-                    f"{kind}_weighted:CY:{t}",
+                    row_key(f"{kind}_weighted", basis="CY", ticker=t),
                     lbl(f"{kind}_cy_weighted", t),
                     unit,
                     fmt="amount",
@@ -231,7 +231,7 @@ def _calendar_from_years(model: Model, sheet, rolled: dict[tuple[str, str], Row]
                 formula = approx
             rows.append(
                 sheet.add(
-                    f"{kind}:CY:{t}",
+                    row_key(kind, basis="CY", ticker=t),
                     lbl(f"{kind}_cy_approx", t),
                     unit,
                     fmt="amount",
@@ -239,7 +239,9 @@ def _calendar_from_years(model: Model, sheet, rolled: dict[tuple[str, str], Row]
                 )
             )
         gaps = SUMPRODUCT(block(rows).is_blank() * 1)  # a company's year not computable
-        total = sheet.add(f"{kind}:CY:TOTAL", lbl(f"{kind}_cy_total"), unit, fmt="amount")
+        total = sheet.add(
+            row_key(kind, basis="CY", ticker=TOTAL), lbl(f"{kind}_cy_total"), unit, fmt="amount"
+        )
         total.formula = IF(gaps > 0, "", SUM(block(rows)))
     for t in tickers:
         flag = basis.get(t)
@@ -256,7 +258,10 @@ def _calendar_from_years(model: Model, sheet, rolled: dict[tuple[str, str], Row]
 def _exact_from_detail(model: Model, kind: str, ticker: str) -> tuple[Expr, Expr] | None:
     """Sum of reported quarters ending in the calendar year (this fiscal year's or the next's)."""
     inp = model.sheets[SheetName.INPUTS]
-    keys = [f"{kind}_actual:{ticker}:Q{q}" for q in range(1, 5)]
+    quarters = [RowKey(f"{kind}_actual", ticker=ticker, index=(f"Q{q}",)) for q in range(1, 5)]
+    if not all(q.is_declared(SheetName.INPUTS) for q in quarters):
+        return None  # no quarters are recorded for this figure
+    keys = [str(q) for q in quarters]
     if not all(k in inp.by_key for k in keys):
         return None
     month = model.inputs.company(ticker).fiscal_year_end_month

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formulas.functions import IF
-from modelgen.keys import row_key
+from modelgen.keys import TOTAL, row_key
 from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
@@ -26,9 +26,9 @@ def build(model: Model) -> None:
     sheet.header(
         "Capex growth year on year" + (" (on the same quarter a year earlier)" if quarterly else "")
     )
-    for t in [*tickers, "TOTAL"]:
+    for t in [*tickers, TOTAL]:
         row = cap[row_key("capex", ticker=t)]
-        label = lbl("capex_yoy_total") if t == "TOTAL" else lbl("capex_yoy", t)
+        label = lbl("capex_yoy_total") if t == TOTAL else lbl("capex_yoy", t)
         sheet.add(
             row_key("capex_yoy", ticker=t),
             label,
@@ -39,9 +39,9 @@ def build(model: Model) -> None:
     if quarterly:
         sheet.blank()
         sheet.header("Capex growth quarter on quarter")
-        for t in [*tickers, "TOTAL"]:
+        for t in [*tickers, TOTAL]:
             row = cap[row_key("capex", ticker=t)]
-            label = lbl("capex_qoq_total") if t == "TOTAL" else lbl("capex_qoq", t)
+            label = lbl("capex_qoq_total") if t == TOTAL else lbl("capex_qoq", t)
             sheet.add(
                 row_key("capex_qoq", ticker=t), label, "%", fmt="pct", formula=change(row, row.prev)
             )

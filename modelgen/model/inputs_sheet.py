@@ -269,7 +269,7 @@ def _quarterly_detail(model: Model, sheet) -> None:
             for q in range(1, 5):
                 by_year = {Period(p.year): f.value for p, f in table[t].items() if p.quarter == q}
                 sheet.add(
-                    f"{kind}:{t}:Q{q}",
+                    row_key(kind, ticker=t, index=(f"Q{q}",)),
                     model.label(f"{kind}_quarter", t, quarter=f"Q{q}"),
                     model.unit,
                     fmt="amount",

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from modelgen.formulas.expressions import Crit, Expr, Num
 from modelgen.formulas.functions import IF, SUM, SUMIFS, SUMPRODUCT, plus, ratio
 from modelgen.formulas.rows import Row, block, span
-from modelgen.keys import row_key
+from modelgen.keys import TOTAL, row_key
 from modelgen.model.depreciation import lagged
 from modelgen.sheets import SheetName
 
@@ -95,7 +95,7 @@ def build(model: Model) -> None:
         }
         if fmt == "amount":
             total = sheet.add(
-                f"{kind}:TOTAL", model.label(f"{kind}_total"), u, fmt=fmt, level=level
+                row_key(kind, ticker=TOTAL), model.label(f"{kind}_total"), u, fmt=fmt, level=level
             )
             total.formula = SUM(block(list(rows.values())))
         return rows
@@ -204,6 +204,6 @@ def _other_lines(model: Model, sheet) -> dict[str, Row]:
         for t in tickers
     }
     kind = kinds[tickers[0]] if len(set(kinds.values())) == 1 else "depreciation_other"
-    total = sheet.add(f"{kind}:TOTAL", model.label(f"{kind}_total"), unit, fmt="amount")
+    total = sheet.add(row_key(kind, ticker=TOTAL), model.label(f"{kind}_total"), unit, fmt="amount")
     total.formula = SUM(block(list(rows.values())))
     return rows

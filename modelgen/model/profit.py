@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from modelgen.formulas.functions import IF, SUM, ratio
 from modelgen.formulas.rows import block
-from modelgen.keys import row_key
+from modelgen.keys import TOTAL, row_key
 from modelgen.model.earnings import (
     earnings_before_da,
     follows_revenue,
@@ -98,8 +98,8 @@ def build(model: Model) -> None:
     scale = inp["per_share_scale"].d
     per_share = f"{unit.split()[0]} per share"
     da = {t: ppe[row_key("depreciation_and_amortization", ticker=t)] for t in tickers}
-    da["TOTAL"] = ppe["depreciation_and_amortization:TOTAL"]
-    capex = {t: cap[row_key("capex", ticker=t)] for t in [*tickers, "TOTAL"]}
+    da[TOTAL] = ppe["depreciation_and_amortization:TOTAL"]
+    capex = {t: cap[row_key("capex", ticker=t)] for t in [*tickers, TOTAL]}
 
     def rows(
         title: str,
@@ -120,8 +120,8 @@ def build(model: Model) -> None:
         for t, row in out.items():
             row.formula = formula(t, row)
         if total is not None:
-            out["TOTAL"] = sheet.add(
-                f"{kind}:TOTAL", lbl(f"{kind}_total"), u, fmt=fmt, formula=total(out)
+            out[TOTAL] = sheet.add(
+                row_key(kind, ticker=TOTAL), lbl(f"{kind}_total"), u, fmt=fmt, formula=total(out)
             )
         return out
 
@@ -129,7 +129,7 @@ def build(model: Model) -> None:
         return SUM(block([out[t] for t in tickers]))
 
     def of_totals(part: dict[str, Row], whole: dict[str, Row]) -> Callable:
-        return lambda _: ratio(part["TOTAL"].cur, whole["TOTAL"].cur)
+        return lambda _: ratio(part[TOTAL].cur, whole[TOTAL].cur)
 
     revenue = rows(
         "Revenue: actual, else grown at the revenue growth",

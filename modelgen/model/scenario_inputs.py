@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from modelgen.formulas.functions import IF, INDEX, MATCH_EXACT
 from modelgen.formulas.rows import Row, Sheet, block
-from modelgen.keys import row_key
+from modelgen.keys import RowKey, row_key
 from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
@@ -98,7 +98,7 @@ def _scenario_row(sheet: Sheet, live: Row, scenario: str, **value: object) -> Ro
     """The input row of `live` in one scenario, `key@scenario`: its label, unit, format and
     list of choices (a scenario's convention is chosen from the same list)."""
     return sheet.add(
-        f"{live.key}@{scenario}",
+        str(RowKey.parse(live.key).with_(case=scenario)),
         f"{live.label}: {scenario}",
         live.unit,
         fmt=live.fmt,
@@ -131,5 +131,5 @@ def param(model: Model, key: str, scenario: str) -> Row:
     """The row holding `key` in `scenario`: its table row if it varies, else the input."""
     inp = model.sheets[SheetName.INPUTS]
     if model.inputs.scenarios.varies(key):
-        return inp[f"{key}@{scenario}"]
+        return inp[str(RowKey.parse(key).with_(case=scenario))]
     return inp[key]

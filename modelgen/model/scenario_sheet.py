@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from modelgen.formulas.expressions import Expr
 from modelgen.formulas.functions import IF, INDEX, SUM, differs, ratio
 from modelgen.formulas.rows import Row, block
-from modelgen.keys import row_key
+from modelgen.keys import TOTAL, row_key
 from modelgen.model.capex import anchor_of, faded_growth, known_rows, trailing_year
 from modelgen.model.depreciation import charges, class_rows, company_rows
 from modelgen.model.earnings import margin_in_use, margin_rows
@@ -47,7 +47,12 @@ def build(model: Model) -> None:
     ):
         sheet.header(title)
         summary[kind] = {
-            s: sheet.add(f"{kind}:{s}:TOTAL", lbl(f"scenario_{kind}_total", scenario=s), u, fmt=fmt)
+            s: sheet.add(
+                row_key(kind, scenario=s, ticker=TOTAL),
+                lbl(f"scenario_{kind}_total", scenario=s),
+                u,
+                fmt=fmt,
+            )
             for s in names
         }
     for s in names:
@@ -63,7 +68,7 @@ def build(model: Model) -> None:
     sheet.header("The selected scenario (Inputs), as the checks compare it with the model")
     chosen = {
         kind: sheet.add(
-            f"{kind}:selected:TOTAL",
+            row_key(kind, scenario="selected", ticker=TOTAL),
             lbl("scenario_selected_total", line=kind),
             summary[kind][names[0]].unit,
             fmt=summary[kind][names[0]].fmt,
@@ -217,7 +222,7 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
             formula=total_da(Reported.of(model, t), deps[t].cur, other[t].cur),
         )
     da_total = sheet.add(
-        row_key("depreciation_and_amortization", scenario=s, ticker="TOTAL"),
+        row_key("depreciation_and_amortization", scenario=s, ticker=TOTAL),
         lbl("depreciation_and_amortization_total"),
         unit,
         fmt="amount",
@@ -254,7 +259,7 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
             formula=net_income(model, t, earnings[t].cur, after[t].cur),
         )
     ni_total = sheet.add(
-        row_key("net_income", scenario=s, ticker="TOTAL"),
+        row_key("net_income", scenario=s, ticker=TOTAL),
         lbl("net_income_total"),
         unit,
         fmt="amount",

@@ -34,6 +34,7 @@ from modelgen.model.earnings import earnings_before_da, grown_earnings
 from modelgen.model.ppe import Reported, other_da, total_da
 from modelgen.model.profit import after_tax_at, carried_from_actual
 from modelgen.model.straight_line import charge_by_period, charge_in, schedule, service_share
+from modelgen.rowspec import sensitivity_outputs
 from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ SLOT_KINDS = (
     ("lag", "years", "years"),
     ("name", "text", "text"),
 )
-TABLE_ROWS = ("sensitivity_eps_impact:", "sensitivity_depreciation_pct_net_income:")
+TABLE_ROWS = sensitivity_outputs()  # the table's outputs, as declared (modelgen.rowspec)
 LIFE_POINTS = 11  # 3 to 8 years in half years, by default
 GROWTH_POINTS = 7  # -5% to 25% in steps of 5%, by default
 
@@ -152,7 +153,11 @@ def _classes(model: Model, work: Sheet, out: dict[str | tuple[str, int], Row], n
     slots = max(len(model.inputs.asset_classes[t]) for t in tickers)
     picks = {
         (kind, k): work.add(
-            f"chosen_{kind}:{k}", lbl(f"chosen_{kind}", asset_class=str(k)), u, fmt=fmt, level=1
+            row_key(f"chosen_{kind}", index=(k,)),
+            lbl(f"chosen_{kind}", asset_class=str(k)),
+            u,
+            fmt=fmt,
+            level=1,
         )
         for kind, u, fmt in SLOT_KINDS
         for k in range(1, slots + 1)
@@ -212,7 +217,7 @@ def _classes(model: Model, work: Sheet, out: dict[str | tuple[str, int], Row], n
             for t in tickers:
                 classes = model.inputs.asset_classes[t]
                 row = work.add(
-                    f"class_{kind}:{k}:{t}",
+                    row_key(f"class_{kind}", index=(k,), ticker=t),
                     lbl(f"class_{kind}", t, asset_class=str(k)),
                     unit,
                     fmt=fmt,
@@ -500,7 +505,10 @@ def _tables(
         "chosen_net_income_is_actual_at_period", chosen["chosen_net_income_is_actual"]
     )
     at = {
-        kind: [at_period(f"{kind}_at_period:{i}", life[kind], 1) for i, life in enumerate(lives, 1)]
+        kind: [
+            at_period(row_key(f"{kind}_at_period", index=(i,)), life[kind], 1)
+            for i, life in enumerate(lives, 1)
+        ]
         for kind in ("depreciation_and_amortization", "earnings", "base")
     }
     found = AND(

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from modelgen.formulas.addresses import CONSTANT
 from modelgen.inputs.settings import CONVENTIONS
+from modelgen.keys import RowKey
 from modelgen.regenerate.analyst_names import OldName, read_names
 from modelgen.regenerate.analyst_sheets import (
     AnalystSheet,
@@ -323,7 +324,7 @@ def _scenario_plugs_to_edits(carry: Carry, prov: Provenance, keyed: dict[str, Ke
         return
     kept = []
     for plug in carry.plugs:
-        target = f"{plug.key}@{selected.constant}"
+        target = str(RowKey.parse(plug.key).with_(case=str(selected.constant)))
         generated = prov.inputs.get((SheetName.INPUTS, target, CONSTANT), _MISSING)
         if plug.sheet == SheetName.INPUTS and plug.period == CONSTANT and generated is not _MISSING:
             carry.edits.append(InputEdit(SheetName.INPUTS, target, CONSTANT, generated, plug.value))

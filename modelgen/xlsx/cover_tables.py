@@ -67,7 +67,7 @@ def write_article_measure(ws: Worksheet, r: int, model: Model, styles: Styles) -
             ),
             start=1,
         ):
-            _link(ws, r, c, model, annual[f"{kind}:CY:{t}"], index, styles)
+            _link(ws, r, c, model, annual[row_key(kind, basis="CY", ticker=t)], index, styles)
         r += 1
     return r + 1
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from modelgen.formulas.expressions import Ref, RenderContext
 from modelgen.inputs.settings import MAX_TEXT
-from modelgen.keys import row_key
+from modelgen.keys import TOTAL, row_key
 from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
@@ -132,13 +132,17 @@ def headline_columns(model: Model) -> list[Column]:
             Column(f"EPS impact {nxt}", "eps_impact_incremental_da", nxt),
         ]
     annual = model.sheets[SHEET]
-    rows = ["TOTAL", *model.inputs.tickers]
-    return [c for c in wanted if any(f"{c.kind}:FY:{t}" in annual.by_key for t in rows)]
+    rows = [TOTAL, *model.inputs.tickers]
+    return [
+        c
+        for c in wanted
+        if any(row_key(c.kind, basis="FY", ticker=t) in annual.by_key for t in rows)
+    ]
 
 
 def headline_rows(model: Model) -> list[tuple[str, str]]:
     """(label, ticker or TOTAL): the total, then each company unless there are too many."""
-    rows = [("Total", "TOTAL")]
+    rows = [("Total", TOTAL)]
     if len(model.inputs.companies) <= MAX_COMPANIES:
         rows += [(model.company_name(t), t) for t in model.inputs.tickers]
     return rows
@@ -224,7 +228,7 @@ def write_headline(ws: Worksheet, r: int, model: Model, styles: Styles, width: i
     for label, ticker in rows:
         ws.write_string(r, 0, label, styles.get("bold"))
         for i, col in enumerate(columns, start=1):
-            row = annual.by_key.get(f"{col.kind}:FY:{ticker}")
+            row = annual.by_key.get(row_key(col.kind, basis="FY", ticker=ticker))
             if row is None:  # no such figure (EPS has no total)
                 ws.write_blank(r, i, None, styles.get("link"))
                 continue

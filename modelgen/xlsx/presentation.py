@@ -36,6 +36,7 @@ from modelgen.formulas.addresses import (
     col_letter,
     sheet_prefix,
 )
+from modelgen.keys import kind_of
 from modelgen.model import charts_sheet, sensitivity
 from modelgen.sheets import SheetName
 from modelgen.xlsx.headline import cut_at_word, model_title, one_line
@@ -313,7 +314,7 @@ class Presentation:
         """Mark the Sensitivity tables' row and column that equal the base case."""
         if sheet.name != sensitivity.SHEET:
             return
-        rows = [r for r in self._keyed(sheet) if r.key.startswith(sensitivity.TABLE_ROWS)]
+        rows = [r for r in self._keyed(sheet) if kind_of(r.key) in sensitivity.TABLE_ROWS]
         if not rows:
             return
         top, last = rows[0].number, FIRST_PERIOD_COL + sheet.width - 1

@@ -7,6 +7,7 @@ with `split(":")`. A line that means text, not a sheet or a key, says so in a co
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from modelgen.sheets import SheetName
@@ -17,6 +18,7 @@ HOMES = {"sheets.py", "keys.py", "rowspec.py"}
 #: its period (`useful_life_change:*:servers:2026`); the module expands them into row keys
 OWN_GRAMMAR = {"inputs/scenarios.py"}
 NAMES = {str(s) for s in SheetName}
+KEY_SHAPE = re.compile(r"\w+(:\w*)+(@\w+)?|\w+@\w+")
 
 
 def sources():
@@ -66,16 +68,10 @@ def test_no_module_splits_a_key():
 
 def test_no_module_builds_a_key_with_an_f_string():
     def builds(node: ast.AST) -> bool:
-        if not isinstance(node, ast.JoinedStr) or not node.values:
+        """An f-string shaped like a key: words and values joined by `:` (and `@`)."""
+        if not isinstance(node, ast.JoinedStr):
             return False
-        first = node.values[0]
-        text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
-        kind_first = (
-            isinstance(first, ast.Constant)
-            and first.value.endswith(":")
-            and first.value[:-1].isidentifier()
-        )
-        only_separators = ":" in text and text.strip(":@") == ""
-        return kind_first or only_separators
+        shape = "".join(v.value if isinstance(v, ast.Constant) else "X" for v in node.values)
+        return bool(KEY_SHAPE.fullmatch(shape))
 
     assert not found(builds), f"use row_key: {found(builds)}"
