@@ -28,7 +28,7 @@ _API = {
     "ModelgenError": "modelgen.errors",
     "InputError": "modelgen.inputs.csvread",
     "Problem": "modelgen.inputs.csvread",
-    "Inputs": "modelgen.inputs.folder",
+    "Inputs": "modelgen.inputs.folder",  # the class, not a sheet
     "Model": "modelgen.model",
 }
 __all__ = [
@@ -44,7 +44,7 @@ __all__ = [
     "ModelgenError",
     "InputError",
     "Problem",
-    "Inputs",
+    "Inputs",  # the class, not a sheet
     "Model",
 ]
 

@@ -29,7 +29,9 @@ from modelgen.inputs.folder import Inputs, load_inputs
 from modelgen.inputs.settings import SETTINGS_FILE
 from modelgen.inputs.template import load_template
 from modelgen.inputs.timeline import parse_period
+from modelgen.keys import row_key
 from modelgen.model import Model, build_model
+from modelgen.sheets import SheetName
 from modelgen.words import either, nearest, number
 
 #: financials.csv's reported columns the backtest hides after the year (absent ones skipped)
@@ -38,9 +40,9 @@ HIDDEN_COLUMNS = ("depreciation", "ppe_depreciation", "net_ppe")
 COUNTED = ("depreciation", "net_ppe")
 #: basis (the reported column compared) -> (label, the modelled row's sheet and key kind)
 BASES = {
-    "ppe_depreciation": ("PP&E depreciation", "Depreciation", "depreciation"),
-    "depreciation": ("D&A (total)", "PP&E", "depreciation_and_amortization"),
-    "net_ppe": ("net PP&E", "PP&E", "net_book_value"),
+    "ppe_depreciation": ("PP&E depreciation", SheetName.DEPRECIATION, "depreciation"),
+    "depreciation": ("D&A (total)", SheetName.PPE, "depreciation_and_amortization"),
+    "net_ppe": ("net PP&E", SheetName.PPE, "net_book_value"),
 }
 
 
@@ -174,7 +176,7 @@ def _compare(inputs: Inputs, model: Model, through: int, tolerance: float) -> It
             if fact is None:
                 continue
             _, sheet, kind = BASES[basis]
-            modelled = float(model.value(sheet, f"{kind}:{t}", p.label))  # type: ignore[arg-type]
+            modelled = float(model.value(sheet, row_key(kind, ticker=t), p.label))  # type: ignore[arg-type]
             error, value = modelled - fact.value, fact.value
             measure = "net_ppe" if basis == "net_ppe" else "depreciation"
             pct = error / value if value else None

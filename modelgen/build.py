@@ -14,6 +14,7 @@ from modelgen.inputs.folder import Inputs, load_inputs
 from modelgen.inputs.template import load_template
 from modelgen.locks import refuse_open
 from modelgen.model import Model, build_model
+from modelgen.sheets import SheetName
 from modelgen.words import plural
 from modelgen.xlsx.check_results import CheckResults
 
@@ -41,7 +42,7 @@ class BuildResult:
     @property
     def check_results(self) -> CheckResults:
         """Each check's column D as computed (and cached in the workbook)."""
-        rows = self.model.sheets["Checks"].rows
+        rows = self.model.sheets[SheetName.CHECKS].rows
         return CheckResults.of((r.key, _plain(r.const_value())) for r in rows if r.key)
 
     @property

@@ -13,7 +13,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["BASES", "CASE", "SEP", "TOTAL", "Pattern", "RowKey", "kind_of", "leading_parts"]
+__all__ = [
+    "BASES",
+    "CASE",
+    "SEP",
+    "TOTAL",
+    "Pattern",
+    "RowKey",
+    "kind_of",
+    "leading_parts",
+    "row_key",
+]
 
 SEP, CASE = ":", "@"
 TOTAL = "TOTAL"  # the ticker of a row that adds up every company
@@ -133,6 +143,9 @@ class RowKey:
     subject: str = ""  # the key a row is about (`check_scenario_input:share:MSFT:servers`)
     case: str = ""  # a scenario's own input row (`fade_years@Bull`)
 
+    def __post_init__(self) -> None:  # a position or a vintage may be given as a number
+        object.__setattr__(self, "index", tuple(str(i) for i in self.index))
+
     def __str__(self) -> str:
         from modelgen.rowspec import patterns_of
 
@@ -140,6 +153,12 @@ class RowKey:
             if pattern.fits(self):
                 return pattern.render(self)
         raise ValueError(f"no declared pattern of {self.kind!r} fits {self!r}")
+
+    def is_declared(self, sheet: str | None = None) -> bool:
+        """Whether a declared pattern of its kind (on `sheet`) writes this key."""
+        from modelgen.rowspec import patterns_of
+
+        return any(p.fits(self) for p in patterns_of(self.kind, sheet))
 
     @classmethod
     def parse(cls, text: str, sheet: str | None = None) -> RowKey:
@@ -174,3 +193,9 @@ class RowKey:
     @property
     def is_total(self) -> bool:
         return self.ticker == TOTAL
+
+
+def row_key(kind: str, **fields: object) -> str:
+    """A key's text from its kind and fields: `row_key("share", ticker="MSFT",
+    asset_class="servers")` is `share:MSFT:servers`, by the kind's declared pattern."""
+    return str(RowKey(kind, **fields))  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from modelgen.keys import Pattern
+from modelgen.keys import TOTAL, Pattern
 from modelgen.sheets import SheetName
 
 __all__ = [
@@ -90,13 +90,13 @@ _PC = Roles(total=True)
 #: the roles of the rows that have any, by (sheet, pattern)
 ROLES: dict[tuple[SheetName, str], Roles] = {
     (SheetName.CAPEX, "capex:{ticker}"): Roles(
-        name=True, headline="TOTAL", flow=1, measure="Capex", actual="capex_actual", total=True
+        name=True, headline=TOTAL, flow=1, measure="Capex", actual="capex_actual", total=True
     ),
     (SheetName.GROWTH, "capex_yoy:{ticker}"): Roles(name=True, total=True),
     (SheetName.GROWTH, "capex_qoq:{ticker}"): Roles(name=True, total=True),
     (SheetName.GROWTH, "capex_share:{ticker}"): Roles(name=True),
     (SheetName.DEPRECIATION, "depreciation:{ticker}"): Roles(
-        name=True, headline="TOTAL", flow=2, total=True
+        name=True, headline=TOTAL, flow=2, total=True
     ),
     (SheetName.DEPRECIATION, "depreciation_class:{ticker}:{asset_class}"): Roles(name=True),
     (SheetName.DEPRECIATION, "useful_life_in_effect:{ticker}:{asset_class}"): Roles(name=True),
@@ -109,7 +109,7 @@ ROLES: dict[tuple[SheetName, str], Roles] = {
     (SheetName.PPE, "depreciation_other:{ticker}"): Roles(name=True, total=True),
     (SheetName.PPE, "depreciation_and_amortization:{ticker}"): Roles(
         name=True,
-        headline="TOTAL",
+        headline=TOTAL,
         flow=3,
         measure="D&A",
         actual="depreciation_reported",
@@ -123,7 +123,7 @@ ROLES: dict[tuple[SheetName, str], Roles] = {
     (SheetName.PPE, "depreciation_explained:{ticker}"): _PC,
     (SheetName.PROFIT, "net_income:{ticker}"): Roles(
         name=True,
-        headline="TOTAL",
+        headline=TOTAL,
         flow=4,
         measure="Net income",
         actual="net_income_actual",
@@ -222,6 +222,14 @@ ROWS: tuple[RowSpec, ...] = (
         ("fade_years@{case}", "years", "years"),
         ("share:{ticker}:{asset_class}@{case}", "pct", "%"),
         ("depreciation_convention@{case}", "text", "text"),
+        ("earnings_growth@{case}", "pct", "%"),
+        ("tax_rate@{case}", "pct", "%"),
+        ("revenue_growth@{case}", "pct", "%"),
+        ("share_count_growth@{case}", "pct", "%"),
+        ("in_service_lag:{ticker}:{asset_class}@{case}", "years", "years"),
+        ("opening_net_book_value:{ticker}:{asset_class}@{case}", "amount", "{unit}"),
+        ("opening_remaining_life:{ticker}:{asset_class}@{case}", "years", "years"),
+        ("useful_life_change:{ticker}:{asset_class}@{case}", "years", "years"),
     ),
     *_on(
         SheetName.CAPEX,
@@ -321,6 +329,8 @@ ROWS: tuple[RowSpec, ...] = (
         ("depreciation:{scenario}:{ticker}", "amount", "{unit}"),
         ("depreciation_pct_net_income:{scenario}:{ticker}", "pct", "%"),
         ("service_offset:{scenario}", "years", "years"),
+        ("revenue:{scenario}:{ticker}", "amount", "{unit}"),
+        ("capex_trailing_year:{scenario}:{ticker}", "amount", "{unit}"),
         ("capex_anchor_growth:{scenario}:{ticker}", "pct", "%"),
         ("useful_life_in_effect:{scenario}:{ticker}:{asset_class}", "years", "years"),
         ("opening_book_value:{scenario}:{ticker}:{asset_class}", "amount", "{unit}"),
@@ -551,11 +561,13 @@ def _by_kind() -> dict[str, tuple[RowSpec, ...]]:
     return {k: tuple(v) for k, v in found.items()}
 
 
+@cache
 def declared(kind: str, sheet: str | None = None) -> tuple[RowSpec, ...]:
     """The declarations of `kind` (on `sheet`, where given)."""
     return tuple(s for s in _by_kind().get(kind, ()) if sheet is None or s.sheet == sheet)
 
 
+@cache
 def patterns_of(kind: str, sheet: str | None = None) -> tuple[Pattern, ...]:
     """The key patterns of `kind`, in declaration order (on `sheet`, where given)."""
     return tuple(s.pattern for s in declared(kind, sheet))

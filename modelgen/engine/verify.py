@@ -31,6 +31,7 @@ from modelgen.engine.libreoffice import (
     recalculate_many,
 )
 from modelgen.formulas.addresses import CONSTANT, col_letter, sheet_prefix
+from modelgen.sheets import SheetName
 from modelgen.words import number, plural
 from modelgen.xlsx import formula_cells
 from modelgen.xlsx.cached_values import (
@@ -292,16 +293,16 @@ def judge(
     for (sheet, cell), value in values.items():
         if _is_error(value):
             report.errors.append(CellError(sheet, cell, *cached.where(sheet, cell), value))
-    report.has_checks = "Checks" in cached.sheets
-    checks = cached.keyed.get("Checks")
+    report.has_checks = SheetName.CHECKS in cached.sheets
+    checks = cached.keyed.get(SheetName.CHECKS)
     if checks is not None:
         report.check_results = CheckResults.of(
-            (key, values.get(("Checks", row.cells[CONSTANT])))
+            (key, values.get((SheetName.CHECKS, row.cells[CONSTANT])))
             for key, row in checks.rows.items()
             if CONSTANT in row.cells
         )
     if checks is not None and "check_failures" in checks.rows:
-        value = values.get(("Checks", checks.rows["check_failures"].cells[CONSTANT]))
+        value = values.get((SheetName.CHECKS, checks.rows["check_failures"].cells[CONSTANT]))
         if isinstance(value, int | float) and not isinstance(value, bool):
             report.check_failures = float(value)
     return report

@@ -35,6 +35,16 @@ def col_index(letters: str) -> int:
     return index - 1
 
 
+def cell(col: int, row: int) -> str:
+    """A cell's address from a zero-based column and a one-based row: (4, 7) -> E7."""
+    return f"{col_letter(col)}{row}"
+
+
+def area(first: str, last: str) -> str:
+    """A range from its corner cells: `E7:K9`."""
+    return f"{first}:{last}"  # a range, not a key
+
+
 def quote_sheet(name: str) -> str:
     """A sheet name as a formula writes it: `Capex`, or quoted, `'Profit Impact'`, `'AB12'`."""
     if _BARE.fullmatch(name) and not _LOOKS_LIKE_A_REFERENCE.fullmatch(name):

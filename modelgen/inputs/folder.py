@@ -266,4 +266,4 @@ def _warn_guidance_for_actuals(inputs: Inputs) -> None:
                 )
 
 
-__all__ = ["INPUT_FILES", "Inputs", "inputs_from", "load_inputs"]
+__all__ = ["INPUT_FILES", "Inputs", "inputs_from", "load_inputs"]  # the class, not a sheet

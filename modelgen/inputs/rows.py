@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterator
 
 from modelgen.inputs.csvread import Problems, Record, duplicates, near_miss
 from modelgen.inputs.timeline import Period, parse_period
+from modelgen.keys import TOTAL
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,30}$")
 FIRST_YEAR, LAST_YEAR = 1900, 2199
-RESERVED_TICKERS = ("TOTAL",)  # row keys such as capex:TOTAL
+RESERVED_TICKERS = (TOTAL,)  # row keys such as capex:TOTAL
 #: dates as Excel writes them in any locale: 31/12/2024, 12/31/2024, 2024-12-31, 31.12.2024,
 #: 31-Dec-24, Dec-24, Dec 2024
 EXCEL_DATE_RE = re.compile(

@@ -15,6 +15,7 @@ from modelgen.inputs.schema import SCENARIOS
 from modelgen.inputs.settings import CONVENTIONS, RENAMED, Settings, choice
 from modelgen.inputs.source import Source
 from modelgen.inputs.timeline import Period, Timeline, parse_period
+from modelgen.keys import row_key
 
 SCENARIOS_FILE = SCENARIOS.name
 BASE = "Base"
@@ -254,7 +255,11 @@ def _check_shares(out: Scenarios, classes: dict, file: str, probs: Problems) -> 
             continue  # the Base shares are checked in assumptions.csv
         for name in out.names[1:]:
             total = sum(
-                float(out.values.get(f"share:{ticker}:{a.name}", {}).get(name, a.share))
+                float(
+                    out.values.get(row_key("share", ticker=ticker, asset_class=a.name), {}).get(
+                        name, a.share
+                    )
+                )
                 for a in items
             )
             if abs(total - 1) > 1e-6:

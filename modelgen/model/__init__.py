@@ -19,6 +19,7 @@ from modelgen.formulas.rows import Row, Sheet
 from modelgen.inputs.folder import Inputs
 from modelgen.inputs.template import Template
 from modelgen.inputs.timeline import Timeline
+from modelgen.sheets import SheetName
 
 MONTHS = (
     "January",
@@ -35,14 +36,14 @@ MONTHS = (
     "December",
 )
 SHEETS = (
-    "Inputs",
-    "Capex",
-    "Growth",
-    "Depreciation",
-    "PP&E",
-    "Profit Impact",
-    "Annual",
-    "Checks",
+    SheetName.INPUTS,
+    SheetName.CAPEX,
+    SheetName.GROWTH,
+    SheetName.DEPRECIATION,
+    SheetName.PPE,
+    SheetName.PROFIT,
+    SheetName.ANNUAL,
+    SheetName.CHECKS,
 )
 
 
@@ -71,7 +72,7 @@ class Model:
         a year earlier in a quarterly one (0 where the timeline has no such period)."""
         if self.per_year == 1:
             return row.prev
-        start = self.sheets["Inputs"]["period_start"]
+        start = self.sheets[SheetName.INPUTS]["period_start"]
         return IF(start.cur >= start.at(0) + 1, Ref(row, "rel", -self.per_year), 0)
 
     @property
@@ -169,7 +170,7 @@ class Model:
         return self.sheets[sheet][key]
 
     def check_failures(self) -> float:
-        return float(self.sheets["Checks"]["check_failures"].const_value())
+        return float(self.sheets[SheetName.CHECKS]["check_failures"].const_value())
 
 
 def _plain(value: object) -> float | str | None:

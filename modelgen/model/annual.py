@@ -15,7 +15,9 @@ from modelgen.formulas.expressions import Expr, Ref
 from modelgen.formulas.functions import AND, IF, MIN, SUM, SUMIFS, SUMPRODUCT, ratio
 from modelgen.formulas.rows import Row, block, span
 from modelgen.inputs.timeline import Period, quarter_end_calendar_year
+from modelgen.keys import TOTAL, RowKey, row_key
 from modelgen.rowspec import flows
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
     from modelgen.model import Model
@@ -25,9 +27,9 @@ FLOWS = flows()  # (kind, sheet) rolled up into years, as declared in modelgen.r
 
 
 def build(model: Model) -> None:
-    inp = model.sheets["Inputs"]
+    inp = model.sheets[SheetName.INPUTS]
     years = model.timeline.fiscal_years
-    sheet = model.new_sheet("Annual", [str(y) for y in years])
+    sheet = model.new_sheet(SheetName.ANNUAL, [str(y) for y in years])
     tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
     fy = inp["fiscal_year"]
     year = sheet.add("year", lbl("year"), "year", fmt="year", const_formula=MIN(span(fy)) - 1)
@@ -38,29 +40,29 @@ def build(model: Model) -> None:
     rolled: dict[tuple[str, str], Row] = {}
     for kind, source in FLOWS:
         src = model.sheets[source]
-        for t in [*tickers, "TOTAL"]:
-            label = lbl(f"{kind}_fy", t) if t != "TOTAL" else lbl(f"{kind}_fy_total")
+        for t in [*tickers, TOTAL]:
+            label = lbl(f"{kind}_fy", t) if t != TOTAL else lbl(f"{kind}_fy_total")
             rolled[(kind, t)] = sheet.add(
-                f"{kind}:FY:{t}",
+                row_key(kind, basis="FY", ticker=t),
                 label,
                 unit,
                 fmt="amount",
-                formula=SUMIFS(span(src[f"{kind}:{t}"]), span(fy), year.cur),
+                formula=SUMIFS(span(src[row_key(kind, ticker=t)]), span(fy), year.cur),
             )
-    for t in [*tickers, "TOTAL"]:
+    for t in [*tickers, TOTAL]:
         cap = rolled[("capex", t)]
         sheet.add(
-            f"capex_yoy:FY:{t}",
-            lbl("capex_yoy_fy", t) if t != "TOTAL" else lbl("capex_yoy_fy_total"),
+            row_key("capex_yoy", basis="FY", ticker=t),
+            lbl("capex_yoy_fy", t) if t != TOTAL else lbl("capex_yoy_fy_total"),
             "%",
             fmt="pct",
             formula=IF(cap.prev > 0, cap.cur / cap.prev - 1, ""),
         )
-    for t in [*tickers, "TOTAL"]:
+    for t in [*tickers, TOTAL]:
         sheet.add(
-            f"depreciation_pct_net_income:FY:{t}",
+            row_key("depreciation_pct_net_income", basis="FY", ticker=t),
             lbl("depreciation_pct_net_income_fy", t)
-            if t != "TOTAL"
+            if t != TOTAL
             else lbl("depreciation_pct_net_income_fy_total"),
             "%",
             fmt="pct",
@@ -68,11 +70,14 @@ def build(model: Model) -> None:
                 rolled[("depreciation_and_amortization", t)].cur, rolled[("net_income", t)].cur
             ),
         )
-    profit = model.sheets["Profit Impact"]
+    profit = model.sheets[SheetName.PROFIT]
     for t in tickers:  # empty, as on Profit Impact, for a company without shares
-        impact, shares = profit[f"eps_impact_incremental_da:{t}"], profit[f"diluted_shares:{t}"]
+        impact, shares = (
+            profit[row_key("eps_impact_incremental_da", ticker=t)],
+            profit[row_key("diluted_shares", ticker=t)],
+        )
         sheet.add(
-            f"eps_impact_incremental_da:FY:{t}",
+            row_key("eps_impact_incremental_da", basis="FY", ticker=t),
             lbl("eps_impact_incremental_da_fy", t),
             impact.unit,
             fmt="per_share",
@@ -84,10 +89,10 @@ def build(model: Model) -> None:
         )
     in_year = SUMPRODUCT((span(fy).eq(year.cur)) * 1)
     for t in tickers:
-        actual = inp[f"capex_actual:{t}"]
+        actual = inp[row_key("capex_actual", ticker=t)]
         reported = SUMPRODUCT((span(fy).eq(year.cur)) * span(actual).is_set())
         sheet.add(
-            f"forecast_periods:FY:{t}",
+            row_key("forecast_periods", basis="FY", ticker=t),
             lbl("forecast_periods_fy", t),
             "count",
             fmt="count",
@@ -107,7 +112,7 @@ def _article_measure(model: Model, sheet) -> None:
     """The article's table, in its calendar years: calendar capex / its 5-year average life
     (`run_rate_factor` on Profit Impact) against calendar net income; empty where a calendar
     year cannot be computed."""
-    profit = model.sheets["Profit Impact"]
+    profit = model.sheets[SheetName.PROFIT]
     tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
     sheet.blank()
     sheet.header(
@@ -115,18 +120,18 @@ def _article_measure(model: Model, sheet) -> None:
     )
     rr = {}
     for t in tickers:
-        capex = sheet[f"capex:CY:{t}"].cur
+        capex = sheet[row_key("capex", basis="CY", ticker=t)].cur
         rr[t] = sheet.add(
-            f"run_rate_depreciation:CY:{t}",
+            row_key("run_rate_depreciation", basis="CY", ticker=t),
             lbl("run_rate_depreciation_cy", t),
             unit,
             fmt="amount",
-            formula=IF(capex.is_set(), capex * profit[f"run_rate_factor:{t}"].d, ""),
+            formula=IF(capex.is_set(), capex * profit[row_key("run_rate_factor", ticker=t)].d, ""),
         )
     for t in tickers:
-        ni = sheet[f"net_income:CY:{t}"].cur
+        ni = sheet[row_key("net_income", basis="CY", ticker=t)].cur
         sheet.add(
-            f"run_rate_depreciation_pct_net_income:CY:{t}",
+            row_key("run_rate_depreciation_pct_net_income", basis="CY", ticker=t),
             lbl("run_rate_depreciation_pct_net_income_cy", t),
             "%",
             fmt="pct",
@@ -136,16 +141,16 @@ def _article_measure(model: Model, sheet) -> None:
 
 def _calendar_from_quarters(model: Model, sheet, year: Row) -> None:
     """Exact: the quarters whose last month falls in the year; empty where one is missing."""
-    inp, cap = model.sheets["Inputs"], model.sheets["Capex"]
+    inp, cap = model.sheets[SheetName.INPUTS], model.sheets[SheetName.CAPEX]
     tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
     fy, fq = inp["fiscal_year"], inp["fiscal_quarter"]
     cap.blank()
     cap.header("Calendar year in which each quarter ends", level=1)
     cal = {}
     for t in tickers:
-        month = inp[f"fiscal_year_end_month:{t}"].d
+        month = inp[row_key("fiscal_year_end_month", ticker=t)].d
         cal[t] = cap.add(
-            f"calendar_year:{t}",
+            row_key("calendar_year", ticker=t),
             lbl("calendar_year", t),
             "year",
             fmt="year",
@@ -154,7 +159,7 @@ def _calendar_from_quarters(model: Model, sheet, year: Row) -> None:
         )
     count = {
         t: sheet.add(
-            f"quarters_in_year:CY:{t}",
+            row_key("quarters_in_year", basis="CY", ticker=t),
             lbl("quarters_in_year_cy", t),
             "count",
             fmt="count",
@@ -166,18 +171,20 @@ def _calendar_from_quarters(model: Model, sheet, year: Row) -> None:
         src = model.sheets[source]
         rows = [
             sheet.add(
-                f"{kind}:CY:{t}",
+                row_key(kind, basis="CY", ticker=t),
                 lbl(f"{kind}_cy", t),
                 unit,
                 fmt="amount",
                 formula=IF(
-                    count[t].cur.eq(4), SUMIFS(span(src[f"{kind}:{t}"]), span(cal[t]), year.cur), ""
+                    count[t].cur.eq(4),
+                    SUMIFS(span(src[row_key(kind, ticker=t)]), span(cal[t]), year.cur),
+                    "",
                 ),
             )
             for t in tickers
         ]
         sheet.add(
-            f"{kind}:CY:TOTAL",
+            row_key(kind, basis="CY", ticker=TOTAL),
             lbl(f"{kind}_cy_total"),
             unit,
             fmt="amount",
@@ -187,13 +194,13 @@ def _calendar_from_quarters(model: Model, sheet, year: Row) -> None:
 
 def _calendar_from_years(model: Model, sheet, rolled: dict[tuple[str, str], Row]) -> None:
     """Months-weighted fiscal years; exact from reported quarters where all are there."""
-    inp = model.sheets["Inputs"]
+    inp = model.sheets[SheetName.INPUTS]
     tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
     basis = {}
     for kind, _ in FLOWS:
         rows, weighted = [], {}
         for t in tickers:
-            month = inp[f"fiscal_year_end_month:{t}"].d
+            month = inp[row_key("fiscal_year_end_month", ticker=t)].d
             fyr = rolled[(kind, t)]
             approx = IF(
                 month.eq(12),
@@ -204,7 +211,7 @@ def _calendar_from_years(model: Model, sheet, rolled: dict[tuple[str, str], Row]
                 weighted[t] = approx
             else:  # a row of its own: the exact sum takes its place where quarters are reported
                 weighted[t] = sheet.add(
-                    f"{kind}_weighted:CY:{t}",
+                    row_key(f"{kind}_weighted", basis="CY", ticker=t),
                     lbl(f"{kind}_cy_weighted", t),
                     unit,
                     fmt="amount",
@@ -224,7 +231,7 @@ def _calendar_from_years(model: Model, sheet, rolled: dict[tuple[str, str], Row]
                 formula = approx
             rows.append(
                 sheet.add(
-                    f"{kind}:CY:{t}",
+                    row_key(kind, basis="CY", ticker=t),
                     lbl(f"{kind}_cy_approx", t),
                     unit,
                     fmt="amount",
@@ -232,20 +239,29 @@ def _calendar_from_years(model: Model, sheet, rolled: dict[tuple[str, str], Row]
                 )
             )
         gaps = SUMPRODUCT(block(rows).is_blank() * 1)  # a company's year not computable
-        total = sheet.add(f"{kind}:CY:TOTAL", lbl(f"{kind}_cy_total"), unit, fmt="amount")
+        total = sheet.add(
+            row_key(kind, basis="CY", ticker=TOTAL), lbl(f"{kind}_cy_total"), unit, fmt="amount"
+        )
         total.formula = IF(gaps > 0, "", SUM(block(rows)))
     for t in tickers:
         flag = basis.get(t)
         if flag is not None:
             sheet.add(
-                f"capex_exact:CY:{t}", lbl("capex_exact_cy", t), "flag", fmt="flag", formula=flag
+                row_key("capex_exact", basis="CY", ticker=t),
+                lbl("capex_exact_cy", t),
+                "flag",
+                fmt="flag",
+                formula=flag,
             )
 
 
 def _exact_from_detail(model: Model, kind: str, ticker: str) -> tuple[Expr, Expr] | None:
     """Sum of reported quarters ending in the calendar year (this fiscal year's or the next's)."""
-    inp = model.sheets["Inputs"]
-    keys = [f"{kind}_actual:{ticker}:Q{q}" for q in range(1, 5)]
+    inp = model.sheets[SheetName.INPUTS]
+    quarters = [RowKey(f"{kind}_actual", ticker=ticker, index=(f"Q{q}",)) for q in range(1, 5)]
+    if not all(q.is_declared(SheetName.INPUTS) for q in quarters):
+        return None  # no quarters are recorded for this figure
+    keys = [str(q) for q in quarters]
     if not all(k in inp.by_key for k in keys):
         return None
     month = model.inputs.company(ticker).fiscal_year_end_month

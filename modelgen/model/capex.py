@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from modelgen.formulas.expressions import Expr, Ref
 from modelgen.formulas.functions import AND, IF, MAX, MIN, OR, SUM, SUMIFS
 from modelgen.formulas.rows import Row, Sheet, block, span
+from modelgen.keys import row_key
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
     from modelgen.model import Model
@@ -25,7 +27,7 @@ def _sections(model: Model, sheet: Sheet):
     def section(title: str, kind: str, unit: str, fmt: str) -> dict[str, Row]:
         sheet.header(title, level=1)
         return {
-            t: sheet.add(f"{kind}:{t}", model.label(kind, t), unit, fmt=fmt, level=1)
+            t: sheet.add(row_key(kind, ticker=t), model.label(kind, t), unit, fmt=fmt, level=1)
             for t in model.inputs.tickers
         }
 
@@ -33,8 +35,8 @@ def _sections(model: Model, sheet: Sheet):
 
 
 def build(model: Model) -> None:
-    inp = model.sheets["Inputs"]
-    sheet = model.new_sheet("Capex")
+    inp = model.sheets[SheetName.INPUTS]
+    sheet = model.new_sheet(SheetName.CAPEX)
     tickers, unit = model.inputs.tickers, model.unit
     section = _sections(model, sheet)
     long_run, fade = inp["long_run_capex_growth"].d, inp["fade_years"].d
@@ -54,9 +56,10 @@ def build(model: Model) -> None:
         "Forecast growth, fading to the long-run rate", "capex_forecast_growth", "%", "pct"
     )
     sheet.blank()
-    sheet.header("Capex")
+    sheet.header(SheetName.CAPEX)
     capex = {
-        t: sheet.add(f"capex:{t}", model.label("capex", t), unit, fmt="amount") for t in tickers
+        t: sheet.add(row_key("capex", ticker=t), model.label("capex", t), unit, fmt="amount")
+        for t in tickers
     }
     sheet.add(
         "capex:TOTAL",
@@ -85,9 +88,13 @@ def build(model: Model) -> None:
 
 def known_rows(model: Model, ticker: str) -> tuple[Row, Row, Row | None]:
     """A company's known flag, known capex and (quarterly) quarters on record."""
-    cap = model.sheets["Capex"]
-    record = cap[f"capex_quarters_on_record:{ticker}"] if model.per_year > 1 else None
-    return cap[f"capex_is_known:{ticker}"], cap[f"capex_known:{ticker}"], record
+    cap = model.sheets[SheetName.CAPEX]
+    record = cap[row_key("capex_quarters_on_record", ticker=ticker)] if model.per_year > 1 else None
+    return (
+        cap[row_key("capex_is_known", ticker=ticker)],
+        cap[row_key("capex_known", ticker=ticker)],
+        record,
+    )
 
 
 def trailing_year(model: Model, row: Row, path: Row) -> Expr:
@@ -114,14 +121,19 @@ def anchor_of(
     else:
         four = figure.cur + trailing.prev - model.year_ago(path)
         earlier = model.year_ago(trailing)
-        years = model.sheets["Inputs"]["periods_per_year"].d
+        years = model.sheets[SheetName.INPUTS]["periods_per_year"].d
         growth = IF(AND(record.cur >= 2 * years, earlier > 0), four / earlier - 1, long_run)
     return IF(flag.cur.eq(1), growth, row.prev)
 
 
 def faded_growth(model: Model, ticker: str, anchor: Expr, long_run: Expr, fade: Expr) -> Expr:
     """The anchor growth fading to `long_run` over `fade` years after the last known figure."""
-    return faded(anchor, long_run, model.sheets["Capex"][f"capex_years_since_known:{ticker}"], fade)
+    return faded(
+        anchor,
+        long_run,
+        model.sheets[SheetName.CAPEX][row_key("capex_years_since_known", ticker=ticker)],
+        fade,
+    )
 
 
 def faded(anchor: Expr, long_run: Expr, since: Row, fade: Expr) -> Expr:
@@ -130,13 +142,13 @@ def faded(anchor: Expr, long_run: Expr, since: Row, fade: Expr) -> Expr:
 
 
 def _annual_known(model: Model, section) -> tuple[dict[str, Row], dict[str, Row]]:
-    inp = model.sheets["Inputs"]
+    inp = model.sheets[SheetName.INPUTS]
     known = section(
         "Known capex: the actual, else the guidance midpoint", "capex_known", model.unit, "amount"
     )
     for t, row in known.items():
         actual, low, high = (
-            inp[f"{k}:{t}"].cur
+            inp[row_key(k, ticker=t)].cur
             for k in ("capex_actual", "capex_guidance_low", "capex_guidance_high")
         )
         row.formula = IF(
@@ -144,14 +156,17 @@ def _annual_known(model: Model, section) -> tuple[dict[str, Row], dict[str, Row]
         )
     is_known = section("Known figure flag", "capex_is_known", "flag", "flag")
     for t, row in is_known.items():
-        actual, low = inp[f"capex_actual:{t}"].cur, inp[f"capex_guidance_low:{t}"].cur
+        actual, low = (
+            inp[row_key("capex_actual", ticker=t)].cur,
+            inp[row_key("capex_guidance_low", ticker=t)].cur,
+        )
         row.formula = IF(OR(actual.is_set(), low.is_set()), 1, 0)
     return known, is_known
 
 
 def _quarterly_known(model: Model, section) -> tuple[dict[str, Row], dict[str, Row]]:
     """Quarters: the actual, else the year's guidance less what is reported, spread."""
-    inp = model.sheets["Inputs"]
+    inp = model.sheets[SheetName.INPUTS]
     fy, start = inp["fiscal_year"], inp["period_start"]
     unit = model.unit
     mid = section(
@@ -162,7 +177,10 @@ def _quarterly_known(model: Model, section) -> tuple[dict[str, Row], dict[str, R
     )
     flag = section("Guidance flag", "capex_guidance_flag", "flag", "flag")
     for t in model.inputs.tickers:
-        low, high = inp[f"capex_guidance_low:{t}"].cur, inp[f"capex_guidance_high:{t}"].cur
+        low, high = (
+            inp[row_key("capex_guidance_low", ticker=t)].cur,
+            inp[row_key("capex_guidance_high", ticker=t)].cur,
+        )
         mid[t].formula = IF(low.is_set(), (low + IF(high.is_set(), high, low)) / 2, 0)
         flag[t].formula = IF(low.is_set(), 1, 0)
     year_guidance = section("The fiscal year's guidance", "capex_year_guidance", unit, "amount")
@@ -190,7 +208,7 @@ def _quarterly_known(model: Model, section) -> tuple[dict[str, Row], dict[str, R
         "Quarters on record since the first known one", "capex_quarters_on_record", "count", "count"
     )
     for t in model.inputs.tickers:
-        actual = inp[f"capex_actual:{t}"]
+        actual = inp[row_key("capex_actual", ticker=t)]
         year_guidance[t].formula = SUMIFS(span(mid[t]), span(fy), fy.cur)
         year_guided[t].formula = SUMIFS(span(flag[t]), span(fy), fy.cur)
         is_actual[t].formula = IF(actual.cur.is_set(), 1, 0)

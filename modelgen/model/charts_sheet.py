@@ -24,11 +24,13 @@ from typing import TYPE_CHECKING
 from modelgen.formulas.expressions import Expr, Num
 from modelgen.formulas.functions import IF, MIN, SUM, SUMPRODUCT, plus
 from modelgen.formulas.rows import Row, Sheet, block
+from modelgen.keys import row_key
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
     from modelgen.model import Model
 
-SHEET = "Charts"
+SHEET = SheetName.CHARTS
 TITLE = "Charts: capex, growth, depreciation and profit impact at a glance"
 PEAK_GROWTH = 0.30  # the article's peak-cycle growth
 BAND_ROWS = 16  # rows a chart covers, below its header
@@ -38,12 +40,12 @@ CHARTS = ("capex", "growth", "depreciation_share", "bridge", "waterfall")
 LABELS = {
     "chart_company": "Company in the vintage chart (a ticker)",
     "peak_growth_threshold": "Peak-cycle growth line (the article's 30%)",
-    "band:capex": "Capex by company (solid: reported; hatched: guidance and forecast)",
-    "band:growth": "Capex growth year on year, with the peak-cycle line",
-    "band:depreciation_share": "D&A as a share of net income",
-    "band:bridge": "Earnings before D&A: what D&A after tax takes, and the net income left",
-    "band:waterfall": "Depreciation by vintage year, for the company chosen above",
-    "band:waterfall_none": "Depreciation by vintage: needs the vintage grid (depreciation_view grid)",
+    "band_capex": "Capex by company (solid: reported; hatched: guidance and forecast)",
+    "band_growth": "Capex growth year on year, with the peak-cycle line",
+    "band_depreciation_share": "D&A as a share of net income",
+    "band_bridge": "Earnings before D&A: what D&A after tax takes, and the net income left",
+    "band_waterfall": "Depreciation by vintage year, for the company chosen above",
+    "band_waterfall_none": "Depreciation by vintage: needs the vintage grid (depreciation_view grid)",
     "capex_reported": "{name}: 1 if capex is reported",
     "forecast_period": "1 if a company is not yet reported (shaded)",
     "chart_capex_actual": "{name}: capex reported",
@@ -67,7 +69,7 @@ def label(model: Model, kind: str, ticker: str = "", **fields: str) -> str:
 
 def build(model: Model) -> None:
     """Add the Charts sheet (after the calculation sheets, before Checks)."""
-    inp, cap = model.sheets["Inputs"], model.sheets["Capex"]
+    inp, cap = model.sheets[SheetName.INPUTS], model.sheets[SheetName.CAPEX]
     tickers = model.inputs.tickers
     sheet = model.new_sheet(SHEET)
     if SHEET not in model.template.titles:
@@ -94,7 +96,7 @@ def build(model: Model) -> None:
     for chart in CHARTS:
         sheet.blank()
         band = "waterfall_none" if chart == "waterfall" and not vintages else chart
-        sheet.header(label(model, f"band:{band}"))
+        sheet.header(label(model, f"band_{band}"))
         for _ in range(BAND_ROWS):
             sheet.blank()
 
@@ -102,11 +104,11 @@ def build(model: Model) -> None:
     sheet.header("Chart data: formulas the charts read")
     reported = {
         t: sheet.add(
-            f"capex_reported:{t}",
+            row_key("capex_reported", ticker=t),
             label(model, "capex_reported", t),
             "flag",
             fmt="flag",
-            formula=IF(inp[f"capex_actual:{t}"].cur.is_set(), 1, 0),
+            formula=IF(inp[row_key("capex_actual", ticker=t)].cur.is_set(), 1, 0),
         )
         for t in tickers
     }
@@ -119,9 +121,9 @@ def build(model: Model) -> None:
     )
     actual = {}
     for t in charted(model):
-        capex = cap[f"capex:{t}"].cur
+        capex = cap[row_key("capex", ticker=t)].cur
         actual[t] = sheet.add(
-            f"chart_capex_actual:{t}",
+            row_key("chart_capex_actual", ticker=t),
             label(model, "chart_capex_actual", t),
             model.unit,
             fmt="amount",
@@ -129,11 +131,11 @@ def build(model: Model) -> None:
         )
     for t in charted(model):
         sheet.add(
-            f"chart_capex_forecast:{t}",
+            row_key("chart_capex_forecast", ticker=t),
             label(model, "chart_capex_forecast", t),
             model.unit,
             fmt="amount",
-            formula=cap[f"capex:{t}"].cur - actual[t].cur,
+            formula=cap[row_key("capex", ticker=t)].cur - actual[t].cur,
         )
     sheet.add(
         "peak_growth_line",
@@ -155,12 +157,14 @@ def _vintage_rows(model: Model) -> dict[str, dict[str, list[Row]]]:
     """Vintage year -> ticker -> the Depreciation grid's rows of that year (all classes).
 
     Empty when the Depreciation sheet has no vintage grid (its closed-form view)."""
-    dep = model.sheets["Depreciation"]
+    dep = model.sheets[SheetName.DEPRECIATION]
     years: dict[str, dict[str, list[Row]]] = {}
     for t in model.inputs.tickers:
         for a in model.inputs.asset_classes[t]:
             for p in model.timeline.periods:
-                row = dep.by_key.get(f"depreciation_vintage:{t}:{a.name}:{p.label}")
+                row = dep.by_key.get(
+                    row_key("depreciation_vintage", ticker=t, asset_class=a.name, index=(p.label,))
+                )
                 if row is None:
                     return {}
                 years.setdefault(str(p.year), {}).setdefault(t, []).append(row)
@@ -195,23 +199,25 @@ def _runs(rows: list[Row]) -> list[list[Row]]:
 def _waterfall(
     model: Model, sheet: Sheet, company: Row, vintages: dict[str, dict[str, list[Row]]]
 ) -> None:
-    inp = model.sheets["Inputs"]
+    inp = model.sheets[SheetName.INPUTS]
     tickers = _choosable(model, vintages)
     vintages = {y: {t: by[t] for t in tickers if t in by} for y, by in vintages.items()}
     sheet.blank()
     sheet.header("The chosen company's depreciation by vintage year (the waterfall chart)")
     pick = {}
     for t in tickers:
-        listed = inp.by_key.get(f"ticker:{t}")  # the ticker as a cell, where Inputs lists them
+        listed = inp.by_key.get(
+            row_key("ticker", ticker=t)
+        )  # the ticker as a cell, where Inputs lists them
         target: Expr | str = listed.d if listed is not None and listed.const == t else t
         pick[t] = sheet.add(
-            f"chart_pick:{t}",
+            row_key("chart_pick", ticker=t),
             label(model, "chart_pick", t),
             "flag",
             fmt="flag",
             const_formula=IF(company.d.eq(target), 1, 0),
         )
-    dep = model.sheets["Depreciation"]
+    dep = model.sheets[SheetName.DEPRECIATION]
     by_year = {}  # a row per company and vintage year: its classes' charges added up
     for year, by_ticker in vintages.items():
         by_year[year] = []
@@ -220,7 +226,7 @@ def _waterfall(
             runs = [run[0].cur if len(run) == 1 else SUM(block(run)) for run in found]
             by_year[year].append(
                 sheet.add(
-                    f"chart_vintage:{year}:{t}",
+                    row_key("chart_vintage", ticker=t, index=(year,)),
                     label(model, "chart_vintage_company", t, vintage=year),
                     model.unit,
                     fmt="amount",
@@ -229,7 +235,7 @@ def _waterfall(
                 )
             )
     picked = block([pick[t] for t in tickers], "const")
-    opening = [pick[t].d * dep[f"depreciation_opening:{t}"].cur for t in tickers]
+    opening = [pick[t].d * dep[row_key("depreciation_opening", ticker=t)].cur for t in tickers]
     rows = [
         sheet.add(
             "chart_vintage:opening",
@@ -242,7 +248,7 @@ def _waterfall(
     for year, companies in by_year.items():
         rows.append(
             sheet.add(
-                f"chart_vintage:{year}",
+                row_key("chart_vintage", index=(year,)),
                 label(model, "chart_vintage", vintage=year),
                 model.unit,
                 fmt="amount",
@@ -260,7 +266,7 @@ def _waterfall(
 
 def band_row(model: Model, chart: str) -> Row:
     """The header row of `chart`'s band on the Charts sheet (the chart goes just below it)."""
-    text = label(model, f"band:{chart}")
+    text = label(model, f"band_{chart}")
     for row in model.sheets[SHEET].rows:
         if row.kind == "header" and row.label == text:
             return row

@@ -7,17 +7,21 @@ from typing import TYPE_CHECKING
 from modelgen.formulas.expressions import Crit, Expr
 from modelgen.formulas.functions import ABS, AND, IF, MAX, MIN, SUM, SUMIFS, SUMPRODUCT, differs
 from modelgen.formulas.rows import block, span
+from modelgen.keys import row_key
 from modelgen.model.annual import FLOWS
 from modelgen.model.depreciation import lagged
 from modelgen.model.ppe import other_kind
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
     from modelgen.model import Model
 
 
 def build(model: Model) -> None:
-    inp, dep, ppe = (model.sheets[n] for n in ("Inputs", "Depreciation", "PP&E"))
-    sheet = model.new_sheet("Checks")
+    inp, dep, ppe = (
+        model.sheets[n] for n in (SheetName.INPUTS, SheetName.DEPRECIATION, SheetName.PPE)
+    )
+    sheet = model.new_sheet(SheetName.CHECKS)
     tickers, lbl = model.inputs.tickers, model.label
     tol = inp["check_tolerance"].d
     checks, summaries = [], []
@@ -38,18 +42,22 @@ def build(model: Model) -> None:
         checks.append(row)
         return row
 
-    sheet.header("Inputs")
+    sheet.header(SheetName.INPUTS)
     for t in tickers:
         classes = model.inputs.asset_classes[t]
-        shares = block([inp[f"share:{t}:{a.name}"] for a in classes], "const")
-        lives = block([inp[f"useful_life:{t}:{a.name}"] for a in classes], "const")
+        shares = block(
+            [inp[row_key("share", ticker=t, asset_class=a.name)] for a in classes], "const"
+        )
+        lives = block(
+            [inp[row_key("useful_life", ticker=t, asset_class=a.name)] for a in classes], "const"
+        )
         check(
-            f"check_shares_sum:{t}",
+            row_key("check_shares_sum", ticker=t),
             lbl("check_shares_sum", t),
             const=differs(SUM(shares), 1, tol),
         )
         check(
-            f"check_lives_positive:{t}",
+            row_key("check_lives_positive", ticker=t),
             lbl("check_lives_positive", t),
             const=IF(MIN(lives) < 0, 1, 0),
         )
@@ -59,24 +67,29 @@ def build(model: Model) -> None:
 
     sheet.header("Depreciation and PP&E (column D: periods failing)")
     for t in tickers:
-        nbv = span(ppe[f"net_book_value:{t}"])
+        nbv = span(ppe[row_key("net_book_value", ticker=t)])
         # what the net book value is computed from: the opening base and the capex to date
-        spent = ppe[f"net_book_value:{t}"].d + span(ppe[f"cumulative_capex:{t}"])
+        spent = ppe[row_key("net_book_value", ticker=t)].d + span(
+            ppe[row_key("cumulative_capex", ticker=t)]
+        )
         check(
-            f"check_nbv_nonnegative:{t}",
+            row_key("check_nbv_nonnegative", ticker=t),
             lbl("check_nbv_nonnegative", t),
             const=SUMPRODUCT(nbv < -tol * (1 + spent)),
         )
-        opening, added = ppe[f"net_ppe_opening:{t}"].cur, ppe[f"ppe_capex:{t}"].cur
+        opening, added = (
+            ppe[row_key("net_ppe_opening", ticker=t)].cur,
+            ppe[row_key("ppe_capex", ticker=t)].cur,
+        )
         rolled = sheet.add(
-            f"rolled_forward:{t}",
+            row_key("rolled_forward", ticker=t),
             lbl("rolled_forward", t),
             model.unit,
             fmt="amount",
-            formula=opening + added + ppe[f"ppe_depreciation:{t}"].cur,
+            formula=opening + added + ppe[row_key("ppe_depreciation", ticker=t)].cur,
         )
         check(
-            f"check_roll_forward:{t}",
+            row_key("check_roll_forward", ticker=t),
             lbl("check_roll_forward", t),
             const=periods_differ(span(rolled), nbv, tol, scale=spent),
         )
@@ -115,24 +128,31 @@ def _tie_checks(model: Model, check, t: str) -> None:
     fail), each more than `tie_tolerance` of the reported figure off: PP&E depreciation like
     with like; D&A built up from the model (depreciation plus the rest of D&A); and the
     model's depreciation never above total D&A (the residual would be negative)."""
-    inp, dep, ppe = (model.sheets[n] for n in ("Inputs", "Depreciation", "PP&E"))
+    inp, dep, ppe = (
+        model.sheets[n] for n in (SheetName.INPUTS, SheetName.DEPRECIATION, SheetName.PPE)
+    )
     tol = inp["tie_tolerance"].d
-    modelled, da = dep[f"depreciation:{t}"].cur, inp[f"depreciation_reported:{t}"].cur
-    off = ppe[f"depreciation_variance_pct:{t}"].cur
-    built_up = modelled + ppe[f"{other_kind(model, t)}:{t}"].cur
+    modelled, da = (
+        dep[row_key("depreciation", ticker=t)].cur,
+        inp[row_key("depreciation_reported", ticker=t)].cur,
+    )
+    off = ppe[row_key("depreciation_variance_pct", ticker=t)].cur
+    built_up = modelled + ppe[row_key(other_kind(model, t), ticker=t)].cur
     for kind, formula in (
         ("check_depreciation_ties", IF(off.is_set(), IF(ABS(off) > tol, 1, 0), 0)),
         ("check_da_ties", IF(da.is_set(), IF(ABS(built_up - da) > tol * da, 1, 0), 0)),
         ("check_amortization_sign", IF(da.is_set(), IF(modelled - da > tol * da, 1, 0), 0)),
     ):
-        check(f"{kind}:{t}", model.label(kind, t), formula=formula)
+        check(row_key(kind, ticker=t), model.label(kind, t), formula=formula)
 
 
 def _timeline_checks(model: Model, check) -> None:
     """The grey timeline is what the CSV files made it, and the Annual sheet adds up to the
     periods: a fiscal year or period start typed over fails here, where it would otherwise
     move periods out of the Annual sheet's years (or between them) unnoticed."""
-    inp, dep, annual = (model.sheets[n] for n in ("Inputs", "Depreciation", "Annual"))
+    inp, dep, annual = (
+        model.sheets[n] for n in (SheetName.INPUTS, SheetName.DEPRECIATION, SheetName.ANNUAL)
+    )
     tol, length = inp["check_tolerance"].d, inp["period_length"].d
     start, year = inp["period_start"], inp["fiscal_year"].cur
     if "fiscal_quarter" in inp.by_key:
@@ -155,82 +175,91 @@ def _timeline_checks(model: Model, check) -> None:
     for t in model.inputs.tickers:
         parts = [
             (
-                f"check_annual_ties:{kind}:{t}",
+                row_key("check_annual_ties", subject=kind, ticker=t),
                 lbl("check_annual_ties_flow", t, flow=kind),
                 differs(
-                    SUM(span(annual[f"{kind}:FY:{t}"])),
-                    SUM(span(model.sheets[src][f"{kind}:{t}"])),
+                    SUM(span(annual[row_key(kind, basis="FY", ticker=t)])),
+                    SUM(span(model.sheets[src][row_key(kind, ticker=t)])),
                     tol,
                 ),
             )
             for kind, src in FLOWS
         ]
-        check(f"check_annual_ties:{t}", lbl("check_annual_ties", t), parts=parts)
+        check(row_key("check_annual_ties", ticker=t), lbl("check_annual_ties", t), parts=parts)
 
 
 def _class_checks(model: Model, check, t: str, name: str) -> None:
     """One asset class: land never depreciates, construction in progress never does (checked
     for the classes built with a lag), the opening base and the vintages charge what they
     owe and never more than their cost."""
-    inp, dep, ppe = (model.sheets[n] for n in ("Inputs", "Depreciation", "PP&E"))
-    lbl, tol, sheet = model.label, inp["check_tolerance"].d, model.sheets["Checks"]
-    c = f"{t}:{name}"
-    life, charged = dep[f"useful_life_in_effect:{c}"], dep[f"depreciation_class:{c}"]
+    inp, dep, ppe = (
+        model.sheets[n] for n in (SheetName.INPUTS, SheetName.DEPRECIATION, SheetName.PPE)
+    )
+    lbl, tol, sheet = model.label, inp["check_tolerance"].d, model.sheets[SheetName.CHECKS]
+    c = {"ticker": t, "asset_class": name}
+    life, charged = (
+        dep[row_key("useful_life_in_effect", **c)],
+        dep[row_key("depreciation_class", **c)],
+    )
     check(
-        f"check_land_not_depreciated:{c}",
+        row_key("check_land_not_depreciated", **c),
         lbl("check_land_not_depreciated", t, asset_class=name),
         const=SUMPRODUCT(span(life).eq(0) * span(charged).ne(0)),
     )
     if lagged(model, t, name):
         start, end, number = inp["period_start"], dep["period_end"], dep["period_number"]
-        lag, share = inp[f"in_service_lag:{c}"].d, inp[f"share:{c}"].d
+        lag, share = inp[row_key("in_service_lag", **c)].d, inp[row_key("share", **c)].d
         to_date = sheet.add(
-            f"charged_to_date:{c}",
+            row_key("charged_to_date", **c),
             lbl("charged_to_date", t, asset_class=name),
             model.unit,
             fmt="amount",
             formula=SUMIFS(span(charged), span(number), Crit("<=", number.cur)),
         ).cur
         in_service = SUMIFS(
-            span(model.sheets["Capex"][f"capex:{t}"]), span(start), Crit("<", end.cur - lag)
+            span(model.sheets[SheetName.CAPEX][row_key("capex", ticker=t)]),
+            span(start),
+            Crit("<", end.cur - lag),
         )
         cost = sheet.add(
-            f"cost_in_service:{c}",
+            row_key("cost_in_service", **c),
             lbl("cost_in_service", t, asset_class=name),
             model.unit,
             fmt="amount",
-            formula=inp[f"opening_net_book_value:{c}"].d + share * in_service,
+            formula=inp[row_key("opening_net_book_value", **c)].d + share * in_service,
         ).cur
         check(
-            f"check_construction_not_depreciated:{c}",
+            row_key("check_construction_not_depreciated", **c),
             lbl("check_construction_not_depreciated", t, asset_class=name),
             formula=IF(to_date > cost + tol * MAX(1, cost), 1, 0),
         )
     check(
-        f"check_opening_charged:{c}",
+        row_key("check_opening_charged", **c),
         lbl("check_opening_charged", t, asset_class=name),
         parts=_opening_checks(model, t, name),
     )
-    changes = inp[f"useful_life_change:{c}"]
-    vintages = SUM(span(charged)) - SUM(span(dep[f"depreciation_opening:{c}"]))
+    changes = inp[row_key("useful_life_change", **c)]
+    vintages = SUM(span(charged)) - SUM(span(dep[row_key("depreciation_opening", **c)]))
     check(
-        f"check_class_total:{c}",
+        row_key("check_class_total", **c),
         lbl("check_class_total", t, asset_class=name),
         const=IF(
-            SUM(span(changes)) > 0, 0, differs(vintages, dep[f"depreciation_owed:{c}"].d, tol)
+            SUM(span(changes)) > 0,
+            0,
+            differs(vintages, dep[row_key("depreciation_owed", **c)].d, tol),
         ),
     )
-    books = [dep.by_key.get(f"book_value_vintage:{c}:{p}") for p in model.periods]
+    books = [dep.by_key.get(row_key("book_value_vintage", **c, index=(p,))) for p in model.periods]
     if books[0] is not None:
-        floor = -tol * MAX(1, ppe[f"cumulative_capex:{t}"].cur)
+        floor = -tol * MAX(1, ppe[row_key("cumulative_capex", ticker=t)].cur)
         check(
-            f"check_vintage_book_value:{c}",
+            row_key("check_vintage_book_value", **c),
             lbl("check_vintage_book_value", t, asset_class=name),
             formula=IF(MIN(block(books)) < floor, 1, 0),
         )
     else:
         check(
-            f"check_no_life_change:{c}",
+            row_key("check_no_life_change", **c),
             lbl("check_no_life_change", t, asset_class=name),
             const=IF(SUM(span(changes)) > 0, 1, 0),
         )
@@ -239,25 +268,29 @@ def _class_checks(model: Model, check, t: str, name: str) -> None:
 def _opening_checks(model: Model, t: str, name: str) -> list[tuple[str, str, Expr]]:
     """The opening base: land charges nothing; an opening base whose remaining life ended
     by the end of the timeline charged all of its book value; any other never more."""
-    inp, dep, lbl = model.sheets["Inputs"], model.sheets["Depreciation"], model.label
-    c = f"{t}:{name}"
-    tol, value = inp["check_tolerance"].d, inp[f"opening_net_book_value:{c}"].d
-    life = dep[f"useful_life_in_effect:{c}"].at(model.n_periods - 1)
-    left, charged = dep[f"opening_life_left:{c}"].d, dep[f"opening_charged:{c}"].d
+    inp, dep, lbl = (
+        model.sheets[SheetName.INPUTS],
+        model.sheets[SheetName.DEPRECIATION],
+        model.label,
+    )
+    c = {"ticker": t, "asset_class": name}
+    tol, value = inp["check_tolerance"].d, inp[row_key("opening_net_book_value", **c)].d
+    life = dep[row_key("useful_life_in_effect", **c)].at(model.n_periods - 1)
+    left, charged = dep[row_key("opening_life_left", **c)].d, dep[row_key("opening_charged", **c)].d
     ended = AND(life > 0, left <= 0)
     return [
         (
-            f"check_opening_land:{c}",
+            row_key("check_opening_land", **c),
             lbl("check_opening_land", t, asset_class=name),
             IF(AND(life.eq(0), charged.ne(0)), 1, 0),
         ),
         (
-            f"check_opening_all_charged:{c}",
+            row_key("check_opening_all_charged", **c),
             lbl("check_opening_all_charged", t, asset_class=name),
             IF(ended, differs(charged, value, tol), 0),
         ),
         (
-            f"check_opening_not_over:{c}",
+            row_key("check_opening_not_over", **c),
             lbl("check_opening_not_over", t, asset_class=name),
             IF(AND(life > 0, left > 0, charged > value * (1 + tol)), 1, 0),
         ),

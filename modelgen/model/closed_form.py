@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from modelgen.formulas.expressions import Crit, Expr
 from modelgen.formulas.functions import IF, INDEX, MATCH, MAX, MIN, SUMIFS, SUMPRODUCT
 from modelgen.formulas.rows import Row, Sheet, span
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
     from modelgen.model import Model
@@ -61,8 +62,8 @@ def vintages(
     a whole period, summed with SUMIFS; the two edges are charged their overlap with the
     period, which depends on the age alone, so it is a constant too (`depreciation_edge_*`).
     """
-    inp, lbl = model.sheets["Inputs"], model.label
-    dep = model.sheets["Depreciation"]
+    inp, lbl = model.sheets[SheetName.INPUTS], model.label
+    dep = model.sheets[SheetName.DEPRECIATION]
     start, number = inp["period_start"], dep["period_number"]
     length, timeline_end, count = (
         inp["period_length"].d,
@@ -115,7 +116,7 @@ def owed(model: Model, sheet: Sheet, terms: ClassTerms, life: Row) -> Expr:
     `capex_v * s / L * MIN(L, elapsed)`, `elapsed` a vintage's time in service by then (its
     whole cost once its life has ended), a row `years_in_service_at_end` across the
     vintages. Land (life 0) owes nothing."""
-    inp, dep = model.sheets["Inputs"], model.sheets["Depreciation"]
+    inp, dep = model.sheets[SheetName.INPUTS], model.sheets[SheetName.DEPRECIATION]
     c = f"{terms.ticker}:{terms.name}"
     o = dep[f"in_service_after:{c}"].d
     L, timeline_end = life.d, dep["timeline_end"].d  # noqa: N806

@@ -18,18 +18,20 @@ from typing import TYPE_CHECKING
 from modelgen.formulas.expressions import Expr
 from modelgen.formulas.functions import MAX, SUM, plus
 from modelgen.formulas.rows import Row, Sheet, block, span
+from modelgen.keys import row_key
 from modelgen.model.closed_form import depreciation_view, owed
 from modelgen.model.ledger import ClassTerms, class_charge, life_in_effect
 from modelgen.model.scenario_inputs import param
 from modelgen.model.straight_line import service_offset
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
     from modelgen.model import Model
 
 
 def build(model: Model) -> None:
-    inp = model.sheets["Inputs"]
-    sheet = model.new_sheet("Depreciation")
+    inp = model.sheets[SheetName.INPUTS]
+    sheet = model.new_sheet(SheetName.DEPRECIATION)
     lbl = model.label
     start, length = inp["period_start"], inp["period_length"].d
     conv = inp["depreciation_convention"].d
@@ -59,7 +61,7 @@ def build(model: Model) -> None:
 
 def has_life_changes(model: Model, ticker: str, asset_class: str) -> bool:
     """Whether the class's life changes in life_changes.csv or in any scenario."""
-    key = f"useful_life_change:{ticker}:{asset_class}"
+    key = row_key("useful_life_change", ticker=ticker, asset_class=asset_class)
     return bool(model.inputs.life_changes.get(ticker, {}).get(asset_class)) or (
         model.inputs.scenarios.varies(key)
     )
@@ -69,22 +71,24 @@ def lagged(model: Model, ticker: str, asset_class: str) -> bool:
     """Whether the class has capex under construction: a lag in assumptions.csv or in a
     scenario."""
     lag = next(a.lag for a in model.inputs.asset_classes[ticker] if a.name == asset_class)
-    varied = model.inputs.scenarios.values.get(f"in_service_lag:{ticker}:{asset_class}", {})
+    varied = model.inputs.scenarios.values.get(
+        row_key("in_service_lag", ticker=ticker, asset_class=asset_class), {}
+    )
     return lag > 0 or any(float(v) > 0 for v in varied.values())
 
 
 def terms_of(model: Model, ticker: str, name: str, scenario: str | None = None) -> ClassTerms:
     """A class's inputs: the live Inputs rows, or one scenario's (its own capex too)."""
-    inp = model.sheets["Inputs"]
+    inp = model.sheets[SheetName.INPUTS]
     c = f"{ticker}:{name}"
 
     def p(key: str) -> Row:
         return inp[key] if scenario is None else param(model, key, scenario)
 
     capex = (
-        model.sheets["Capex"][f"capex:{ticker}"]
+        model.sheets[SheetName.CAPEX][row_key("capex", ticker=ticker)]
         if scenario is None
-        else model.sheets["Scenarios"][f"capex:{scenario}:{ticker}"]
+        else model.sheets[SheetName.SCENARIOS][row_key("capex", scenario=scenario, ticker=ticker)]
     )
     return ClassTerms(
         ticker,
@@ -197,7 +201,7 @@ def _totals(model: Model, sheet: Sheet, parts: dict[str, list[tuple[str, Row, ob
             )
     sheet.blank()
     sheet.header("The opening base by the end of the timeline (the Checks sheet's test)")
-    inp, last = model.sheets["Inputs"], model.n_periods - 1
+    inp, last = model.sheets[SheetName.INPUTS], model.n_periods - 1
     elapsed = sheet["timeline_end"].d - inp["period_start"].at(0)
     for t, items in parts.items():
         for name, opening, _ in items:
@@ -221,10 +225,10 @@ def _totals(model: Model, sheet: Sheet, parts: dict[str, list[tuple[str, Row, ob
                 const_formula=SUM(span(opening)),
             )
     sheet.blank()
-    sheet.header("Depreciation")
+    sheet.header(SheetName.DEPRECIATION)
     for t, items in parts.items():
         sheet.add(
-            f"depreciation_opening:{t}",
+            row_key("depreciation_opening", ticker=t),
             lbl("depreciation_opening", t),
             unit,
             fmt="amount",

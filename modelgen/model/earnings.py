@@ -20,6 +20,8 @@ import math
 from typing import TYPE_CHECKING
 
 from modelgen.formulas.functions import AND, IF, ratio
+from modelgen.keys import row_key
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
     from modelgen.formulas.expressions import Expr
@@ -73,17 +75,17 @@ def last_actual(row: Row, value: Expr) -> Expr:
 def margin_in_use(model: Model, ticker: str, last: Row) -> Expr:
     """The margin the forecast uses: the analyst's override on Inputs where one is typed,
     else the last actual margin (`last` carried to the last period)."""
-    override = model.sheets["Inputs"][f"ebda_margin_override:{ticker}"].d
+    override = model.sheets[SheetName.INPUTS][row_key("ebda_margin_override", ticker=ticker)].d
     return IF(override.is_set(), override, last.at(model.n_periods - 1))
 
 
 def margin_rows(
-    model: Model, sheet: Sheet, after_tax: dict[str, Expr], case: str = ""
+    model: Model, sheet: Sheet, after_tax: dict[str, Expr], scenario: str = ""
 ) -> dict[str, Row]:
     """For each company that follows revenue, on `sheet`: its margin where net income and
-    revenue are actual, and that margin carried forward. Keys take `case` after the kind
-    (`ebda_margin_actual:Bull:T`); returns the carried rows by ticker."""
-    inp, lbl = model.sheets["Inputs"], model.label
+    revenue are actual, and that margin carried forward. Keys take the `scenario` after the
+    kind (`ebda_margin_actual:Bull:T`); returns the carried rows by ticker."""
+    inp, lbl = model.sheets[SheetName.INPUTS], model.label
     tickers = [t for t in model.inputs.tickers if follows_revenue(model, t)]
     out: dict[str, Row] = {}
     if not tickers:
@@ -92,13 +94,19 @@ def margin_rows(
     sheet.header(lbl("ebda_margin_header"), level=1)
     for t in tickers:
         actual = sheet.add(
-            f"ebda_margin_actual:{case}{t}", lbl("ebda_margin_actual", t), "%", fmt="pct", level=1
+            row_key("ebda_margin_actual", scenario=scenario, ticker=t),
+            lbl("ebda_margin_actual", t),
+            "%",
+            fmt="pct",
+            level=1,
         )
         actual.formula = margin_actual(
-            inp[f"net_income_actual:{t}"].cur, inp[f"revenue_actual:{t}"].cur, after_tax[t]
+            inp[row_key("net_income_actual", ticker=t)].cur,
+            inp[row_key("revenue_actual", ticker=t)].cur,
+            after_tax[t],
         )
         out[t] = sheet.add(
-            f"ebda_margin_last_actual:{case}{t}",
+            row_key("ebda_margin_last_actual", scenario=scenario, ticker=t),
             lbl("ebda_margin_last_actual", t),
             "%",
             fmt="pct",
@@ -118,7 +126,7 @@ def add_inputs(model: Model, sheet: Sheet) -> None:
     follows = {t: follows_revenue(model, t) for t in model.inputs.tickers}
     for t, rule in follows.items():
         sheet.add(
-            f"earnings_follow_revenue:{t}",
+            row_key("earnings_follow_revenue", ticker=t),
             lbl("earnings_follow_revenue", t),
             "flag",
             fmt="flag",
@@ -127,7 +135,7 @@ def add_inputs(model: Model, sheet: Sheet) -> None:
         )
     for t in (t for t, rule in follows.items() if rule):
         sheet.add(
-            f"ebda_margin_override:{t}",
+            row_key("ebda_margin_override", ticker=t),
             lbl("ebda_margin_override", t),
             "%",
             fmt="pct",
@@ -135,4 +143,4 @@ def add_inputs(model: Model, sheet: Sheet) -> None:
             const=math.nan,  # an empty input cell: the last actual margin applies
             note=lbl("ebda_margin_override_note", t),
         )
-        sheet.add(f"ebda_margin:{t}", lbl("ebda_margin", t), "%", fmt="pct")
+        sheet.add(row_key("ebda_margin", ticker=t), lbl("ebda_margin", t), "%", fmt="pct")

@@ -15,7 +15,9 @@ import numpy as np
 from modelgen.formulas.rows import block, span
 from modelgen.inputs.settings import CONVENTIONS, unit_scale
 from modelgen.inputs.timeline import Period
+from modelgen.keys import kind_of, row_key
 from modelgen.model import earnings, scenario_inputs
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
     from modelgen.model import Model
@@ -62,7 +64,7 @@ def _guidance_series(model: Model, by_year: dict[int, float]) -> np.ndarray:
 
 def build(model: Model) -> None:
     inputs, s, tl = model.inputs, model.inputs.settings, model.timeline
-    sheet = model.new_sheet("Inputs")
+    sheet = model.new_sheet(SheetName.INPUTS)
     lbl = model.label
 
     def timeline_row(key: str, unit: str, fmt: str, values: list[float]) -> None:
@@ -129,7 +131,7 @@ def build(model: Model) -> None:
     sheet.header("Companies: fiscal year end month")
     for t in tickers:
         sheet.add(
-            f"fiscal_year_end_month:{t}",
+            row_key("fiscal_year_end_month", ticker=t),
             lbl("fiscal_year_end_month", t),
             "month",
             fmt="count",
@@ -140,7 +142,7 @@ def build(model: Model) -> None:
     sheet.header("Companies: tax rate (a company's own, else the setting)")
     for t in tickers:
         company = inputs.company(t)
-        row = sheet.add(f"tax_rate:{t}", lbl("tax_rate_company", t), "%", fmt="pct")
+        row = sheet.add(row_key("tax_rate", ticker=t), lbl("tax_rate_company", t), "%", fmt="pct")
         if company.tax_rate is None:
             row.const_formula = sheet["tax_rate"].d
             row.note = "No rate of its own in companies.csv: the tax_rate setting above."
@@ -180,7 +182,7 @@ def build(model: Model) -> None:
                 if g.source and y in ends and pick(g) is not None
             }
             sheet.add(
-                f"{kind}:{t}",
+                row_key(kind, ticker=t),
                 lbl(kind, t),
                 model.unit,
                 fmt="amount",
@@ -204,7 +206,7 @@ def build(model: Model) -> None:
         ):
             for a in inputs.asset_classes[t]:
                 sheet.add(
-                    f"{key}:{t}:{a.name}",
+                    row_key(key, ticker=t, asset_class=a.name),
                     lbl(key, t, asset_class=a.name),
                     unit,
                     fmt=fmt,
@@ -216,7 +218,7 @@ def build(model: Model) -> None:
     sensitivity_inputs(model, sheet)
     scenario_inputs.add_table(model, sheet)
     for row in sheet.rows:
-        if row.key and row.key.split(":")[0] in FIXED:
+        if row.key and kind_of(row.key) in FIXED:
             row.kind = "fixed"
 
 
@@ -240,7 +242,7 @@ def _actuals(model: Model, sheet, title: str, kind: str, table: dict) -> None:
             if f.source and p in column
         }
         sheet.add(
-            f"{kind}:{t}",
+            row_key(kind, ticker=t),
             model.label(kind, t),
             unit,
             fmt="amount",
@@ -261,14 +263,13 @@ def _quarterly_detail(model: Model, sheet) -> None:
         if not tickers:
             continue
         sheet.blank()
-        sheet.header(
-            f"{'Capex' if kind == 'capex_actual' else 'Net income'} by fiscal quarter (columns: fiscal years)"
-        )
+        what = "Capex" if kind == "capex_actual" else "Net income"  # text, not a sheet
+        sheet.header(f"{what} by fiscal quarter (columns: fiscal years)")
         for t in tickers:
             for q in range(1, 5):
                 by_year = {Period(p.year): f.value for p, f in table[t].items() if p.quarter == q}
                 sheet.add(
-                    f"{kind}:{t}:Q{q}",
+                    row_key(kind, ticker=t, index=(f"Q{q}",)),
                     model.label(f"{kind}_quarter", t, quarter=f"Q{q}"),
                     model.unit,
                     fmt="amount",
@@ -292,7 +293,7 @@ def property_inputs(model: Model, sheet) -> None:
                 ("opening_remaining_life", o.remaining_life if o else 0.0, "years"),
             ):
                 sheet.add(
-                    f"{key}:{t}:{a.name}",
+                    row_key(key, ticker=t, asset_class=a.name),
                     lbl(key, t, asset_class=a.name),
                     u,
                     fmt="amount" if u == unit else "years",
@@ -307,7 +308,7 @@ def property_inputs(model: Model, sheet) -> None:
         for a in inputs.asset_classes[t]:
             changes = inputs.life_changes.get(t, {}).get(a.name, {})
             sheet.add(
-                f"useful_life_change:{t}:{a.name}",
+                row_key("useful_life_change", ticker=t, asset_class=a.name),
                 lbl("useful_life_change", t, asset_class=a.name),
                 "years",
                 fmt="years",
@@ -341,7 +342,7 @@ def property_inputs(model: Model, sheet) -> None:
         for t in inputs.tickers:
             facts = table.get(t, {})
             sheet.add(
-                f"{kind}:{t}",
+                row_key(kind, ticker=t),
                 lbl(kind, t),
                 unit,
                 fmt="amount",
@@ -360,13 +361,21 @@ def sensitivity_inputs(model: Model, sheet) -> None:
     sheet.header("Companies")
     for t in inputs.tickers:
         sheet.add(
-            f"ticker:{t}", lbl("ticker", t), "text", fmt="text", kind="input", const=t, level=1
+            row_key("ticker", ticker=t),
+            lbl("ticker", t),
+            "text",
+            fmt="text",
+            kind="input",
+            const=t,
+            level=1,
         )
     sheet.blank()
     sheet.header("Asset classes (from assumptions.csv: rebuild to change)")
     names = list(dict.fromkeys(a.name for t in inputs.tickers for a in inputs.asset_classes[t]))
     for name in names:
-        sheet.add(f"asset_class:{name}", name, "text", fmt="text", const=name, level=1)
+        sheet.add(
+            row_key("asset_class", asset_class=name), name, "text", fmt="text", const=name, level=1
+        )
     sheet.blank()
     sheet.header("Sensitivity: company, period, the asset class whose life varies, and axes")
     for key, unit, fmt, value in (
@@ -380,11 +389,11 @@ def sensitivity_inputs(model: Model, sheet) -> None:
     ):
         sheet.add(key, lbl(key), unit, fmt=fmt, kind="input", const=value)
     sheet["sensitivity_company"].choices = block(
-        [sheet[f"ticker:{t}"] for t in inputs.tickers], "const"
+        [sheet[row_key("ticker", ticker=t)] for t in inputs.tickers], "const"
     )
     sheet["sensitivity_period"].choices = span(sheet["period"])
     sheet["sensitivity_asset_class"].choices = block(
-        [sheet[f"asset_class:{n}"] for n in names], "const"
+        [sheet[row_key("asset_class", asset_class=n)] for n in names], "const"
     )
 
 
@@ -405,7 +414,11 @@ def _varied_class(model: Model) -> str:
     classes = inputs.asset_classes[ticker]
 
     def share(name: str, base: float) -> float:
-        return float(inputs.scenarios.values.get(f"share:{ticker}:{name}", {}).get(case, base))
+        return float(
+            inputs.scenarios.values.get(row_key("share", ticker=ticker, asset_class=name), {}).get(
+                case, base
+            )
+        )
 
     depreciated = [a for a in classes if a.useful_life > 0] or classes
     return max(depreciated, key=lambda a: share(a.name, a.share)).name

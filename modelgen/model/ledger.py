@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING
 from modelgen.formulas.expressions import Expr
 from modelgen.formulas.functions import IF, MAX, SUM
 from modelgen.formulas.rows import Row, Sheet, block
+from modelgen.keys import row_key
 from modelgen.model import closed_form
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
     from modelgen.model import Model
@@ -68,7 +70,7 @@ def opening_base(
     model: Model, sheet: Sheet, suffix: str, terms: ClassTerms, life: Row, level: int = 1
 ) -> Row:
     """The book value and charge of the assets owned when the timeline starts."""
-    inp, lbl, unit = model.sheets["Inputs"], model.label, model.unit
+    inp, lbl, unit = model.sheets[SheetName.INPUTS], model.label, model.unit
     start, length = inp["period_start"], inp["period_length"].d
     fields = {"asset_class": terms.name}
     book = sheet.add(
@@ -80,7 +82,7 @@ def opening_base(
         const_formula=terms.opening_value,
     )
     charge = sheet.add(
-        f"depreciation_opening:{suffix}",
+        row_key("depreciation_opening", ticker=suffix),
         lbl("depreciation_opening_class", terms.ticker, **fields),
         unit,
         fmt="amount",
@@ -99,8 +101,8 @@ def vintage_grid(
 
     The book-value rows come first and the charge rows after, each a contiguous block.
     """
-    inp, lbl, unit = model.sheets["Inputs"], model.label, model.unit
-    start, end = inp["period_start"], model.sheets["Depreciation"]["period_end"]
+    inp, lbl, unit = model.sheets[SheetName.INPUTS], model.label, model.unit
+    start, end = inp["period_start"], model.sheets[SheetName.DEPRECIATION]["period_end"]
     books, charges = [], []
     for v_label in model.periods:
         fields = {"asset_class": terms.name, "vintage": v_label}

@@ -26,12 +26,14 @@ from typing import TYPE_CHECKING
 from modelgen.formulas.expressions import Crit, Expr, Num
 from modelgen.formulas.functions import IF, SUM, SUMIFS, SUMPRODUCT, plus, ratio
 from modelgen.formulas.rows import Row, block, span
+from modelgen.keys import TOTAL, row_key
 from modelgen.model.depreciation import lagged
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
     from modelgen.model import Model
 
-SHEET = "PP&E"
+SHEET = SheetName.PPE
 
 
 def other_da(row: Row, reported: Reported, modelled: Expr, growth: Expr) -> Expr:
@@ -59,10 +61,10 @@ class Reported:
 
     @classmethod
     def of(cls, model: Model, ticker: str) -> Reported:
-        inp = model.sheets["Inputs"]
+        inp = model.sheets[SheetName.INPUTS]
         da, ppe = (
-            inp[f"depreciation_reported:{ticker}"].cur,
-            inp[f"ppe_depreciation_reported:{ticker}"].cur,
+            inp[row_key("depreciation_reported", ticker=ticker)].cur,
+            inp[row_key("ppe_depreciation_reported", ticker=ticker)].cur,
         )
         return cls(da, da.is_set(), ppe, ppe.is_set())
 
@@ -78,7 +80,9 @@ def other_kind(model: Model, ticker: str) -> str:
 def build(model: Model) -> None:
     """The sheet top down as a reviewer reads it: the tie-out, the roll-forward, construction
     in progress, then capex and depreciation to date (rows first, formulas once all exist)."""
-    inp, cap, dep = (model.sheets[n] for n in ("Inputs", "Capex", "Depreciation"))
+    inp, cap, dep = (
+        model.sheets[n] for n in (SheetName.INPUTS, SheetName.CAPEX, SheetName.DEPRECIATION)
+    )
     sheet = model.new_sheet(SHEET)
     tickers = model.inputs.tickers
 
@@ -86,12 +90,12 @@ def build(model: Model) -> None:
         """One row per company and, for amounts, a total."""
         u = model.unit if unit is None else unit
         rows = {
-            t: sheet.add(f"{kind}:{t}", model.label(kind, t), u, fmt=fmt, level=level)
+            t: sheet.add(row_key(kind, ticker=t), model.label(kind, t), u, fmt=fmt, level=level)
             for t in tickers
         }
         if fmt == "amount":
             total = sheet.add(
-                f"{kind}:TOTAL", model.label(f"{kind}_total"), u, fmt=fmt, level=level
+                row_key(kind, ticker=TOTAL), model.label(f"{kind}_total"), u, fmt=fmt, level=level
             )
             total.formula = SUM(block(list(rows.values())))
         return rows
@@ -122,7 +126,7 @@ def build(model: Model) -> None:
     )
     cip = {
         (t, a.name): sheet.add(
-            f"construction_in_progress:{t}:{a.name}",
+            row_key("construction_in_progress", ticker=t, asset_class=a.name),
             model.label("construction_in_progress_class", t, asset_class=a.name),
             model.unit,
             fmt="amount",
@@ -141,8 +145,14 @@ def build(model: Model) -> None:
     start, end = inp["period_start"], dep["period_end"]
     growth = inp["amortization_growth"].d
     for t in tickers:
-        capex, modelled = cap[f"capex:{t}"], dep[f"depreciation:{t}"].cur
-        reported, reported_ppe = Reported.of(model, t), inp[f"net_ppe_reported:{t}"].cur
+        capex, modelled = (
+            cap[row_key("capex", ticker=t)],
+            dep[row_key("depreciation", ticker=t)].cur,
+        )
+        reported, reported_ppe = (
+            Reported.of(model, t),
+            inp[row_key("net_ppe_reported", ticker=t)].cur,
+        )
         variance[t].formula = IF(reported.ppe_is_set, modelled - reported.ppe, "")
         variance_pct[t].formula = IF(reported.ppe_is_set, ratio(variance[t].cur, reported.ppe), "")
         explained[t].formula = IF(
@@ -158,25 +168,28 @@ def build(model: Model) -> None:
         less[t].formula = -modelled
         classes = model.inputs.asset_classes[t]
         nbv[t].const_formula = plus(
-            *(inp[f"opening_net_book_value:{t}:{a.name}"].d for a in classes)
+            *(
+                inp[row_key("opening_net_book_value", ticker=t, asset_class=a.name)].d
+                for a in classes
+            )
         )
         nbv[t].formula = nbv[t].d + cum[t].cur - acc[t].cur
         building = [a for a in classes if (t, a.name) in cip]
         for a in building:
-            c = f"{t}:{a.name}"
-            lag = inp[f"in_service_lag:{c}"].d
+            c = {"ticker": t, "asset_class": a.name}
+            lag = inp[row_key("in_service_lag", **c)].d
             spent = SUMIFS(
                 span(capex), span(start), Crit(">=", end.cur - lag), span(start), Crit("<", end.cur)
             )
-            cip[(t, a.name)].formula = inp[f"share:{c}"].d * spent
+            cip[(t, a.name)].formula = inp[row_key("share", **c)].d * spent
         rows = [cip[(t, a.name)] for a in building]
         cip_total[t].formula = SUM(block(rows)) if rows else Num(0)
         cum[t].formula = cum[t].prev + capex.cur
         acc[t].formula = acc[t].prev + modelled
     nbv_total = sheet["net_book_value:TOTAL"]
     nbv_total.const_formula = SUM(block(list(nbv.values()), "const"))
-    reported_rows = block([inp[f"ppe_depreciation_reported:{t}"] for t in tickers])
-    modelled_rows = block([dep[f"depreciation:{t}"] for t in tickers])
+    reported_rows = block([inp[row_key("ppe_depreciation_reported", ticker=t)] for t in tickers])
+    modelled_rows = block([dep[row_key("depreciation", ticker=t)] for t in tickers])
     explained_total.formula = ratio(
         SUMPRODUCT(modelled_rows * reported_rows.is_set()), SUM(reported_rows)
     )
@@ -187,10 +200,10 @@ def _other_lines(model: Model, sheet) -> dict[str, Row]:
     tickers, unit = model.inputs.tickers, model.unit
     kinds = {t: other_kind(model, t) for t in tickers}
     rows = {
-        t: sheet.add(f"{kinds[t]}:{t}", model.label(kinds[t], t), unit, fmt="amount")
+        t: sheet.add(row_key(kinds[t], ticker=t), model.label(kinds[t], t), unit, fmt="amount")
         for t in tickers
     }
     kind = kinds[tickers[0]] if len(set(kinds.values())) == 1 else "depreciation_other"
-    total = sheet.add(f"{kind}:TOTAL", model.label(f"{kind}_total"), unit, fmt="amount")
+    total = sheet.add(row_key(kind, ticker=TOTAL), model.label(f"{kind}_total"), unit, fmt="amount")
     total.formula = SUM(block(list(rows.values())))
     return rows

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from modelgen.formulas.functions import IF, SUM, ratio
 from modelgen.formulas.rows import block
+from modelgen.keys import TOTAL, row_key
 from modelgen.model.earnings import (
     earnings_before_da,
     follows_revenue,
@@ -22,6 +23,7 @@ from modelgen.model.earnings import (
     margin_rows,
 )
 from modelgen.model.inputs_sheet import SHARES_UNIT
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -47,10 +49,10 @@ def company_earnings(
 ) -> Expr:
     """`earnings_before_da` of a company, from its net income actuals; after them by its
     rule: `revenue` x `margin` where it follows revenue, else grown at `growth`."""
-    actual = model.sheets["Inputs"][f"net_income_actual:{ticker}"].cur
+    actual = model.sheets[SheetName.INPUTS][row_key("net_income_actual", ticker=ticker)].cur
     if follows_revenue(model, ticker):
         assert margin is not None, ticker
-        known = model.sheets["Profit Impact"][f"earnings_is_known:{ticker}"].cur
+        known = model.sheets[SheetName.PROFIT][row_key("earnings_is_known", ticker=ticker)].cur
         forecast = margin_earnings(known, revenue, margin)
     else:
         forecast = grown_earnings(model, row, growth)
@@ -59,8 +61,8 @@ def company_earnings(
 
 def net_income(model: Model, ticker: str, earnings: Expr, after_tax: Expr) -> Expr:
     """The actual; else what D&A after tax leaves of earnings (0 before any earnings)."""
-    actual = model.sheets["Inputs"][f"net_income_actual:{ticker}"].cur
-    known = model.sheets["Profit Impact"][f"earnings_is_known:{ticker}"].cur
+    actual = model.sheets[SheetName.INPUTS][row_key("net_income_actual", ticker=ticker)].cur
+    known = model.sheets[SheetName.PROFIT][row_key("earnings_is_known", ticker=ticker)].cur
     return IF(actual.is_set(), actual, IF(known.eq(1), earnings - after_tax, 0))
 
 
@@ -74,7 +76,7 @@ def company_tax(model: Model, ticker: str, scenario: str | None = None) -> Expr:
     from modelgen.model.scenario_inputs import param
 
     if scenario is None or model.inputs.company(ticker).tax_rate is not None:
-        return model.sheets["Inputs"][f"tax_rate:{ticker}"].d
+        return model.sheets[SheetName.INPUTS][row_key("tax_rate", ticker=ticker)].d
     return param(model, "tax_rate", scenario).d
 
 
@@ -89,15 +91,15 @@ def net_of_tax(model: Model, ticker: str, amount: Expr, scenario: str | None = N
 
 
 def build(model: Model) -> None:
-    inp, cap, ppe = (model.sheets[n] for n in ("Inputs", "Capex", "PP&E"))
-    sheet = model.new_sheet("Profit Impact")
+    inp, cap, ppe = (model.sheets[n] for n in (SheetName.INPUTS, SheetName.CAPEX, SheetName.PPE))
+    sheet = model.new_sheet(SheetName.PROFIT)
     sheet.header(model.label("profit_impact_note"))
     tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
     scale = inp["per_share_scale"].d
     per_share = f"{unit.split()[0]} per share"
-    da = {t: ppe[f"depreciation_and_amortization:{t}"] for t in tickers}
-    da["TOTAL"] = ppe["depreciation_and_amortization:TOTAL"]
-    capex = {t: cap[f"capex:{t}"] for t in [*tickers, "TOTAL"]}
+    da = {t: ppe[row_key("depreciation_and_amortization", ticker=t)] for t in tickers}
+    da[TOTAL] = ppe["depreciation_and_amortization:TOTAL"]
+    capex = {t: cap[row_key("capex", ticker=t)] for t in [*tickers, TOTAL]}
 
     def rows(
         title: str,
@@ -111,12 +113,15 @@ def build(model: Model) -> None:
         """A block of one row per company, and its total where a total means something."""
         sheet.blank()
         sheet.header(title)
-        out = {t: sheet.add(f"{kind}:{t}", lbl(kind, t), u, fmt=fmt, level=level) for t in tickers}
+        out = {
+            t: sheet.add(row_key(kind, ticker=t), lbl(kind, t), u, fmt=fmt, level=level)
+            for t in tickers
+        }
         for t, row in out.items():
             row.formula = formula(t, row)
         if total is not None:
-            out["TOTAL"] = sheet.add(
-                f"{kind}:TOTAL", lbl(f"{kind}_total"), u, fmt=fmt, formula=total(out)
+            out[TOTAL] = sheet.add(
+                row_key(kind, ticker=TOTAL), lbl(f"{kind}_total"), u, fmt=fmt, formula=total(out)
             )
         return out
 
@@ -124,14 +129,16 @@ def build(model: Model) -> None:
         return SUM(block([out[t] for t in tickers]))
 
     def of_totals(part: dict[str, Row], whole: dict[str, Row]) -> Callable:
-        return lambda _: ratio(part["TOTAL"].cur, whole["TOTAL"].cur)
+        return lambda _: ratio(part[TOTAL].cur, whole[TOTAL].cur)
 
     revenue = rows(
         "Revenue: actual, else grown at the revenue growth",
         "revenue",
         unit,
         "amount",
-        lambda t, r: grown(model, r, inp[f"revenue_actual:{t}"].cur, inp["revenue_growth"].d),
+        lambda t, r: grown(
+            model, r, inp[row_key("revenue_actual", ticker=t)].cur, inp["revenue_growth"].d
+        ),
         summed,
     )
     after_tax = rows(
@@ -147,14 +154,16 @@ def build(model: Model) -> None:
         "earnings_is_known",
         "flag",
         "flag",
-        lambda t, r: IF(inp[f"net_income_actual:{t}"].cur.is_set(), 1, model.year_ago(r)),
+        lambda t, r: IF(
+            inp[row_key("net_income_actual", ticker=t)].cur.is_set(), 1, model.year_ago(r)
+        ),
         level=1,
     )
     last = margin_rows(model, sheet, {t: after_tax[t].cur for t in tickers})
     margin = {}
     for t, row in last.items():
-        inp[f"ebda_margin:{t}"].const_formula = margin_in_use(model, t, row)
-        margin[t] = inp[f"ebda_margin:{t}"].d
+        inp[row_key("ebda_margin", ticker=t)].const_formula = margin_in_use(model, t, row)
+        margin[t] = inp[row_key("ebda_margin", ticker=t)].d
     growth = inp["earnings_growth"].d
     earnings = rows(
         "Earnings before D&A: net income plus D&A after tax where actual, else revenue × margin "
@@ -217,7 +226,10 @@ def build(model: Model) -> None:
         SHARES_UNIT,
         "amount",
         lambda t, r: grown(
-            model, r, inp[f"diluted_shares_actual:{t}"].cur, inp["share_count_growth"].d
+            model,
+            r,
+            inp[row_key("diluted_shares_actual", ticker=t)].cur,
+            inp["share_count_growth"].d,
         ),
     )
     rows(
@@ -232,7 +244,9 @@ def build(model: Model) -> None:
         "depreciation_at_last_actual",
         unit,
         "amount",
-        lambda t, r: carried_from_actual(r, inp[f"capex_actual:{t}"].cur.is_set(), da[t].cur),
+        lambda t, r: carried_from_actual(
+            r, inp[row_key("capex_actual", ticker=t)].cur.is_set(), da[t].cur
+        ),
         level=1,
     )
     rows(
@@ -254,7 +268,7 @@ def _run_rate(model: Model, sheet, ni: dict[str, Row]) -> None:
     (`run_rate_life_years`, 5), against net income. Not the model's depreciation: the yearly
     charge one year's spending adds, as the article computes it (fiscal years here; the
     Annual sheet has it in calendar years, as the article's table)."""
-    inp, cap = model.sheets["Inputs"], model.sheets["Capex"]
+    inp, cap = model.sheets[SheetName.INPUTS], model.sheets[SheetName.CAPEX]
     tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
     sheet.blank()
     sheet.header(
@@ -263,7 +277,7 @@ def _run_rate(model: Model, sheet, ni: dict[str, Row]) -> None:
     )
     factor = {
         t: sheet.add(
-            f"run_rate_factor:{t}",
+            row_key("run_rate_factor", ticker=t),
             lbl("run_rate_factor", t),
             "1/years",
             fmt="ratio",
@@ -273,17 +287,17 @@ def _run_rate(model: Model, sheet, ni: dict[str, Row]) -> None:
     }
     rr = {
         t: sheet.add(
-            f"run_rate_depreciation:{t}",
+            row_key("run_rate_depreciation", ticker=t),
             lbl("run_rate_depreciation", t),
             unit,
             fmt="amount",
-            formula=cap[f"capex:{t}"].cur * factor[t].d,
+            formula=cap[row_key("capex", ticker=t)].cur * factor[t].d,
         )
         for t in tickers
     }
     for t in tickers:
         sheet.add(
-            f"run_rate_depreciation_pct_net_income:{t}",
+            row_key("run_rate_depreciation_pct_net_income", ticker=t),
             lbl("run_rate_depreciation_pct_net_income", t),
             "%",
             fmt="pct",

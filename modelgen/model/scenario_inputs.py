@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from modelgen.formulas.functions import IF, INDEX, MATCH_EXACT
 from modelgen.formulas.rows import Row, Sheet, block
+from modelgen.keys import RowKey, row_key
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
     from modelgen.model import Model
@@ -36,7 +38,7 @@ def add_selector(model: Model, sheet: Sheet) -> None:
     number = sheet.add("scenario_number", model.label("scenario_number"), "count", fmt="count")
     names = [
         sheet.add(
-            f"scenario_name:{n}",
+            row_key("scenario_name", scenario=n),
             model.label("scenario_name", scenario=n),
             "text",
             fmt="text",
@@ -75,7 +77,7 @@ def _driven(model: Model, live: Row, rows: list[Row]) -> None:
     """Say on `live` that the scenario sets it, and check that nothing was typed over it:
     the check holds the live cell's own formula beside it, so only a typed value differs."""
     first, last = rows[0], rows[-1]
-    check = f"check_scenario_input:{live.key}"
+    check = row_key("check_scenario_input", subject=live.key)
     live.note = (
         f"The selected scenario sets this cell: it picks one of rows {first.number} to "
         f"{last.number} ({first.key} ...) by the scenario chosen above. To change a case, type "
@@ -83,7 +85,7 @@ def _driven(model: Model, live: Row, rows: list[Row]) -> None:
     )
     what = live.label
     live.label = model.label("scenario_driven", input=what)
-    number = model.sheets["Inputs"]["scenario_number"].d
+    number = model.sheets[SheetName.INPUTS]["scenario_number"].d
     label = model.label("check_scenario_input", input=what)
     if live.formula is None:  # a constant in column D
         fails = IF(live.d.eq(INDEX(block(rows, "const"), number)), 0, 1)
@@ -96,7 +98,7 @@ def _scenario_row(sheet: Sheet, live: Row, scenario: str, **value: object) -> Ro
     """The input row of `live` in one scenario, `key@scenario`: its label, unit, format and
     list of choices (a scenario's convention is chosen from the same list)."""
     return sheet.add(
-        f"{live.key}@{scenario}",
+        str(RowKey.parse(live.key).with_(case=scenario)),
         f"{live.label}: {scenario}",
         live.unit,
         fmt=live.fmt,
@@ -127,7 +129,7 @@ def _period_table(model: Model, sheet: Sheet, key: str, by_name: dict) -> None:
 
 def param(model: Model, key: str, scenario: str) -> Row:
     """The row holding `key` in `scenario`: its table row if it varies, else the input."""
-    inp = model.sheets["Inputs"]
+    inp = model.sheets[SheetName.INPUTS]
     if model.inputs.scenarios.varies(key):
-        return inp[f"{key}@{scenario}"]
+        return inp[str(RowKey.parse(key).with_(case=scenario))]
     return inp[key]

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from modelgen.formulas.expressions import Expr
 from modelgen.formulas.functions import IF, INDEX, SUM, differs, ratio
 from modelgen.formulas.rows import Row, block
+from modelgen.keys import TOTAL, row_key
 from modelgen.model.capex import anchor_of, faded_growth, known_rows, trailing_year
 from modelgen.model.depreciation import charges, class_rows, company_rows
 from modelgen.model.earnings import margin_in_use, margin_rows
@@ -23,6 +24,7 @@ from modelgen.model.ppe import Reported, other_da, total_da
 from modelgen.model.profit import company_earnings, grown, net_income, net_of_tax
 from modelgen.model.scenario_inputs import param
 from modelgen.model.straight_line import service_offset
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
     from modelgen.model import Model
@@ -32,8 +34,10 @@ def build(model: Model) -> None:
     names = model.inputs.scenarios.names
     if len(names) < 2:
         return
-    inp, cap, dep = (model.sheets[n] for n in ("Inputs", "Capex", "Depreciation"))
-    sheet = model.new_sheet("Scenarios")
+    inp, cap, dep = (
+        model.sheets[n] for n in (SheetName.INPUTS, SheetName.CAPEX, SheetName.DEPRECIATION)
+    )
+    sheet = model.new_sheet(SheetName.SCENARIOS)
     unit, lbl = model.unit, model.label
     summary: dict[str, dict[str, Row]] = {}
     for kind, title, u, fmt in (
@@ -43,7 +47,12 @@ def build(model: Model) -> None:
     ):
         sheet.header(title)
         summary[kind] = {
-            s: sheet.add(f"{kind}:{s}:TOTAL", lbl(f"scenario_{kind}_total", scenario=s), u, fmt=fmt)
+            s: sheet.add(
+                row_key(kind, scenario=s, ticker=TOTAL),
+                lbl(f"scenario_{kind}_total", scenario=s),
+                u,
+                fmt=fmt,
+            )
             for s in names
         }
     for s in names:
@@ -52,14 +61,14 @@ def build(model: Model) -> None:
     model_totals = {
         "capex": cap["capex:TOTAL"],
         "depreciation": dep["depreciation:TOTAL"],
-        "depreciation_pct_net_income": model.sheets["Profit Impact"][
+        "depreciation_pct_net_income": model.sheets[SheetName.PROFIT][
             "depreciation_pct_net_income:TOTAL"
         ],
     }
     sheet.header("The selected scenario (Inputs), as the checks compare it with the model")
     chosen = {
         kind: sheet.add(
-            f"{kind}:selected:TOTAL",
+            row_key(kind, scenario="selected", ticker=TOTAL),
             lbl("scenario_selected_total", line=kind),
             summary[kind][names[0]].unit,
             fmt=summary[kind][names[0]].fmt,
@@ -81,7 +90,11 @@ def build(model: Model) -> None:
         ),
     ]
     parts = [
-        (f"check_scenario_matches:{kind}", lbl("check_scenario_matches_part", line=kind), gap)
+        (
+            row_key("check_scenario_matches", subject=kind),
+            lbl("check_scenario_matches_part", line=kind),
+            gap,
+        )
         for kind, gap in zip(model_totals, gaps, strict=True)
     ]
     model.extra_checks.append(("check_scenario_matches", lbl("check_scenario_matches"), parts))
@@ -98,20 +111,26 @@ def _revenue_and_margin(
     """Scenario `s`'s revenue (Profit Impact's, unless the scenario sets its own growth) and
     the margin of each company that follows revenue: the override on Inputs, else its last
     actual margin with the scenario's D&A after tax, as if the model were built with it."""
-    inp, prof = model.sheets["Inputs"], model.sheets["Profit Impact"]
+    inp, prof = model.sheets[SheetName.INPUTS], model.sheets[SheetName.PROFIT]
     tickers, unit, lbl = model.inputs.tickers, model.unit, model.label
-    revenue: dict[str, Expr] = {t: prof[f"revenue:{t}"].cur for t in tickers}
+    revenue: dict[str, Expr] = {t: prof[row_key("revenue", ticker=t)].cur for t in tickers}
     if model.inputs.scenarios.varies("revenue_growth"):
         growth = param(model, "revenue_growth", s).d
         for t in tickers:
-            row = sheet.add(f"revenue:{s}:{t}", lbl("revenue", t), unit, fmt="amount", level=1)
-            row.formula = grown(model, row, inp[f"revenue_actual:{t}"].cur, growth)
+            row = sheet.add(
+                row_key("revenue", scenario=s, ticker=t),
+                lbl("revenue", t),
+                unit,
+                fmt="amount",
+                level=1,
+            )
+            row.formula = grown(model, row, inp[row_key("revenue_actual", ticker=t)].cur, growth)
             revenue[t] = row.cur
-    last = margin_rows(model, sheet, after_tax, f"{s}:")
+    last = margin_rows(model, sheet, after_tax, s)
     margin = {}
     for t, row in last.items():
         margin[t] = sheet.add(
-            f"ebda_margin:{s}:{t}",
+            row_key("ebda_margin", scenario=s, ticker=t),
             lbl("ebda_margin_scenario", t),
             "%",
             fmt="pct",
@@ -122,7 +141,9 @@ def _revenue_and_margin(
 
 
 def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -> None:
-    inp, cap, prof = (model.sheets[n] for n in ("Inputs", "Capex", "Profit Impact"))
+    inp, cap, prof = (
+        model.sheets[n] for n in (SheetName.INPUTS, SheetName.CAPEX, SheetName.PROFIT)
+    )
     tickers, unit, lbl = model.inputs.tickers, model.unit, model.label
     p = lambda key: param(model, key, s).d  # noqa: E731 - a scenario's value of a key
     long_run, fade, growth = p("long_run_capex_growth"), p("fade_years"), p("earnings_growth")
@@ -131,26 +152,33 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
     sheet.header(f"Scenario {s}")
     if model.inputs.scenarios.varies("depreciation_convention"):
         offset = sheet.add(
-            f"service_offset:{s}",
+            row_key("service_offset", scenario=s),
             lbl("service_offset"),
             "years",
             fmt="years",
             const_formula=service_offset(p("depreciation_convention"), length),
         ).d
     else:
-        offset = model.sheets["Depreciation"]["service_offset"].d
+        offset = model.sheets[SheetName.DEPRECIATION]["service_offset"].d
     anchors = {
         t: sheet.add(
-            f"capex_anchor_growth:{s}:{t}", lbl("capex_anchor_growth", t), "%", fmt="pct", level=1
+            row_key("capex_anchor_growth", scenario=s, ticker=t),
+            lbl("capex_anchor_growth", t),
+            "%",
+            fmt="pct",
+            level=1,
         )
         for t in tickers
     }
-    capex = {t: sheet.add(f"capex:{s}:{t}", lbl("capex", t), unit, fmt="amount") for t in tickers}
+    capex = {
+        t: sheet.add(row_key("capex", scenario=s, ticker=t), lbl("capex", t), unit, fmt="amount")
+        for t in tickers
+    }
     trailing = {}
     if model.per_year > 1:
         trailing = {
             t: sheet.add(
-                f"capex_trailing_year:{s}:{t}",
+                row_key("capex_trailing_year", scenario=s, ticker=t),
                 lbl("capex_trailing_year", t),
                 unit,
                 fmt="amount",
@@ -159,7 +187,10 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
             for t in tickers
         }
     for t in tickers:
-        flag, known = cap[f"capex_is_known:{t}"].cur, cap[f"capex_known:{t}"].cur
+        flag, known = (
+            cap[row_key("capex_is_known", ticker=t)].cur,
+            cap[row_key("capex_known", ticker=t)].cur,
+        )
         if t in trailing:
             trailing[t].formula = trailing_year(model, trailing[t], capex[t])
         anchors[t].formula = anchor_of(
@@ -177,7 +208,10 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
     other = {}
     for t in tickers:
         other[t] = sheet.add(
-            f"depreciation_other:{s}:{t}", lbl("depreciation_other", t), unit, fmt="amount"
+            row_key("depreciation_other", scenario=s, ticker=t),
+            lbl("depreciation_other", t),
+            unit,
+            fmt="amount",
         )
         amortization_growth = inp["amortization_growth"].d
         other[t].formula = other_da(
@@ -185,14 +219,14 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
         )
     for t in tickers:
         da[t] = sheet.add(
-            f"depreciation_and_amortization:{s}:{t}",
+            row_key("depreciation_and_amortization", scenario=s, ticker=t),
             lbl("depreciation_and_amortization", t),
             unit,
             fmt="amount",
             formula=total_da(Reported.of(model, t), deps[t].cur, other[t].cur),
         )
     da_total = sheet.add(
-        f"depreciation_and_amortization:{s}:TOTAL",
+        row_key("depreciation_and_amortization", scenario=s, ticker=TOTAL),
         lbl("depreciation_and_amortization_total"),
         unit,
         fmt="amount",
@@ -201,7 +235,7 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
     after, earnings, ni = {}, {}, {}
     for t in tickers:
         after[t] = sheet.add(
-            f"after_tax_depreciation:{s}:{t}",
+            row_key("after_tax_depreciation", scenario=s, ticker=t),
             lbl("after_tax_depreciation", t),
             unit,
             fmt="amount",
@@ -211,7 +245,10 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
     revenue, margin = _revenue_and_margin(model, sheet, s, {t: after[t].cur for t in tickers})
     for t in tickers:
         row = sheet.add(
-            f"earnings_before_da:{s}:{t}", lbl("earnings_before_da", t), unit, fmt="amount"
+            row_key("earnings_before_da", scenario=s, ticker=t),
+            lbl("earnings_before_da", t),
+            unit,
+            fmt="amount",
         )
         row.formula = company_earnings(
             model, t, row, after[t].cur, growth, revenue[t], margin.get(t)
@@ -219,14 +256,14 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
         earnings[t] = row
     for t in tickers:
         ni[t] = sheet.add(
-            f"net_income:{s}:{t}",
+            row_key("net_income", scenario=s, ticker=t),
             lbl("net_income", t),
             unit,
             fmt="amount",
             formula=net_income(model, t, earnings[t].cur, after[t].cur),
         )
     ni_total = sheet.add(
-        f"net_income:{s}:TOTAL",
+        row_key("net_income", scenario=s, ticker=TOTAL),
         lbl("net_income_total"),
         unit,
         fmt="amount",
@@ -234,7 +271,7 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
     )
     for t in tickers:
         sheet.add(
-            f"depreciation_pct_net_income:{s}:{t}",
+            row_key("depreciation_pct_net_income", scenario=s, ticker=t),
             lbl("depreciation_pct_net_income", t),
             "%",
             fmt="pct",

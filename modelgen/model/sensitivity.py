@@ -28,17 +28,20 @@ from typing import TYPE_CHECKING
 from modelgen.formulas.expressions import Expr
 from modelgen.formulas.functions import AND, IF, IFERROR, INDEX, MATCH_EXACT, MAX, SUM, ratio
 from modelgen.formulas.rows import block, span
+from modelgen.keys import kind_of, row_key
 from modelgen.model.capex import anchor_of, faded, trailing_year
 from modelgen.model.earnings import earnings_before_da, grown_earnings
 from modelgen.model.ppe import Reported, other_da, total_da
 from modelgen.model.profit import after_tax_at, carried_from_actual
 from modelgen.model.straight_line import charge_by_period, charge_in, schedule, service_share
+from modelgen.rowspec import sensitivity_outputs
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
     from modelgen.formulas.rows import Row, Sheet
     from modelgen.model import Model
 
-SHEET, WORKINGS = "Sensitivity", "Sensitivity Workings"
+SHEET, WORKINGS = SheetName.SENSITIVITY, SheetName.SENSITIVITY_WORKINGS
 #: what the chosen company's asset classes are read by, position by position
 SLOT_KINDS = (
     ("share", "%", "pct"),
@@ -46,7 +49,7 @@ SLOT_KINDS = (
     ("lag", "years", "years"),
     ("name", "text", "text"),
 )
-TABLE_ROWS = ("sensitivity_eps_impact:", "sensitivity_depreciation_pct_net_income:")
+TABLE_ROWS = sensitivity_outputs()  # the table's outputs, as declared (modelgen.rowspec)
 LIFE_POINTS = 11  # 3 to 8 years in half years, by default
 GROWTH_POINTS = 7  # -5% to 25% in steps of 5%, by default
 
@@ -62,12 +65,12 @@ def build(model: Model) -> None:
     _checks(model, work)
 
 
-def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
+def _chosen(model: Model, work: Sheet) -> dict[str | tuple[str, int], Row]:
     """The chosen company's rows, its chosen class's share, life and service offset, and
     the position of the chosen period; each an INDEX into a block of every company's."""
-    inp, lbl, unit = model.sheets["Inputs"], model.label, model.unit
+    inp, lbl, unit = model.sheets[SheetName.INPUTS], model.label, model.unit
     tickers = model.inputs.tickers
-    out: dict[str, Row] = {}
+    out: dict[str | tuple[str, int], Row] = {}
 
     def const(key: str, u: str, fmt: str, formula) -> Row:
         out[key] = work.add(key, lbl(key), u, fmt=fmt, const_formula=formula)
@@ -79,7 +82,8 @@ def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
         "count",
         IFERROR(
             MATCH_EXACT(
-                inp["sensitivity_company"].d, block([inp[f"ticker:{t}"] for t in tickers], "const")
+                inp["sensitivity_company"].d,
+                block([inp[row_key("ticker", ticker=t)] for t in tickers], "const"),
             ),
             0,
         ),
@@ -98,21 +102,25 @@ def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
         INDEX(span(inp["period_start"]), MAX(1, period.d)),
     )
     sources = (
-        ("Capex", "capex", unit, "amount"),
-        ("Capex", "capex_known", unit, "amount"),
-        ("Capex", "capex_is_known", "flag", "flag"),
-        ("Capex", "capex_years_since_known", "years", "years"),
-        *([("Capex", "capex_quarters_on_record", "count", "count")] if model.per_year > 1 else []),
-        ("Depreciation", "depreciation", unit, "amount"),
-        ("Inputs", "depreciation_reported", unit, "amount"),
-        ("Inputs", "ppe_depreciation_reported", unit, "amount"),
-        ("Profit Impact", "earnings_is_known", "flag", "flag"),
-        ("Profit Impact", "earnings_before_da", unit, "amount"),
-        ("Profit Impact", "net_income", unit, "amount"),
-        ("Profit Impact", "diluted_shares", "m shares", "amount"),
+        (SheetName.CAPEX, "capex", unit, "amount"),
+        (SheetName.CAPEX, "capex_known", unit, "amount"),
+        (SheetName.CAPEX, "capex_is_known", "flag", "flag"),
+        (SheetName.CAPEX, "capex_years_since_known", "years", "years"),
+        *(
+            [(SheetName.CAPEX, "capex_quarters_on_record", "count", "count")]
+            if model.per_year > 1
+            else []
+        ),
+        (SheetName.DEPRECIATION, "depreciation", unit, "amount"),
+        (SheetName.INPUTS, "depreciation_reported", unit, "amount"),
+        (SheetName.INPUTS, "ppe_depreciation_reported", unit, "amount"),
+        (SheetName.PROFIT, "earnings_is_known", "flag", "flag"),
+        (SheetName.PROFIT, "earnings_before_da", unit, "amount"),
+        (SheetName.PROFIT, "net_income", unit, "amount"),
+        (SheetName.PROFIT, "diluted_shares", "m shares", "amount"),
     )
     for sheet_name, kind, u, fmt in sources:
-        rows = block([model.sheets[sheet_name][f"{kind}:{t}"] for t in tickers])
+        rows = block([model.sheets[sheet_name][row_key(kind, ticker=t)] for t in tickers])
         out[f"chosen_{kind}"] = work.add(
             f"chosen_{kind}", lbl(f"chosen_{kind}"), u, fmt=fmt, level=1, formula=INDEX(rows, n)
         )
@@ -122,34 +130,42 @@ def _chosen(model: Model, work: Sheet) -> dict[str, Row]:
         ("net_income_actual", "chosen_net_income_is_actual"),
         ("capex_actual", "chosen_capex_is_actual"),
     ):  # INDEX itself in the test: a formula showing a blank cell shows 0, which is set
-        rows = block([inp[f"{kind}:{t}"] for t in tickers])
+        rows = block([inp[row_key(kind, ticker=t)] for t in tickers])
         out[key] = work.add(
             key, lbl(key), "flag", fmt="flag", level=1, formula=IF(INDEX(rows, n).is_set(), 1, 0)
         )
-    taxes = block([inp[f"tax_rate:{t}"] for t in tickers], "const")
+    taxes = block([inp[row_key("tax_rate", ticker=t)] for t in tickers], "const")
     const("chosen_tax_rate", "%", "pct", INDEX(taxes, n))
-    rules = block([inp[f"earnings_follow_revenue:{t}"] for t in tickers], "const")
+    rules = block([inp[row_key("earnings_follow_revenue", ticker=t)] for t in tickers], "const")
     const("chosen_earnings_follow_revenue", "flag", "flag", INDEX(rules, n))
     _classes(model, work, out, n)
     return out
 
 
-def _classes(model: Model, work: Sheet, out: dict[str, Row], n) -> None:
+def _classes(model: Model, work: Sheet, out: dict[str | tuple[str, int], Row], n) -> None:
     """The chosen company's asset classes by position, and the one the analyst varies."""
-    inp, dep, lbl = model.sheets["Inputs"], model.sheets["Depreciation"], model.label
+    inp, dep, lbl = (
+        model.sheets[SheetName.INPUTS],
+        model.sheets[SheetName.DEPRECIATION],
+        model.label,
+    )
     tickers, last = model.inputs.tickers, model.n_periods - 1
     slots = max(len(model.inputs.asset_classes[t]) for t in tickers)
     picks = {
         (kind, k): work.add(
-            f"chosen_{kind}:{k}", lbl(f"chosen_{kind}", asset_class=str(k)), u, fmt=fmt, level=1
+            row_key(f"chosen_{kind}", index=(k,)),
+            lbl(f"chosen_{kind}", asset_class=str(k)),
+            u,
+            fmt=fmt,
+            level=1,
         )
         for kind, u, fmt in SLOT_KINDS
         for k in range(1, slots + 1)
     }
     offset = dep["service_offset"].d
     for k in range(1, slots + 1):
-        out[f"after:{k}"] = work.add(
-            f"chosen_in_service_after:{k}",
+        out[("after", k)] = work.add(
+            row_key("chosen_in_service_after", index=(k,)),
             lbl("chosen_in_service_after", asset_class=str(k)),
             "years",
             fmt="years",
@@ -157,7 +173,7 @@ def _classes(model: Model, work: Sheet, out: dict[str, Row], n) -> None:
             const_formula=offset + picks[("lag", k)].d,
         )
         for kind, _, _ in SLOT_KINDS:
-            out[f"{kind}:{k}"] = picks[(kind, k)]
+            out[(kind, k)] = picks[(kind, k)]
     names = block([picks[("name", k)] for k in range(1, slots + 1)], "const")
     slot = work.add(
         "varied_class_number",
@@ -173,7 +189,7 @@ def _classes(model: Model, work: Sheet, out: dict[str, Row], n) -> None:
         out[key] = work.add(key, lbl(key), "", fmt="ratio", const_formula=INDEX(column, at))
     out["varied_share"].unit, out["varied_share"].fmt = "%", "pct"
     out["varied_useful_life"].unit, out["varied_useful_life"].fmt = "years", "years"
-    afters = block([out[f"after:{k}"] for k in range(1, slots + 1)], "const")
+    afters = block([out[("after", k)] for k in range(1, slots + 1)], "const")
     out["varied_in_service_after"] = work.add(
         "varied_in_service_after",
         lbl("varied_in_service_after"),
@@ -182,9 +198,9 @@ def _classes(model: Model, work: Sheet, out: dict[str, Row], n) -> None:
         const_formula=INDEX(afters, at),
     )
     sources = {
-        "share": lambda c: inp[f"share:{c}"].d,
-        "useful_life": lambda c: dep[f"useful_life_in_effect:{c}"].at(last),
-        "lag": lambda c: inp[f"in_service_lag:{c}"].d,
+        "share": lambda c: inp[row_key("share", **c)].d,
+        "useful_life": lambda c: dep[row_key("useful_life_in_effect", **c)].at(last),
+        "lag": lambda c: inp[row_key("in_service_lag", **c)].d,
         "name": None,
     }
     missing = {
@@ -201,7 +217,7 @@ def _classes(model: Model, work: Sheet, out: dict[str, Row], n) -> None:
             for t in tickers:
                 classes = model.inputs.asset_classes[t]
                 row = work.add(
-                    f"class_{kind}:{k}:{t}",
+                    row_key(f"class_{kind}", index=(k,), ticker=t),
                     lbl(f"class_{kind}", t, asset_class=str(k)),
                     unit,
                     fmt=fmt,
@@ -212,7 +228,9 @@ def _classes(model: Model, work: Sheet, out: dict[str, Row], n) -> None:
                 elif kind == "name":
                     row.const = classes[k - 1].name
                 else:
-                    row.const_formula = sources[kind](f"{t}:{classes[k - 1].name}")
+                    row.const_formula = sources[kind](
+                        {"ticker": t, "asset_class": classes[k - 1].name}
+                    )
                 rows.append(row)
             picks[(kind, k)].const_formula = INDEX(block(rows, "const"), n)
 
@@ -227,7 +245,7 @@ def _axis(inp, axis: str, previous):
 def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[dict[str, Row]]:
     """Per life: the chosen company's modelled depreciation with the varied class at that
     life (base growth), and the rest of its D&A (ppe.other_da: amortization or a residual)."""
-    inp, lbl, unit = model.sheets["Inputs"], model.label, model.unit
+    inp, lbl, unit = model.sheets[SheetName.INPUTS], model.label, model.unit
     share, own = chosen["varied_share"].d, chosen["varied_useful_life"].d
     after, capex = chosen["varied_in_service_after"].d, chosen["chosen_capex"]
     work.blank()
@@ -242,20 +260,30 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
     base = charge_by_period(model, work, "varied_charge", lbl("varied_charge"), capex, at_own)
     out, previous = [], None
     for i in range(1, LIFE_POINTS + 1):
-        life = work.add(f"sensitivity_life:{i}", lbl("sensitivity_life"), "years", fmt="years")
+        life = work.add(
+            row_key("sensitivity_life", index=(i,)), lbl("sensitivity_life"), "years", fmt="years"
+        )
         life.const_formula = _axis(inp, "sensitivity_life", previous)
         previous = life.d
         title = lbl("life_charge", life=str(i))
-        plan = schedule(model, work, f"life:{i}", title, after, life.d)
-        at_life = charge_by_period(model, work, f"life_charge:{i}", title, capex, plan)
+        plan = schedule(model, work, "life", title, after, life.d, index=(i,))
+        at_life = charge_by_period(
+            model, work, row_key("life_charge", index=(i,)), title, capex, plan
+        )
         modelled = work.add(
-            f"life_depreciation:{i}", lbl("life_depreciation"), unit, fmt="amount", level=1
+            row_key("life_depreciation", index=(i,)),
+            lbl("life_depreciation"),
+            unit,
+            fmt="amount",
+            level=1,
         )
         modelled.formula = chosen["chosen_depreciation"].cur + share * (at_life.cur - base.cur)
-        other = work.add(f"life_other:{i}", lbl("life_other"), unit, fmt="amount", level=1)
+        other = work.add(
+            row_key("life_other", index=(i,)), lbl("life_other"), unit, fmt="amount", level=1
+        )
         other.formula = other_da(other, reported, modelled.cur, inp["amortization_growth"].d)
         da = work.add(
-            f"life_depreciation_and_amortization:{i}",
+            row_key("life_depreciation_and_amortization", index=(i,)),
             lbl("life_depreciation_and_amortization"),
             unit,
             fmt="amount",
@@ -264,7 +292,7 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
         )
         after_tax = after_tax_at(da.cur, chosen["chosen_tax_rate"].d)
         earnings = work.add(
-            f"life_earnings_before_da:{i}",
+            row_key("life_earnings_before_da", index=(i,)),
             lbl("life_earnings_before_da"),
             unit,
             fmt="amount",
@@ -284,7 +312,7 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
             forecast,
         )
         last = work.add(
-            f"life_depreciation_at_last_actual:{i}",
+            row_key("life_depreciation_at_last_actual", index=(i,)),
             lbl("life_depreciation_at_last_actual"),
             unit,
             fmt="amount",
@@ -301,7 +329,7 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
 def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[dict[str, Row]]:
     """Per long-run growth: the chosen company's capex path, the capex it adds to the
     model's, and that added capex depreciated at every class's own life."""
-    inp, lbl, unit = model.sheets["Inputs"], model.label, model.unit
+    inp, lbl, unit = model.sheets[SheetName.INPUTS], model.label, model.unit
     point = table.add("growth_point", lbl("growth_point"), "count", fmt="count")
     point.formula = point.prev + 1
     fade = inp["fade_years"].d
@@ -309,17 +337,17 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
     record = chosen.get("chosen_capex_quarters_on_record")
     since = chosen["chosen_capex_years_since_known"]
     at = chosen["chosen_period_start"].d  # the tables read one period: charges only there
-    slots = [k for k in range(1, 1 + sum(1 for key in chosen if key.startswith("after:")))]
+    slots = [k for k in range(1, 1 + sum(1 for key in chosen if key[0] == "after"))]
     work.blank()
     work.header("In the chosen period: each vintage's years in service over its class's life")
     shares = {
         k: service_share(
             model,
             work,
-            f"service_share:{k}",
+            row_key("service_share", index=(k,)),
             lbl("service_share", asset_class=str(k)),
-            chosen[f"after:{k}"].d,
-            chosen[f"useful_life:{k}"].d,
+            chosen[("after", k)].d,
+            chosen[("useful_life", k)].d,
             at,
         )
         for k in slots
@@ -337,19 +365,28 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
     work.header("Long-run capex growth rates (column D): the table's columns")
     rates: list[Row] = []
     for j in range(1, GROWTH_POINTS + 1):
-        g = work.add(f"sensitivity_growth_rate:{j}", lbl("sensitivity_growth_rate"), "%", fmt="pct")
+        g = work.add(
+            row_key("sensitivity_growth_rate", index=(j,)),
+            lbl("sensitivity_growth_rate"),
+            "%",
+            fmt="pct",
+        )
         g.const_formula = _axis(inp, "sensitivity_growth", rates[-1].d if rates else None)
         rates.append(g)
     out = []
     for j, g in enumerate(rates, start=1):
         work.blank()
         work.header(f"Long-run capex growth {j} (the rate above)")
-        anchor = work.add(f"growth_anchor:{j}", lbl("growth_anchor"), "%", fmt="pct", level=1)
-        path = work.add(f"growth_capex:{j}", lbl("growth_capex"), unit, fmt="amount", level=1)
+        anchor = work.add(
+            row_key("growth_anchor", index=(j,)), lbl("growth_anchor"), "%", fmt="pct", level=1
+        )
+        path = work.add(
+            row_key("growth_capex", index=(j,)), lbl("growth_capex"), unit, fmt="amount", level=1
+        )
         trailing = None
         if record is not None:
             trailing = work.add(
-                f"growth_capex_trailing_year:{j}",
+                row_key("growth_capex_trailing_year", index=(j,)),
                 lbl("growth_capex_trailing_year"),
                 unit,
                 fmt="amount",
@@ -360,17 +397,21 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
         grown = model.year_ago(path) * (1 + faded(anchor.cur, g.d, since, fade))
         path.formula = IF(flag.cur.eq(1), known.cur, grown)
         extra = work.add(
-            f"growth_extra_capex:{j}", lbl("growth_extra_capex"), unit, fmt="amount", level=1
+            row_key("growth_extra_capex", index=(j,)),
+            lbl("growth_extra_capex"),
+            unit,
+            fmt="amount",
+            level=1,
         )
         extra.formula = path.cur - chosen["chosen_capex"].cur
         parts = [
             work.add(
-                f"growth_class:{j}:{k}",
+                row_key("growth_class", index=(j, k)),
                 lbl("growth_class", asset_class=str(k)),
                 unit,
                 fmt="amount",
                 level=2,
-                const_formula=chosen[f"share:{k}"].d * charge_in(extra, shares[k]),
+                const_formula=chosen[("share", k)].d * charge_in(extra, shares[k]),
             )
             for k in slots
         ]
@@ -379,7 +420,7 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
     work.header("In the chosen period (column D): the added capex's depreciation, by growth")
     for j, growth in enumerate(out, start=1):
         growth["depreciation"] = work.add(
-            f"growth_depreciation:{j}",
+            row_key("growth_depreciation", index=(j,)),
             lbl("growth_depreciation"),
             unit,
             fmt="amount",
@@ -387,7 +428,7 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
         )
     for j, growth in enumerate(out, start=1):
         growth["varied"] = work.add(
-            f"growth_varied_charge:{j}",
+            row_key("growth_varied_charge", index=(j,)),
             lbl("growth_varied_charge"),
             unit,
             fmt="amount",
@@ -415,7 +456,7 @@ def _grid(model: Model, work: Sheet, chosen: dict, lives: list, growths: list) -
         share = service_share(
             model,
             work,
-            f"service_share_life:{i}",
+            row_key("service_share_life", index=(i,)),
             lbl("service_share_life", life=str(i)),
             after,
             life["life"].d,
@@ -424,7 +465,7 @@ def _grid(model: Model, work: Sheet, chosen: dict, lives: list, growths: list) -
         blocks.append(
             [
                 work.add(
-                    f"sensitivity_cross:{i}:{j}",
+                    row_key("sensitivity_cross", index=(i, j)),
                     lbl("sensitivity_cross", life=str(i), growth=str(j)),
                     unit,
                     fmt="amount",
@@ -441,14 +482,14 @@ def _tables(
 ) -> None:
     """The tables: rows are lives (years in column D), columns long-run growth rates. D&A
     and net income at each life and growth are working rows below the two tables."""
-    inp, lbl, unit = model.sheets["Inputs"], model.label, model.unit
+    inp, lbl, unit = model.sheets[SheetName.INPUTS], model.label, model.unit
     number = MAX(1, chosen["chosen_period_number"].d)
 
     def at_period(key: str, source: Row, level: int = 0) -> Expr:
         """`source` in the chosen period, in column D of the workings."""
         return work.add(
             key,
-            lbl(key.split(":")[0]),
+            lbl(kind_of(key)),
             source.unit,
             fmt=source.fmt,
             level=level,
@@ -464,7 +505,10 @@ def _tables(
         "chosen_net_income_is_actual_at_period", chosen["chosen_net_income_is_actual"]
     )
     at = {
-        kind: [at_period(f"{kind}_at_period:{i}", life[kind], 1) for i, life in enumerate(lives, 1)]
+        kind: [
+            at_period(row_key(f"{kind}_at_period", index=(i,)), life[kind], 1)
+            for i, life in enumerate(lives, 1)
+        ]
         for kind in ("depreciation_and_amortization", "earnings", "base")
     }
     found = AND(
@@ -518,7 +562,7 @@ def _tables(
         table.header(title, level=level)
         return [
             table.add(
-                f"{kind}:{i}",
+                row_key(kind, index=(i,)),
                 lbl(kind),
                 u,
                 fmt=fmt,

@@ -24,7 +24,8 @@ from modelgen.formulas.expressions import Crit, Expr
 from modelgen.formulas.functions import IF, MATCH, MAX, MIN, OR, SUMIFS, SUMPRODUCT
 from modelgen.formulas.rows import Row, Sheet, span
 from modelgen.inputs.settings import CONVENTIONS
-from modelgen.keys import RowKey, kind_of
+from modelgen.keys import RowKey, kind_of, row_key
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
     from modelgen.model import Model
@@ -53,7 +54,7 @@ def service_share(
 ) -> Row:
     """A row across the vintages: the years each is in service within the period starting
     `at`, over the `life` (0 for land: a life of 0 charges nothing)."""
-    inp = model.sheets["Inputs"]
+    inp = model.sheets[SheetName.INPUTS]
     length = inp["period_length"].d
     service = inp["period_start"].cur + offset
     overlap = MAX(0, MIN(at + length, service + life) - MAX(at, service))
@@ -80,16 +81,27 @@ class Schedule:
 
 
 def schedule(
-    model: Model, sheet: Sheet, suffix: str, label: str, offset: Expr, life: Expr
+    model: Model,
+    sheet: Sheet,
+    subject: str,
+    label: str,
+    offset: Expr,
+    life: Expr,
+    index: tuple[int, ...] = (),
 ) -> Schedule:
-    """Five constants (column D) keyed `charge_*:{suffix}`, labelled `label: ...`."""
-    inp, dep = model.sheets["Inputs"], model.sheets["Depreciation"]
+    """Five constants (column D) keyed `charge_*:{subject}[:{index}]`, labelled `label: ...`."""
+    inp, dep = model.sheets[SheetName.INPUTS], model.sheets[SheetName.DEPRECIATION]
     start, length = inp["period_start"], inp["period_length"].d
     timeline_end, count = dep["timeline_end"].d, dep["period_count"].d
 
     def constant(kind: str, what: str, unit: str, fmt: str, formula: Expr) -> Expr:
         return sheet.add(
-            f"{kind}:{suffix}", f"{label}: {what}", unit, fmt=fmt, level=2, const_formula=formula
+            row_key(kind, subject=subject, index=index),
+            f"{label}: {what}",
+            unit,
+            fmt=fmt,
+            level=2,
+            const_formula=formula,
         ).d
 
     def age(bound: Expr) -> Expr:
@@ -135,7 +147,7 @@ def charge_by_period(
 ) -> Row:
     """Rows `key` (the charge) after the capex charged a whole period (its kind + `_whole`:
     `life_charge_whole:3` before `life_charge:3`)."""
-    inp, dep = model.sheets["Inputs"], model.sheets["Depreciation"]
+    inp, dep = model.sheets[SheetName.INPUTS], model.sheets[SheetName.DEPRECIATION]
     number, length = dep["period_number"], inp["period_length"].d
     n, spent = number.cur, span(capex)
     whole = sheet.add(

@@ -198,6 +198,6 @@ def write_rules(
 
 def _box(cells: str) -> tuple[int, int, int, int]:
     """``B2:C9`` (or ``B2``) -> zero-based (first row, first col, last row, last col)."""
-    a, _, b = cells.partition(":")
+    a, _, b = cells.partition(":")  # a range, not a key
     (_, c0, _, r0), (_, c1, _, r1) = split_cell(a), split_cell(b or a)
     return r0 - 1, col_index(c0), r1 - 1, col_index(c1)

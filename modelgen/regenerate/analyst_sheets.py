@@ -26,6 +26,7 @@ from modelgen.regenerate.analyst_formulas import Unsupported, XLError, evaluate_
 from modelgen.regenerate.analyst_names import OldName, carry_names, define_names
 from modelgen.regenerate.analyst_rules import Rule, read_rules, rgb, write_rules
 from modelgen.regenerate.repoint import Repointer, parse_name, parse_ref, split_cell
+from modelgen.sheets import SheetName
 from modelgen.xlsx.cells import WorkbookCells
 from modelgen.xlsx.open_safely import UnsafeWorkbookError
 from modelgen.xlsx.read_by_key import KeyedSheet
@@ -224,14 +225,14 @@ def write_analyst_sheets(
     """Write the analyst's sheets after the model's; re-point, compute, mark what fails.
     ``names`` are OLD's defined names: the analyst's own are defined again, re-pointed."""
     report = CopyReport()
-    taken = {"Cover", *model.sheets}
+    taken = {SheetName.COVER, *model.sheets}
     for sheet in [s for s in sheets if s.name in taken]:
         report.warnings.append(
             f"sheet {sheet.name!r} is now a modelgen sheet: yours was not copied; rename it in the old workbook and build again"
         )
     sheets = [s for s in sheets if s.name not in taken]
     repoint = Repointer(old, model, [s.name for s in sheets])
-    carried = carry_names(model, names or [], repoint, {"Cover", *taken, *repoint.analyst})
+    carried = carry_names(model, names or [], repoint, {SheetName.COVER, *taken, *repoint.analyst})
     report.names_dropped = carried.dropped
     values = _Values(repoint, {s.name: {(c.row, c.col): c for c in s.cells} for s in sheets})
     failures: dict[tuple[str, int, int], list[str]] = {}

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from modelgen.formulas.addresses import CONSTANT
 from modelgen.inputs.settings import CONVENTIONS
+from modelgen.keys import RowKey
 from modelgen.regenerate.analyst_names import OldName, read_names
 from modelgen.regenerate.analyst_sheets import (
     AnalystSheet,
@@ -319,16 +320,16 @@ def _scenario_plugs_to_edits(carry: Carry, prov: Provenance, keyed: dict[str, Ke
     """A number typed over a scenario-driven input (`useful_life:META:servers`, which INDEXes
     its scenario rows) is the analyst's value for the case selected in OLD: it is carried into
     that case's row (`useful_life:META:servers@Base`), not reported as a plug."""
-    inputs = keyed.get("Inputs")
+    inputs = keyed.get(SheetName.INPUTS)
     selected = inputs.rows.get("scenario") if inputs else None
     if selected is None or not isinstance(selected.constant, str):
         return
     kept = []
     for plug in carry.plugs:
-        target = f"{plug.key}@{selected.constant}"
-        generated = prov.inputs.get(("Inputs", target, CONSTANT), _MISSING)
-        if plug.sheet == "Inputs" and plug.period == CONSTANT and generated is not _MISSING:
-            carry.edits.append(InputEdit("Inputs", target, CONSTANT, generated, plug.value))
+        target = str(RowKey.parse(plug.key).with_(case=str(selected.constant)))
+        generated = prov.inputs.get((SheetName.INPUTS, target, CONSTANT), _MISSING)
+        if plug.sheet == SheetName.INPUTS and plug.period == CONSTANT and generated is not _MISSING:
+            carry.edits.append(InputEdit(SheetName.INPUTS, target, CONSTANT, generated, plug.value))
         else:
             kept.append(plug)
     carry.plugs = kept

@@ -22,6 +22,7 @@ from modelgen.formulas.addresses import (
     CONSTANT,
     FIRST_PERIOD_COL,
     FIXED_COLUMNS,
+    area,
     col_index,
     col_letter,
     quote_sheet,
@@ -170,7 +171,7 @@ class Repointer:
             why = self._same_block(sheet, ref.a, ref.b, a, b)
             if why:
                 return text, why
-            out = f"{a}:{b}"
+            out = area(a, b)
         return (f"{quote_sheet(sheet)}!{out}" if ref.sheet else out), ""
 
     def _cell(self, sheet: str, cell: str) -> tuple[str, str]:

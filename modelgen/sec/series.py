@@ -51,7 +51,7 @@ SERIES = (
             "DepreciationDepletionAndAmortization",
             "DepreciationAmortizationAndAccretionNet",
             "DepreciationAndAmortization",
-            "Depreciation",
+            "Depreciation",  # an XBRL tag, not a sheet
         ),
     ),
     Series("financials.csv", "net_ppe", ("PropertyPlantAndEquipmentNet",), kind="balance"),

@@ -17,8 +17,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formulas.addresses import FIRST_PERIOD_COL, col_letter, sheet_prefix
-from modelgen.keys import RowKey
+from modelgen.keys import RowKey, row_key
 from modelgen.model import charts_sheet
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
     from xlsxwriter.workbook import Workbook
@@ -104,7 +105,7 @@ def add_charts(wb: Workbook, ws: Worksheet, model: Model) -> int:
                 {
                     "name": names[t] + suffix,
                     "categories": span_ref(cats),
-                    "values": span_ref(sheet[f"{kind}:{t}"]),
+                    "values": span_ref(sheet[row_key(kind, ticker=t)]),
                     "border": {"color": colour(i)},
                     "gap": 60,
                     **fill,
@@ -115,13 +116,13 @@ def add_charts(wb: Workbook, ws: Worksheet, model: Model) -> int:
     start = model.per_year  # the first period with a year-earlier figure to grow from
     if model.n_periods > start:
         growth = _chart(wb, "line", None, "Capex growth year on year" + note, pct)
-        grow = model.sheets["Growth"]
+        grow = model.sheets[SheetName.GROWTH]
         for i, t in enumerate(tickers):
             growth.add_series(
                 _line(
                     names[t],
                     span_ref(cats, start),
-                    span_ref(grow[f"capex_yoy:{t}"], start),
+                    span_ref(grow[row_key("capex_yoy", ticker=t)], start),
                     colour(i),
                 )
             )
@@ -136,13 +137,13 @@ def add_charts(wb: Workbook, ws: Worksheet, model: Model) -> int:
         _place(ws, model, "growth", growth)
 
     share = _chart(wb, "line", None, "D&A as a share of net income" + note, pct)
-    profit = model.sheets["Profit Impact"]
+    profit = model.sheets[SheetName.PROFIT]
     for i, t in enumerate(tickers):
         share.add_series(
             _line(
                 names[t],
                 span_ref(cats),
-                span_ref(profit[f"depreciation_pct_net_income:{t}"]),
+                span_ref(profit[row_key("depreciation_pct_net_income", ticker=t)]),
                 colour(i),
             )
         )

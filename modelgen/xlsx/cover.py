@@ -13,6 +13,7 @@ from modelgen._version import __version__
 from modelgen.formulas.expressions import RenderContext
 from modelgen.formulas.functions import IF, SUM
 from modelgen.formulas.rows import block
+from modelgen.sheets import SheetName
 from modelgen.xlsx.cover_tables import write_article_measure, write_tie_out
 from modelgen.xlsx.headline import OneCell, model_subject, model_title, write_headline
 from modelgen.xlsx.presentation import fingerprint, legend_rows, print_setup
@@ -62,7 +63,7 @@ SCENARIO_TYPED_OVER = (
 def _scenario_status(ws: Worksheet, r: int, model: Model, styles: Styles) -> int:
     """A line under the check status saying whether an input a scenario sets was typed over
     (the Scenarios sheet would then disagree with the model); returns the next free row."""
-    checks = model.sheets["Checks"]
+    checks = model.sheets[SheetName.CHECKS]
     rows = [r_ for r_ in checks.rows if r_.key and r_.key.startswith(SCENARIO_CHECKS)]
     if not rows:
         return r
@@ -74,7 +75,7 @@ def _scenario_status(ws: Worksheet, r: int, model: Model, styles: Styles) -> int
     ws.write_formula(
         r,
         1,
-        "=" + status.render(RenderContext("Cover", -1, model.n_periods)),
+        "=" + status.render(RenderContext(SheetName.COVER, -1, model.n_periods)),
         styles.get("wrap"),
         cached,
     )
@@ -113,7 +114,7 @@ def write_cover(
     ws.write_string(0, 0, model_title(inputs), styles.get("title"))
     ws.write_string(1, 0, model_subject(inputs))
     r = write_headline(ws, 3, model, styles, WIDTH)
-    failures = model.sheets["Checks"]["check_failures"]
+    failures = model.sheets[SheetName.CHECKS]["check_failures"]
     status = IF(failures.d.eq(0), "All checks pass", "Checks failing: see the Checks sheet")
     cached = status.evaluate(OneCell())[0]
     ok = model.check_failures() == 0
@@ -121,7 +122,7 @@ def write_cover(
     ws.write_formula(
         r,
         1,
-        "=" + status.render(RenderContext("Cover", -1, model.n_periods)),
+        "=" + status.render(RenderContext(SheetName.COVER, -1, model.n_periods)),
         styles.get("ok" if ok else "fail"),
         str(cached),
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from modelgen.keys import row_key
+from modelgen.sheets import SheetName
 from modelgen.xlsx.headline import cell_at, headline_rows, headline_years
 
 if TYPE_CHECKING:
@@ -37,11 +39,14 @@ def _link(ws: Worksheet, r: int, c: int, model: Model, row: Row, index: int, sty
 
 def write_article_measure(ws: Worksheet, r: int, model: Model, styles: Styles) -> int:
     """Calendar capex / 5 over calendar net income, per company, in the last actual year."""
-    annual = model.sheets["Annual"]
+    annual = model.sheets[SheetName.ANNUAL]
     year, _ = headline_years(model)
     if (
         year is None
-        or f"run_rate_depreciation_pct_net_income:CY:{model.inputs.tickers[0]}" not in annual.by_key
+        or row_key(
+            "run_rate_depreciation_pct_net_income", basis="CY", ticker=model.inputs.tickers[0]
+        )
+        not in annual.by_key
     ):
         return r
     index = model.timeline.fiscal_years.index(year)
@@ -49,7 +54,8 @@ def write_article_measure(ws: Worksheet, r: int, model: Model, styles: Styles) -
         f"The article's measure, calendar {year}: run-rate depreciation (a year's capex / 5) "
         "over net income, in every case (not the model's depreciation)"
     )
-    r = _header(ws, r, title, ["Capex", "Run rate", "Net income", "Run rate / NI"], styles)
+    columns = ["Capex", "Run rate", "Net income", "Run rate / NI"]  # text, not a sheet
+    r = _header(ws, r, title, columns, styles)
     for label, t in headline_rows(model)[1:]:
         ws.write_string(r, 0, label, styles.get("bold"))
         for c, kind in enumerate(
@@ -61,7 +67,7 @@ def write_article_measure(ws: Worksheet, r: int, model: Model, styles: Styles) -
             ),
             start=1,
         ):
-            _link(ws, r, c, model, annual[f"{kind}:CY:{t}"], index, styles)
+            _link(ws, r, c, model, annual[row_key(kind, basis="CY", ticker=t)], index, styles)
         r += 1
     return r + 1
 
@@ -78,13 +84,13 @@ def last_reported(model: Model, ticker: str) -> tuple[Row, int] | None:
         if periods:
             index = model.timeline.index(periods[-1])
             if index is not None:
-                return model.sheets["Inputs"][f"{key}:{ticker}"], index
+                return model.sheets[SheetName.INPUTS][row_key(key, ticker=ticker)], index
     return None
 
 
 def write_tie_out(ws: Worksheet, r: int, model: Model, styles: Styles) -> int:
     """Per company, the last reported period's modelled against reported depreciation."""
-    dep, ppe = model.sheets["Depreciation"], model.sheets["PP&E"]
+    dep, ppe = model.sheets[SheetName.DEPRECIATION], model.sheets[SheetName.PPE]
     found = {t: last_reported(model, t) for t in model.inputs.tickers}
     if not any(found.values()):
         return r
@@ -100,10 +106,12 @@ def write_tie_out(ws: Worksheet, r: int, model: Model, styles: Styles) -> int:
         reported, index = found[t]
         ws.write_string(r, 0, label, styles.get("bold"))
         ws.write_string(r, 1, model.periods[index], styles.get("period"))
-        _link(ws, r, 2, model, dep[f"depreciation:{t}"], index, styles)
+        _link(ws, r, 2, model, dep[row_key("depreciation", ticker=t)], index, styles)
         _link(ws, r, 3, model, reported, index, styles)
         if reported.key.startswith("ppe_"):
-            _link(ws, r, 4, model, ppe[f"depreciation_variance:{t}"], index, styles)
-            _link(ws, r, 5, model, ppe[f"depreciation_variance_pct:{t}"], index, styles)
+            _link(ws, r, 4, model, ppe[row_key("depreciation_variance", ticker=t)], index, styles)
+            _link(
+                ws, r, 5, model, ppe[row_key("depreciation_variance_pct", ticker=t)], index, styles
+            )
         r += 1
     return r + 1

@@ -22,6 +22,8 @@ import numpy as np
 
 from modelgen.formulas.expressions import Ref, RenderContext
 from modelgen.inputs.settings import MAX_TEXT
+from modelgen.keys import TOTAL, row_key
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
     from xlsxwriter.worksheet import Worksheet
@@ -34,7 +36,7 @@ if TYPE_CHECKING:
 TITLE_STEM = "Capex, depreciation and profit impact"
 NAMED = 4  # companies named in a generated title; more: "A, B and 498 more"
 MAX_COMPANIES = 12  # companies shown in the headline table; more: the total only
-SHEET = "Annual"
+SHEET = SheetName.ANNUAL
 
 
 def one_line(text: str) -> str:
@@ -87,7 +89,7 @@ def model_subject(inputs: Inputs) -> str:
         return own
     head, tail = "Capex of ", ", the depreciation it turns into and what that does to net income"
     if not inputs.companies:
-        return "Capex" + tail
+        return "Capex" + tail  # text, not a sheet
     return head + _companies(inputs, MAX_TEXT - len(head) - len(tail)) + tail
 
 
@@ -130,13 +132,17 @@ def headline_columns(model: Model) -> list[Column]:
             Column(f"EPS impact {nxt}", "eps_impact_incremental_da", nxt),
         ]
     annual = model.sheets[SHEET]
-    rows = ["TOTAL", *model.inputs.tickers]
-    return [c for c in wanted if any(f"{c.kind}:FY:{t}" in annual.by_key for t in rows)]
+    rows = [TOTAL, *model.inputs.tickers]
+    return [
+        c
+        for c in wanted
+        if any(row_key(c.kind, basis="FY", ticker=t) in annual.by_key for t in rows)
+    ]
 
 
 def headline_rows(model: Model) -> list[tuple[str, str]]:
     """(label, ticker or TOTAL): the total, then each company unless there are too many."""
-    rows = [("Total", "TOTAL")]
+    rows = [("Total", TOTAL)]
     if len(model.inputs.companies) <= MAX_COMPANIES:
         rows += [(model.company_name(t), t) for t in model.inputs.tickers]
     return rows
@@ -164,7 +170,7 @@ def cell_at(model: Model, row: Row, index: int) -> tuple[str, float | str]:
     empty input cell is left to the caller (see `cover_tables`).
     """
     ref = Ref(row, "at", index=index)
-    text = "=" + ref.render(RenderContext("Cover", -1, model.n_periods))
+    text = "=" + ref.render(RenderContext(SheetName.COVER, -1, model.n_periods))
     value = ref.evaluate(OneCell())[0]
     if isinstance(value, str):
         return text, value
@@ -178,7 +184,10 @@ def _note(model: Model, columns: list[Column]) -> str:
     """What the table's columns mean, in one line."""
     kinds = {c.kind for c in columns}
     annual = model.sheets[SHEET]
-    eps = [annual.by_key.get(f"eps_impact_incremental_da:FY:{t}") for t in model.inputs.tickers]
+    eps = [
+        annual.by_key.get(row_key("eps_impact_incremental_da", basis="FY", ticker=t))
+        for t in model.inputs.tickers
+    ]
     unit = next((row.unit for row in eps if row is not None and row.unit), "")
     years = (
         f"Fiscal years ({model.fiscal_years_note})" if model.fiscal_years_note else "Fiscal years"
@@ -219,7 +228,7 @@ def write_headline(ws: Worksheet, r: int, model: Model, styles: Styles, width: i
     for label, ticker in rows:
         ws.write_string(r, 0, label, styles.get("bold"))
         for i, col in enumerate(columns, start=1):
-            row = annual.by_key.get(f"{col.kind}:FY:{ticker}")
+            row = annual.by_key.get(row_key(col.kind, basis="FY", ticker=ticker))
             if row is None:  # no such figure (EPS has no total)
                 ws.write_blank(r, i, None, styles.get("link"))
                 continue

@@ -430,7 +430,8 @@ def lint_file(path: Path, allowed: frozenset[str] | None = ALLOWED_FUNCTIONS) ->
                         out,
                     )
         for dv in ws.data_validations.dataValidation:
-            where = f"{ws.title}!{str(dv.sqref).split()[0].split(':')[0]}"
+            first = str(dv.sqref).split()[0].split(":")[0]  # a range, not a key
+            where = f"{ws.title}!{first}"
             options: dict[str, Any] = {
                 "validate": dv.type,
                 "input_title": dv.promptTitle,

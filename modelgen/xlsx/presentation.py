@@ -28,8 +28,17 @@ import weakref
 from typing import TYPE_CHECKING
 
 from modelgen._version import __version__
-from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
+from modelgen.formulas.addresses import (
+    CONST_COL,
+    FIRST_PERIOD_COL,
+    area,
+    cell,
+    col_letter,
+    sheet_prefix,
+)
+from modelgen.keys import kind_of
 from modelgen.model import charts_sheet, sensitivity
+from modelgen.sheets import SheetName
 from modelgen.xlsx.headline import cut_at_word, model_title, one_line
 from modelgen.xlsx.lint import MAX_HEADER
 from modelgen.xlsx.names import plan_names
@@ -45,14 +54,14 @@ if TYPE_CHECKING:
     from modelgen.xlsx.styles import Styles
 
 SHADED = (
-    "Capex",
-    "Growth",
-    "Depreciation",
-    "PP&E",
-    "Profit Impact",
-    "Scenarios",
-    "Charts",
-    "Checks",
+    SheetName.CAPEX,
+    SheetName.GROWTH,
+    SheetName.DEPRECIATION,
+    SheetName.PPE,
+    SheetName.PROFIT,
+    SheetName.SCENARIOS,
+    SheetName.CHARTS,
+    SheetName.CHECKS,
 )
 YEARS_PER_PAGE = 2  # fiscal years of quarters on each printed page
 PRINTABLE_PIXELS = 960  # across a landscape Letter or A4 page inside the margins, at 96 dpi
@@ -193,8 +202,8 @@ def _runs(numbers: list[int]) -> list[tuple[int, int]]:
 
 
 def _ranges(rows: list[Row], first_col: int, last_col: int) -> str:
-    a, b = col_letter(first_col), col_letter(last_col)
-    return " ".join(f"{a}{lo}:{b}{hi}" for lo, hi in _runs([r.number for r in rows]))
+    runs = _runs([r.number for r in rows])
+    return " ".join(area(cell(first_col, lo), cell(last_col, hi)) for lo, hi in runs)
 
 
 class Presentation:
@@ -266,7 +275,7 @@ class Presentation:
             criteria = (
                 f"{sheet_prefix(flag.sheet) if sheet.name != flag.sheet else ''}{e}${flag.number}=1"
             )
-        elif sheet.name == "Annual":
+        elif sheet.name == SheetName.ANNUAL:
             flags = self._keyed(sheet, "forecast_periods:FY:")
             if not flags:
                 return
@@ -281,31 +290,31 @@ class Presentation:
             self._format(ws, rows, FIRST_PERIOD_COL, last, criteria, "forecast")
 
     def _growth(self, ws: Worksheet, sheet: Sheet) -> None:
-        if sheet.name not in ("Growth", "Annual"):
+        if sheet.name not in (SheetName.GROWTH, SheetName.ANNUAL):
             return
         rows = self._keyed(sheet, "capex_yoy:")
         if rows:
-            cell = f"{col_letter(FIRST_PERIOD_COL)}{rows[0].number}"
-            criteria = f'AND({cell}<>"",{cell}>Peak_Growth_Threshold)'
+            top = cell(FIRST_PERIOD_COL, rows[0].number)
+            criteria = f'AND({top}<>"",{top}>Peak_Growth_Threshold)'
             self._format(
                 ws, rows, FIRST_PERIOD_COL, FIRST_PERIOD_COL + sheet.width - 1, criteria, "peak"
             )
 
     def _checks(self, ws: Worksheet, sheet: Sheet) -> None:
-        if sheet.name != "Checks":
+        if sheet.name != SheetName.CHECKS:
             return
         rows = self._keyed(sheet, "check_")
         if rows:
-            cell = f"{col_letter(CONST_COL)}{rows[0].number}"
+            top = cell(CONST_COL, rows[0].number)
             last = FIRST_PERIOD_COL + sheet.width - 1
-            self._format(ws, rows, CONST_COL, last, f'AND({cell}<>"",{cell}<>0)', "fail")
-            self._format(ws, rows, CONST_COL, last, f'AND({cell}<>"",{cell}=0)', "ok")
+            self._format(ws, rows, CONST_COL, last, f'AND({top}<>"",{top}<>0)', "fail")
+            self._format(ws, rows, CONST_COL, last, f'AND({top}<>"",{top}=0)', "ok")
 
     def _base_case(self, ws: Worksheet, sheet: Sheet) -> None:
         """Mark the Sensitivity tables' row and column that equal the base case."""
         if sheet.name != sensitivity.SHEET:
             return
-        rows = [r for r in self._keyed(sheet) if r.key.startswith(sensitivity.TABLE_ROWS)]
+        rows = [r for r in self._keyed(sheet) if kind_of(r.key) in sensitivity.TABLE_ROWS]
         if not rows:
             return
         top, last = rows[0].number, FIRST_PERIOD_COL + sheet.width - 1

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 from modelgen.formulas.addresses import CONSTANT, FIRST_PERIOD_COL, col_letter
+from modelgen.sheets import SheetName
 from modelgen.xlsx.cells import SheetCells, WorkbookCells, read_cells
 from modelgen.xlsx.open_safely import open_workbook
 
@@ -29,7 +30,7 @@ __all__ = [
     "values_frame",
 ]
 
-COVER = "Cover"
+COVER = SheetName.COVER
 EXCEL_COLUMNS = 16_384
 PERIOD_KEY = "period"
 

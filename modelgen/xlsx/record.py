@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from modelgen._version import __version__
 from modelgen.formulas.addresses import CONSTANT
+from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:  # the record is written on every build, read only on regeneration
     from openpyxl.workbook.workbook import Workbook as OpenpyxlWorkbook
@@ -44,7 +45,7 @@ __all__ = [
     "write_provenance",
 ]
 
-SHEET = "_modelgen"
+SHEET = SheetName.RECORD
 ALL_PERIODS = "*"
 Cell = tuple[str, str, str]  # (sheet, row key, period label or "D")
 _HEAD = ("what", "sheet", "key", "period", "value")
@@ -79,7 +80,7 @@ def sheet_periods(sheet) -> list[str]:  # noqa: ANN001 - modelgen.formulas.rows.
 def snapshot(model) -> Provenance:  # noqa: ANN001 - modelgen.model.Model (avoids a cycle)
     """The record of `model` as generated: call it before any carried edit is applied."""
     prov = Provenance(version=__version__)
-    prov.sheets = ["Cover", *model.sheets, SHEET]
+    prov.sheets = [SheetName.COVER, *model.sheets, SHEET]
     for sheet in model.sheets.values():
         for row in sheet.rows:
             if not row.key:

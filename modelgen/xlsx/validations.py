@@ -12,7 +12,8 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, sheet_prefix
-from modelgen.keys import kind_of
+from modelgen.keys import kind_of, row_key
+from modelgen.sheets import SheetName
 from modelgen.xlsx.headline import cut_at_word
 from modelgen.xlsx.lint import MAX_LIST, MAX_MESSAGE, MAX_TITLE, utf16_len
 
@@ -133,11 +134,11 @@ def rule_for(row: Row, model: Model) -> Rule | None:
 def _company_list(model: Model) -> Rule:
     """The tickers the vintage chart can show (those with a `chart_pick` row): the Inputs
     cells that list them where there are such, else a list."""
-    inp, charts = model.sheets["Inputs"], model.sheets["Charts"]
-    tickers = [t for t in model.inputs.tickers if f"chart_pick:{t}" in charts.by_key]
+    inp, charts = model.sheets[SheetName.INPUTS], model.sheets[SheetName.CHARTS]
+    tickers = [t for t in model.inputs.tickers if row_key("chart_pick", ticker=t) in charts.by_key]
     if not tickers:  # no vintage chart (the closed-form view): any ticker
         return {"validate": "length", "criteria": "between", "minimum": 1, "maximum": 31}
-    listed = [inp.by_key.get(f"ticker:{t}") for t in tickers]
+    listed = [inp.by_key.get(row_key("ticker", ticker=t)) for t in tickers]
     rows = [r for r in listed if r is not None]
     numbers = [r.number for r in rows]
     if rows and len(rows) == len(listed) and numbers == list(range(numbers[0], numbers[-1] + 1)):

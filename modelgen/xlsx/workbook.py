@@ -29,6 +29,7 @@ from modelgen.formulas.fill_right import column_texts
 from modelgen.formulas.rows import Row, Sheet
 from modelgen.keys import RowKey
 from modelgen.model import Model
+from modelgen.sheets import SheetName
 from modelgen.xlsx import formula_cells
 from modelgen.xlsx.cover import write_cover
 from modelgen.xlsx.headline import model_subject, model_title
@@ -102,7 +103,7 @@ def write_workbook(
         _calculation(wb)
         styles = Styles(wb, model.template)
         look = Presentation(wb, model, styles)  # plans the names: a clash is bad input
-        cover = wb.add_worksheet("Cover", worksheet_class=ModelSheet)
+        cover = wb.add_worksheet(SheetName.COVER, worksheet_class=ModelSheet)
         counter = _Counter(model, on_progress)
         for sheet in model.sheets.values():
             ws = wb.add_worksheet(sheet.name, worksheet_class=ModelSheet)
@@ -127,7 +128,7 @@ def write_workbook(
         count = formula_cells.written(wb)
         cover.write_string(*count_at, f"{count:,}")
         if on_sheet:
-            on_sheet("Cover")
+            on_sheet(SheetName.COVER)
         counter.report("Saving", "the workbook", 0, 0)
         wb.close()  # checks Excel's rules first: ExcelRuleError, and nothing is written
     return count

@@ -7,6 +7,8 @@ that exists; keys read back to the text they were written from.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -30,15 +32,41 @@ FOLDERS = (
     "tests/data/varied",
     "inputs:closed_form",
     "tests/data/varied:closed_form",
+    "inputs:scenarios",
+    "tests/data/quarterly:scenarios",
+)
+#: a case that varies what the shipped scenarios keep: revenue growth, the convention
+SCENARIOS = (
+    "scenario,key,value\n"
+    "Low,long_run_capex_growth,0.01\nLow,revenue_growth,0.01\n"
+    "Low,depreciation_convention,full_year\nHigh,long_run_capex_growth,0.09\n"
+)
+
+#: and, in the shipped inputs, every other key a scenario may set
+EVERY = (
+    ("tax_rate", 0.2),
+    ("earnings_growth", 0.02),
+    ("share_count_growth", 0.01),
+    ("useful_life:*:servers", 5),
+    ("in_service_lag:*:servers", 1),
+    ("opening_net_book_value:MSFT:servers", 10),
+    ("opening_remaining_life:MSFT:servers", 3),
+    ("useful_life_change:MSFT:servers:2026", 7),
 )
 
 
 @cache
 def model(folder: str) -> Model:
-    path, _, view = folder.partition(":")
-    inputs = load_inputs(ROOT / path)
-    if view:
-        inputs.settings = replace(inputs.settings, depreciation_view=view)
+    path, _, variant = folder.partition(":")
+    source = ROOT / path
+    if variant == "scenarios":
+        source = Path(tempfile.mkdtemp(prefix="rowspec-")) / "inputs"
+        shutil.copytree(ROOT / path, source)
+        every = "".join(f"Low,{k},{v}\n" for k, v in EVERY) if path == "inputs" else ""
+        (source / "scenarios.csv").write_text(SCENARIOS + every, encoding="utf-8")
+    inputs = load_inputs(source)
+    if variant == "closed_form":
+        inputs.settings = replace(inputs.settings, depreciation_view=variant)
     return build_model(inputs, load_template())
 
 
