@@ -7,14 +7,14 @@ over the decoded text, ``findall`` a megabyte at a time cut at a ``</row>``, han
 every cell's parts as strings, in constant memory, about twice as fast in all (the rest
 is the per-cell work both ways share). lxml was tried and is not used: its per-element
 cost from Python is ElementTree's, and openpyxl reads and writes differently when lxml is
-installed (tests/test_cached_values.py's openpyxl copy then diffs).
+installed (tests/integration/test_cached_values.py's openpyxl copy then diffs).
 
 It reads cells in the shape xlsxwriter, Excel and LibreOffice write them: ``r``, then
 ``s``, then ``t``; at most a formula and a value; UTF-8, the main namespace unprefixed.
 A chunk in which the pattern does not find every ``<c`` (an inline string, attributes in
 another order), a part with comments or CDATA, or one that does not end as a worksheet
 raises :class:`NotPlain`, and the caller reads that part with the ElementTree reader
-(tests/test_sheet_scan.py holds the two to each other). The part has passed
+(tests/integration/test_sheet_scan.py holds the two to each other). The part has passed
 ``check_xlsx``: no document type declaration, so the only entities are XML's five and
 character references, which :func:`html.unescape` resolves alike.
 """
