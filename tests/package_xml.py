@@ -15,6 +15,7 @@ import functools
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -38,8 +39,17 @@ REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
+@dataclass(frozen=True)
+class Typed:
+    """A formula typed into a cell, with the value Excel computed for it when saving."""
+
+    formula: str  # starting with "="
+    value: float
+
+
 def type_values(book: Path, out: Path, sheet: str, values: dict[str, object]) -> Path:
-    """A copy of ``book`` at ``out`` with ``values`` typed into ``sheet``'s cells (``D12``)."""
+    """A copy of ``book`` at ``out`` with ``values`` typed into ``sheet``'s cells (``D12``):
+    numbers, text, or formulas with their computed values (`Typed`)."""
     with zipfile.ZipFile(book) as zin:
         part = sheet_part(zin, sheet)
         xml = zin.read(part).decode("utf-8")
@@ -67,7 +77,9 @@ def _typed(xml: str, ref: str, value: object) -> str:
     assert found, f"no cell {ref} to type into"
     style = re.search(r'\ss="\d+"', found.group("attrs"))
     head = f'<c r="{ref}"{style.group(0) if style else ""}'
-    if isinstance(value, str):
+    if isinstance(value, Typed):
+        new = f"{head}><f>{escape(value.formula[1:])}</f><v>{value.value!r}</v></c>"
+    elif isinstance(value, str):
         new = f'{head} t="inlineStr"><is><t>{escape(value)}</t></is></c>'
     else:
         new = f"{head}><v>{value!r}</v></c>"

@@ -100,6 +100,7 @@ def terms_of(model: Model, ticker: str, name: str, scenario: str | None = None) 
         opening_remaining=p(f"opening_remaining_life:{c}").d,
         base_life=p(f"useful_life:{c}").d,
         changes=p(f"useful_life_change:{c}"),
+        scenario=scenario or "",
     )
 
 

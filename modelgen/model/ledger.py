@@ -5,13 +5,16 @@ and by nothing else that computes a charge, so the three cannot disagree:
 
 - `useful_life_in_effect`: the life in each period, the life before any change in column D,
   a new life from every period whose change cell holds one (prospective: nothing restated);
-- the opening base: its book value at each period's start (column D: the opening value) and
-  its charge, with the remaining life `R0 + (L(t) - L(first)) - elapsed`;
-- the vintages: in the grid view a book-value row and a charge row per period's capex, the
-  charge `0` for land (life 0), the whole book value when the remaining life ends within the
-  period (or a change left none), else `book value * time in service / remaining life`;
-  in the closed form one formula per period (`closed_form`), exact while the life does not
-  change;
+- the opening base: its book value and its remaining life at each period's start (column D
+  of the book value: the opening value; the life `R0 + (L(t) - L(first)) - elapsed`), and its
+  charge;
+- the vintages: in the grid view, for the capex of each period, the year it enters service
+  (one row per class), then per vintage four rows a reviewer reads by eye: its book value at
+  each period's start, its years in service within the period, its remaining life at the
+  period's start, and its charge, `book value * years in service / remaining life` (0 for
+  land, life 0; the whole book value when the remaining life ends within the period or a
+  change left none); in the closed form one formula per period (`closed_form`), exact while
+  the life does not change;
 - the class's charge: vintages plus opening base.
 
 See docs/property-and-equipment.md for the formulas in words.
@@ -25,7 +28,7 @@ from typing import TYPE_CHECKING
 from modelgen.formulas.expressions import Expr
 from modelgen.formulas.functions import IF, MAX, SUM
 from modelgen.formulas.rows import Row, Sheet, block
-from modelgen.keys import row_key
+from modelgen.keys import RowKey, row_key
 from modelgen.model import closed_form
 from modelgen.sheets import SheetName
 
@@ -46,6 +49,16 @@ class ClassTerms:
     opening_remaining: Expr
     base_life: Expr  # the life before any change (column D)
     changes: Row  # new lives by period, empty for no change
+    scenario: str = ""  # the case on the Scenarios sheet; empty for the Depreciation sheet
+
+    def key(self, kind: str, vintage: str | None = None) -> str:
+        """The key of one of the class's rows (of one vintage's, given its period)."""
+        index = () if vintage is None else (vintage,)
+        return str(
+            RowKey(
+                kind, scenario=self.scenario, ticker=self.ticker, asset_class=self.name, index=index
+            )
+        )
 
 
 def life_in_effect(sheet: Sheet, key: str, label: str, terms: ClassTerms) -> Row:
@@ -81,6 +94,14 @@ def opening_base(
         level=level,
         const_formula=terms.opening_value,
     )
+    remaining = sheet.add(
+        terms.key("remaining_life_opening"),
+        lbl("remaining_life_opening", terms.ticker, **fields),
+        "years",
+        fmt="years",
+        level=level + 1,
+        formula=terms.opening_remaining + life.cur - life.at(0) - (start.cur - start.at(0)),
+    )
     charge = sheet.add(
         row_key("depreciation_opening", ticker=suffix),
         lbl("depreciation_opening_class", terms.ticker, **fields),
@@ -89,49 +110,49 @@ def opening_base(
         level=level,
     )
     book.formula = book.prev - charge.prev
-    remaining = terms.opening_remaining + life.cur - life.at(0) - (start.cur - start.at(0))
-    charge.formula = remaining_charge(life.cur, book.cur, remaining, length)
+    charge.formula = remaining_charge(life.cur, book.cur, remaining.cur, length)
     return charge
 
 
-def vintage_grid(
-    model: Model, sheet: Sheet, suffix: str, terms: ClassTerms, life: Row, o: Expr
-) -> list[Row]:
-    """Per period's capex: its book value at each period's start, then its charge.
-
-    The book-value rows come first and the charge rows after, each a contiguous block.
-    """
+def vintage_grid(model: Model, sheet: Sheet, terms: ClassTerms, life: Row, o: Expr) -> list[Row]:
+    """Per period's capex (a vintage): the year it enters service (one row for the class),
+    then per vintage its book value at each period's start, its years in service within the
+    period, its remaining life at the period's start, and its charge: a block of rows each,
+    so that the charges add up as one range and the book values are checked as one."""
     inp, lbl, unit = model.sheets[SheetName.INPUTS], model.label, model.unit
     start, end = inp["period_start"], model.sheets[SheetName.DEPRECIATION]["period_end"]
-    books, charges = [], []
-    for v_label in model.periods:
-        fields = {"asset_class": terms.name, "vintage": v_label}
-        books.append(
+    fields = {"asset_class": terms.name}
+    service = sheet.add(
+        terms.key("in_service_from"),
+        lbl("in_service_from", terms.ticker, **fields),
+        "year",
+        fmt="years",
+        level=2,
+        formula=start.cur + o,
+    )
+
+    def rows(kind: str, unit: str, fmt: str, level: int = 2) -> list[Row]:
+        return [
             sheet.add(
-                f"book_value_vintage:{suffix}:{v_label}",
-                lbl("book_value_vintage", terms.ticker, **fields),
+                terms.key(kind, v),
+                lbl(kind, terms.ticker, vintage=v, **fields),
                 unit,
-                fmt="amount",
-                level=2,
+                fmt=fmt,
+                level=level,
             )
-        )
-    for i, v_label in enumerate(model.periods):
-        fields = {"asset_class": terms.name, "vintage": v_label}
-        charge = sheet.add(
-            f"depreciation_vintage:{suffix}:{v_label}",
-            lbl("depreciation_vintage", terms.ticker, **fields),
-            unit,
-            fmt="amount",
-            level=1,
-        )
-        book = books[i]
+            for v in model.periods
+        ]
+
+    books = rows("book_value_vintage", unit, "amount")
+    years = rows("years_in_service_vintage", "years", "years")
+    remaining = rows("remaining_life_vintage", "years", "years")
+    charges = rows("depreciation_vintage", unit, "amount", level=1)
+    for i, (book, y, left, charge) in enumerate(zip(books, years, remaining, charges, strict=True)):
         spend = IF(start.cur.eq(start.at(i)), terms.capex.at(i) * terms.share, 0)
         book.formula = book.prev - charge.prev + spend
-        service = start.at(i) + o
-        remaining = life.cur - MAX(0, start.cur - service)
-        in_service = MAX(0, end.cur - MAX(start.cur, service))
-        charge.formula = remaining_charge(life.cur, book.cur, remaining, in_service)
-        charges.append(charge)
+        y.formula = MAX(0, end.cur - MAX(start.cur, service.at(i)))
+        left.formula = life.cur - MAX(0, start.cur - service.at(i))
+        charge.formula = remaining_charge(life.cur, book.cur, left.cur, y.cur)
     return charges
 
 
@@ -156,7 +177,7 @@ def class_charge(
         const_formula=offset + terms.lag,
     ).d
     if grid:
-        vintages = SUM(block(vintage_grid(model, sheet, suffix, terms, life, o)))
+        vintages = SUM(block(vintage_grid(model, sheet, terms, life, o)))
     else:
         vintages = closed_form.vintages(model, sheet, suffix, terms, life, o)
     return opening, vintages + opening.cur

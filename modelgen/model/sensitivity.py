@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from modelgen.formulas.expressions import Expr
 from modelgen.formulas.functions import AND, IF, IFERROR, INDEX, MATCH_EXACT, MAX, SUM, ratio
 from modelgen.formulas.rows import block, span
-from modelgen.keys import kind_of, row_key
+from modelgen.keys import RowKey, kind_of, row_key
 from modelgen.model.capex import anchor_of, faded, trailing_year
 from modelgen.model.earnings import earnings_before_da, grown_earnings
 from modelgen.model.ppe import Reported, other_da, total_da
@@ -256,7 +256,9 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
         chosen["chosen_ppe_depreciation_reported"].cur,
         chosen["chosen_ppe_depreciation_is_reported"].cur.eq(1),
     )
-    at_own = schedule(model, work, "varied", lbl("varied_charge"), after, own)
+    at_own = schedule(
+        model, work, RowKey("charge", subject="varied"), lbl("varied_charge"), after, own
+    )
     base = charge_by_period(model, work, "varied_charge", lbl("varied_charge"), capex, at_own)
     out, previous = [], None
     for i in range(1, LIFE_POINTS + 1):
@@ -266,7 +268,8 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
         life.const_formula = _axis(inp, "sensitivity_life", previous)
         previous = life.d
         title = lbl("life_charge", life=str(i))
-        plan = schedule(model, work, "life", title, after, life.d, index=(i,))
+        of = RowKey("charge", subject="life", index=(str(i),))
+        plan = schedule(model, work, of, title, after, life.d)
         at_life = charge_by_period(
             model, work, row_key("life_charge", index=(i,)), title, capex, plan
         )

@@ -81,28 +81,19 @@ class Schedule:
 
 
 def schedule(
-    model: Model,
-    sheet: Sheet,
-    subject: str,
-    label: str,
-    offset: Expr,
-    life: Expr,
-    index: tuple[int, ...] = (),
+    model: Model, sheet: Sheet, of: RowKey, subject: str, offset: Expr, life: Expr
 ) -> Schedule:
-    """Five constants (column D) keyed `charge_*:{subject}[:{index}]`, labelled `label: ...`."""
+    """Five constants (column D), each keyed `of` with its kind (`charge_rate`, ...) and
+    labelled by the template's label of that kind with `subject` (the label of the charge
+    they serve)."""
     inp, dep = model.sheets[SheetName.INPUTS], model.sheets[SheetName.DEPRECIATION]
     start, length = inp["period_start"], inp["period_length"].d
     timeline_end, count = dep["timeline_end"].d, dep["period_count"].d
 
-    def constant(kind: str, what: str, unit: str, fmt: str, formula: Expr) -> Expr:
-        return sheet.add(
-            row_key(kind, subject=subject, index=index),
-            f"{label}: {what}",
-            unit,
-            fmt=fmt,
-            level=2,
-            const_formula=formula,
-        ).d
+    def constant(kind: str, unit: str, fmt: str, formula: Expr) -> Expr:
+        key = str(of.with_(kind=kind))
+        label = model.label(kind, subject=subject)
+        return sheet.add(key, label, unit, fmt=fmt, level=2, const_formula=formula).d
 
     def age(bound: Expr) -> Expr:
         """Periods back (from the last) to the newest vintage starting at or before
@@ -114,30 +105,12 @@ def schedule(
         x = offset - k * length  # its service start, from the period's start
         return MAX(0, MIN(length, x + life) - MAX(0, x))
 
-    rate = constant("charge_rate", "1 / life", "1/years", "ratio", IF(life.eq(0), 0, 1 / life))
-    newest = constant(
-        "charge_newest_age",
-        "age of the newest vintage charged (periods)",
-        "periods",
-        "count",
-        age(timeline_end - offset),
-    )
-    oldest = constant(
-        "charge_oldest_age",
-        "age of the oldest vintage charged (periods)",
-        "periods",
-        "count",
-        age(timeline_end - life - offset),
-    )
-    newest_years = constant(
-        "charge_newest_years", "the newest's years in service", "years", "years", years(newest)
-    )
+    rate = constant("charge_rate", "1/years", "ratio", IF(life.eq(0), 0, 1 / life))
+    newest = constant("charge_newest_age", "periods", "count", age(timeline_end - offset))
+    oldest = constant("charge_oldest_age", "periods", "count", age(timeline_end - life - offset))
+    newest_years = constant("charge_newest_years", "years", "years", years(newest))
     oldest_years = constant(
-        "charge_oldest_years",
-        "the oldest's years in service",
-        "years",
-        "years",
-        IF(oldest > newest, years(oldest), 0),
+        "charge_oldest_years", "years", "years", IF(oldest > newest, years(oldest), 0)
     )
     return Schedule(rate, newest, oldest, newest_years, oldest_years)
 
@@ -145,14 +118,15 @@ def schedule(
 def charge_by_period(
     model: Model, sheet: Sheet, key: str, label: str, capex: Row, plan: Schedule
 ) -> Row:
-    """Rows `key` (the charge) after the capex charged a whole period (its kind + `_whole`:
-    `life_charge_whole:3` before `life_charge:3`)."""
+    """Rows `key` (the charge, labelled `label`) after the capex charged a whole period (its
+    kind + `_whole`: `life_charge_whole:3` before `life_charge:3`, labelled by the template's
+    `charge_whole` with `label`)."""
     inp, dep = model.sheets[SheetName.INPUTS], model.sheets[SheetName.DEPRECIATION]
     number, length = dep["period_number"], inp["period_length"].d
     n, spent = number.cur, span(capex)
     whole = sheet.add(
         str(RowKey.parse(key).with_(kind=kind_of(key) + "_whole")),
-        f"{label}: capex in service the whole period",
+        model.label("charge_whole", subject=label),
         model.unit,
         fmt="amount",
         level=2,

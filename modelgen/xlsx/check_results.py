@@ -1,6 +1,12 @@
 """The Checks sheet's results, as build computes them and as an engine recalculates them:
 one definition of what a check is and how its outcome reads, so that `build` and `verify`
-count the same checks and name the same ones when they fail."""
+count the same checks and name the same ones when they fail.
+
+What is counted is what `check_failures` adds up: the check rows above it, each a thing
+that can fail (a check of several parts is one row per part). The check rows below it sum
+up those parts (`check_timeline` fails where `check_timeline_steps` or
+`check_timeline_fiscal_year` does): they are read as summaries, neither counted nor named,
+so that one problem is one failing check and `N/M checks passed` counts each check once."""
 
 from __future__ import annotations
 
@@ -20,14 +26,25 @@ def is_check(key: str) -> bool:
 
 @dataclass(frozen=True)
 class CheckResults:
-    """Each check's column D (0 when it holds), by row key, in the sheet's order."""
+    """Each check's column D (0 when it holds), by row key, in the sheet's order; and the
+    summaries of checks of several parts, below `check_failures`, apart."""
 
     values: tuple[tuple[str, object], ...]
+    summaries: tuple[tuple[str, object], ...] = ()
 
     @classmethod
     def of(cls, pairs: Iterable[tuple[str, object]]) -> CheckResults:
-        """The results among `pairs` of (row key, column D value) that are checks."""
-        return cls(tuple((k, v) for k, v in pairs if is_check(k)))
+        """The results among `pairs` of (row key, column D value), in the sheet's order:
+        the checks above `check_failures`, and the summaries below it."""
+        checks: list[tuple[str, object]] = []
+        summaries: list[tuple[str, object]] = []
+        found = checks
+        for key, value in pairs:
+            if key == FAILURES:
+                found = summaries
+            elif is_check(key):
+                found.append((key, value))
+        return cls(tuple(checks), tuple(summaries))
 
     @property
     def total(self) -> int:
@@ -37,7 +54,7 @@ class CheckResults:
     def failing(self) -> list[str]:
         """The keys of the checks that do not hold: any D but the number 0 (an error value
         or an empty cell fails too)."""
-        return [k for k, v in self.values if isinstance(v, bool) or v != 0]
+        return [k for k, v in self.values if _fails(v)]
 
     def summary(self) -> str:
         """`N/M checks passed` (`1/1 check passed`)."""
@@ -50,3 +67,7 @@ class CheckResults:
             return None
         more = f" and {len(keys) - SHOWN} more" if len(keys) > SHOWN else ""
         return f"  failing checks: {', '.join(keys[:SHOWN])}{more}"
+
+
+def _fails(value: object) -> bool:
+    return isinstance(value, bool) or value != 0

@@ -5,7 +5,8 @@ workbook is replaced.
 Excel's limits are defined here once; the writer's modules take them from here. The rules:
 
 - formulas: at most `MAX_FORMULA` characters, `MAX_NESTING` levels of function calls
-  (modelgen's own: `READABLE_FORMULA` characters and `READABLE_NESTING` levels of brackets),
+  (modelgen's own: `READABLE_FORMULA` characters and `READABLE_NESTING` levels of brackets;
+  an analyst's, carried onto a sheet of its own or into a cell of modelgen's, keep Excel's),
   `MAX_ARGUMENTS` arguments to one function, balanced parentheses; only the functions of
   the formula rules (`ALLOWED_FUNCTIONS`, listed in docs/workbook.md); a function newer than Excel
   2007 carries its `_xlfn.` prefix; no call that needs array entry (`IF`, `TRANSPOSE`...)
@@ -29,6 +30,8 @@ universe of 900,000 formulas costs a length test and a dictionary look-up each.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,7 +54,7 @@ MAX_HEADER = 255  # characters of a print header or footer
 SHEET_NAME_BAD = "[]:*?/\\"
 #: what a reviewer reads in one glance (docs/formulas.md): modelgen's own formulas are at
 #: most this long and nest brackets (function calls and parentheses) at most this deep;
-#: an analyst's sheet is not held to them
+#: an analyst's formula, carried, is not held to them (`LintedWorkbook.additions`)
 READABLE_FORMULA = 400
 READABLE_NESTING = 5
 
@@ -308,9 +311,28 @@ class FormulaLint:
 
 
 class LintedWorksheet(Worksheet):
-    """An xlsxwriter worksheet whose validations are checked as they are added."""
+    """An xlsxwriter worksheet whose validations are checked as they are added, and which
+    remembers the formulas written into it while the workbook takes additions
+    (`LintedWorkbook.additions`): an analyst's, held to Excel's limits alone."""
 
     breaches: list[Breach]
+    taking_additions = False  # set by LintedWorkbook.additions while it is open
+    carried: set[tuple[int, int]] | None = None  # (row, column) of each formula written then
+
+    def _write_formula(self, row, col, formula, cell_format=None, value=0):  # type: ignore[no-untyped-def, override]
+        if self.taking_additions:
+            self._carry(row, col)
+        return super()._write_formula(row, col, formula, cell_format, value)
+
+    def _write_array_formula(self, first_row, first_col, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+        if self.taking_additions:
+            self._carry(first_row, first_col)
+        return super()._write_array_formula(first_row, first_col, *args, **kwargs)
+
+    def _carry(self, row: int, col: int) -> None:
+        if self.carried is None:
+            self.carried = set()
+        self.carried.add((row, col))
 
     def data_validation(self, first_row, first_col, last_row=None, last_col=None, options=None):  # type: ignore[no-untyped-def, override]
         if isinstance(first_row, int) and isinstance(first_col, int):
@@ -337,7 +359,10 @@ class LintedWorkbook(xlsxwriter.Workbook):
     """The writer's workbook: Excel's rules checked on what is added, and on every formula
     when it closes; a breach raises :class:`ExcelRuleError` and nothing is written.
 
-    Formulas on `foreign_sheets` (an analyst's own sheets, carried) may use any function."""
+    The readable limits and the formula rules' functions hold for the formulas modelgen
+    generates, and only for them: what is written within `additions()` (an analyst's work,
+    carried) keeps Excel's limits alone, whether on a sheet of its own (`foreign_sheets`) or
+    in a cell of one of modelgen's sheets (the sheet's `carried` cells)."""
 
     def __init__(self, filename: str, options: dict[str, Any] | None = None) -> None:
         super().__init__(filename, options)
@@ -355,6 +380,21 @@ class LintedWorkbook(xlsxwriter.Workbook):
         ws.breaches = self.breaches
         return ws
 
+    @contextmanager
+    def additions(self) -> Iterator[None]:
+        """While open, what is written is not modelgen's: the sheets added become
+        `foreign_sheets`, and each formula written into a sheet already there is one of
+        that sheet's `carried` cells."""
+        ours = list(self.worksheets())  # a copy: the workbook's own list grows
+        for ws in ours:
+            ws.taking_additions = True
+        try:
+            yield
+        finally:
+            for ws in ours:
+                ws.taking_additions = False
+            self.foreign_sheets |= {ws.name for ws in self.worksheets()} - {w.name for w in ours}
+
     def define_name(self, name: str, formula: str) -> int:  # type: ignore[override]
         self.breaches.extend(Breach(f"name {name}", r, d) for r, d in lint_name(name, self._names))
         return super().define_name(name, formula)
@@ -365,7 +405,8 @@ class LintedWorkbook(xlsxwriter.Workbook):
         formulas = FormulaLint()
         for ws in self.worksheets():
             allowed = None if ws.name in self.foreign_sheets else ALLOWED_FUNCTIONS
-            _lint_table(ws, allowed, formulas, out)
+            carried = getattr(ws, "carried", None) or set()
+            _lint_table(ws, allowed, formulas, out, carried)
             for cell_range, rules in ws.cond_formats.items():
                 for rule in rules:
                     criteria = rule.get("criteria")
@@ -382,10 +423,15 @@ class LintedWorkbook(xlsxwriter.Workbook):
 
 
 def _lint_table(
-    ws: Worksheet, allowed: frozenset[str] | None, formulas: FormulaLint, out: list[Breach]
+    ws: Worksheet,
+    allowed: frozenset[str] | None,
+    formulas: FormulaLint,
+    out: list[Breach],
+    carried: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
 ) -> None:
-    """The formulas of `ws`. The usual case, a short formula of a shape already seen and
-    sound, costs a type test, a length test and a look-up; anything else takes the long way."""
+    """The formulas of `ws`, the `carried` cells (an analyst's) under Excel's rules alone.
+    The usual case, a short formula of a shape already seen and sound, costs a type test, a
+    length test and a look-up; anything else takes the long way."""
     shapes, drop, limit = formulas.table(allowed), _SHAPE_DROP, _length_limit(allowed)
     for r, cells in ws.table.items():
         for c, cell in cells.items():
@@ -393,6 +439,10 @@ def _lint_table(
             if kind is not CellFormulaTuple and kind is not CellArrayFormulaTuple:
                 continue
             text = cell.formula
+            if carried and (r, c) in carried:
+                where = f"{ws.name}!{xl_rowcol_to_cell(r, c)}"
+                formulas.check(text, lambda w=where: w, None, out)
+                continue
             if len(text) <= limit and shapes.get(text.encode().translate(None, drop)) == []:
                 continue
             formulas.check(

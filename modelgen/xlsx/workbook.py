@@ -58,11 +58,12 @@ class ModelSheet(LintedWorksheet):
     need the `_xlfn.` prefix; a formula-heavy build spent two thirds of its time there.
     modelgen writes none of those functions (the formula rules in the README list the ones it
     uses, and the lint fails a build that writes any other), so its sheets skip the scan.
-    Formulas in conditional formats and validations, and every sheet that is not modelgen's
-    own (the analyst's, carried), keep xlsxwriter's way."""
+    Formulas in conditional formats and validations, every sheet that is not modelgen's
+    own and every formula written in as an addition (the analyst's, carried) keep
+    xlsxwriter's way."""
 
     def _prepare_formula(self, formula: str, expand_future_functions: bool = False) -> str:
-        if expand_future_functions:
+        if expand_future_functions or self.taking_additions:  # an analyst's: any function
             return super()._prepare_formula(formula, expand_future_functions)
         return formula.removeprefix("{").removeprefix("=").removesuffix("}")
 
@@ -112,9 +113,8 @@ def write_workbook(
             if on_sheet:
                 on_sheet(sheet.name)
         if additions is not None:
-            ours = {ws.name for ws in wb.worksheets()}
-            additions.write_sheets(wb, model, styles)  # e.g. the analyst's sheets
-            wb.foreign_sheets = {ws.name for ws in wb.worksheets()} - ours
+            with wb.additions():  # not modelgen's formulas: Excel's limits, not the readable
+                additions.write_sheets(wb, model, styles)  # e.g. the analyst's sheets
         generated = additions.generated if additions is not None else None
         write_provenance(wb, generated or snapshot(model))  # the hidden _modelgen sheet
         count_at = write_cover(

@@ -192,6 +192,30 @@ EXAMPLES = {
     ),
 }  # fmt: skip
 
+# the worked examples' charges as the rows a reviewer reads: book value x years in service in
+# the period / remaining life at its start (the whole book value once the life ends)
+EXAMPLE_ROWS = {
+    "1: servers 4 -> 6 years from 2022": {
+        "in_service_from:X:servers": [2020, 2021, 2022, 2023, 2024, 2025, 2026],
+        "book_value_vintage:X:servers:2020": [100, 75, 50, 37.5, 25, 12.5, 0],
+        "years_in_service_vintage:X:servers:2020": [1, 1, 1, 1, 1, 1, 1],
+        "remaining_life_vintage:X:servers:2020": [4, 3, 6 - 2, 3, 2, 1, 0],
+        "depreciation_vintage:X:servers:2020": [25, 25, 12.5, 12.5, 12.5, 12.5, 0],
+        "years_in_service_vintage:X:servers:2023": [0, 0, 0, 1, 1, 1, 1],
+        "remaining_life_vintage:X:servers:2023": [4, 4, 6, 6, 5, 4, 3],
+    },
+    "3: a building, 25 years, 2 under construction, half year": {
+        "in_service_from:X:buildings": [2022.5, 2023.5, 2024.5, 2025.5, 2026.5],
+        "years_in_service_vintage:X:buildings:2020": [0, 0, 0.5, 1, 1],
+        "remaining_life_vintage:X:buildings:2020": [25, 25, 25, 24.5, 23.5],
+        "depreciation_vintage:X:buildings:2020": [0, 0, 100 / 25 * 0.5, 4, 4],
+    },
+    "4: the same, 6 years from 2017": {
+        "remaining_life_opening:X:servers": [2.5, 1.5 + 2, 2.5, 1.5, 0.5],
+        "depreciation_opening:X:servers": [120, 180 / 3.5, 180 / 3.5, 180 / 3.5, 180 - 540 / 3.5],
+    },
+}
+
 # opening base, two life changes, a lag, land, half year, 12 years, reported D&A with a gap
 LEDGER = Case(
     {y: 10.0 + 3 * (y - 2014) + (y % 3) * 2.5 for y in range(2014, 2026)},
@@ -252,6 +276,13 @@ def test_worked_examples_in_the_workbook(tmp_path, name):
     assert cached["Checks"].rows["check_failures"].constant == 0
 
 
+@pytest.mark.parametrize("name", EXAMPLE_ROWS)
+def test_worked_examples_as_rows_of_the_charge(tmp_path, name):
+    out = build(EXAMPLES[name][0].write(tmp_path / "in"), tmp_path / "x.xlsx").out
+    cached = read_keyed(out, data_only=True)
+    _assert_rows(cached, EXAMPLE_ROWS[name], EXAMPLE_ROWS[name], name)
+
+
 def test_worked_example_3_holds_the_building_in_construction(tmp_path):
     case = EXAMPLES["3: a building, 25 years, 2 under construction, half year"][0]
     out = build(case.write(tmp_path / "in"), tmp_path / "x.xlsx").out
@@ -307,3 +338,5 @@ def test_the_synthetic_ledger_and_the_examples_in_libreoffice(tmp_path):
             name,
             got,
         )
+        rows = EXAMPLE_ROWS.get(name, {})
+        assert _assert_rows(recalculated, rows, rows, name) == len(rows) * len(expected)

@@ -129,7 +129,7 @@ def test_comparison_criteria_match_and_index_over_a_span():
     assert found.evaluate(_Ctx(5)).tolist() == [1.0, 2.0, 3.0, 4.0, 5.0]
     assert np.isnan(MATCH(num.cur - 1, span(num)).evaluate(_Ctx(5))[0])  # #N/A below the first
     picked = INDEX(span(cap), num.cur)
-    assert picked.render(ctx) == "INDEX($E$2:$I$2,G1)"
+    assert picked.render(ctx) == "INDEX($E$2:$I$2,1,G1)"  # row 1 of a row: Gnumeric reads it
     assert picked.evaluate(_Ctx(5)).tolist()[:2] == [10.0, 20.0]
     # a criterion's number is compared as Excel writes it into the text: 15 digits
     third = s.add("t", const=1.0 / 3.0 + 1e-17, kind="input")

@@ -342,6 +342,87 @@ def test_an_analysts_sheet_may_use_any_function(tmp_path, shipped_inputs, shippe
     assert {b.where for b in lint_file(new)} == {"Mine!B2"}  # ours would not be allowed it
 
 
+def _long(value: str) -> str:
+    """A formula of 500 characters and 8 levels of functions: over modelgen's readable
+    limits (400, 5), within Excel's (8,192, 64)."""
+    inner = f"ROUND({value}" + "+0" * 208 + ",4)"
+    for _ in range(7):
+        inner = f"IF(1>0,{inner},0)"
+    assert len(inner) == 500 and inner.count("(") == 8
+    return "=" + inner
+
+
+def test_a_formula_written_as_an_addition_keeps_excels_limits_alone(tmp_path):
+    """Within `additions()` (what build --previous carries) a formula written into one of
+    modelgen's sheets, or onto a sheet added then, is held to Excel's limits and may use any
+    function; modelgen's own formulas, before and after, to the readable ones."""
+    from modelgen.xlsx.workbook import ModelSheet
+
+    long = _long("1.000")
+    wb = LintedWorkbook(str(tmp_path / "ok.xlsx"))
+    ours = wb.add_worksheet("Ours", worksheet_class=ModelSheet)
+    ours.write_formula(0, 0, "=SUM(B1:B2)", None, 0)
+    with wb.additions():
+        ours.write_formula(1, 0, long, None, 1)
+        ours.write_formula(2, 0, "=_xlfn.STDEV.S(B1:B2)", None, 0)
+        wb.add_worksheet("Mine").write_formula(0, 0, "=" + long[1:] + "+MEDIAN(1,2)", None, 2.5)
+    ours.write_formula(3, 0, "=MAX(B1:B2)", None, 0)  # modelgen's again (the Cover)
+    wb.close()
+    texts = dict(formula_texts(tmp_path / "ok.xlsx"))
+    assert texts["Ours!A2"] == long[1:] and texts["Ours!A3"] == "_xlfn.STDEV.S(B1:B2)"
+    assert {b.where for b in lint_file(tmp_path / "ok.xlsx")} == {"Ours!A2", "Ours!A3", "Mine!A1"}
+
+    mine = LintedWorkbook(str(tmp_path / "ours.xlsx"))  # the same formula written as modelgen's
+    mine.add_worksheet("Ours", worksheet_class=ModelSheet).write_formula(0, 0, long, None, 1)
+    with pytest.raises(ExcelRuleError) as caught:
+        mine.close()
+    assert {(b.where, b.rule) for b in caught.value.breaches} == {
+        ("Ours!A1", "formula length"),
+        ("Ours!A1", "nesting"),
+    }
+    excel = LintedWorkbook(str(tmp_path / "excel.xlsx"))  # Excel's limits hold for additions
+    sheet = excel.add_worksheet("Ours", worksheet_class=ModelSheet)
+    with excel.additions():
+        sheet.write_formula(0, 0, "=1" + "+1" * 4096, None, 0)
+        sheet.write_formula(1, 0, "=" + "ABS(" * 65 + "1" + ")" * 65, None, 1)
+    with pytest.raises(ExcelRuleError) as caught:
+        excel.close()
+    assert {(b.where, b.rule) for b in caught.value.breaches} == {
+        ("Ours!A1", "formula length"),
+        ("Ours!A2", "nesting"),
+    }
+
+
+def test_an_analysts_long_formula_carried_into_a_build_never_fails_it(
+    tmp_path, shipped_inputs, shipped_book
+):
+    """500 characters, 8 levels, typed into an input of modelgen's Inputs sheet (saved with
+    its value, as Excel saves it) and on the analyst's own sheet: build --previous carries
+    both and builds; the input keeps the analyst's value (an input is a number: its formula
+    is carried as what it computes), the sheet the formula itself, and IronCalc computes the
+    cached value of every formula of the new workbook."""
+    from modelgen.api import verify
+    from modelgen.xlsx.read_by_key import read_keyed
+    from tests.package_xml import Typed, repack, type_values
+
+    cell = read_keyed(shipped_book)["Inputs"].rows["tie_tolerance"].cells["D"]
+    typed = type_values(
+        shipped_book, tmp_path / "typed.xlsx", "Inputs", {cell: Typed(_long("0.060"), 0.06)}
+    )
+    old = repack(typed, tmp_path / "old.xlsx", add={"Mine": {"A1": _long("1.000")}})
+    result = build(shipped_inputs, tmp_path / "new.xlsx", previous=old)
+    assert [(e.key, e.status, e.edited) for e in result.carry.edits] == [
+        ("tie_tolerance", "carried", 0.06)
+    ]
+    new = result.out
+    assert read_keyed(new, data_only=True)["Inputs"].rows["tie_tolerance"].constant == 0.06
+    assert "=" + dict(formula_texts(new))["Mine!A1"] == _long("1.000")
+    mine = openpyxl.load_workbook(new, read_only=True, data_only=True)["Mine"]
+    assert next(mine.iter_rows(max_row=1, max_col=1, values_only=True)) == (1,)
+    report = verify(new, engine="ironcalc")
+    assert not report.mismatches and not report.errors, report.lines()[:5]
+
+
 def test_random_models_are_within_every_rule(tmp_path):
     from tests.engine.test_random_models import generate
     from tests.strategies import CLASSY, WIDE

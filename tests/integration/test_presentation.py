@@ -510,6 +510,36 @@ def test_the_fingerprint_follows_inputs_template_and_nothing_else(
     assert fp(shipped_inputs, tpl) != base
 
 
+def test_helper_rows_take_their_labels_from_the_template(tmp_path, shipped_inputs):
+    """The straight-line schedule's and the vintage grid's helper rows are labelled by the
+    template's [labels], the charge they serve filled into {subject}."""
+    tpl = tmp_path / "labels.toml"
+    tpl.write_text(
+        "[labels]\n"
+        'charge_rate = "Rate for {subject}"\n'
+        'charge_whole = "Whole periods for {subject}"\n'
+        'years_in_service_vintage = "In service {vintage}, {name} {asset_class}"\n'
+        'remaining_life_vintage = "Life left {vintage}, {name} {asset_class}"\n'
+        'remaining_life_opening = "Opening life left, {name} {asset_class}"\n'
+        'in_service_from = "Service from, {name} {asset_class}"\n',
+        encoding="utf-8",
+    )
+    m = build_model(load_inputs(shipped_inputs), load_template(tpl))
+    work, dep = m.sheets["Sensitivity Workings"], m.sheets["Depreciation"]
+    varied = work["varied_charge"].label
+    assert work["charge_rate:varied"].label == f"Rate for {varied}"
+    assert work["varied_charge_whole"].label == f"Whole periods for {varied}"
+    assert work["life_charge_whole:2"].label == f"Whole periods for {work['life_charge:2'].label}"
+    assert work["charge_newest_age:varied"].label.startswith(varied)  # the default's words
+    grid = {
+        "years_in_service_vintage:AMZN:servers:2024": "In service 2024, Amazon servers",
+        "remaining_life_vintage:AMZN:servers:2024": "Life left 2024, Amazon servers",
+        "remaining_life_opening:AMZN:servers": "Opening life left, Amazon servers",
+        "in_service_from:AMZN:servers": "Service from, Amazon servers",
+    }
+    assert {key: dep[key].label for key in grid} == grid
+
+
 # --- LibreOffice ---------------------------------------------------------------------
 
 

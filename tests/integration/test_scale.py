@@ -266,6 +266,51 @@ def test_verify_counts_and_names_the_checks_build_does(shipped: Path, tmp_path: 
     assert proc.returncode == 1 and proc.stdout.splitlines() == lines
 
 
+def test_one_input_typed_over_fails_each_check_that_catches_it_once(
+    shipped_book: Path, tmp_path: Path
+) -> None:
+    """`fade_years` typed over on Inputs, where the selected scenario sets it: the input's
+    own check fails, and the scenario's match with the model for capex, depreciation and
+    D&A / net income (three parts, each a check). Their summary row below check_failures
+    fails too but is not counted or named again: the model with the typed value (as build
+    reads its checks) and IronCalc's recalculation of the typed workbook (as verify reads
+    them) report the same N/M and the same four names; check_failures is the sum of their
+    periods, as before."""
+    from modelgen.build import BuildResult
+    from modelgen.formulas.evaluate import evaluate_rows
+    from modelgen.inputs.template import load_template
+    from modelgen.model import build_model
+    from modelgen.xlsx.read_by_key import read_keyed
+    from tests.package_xml import type_values
+
+    fade = read_keyed(shipped_book)["Inputs"].rows["fade_years"]
+    assert fade.constant == 3
+    typed = type_values(shipped_book, tmp_path / "typed.xlsx", "Inputs", {fade.cells["D"]: 5})
+    model = build_model(load_inputs(SHIPPED), load_template())
+    row = model.sheets["Inputs"]["fade_years"]
+    row.const_formula, row.const = None, 5.0  # the same cell typed over, in the model
+    evaluate_rows(model.all_rows(), model.n_periods)
+    built = BuildResult(typed, model).check_results
+    checks = model.sheets["Checks"]
+    above = checks.rows[: checks["check_failures"].number - 1]
+    counted = [r.key for r in above if r.key and r.key.startswith("check_")]
+    parts = ["capex", "depreciation", "depreciation_pct_net_income"]
+    assert built.failing == [
+        "check_scenario_input:fade_years",
+        *(f"check_scenario_matches:{line}" for line in parts),
+    ]
+    assert built.total == len(counted) and "check_scenario_matches" not in counted
+    assert dict(built.summaries)["check_scenario_matches"] == 5  # fails, summed up only
+    forecast = sum(1 for p in model.timeline.periods if p.label > "2024")
+    assert model.check_failures() == 1 + 3 * forecast
+    report = verify(typed, engine="ironcalc")
+    assert report.check_results == built
+    assert report.check_failures == model.check_failures()
+    head, failing = report.lines()[:2]
+    assert head.endswith(f", {built.total - 4}/{built.total} checks passed"), head
+    assert failing == "  failing checks: " + ", ".join(built.failing)
+
+
 @engine
 def test_both_engines_count_and_name_the_same_checks_as_build(
     shipped: Path, tmp_path: Path
