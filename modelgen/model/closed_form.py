@@ -49,9 +49,7 @@ def depreciation_view(model: Model) -> str:
     return view
 
 
-def vintages(
-    model: Model, sheet: Sheet, suffix: str, terms: ClassTerms, life: Row, o: Expr
-) -> Expr:
+def vintages(model: Model, sheet: Sheet, terms: ClassTerms, life: Row, o: Expr) -> Expr:
     """The charge of a class's vintages in closed form (while its life does not change).
 
     Vintage `v` enters service at `a_v = start_v + o` (`o`: the convention's offset plus the
@@ -75,7 +73,7 @@ def vintages(
 
     def constant(kind: str, unit: str, fmt: str, formula: Expr) -> Expr:
         row = sheet.add(
-            f"{kind}:{suffix}",
+            terms.key(kind),
             lbl(kind, terms.ticker, **fields),
             unit,
             fmt=fmt,
@@ -117,12 +115,11 @@ def owed(model: Model, sheet: Sheet, terms: ClassTerms, life: Row) -> Expr:
     whole cost once its life has ended), a row `years_in_service_at_end` across the
     vintages. Land (life 0) owes nothing."""
     inp, dep = model.sheets[SheetName.INPUTS], model.sheets[SheetName.DEPRECIATION]
-    c = f"{terms.ticker}:{terms.name}"
-    o = dep[f"in_service_after:{c}"].d
+    o = dep[terms.key("in_service_after")].d
     L, timeline_end = life.d, dep["timeline_end"].d  # noqa: N806
     elapsed = timeline_end - inp["period_start"].cur - o
     years = sheet.add(
-        f"years_in_service_at_end:{c}",
+        terms.key("years_in_service_at_end"),
         model.label("years_in_service_at_end", terms.ticker, asset_class=terms.name),
         "years",
         fmt="years",

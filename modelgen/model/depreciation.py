@@ -80,7 +80,7 @@ def lagged(model: Model, ticker: str, asset_class: str) -> bool:
 def terms_of(model: Model, ticker: str, name: str, scenario: str | None = None) -> ClassTerms:
     """A class's inputs: the live Inputs rows, or one scenario's (its own capex too)."""
     inp = model.sheets[SheetName.INPUTS]
-    c = f"{ticker}:{name}"
+    c = {"ticker": ticker, "asset_class": name}
 
     def p(key: str) -> Row:
         return inp[key] if scenario is None else param(model, key, scenario)
@@ -94,12 +94,12 @@ def terms_of(model: Model, ticker: str, name: str, scenario: str | None = None) 
         ticker,
         name,
         capex,
-        share=p(f"share:{c}").d,
-        lag=p(f"in_service_lag:{c}").d,
-        opening_value=p(f"opening_net_book_value:{c}").d,
-        opening_remaining=p(f"opening_remaining_life:{c}").d,
-        base_life=p(f"useful_life:{c}").d,
-        changes=p(f"useful_life_change:{c}"),
+        share=p(row_key("share", **c)).d,
+        lag=p(row_key("in_service_lag", **c)).d,
+        opening_value=p(row_key("opening_net_book_value", **c)).d,
+        opening_remaining=p(row_key("opening_remaining_life", **c)).d,
+        base_life=p(row_key("useful_life", **c)).d,
+        changes=p(row_key("useful_life_change", **c)),
         scenario=scenario or "",
     )
 
@@ -114,7 +114,6 @@ def charges(
     """
     lbl = model.label
     grid_view = depreciation_view(model) == "grid"
-    prefix = "" if scenario is None else f"{scenario}:"
     terms = [
         terms_of(model, t, a.name, scenario)
         for t in model.inputs.tickers
@@ -125,7 +124,7 @@ def charges(
     lives = {
         (x.ticker, x.name): life_in_effect(
             sheet,
-            f"useful_life_in_effect:{prefix}{x.ticker}:{x.name}",
+            x.key("useful_life_in_effect"),
             lbl("useful_life_in_effect", x.ticker, asset_class=x.name),
             x,
         )
@@ -137,21 +136,21 @@ def charges(
             sheet.blank()
             sheet.header(lbl("opening_and_vintages", x.ticker))
         grid = grid_view or has_life_changes(model, x.ticker, x.name)
-        suffix = f"{prefix}{x.ticker}:{x.name}"
         life = lives[(x.ticker, x.name)]
-        opening, total = class_charge(model, sheet, suffix, x, life, offset, grid)
+        opening, total = class_charge(model, sheet, x, life, offset, grid)
         out.setdefault(x.ticker, []).append((x.name, opening, total))
     return out
 
 
 def class_rows(
-    model: Model, sheet: Sheet, prefix: str, parts: dict, level: int = 0
+    model: Model, sheet: Sheet, scenario: str, parts: dict, level: int = 0
 ) -> dict[str, list[Row]]:
-    """`depreciation_class` rows: each class's charge, vintages and opening base."""
+    """`depreciation_class` rows: each class's charge, vintages and opening base (of one
+    scenario's, on the Scenarios sheet)."""
     return {
         t: [
             sheet.add(
-                f"depreciation_class:{prefix}{t}:{name}",
+                row_key("depreciation_class", scenario=scenario, ticker=t, asset_class=name),
                 model.label("depreciation_class", t, asset_class=name),
                 model.unit,
                 fmt="amount",
@@ -165,12 +164,12 @@ def class_rows(
 
 
 def company_rows(
-    model: Model, sheet: Sheet, prefix: str, by_class: dict[str, list[Row]]
+    model: Model, sheet: Sheet, scenario: str, by_class: dict[str, list[Row]]
 ) -> dict[str, Row]:
     """`depreciation` rows: each company's classes added up."""
     return {
         t: sheet.add(
-            f"depreciation:{prefix}{t}",
+            row_key("depreciation", scenario=scenario, ticker=t),
             model.label("depreciation", t),
             model.unit,
             fmt="amount",
@@ -190,10 +189,12 @@ def _totals(model: Model, sheet: Sheet, parts: dict[str, list[tuple[str, Row, ob
     sheet.header("What each class's vintages owe by the end of the timeline at an unchanged life")
     for t, items in parts.items():
         for name, _, _ in items:
-            c = f"{t}:{name}"
-            owes = owed(model, sheet, terms_of(model, t, name), sheet[f"useful_life_in_effect:{c}"])
+            c = {"ticker": t, "asset_class": name}
+            owes = owed(
+                model, sheet, terms_of(model, t, name), sheet[row_key("useful_life_in_effect", **c)]
+            )
             sheet.add(
-                f"depreciation_owed:{c}",
+                row_key("depreciation_owed", **c),
                 lbl("depreciation_owed", t, asset_class=name),
                 unit,
                 fmt="amount",
@@ -206,11 +207,11 @@ def _totals(model: Model, sheet: Sheet, parts: dict[str, list[tuple[str, Row, ob
     elapsed = sheet["timeline_end"].d - inp["period_start"].at(0)
     for t, items in parts.items():
         for name, opening, _ in items:
-            c = f"{t}:{name}"
-            life = sheet[f"useful_life_in_effect:{c}"]
-            r0 = inp[f"opening_remaining_life:{c}"].d
+            c = {"ticker": t, "asset_class": name}
+            life = sheet[row_key("useful_life_in_effect", **c)]
+            r0 = inp[row_key("opening_remaining_life", **c)].d
             sheet.add(
-                f"opening_life_left:{c}",
+                row_key("opening_life_left", **c),
                 lbl("opening_life_left", t, asset_class=name),
                 "years",
                 fmt="years",
@@ -218,7 +219,7 @@ def _totals(model: Model, sheet: Sheet, parts: dict[str, list[tuple[str, Row, ob
                 const_formula=r0 + life.at(last) - life.at(0) - elapsed,
             )
             sheet.add(
-                f"opening_charged:{c}",
+                row_key("opening_charged", **c),
                 lbl("opening_charged", t, asset_class=name),
                 unit,
                 fmt="amount",

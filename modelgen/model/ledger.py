@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 from modelgen.formulas.expressions import Expr
 from modelgen.formulas.functions import IF, MAX, SUM
 from modelgen.formulas.rows import Row, Sheet, block
-from modelgen.keys import RowKey, row_key
+from modelgen.keys import RowKey
 from modelgen.model import closed_form
 from modelgen.sheets import SheetName
 
@@ -79,15 +79,13 @@ def remaining_charge(life: Expr, book: Expr, remaining: Expr, in_service: Expr) 
     return IF(life.eq(0), 0, book * in_service / MAX(remaining, in_service))
 
 
-def opening_base(
-    model: Model, sheet: Sheet, suffix: str, terms: ClassTerms, life: Row, level: int = 1
-) -> Row:
+def opening_base(model: Model, sheet: Sheet, terms: ClassTerms, life: Row, level: int = 1) -> Row:
     """The book value and charge of the assets owned when the timeline starts."""
     inp, lbl, unit = model.sheets[SheetName.INPUTS], model.label, model.unit
     start, length = inp["period_start"], inp["period_length"].d
     fields = {"asset_class": terms.name}
     book = sheet.add(
-        f"opening_book_value:{suffix}",
+        terms.key("opening_book_value"),
         lbl("opening_book_value", terms.ticker, **fields),
         unit,
         fmt="amount",
@@ -103,7 +101,7 @@ def opening_base(
         formula=terms.opening_remaining + life.cur - life.at(0) - (start.cur - start.at(0)),
     )
     charge = sheet.add(
-        row_key("depreciation_opening", ticker=suffix),
+        terms.key("depreciation_opening"),
         lbl("depreciation_opening_class", terms.ticker, **fields),
         unit,
         fmt="amount",
@@ -159,7 +157,6 @@ def vintage_grid(model: Model, sheet: Sheet, terms: ClassTerms, life: Row, o: Ex
 def class_charge(
     model: Model,
     sheet: Sheet,
-    suffix: str,
     terms: ClassTerms,
     life: Row,
     offset: Expr,
@@ -167,9 +164,9 @@ def class_charge(
 ) -> tuple[Row, Expr]:
     """The class's opening-base charge row, and its whole charge by period: its vintages
     (grid or closed form) plus the opening base."""
-    opening = opening_base(model, sheet, suffix, terms, life)
+    opening = opening_base(model, sheet, terms, life)
     o = sheet.add(
-        f"in_service_after:{suffix}",
+        terms.key("in_service_after"),
         model.label("in_service_after", terms.ticker, asset_class=terms.name),
         "years",
         fmt="years",
@@ -179,5 +176,5 @@ def class_charge(
     if grid:
         vintages = SUM(block(vintage_grid(model, sheet, terms, life, o)))
     else:
-        vintages = closed_form.vintages(model, sheet, suffix, terms, life, o)
+        vintages = closed_form.vintages(model, sheet, terms, life, o)
     return opening, vintages + opening.cur

@@ -203,7 +203,7 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
     sheet.blank()
     sheet.header(f"Scenario {s}: depreciation and amortization")
     da = {}
-    deps = company_rows(model, sheet, f"{s}:", class_rows(model, sheet, f"{s}:", parts, 1))
+    deps = company_rows(model, sheet, s, class_rows(model, sheet, s, parts, 1))
     summary["depreciation"][s].formula = SUM(block(list(deps.values())))
     other = {}
     for t in tickers:

@@ -24,7 +24,7 @@ from modelgen.formulas.expressions import Crit, Expr
 from modelgen.formulas.functions import IF, MATCH, MAX, MIN, OR, SUMIFS, SUMPRODUCT
 from modelgen.formulas.rows import Row, Sheet, span
 from modelgen.inputs.settings import CONVENTIONS
-from modelgen.keys import RowKey, kind_of, row_key
+from modelgen.keys import RowKey, kind_of
 from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
