@@ -66,20 +66,18 @@ def build(model: Model) -> None:
         ],
     }
     sheet.header("The selected scenario (Inputs), as the checks compare it with the model")
-    chosen = {
-        kind: sheet.add(
+    chosen = {}
+    for kind in model_totals:
+        picked = INDEX(block(list(summary[kind].values())), number)
+        if kind == "depreciation_pct_net_income":  # an empty ratio ("") stays empty, not 0
+            picked = IF(picked.is_blank(), "", picked)
+        chosen[kind] = sheet.add(
             row_key(kind, scenario="selected", ticker=TOTAL),
             lbl("scenario_selected_total", line=kind),
             summary[kind][names[0]].unit,
             fmt=summary[kind][names[0]].fmt,
-            formula=INDEX(block(list(summary[kind].values())), number),
+            formula=picked,
         ).cur
-        for kind in ("capex", "depreciation")
-    }
-    # the ratio is read in place, inside the check's IF: a row =INDEX(...) of an empty ratio
-    # ("") shows "" in Excel, but a row's result cannot tell "" from an empty cell (0)
-    ratios = list(summary["depreciation_pct_net_income"].values())
-    chosen["depreciation_pct_net_income"] = INDEX(block(ratios), number)
     gaps = [  # capex and depreciation are sums, never empty; the ratio is empty at 0 net income
         differs(chosen["capex"], model_totals["capex"].cur, tol),
         differs(chosen["depreciation"], model_totals["depreciation"].cur, tol),

@@ -72,5 +72,5 @@ def formulas_doc(path: Path) -> str:
         lines.append(f"| {f.sheet} | {f.cell} | `{f.key}` | {len(f.text)} |")
     lines.append("")
     for f in found:
-        lines += [f"## {f.sheet}", "", "```", f"={f.text}", "```", ""]
+        lines += [f"## {f.sheet}", "", "```text", f"={f.text}", "```", ""]
     return "\n".join(lines)

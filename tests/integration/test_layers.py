@@ -40,6 +40,8 @@ TOP = {
     "modelgen.build",
     "modelgen.update",
     "modelgen.backtesting",
+    "modelgen.batch",
+    "modelgen.batch_manifest",
     "modelgen.progress",
 }
 #: helpers that import nothing of modelgen, so that every layer may use them
