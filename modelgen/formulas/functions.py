@@ -66,10 +66,12 @@ def INDEX(block: Range | Span, position: Any) -> Expr:  # noqa: N802
     """One cell of a one-column range (or of a row's span), by 1-based position.
 
     A row's span is indexed by row 1 and a column, `INDEX($E$3:$K$3,1,n)`: Gnumeric 1.12
-    takes `INDEX($E$3:$K$3,n)` as a row number and answers #REF!. A range of one cell is
-    that cell (its only position): Gnumeric answers #REF! to any INDEX of one cell, written
+    takes `INDEX($E$3:$K$3,n)` as a row number and answers #REF!. A range (or a span) of one
+    cell is that cell (its only position): Gnumeric answers #REF! to any INDEX of one cell, written
     `D24:D24` or not, and IronCalc 0.9 to `INDEX(D24,1)`."""
     if isinstance(block, Span):
+        if block.row.width == 1:  # a timeline of one period: that period's cell
+            return block.row.at(0)
         return Func("INDEX", (block, Num(1), lift(position)))
     if len(block.rows) == 1:
         row = block.rows[0]

@@ -10,9 +10,10 @@ growth line (the article's 30%), which the Growth sheet's highlight also uses. I
 - `chart_capex_actual:T` and `chart_capex_forecast:T`: capex split by that flag, so that the
   stacked capex chart tells actual from forecast live;
 - `peak_growth_line`: the threshold in every period, a constant series for the growth chart;
-- `chart_pick:T` (D: 1 for the chosen company) and `chart_vintage:Y`: the chosen company's
-  depreciation by vintage year, summed over asset classes (and quarters) from the
-  Depreciation sheet's vintage grid, so the waterfall chart follows the choice live.
+- `chart_vintage_company:Y:T`: each company's depreciation by vintage year, summed over asset
+  classes (and quarters) from the Depreciation sheet's vintage grid; `chart_pick:T` (D: 1 for
+  the chosen company) and `chart_vintage:Y`: the chosen company's, so the waterfall chart
+  follows the choice live.
 
 The charts themselves are drawn by `modelgen.xlsx.charts` in the blank bands below the inputs.
 """
@@ -226,7 +227,7 @@ def _waterfall(
             runs = [run[0].cur if len(run) == 1 else SUM(block(run)) for run in found]
             by_year[year].append(
                 sheet.add(
-                    row_key("chart_vintage", ticker=t, index=(year,)),
+                    row_key("chart_vintage_company", ticker=t, index=(year,)),
                     label(model, "chart_vintage_company", t, vintage=year),
                     model.unit,
                     fmt="amount",

@@ -326,7 +326,9 @@ def _scenario_plugs_to_edits(carry: Carry, prov: Provenance, keyed: dict[str, Ke
         return
     kept = []
     for plug in carry.plugs:
-        target = str(RowKey.parse(plug.key).with_(case=str(selected.constant)))
+        key = RowKey.read(plug.key, plug.sheet) if plug.key else None
+        case = key.with_(case=str(selected.constant)) if key else None
+        target = str(case) if case is not None and case.is_declared(SheetName.INPUTS) else ""
         generated = prov.inputs.get((SheetName.INPUTS, target, CONSTANT), _MISSING)
         if plug.sheet == SheetName.INPUTS and plug.period == CONSTANT and generated is not _MISSING:
             carry.edits.append(InputEdit(SheetName.INPUTS, target, CONSTANT, generated, plug.value))

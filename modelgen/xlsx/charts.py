@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from modelgen.formulas.addresses import FIRST_PERIOD_COL, col_letter, sheet_prefix
-from modelgen.keys import RowKey, row_key
+from modelgen.keys import RowKey, kind_of, row_key
 from modelgen.model import charts_sheet
 from modelgen.sheets import SheetName
 
@@ -168,7 +168,7 @@ def add_charts(wb: Workbook, ws: Worksheet, model: Model) -> int:
         )
     _place(ws, model, "bridge", bridge)
 
-    vintages = [r for r in sheet.rows if r.key and r.key.startswith("chart_vintage:")]
+    vintages = [r for r in sheet.rows if r.key and kind_of(r.key) == "chart_vintage"]
     if vintages:
         title_cell = f"={sheet_prefix(sheet.name)}$D${sheet['chart_company'].number}"
         fall = _chart(wb, "column", "stacked", title_cell, amount)
