@@ -92,27 +92,22 @@ def write_workbook(
 ) -> Path:
     """Write `model` to `path` (replaced whole, or left as it was if writing fails); with
     `previous`, carry the analyst's edits and sheets from that workbook, as
-    `modelgen build --previous` does. Returns the path written. A workbook open in Excel
-    or LibreOffice raises WorkbookOpenError unless `force`, as the build does."""
-    from modelgen.build import built_at
-    from modelgen.locks import refuse_open
-    from modelgen.xlsx.workbook import write_workbook as _write
+    `modelgen build --previous` does: the same pipeline (`modelgen.build.write`). Returns
+    the path written. A workbook open in Excel or LibreOffice raises WorkbookOpenError
+    unless `force`, as the build does."""
+    from modelgen.build import built_at, write
 
-    out = Path(path)
-    if previous is not None:
-        refuse_open(Path(previous), carried=True, force=force)
-    refuse_open(out, force=force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    carry = None
-    if previous is not None:
-        from modelgen.regenerate.carry import read_previous
-
-        carry = read_previous(Path(previous))
-        model = _build_model(model.inputs, model.template, adjust=carry.apply)
     folder = model.inputs.folder
     when = built_at(model.inputs, None) if folder.is_dir() else _now()
-    _write(model, out, built_at=when, additions=carry)
-    return out
+    return write(
+        model.inputs,
+        model.template,
+        Path(path),
+        when=when,
+        model=model,
+        previous=None if previous is None else Path(previous),
+        force=force,
+    ).out
 
 
 def read_workbook(path: PathLike) -> ExplainableWorkbook:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from modelgen.atomic import OutputPathError
 from modelgen.inputs.folder import Inputs, load_inputs
-from modelgen.inputs.template import load_template
+from modelgen.inputs.template import Template, load_template
 from modelgen.locks import refuse_open
 from modelgen.model import Model, build_model
 from modelgen.sheets import SheetName
@@ -127,34 +127,60 @@ def build(
     `previous`) is refused unless `force` (modelgen.locks).
     `on_progress(stage, item, done, total)` follows the stages and, while writing, each
     sheet and company (modelgen.progress draws it)."""
+    check_output_path(out, inputs_dir)
+    refuse_open(out, force=force)  # before anything is read: the quickest refusal
+    (on_progress or (lambda *_: None))("Reading inputs", "", 0, 0)
+    inputs = load_inputs(inputs_dir)
+    return write(
+        inputs,
+        load_template(template),
+        out,
+        when=built_at(inputs, template),
+        previous=previous,
+        keep_edited_actuals=keep_edited_actuals,
+        force=force,
+        on_sheet=on_sheet,
+        on_progress=on_progress,
+    )
+
+
+def write(
+    inputs: Inputs,
+    template: Template,
+    out: Path,
+    *,
+    when: datetime,
+    model: Model | None = None,
+    previous: Path | None = None,
+    keep_edited_actuals: bool = False,
+    force: bool = False,
+    on_sheet: Callable[[str], None] | None = None,
+    on_progress: Callable[[str, str, int, int], None] | None = None,
+) -> BuildResult:
+    """The pipeline once the inputs are read, for the command line (`build`) and the API
+    (`modelgen.write_workbook`) alike: refuse an open workbook, read `previous`, model the
+    inputs (with the analyst's work applied) unless `model` is given and nothing is
+    carried, and write `out` whole, stamped `when`."""
     from modelgen.xlsx.workbook import write_workbook
 
-    progress = on_progress or (lambda *_: None)
-    check_output_path(out, inputs_dir)
     if previous is not None:
         refuse_open(previous, carried=True, force=force)
     refuse_open(out, force=force)
-    progress("Reading inputs", "", 0, 0)
-    inputs = load_inputs(inputs_dir)
-    tmpl = load_template(template)
     carry: Carry | None = None
     if previous is not None:  # only a regeneration imports its code (and openpyxl)
         from modelgen.regenerate.carry import read_previous
 
         carry = read_previous(previous, keep_edited_actuals)
-    progress("Modelling", plural(len(inputs.companies), "company"), 0, 0)
-    model = build_model(inputs, tmpl, adjust=carry.apply if carry else None)
+    if model is None or carry is not None:
+        progress = on_progress or (lambda *_: None)
+        progress("Modelling", plural(len(inputs.companies), "company"), 0, 0)
+        model = build_model(inputs, template, adjust=carry.apply if carry else None)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not os.access(out.parent, os.W_OK):
         raise OutputPathError(
             f"{out.parent}: the output folder cannot be written; choose another --out"
         )
     cells = write_workbook(
-        model,
-        out,
-        built_at=built_at(inputs, template),
-        on_sheet=on_sheet,
-        additions=carry,
-        on_progress=on_progress,
+        model, out, built_at=when, on_sheet=on_sheet, additions=carry, on_progress=on_progress
     )
     return BuildResult(out, model, carry, cells)
