@@ -20,7 +20,6 @@ from __future__ import annotations
 import io
 import posixpath
 import re
-import warnings
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,7 +27,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from modelgen.xlsx.cells import worksheet_parts
-from modelgen.xlsx.open_safely import _defuse, _fail
+from modelgen.xlsx.open_safely import load_checked
 
 __all__ = ["open_analyst_parts"]
 
@@ -87,7 +86,6 @@ def open_analyst_parts(path: Path, generated: Iterable[str], strings: list[str])
     """OLD as openpyxl loads it (formulas, not cached values), the worksheets named in
     ``generated`` emptied; ``strings``: OLD's shared strings as ``read_cells`` read them.
     A checked file that openpyxl cannot read is UnsafeWorkbookError."""
-    import openpyxl
 
     generated = set(generated)
     parts: dict[str, bytes] = {}
@@ -103,17 +101,5 @@ def open_analyst_parts(path: Path, generated: Iterable[str], strings: list[str])
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as out:
         for name, data in parts.items():
             out.writestr(name, data)
-    _defuse()
     buffer.seek(0)
-    try:
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\..*")
-            return openpyxl.load_workbook(buffer, data_only=False, keep_links=False)
-    except (KeyboardInterrupt, MemoryError):
-        raise
-    except Exception as e:  # openpyxl raises many types; the user needs one clear message
-        raise _fail(
-            path,
-            f"could not be read as an xlsx workbook ({type(e).__name__}: {e})",
-            "Open it in Excel or LibreOffice, save it as .xlsx, and try again",
-        ) from e
+    return load_checked(Path(path), buffer, data_only=False)

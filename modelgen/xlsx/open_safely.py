@@ -320,15 +320,24 @@ def open_workbook(
     ``data_only=True`` gives cached values, ``False`` formula text. A ``read_only`` workbook
     keeps the file open: call ``wb.close()`` when done.
     """
-    import openpyxl
 
     path = Path(path)
     check_xlsx(path, limits)
-    _defuse()
     # openpyxl refuses unknown suffixes by name; hand it the bytes instead (e.g. a .tmp file).
     source: str | BytesIO = str(path)
     if path.suffix.lower() not in _OPENPYXL_SUFFIXES:
         source = BytesIO(path.read_bytes())
+    return load_checked(path, source, data_only=data_only, read_only=read_only)
+
+
+def load_checked(
+    path: Path, source: str | BytesIO, *, data_only: bool, read_only: bool = False
+) -> Workbook:
+    """openpyxl's workbook of `source` (the checked file `path`, or a copy of its parts),
+    with the stdlib's XML parsers defused and any failure one clear message naming `path`."""
+    import openpyxl
+
+    _defuse()
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl\..*")
