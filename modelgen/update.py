@@ -59,6 +59,9 @@ class UpdateResult:
         return self.verify.ok
 
 
+STAGING = ".modelgen-update-"  # the folder a quarter is staged in, beside the workbook
+
+
 def kept_name(workbook: Path, today: date | None = None) -> Path:
     """Where the old workbook is kept: ``capex_model.before-2026-11-30.xlsx`` beside it
     (``-2``, ``-3``... when an update ran earlier the same day): never overwritten."""
@@ -129,9 +132,10 @@ def update(
     ticker = (
         _known_ticker(ticker, facts, inputs_dir) if ticker else ticker_in_folder(facts, inputs_dir)
     )
-    with tempfile.TemporaryDirectory(prefix=".modelgen-update-", dir=workbook.parent) as tmp:
+    with tempfile.TemporaryDirectory(prefix=STAGING, dir=workbook.parent) as tmp:
         staged = Path(tmp, "inputs")
-        shutil.copytree(inputs_dir, staged)
+        # a workbook kept inside its inputs folder puts this staging folder there too
+        shutil.copytree(inputs_dir, staged, ignore=shutil.ignore_patterns(f"{STAGING}*"))
         ingest = ingest_sec(facts, ticker, staged)
         new = Path(tmp, workbook.name)
         built = build(

@@ -203,6 +203,19 @@ def test_update_without_a_workbook_changes_nothing(tmp_path: Path):
     assert {p.name: p.read_bytes() for p in snow.iterdir()} == before
 
 
+def test_update_of_a_workbook_kept_inside_its_inputs_folder(tmp_path: Path):
+    """The staging folder stands beside the workbook, so inside the inputs folder too: it is
+    not copied into itself (which recursed until the path was too long, exit 70)."""
+    snow = snow_folder(tmp_path / "snow")
+    ingest_sec(last_quarters_facts(tmp_path / "old-facts.json"), "SNOW", snow)
+    workbook = build(snow, snow / "snow.xlsx").out
+    run = run_modelgen("update", "--inputs", snow, "--sec", SNOWFLAKE, "--workbook", workbook, "--engine", "ironcalc")  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert not list(snow.glob(".modelgen-update-*"))  # the staging folder is gone
+    assert read_keyed(workbook)["Capex"].rows["capex:SNOW"].values[NEW_QUARTER] is not None
+
+
 def readme_block(section: str) -> list[str]:
     """The commands of the first ``sh`` block after the README heading ``section``."""
     text = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
