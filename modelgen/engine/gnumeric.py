@@ -9,15 +9,13 @@ the copy and judges it as it judges LibreOffice's (`modelgen.engine.verify.judge
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
-import subprocess
 import tempfile
 from pathlib import Path
 
 from modelgen.engine.libreoffice import EngineMissingError, RecalcError
+from modelgen.engine.session import TimedOut, run_in_session
 from modelgen.engine.verify import Values, read_values
 
 __all__ = ["INSTALL_HINT", "NAME", "find_ssconvert", "recalculate", "recalculate_to"]
@@ -48,30 +46,16 @@ def recalculate_to(path: str | Path, out: str | Path, *, timeout: float = 180) -
         # its settings in memory and a throw-away HOME: parallel runs share nothing
         env = dict(os.environ, HOME=home, GSETTINGS_BACKEND="memory", TMPDIR=home)
         cmd = [ssconvert, "--recalc", "--export-type=Gnumeric_Excel:xlsx2", str(path), str(out)]
-        proc = subprocess.Popen(
-            cmd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            env=env,
-            start_new_session=True,
-        )
         try:
-            said, _ = proc.communicate(timeout=timeout)
-        except BaseException as exc:  # timeout, Ctrl-C, SIGTERM: end the run
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.communicate()
-            if isinstance(exc, subprocess.TimeoutExpired):
-                raise RecalcError(
-                    f"Gnumeric did not finish recalculating {path} within {timeout:g} s"
-                ) from None
-            raise
-    if proc.returncode != 0 or not out.is_file():
+            code, said, _ = run_in_session(cmd, env, timeout, merge_stderr=True)
+        except TimedOut:
+            raise RecalcError(
+                f"Gnumeric did not finish recalculating {path} within {timeout:g} s"
+            ) from None
+    if code != 0 or not out.is_file():
         text = said.decode("utf-8", errors="replace").strip() or "(nothing)"
         raise RecalcError(
-            f"Gnumeric could not recalculate {path} (exit code {proc.returncode}). "
-            f"Its output:\n{text}"
+            f"Gnumeric could not recalculate {path} (exit code {code}). Its output:\n{text}"
         )
     return out
 

@@ -14,16 +14,15 @@ LibreOffice runs in a session of its own, so that a timeout, Ctrl-C or SIGTERM c
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
-import signal
 import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from modelgen.engine.session import TimedOut, run_in_session
 from modelgen.errors import EXIT_NO_ENGINE, ModelgenError
 
 __all__ = [
@@ -136,28 +135,17 @@ def convert(
             *map(str, sources),
         ]
         env = dict(os.environ, HOME=str(home), TMPDIR=scratch)
-        proc = subprocess.Popen(
-            cmd,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            env=env,
-            start_new_session=True,  # so a timeout can end soffice.bin too, not just the script
-        )
         try:
-            out, err = proc.communicate(timeout=timeout)
-        except BaseException as exc:  # timeout, Ctrl-C, SIGTERM: end LibreOffice's session
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            out, err = proc.communicate()
-            (profile_dir / "user" / ".lock").unlink(missing_ok=True)  # ours, and now dead
-            if isinstance(exc, subprocess.TimeoutExpired):
+            code, out, err = run_in_session(cmd, env, timeout)
+        except BaseException as exc:  # the session is ended; its profile lock is ours, and dead
+            (profile_dir / "user" / ".lock").unlink(missing_ok=True)
+            if isinstance(exc, TimedOut):
                 raise RecalcError(
                     f"LibreOffice did not finish {doing} within {timeout:g} s. "
-                    f"Its output:\n{_text(out, err)}"
+                    f"Its output:\n{_text(exc.out, exc.err)}"
                 ) from None
             raise
-    return subprocess.CompletedProcess(cmd, proc.returncode, _text(out, err))
+    return subprocess.CompletedProcess(cmd, code, _text(out, err))
 
 
 def recalculate_many(
