@@ -19,7 +19,9 @@ from modelgen.words import plural
 from modelgen.xlsx.check_results import CheckResults
 
 if TYPE_CHECKING:
+    from modelgen.regenerate.apply import Applied
     from modelgen.regenerate.carry import Carry
+    from modelgen.regenerate.previous import Previous
 
 
 @dataclass
@@ -158,29 +160,51 @@ def write(
     on_progress: Callable[[str, str, int, int], None] | None = None,
 ) -> BuildResult:
     """The pipeline once the inputs are read, for the command line (`build`) and the API
-    (`modelgen.write_workbook`) alike: refuse an open workbook, read `previous`, model the
-    inputs (with the analyst's work applied) unless `model` is given and nothing is
-    carried, and write `out` whole, stamped `when`."""
+    (`modelgen.write_workbook`) alike: refuse an open workbook, read `previous` (stage 1 of
+    modelgen.regenerate.carry), model the inputs with the analyst's edits applied (stage 2)
+    unless `model` is given and nothing is carried, and write `out` whole, stamped `when`,
+    with the analyst's sheets (stage 3)."""
     from modelgen.xlsx.workbook import write_workbook
 
     if previous is not None:
         refuse_open(previous, carried=True, force=force)
     refuse_open(out, force=force)
-    carry: Carry | None = None
+    old: Previous | None = None
     if previous is not None:  # only a regeneration imports its code (and openpyxl)
-        from modelgen.regenerate.carry import read_previous
+        from modelgen.regenerate.previous import read_previous
 
-        carry = read_previous(previous, keep_edited_actuals)
-    if model is None or carry is not None:
+        old = read_previous(previous)
+    applied: Applied | None = None
+    if model is None or old is not None:
         progress = on_progress or (lambda *_: None)
         progress("Modelling", plural(len(inputs.companies), "company"), 0, 0)
-        model = build_model(inputs, template, adjust=carry.apply if carry else None)
+        model, applied = _model(inputs, template, old, keep_edited_actuals)
     out.parent.mkdir(parents=True, exist_ok=True)
     if not os.access(out.parent, os.W_OK):
         raise OutputPathError(
             f"{out.parent}: the output folder cannot be written; choose another --out"
         )
+    writer = None
+    if applied is not None:
+        from modelgen.regenerate.carry import CarryWriter
+
+        writer = CarryWriter(applied)
     cells = write_workbook(
-        model, out, built_at=when, on_sheet=on_sheet, additions=carry, on_progress=on_progress
+        model, out, built_at=when, on_sheet=on_sheet, additions=writer, on_progress=on_progress
     )
-    return BuildResult(out, model, carry, cells)
+    return BuildResult(out, model, writer.carry if writer else None, cells)
+
+
+def _model(
+    inputs: Inputs, template: Template, old: Previous | None, keep_edited_actuals: bool
+) -> tuple[Model, Applied | None]:
+    """The model of `inputs`; with `old`, its edits applied before evaluation."""
+    if old is None:
+        return build_model(inputs, template), None
+    from modelgen.regenerate.apply import apply
+
+    applied: list[Applied] = []  # build_model's hook returns nothing: it hands it back here
+    model = build_model(
+        inputs, template, adjust=lambda m: applied.append(apply(old, m, keep_edited_actuals))
+    )
+    return model, applied[0]

@@ -69,7 +69,7 @@ class ModelSheet(LintedWorksheet):
 
 
 class Additions(Protocol):
-    """What a caller adds to the workbook (`modelgen.regenerate.carry.Carry` is one)."""
+    """What a caller adds to the workbook (`modelgen.regenerate.carry.CarryWriter` is one)."""
 
     @property
     def generated(self) -> Provenance | None:
