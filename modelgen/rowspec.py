@@ -2,11 +2,12 @@
 its unit and its roles.
 
 A row's label is the template's (`templates/default.toml`, `[labels]`: presentation, which an
-analyst may restyle). What a row *is* is here, and every consumer reads it here: the defined
-names, the diff's headline, the forecast-against-actual measures, the Annual sheet's flows,
-the sensitivity's outputs, the rows of one per company plus a total, and the tests.
-`tests/integration/test_rowspec.py` fails when the model writes a row declared nowhere, or a declared
-row is never written.
+analyst may restyle). What a row *is* is here, and every consumer reads it here: the model's
+sheets (a row's number format and unit: `Sheet.add` takes them from `spec_of`, and a row
+declared nowhere fails the build), the defined names, the diff's headline, the
+forecast-against-actual measures, the Annual sheet's flows, the sensitivity's outputs, the
+rows of one per company plus a total, and the tests. `tests/integration/test_rowspec.py`
+fails when a declared row is never written, has no label, or a role names no row.
 
 Units: `{unit}` is the unit of amounts in `settings.csv` (`USD bn`), `{currency}` its first
 word (`USD`).
@@ -17,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from modelgen.keys import TOTAL, Pattern
+from modelgen.keys import TOTAL, Pattern, kind_of
 from modelgen.sheets import SheetName
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "patterns_of",
     "sensitivity_outputs",
     "sheet_of_kind",
+    "spec_of",
 ]
 
 
@@ -554,6 +556,15 @@ def declared(kind: str, sheet: str | None = None) -> tuple[RowSpec, ...]:
 def patterns_of(kind: str, sheet: str | None = None) -> tuple[Pattern, ...]:
     """The key patterns of `kind`, in declaration order (on `sheet`, where given)."""
     return tuple(s.pattern for s in declared(kind, sheet))
+
+
+def spec_of(sheet: str, key: str) -> RowSpec:
+    """The declaration of the row `key` on `sheet`: the first of its kind's there whose
+    pattern reads it. KeyError, saying where to declare it, where none does."""
+    for spec in declared(kind_of(key), sheet):
+        if spec.pattern.match(key) is not None:
+            return spec
+    raise KeyError(f"{sheet}!{key} is declared nowhere: declare its pattern in modelgen/rowspec.py")
 
 
 def sheet_of_kind(kind: str) -> SheetName:

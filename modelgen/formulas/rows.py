@@ -3,10 +3,13 @@
 Each `Row` is a line item: a key in column A, a label, a unit, an optional constant in D
 (a number or a formula) and optional period values (inputs) or one formula for every period
 column. Row numbers are fixed when a row is added, so formulas can reference rows at once.
+A sheet of the model knows its rows' declarations (`Sheet.declared`): a keyed row takes its
+number format and unit from there, not from the code that adds it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -92,23 +95,52 @@ class Row:
         return self.kind == "fixed"
 
 
+#: a keyed row's number format and unit, from its declaration (KeyError where it has none)
+Declared = Callable[[str], tuple[str, str]]
+
+
 @dataclass(repr=False)
 class Sheet:
-    """An ordered list of rows; `add` appends and returns the row."""
+    """An ordered list of rows; `add` appends and returns the row.
+
+    `declared`, where given (every sheet of the model: `Model.new_sheet`), gives a keyed row's
+    number format and unit from its declaration; without it (a bare sheet, in tests) `add`
+    takes them as given.
+    """
 
     name: str
     title: str
     width: int = 0  # period columns: the model's periods, or fiscal years on Annual
     rows: list[Row] = field(default_factory=list)
     by_key: dict[str, Row] = field(default_factory=dict)
+    declared: Declared | None = None
 
-    def add(self, key: str | None = None, label: str = "", unit: str = "", **kw: object) -> Row:
+    def add(
+        self,
+        key: str | None = None,
+        label: str = "",
+        unit: str | None = None,
+        *,
+        fmt: str | None = None,
+        undeclared: bool = False,
+        **kw: object,
+    ) -> Row:
+        """Append a row and return it.
+
+        On a sheet with declarations, a keyed row's `fmt` and `unit` are its declaration's:
+        passing either raises TypeError (one source of truth), and a key declared nowhere
+        raises KeyError. `undeclared=True` marks the rare keyed row no declaration describes
+        (each sheet's `period` row), whose format and unit are given here.
+        """
+        if key is not None and self.declared is not None:
+            fmt, unit = self._declared(self.declared, key, fmt, unit, undeclared)
         row = Row(
             sheet=self.name,
             number=len(self.rows) + 1,
             key=key,
             label=label,
-            unit=unit,
+            unit=unit or "",
+            fmt=fmt or "",
             width=self.width,
             **kw,
         )  # type: ignore[arg-type]
@@ -119,10 +151,32 @@ class Sheet:
         self.rows.append(row)
         return row
 
+    def _declared(
+        self, declared: Declared, key: str, fmt: str | None, unit: str | None, undeclared: bool
+    ) -> tuple[str | None, str | None]:
+        """The format and unit of the row `key`: its declaration's, or as given for a row
+        marked undeclared (which must be so)."""
+        try:
+            found = declared(key)
+        except KeyError:
+            if undeclared:
+                return fmt, unit
+            raise
+        if undeclared:
+            raise ValueError(f"{self.name}!{key} is declared: drop undeclared=True")
+        if fmt is not None or unit is not None:
+            raise TypeError(
+                f"{self.name}!{key}: its number format and unit are its declaration's "
+                "(modelgen/rowspec.py); pass neither"
+            )
+        return found
+
     def header(self, text: str, level: int = 0) -> Row:
+        """A row of text that heads the rows below it."""
         return self.add(None, text, kind="header", level=level)
 
     def blank(self) -> Row:
+        """An empty row."""
         return self.add(None, kind="blank")
 
     def __repr__(self) -> str:

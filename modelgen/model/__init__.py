@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from modelgen.formulas.rows import Row, Sheet
 from modelgen.inputs.folder import Inputs
 from modelgen.inputs.template import Template
 from modelgen.inputs.timeline import Timeline
+from modelgen.rowspec import spec_of
 from modelgen.sheets import SheetName
 
 MONTHS = (
@@ -83,16 +85,24 @@ class Model:
         """A sheet with its title row and the `period` row, as every sheet but Cover has.
 
         Its period columns are the model's, unless `periods` gives others (the Annual sheet).
+        Its keyed rows take their number format and unit from their declarations
+        (`declared`); the `period` row is the one keyed row that has none.
         """
         periods = self.periods if periods is None else periods
-        sheet = Sheet(name, self.template.titles.get(name, name), width=len(periods))
+        title = self.template.titles.get(name, name)
+        sheet = Sheet(name, title, width=len(periods), declared=partial(self.declared, name))
         sheet.add(None, sheet.title, kind="title")
         labels = np.array(periods, dtype=object)
-        sheet.add(
-            "period", self.template.label("period"), "", kind="period", values=labels, fmt="text"
-        )
+        period = self.template.label("period")
+        sheet.add("period", period, kind="period", values=labels, fmt="text", undeclared=True)
         self.sheets[name] = sheet
         return sheet
+
+    def declared(self, sheet: str, key: str) -> tuple[str, str]:
+        """The number format and unit of the row `key` on `sheet`, as declared in
+        `modelgen.rowspec`, the unit in this model's (`USD bn`). KeyError where none is."""
+        spec = spec_of(sheet, key)
+        return spec.fmt, spec.unit_in(self.unit)
 
     def label(self, kind: str, ticker: str = "", **fields: str) -> str:
         """A row's label from the template; a total across companies whose fiscal years end

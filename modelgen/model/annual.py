@@ -30,9 +30,9 @@ def build(model: Model) -> None:
     inp = model.sheets[SheetName.INPUTS]
     years = model.timeline.fiscal_years
     sheet = model.new_sheet(SheetName.ANNUAL, [str(y) for y in years])
-    tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
+    tickers, lbl = model.inputs.tickers, model.label
     fy = inp["fiscal_year"]
-    year = sheet.add("year", lbl("year"), "year", fmt="year", const_formula=MIN(span(fy)) - 1)
+    year = sheet.add("year", lbl("year"), const_formula=MIN(span(fy)) - 1)
     year.formula = year.prev + 1
 
     sheet.blank()
@@ -45,8 +45,6 @@ def build(model: Model) -> None:
             rolled[(kind, t)] = sheet.add(
                 row_key(kind, basis="FY", ticker=t),
                 label,
-                unit,
-                fmt="amount",
                 formula=SUMIFS(span(src[row_key(kind, ticker=t)]), span(fy), year.cur),
             )
     for t in [*tickers, TOTAL]:
@@ -54,8 +52,6 @@ def build(model: Model) -> None:
         sheet.add(
             row_key("capex_yoy", basis="FY", ticker=t),
             lbl("capex_yoy_fy", t) if t != TOTAL else lbl("capex_yoy_fy_total"),
-            "%",
-            fmt="pct",
             formula=IF(cap.prev > 0, cap.cur / cap.prev - 1, ""),
         )
     for t in [*tickers, TOTAL]:
@@ -64,8 +60,6 @@ def build(model: Model) -> None:
             lbl("depreciation_pct_net_income_fy", t)
             if t != TOTAL
             else lbl("depreciation_pct_net_income_fy_total"),
-            "%",
-            fmt="pct",
             formula=ratio(
                 rolled[("depreciation_and_amortization", t)].cur, rolled[("net_income", t)].cur
             ),
@@ -79,8 +73,6 @@ def build(model: Model) -> None:
         sheet.add(
             row_key("eps_impact_incremental_da", basis="FY", ticker=t),
             lbl("eps_impact_incremental_da_fy", t),
-            impact.unit,
-            fmt="per_share",
             formula=IF(
                 SUMIFS(span(shares), span(fy), year.cur) > 0,
                 SUMIFS(span(impact), span(fy), year.cur),
@@ -94,8 +86,6 @@ def build(model: Model) -> None:
         sheet.add(
             row_key("forecast_periods", basis="FY", ticker=t),
             lbl("forecast_periods_fy", t),
-            "count",
-            fmt="count",
             formula=in_year - reported,
         )
 
@@ -113,7 +103,7 @@ def _article_measure(model: Model, sheet) -> None:
     (`run_rate_factor` on Profit Impact) against calendar net income; empty where a calendar
     year cannot be computed."""
     profit = model.sheets[SheetName.PROFIT]
-    tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
+    tickers, lbl = model.inputs.tickers, model.label
     sheet.blank()
     sheet.header(
         "The article's measure in calendar years: run-rate depreciation (capex / 5) over net income"
@@ -124,8 +114,6 @@ def _article_measure(model: Model, sheet) -> None:
         rr[t] = sheet.add(
             row_key("run_rate_depreciation", basis="CY", ticker=t),
             lbl("run_rate_depreciation_cy", t),
-            unit,
-            fmt="amount",
             formula=IF(capex.is_set(), capex * profit[row_key("run_rate_factor", ticker=t)].d, ""),
         )
     for t in tickers:
@@ -133,8 +121,6 @@ def _article_measure(model: Model, sheet) -> None:
         sheet.add(
             row_key("run_rate_depreciation_pct_net_income", basis="CY", ticker=t),
             lbl("run_rate_depreciation_pct_net_income_cy", t),
-            "%",
-            fmt="pct",
             formula=IF(AND(rr[t].cur.is_set(), ni.is_set()), ratio(rr[t].cur, ni), ""),
         )
 
@@ -142,7 +128,7 @@ def _article_measure(model: Model, sheet) -> None:
 def _calendar_from_quarters(model: Model, sheet, year: Row) -> None:
     """Exact: the quarters whose last month falls in the year; empty where one is missing."""
     inp, cap = model.sheets[SheetName.INPUTS], model.sheets[SheetName.CAPEX]
-    tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
+    tickers, lbl = model.inputs.tickers, model.label
     fy, fq = inp["fiscal_year"], inp["fiscal_quarter"]
     cap.blank()
     cap.header("Calendar year in which each quarter ends", level=1)
@@ -152,8 +138,6 @@ def _calendar_from_quarters(model: Model, sheet, year: Row) -> None:
         cal[t] = cap.add(
             row_key("calendar_year", ticker=t),
             lbl("calendar_year", t),
-            "year",
-            fmt="year",
             level=1,
             formula=fy.cur - IF(month - 3 * (4 - fq.cur) <= 0, 1, 0),
         )
@@ -161,8 +145,6 @@ def _calendar_from_quarters(model: Model, sheet, year: Row) -> None:
         t: sheet.add(
             row_key("quarters_in_year", basis="CY", ticker=t),
             lbl("quarters_in_year_cy", t),
-            "count",
-            fmt="count",
             formula=SUMPRODUCT((span(cal[t]).eq(year.cur)) * 1),
         )
         for t in tickers
@@ -173,8 +155,6 @@ def _calendar_from_quarters(model: Model, sheet, year: Row) -> None:
             sheet.add(
                 row_key(kind, basis="CY", ticker=t),
                 lbl(f"{kind}_cy", t),
-                unit,
-                fmt="amount",
                 formula=IF(
                     count[t].cur.eq(4),
                     SUMIFS(span(src[row_key(kind, ticker=t)]), span(cal[t]), year.cur),
@@ -186,8 +166,6 @@ def _calendar_from_quarters(model: Model, sheet, year: Row) -> None:
         sheet.add(
             row_key(kind, basis="CY", ticker=TOTAL),
             lbl(f"{kind}_cy_total"),
-            unit,
-            fmt="amount",
             formula=IF(MIN(block(list(count.values()))).eq(4), SUM(block(rows)), ""),
         )
 
@@ -195,7 +173,7 @@ def _calendar_from_quarters(model: Model, sheet, year: Row) -> None:
 def _calendar_from_years(model: Model, sheet, rolled: dict[tuple[str, str], Row]) -> None:
     """Months-weighted fiscal years; exact from reported quarters where all are there."""
     inp = model.sheets[SheetName.INPUTS]
-    tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
+    tickers, lbl = model.inputs.tickers, model.label
     basis = {}
     for kind, _ in FLOWS:
         rows, weighted = [], {}
@@ -213,8 +191,6 @@ def _calendar_from_years(model: Model, sheet, rolled: dict[tuple[str, str], Row]
                 weighted[t] = sheet.add(
                     row_key(f"{kind}_weighted", basis="CY", ticker=t),
                     lbl(f"{kind}_cy_weighted", t),
-                    unit,
-                    fmt="amount",
                     level=1,
                     formula=approx,
                 ).cur
@@ -233,15 +209,11 @@ def _calendar_from_years(model: Model, sheet, rolled: dict[tuple[str, str], Row]
                 sheet.add(
                     row_key(kind, basis="CY", ticker=t),
                     lbl(f"{kind}_cy_approx", t),
-                    unit,
-                    fmt="amount",
                     formula=formula,
                 )
             )
         gaps = SUMPRODUCT(block(rows).is_blank() * 1)  # a company's year not computable
-        total = sheet.add(
-            row_key(kind, basis="CY", ticker=TOTAL), lbl(f"{kind}_cy_total"), unit, fmt="amount"
-        )
+        total = sheet.add(row_key(kind, basis="CY", ticker=TOTAL), lbl(f"{kind}_cy_total"))
         total.formula = IF(gaps > 0, "", SUM(block(rows)))
     for t in tickers:
         flag = basis.get(t)
@@ -249,8 +221,6 @@ def _calendar_from_years(model: Model, sheet, rolled: dict[tuple[str, str], Row]
             sheet.add(
                 row_key("capex_exact", basis="CY", ticker=t),
                 lbl("capex_exact_cy", t),
-                "flag",
-                fmt="flag",
                 formula=flag,
             )
 

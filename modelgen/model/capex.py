@@ -24,10 +24,10 @@ if TYPE_CHECKING:
 
 
 def _sections(model: Model, sheet: Sheet):
-    def section(title: str, kind: str, unit: str, fmt: str) -> dict[str, Row]:
+    def section(title: str, kind: str) -> dict[str, Row]:
         sheet.header(title, level=1)
         return {
-            t: sheet.add(row_key(kind, ticker=t), model.label(kind, t), unit, fmt=fmt, level=1)
+            t: sheet.add(row_key(kind, ticker=t), model.label(kind, t), level=1)
             for t in model.inputs.tickers
         }
 
@@ -37,7 +37,7 @@ def _sections(model: Model, sheet: Sheet):
 def build(model: Model) -> None:
     inp = model.sheets[SheetName.INPUTS]
     sheet = model.new_sheet(SheetName.CAPEX)
-    tickers, unit = model.inputs.tickers, model.unit
+    tickers = model.inputs.tickers
     section = _sections(model, sheet)
     long_run, fade = inp["long_run_capex_growth"].d, inp["fade_years"].d
     length = inp["period_length"].d
@@ -46,33 +46,20 @@ def build(model: Model) -> None:
         known, is_known = _annual_known(model, section)
     else:
         known, is_known = _quarterly_known(model, section)
-    since = section(
-        "Years since the last known figure", "capex_years_since_known", "years", "years"
-    )
-    anchor = section(
-        "Growth of the last known figure on a year earlier", "capex_anchor_growth", "%", "pct"
-    )
-    growth = section(
-        "Forecast growth, fading to the long-run rate", "capex_forecast_growth", "%", "pct"
-    )
+    since = section("Years since the last known figure", "capex_years_since_known")
+    anchor = section("Growth of the last known figure on a year earlier", "capex_anchor_growth")
+    growth = section("Forecast growth, fading to the long-run rate", "capex_forecast_growth")
     sheet.blank()
     sheet.header(SheetName.CAPEX)
-    capex = {
-        t: sheet.add(row_key("capex", ticker=t), model.label("capex", t), unit, fmt="amount")
-        for t in tickers
-    }
+    capex = {t: sheet.add(row_key("capex", ticker=t), model.label("capex", t)) for t in tickers}
     sheet.add(
         "capex:TOTAL",
         model.label("capex_total"),
-        unit,
-        fmt="amount",
         formula=SUM(block(list(capex.values()))),
     )
     trailing = {}
     if model.per_year > 1:
-        trailing = section(
-            "Capex of the four quarters to date", "capex_trailing_year", unit, "amount"
-        )
+        trailing = section("Capex of the four quarters to date", "capex_trailing_year")
     for t in tickers:
         flag = is_known[t].cur
         since[t].formula = IF(flag.eq(1), 0, since[t].prev + length)
@@ -143,9 +130,7 @@ def faded(anchor: Expr, long_run: Expr, since: Row, fade: Expr) -> Expr:
 
 def _annual_known(model: Model, section) -> tuple[dict[str, Row], dict[str, Row]]:
     inp = model.sheets[SheetName.INPUTS]
-    known = section(
-        "Known capex: the actual, else the guidance midpoint", "capex_known", model.unit, "amount"
-    )
+    known = section("Known capex: the actual, else the guidance midpoint", "capex_known")
     for t, row in known.items():
         actual, low, high = (
             inp[row_key(k, ticker=t)].cur
@@ -154,7 +139,7 @@ def _annual_known(model: Model, section) -> tuple[dict[str, Row], dict[str, Row]
         row.formula = IF(
             actual.is_set(), actual, IF(low.is_set(), (low + IF(high.is_set(), high, low)) / 2, 0)
         )
-    is_known = section("Known figure flag", "capex_is_known", "flag", "flag")
+    is_known = section("Known figure flag", "capex_is_known")
     for t, row in is_known.items():
         actual, low = (
             inp[row_key("capex_actual", ticker=t)].cur,
@@ -168,14 +153,11 @@ def _quarterly_known(model: Model, section) -> tuple[dict[str, Row], dict[str, R
     """Quarters: the actual, else the year's guidance less what is reported, spread."""
     inp = model.sheets[SheetName.INPUTS]
     fy, start = inp["fiscal_year"], inp["period_start"]
-    unit = model.unit
     mid = section(
         "Guidance midpoint (in the fiscal year's last quarter)",
         "capex_guidance_mid",
-        unit,
-        "amount",
     )
-    flag = section("Guidance flag", "capex_guidance_flag", "flag", "flag")
+    flag = section("Guidance flag", "capex_guidance_flag")
     for t in model.inputs.tickers:
         low, high = (
             inp[row_key("capex_guidance_low", ticker=t)].cur,
@@ -183,30 +165,20 @@ def _quarterly_known(model: Model, section) -> tuple[dict[str, Row], dict[str, R
         )
         mid[t].formula = IF(low.is_set(), (low + IF(high.is_set(), high, low)) / 2, 0)
         flag[t].formula = IF(low.is_set(), 1, 0)
-    year_guidance = section("The fiscal year's guidance", "capex_year_guidance", unit, "amount")
-    year_guided = section("The fiscal year is guided (1)", "capex_year_is_guided", "flag", "flag")
-    is_actual = section("Reported flag", "capex_is_actual", "flag", "flag")
-    is_open = section("Not yet reported flag", "capex_is_open", "flag", "flag")
-    reported = section("Reported so far in the fiscal year", "capex_year_reported", unit, "amount")
+    year_guidance = section("The fiscal year's guidance", "capex_year_guidance")
+    year_guided = section("The fiscal year is guided (1)", "capex_year_is_guided")
+    is_actual = section("Reported flag", "capex_is_actual")
+    is_open = section("Not yet reported flag", "capex_is_open")
+    reported = section("Reported so far in the fiscal year", "capex_year_reported")
     open_quarters = section(
-        "Quarters of the fiscal year not yet reported", "capex_year_open_quarters", "count", "count"
+        "Quarters of the fiscal year not yet reported", "capex_year_open_quarters"
     )
-    year_ago = section(
-        "The same quarter a year earlier, reported", "capex_year_ago_actual", unit, "amount"
-    )
-    base = section(
-        "A year earlier, the quarters not yet reported", "capex_year_ago_base", unit, "amount"
-    )
-    guided = section(
-        "Guided quarters: the rest of the year's guidance, spread", "capex_guided", unit, "amount"
-    )
-    known = section(
-        "Known capex: the actual, else the guided quarter", "capex_known", unit, "amount"
-    )
-    is_known = section("Known figure flag", "capex_is_known", "flag", "flag")
-    record = section(
-        "Quarters on record since the first known one", "capex_quarters_on_record", "count", "count"
-    )
+    year_ago = section("The same quarter a year earlier, reported", "capex_year_ago_actual")
+    base = section("A year earlier, the quarters not yet reported", "capex_year_ago_base")
+    guided = section("Guided quarters: the rest of the year's guidance, spread", "capex_guided")
+    known = section("Known capex: the actual, else the guided quarter", "capex_known")
+    is_known = section("Known figure flag", "capex_is_known")
+    record = section("Quarters on record since the first known one", "capex_quarters_on_record")
     for t in model.inputs.tickers:
         actual = inp[row_key("capex_actual", ticker=t)]
         year_guidance[t].formula = SUMIFS(span(mid[t]), span(fy), fy.cur)

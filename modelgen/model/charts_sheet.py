@@ -80,16 +80,12 @@ def build(model: Model) -> None:
     company = sheet.add(
         "chart_company",
         label(model, "chart_company"),
-        "text",
-        fmt="text",
         kind="input",
         const=tickers[0],
     )
     sheet.add(
         "peak_growth_threshold",
         label(model, "peak_growth_threshold"),
-        "%",
-        fmt="pct",
         kind="input",
         const=PEAK_GROWTH,
     )
@@ -107,8 +103,6 @@ def build(model: Model) -> None:
         t: sheet.add(
             row_key("capex_reported", ticker=t),
             label(model, "capex_reported", t),
-            "flag",
-            fmt="flag",
             formula=IF(inp[row_key("capex_actual", ticker=t)].cur.is_set(), 1, 0),
         )
         for t in tickers
@@ -116,8 +110,6 @@ def build(model: Model) -> None:
     sheet.add(
         "forecast_period",
         label(model, "forecast_period"),
-        "flag",
-        fmt="flag",
         formula=1 - MIN(block(list(reported.values()))),
     )
     actual = {}
@@ -126,23 +118,17 @@ def build(model: Model) -> None:
         actual[t] = sheet.add(
             row_key("chart_capex_actual", ticker=t),
             label(model, "chart_capex_actual", t),
-            model.unit,
-            fmt="amount",
             formula=capex * reported[t].cur,
         )
     for t in charted(model):
         sheet.add(
             row_key("chart_capex_forecast", ticker=t),
             label(model, "chart_capex_forecast", t),
-            model.unit,
-            fmt="amount",
             formula=cap[row_key("capex", ticker=t)].cur - actual[t].cur,
         )
     sheet.add(
         "peak_growth_line",
         label(model, "peak_growth_line"),
-        "%",
-        fmt="pct",
         formula=sheet["peak_growth_threshold"].d,
     )
     if vintages:
@@ -214,8 +200,6 @@ def _waterfall(
         pick[t] = sheet.add(
             row_key("chart_pick", ticker=t),
             label(model, "chart_pick", t),
-            "flag",
-            fmt="flag",
             const_formula=IF(company.d.eq(target), 1, 0),
         )
     dep = model.sheets[SheetName.DEPRECIATION]
@@ -229,8 +213,6 @@ def _waterfall(
                 sheet.add(
                     row_key("chart_vintage_company", ticker=t, index=(year,)),
                     label(model, "chart_vintage_company", t, vintage=year),
-                    model.unit,
-                    fmt="amount",
                     level=1,
                     formula=plus(*runs) if runs else Num(0),
                 )
@@ -241,8 +223,6 @@ def _waterfall(
         sheet.add(
             "chart_vintage:opening",
             label(model, "chart_vintage_opening"),
-            model.unit,
-            fmt="amount",
             formula=plus(*opening),
         )
     ]
@@ -251,16 +231,12 @@ def _waterfall(
             sheet.add(
                 row_key("chart_vintage", index=(year,)),
                 label(model, "chart_vintage", vintage=year),
-                model.unit,
-                fmt="amount",
                 formula=SUMPRODUCT(picked, block(companies)),
             )
         )
     sheet.add(
         "chart_depreciation",
         label(model, "chart_depreciation"),
-        model.unit,
-        fmt="amount",
         formula=SUM(block(rows)),
     )
 

@@ -36,7 +36,7 @@ def build(model: Model) -> None:
             ]
             summaries.append((key, label, mode, rows))
             return None
-        row = sheet.add(key, label, "1 = fails", fmt="flag", formula=formula, const_formula=const)
+        row = sheet.add(key, label, formula=formula, const_formula=const)
         if formula is not None:
             row.const_formula = SUM(span(row))
         checks.append(row)
@@ -84,15 +84,11 @@ def build(model: Model) -> None:
         rolled = sheet.add(
             row_key("rolled_forward", ticker=t),
             lbl("rolled_forward", t),
-            model.unit,
-            fmt="amount",
             formula=opening + added,
         )
         scale = sheet.add(
             row_key("roll_forward_scale", ticker=t),
             lbl("roll_forward_scale", t),
-            model.unit,
-            fmt="amount",
             formula=ppe[row_key("net_book_value", ticker=t)].d
             + ppe[row_key("cumulative_capex", ticker=t)].cur,
         )
@@ -120,13 +116,13 @@ def build(model: Model) -> None:
             check(key, label, formula=formula)
 
     sheet.blank()
-    failures = sheet.add("check_failures", lbl("check_failures"), "count", fmt="count")
+    failures = sheet.add("check_failures", lbl("check_failures"))
     between = sheet.rows[checks[0].number - 1 : checks[-1].number]  # headers' D cells are empty
     failures.const_formula = SUM(block(between, "const"))
     sheet.blank()
     sheet.header("Checks of several parts: each fails where one of its parts above does")
     for key, label, mode, rows in summaries:
-        row = sheet.add(key, label, "1 = fails", fmt="flag")
+        row = sheet.add(key, label)
         if mode == "rel":
             row.formula = MAX(block(rows))
             row.const_formula = SUM(span(row))
@@ -223,8 +219,6 @@ def _class_checks(model: Model, check, t: str, name: str) -> None:
         to_date = sheet.add(
             row_key("charged_to_date", **c),
             lbl("charged_to_date", t, asset_class=name),
-            model.unit,
-            fmt="amount",
             formula=SUMIFS(span(charged), span(number), Crit("<=", number.cur)),
         ).cur
         in_service = SUMIFS(
@@ -235,8 +229,6 @@ def _class_checks(model: Model, check, t: str, name: str) -> None:
         cost = sheet.add(
             row_key("cost_in_service", **c),
             lbl("cost_in_service", t, asset_class=name),
-            model.unit,
-            fmt="amount",
             formula=inp[row_key("opening_net_book_value", **c)].d + share * in_service,
         ).cur
         check(

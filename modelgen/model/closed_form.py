@@ -71,12 +71,10 @@ def vintages(model: Model, sheet: Sheet, terms: ClassTerms, life: Row, o: Expr) 
     L = life.d  # noqa: N806 - L is the life, as in the docs
     fields = {"asset_class": terms.name}
 
-    def constant(kind: str, unit: str, fmt: str, formula: Expr) -> Expr:
+    def constant(kind: str, formula: Expr) -> Expr:
         row = sheet.add(
             terms.key(kind),
             lbl(kind, terms.ticker, **fields),
-            unit,
-            fmt=fmt,
             level=1,
             const_formula=formula,
         )
@@ -86,7 +84,7 @@ def vintages(model: Model, sheet: Sheet, terms: ClassTerms, life: Row, o: Expr) 
         """The age (in periods, at the last period) of the newest vintage starting at or
         before `bound`; the number of periods when none does."""
         found = IF(bound < start.at(0), count, count - MATCH(bound, span(start)))
-        return constant(kind, "periods", "count", found)
+        return constant(kind, found)
 
     def overlap(k: Expr) -> Expr:
         """Years in service within a period of a vintage `k` periods older."""
@@ -95,11 +93,9 @@ def vintages(model: Model, sheet: Sheet, terms: ClassTerms, life: Row, o: Expr) 
 
     k_new = age("depreciation_newest_age", timeline_end - o)
     k_old = age("depreciation_edge_age", timeline_end - L - o)
-    w_new = constant("depreciation_newest_years", "years", "years", overlap(k_new))
-    w_old = constant(
-        "depreciation_edge_years", "years", "years", IF(k_old > k_new, overlap(k_old), 0)
-    )
-    rate = constant("depreciation_rate", "1/years", "ratio", IF(L.eq(0), 0, terms.share / L))
+    w_new = constant("depreciation_newest_years", overlap(k_new))
+    w_old = constant("depreciation_edge_years", IF(k_old > k_new, overlap(k_old), 0))
+    rate = constant("depreciation_rate", IF(L.eq(0), 0, terms.share / L))
     n_t, capex = number.cur, span(terms.capex)
     whole = SUMIFS(
         capex, span(number), Crit(">", n_t - k_old), span(number), Crit("<", n_t - k_new)
@@ -121,8 +117,6 @@ def owed(model: Model, sheet: Sheet, terms: ClassTerms, life: Row) -> Expr:
     years = sheet.add(
         terms.key("years_in_service_at_end"),
         model.label("years_in_service_at_end", terms.ticker, asset_class=terms.name),
-        "years",
-        fmt="years",
         level=2,
         formula=MIN(L, MAX(0, elapsed)),
     )

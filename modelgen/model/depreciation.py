@@ -37,24 +37,16 @@ def build(model: Model) -> None:
     conv = inp["depreciation_convention"].d
 
     sheet.header("Timeline")
-    end = sheet.add(
-        "period_end", lbl("period_end"), "year", fmt="years", formula=start.cur + length
-    )
-    number = sheet.add("period_number", lbl("period_number"), "count", fmt="count")
+    end = sheet.add("period_end", lbl("period_end"), formula=start.cur + length)
+    number = sheet.add("period_number", lbl("period_number"))
     number.formula = number.prev + 1
     sheet.add(
         "service_offset",
         lbl("service_offset"),
-        "years",
-        fmt="years",
         const_formula=service_offset(conv, length),
     )
-    sheet.add(
-        "timeline_end", lbl("timeline_end"), "year", fmt="years", const_formula=MAX(span(end))
-    )
-    sheet.add(
-        "period_count", lbl("period_count"), "count", fmt="count", const_formula=MAX(span(number))
-    )
+    sheet.add("timeline_end", lbl("timeline_end"), const_formula=MAX(span(end)))
+    sheet.add("period_count", lbl("period_count"), const_formula=MAX(span(number)))
     parts = charges(model, sheet, None, sheet["service_offset"].d)
     _totals(model, sheet, parts)
 
@@ -152,8 +144,6 @@ def class_rows(
             sheet.add(
                 row_key("depreciation_class", scenario=scenario, ticker=t, asset_class=name),
                 model.label("depreciation_class", t, asset_class=name),
-                model.unit,
-                fmt="amount",
                 level=level,
                 formula=total,
             )
@@ -171,8 +161,6 @@ def company_rows(
         t: sheet.add(
             row_key("depreciation", scenario=scenario, ticker=t),
             model.label("depreciation", t),
-            model.unit,
-            fmt="amount",
             formula=SUM(block(rows)),
         )
         for t, rows in by_class.items()
@@ -181,7 +169,7 @@ def company_rows(
 
 def _totals(model: Model, sheet: Sheet, parts: dict[str, list[tuple[str, Row, object]]]) -> None:
     """Depreciation by class, of the opening base, by company and in total."""
-    lbl, unit = model.label, model.unit
+    lbl = model.label
     sheet.blank()
     sheet.header("Depreciation by asset class: vintages and opening base")
     by_class = class_rows(model, sheet, "", parts)
@@ -196,8 +184,6 @@ def _totals(model: Model, sheet: Sheet, parts: dict[str, list[tuple[str, Row, ob
             sheet.add(
                 row_key("depreciation_owed", **c),
                 lbl("depreciation_owed", t, asset_class=name),
-                unit,
-                fmt="amount",
                 level=1,
                 const_formula=owes,
             )
@@ -213,16 +199,12 @@ def _totals(model: Model, sheet: Sheet, parts: dict[str, list[tuple[str, Row, ob
             sheet.add(
                 row_key("opening_life_left", **c),
                 lbl("opening_life_left", t, asset_class=name),
-                "years",
-                fmt="years",
                 level=1,
                 const_formula=r0 + life.at(last) - life.at(0) - elapsed,
             )
             sheet.add(
                 row_key("opening_charged", **c),
                 lbl("opening_charged", t, asset_class=name),
-                unit,
-                fmt="amount",
                 level=1,
                 const_formula=SUM(span(opening)),
             )
@@ -232,15 +214,11 @@ def _totals(model: Model, sheet: Sheet, parts: dict[str, list[tuple[str, Row, ob
         sheet.add(
             row_key("depreciation_opening", ticker=t),
             lbl("depreciation_opening", t),
-            unit,
-            fmt="amount",
             formula=plus(*(opening.cur for _, opening, _ in items)),
         )
     dep = company_rows(model, sheet, "", by_class)
     sheet.add(
         "depreciation:TOTAL",
         lbl("depreciation_total"),
-        unit,
-        fmt="amount",
         formula=SUM(block(list(dep.values()))),
     )

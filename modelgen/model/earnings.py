@@ -96,8 +96,6 @@ def margin_rows(
         actual = sheet.add(
             row_key("ebda_margin_actual", scenario=scenario, ticker=t),
             lbl("ebda_margin_actual", t),
-            "%",
-            fmt="pct",
             level=1,
         )
         actual.formula = margin_actual(
@@ -108,8 +106,6 @@ def margin_rows(
         out[t] = sheet.add(
             row_key("ebda_margin_last_actual", scenario=scenario, ticker=t),
             lbl("ebda_margin_last_actual", t),
-            "%",
-            fmt="pct",
             level=1,
         )
         out[t].formula = last_actual(out[t], actual.cur)
@@ -128,8 +124,6 @@ def add_inputs(model: Model, sheet: Sheet) -> None:
         sheet.add(
             row_key("earnings_follow_revenue", ticker=t),
             lbl("earnings_follow_revenue", t),
-            "flag",
-            fmt="flag",
             kind="fixed",
             const=1.0 if rule else 0.0,
         )
@@ -137,10 +131,8 @@ def add_inputs(model: Model, sheet: Sheet) -> None:
         sheet.add(
             row_key("ebda_margin_override", ticker=t),
             lbl("ebda_margin_override", t),
-            "%",
-            fmt="pct",
             kind="input",
             const=math.nan,  # an empty input cell: the last actual margin applies
             note=lbl("ebda_margin_override_note", t),
         )
-        sheet.add(row_key("ebda_margin", ticker=t), lbl("ebda_margin", t), "%", fmt="pct")
+        sheet.add(row_key("ebda_margin", ticker=t), lbl("ebda_margin", t))

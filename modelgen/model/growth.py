@@ -32,8 +32,6 @@ def build(model: Model) -> None:
         sheet.add(
             row_key("capex_yoy", ticker=t),
             label,
-            "%",
-            fmt="pct",
             formula=change(row, model.year_ago(row)),
         )
     if quarterly:
@@ -42,9 +40,7 @@ def build(model: Model) -> None:
         for t in [*tickers, TOTAL]:
             row = cap[row_key("capex", ticker=t)]
             label = lbl("capex_qoq_total") if t == TOTAL else lbl("capex_qoq", t)
-            sheet.add(
-                row_key("capex_qoq", ticker=t), label, "%", fmt="pct", formula=change(row, row.prev)
-            )
+            sheet.add(row_key("capex_qoq", ticker=t), label, formula=change(row, row.prev))
     sheet.blank()
     sheet.header("Share of total capex")
     total = cap["capex:TOTAL"].cur
@@ -52,7 +48,5 @@ def build(model: Model) -> None:
         sheet.add(
             row_key("capex_share", ticker=t),
             lbl("capex_share", t),
-            "%",
-            fmt="pct",
             formula=IF(total > 0, cap[row_key("capex", ticker=t)].cur / total, ""),
         )

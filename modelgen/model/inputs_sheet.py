@@ -22,7 +22,6 @@ from modelgen.sheets import SheetName
 if TYPE_CHECKING:
     from modelgen.model import Model
 
-SHARES_UNIT = "m shares"
 #: row kinds (a key before its first `:`) set by the CSV files: the timeline, the settings
 #: that shape the workbook (its columns, its unit), fiscal year ends, tickers, class names,
 #: scenario names (the scenario list: a renamed case would match nothing)
@@ -67,21 +66,17 @@ def build(model: Model) -> None:
     sheet = model.new_sheet(SheetName.INPUTS)
     lbl = model.label
 
-    def timeline_row(key: str, unit: str, fmt: str, values: list[float]) -> None:
-        sheet.add(key, lbl(key), unit, fmt=fmt, kind="input", values=np.array(values, dtype=float))
+    def timeline_row(key: str, values: list[float]) -> None:
+        sheet.add(key, lbl(key), kind="input", values=np.array(values, dtype=float))
 
-    timeline_row("period_start", "year", "years", [p.start for p in tl.periods])
-    timeline_row("fiscal_year", "year", "year", [float(p.year) for p in tl.periods])
+    timeline_row("period_start", [p.start for p in tl.periods])
+    timeline_row("fiscal_year", [float(p.year) for p in tl.periods])
     if tl.per_year > 1:
-        timeline_row("fiscal_quarter", "quarter", "count", [float(p.quarter) for p in tl.periods])
-    sheet.add(
-        "period_length", lbl("period_length"), "years", fmt="years", kind="input", const=tl.length
-    )
+        timeline_row("fiscal_quarter", [float(p.quarter) for p in tl.periods])
+    sheet.add("period_length", lbl("period_length"), kind="input", const=tl.length)
     sheet.add(
         "periods_per_year",
         lbl("periods_per_year"),
-        "count",
-        fmt="count",
         kind="input",
         const=float(tl.per_year),
     )
@@ -90,30 +85,28 @@ def build(model: Model) -> None:
 
     sheet.blank()
     sheet.header("Settings")
-    for key, unit, fmt in (
-        ("long_run_capex_growth", "%", "pct"),
-        ("fade_years", "years", "years"),
-        ("earnings_growth", "%", "pct"),
-        ("tax_rate", "%", "pct"),
-        ("revenue_growth", "%", "pct"),
-        ("share_count_growth", "%", "pct"),
-        ("amortization_growth", "%", "pct"),
-        ("tie_tolerance", "%", "pct"),
-        ("run_rate_life_years", "years", "years"),
-        ("depreciation_convention", "text", "text"),
-        ("forecast_years", "years", "count"),
-        ("frequency", "text", "text"),
-        ("unit", "text", "text"),
+    for key in (
+        "long_run_capex_growth",
+        "fade_years",
+        "earnings_growth",
+        "tax_rate",
+        "revenue_growth",
+        "share_count_growth",
+        "amortization_growth",
+        "tie_tolerance",
+        "run_rate_life_years",
+        "depreciation_convention",
+        "forecast_years",
+        "frequency",
+        "unit",
     ):
         value = getattr(s, key)
         const = value if isinstance(value, str) else float(value)
         choices = list(CONVENTIONS) if key == "depreciation_convention" else None
-        sheet.add(key, lbl(key), unit, fmt=fmt, kind="input", const=const, choices=choices)
+        sheet.add(key, lbl(key), kind="input", const=const, choices=choices)
     sheet.add(
         "check_tolerance",
         lbl("check_tolerance"),
-        "relative",
-        fmt="ratio",
         kind="input",
         const=CHECK_TOLERANCE,
     )
@@ -121,8 +114,6 @@ def build(model: Model) -> None:
     sheet.add(
         "per_share_scale",
         lbl("per_share_scale"),
-        f"{s.unit} per {SHARES_UNIT}",
-        fmt="ratio",
         const=per_share_scale(s.unit),
     )
 
@@ -133,8 +124,6 @@ def build(model: Model) -> None:
         sheet.add(
             row_key("fiscal_year_end_month", ticker=t),
             lbl("fiscal_year_end_month", t),
-            "month",
-            fmt="count",
             kind="input",
             const=float(inputs.company(t).fiscal_year_end_month),
         )
@@ -142,7 +131,7 @@ def build(model: Model) -> None:
     sheet.header("Companies: tax rate (a company's own, else the setting)")
     for t in tickers:
         company = inputs.company(t)
-        row = sheet.add(row_key("tax_rate", ticker=t), lbl("tax_rate_company", t), "%", fmt="pct")
+        row = sheet.add(row_key("tax_rate", ticker=t), lbl("tax_rate_company", t))
         if company.tax_rate is None:
             row.const_formula = sheet["tax_rate"].d
             row.note = "No rate of its own in companies.csv: the tax_rate setting above."
@@ -184,8 +173,6 @@ def build(model: Model) -> None:
             sheet.add(
                 row_key(kind, ticker=t),
                 lbl(kind, t),
-                model.unit,
-                fmt="amount",
                 kind="input",
                 values=_guidance_series(model, by_year),
                 cell_notes=notes,
@@ -199,17 +186,15 @@ def build(model: Model) -> None:
     sheet.blank()
     sheet.header("Asset classes: share of capex, useful life (0: land), years under construction")
     for t in tickers:
-        for key, unit, fmt, field in (
-            ("share", "%", "pct", "share"),
-            ("useful_life", "years", "years", "useful_life"),
-            ("in_service_lag", "years", "years", "lag"),
+        for key, field in (
+            ("share", "share"),
+            ("useful_life", "useful_life"),
+            ("in_service_lag", "lag"),
         ):
             for a in inputs.asset_classes[t]:
                 sheet.add(
                     row_key(key, ticker=t, asset_class=a.name),
                     lbl(key, t, asset_class=a.name),
-                    unit,
-                    fmt=fmt,
                     kind="input",
                     const=getattr(a, field),
                     note=f"Source: {a.source}" if a.source and key != "in_service_lag" else "",
@@ -230,7 +215,6 @@ def per_share_scale(unit: str) -> float:
 
 def _actuals(model: Model, sheet, title: str, kind: str, table: dict) -> None:
     """A block of actuals by period, one row per company, each figure's source as a note."""
-    unit = SHARES_UNIT if kind == "diluted_shares_actual" else model.unit
     sheet.blank()
     sheet.header(title)
     for t in model.inputs.tickers:
@@ -244,8 +228,6 @@ def _actuals(model: Model, sheet, title: str, kind: str, table: dict) -> None:
         sheet.add(
             row_key(kind, ticker=t),
             model.label(kind, t),
-            unit,
-            fmt="amount",
             kind="input",
             values=_series(model, {p: f.value for p, f in facts.items()}),
             cell_notes=notes,
@@ -271,8 +253,6 @@ def _quarterly_detail(model: Model, sheet) -> None:
                 sheet.add(
                     row_key(kind, ticker=t, index=(f"Q{q}",)),
                     model.label(f"{kind}_quarter", t, quarter=f"Q{q}"),
-                    model.unit,
-                    fmt="amount",
                     kind="input",
                     values=_series(model, by_year),
                 )
@@ -280,7 +260,7 @@ def _quarterly_detail(model: Model, sheet) -> None:
 
 def property_inputs(model: Model, sheet) -> None:
     """The opening base, the useful-life changes, and the reported D&A and net PP&E."""
-    inputs, lbl, unit = model.inputs, model.label, model.unit
+    inputs, lbl = model.inputs, model.label
     first = model.periods[0]
     sheet.blank()
     sheet.header(f"Opening balances at the start of {first}: net book value and remaining life")
@@ -288,15 +268,13 @@ def property_inputs(model: Model, sheet) -> None:
         for a in inputs.asset_classes[t]:
             o = inputs.opening.get(t, {}).get(a.name)
             note = f"Source: {o.source}" if o is not None and o.source else ""
-            for key, value, u in (
-                ("opening_net_book_value", o.net_book_value if o else 0.0, unit),
-                ("opening_remaining_life", o.remaining_life if o else 0.0, "years"),
+            for key, value in (
+                ("opening_net_book_value", o.net_book_value if o else 0.0),
+                ("opening_remaining_life", o.remaining_life if o else 0.0),
             ):
                 sheet.add(
                     row_key(key, ticker=t, asset_class=a.name),
                     lbl(key, t, asset_class=a.name),
-                    u,
-                    fmt="amount" if u == unit else "years",
                     kind="input",
                     const=value,
                     note=note,
@@ -310,8 +288,6 @@ def property_inputs(model: Model, sheet) -> None:
             sheet.add(
                 row_key("useful_life_change", ticker=t, asset_class=a.name),
                 lbl("useful_life_change", t, asset_class=a.name),
-                "years",
-                fmt="years",
                 kind="input",
                 values=_series(model, {p: c.useful_life for p, c in changes.items()}),
                 cell_notes={
@@ -344,8 +320,6 @@ def property_inputs(model: Model, sheet) -> None:
             sheet.add(
                 row_key(kind, ticker=t),
                 lbl(kind, t),
-                unit,
-                fmt="amount",
                 kind="input",
                 values=_series(model, {p: f.value for p, f in facts.items()}),
                 cell_notes={
@@ -363,8 +337,6 @@ def sensitivity_inputs(model: Model, sheet) -> None:
         sheet.add(
             row_key("ticker", ticker=t),
             lbl("ticker", t),
-            "text",
-            fmt="text",
             kind="input",
             const=t,
             level=1,
@@ -373,21 +345,19 @@ def sensitivity_inputs(model: Model, sheet) -> None:
     sheet.header("Asset classes (from assumptions.csv: rebuild to change)")
     names = list(dict.fromkeys(a.name for t in inputs.tickers for a in inputs.asset_classes[t]))
     for name in names:
-        sheet.add(
-            row_key("asset_class", asset_class=name), name, "text", fmt="text", const=name, level=1
-        )
+        sheet.add(row_key("asset_class", asset_class=name), name, const=name, level=1)
     sheet.blank()
     sheet.header("Sensitivity: company, period, the asset class whose life varies, and axes")
-    for key, unit, fmt, value in (
-        ("sensitivity_company", "text", "text", inputs.tickers[0]),
-        ("sensitivity_period", "text", "text", _sensitivity_period(model)),
-        ("sensitivity_asset_class", "text", "text", _varied_class(model)),
-        ("sensitivity_life_start", "years", "years", 3.0),
-        ("sensitivity_life_step", "years", "years", 0.5),
-        ("sensitivity_growth_start", "%", "pct", -0.05),
-        ("sensitivity_growth_step", "%", "pct", 0.05),
+    for key, value in (
+        ("sensitivity_company", inputs.tickers[0]),
+        ("sensitivity_period", _sensitivity_period(model)),
+        ("sensitivity_asset_class", _varied_class(model)),
+        ("sensitivity_life_start", 3.0),
+        ("sensitivity_life_step", 0.5),
+        ("sensitivity_growth_start", -0.05),
+        ("sensitivity_growth_step", 0.05),
     ):
-        sheet.add(key, lbl(key), unit, fmt=fmt, kind="input", const=value)
+        sheet.add(key, lbl(key), kind="input", const=value)
     sheet["sensitivity_company"].choices = block(
         [sheet[row_key("ticker", ticker=t)] for t in inputs.tickers], "const"
     )

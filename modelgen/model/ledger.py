@@ -63,7 +63,7 @@ class ClassTerms:
 
 def life_in_effect(sheet: Sheet, key: str, label: str, terms: ClassTerms) -> Row:
     """The useful life in each period: the last change at or before it, else the base life."""
-    row = sheet.add(key, label, "years", fmt="years", level=1, const_formula=terms.base_life)
+    row = sheet.add(key, label, level=1, const_formula=terms.base_life)
     changed = terms.changes.cur
     row.formula = IF(changed > 0, changed, row.prev)
     return row
@@ -81,30 +81,24 @@ def remaining_charge(life: Expr, book: Expr, remaining: Expr, in_service: Expr) 
 
 def opening_base(model: Model, sheet: Sheet, terms: ClassTerms, life: Row, level: int = 1) -> Row:
     """The book value and charge of the assets owned when the timeline starts."""
-    inp, lbl, unit = model.sheets[SheetName.INPUTS], model.label, model.unit
+    inp, lbl = model.sheets[SheetName.INPUTS], model.label
     start, length = inp["period_start"], inp["period_length"].d
     fields = {"asset_class": terms.name}
     book = sheet.add(
         terms.key("opening_book_value"),
         lbl("opening_book_value", terms.ticker, **fields),
-        unit,
-        fmt="amount",
         level=level,
         const_formula=terms.opening_value,
     )
     remaining = sheet.add(
         terms.key("remaining_life_opening"),
         lbl("remaining_life_opening", terms.ticker, **fields),
-        "years",
-        fmt="years",
         level=level + 1,
         formula=terms.opening_remaining + life.cur - life.at(0) - (start.cur - start.at(0)),
     )
     charge = sheet.add(
         terms.key("depreciation_opening"),
         lbl("depreciation_opening_class", terms.ticker, **fields),
-        unit,
-        fmt="amount",
         level=level,
     )
     book.formula = book.prev - charge.prev
@@ -117,34 +111,30 @@ def vintage_grid(model: Model, sheet: Sheet, terms: ClassTerms, life: Row, o: Ex
     then per vintage its book value at each period's start, its years in service within the
     period, its remaining life at the period's start, and its charge: a block of rows each,
     so that the charges add up as one range and the book values are checked as one."""
-    inp, lbl, unit = model.sheets[SheetName.INPUTS], model.label, model.unit
+    inp, lbl = model.sheets[SheetName.INPUTS], model.label
     start, end = inp["period_start"], model.sheets[SheetName.DEPRECIATION]["period_end"]
     fields = {"asset_class": terms.name}
     service = sheet.add(
         terms.key("in_service_from"),
         lbl("in_service_from", terms.ticker, **fields),
-        "year",
-        fmt="years",
         level=2,
         formula=start.cur + o,
     )
 
-    def rows(kind: str, unit: str, fmt: str, level: int = 2) -> list[Row]:
+    def rows(kind: str, level: int = 2) -> list[Row]:
         return [
             sheet.add(
                 terms.key(kind, v),
                 lbl(kind, terms.ticker, vintage=v, **fields),
-                unit,
-                fmt=fmt,
                 level=level,
             )
             for v in model.periods
         ]
 
-    books = rows("book_value_vintage", unit, "amount")
-    years = rows("years_in_service_vintage", "years", "years")
-    remaining = rows("remaining_life_vintage", "years", "years")
-    charges = rows("depreciation_vintage", unit, "amount", level=1)
+    books = rows("book_value_vintage")
+    years = rows("years_in_service_vintage")
+    remaining = rows("remaining_life_vintage")
+    charges = rows("depreciation_vintage", level=1)
     for i, (book, y, left, charge) in enumerate(zip(books, years, remaining, charges, strict=True)):
         spend = IF(start.cur.eq(start.at(i)), terms.capex.at(i) * terms.share, 0)
         book.formula = book.prev - charge.prev + spend
@@ -168,8 +158,6 @@ def class_charge(
     o = sheet.add(
         terms.key("in_service_after"),
         model.label("in_service_after", terms.ticker, asset_class=terms.name),
-        "years",
-        fmt="years",
         level=1,
         const_formula=offset + terms.lag,
     ).d

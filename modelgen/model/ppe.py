@@ -86,16 +86,15 @@ def build(model: Model) -> None:
     sheet = model.new_sheet(SHEET)
     tickers = model.inputs.tickers
 
-    def lines(kind: str, unit: str | None = None, fmt: str = "amount", level: int = 0) -> dict:
-        """One row per company and, for amounts, a total."""
-        u = model.unit if unit is None else unit
+    def lines(kind: str, level: int = 0, summed: bool = True) -> dict:
+        """One row per company and, where `summed` (amounts), a total adding them."""
         rows = {
-            t: sheet.add(row_key(kind, ticker=t), model.label(kind, t), u, fmt=fmt, level=level)
+            t: sheet.add(row_key(kind, ticker=t), model.label(kind, t), level=level)
             for t in tickers
         }
-        if fmt == "amount":
+        if summed:
             total = sheet.add(
-                row_key(kind, ticker=TOTAL), model.label(f"{kind}_total"), u, fmt=fmt, level=level
+                row_key(kind, ticker=TOTAL), model.label(f"{kind}_total"), level=level
             )
             total.formula = SUM(block(list(rows.values())))
         return rows
@@ -105,10 +104,10 @@ def build(model: Model) -> None:
         "equipment; the rest of D&A; net PP&E"
     )
     variance = lines("depreciation_variance")
-    variance_pct = lines("depreciation_variance_pct", "%", "pct")
-    explained = lines("depreciation_explained", "%", "pct")
+    variance_pct = lines("depreciation_variance_pct", summed=False)
+    explained = lines("depreciation_explained", summed=False)  # its total is a ratio
     explained_total = sheet.add(
-        "depreciation_explained:TOTAL", model.label("depreciation_explained_total"), "%", fmt="pct"
+        "depreciation_explained:TOTAL", model.label("depreciation_explained_total")
     )
     other = _other_lines(model, sheet)
     da = lines("depreciation_and_amortization")
@@ -128,8 +127,6 @@ def build(model: Model) -> None:
         (t, a.name): sheet.add(
             row_key("construction_in_progress", ticker=t, asset_class=a.name),
             model.label("construction_in_progress_class", t, asset_class=a.name),
-            model.unit,
-            fmt="amount",
             level=1,
         )
         for t in tickers
@@ -197,13 +194,10 @@ def build(model: Model) -> None:
 
 def _other_lines(model: Model, sheet) -> dict[str, Row]:
     """The rest of D&A, one row per company keyed by what it is (`other_kind`), and a total."""
-    tickers, unit = model.inputs.tickers, model.unit
+    tickers = model.inputs.tickers
     kinds = {t: other_kind(model, t) for t in tickers}
-    rows = {
-        t: sheet.add(row_key(kinds[t], ticker=t), model.label(kinds[t], t), unit, fmt="amount")
-        for t in tickers
-    }
+    rows = {t: sheet.add(row_key(kinds[t], ticker=t), model.label(kinds[t], t)) for t in tickers}
     kind = kinds[tickers[0]] if len(set(kinds.values())) == 1 else "depreciation_other"
-    total = sheet.add(row_key(kind, ticker=TOTAL), model.label(f"{kind}_total"), unit, fmt="amount")
+    total = sheet.add(row_key(kind, ticker=TOTAL), model.label(f"{kind}_total"))
     total.formula = SUM(block(list(rows.values())))
     return rows

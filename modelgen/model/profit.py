@@ -22,7 +22,6 @@ from modelgen.model.earnings import (
     margin_in_use,
     margin_rows,
 )
-from modelgen.model.inputs_sheet import SHARES_UNIT
 from modelgen.sheets import SheetName
 
 if TYPE_CHECKING:
@@ -94,9 +93,8 @@ def build(model: Model) -> None:
     inp, cap, ppe = (model.sheets[n] for n in (SheetName.INPUTS, SheetName.CAPEX, SheetName.PPE))
     sheet = model.new_sheet(SheetName.PROFIT)
     sheet.header(model.label("profit_impact_note"))
-    tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
+    tickers, lbl = model.inputs.tickers, model.label
     scale = inp["per_share_scale"].d
-    per_share = f"{unit.split()[0]} per share"
     da = {t: ppe[row_key("depreciation_and_amortization", ticker=t)] for t in tickers}
     da[TOTAL] = ppe["depreciation_and_amortization:TOTAL"]
     capex = {t: cap[row_key("capex", ticker=t)] for t in [*tickers, TOTAL]}
@@ -104,8 +102,6 @@ def build(model: Model) -> None:
     def rows(
         title: str,
         kind: str,
-        u: str,
-        fmt: str,
         formula: Callable[[str, Row], Expr],
         total: Callable[[dict[str, Row]], Expr] | None = None,
         level: int = 0,
@@ -113,15 +109,12 @@ def build(model: Model) -> None:
         """A block of one row per company, and its total where a total means something."""
         sheet.blank()
         sheet.header(title)
-        out = {
-            t: sheet.add(row_key(kind, ticker=t), lbl(kind, t), u, fmt=fmt, level=level)
-            for t in tickers
-        }
+        out = {t: sheet.add(row_key(kind, ticker=t), lbl(kind, t), level=level) for t in tickers}
         for t, row in out.items():
             row.formula = formula(t, row)
         if total is not None:
             out[TOTAL] = sheet.add(
-                row_key(kind, ticker=TOTAL), lbl(f"{kind}_total"), u, fmt=fmt, formula=total(out)
+                row_key(kind, ticker=TOTAL), lbl(f"{kind}_total"), formula=total(out)
             )
         return out
 
@@ -134,8 +127,6 @@ def build(model: Model) -> None:
     revenue = rows(
         "Revenue: actual, else grown at the revenue growth",
         "revenue",
-        unit,
-        "amount",
         lambda t, r: grown(
             model, r, inp[row_key("revenue_actual", ticker=t)].cur, inp["revenue_growth"].d
         ),
@@ -144,16 +135,12 @@ def build(model: Model) -> None:
     after_tax = rows(
         "D&A after tax: D&A (PP&E sheet) less the tax it saves, at the company's rate",
         "after_tax_depreciation",
-        unit,
-        "amount",
         lambda t, r: net_of_tax(model, t, da[t].cur),
         summed,
     )
     rows(
         "Earnings are known: an actual net income here or a year earlier (1)",
         "earnings_is_known",
-        "flag",
-        "flag",
         lambda t, r: IF(
             inp[row_key("net_income_actual", ticker=t)].cur.is_set(), 1, model.year_ago(r)
         ),
@@ -169,8 +156,6 @@ def build(model: Model) -> None:
         "Earnings before D&A: net income plus D&A after tax where actual, else revenue × margin "
         "(without revenue: grown at the earnings growth)",
         "earnings_before_da",
-        unit,
-        "amount",
         lambda t, r: company_earnings(
             model, t, r, after_tax[t].cur, growth, revenue[t].cur, margin.get(t)
         ),
@@ -179,24 +164,18 @@ def build(model: Model) -> None:
     ni = rows(
         "Net income: actual, else earnings before D&A less D&A after tax",
         "net_income",
-        unit,
-        "amount",
         lambda t, r: net_income(model, t, earnings[t].cur, after_tax[t].cur),
         summed,
     )
     rows(
         "D&A as a share of net income",
         "depreciation_pct_net_income",
-        "%",
-        "pct",
         lambda t, r: ratio(da[t].cur, ni[t].cur),
         of_totals(da, ni),
     )
     rows(
         "D&A after tax as a share of net income",
         "after_tax_depreciation_pct_net_income",
-        "%",
-        "pct",
         lambda t, r: ratio(after_tax[t].cur, ni[t].cur),
         of_totals(after_tax, ni),
     )
@@ -207,24 +186,18 @@ def build(model: Model) -> None:
         rows(
             title,
             kind,
-            "%",
-            "pct",
             lambda t, r, part=part: ratio(part[t].cur, revenue[t].cur),
             of_totals(part, revenue),
         )
     rows(
         "Capex over D&A: how many times the year's depreciation the company spends",
         "capex_to_depreciation",
-        "x",
-        "multiple",
         lambda t, r: ratio(capex[t].cur, da[t].cur),
         of_totals(capex, da),
     )
     shares = rows(
         "Diluted shares: actual, else grown at the share count growth",
         "diluted_shares",
-        SHARES_UNIT,
-        "amount",
         lambda t, r: grown(
             model,
             r,
@@ -235,15 +208,11 @@ def build(model: Model) -> None:
     rows(
         "Earnings per share (diluted; empty without shares)",
         "eps",
-        per_share,
-        "per_share",
         lambda t, r: IF(shares[t].cur > 0, ni[t].cur * scale / shares[t].cur, ""),
     )
     base = rows(
         "D&A of the latest period with actual capex, carried forward",
         "depreciation_at_last_actual",
-        unit,
-        "amount",
         lambda t, r: carried_from_actual(
             r, inp[row_key("capex_actual", ticker=t)].cur.is_set(), da[t].cur
         ),
@@ -252,8 +221,6 @@ def build(model: Model) -> None:
     rows(
         "EPS impact of the D&A added since the last actual: what the capex cycle costs each share",
         "eps_impact_incremental_da",
-        per_share,
-        "per_share",
         lambda t, r: IF(
             shares[t].cur > 0,
             net_of_tax(model, t, base[t].cur - da[t].cur) * scale / shares[t].cur,
@@ -269,7 +236,7 @@ def _run_rate(model: Model, sheet, ni: dict[str, Row]) -> None:
     charge one year's spending adds, as the article computes it (fiscal years here; the
     Annual sheet has it in calendar years, as the article's table)."""
     inp, cap = model.sheets[SheetName.INPUTS], model.sheets[SheetName.CAPEX]
-    tickers, lbl, unit = model.inputs.tickers, model.label, model.unit
+    tickers, lbl = model.inputs.tickers, model.label
     sheet.blank()
     sheet.header(
         "The article's measure: run-rate depreciation, a year's capex / its 5-year average "
@@ -279,8 +246,6 @@ def _run_rate(model: Model, sheet, ni: dict[str, Row]) -> None:
         t: sheet.add(
             row_key("run_rate_factor", ticker=t),
             lbl("run_rate_factor", t),
-            "1/years",
-            fmt="ratio",
             const_formula=1 / inp["run_rate_life_years"].d,
         )
         for t in tickers
@@ -289,8 +254,6 @@ def _run_rate(model: Model, sheet, ni: dict[str, Row]) -> None:
         t: sheet.add(
             row_key("run_rate_depreciation", ticker=t),
             lbl("run_rate_depreciation", t),
-            unit,
-            fmt="amount",
             formula=cap[row_key("capex", ticker=t)].cur * factor[t].d,
         )
         for t in tickers
@@ -299,7 +262,5 @@ def _run_rate(model: Model, sheet, ni: dict[str, Row]) -> None:
         sheet.add(
             row_key("run_rate_depreciation_pct_net_income", ticker=t),
             lbl("run_rate_depreciation_pct_net_income", t),
-            "%",
-            fmt="pct",
             formula=ratio(rr[t].cur, ni[t].cur),
         )

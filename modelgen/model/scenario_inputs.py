@@ -30,18 +30,14 @@ def add_selector(model: Model, sheet: Sheet) -> None:
     sheet.add(
         "scenario",
         model.label("scenario"),
-        "text",
-        fmt="text",
         kind="input",
         const=model.inputs.settings.scenario,
     )
-    number = sheet.add("scenario_number", model.label("scenario_number"), "count", fmt="count")
+    number = sheet.add("scenario_number", model.label("scenario_number"))
     names = [
         sheet.add(
             row_key("scenario_name", scenario=n),
             model.label("scenario_name", scenario=n),
-            "text",
-            fmt="text",
             kind="input",
             const=n,
             level=1,
@@ -95,13 +91,12 @@ def _driven(model: Model, live: Row, rows: list[Row]) -> None:
 
 
 def _scenario_row(sheet: Sheet, live: Row, scenario: str, **value: object) -> Row:
-    """The input row of `live` in one scenario, `key@scenario`: its label, unit, format and
-    list of choices (a scenario's convention is chosen from the same list)."""
+    """The input row of `live` in one scenario, `key@scenario`: its label and list of
+    choices (a scenario's convention is chosen from the same list); its unit and format are
+    declared, as `key@{case}`."""
     return sheet.add(
         str(RowKey.parse(live.key).with_(case=scenario)),
         f"{live.label}: {scenario}",
-        live.unit,
-        fmt=live.fmt,
         kind="input",
         level=1,
         choices=live.choices,

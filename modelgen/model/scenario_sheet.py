@@ -38,20 +38,18 @@ def build(model: Model) -> None:
         model.sheets[n] for n in (SheetName.INPUTS, SheetName.CAPEX, SheetName.DEPRECIATION)
     )
     sheet = model.new_sheet(SheetName.SCENARIOS)
-    unit, lbl = model.unit, model.label
+    lbl = model.label
     summary: dict[str, dict[str, Row]] = {}
-    for kind, title, u, fmt in (
-        ("capex", "Capex, total", unit, "amount"),
-        ("depreciation", "Depreciation, total", unit, "amount"),
-        ("depreciation_pct_net_income", "D&A / net income, total", "%", "pct"),
+    for kind, title in (
+        ("capex", "Capex, total"),
+        ("depreciation", "Depreciation, total"),
+        ("depreciation_pct_net_income", "D&A / net income, total"),
     ):
         sheet.header(title)
         summary[kind] = {
             s: sheet.add(
                 row_key(kind, scenario=s, ticker=TOTAL),
                 lbl(f"scenario_{kind}_total", scenario=s),
-                u,
-                fmt=fmt,
             )
             for s in names
         }
@@ -74,8 +72,6 @@ def build(model: Model) -> None:
         chosen[kind] = sheet.add(
             row_key(kind, scenario="selected", ticker=TOTAL),
             lbl("scenario_selected_total", line=kind),
-            summary[kind][names[0]].unit,
-            fmt=summary[kind][names[0]].fmt,
             formula=picked,
         ).cur
     gaps = [  # capex and depreciation are sums, never empty; the ratio is empty at 0 net income
@@ -110,7 +106,7 @@ def _revenue_and_margin(
     the margin of each company that follows revenue: the override on Inputs, else its last
     actual margin with the scenario's D&A after tax, as if the model were built with it."""
     inp, prof = model.sheets[SheetName.INPUTS], model.sheets[SheetName.PROFIT]
-    tickers, unit, lbl = model.inputs.tickers, model.unit, model.label
+    tickers, lbl = model.inputs.tickers, model.label
     revenue: dict[str, Expr] = {t: prof[row_key("revenue", ticker=t)].cur for t in tickers}
     if model.inputs.scenarios.varies("revenue_growth"):
         growth = param(model, "revenue_growth", s).d
@@ -118,8 +114,6 @@ def _revenue_and_margin(
             row = sheet.add(
                 row_key("revenue", scenario=s, ticker=t),
                 lbl("revenue", t),
-                unit,
-                fmt="amount",
                 level=1,
             )
             row.formula = grown(model, row, inp[row_key("revenue_actual", ticker=t)].cur, growth)
@@ -130,8 +124,6 @@ def _revenue_and_margin(
         margin[t] = sheet.add(
             row_key("ebda_margin", scenario=s, ticker=t),
             lbl("ebda_margin_scenario", t),
-            "%",
-            fmt="pct",
             level=1,
             const_formula=margin_in_use(model, t, row),
         ).d
@@ -142,7 +134,7 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
     inp, cap, prof = (
         model.sheets[n] for n in (SheetName.INPUTS, SheetName.CAPEX, SheetName.PROFIT)
     )
-    tickers, unit, lbl = model.inputs.tickers, model.unit, model.label
+    tickers, lbl = model.inputs.tickers, model.label
     p = lambda key: param(model, key, s).d  # noqa: E731 - a scenario's value of a key
     long_run, fade, growth = p("long_run_capex_growth"), p("fade_years"), p("earnings_growth")
     length = inp["period_length"].d
@@ -152,8 +144,6 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
         offset = sheet.add(
             row_key("service_offset", scenario=s),
             lbl("service_offset"),
-            "years",
-            fmt="years",
             const_formula=service_offset(p("depreciation_convention"), length),
         ).d
     else:
@@ -162,24 +152,17 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
         t: sheet.add(
             row_key("capex_anchor_growth", scenario=s, ticker=t),
             lbl("capex_anchor_growth", t),
-            "%",
-            fmt="pct",
             level=1,
         )
         for t in tickers
     }
-    capex = {
-        t: sheet.add(row_key("capex", scenario=s, ticker=t), lbl("capex", t), unit, fmt="amount")
-        for t in tickers
-    }
+    capex = {t: sheet.add(row_key("capex", scenario=s, ticker=t), lbl("capex", t)) for t in tickers}
     trailing = {}
     if model.per_year > 1:
         trailing = {
             t: sheet.add(
                 row_key("capex_trailing_year", scenario=s, ticker=t),
                 lbl("capex_trailing_year", t),
-                unit,
-                fmt="amount",
                 level=1,
             )
             for t in tickers
@@ -208,8 +191,6 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
         other[t] = sheet.add(
             row_key("depreciation_other", scenario=s, ticker=t),
             lbl("depreciation_other", t),
-            unit,
-            fmt="amount",
         )
         amortization_growth = inp["amortization_growth"].d
         other[t].formula = other_da(
@@ -219,15 +200,11 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
         da[t] = sheet.add(
             row_key("depreciation_and_amortization", scenario=s, ticker=t),
             lbl("depreciation_and_amortization", t),
-            unit,
-            fmt="amount",
             formula=total_da(Reported.of(model, t), deps[t].cur, other[t].cur),
         )
     da_total = sheet.add(
         row_key("depreciation_and_amortization", scenario=s, ticker=TOTAL),
         lbl("depreciation_and_amortization_total"),
-        unit,
-        fmt="amount",
         formula=SUM(block(list(da.values()))),
     )
     after, earnings, ni = {}, {}, {}
@@ -235,8 +212,6 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
         after[t] = sheet.add(
             row_key("after_tax_depreciation", scenario=s, ticker=t),
             lbl("after_tax_depreciation", t),
-            unit,
-            fmt="amount",
             level=1,
             formula=net_of_tax(model, t, da[t].cur, s),
         )
@@ -245,8 +220,6 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
         row = sheet.add(
             row_key("earnings_before_da", scenario=s, ticker=t),
             lbl("earnings_before_da", t),
-            unit,
-            fmt="amount",
         )
         row.formula = company_earnings(
             model, t, row, after[t].cur, growth, revenue[t], margin.get(t)
@@ -256,23 +229,17 @@ def _scenario(model: Model, sheet, s: str, summary: dict[str, dict[str, Row]]) -
         ni[t] = sheet.add(
             row_key("net_income", scenario=s, ticker=t),
             lbl("net_income", t),
-            unit,
-            fmt="amount",
             formula=net_income(model, t, earnings[t].cur, after[t].cur),
         )
     ni_total = sheet.add(
         row_key("net_income", scenario=s, ticker=TOTAL),
         lbl("net_income_total"),
-        unit,
-        fmt="amount",
         formula=SUM(block(list(ni.values()))),
     )
     for t in tickers:
         sheet.add(
             row_key("depreciation_pct_net_income", scenario=s, ticker=t),
             lbl("depreciation_pct_net_income", t),
-            "%",
-            fmt="pct",
             formula=ratio(da[t].cur, ni[t].cur),
         )
     summary["depreciation_pct_net_income"][s].formula = ratio(da_total.cur, ni_total.cur)

@@ -43,12 +43,7 @@ if TYPE_CHECKING:
 
 SHEET, WORKINGS = SheetName.SENSITIVITY, SheetName.SENSITIVITY_WORKINGS
 #: what the chosen company's asset classes are read by, position by position
-SLOT_KINDS = (
-    ("share", "%", "pct"),
-    ("useful_life", "years", "years"),
-    ("lag", "years", "years"),
-    ("name", "text", "text"),
-)
+SLOT_KINDS = ("share", "useful_life", "lag", "name")
 TABLE_ROWS = sensitivity_outputs()  # the table's outputs, as declared (modelgen.rowspec)
 LIFE_POINTS = 11  # 3 to 8 years in half years, by default
 GROWTH_POINTS = 7  # -5% to 25% in steps of 5%, by default
@@ -68,18 +63,16 @@ def build(model: Model) -> None:
 def _chosen(model: Model, work: Sheet) -> dict[str | tuple[str, int], Row]:
     """The chosen company's rows, its chosen class's share, life and service offset, and
     the position of the chosen period; each an INDEX into a block of every company's."""
-    inp, lbl, unit = model.sheets[SheetName.INPUTS], model.label, model.unit
+    inp, lbl = model.sheets[SheetName.INPUTS], model.label
     tickers = model.inputs.tickers
     out: dict[str | tuple[str, int], Row] = {}
 
-    def const(key: str, u: str, fmt: str, formula) -> Row:
-        out[key] = work.add(key, lbl(key), u, fmt=fmt, const_formula=formula)
+    def const(key: str, formula) -> Row:
+        out[key] = work.add(key, lbl(key), const_formula=formula)
         return out[key]
 
     number = const(
         "company_number",
-        "count",
-        "count",
         IFERROR(
             MATCH_EXACT(
                 inp["sensitivity_company"].d,
@@ -88,41 +81,33 @@ def _chosen(model: Model, work: Sheet) -> dict[str | tuple[str, int], Row]:
             0,
         ),
     )
-    n = const("company_row", "count", "count", MAX(1, number.d)).d
+    n = const("company_row", MAX(1, number.d)).d
     period = const(
         "chosen_period_number",
-        "count",
-        "count",
         IFERROR(MATCH_EXACT(inp["sensitivity_period"].d, span(work["period"])), 0),
     )
     const(
         "chosen_period_start",
-        "year",
-        "years",
         INDEX(span(inp["period_start"]), MAX(1, period.d)),
     )
     sources = (
-        (SheetName.CAPEX, "capex", unit, "amount"),
-        (SheetName.CAPEX, "capex_known", unit, "amount"),
-        (SheetName.CAPEX, "capex_is_known", "flag", "flag"),
-        (SheetName.CAPEX, "capex_years_since_known", "years", "years"),
-        *(
-            [(SheetName.CAPEX, "capex_quarters_on_record", "count", "count")]
-            if model.per_year > 1
-            else []
-        ),
-        (SheetName.DEPRECIATION, "depreciation", unit, "amount"),
-        (SheetName.INPUTS, "depreciation_reported", unit, "amount"),
-        (SheetName.INPUTS, "ppe_depreciation_reported", unit, "amount"),
-        (SheetName.PROFIT, "earnings_is_known", "flag", "flag"),
-        (SheetName.PROFIT, "earnings_before_da", unit, "amount"),
-        (SheetName.PROFIT, "net_income", unit, "amount"),
-        (SheetName.PROFIT, "diluted_shares", "m shares", "amount"),
+        (SheetName.CAPEX, "capex"),
+        (SheetName.CAPEX, "capex_known"),
+        (SheetName.CAPEX, "capex_is_known"),
+        (SheetName.CAPEX, "capex_years_since_known"),
+        *([(SheetName.CAPEX, "capex_quarters_on_record")] if model.per_year > 1 else []),
+        (SheetName.DEPRECIATION, "depreciation"),
+        (SheetName.INPUTS, "depreciation_reported"),
+        (SheetName.INPUTS, "ppe_depreciation_reported"),
+        (SheetName.PROFIT, "earnings_is_known"),
+        (SheetName.PROFIT, "earnings_before_da"),
+        (SheetName.PROFIT, "net_income"),
+        (SheetName.PROFIT, "diluted_shares"),
     )
-    for sheet_name, kind, u, fmt in sources:
+    for sheet_name, kind in sources:
         rows = block([model.sheets[sheet_name][row_key(kind, ticker=t)] for t in tickers])
         out[f"chosen_{kind}"] = work.add(
-            f"chosen_{kind}", lbl(f"chosen_{kind}"), u, fmt=fmt, level=1, formula=INDEX(rows, n)
+            f"chosen_{kind}", lbl(f"chosen_{kind}"), level=1, formula=INDEX(rows, n)
         )
     for kind, key in (
         ("depreciation_reported", "chosen_depreciation_is_reported"),
@@ -131,13 +116,11 @@ def _chosen(model: Model, work: Sheet) -> dict[str | tuple[str, int], Row]:
         ("capex_actual", "chosen_capex_is_actual"),
     ):  # INDEX itself in the test: a formula showing a blank cell shows 0, which is set
         rows = block([inp[row_key(kind, ticker=t)] for t in tickers])
-        out[key] = work.add(
-            key, lbl(key), "flag", fmt="flag", level=1, formula=IF(INDEX(rows, n).is_set(), 1, 0)
-        )
+        out[key] = work.add(key, lbl(key), level=1, formula=IF(INDEX(rows, n).is_set(), 1, 0))
     taxes = block([inp[row_key("tax_rate", ticker=t)] for t in tickers], "const")
-    const("chosen_tax_rate", "%", "pct", INDEX(taxes, n))
+    const("chosen_tax_rate", INDEX(taxes, n))
     rules = block([inp[row_key("earnings_follow_revenue", ticker=t)] for t in tickers], "const")
-    const("chosen_earnings_follow_revenue", "flag", "flag", INDEX(rules, n))
+    const("chosen_earnings_follow_revenue", INDEX(rules, n))
     _classes(model, work, out, n)
     return out
 
@@ -155,11 +138,9 @@ def _classes(model: Model, work: Sheet, out: dict[str | tuple[str, int], Row], n
         (kind, k): work.add(
             row_key(f"chosen_{kind}", index=(k,)),
             lbl(f"chosen_{kind}", asset_class=str(k)),
-            u,
-            fmt=fmt,
             level=1,
         )
-        for kind, u, fmt in SLOT_KINDS
+        for kind in SLOT_KINDS
         for k in range(1, slots + 1)
     }
     offset = dep["service_offset"].d
@@ -167,34 +148,26 @@ def _classes(model: Model, work: Sheet, out: dict[str | tuple[str, int], Row], n
         out[("after", k)] = work.add(
             row_key("chosen_in_service_after", index=(k,)),
             lbl("chosen_in_service_after", asset_class=str(k)),
-            "years",
-            fmt="years",
             level=1,
             const_formula=offset + picks[("lag", k)].d,
         )
-        for kind, _, _ in SLOT_KINDS:
+        for kind in SLOT_KINDS:
             out[(kind, k)] = picks[(kind, k)]
     names = block([picks[("name", k)] for k in range(1, slots + 1)], "const")
     slot = work.add(
         "varied_class_number",
         lbl("varied_class_number"),
-        "count",
-        fmt="count",
         const_formula=IFERROR(MATCH_EXACT(inp["sensitivity_asset_class"].d, names), 0),
     )
     out["varied_class_number"] = slot
     at = MAX(1, slot.d)
     for key, kind in (("varied_share", "share"), ("varied_useful_life", "useful_life")):
         column = block([picks[(kind, k)] for k in range(1, slots + 1)], "const")
-        out[key] = work.add(key, lbl(key), "", fmt="ratio", const_formula=INDEX(column, at))
-    out["varied_share"].unit, out["varied_share"].fmt = "%", "pct"
-    out["varied_useful_life"].unit, out["varied_useful_life"].fmt = "years", "years"
+        out[key] = work.add(key, lbl(key), const_formula=INDEX(column, at))
     afters = block([out[("after", k)] for k in range(1, slots + 1)], "const")
     out["varied_in_service_after"] = work.add(
         "varied_in_service_after",
         lbl("varied_in_service_after"),
-        "years",
-        fmt="years",
         const_formula=INDEX(afters, at),
     )
     sources = {
@@ -211,7 +184,7 @@ def _classes(model: Model, work: Sheet, out: dict[str | tuple[str, int], Row], n
     }  # no class is so named
     work.blank()
     work.header("Asset classes by company, by position (read by the chosen company's rows)")
-    for kind, unit, fmt in SLOT_KINDS:
+    for kind in SLOT_KINDS:
         for k in range(1, slots + 1):
             rows = []
             for t in tickers:
@@ -219,8 +192,6 @@ def _classes(model: Model, work: Sheet, out: dict[str | tuple[str, int], Row], n
                 row = work.add(
                     row_key(f"class_{kind}", index=(k,), ticker=t),
                     lbl(f"class_{kind}", t, asset_class=str(k)),
-                    unit,
-                    fmt=fmt,
                     level=1,
                 )
                 if k > len(classes):
@@ -245,7 +216,7 @@ def _axis(inp, axis: str, previous):
 def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[dict[str, Row]]:
     """Per life: the chosen company's modelled depreciation with the varied class at that
     life (base growth), and the rest of its D&A (ppe.other_da: amortization or a residual)."""
-    inp, lbl, unit = model.sheets[SheetName.INPUTS], model.label, model.unit
+    inp, lbl = model.sheets[SheetName.INPUTS], model.label
     share, own = chosen["varied_share"].d, chosen["varied_useful_life"].d
     after, capex = chosen["varied_in_service_after"].d, chosen["chosen_capex"]
     work.blank()
@@ -262,9 +233,7 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
     base = charge_by_period(model, work, "varied_charge", lbl("varied_charge"), capex, at_own)
     out, previous = [], None
     for i in range(1, LIFE_POINTS + 1):
-        life = work.add(
-            row_key("sensitivity_life", index=(i,)), lbl("sensitivity_life"), "years", fmt="years"
-        )
+        life = work.add(row_key("sensitivity_life", index=(i,)), lbl("sensitivity_life"))
         life.const_formula = _axis(inp, "sensitivity_life", previous)
         previous = life.d
         title = lbl("life_charge", life=str(i))
@@ -276,20 +245,14 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
         modelled = work.add(
             row_key("life_depreciation", index=(i,)),
             lbl("life_depreciation"),
-            unit,
-            fmt="amount",
             level=1,
         )
         modelled.formula = chosen["chosen_depreciation"].cur + share * (at_life.cur - base.cur)
-        other = work.add(
-            row_key("life_other", index=(i,)), lbl("life_other"), unit, fmt="amount", level=1
-        )
+        other = work.add(row_key("life_other", index=(i,)), lbl("life_other"), level=1)
         other.formula = other_da(other, reported, modelled.cur, inp["amortization_growth"].d)
         da = work.add(
             row_key("life_depreciation_and_amortization", index=(i,)),
             lbl("life_depreciation_and_amortization"),
-            unit,
-            fmt="amount",
             level=1,
             formula=total_da(reported, modelled.cur, other.cur),
         )
@@ -297,8 +260,6 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
         earnings = work.add(
             row_key("life_earnings_before_da", index=(i,)),
             lbl("life_earnings_before_da"),
-            unit,
-            fmt="amount",
             level=1,
         )
         # after the actuals: revenue x margin, which no life changes (Profit Impact's
@@ -317,8 +278,6 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
         last = work.add(
             row_key("life_depreciation_at_last_actual", index=(i,)),
             lbl("life_depreciation_at_last_actual"),
-            unit,
-            fmt="amount",
             level=1,
         )
         last.formula = carried_from_actual(last, chosen["chosen_capex_is_actual"].cur.eq(1), da.cur)
@@ -332,8 +291,8 @@ def _life_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[di
 def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[dict[str, Row]]:
     """Per long-run growth: the chosen company's capex path, the capex it adds to the
     model's, and that added capex depreciated at every class's own life."""
-    inp, lbl, unit = model.sheets[SheetName.INPUTS], model.label, model.unit
-    point = table.add("growth_point", lbl("growth_point"), "count", fmt="count")
+    inp, lbl = model.sheets[SheetName.INPUTS], model.label
+    point = table.add("growth_point", lbl("growth_point"))
     point.formula = point.prev + 1
     fade = inp["fade_years"].d
     flag, known = chosen["chosen_capex_is_known"], chosen["chosen_capex_known"]
@@ -371,8 +330,6 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
         g = work.add(
             row_key("sensitivity_growth_rate", index=(j,)),
             lbl("sensitivity_growth_rate"),
-            "%",
-            fmt="pct",
         )
         g.const_formula = _axis(inp, "sensitivity_growth", rates[-1].d if rates else None)
         rates.append(g)
@@ -380,19 +337,13 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
     for j, g in enumerate(rates, start=1):
         work.blank()
         work.header(f"Long-run capex growth {j} (the rate above)")
-        anchor = work.add(
-            row_key("growth_anchor", index=(j,)), lbl("growth_anchor"), "%", fmt="pct", level=1
-        )
-        path = work.add(
-            row_key("growth_capex", index=(j,)), lbl("growth_capex"), unit, fmt="amount", level=1
-        )
+        anchor = work.add(row_key("growth_anchor", index=(j,)), lbl("growth_anchor"), level=1)
+        path = work.add(row_key("growth_capex", index=(j,)), lbl("growth_capex"), level=1)
         trailing = None
         if record is not None:
             trailing = work.add(
                 row_key("growth_capex_trailing_year", index=(j,)),
                 lbl("growth_capex_trailing_year"),
-                unit,
-                fmt="amount",
                 level=1,
             )
             trailing.formula = trailing_year(model, trailing, path)
@@ -402,8 +353,6 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
         extra = work.add(
             row_key("growth_extra_capex", index=(j,)),
             lbl("growth_extra_capex"),
-            unit,
-            fmt="amount",
             level=1,
         )
         extra.formula = path.cur - chosen["chosen_capex"].cur
@@ -411,8 +360,6 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
             work.add(
                 row_key("growth_class", index=(j, k)),
                 lbl("growth_class", asset_class=str(k)),
-                unit,
-                fmt="amount",
                 level=2,
                 const_formula=chosen[("share", k)].d * charge_in(extra, shares[k]),
             )
@@ -425,23 +372,17 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
         growth["depreciation"] = work.add(
             row_key("growth_depreciation", index=(j,)),
             lbl("growth_depreciation"),
-            unit,
-            fmt="amount",
             const_formula=SUM(block(growth["parts"], "const")),
         )
     for j, growth in enumerate(out, start=1):
         growth["varied"] = work.add(
             row_key("growth_varied_charge", index=(j,)),
             lbl("growth_varied_charge"),
-            unit,
-            fmt="amount",
             const_formula=charge_in(growth["extra"], varied_share),
         )
     table.add(
         "sensitivity_growth",
         lbl("sensitivity_growth"),
-        "%",
-        fmt="pct",
         formula=INDEX(block(rates, "const"), point.cur),
     )
     return out
@@ -450,7 +391,7 @@ def _growth_rows(model: Model, table: Sheet, work: Sheet, chosen: dict) -> list[
 def _grid(model: Model, work: Sheet, chosen: dict, lives: list, growths: list) -> list[list[Row]]:
     """For every life and growth, in the chosen period: the varied class's charge on the
     capex that growth adds, at that life (per unit of share; a block of growths per life)."""
-    lbl, unit = model.label, model.unit
+    lbl = model.label
     after, at = chosen["varied_in_service_after"].d, chosen["chosen_period_start"].d
     blocks = []
     for i, life in enumerate(lives, start=1):
@@ -470,8 +411,6 @@ def _grid(model: Model, work: Sheet, chosen: dict, lives: list, growths: list) -
                 work.add(
                     row_key("sensitivity_cross", index=(i, j)),
                     lbl("sensitivity_cross", life=str(i), growth=str(j)),
-                    unit,
-                    fmt="amount",
                     const_formula=charge_in(growth["extra"], share),
                 )
                 for j, growth in enumerate(growths, start=1)
@@ -493,8 +432,6 @@ def _tables(
         return work.add(
             key,
             lbl(kind_of(key)),
-            source.unit,
-            fmt=source.fmt,
             level=level,
             const_formula=INDEX(span(source), number),
         ).d
@@ -519,22 +456,18 @@ def _tables(
         chosen["chosen_period_number"].d > 0,
         chosen["varied_class_number"].d > 0,
     )
-    ok = work.add("table_ok", lbl("table_ok"), "flag", fmt="flag", const_formula=IF(found, 1, 0)).d
+    ok = work.add("table_ok", lbl("table_ok"), const_formula=IF(found, 1, 0)).d
     tax, scale = chosen["chosen_tax_rate"].d, inp["per_share_scale"].d
     share = chosen["varied_share"].d
     point = table["growth_point"].cur
     added = table.add(
         "sensitivity_added_depreciation",
         lbl("sensitivity_added_depreciation"),
-        unit,
-        fmt="amount",
         formula=INDEX(block([g["depreciation"] for g in growths], "const"), point),
     ).cur
     varied = table.add(
         "sensitivity_varied_added_charge",
         lbl("sensitivity_varied_added_charge"),
-        unit,
-        fmt="amount",
         formula=INDEX(block([g["varied"] for g in growths], "const"), point),
     ).cur
 
@@ -544,31 +477,25 @@ def _tables(
         ("table_period", "sensitivity_period"),
         ("table_asset_class", "sensitivity_asset_class"),
     ):
-        table.add(key, lbl(key), "text", fmt="text", const_formula=inp[source].d)
+        table.add(key, lbl(key), const_formula=inp[source].d)
     table.add(
         "sensitivity_base_useful_life",
         lbl("sensitivity_base_useful_life"),
-        "years",
-        fmt="years",
         const_formula=chosen["varied_useful_life"].d,
     )
     table.add(
         "sensitivity_base_growth",
         lbl("sensitivity_base_growth"),
-        "%",
-        fmt="pct",
         const_formula=inp["long_run_capex_growth"].d,
     )
 
-    def section(title: str, kind: str, u: str, fmt: str, level: int = 0) -> list[Row]:
+    def section(title: str, kind: str, level: int = 0) -> list[Row]:
         table.blank()
         table.header(title, level=level)
         return [
             table.add(
                 row_key(kind, index=(i,)),
                 lbl(kind),
-                u,
-                fmt=fmt,
                 const_fmt="years",
                 level=level,
                 const_formula=life["life"].d,
@@ -576,32 +503,23 @@ def _tables(
             for i, life in enumerate(lives, start=1)
         ]
 
-    per_share = f"{unit.split()[0]}/share"
     eps = section(
         f"EPS impact of the added D&A ({unit.split()[0]} per share): useful life of the varied "
         "class (column D, years) against long-run capex growth (columns)",
         "sensitivity_eps_impact",
-        per_share,
-        "per_share",
     )
     pct = section(
         "D&A / net income: useful life of the varied class against long-run capex growth",
         "sensitivity_depreciation_pct_net_income",
-        "%",
-        "pct",
     )
     da = section(
         "Working rows: D&A at each useful life and growth",
         "sensitivity_depreciation_and_amortization",
-        unit,
-        "amount",
         level=1,
     )
     income = section(
         "Working rows: net income at each useful life and growth",
         "sensitivity_net_income",
-        unit,
-        "amount",
         level=1,
     )
     for i in range(len(lives)):

@@ -58,7 +58,7 @@ def service_share(
     length = inp["period_length"].d
     service = inp["period_start"].cur + offset
     overlap = MAX(0, MIN(at + length, service + life) - MAX(at, service))
-    row = sheet.add(key, label, "1/years", fmt="ratio", level=2)
+    row = sheet.add(key, label, level=2)
     row.formula = IF(life.eq(0), 0, overlap / life)
     return row
 
@@ -90,10 +90,10 @@ def schedule(
     start, length = inp["period_start"], inp["period_length"].d
     timeline_end, count = dep["timeline_end"].d, dep["period_count"].d
 
-    def constant(kind: str, unit: str, fmt: str, formula: Expr) -> Expr:
+    def constant(kind: str, formula: Expr) -> Expr:
         key = str(of.with_(kind=kind))
         label = model.label(kind, subject=subject)
-        return sheet.add(key, label, unit, fmt=fmt, level=2, const_formula=formula).d
+        return sheet.add(key, label, level=2, const_formula=formula).d
 
     def age(bound: Expr) -> Expr:
         """Periods back (from the last) to the newest vintage starting at or before
@@ -105,13 +105,11 @@ def schedule(
         x = offset - k * length  # its service start, from the period's start
         return MAX(0, MIN(length, x + life) - MAX(0, x))
 
-    rate = constant("charge_rate", "1/years", "ratio", IF(life.eq(0), 0, 1 / life))
-    newest = constant("charge_newest_age", "periods", "count", age(timeline_end - offset))
-    oldest = constant("charge_oldest_age", "periods", "count", age(timeline_end - life - offset))
-    newest_years = constant("charge_newest_years", "years", "years", years(newest))
-    oldest_years = constant(
-        "charge_oldest_years", "years", "years", IF(oldest > newest, years(oldest), 0)
-    )
+    rate = constant("charge_rate", IF(life.eq(0), 0, 1 / life))
+    newest = constant("charge_newest_age", age(timeline_end - offset))
+    oldest = constant("charge_oldest_age", age(timeline_end - life - offset))
+    newest_years = constant("charge_newest_years", years(newest))
+    oldest_years = constant("charge_oldest_years", IF(oldest > newest, years(oldest), 0))
     return Schedule(rate, newest, oldest, newest_years, oldest_years)
 
 
@@ -127,8 +125,6 @@ def charge_by_period(
     whole = sheet.add(
         str(RowKey.parse(key).with_(kind=kind_of(key) + "_whole")),
         model.label("charge_whole", subject=label),
-        model.unit,
-        fmt="amount",
         level=2,
         formula=SUMIFS(
             spent,
@@ -144,8 +140,6 @@ def charge_by_period(
     return sheet.add(
         key,
         label,
-        model.unit,
-        fmt="amount",
         level=1,
         formula=plan.rate * (length * whole.cur + edges),
     )
