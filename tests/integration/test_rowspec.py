@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from modelgen.build import build
+from modelgen.inputs.csvread import InputError
 from modelgen.inputs.folder import load_inputs
 from modelgen.inputs.template import Template, load_template
 from modelgen.keys import TOTAL, RowKey
@@ -126,6 +127,13 @@ def test_every_row_takes_a_label_its_declaration_names_and_every_one_is_taken():
             taken |= {(spec, name) for name in names}
     never = [(s.sheet, s.pattern.text, n) for s in ROWS for n in s.labels if (s, n) not in taken]
     assert not never, f"declared labels no row takes: {never}"
+
+
+def test_a_label_the_template_lacks_fails_the_build():
+    template = load_template()
+    del template.labels["capex_total"]
+    with pytest.raises(InputError, match=r'has no "capex_total", the label of Capex!capex'):
+        build_model(load_inputs(ROOT / "inputs"), template)
 
 
 def test_every_declaration_is_written_by_some_model():

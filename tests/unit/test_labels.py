@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from modelgen.inputs.template import load_template
+import pytest
+
+from modelgen.inputs.csvread import InputError
+from modelgen.inputs.template import DEFAULT_TEMPLATE, load_template
 from modelgen.model import charts_sheet
 from modelgen.rowspec import (
     BY_DATA,
@@ -81,3 +84,14 @@ def test_a_declaration_takes_its_kinds_label_and_its_totals_unless_it_names_othe
 def test_only_an_asset_class_row_is_labelled_by_its_data():
     by_data = [(s.sheet, s.pattern.text) for s in ROWS if s.labels == BY_DATA]
     assert by_data == [(SheetName.INPUTS, "asset_class:{asset_class}")]
+
+
+def test_a_label_the_template_lacks_is_an_error_naming_the_template_and_the_row():
+    template = load_template()
+    del template.labels["capex_total"]
+    with pytest.raises(InputError) as raised:
+        template.label("capex_total")
+    text = str(raised.value)
+    assert '[labels] has no "capex_total"' in text and "Capex!capex:{ticker}" in text
+    assert str(DEFAULT_TEMPLATE) in text
+    assert template.label("capex_share", name="Microsoft") == "Microsoft: share of total capex"
