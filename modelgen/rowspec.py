@@ -1,8 +1,12 @@
 """Every row the model writes, declared once: its key's pattern, its sheet, its number format,
-its unit and its roles.
+its unit, its roles and the names of its labels.
 
-A row's label is the template's (`templates/default.toml`, `[labels]`: presentation, which an
-analyst may restyle). What a row *is* is here, and every consumer reads it here: the model's
+A row's label text is the template's (`templates/default.toml`, `[labels]`: presentation, which
+an analyst may restyle); which labels of the template a row takes is declared here (`labels`:
+its kind's, and `<kind>_total` for the total of a row per company, unless its declaration
+names others), and `tests/unit/test_labels.py` fails when a declared label is not in the
+template or a label of the template is neither declared nor a header or note
+(`OTHER_LABELS`). What a row *is* is here, and every consumer reads it here: the model's
 sheets (a row's number format and unit: `Sheet.add` takes them from `spec_of`, and a row
 declared nowhere fails the build), the defined names, the diff's headline, the
 forecast-against-actual measures, the Annual sheet's flows, the sensitivity's outputs, the
@@ -15,6 +19,7 @@ word (`USD`).
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -22,6 +27,8 @@ from modelgen.keys import TOTAL, Pattern, kind_of
 from modelgen.sheets import SheetName
 
 __all__ = [
+    "BY_DATA",
+    "OTHER_LABELS",
     "ROWS",
     "Measure",
     "Roles",
@@ -29,6 +36,9 @@ __all__ = [
     "declared",
     "flows",
     "headline",
+    "label_names",
+    "label_problems",
+    "labelled_by",
     "measures",
     "named_kinds",
     "patterns_of",
@@ -72,6 +82,9 @@ class RowSpec:
     fmt: str  # number-format kind: amount, pct, years, year, count, flag, ratio, text, …
     unit: str  # column C: `{unit}`, `{currency}` filled in by `unit_in`
     roles: Roles = NONE
+    #: the names of its labels in the template's `[labels]` (a total's among them); `BY_DATA`
+    #: where its label is data (an asset class's name), not the template's
+    labels: tuple[str, ...] = ()
 
     @property
     def kind(self) -> str:
@@ -82,10 +95,27 @@ class RowSpec:
         return self.unit.replace("{unit}", unit).replace("{currency}", unit.split()[0])
 
 
+#: the labels of a row labelled by its data (`asset_class:servers` by the class's name)
+BY_DATA: tuple[str, ...] = ()
+
+
 def _on(sheet: SheetName, *rows: tuple) -> tuple[RowSpec, ...]:
-    return tuple(
-        RowSpec(sheet, Pattern(p), fmt, unit, ROLES.get((sheet, p), NONE)) for p, fmt, unit in rows
-    )
+    """The declarations of `sheet`'s rows, each `(pattern, format, unit)` or `(pattern, format,
+    unit, labels)`: without `labels`, its kind's label and, for a row per company plus a
+    total, `<kind>_total`."""
+    specs = []
+    for p, fmt, unit, *named in rows:
+        roles = ROLES.get((sheet, p), NONE)
+        kind = Pattern(p).kind
+        labels = named[0] if named else (kind, f"{kind}_total") if roles.total else (kind,)
+        specs.append(RowSpec(sheet, Pattern(p), fmt, unit, roles, labels))
+    return tuple(specs)
+
+
+def _years(kind: str) -> tuple[str, ...]:
+    """The labels of a flow rolled up on the Annual sheet: fiscal, calendar (exact or
+    approximate) and their totals."""
+    return tuple(f"{kind}_{b}" for b in ("fy", "fy_total", "cy", "cy_approx", "cy_total"))
 
 
 _PC = Roles(total=True)
@@ -190,7 +220,7 @@ ROWS: tuple[RowSpec, ...] = (
         ("check_tolerance", "ratio", "relative"),
         ("per_share_scale", "ratio", "{unit} per m shares"),
         ("fiscal_year_end_month:{ticker}", "count", "month"),
-        ("tax_rate:{ticker}", "pct", "%"),
+        ("tax_rate:{ticker}", "pct", "%", ("tax_rate_company",)),
         ("capex_actual:{ticker}", "amount", "{unit}"),
         ("capex_guidance_low:{ticker}", "amount", "{unit}"),
         ("capex_guidance_high:{ticker}", "amount", "{unit}"),
@@ -200,8 +230,8 @@ ROWS: tuple[RowSpec, ...] = (
         ("earnings_follow_revenue:{ticker}", "flag", "flag"),
         ("ebda_margin_override:{ticker}", "pct", "%"),
         ("ebda_margin:{ticker}", "pct", "%"),
-        ("capex_actual:{ticker}:{index}", "amount", "{unit}"),
-        ("net_income_actual:{ticker}:{index}", "amount", "{unit}"),
+        ("capex_actual:{ticker}:{index}", "amount", "{unit}", ("capex_actual_quarter",)),
+        ("net_income_actual:{ticker}:{index}", "amount", "{unit}", ("net_income_actual_quarter",)),
         ("share:{ticker}:{asset_class}", "pct", "%"),
         ("useful_life:{ticker}:{asset_class}", "years", "years"),
         ("in_service_lag:{ticker}:{asset_class}", "years", "years"),
@@ -212,7 +242,7 @@ ROWS: tuple[RowSpec, ...] = (
         ("ppe_depreciation_reported:{ticker}", "amount", "{unit}"),
         ("net_ppe_reported:{ticker}", "amount", "{unit}"),
         ("ticker:{ticker}", "text", "text"),
-        ("asset_class:{asset_class}", "text", "text"),
+        ("asset_class:{asset_class}", "text", "text", BY_DATA),
         ("sensitivity_company", "text", "text"),
         ("sensitivity_period", "text", "text"),
         ("sensitivity_asset_class", "text", "text"),
@@ -274,7 +304,12 @@ ROWS: tuple[RowSpec, ...] = (
         ("useful_life_in_effect:{ticker}:{asset_class}", "years", "years"),
         ("opening_book_value:{ticker}:{asset_class}", "amount", "{unit}"),
         ("remaining_life_opening:{ticker}:{asset_class}", "years", "years"),
-        ("depreciation_opening:{ticker}:{asset_class}", "amount", "{unit}"),
+        (
+            "depreciation_opening:{ticker}:{asset_class}",
+            "amount",
+            "{unit}",
+            ("depreciation_opening_class",),
+        ),
         ("in_service_after:{ticker}:{asset_class}", "years", "years"),
         ("in_service_from:{ticker}:{asset_class}", "years", "year"),
         ("book_value_vintage:{ticker}:{asset_class}:{index}", "amount", "{unit}"),
@@ -306,7 +341,12 @@ ROWS: tuple[RowSpec, ...] = (
         ("ppe_capex:{ticker}", "amount", "{unit}"),
         ("ppe_depreciation:{ticker}", "amount", "{unit}"),
         ("net_book_value:{ticker}", "amount", "{unit}"),
-        ("construction_in_progress:{ticker}:{asset_class}", "amount", "{unit}"),
+        (
+            "construction_in_progress:{ticker}:{asset_class}",
+            "amount",
+            "{unit}",
+            ("construction_in_progress_class",),
+        ),
         ("construction_in_progress:{ticker}", "amount", "{unit}"),
         ("cumulative_capex:{ticker}", "amount", "{unit}"),
         ("accumulated_depreciation:{ticker}", "amount", "{unit}"),
@@ -337,27 +377,71 @@ ROWS: tuple[RowSpec, ...] = (
     *_on(
         SheetName.ANNUAL,
         ("year", "year", "year"),
-        ("capex:{basis}:{ticker}", "amount", "{unit}"),
-        ("depreciation:{basis}:{ticker}", "amount", "{unit}"),
-        ("depreciation_and_amortization:{basis}:{ticker}", "amount", "{unit}"),
-        ("net_income:{basis}:{ticker}", "amount", "{unit}"),
-        ("revenue:{basis}:{ticker}", "amount", "{unit}"),
-        ("capex_yoy:{basis}:{ticker}", "pct", "%"),
-        ("depreciation_pct_net_income:{basis}:{ticker}", "pct", "%"),
-        ("eps_impact_incremental_da:{basis}:{ticker}", "per_share", "{currency} per share"),
-        ("forecast_periods:{basis}:{ticker}", "count", "count"),
-        ("capex_weighted:{basis}:{ticker}", "amount", "{unit}"),
-        ("net_income_weighted:{basis}:{ticker}", "amount", "{unit}"),
-        ("capex_exact:{basis}:{ticker}", "flag", "flag"),
-        ("run_rate_depreciation:{basis}:{ticker}", "amount", "{unit}"),
-        ("run_rate_depreciation_pct_net_income:{basis}:{ticker}", "pct", "%"),
-        ("quarters_in_year:{basis}:{ticker}", "count", "count"),
+        ("capex:{basis}:{ticker}", "amount", "{unit}", _years("capex")),
+        ("depreciation:{basis}:{ticker}", "amount", "{unit}", _years("depreciation")),
+        (
+            "depreciation_and_amortization:{basis}:{ticker}",
+            "amount",
+            "{unit}",
+            _years("depreciation_and_amortization"),
+        ),
+        ("net_income:{basis}:{ticker}", "amount", "{unit}", _years("net_income")),
+        ("revenue:{basis}:{ticker}", "amount", "{unit}", _years("revenue")),
+        ("capex_yoy:{basis}:{ticker}", "pct", "%", ("capex_yoy_fy", "capex_yoy_fy_total")),
+        (
+            "depreciation_pct_net_income:{basis}:{ticker}",
+            "pct",
+            "%",
+            ("depreciation_pct_net_income_fy", "depreciation_pct_net_income_fy_total"),
+        ),
+        (
+            "eps_impact_incremental_da:{basis}:{ticker}",
+            "per_share",
+            "{currency} per share",
+            ("eps_impact_incremental_da_fy",),
+        ),
+        ("forecast_periods:{basis}:{ticker}", "count", "count", ("forecast_periods_fy",)),
+        ("capex_weighted:{basis}:{ticker}", "amount", "{unit}", ("capex_cy_weighted",)),
+        ("net_income_weighted:{basis}:{ticker}", "amount", "{unit}", ("net_income_cy_weighted",)),
+        ("capex_exact:{basis}:{ticker}", "flag", "flag", ("capex_exact_cy",)),
+        (
+            "run_rate_depreciation:{basis}:{ticker}",
+            "amount",
+            "{unit}",
+            ("run_rate_depreciation_cy",),
+        ),
+        (
+            "run_rate_depreciation_pct_net_income:{basis}:{ticker}",
+            "pct",
+            "%",
+            ("run_rate_depreciation_pct_net_income_cy",),
+        ),
+        ("quarters_in_year:{basis}:{ticker}", "count", "count", ("quarters_in_year_cy",)),
     ),
     *_on(
         SheetName.SCENARIOS,
-        ("capex:{scenario}:{ticker}", "amount", "{unit}"),
-        ("depreciation:{scenario}:{ticker}", "amount", "{unit}"),
-        ("depreciation_pct_net_income:{scenario}:{ticker}", "pct", "%"),
+        (
+            "capex:{scenario}:{ticker}",
+            "amount",
+            "{unit}",
+            ("capex", "scenario_capex_total", "scenario_selected_total"),
+        ),
+        (
+            "depreciation:{scenario}:{ticker}",
+            "amount",
+            "{unit}",
+            ("depreciation", "scenario_depreciation_total", "scenario_selected_total"),
+        ),
+        (
+            "depreciation_pct_net_income:{scenario}:{ticker}",
+            "pct",
+            "%",
+            (
+                "depreciation_pct_net_income",
+                "scenario_depreciation_pct_net_income_total",
+                "scenario_selected_total",
+            ),
+        ),
         ("service_offset:{scenario}", "years", "years"),
         ("revenue:{scenario}:{ticker}", "amount", "{unit}"),
         ("capex_trailing_year:{scenario}:{ticker}", "amount", "{unit}"),
@@ -365,7 +449,12 @@ ROWS: tuple[RowSpec, ...] = (
         ("useful_life_in_effect:{scenario}:{ticker}:{asset_class}", "years", "years"),
         ("opening_book_value:{scenario}:{ticker}:{asset_class}", "amount", "{unit}"),
         ("remaining_life_opening:{scenario}:{ticker}:{asset_class}", "years", "years"),
-        ("depreciation_opening:{scenario}:{ticker}:{asset_class}", "amount", "{unit}"),
+        (
+            "depreciation_opening:{scenario}:{ticker}:{asset_class}",
+            "amount",
+            "{unit}",
+            ("depreciation_opening_class",),
+        ),
         ("in_service_after:{scenario}:{ticker}:{asset_class}", "years", "years"),
         ("in_service_from:{scenario}:{ticker}:{asset_class}", "years", "year"),
         ("book_value_vintage:{scenario}:{ticker}:{asset_class}:{index}", "amount", "{unit}"),
@@ -378,13 +467,18 @@ ROWS: tuple[RowSpec, ...] = (
         ("depreciation_vintage:{scenario}:{ticker}:{asset_class}:{index}", "amount", "{unit}"),
         ("depreciation_class:{scenario}:{ticker}:{asset_class}", "amount", "{unit}"),
         ("depreciation_other:{scenario}:{ticker}", "amount", "{unit}"),
-        ("depreciation_and_amortization:{scenario}:{ticker}", "amount", "{unit}"),
+        (
+            "depreciation_and_amortization:{scenario}:{ticker}",
+            "amount",
+            "{unit}",
+            ("depreciation_and_amortization", "depreciation_and_amortization_total"),
+        ),
         ("after_tax_depreciation:{scenario}:{ticker}", "amount", "{unit}"),
         ("ebda_margin_actual:{scenario}:{ticker}", "pct", "%"),
         ("ebda_margin_last_actual:{scenario}:{ticker}", "pct", "%"),
-        ("ebda_margin:{scenario}:{ticker}", "pct", "%"),
+        ("ebda_margin:{scenario}:{ticker}", "pct", "%", ("ebda_margin_scenario",)),
         ("earnings_before_da:{scenario}:{ticker}", "amount", "{unit}"),
-        ("net_income:{scenario}:{ticker}", "amount", "{unit}"),
+        ("net_income:{scenario}:{ticker}", "amount", "{unit}", ("net_income", "net_income_total")),
         ("depreciation_newest_age:{scenario}:{ticker}:{asset_class}", "count", "periods"),
         ("depreciation_edge_age:{scenario}:{ticker}:{asset_class}", "count", "periods"),
         ("depreciation_newest_years:{scenario}:{ticker}:{asset_class}", "years", "years"),
@@ -448,7 +542,7 @@ ROWS: tuple[RowSpec, ...] = (
         ("charge_oldest_age:{subject}", "count", "periods"),
         ("charge_newest_years:{subject}", "years", "years"),
         ("charge_oldest_years:{subject}", "years", "years"),
-        ("varied_charge_whole", "amount", "{unit}"),
+        ("varied_charge_whole", "amount", "{unit}", ("charge_whole",)),
         ("varied_charge", "amount", "{unit}"),
         ("sensitivity_life:{index}", "years", "years"),
         ("charge_rate:{subject}:{index}", "ratio", "1/years"),
@@ -456,7 +550,7 @@ ROWS: tuple[RowSpec, ...] = (
         ("charge_oldest_age:{subject}:{index}", "count", "periods"),
         ("charge_newest_years:{subject}:{index}", "years", "years"),
         ("charge_oldest_years:{subject}:{index}", "years", "years"),
-        ("life_charge_whole:{index}", "amount", "{unit}"),
+        ("life_charge_whole:{index}", "amount", "{unit}", ("charge_whole",)),
         ("life_charge:{index}", "amount", "{unit}"),
         ("life_depreciation:{index}", "amount", "{unit}"),
         ("life_other:{index}", "amount", "{unit}"),
@@ -496,7 +590,7 @@ ROWS: tuple[RowSpec, ...] = (
         ("peak_growth_line", "pct", "%"),
         ("chart_pick:{ticker}", "flag", "flag"),
         ("chart_vintage_company:{index}:{ticker}", "amount", "{unit}"),
-        ("chart_vintage:{index}", "amount", "{unit}"),
+        ("chart_vintage:{index}", "amount", "{unit}", ("chart_vintage", "chart_vintage_opening")),
         ("chart_depreciation", "amount", "{unit}"),
     ),
     *_on(
@@ -505,7 +599,7 @@ ROWS: tuple[RowSpec, ...] = (
         ("check_lives_positive:{ticker}", "flag", "1 = fails"),
         ("check_timeline_fiscal_year", "flag", "1 = fails"),
         ("check_timeline_steps", "flag", "1 = fails"),
-        ("check_annual_ties:{subject}:{ticker}", "flag", "1 = fails"),
+        ("check_annual_ties:{subject}:{ticker}", "flag", "1 = fails", ("check_annual_ties_flow",)),
         ("check_nbv_nonnegative:{ticker}", "flag", "1 = fails"),
         ("rolled_forward:{ticker}", "amount", "{unit}"),
         ("roll_forward_scale:{ticker}", "amount", "{unit}"),
@@ -523,7 +617,7 @@ ROWS: tuple[RowSpec, ...] = (
         ("cost_in_service:{ticker}:{asset_class}", "amount", "{unit}"),
         ("check_construction_not_depreciated:{ticker}:{asset_class}", "flag", "1 = fails"),
         ("check_scenario_input:{subject...}", "flag", "1 = fails"),
-        ("check_scenario_matches:{subject}", "flag", "1 = fails"),
+        ("check_scenario_matches:{subject}", "flag", "1 = fails", ("check_scenario_matches_part",)),
         ("check_sensitivity_company", "flag", "1 = fails"),
         ("check_sensitivity_period", "flag", "1 = fails"),
         ("check_sensitivity_asset_class", "flag", "1 = fails"),
@@ -616,3 +710,42 @@ def measures() -> tuple[Measure, ...]:
 def sensitivity_outputs() -> tuple[str, ...]:
     """The kinds of the sensitivity table's outputs."""
     return tuple(s.kind for s in ROWS if s.roles.sensitivity)
+
+
+#: the template's labels that label no declared row: the `period` row's (every sheet's, declared
+#: nowhere), headers and notes, and `scenario_driven`, which wraps an Inputs row's label where a
+#: scenario sets the row
+OTHER_LABELS: frozenset[str] = frozenset(
+    {
+        "period",
+        "opening_and_vintages",
+        "earnings_rule_header",
+        "ebda_margin_header",
+        "ebda_margin_override_note",
+        "profit_impact_note",
+        "scenario_driven",
+    }
+)
+
+
+def label_names() -> frozenset[str]:
+    """Every label name the model takes from a template: its rows' and `OTHER_LABELS`."""
+    return frozenset(name for spec in ROWS for name in spec.labels) | OTHER_LABELS
+
+
+def labelled_by(name: str) -> tuple[RowSpec, ...]:
+    """The declarations whose rows take the label `name`."""
+    return tuple(spec for spec in ROWS if name in spec.labels)
+
+
+def label_problems(
+    labels: Collection[str], where: str, specs: Iterable[RowSpec] = ROWS
+) -> list[str]:
+    """Each declared label that `labels` (a template's `[labels]`, found in `where`) lacks, as
+    `Sheet!pattern: no label "name" in where`."""
+    return [
+        f'{spec.sheet}!{spec.pattern.text}: no label "{name}" in {where}'
+        for spec in specs
+        for name in spec.labels
+        if name not in labels
+    ]

@@ -3,6 +3,9 @@
 A template changes how the workbook looks, never a number. Another template may override
 any part; what it leaves out comes from the default, `modelgen/templates/default.toml`,
 which ships inside the package and is found through it (so any install, from any folder).
+The default has a label for every row the model writes (`modelgen.rowspec` declares which,
+and a test holds the two together), so another template may leave out any label; a label
+missing from both is an error naming the template and the row, never a made-up label.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from modelgen.inputs.csvread import InputError, Problem
+from modelgen.rowspec import labelled_by
 
 DEFAULT_TEMPLATE: Traversable = files("modelgen") / "templates" / "default.toml"
 SECTIONS = ("workbook", "titles", "labels", "formats", "colours", "widths")
@@ -32,11 +36,28 @@ class Template:
     path: Path | None = None
 
     def label(self, kind: str, **fields: str) -> str:
-        text = self.labels.get(kind, kind.replace("_", " "))
+        """The label `kind` of `[labels]`, its `{fields}` filled in where it names them.
+        InputError, naming the template and the rows that take it, where it has none."""
+        text = self.labels.get(kind)
+        if text is None:
+            raise InputError([self._no_label(kind)])
         try:
             return text.format(**fields)
         except (KeyError, IndexError, ValueError):
             return text
+
+    def _no_label(self, kind: str) -> Problem:
+        rows = ", ".join(f"{s.sheet}!{s.pattern.text}" for s in labelled_by(kind))
+        where = str(DEFAULT_TEMPLATE)
+        if self.path is not None:
+            where += f" (overlaid with {self.path})"
+        return Problem(
+            where,
+            0,
+            "",
+            f'[labels] has no "{kind}"' + (f", the label of {rows}" if rows else ""),
+            f'add {kind} = "…" to it',
+        )
 
     def number_format(self, kind: str) -> str:
         return self.formats.get(kind, "General")

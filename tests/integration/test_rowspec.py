@@ -9,6 +9,7 @@ declaration is written by one of them; every role names a row that exists.
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import replace
@@ -18,11 +19,20 @@ from pathlib import Path
 import pytest
 
 from modelgen.build import build
+from modelgen.inputs.csvread import InputError
 from modelgen.inputs.folder import load_inputs
-from modelgen.inputs.template import load_template
+from modelgen.inputs.template import Template, load_template
 from modelgen.keys import TOTAL, RowKey
-from modelgen.model import Model, build_model
-from modelgen.rowspec import ROWS, flows, headline, measures, sensitivity_outputs, spec_of
+from modelgen.model import Model, build_model, charts_sheet
+from modelgen.rowspec import (
+    BY_DATA,
+    ROWS,
+    flows,
+    headline,
+    measures,
+    sensitivity_outputs,
+    spec_of,
+)
 from modelgen.sheets import MODEL_SHEETS, SheetName
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +68,8 @@ EVERY = (
 
 
 @cache
-def model(folder: str) -> Model:
+def model(folder: str, marked: bool = False) -> Model:
+    """The model of `folder`; `marked`: each label from the template starts `«name»`."""
     path, _, variant = folder.partition(":")
     source = ROOT / path
     if variant == "scenarios":
@@ -69,7 +80,15 @@ def model(folder: str) -> Model:
     inputs = load_inputs(source)
     if variant == "closed_form":
         inputs.settings = replace(inputs.settings, depreciation_view=variant)
-    return build_model(inputs, load_template())
+    return build_model(inputs, marking() if marked else load_template())
+
+
+def marking() -> Template:
+    """The default template, each label (the Charts sheet's own too) prefixed by its name."""
+    template = load_template()
+    labels = {**charts_sheet.LABELS, **template.labels}
+    template.labels = {name: f"«{name}»{text}" for name, text in labels.items()}
+    return template
 
 
 def keyed_rows(m: Model):
@@ -90,6 +109,31 @@ def test_every_row_written_has_a_label_a_key_that_reads_back_and_its_declared_fo
         assert (row.fmt, row.unit) == (spec.fmt, spec.unit_in(m.unit)), (sheet, row.key)
     periods = [r for s in m.sheets.values() for r in s.rows if r.kind == "period"]
     assert {r.key for r in periods} == {"period"} and len(periods) == len(m.sheets)
+
+
+def test_every_row_takes_a_label_its_declaration_names_and_every_one_is_taken():
+    """A row's label is one its declaration names (`labels`; a label may wrap another, as a
+    check of a scenario input wraps the input's), or its data where it is declared `BY_DATA`;
+    and every label a declaration names labels some row of the test folders."""
+    taken = set()
+    for folder in FOLDERS:
+        for sheet, row in keyed_rows(model(folder, marked=True)):
+            spec = spec_of(sheet, row.key)
+            names = set(re.findall("«([^»]*)»", row.label))
+            if spec.labels == BY_DATA:
+                assert not names, (sheet, row.key, row.label)
+            else:
+                assert names & set(spec.labels), (sheet, row.key, names, spec.labels)
+            taken |= {(spec, name) for name in names}
+    never = [(s.sheet, s.pattern.text, n) for s in ROWS for n in s.labels if (s, n) not in taken]
+    assert not never, f"declared labels no row takes: {never}"
+
+
+def test_a_label_the_template_lacks_fails_the_build():
+    template = load_template()
+    del template.labels["capex_total"]
+    with pytest.raises(InputError, match=r'has no "capex_total", the label of Capex!capex'):
+        build_model(load_inputs(ROOT / "inputs"), template)
 
 
 def test_every_declaration_is_written_by_some_model():
