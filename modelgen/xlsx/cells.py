@@ -19,7 +19,7 @@ import _elementtree
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Container, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree.ElementTree import ParseError, XMLPullParser
@@ -36,6 +36,7 @@ __all__ = [
     "ErrorValue",
     "SheetCells",
     "WorkbookCells",
+    "each_sheet",
     "read_cells",
     "stream_rows",
     "worksheet_parts",
@@ -147,27 +148,55 @@ def unreadable(path: Path, error: Exception) -> UnsafeWorkbookError:
 
 def _read(path: Path, formula_text: bool = False) -> WorkbookCells:
     with zipfile.ZipFile(path) as zf:
-        names = set(zf.namelist())
-        book = parse(zf.open("xl/workbook.xml")).getroot()
-        pr = book.find(_MAIN + "workbookPr")
-        epoch = 1904 if pr is not None and pr.get("date1904") in ("1", "true") else 1900
-        strings = _shared_strings(zf, names)
-        dates, durations = _date_styles(zf, names)
-        out = WorkbookCells([], {}, strings)
-        for name, member in _sheets(zf, book):
+        out = WorkbookCells([], {})
+        for name, cells in _each_sheet(zf, out, formula_text):
             out.sheetnames.append(name)
-            if member is not None:
-                how = (strings, dates, durations, epoch, formula_text)
-                try:
-                    cells = SheetCells(name)
-                    with zf.open(member) as fh:
-                        _scan_sheet(fh, cells, *how)
-                except NotPlain:  # the patterns do not read it: the XML parser does
-                    cells = SheetCells(name)
-                    with zf.open(member) as fh:
-                        _read_sheet(fh, cells, *how)
+            if cells is not None:
                 out.sheets[name] = cells
     return out
+
+
+def each_sheet(path: str | Path, skip: Container[str] = ()) -> Iterator[SheetCells]:
+    """The worksheets of the .xlsx at ``path`` one at a time, as ``read_cells`` reads them,
+    but for those named in ``skip``: a caller that is done with a sheet before the next
+    one holds one sheet in memory, not the workbook. The file is checked as
+    ``read_cells`` checks it."""
+    path = Path(path)
+    check_xlsx(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for _name, cells in _each_sheet(zf, WorkbookCells([], {}), False, skip):
+                if cells is not None:
+                    yield cells
+    except UNREADABLE as e:
+        raise unreadable(path, e) from e
+
+
+def _each_sheet(
+    zf: zipfile.ZipFile, out: WorkbookCells, formula_text: bool, skip: Container[str] = ()
+) -> Iterator[tuple[str, SheetCells | None]]:
+    """Each sheet's name and cells (None: a chart sheet, or skipped), in workbook order;
+    ``out.strings`` gets the shared strings."""
+    names = set(zf.namelist())
+    book = parse(zf.open("xl/workbook.xml")).getroot()
+    pr = book.find(_MAIN + "workbookPr")
+    epoch = 1904 if pr is not None and pr.get("date1904") in ("1", "true") else 1900
+    strings = out.strings = _shared_strings(zf, names)
+    dates, durations = _date_styles(zf, names)
+    for name, member in _sheets(zf, book):
+        if member is None or name in skip:
+            yield name, None
+            continue
+        how = (strings, dates, durations, epoch, formula_text)
+        try:
+            cells = SheetCells(name)
+            with zf.open(member) as fh:
+                _scan_sheet(fh, cells, *how)
+        except NotPlain:  # the patterns do not read it: the XML parser does
+            cells = SheetCells(name)
+            with zf.open(member) as fh:
+                _read_sheet(fh, cells, *how)
+        yield name, cells
 
 
 def worksheet_parts(zf: zipfile.ZipFile) -> list[tuple[str, str]]:

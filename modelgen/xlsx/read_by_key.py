@@ -25,6 +25,7 @@ __all__ = [
     "KeyedRow",
     "KeyedSheet",
     "ReadbackError",
+    "keyed_sheet",
     "locate",
     "read_keyed",
     "values_frame",
@@ -197,6 +198,11 @@ class KeyedWorkbook:
         import pandas as pd
 
         return pd.DataFrame.from_dict(data, orient="index", columns=[CONSTANT, *periods])
+
+
+def keyed_sheet(title: str, cells: SheetCells) -> KeyedSheet | None:
+    """One sheet read by the contract from its cells (None: not a contract sheet)."""
+    return _read_sheet(title, cells)
 
 
 def locate(sheets: dict[str, KeyedSheet], sheet: str, cell: str) -> tuple[str | None, str | None]:

@@ -4,7 +4,9 @@ so that a new version that fixes (or changes) them shows up."""
 
 from __future__ import annotations
 
+import re
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -178,3 +180,46 @@ def test_the_shipped_build_verifies_with_both_engines(shipped):
     lines = run.output.splitlines()
     assert lines[-1] == f"{shipped}: OK: LibreOffice and IronCalc agree on every formula cell"
     assert "recalculated by LibreOffice" in lines[0] and "recalculated by IronCalc" in lines[1]
+
+
+def _named(path: Path, unused: int, *, alias: bool = False) -> Path:
+    """Formulas that read names, and ``unused`` names no formula mentions; cached as Excel
+    computes them. With ``alias``, a formula reads a name defined by another name (Excel
+    computes it; IronCalc 0.9.1 reads only names that are references: #NAME?)."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Calc")
+    ws.write_number("A1", 4)
+    wb.define_name("Rate", "=Calc!$A$1")
+    wb.define_name("Calc!Local_Rate", "=Calc!$A$1")  # a sheet's own name
+    for i in range(unused):
+        wb.define_name(f"Unused_{i}", f"=Calc!$B${i + 1}")
+    ws.write_formula("C1", "=Rate*2+1", None, 9)
+    ws.write_formula("C2", "=local_rate*10", None, 40)  # names are not case-sensitive
+    ws.write_formula("C3", '=IFERROR(Unused_0,"gone")', None, 0)  # B1 is empty: 0
+    if alias:
+        wb.define_name("Base", "=Calc!$A$1")  # mentioned only by a name
+        wb.define_name("Alias", "=Base")
+        ws.write_formula("C4", "=Alias", None, 4)
+    wb.close()
+    return path
+
+
+@pytest.mark.parametrize("unused", [10, ironcalc.NAMES_WORTH_PRUNING])
+def test_a_name_a_formula_mentions_is_kept_for_ironcalc(unused, tmp_path):
+    """IronCalc slows with every defined name, so the copy it loads keeps only the names a
+    formula mentions: every formula computes as with all of them."""
+    book = _named(tmp_path / "named.xlsx", unused)
+    values = ironcalc.recalculate(book)
+    assert [values["Calc", c] for c in ("C1", "C2", "C3")] == [9, 40, 0]
+    report = verify(book, engine="ironcalc")
+    assert report.ok and report.formula_cells == 3, report.lines()
+
+
+def test_the_names_no_formula_mentions_are_left_out(tmp_path):
+    """A name that only a kept name mentions is kept too."""
+    book = _named(tmp_path / "named.xlsx", ironcalc.NAMES_WORTH_PRUNING, alias=True)
+    loadable, formula_free = ironcalc._loadable(book, tmp_path)
+    with zipfile.ZipFile(loadable) as zf:
+        kept = re.findall(r'definedName name="([^"]+)"', zf.read("xl/workbook.xml").decode())
+    assert sorted(kept) == ["Alias", "Base", "Local_Rate", "Rate", "Unused_0"]
+    assert formula_free == set()
