@@ -4,9 +4,10 @@
     python bench/throughput.py --rows 6     # a quick look
 
 Writes ROWS copies of the shipped inputs and a manifest, then runs the whole manifest
-(build and verify by IronCalc, each row) three times, from scratch each time: a local pool
-of 1 worker, of 2 workers, and a `dask.distributed.LocalCluster` of 2 single-threaded
-worker processes started here. Targets (issue 26): 2 workers at least 1.8 x the
+(build and verify by IronCalc, each row) three times, from scratch each time, each by
+`modelgen batch` in a process of its own: a local pool of 1 worker, of 2 workers, and a
+`dask.distributed.LocalCluster` of 2 single-threaded worker processes started here (its
+workers start cold too: each imports modelgen on its first row). Targets (issue 26): 2 workers at least 1.8 x the
 throughput of one on 2 cores; Dask within 1.3 x of the local pool of the same size.
 On a machine others are using at the same time the ratios are what to read, not the
 seconds. Writes bench/results/throughput.json (git-ignored).
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,15 +34,16 @@ def _clean(folder: Path) -> None:
         path.unlink()
 
 
-def _timed(jobs: list, **where: object) -> float:
-    from modelgen.batch import run_batch
-
+def _timed(manifest: Path, *options: str) -> float:
+    """`modelgen batch MANIFEST OPTIONS` in a fresh process, as a user runs it: every run
+    starts cold (a worker imports modelgen on its first row), none inherits the modules an
+    earlier run imported."""
+    cmd = [sys.executable, "-m", "modelgen", "batch", str(manifest), "--json", *options]
     start = time.perf_counter()
-    result = run_batch(jobs, **where)
+    proc = subprocess.run(cmd, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    failing = [o for o in result.outcomes if not o.ok]
-    if failing:
-        raise RuntimeError("\n".join(result.lines()))
+    if proc.returncode:
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{proc.stdout[-3000:]}")
     return seconds
 
 
@@ -50,24 +53,24 @@ def main() -> None:
     args = parser.parse_args()
     from distributed import LocalCluster
 
-    from modelgen.batch import Job
-
     with tempfile.TemporaryDirectory(prefix="modelgen-throughput-") as tmp:
         work = Path(tmp)
         (work / "out").mkdir()
-        jobs = []
+        rows = ["inputs,workbook"]
         for n in range(1, args.rows + 1):
             shutil.copytree(SHIPPED, work / f"company{n:02d}")
-            jobs.append(Job(n, work / f"company{n:02d}", work / "out" / f"company{n:02d}.xlsx"))
+            rows.append(f"company{n:02d},out/company{n:02d}.xlsx")
+        manifest = work / "manifest.csv"
+        manifest.write_text("\n".join(rows) + "\n", encoding="utf-8")
         seconds = {}
-        seconds["one_worker"] = _timed(jobs, workers=1)
+        seconds["one_worker"] = _timed(manifest, "--workers", "1")
         _clean(work)
-        seconds["two_workers"] = _timed(jobs, workers=2)
+        seconds["two_workers"] = _timed(manifest, "--workers", "2")
         _clean(work)
-        with LocalCluster(
+        with LocalCluster(  # started before the clock, as a cluster a team keeps running
             n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
         ) as cluster:
-            seconds["dask_two_workers"] = _timed(jobs, dask=cluster.scheduler_address)
+            seconds["dask_two_workers"] = _timed(manifest, "--dask", cluster.scheduler_address)
     results = {
         "rows": args.rows,
         "seconds": seconds,

@@ -76,11 +76,11 @@ def write_universe(
             level *= 1 + rng.gauss(0.08, 0.12) / per_year
             level = max(level, 0.01)
             capex.append([t, p, _fmt(level), "synthetic"])
-            income = level * margin * (1 + rng.gauss(0, 0.3))
+            income = level * margin * max(1 + rng.gauss(0, 0.3), 0.1)  # a profit
             reported = ["", "", "", ""]
             if n >= len(periods) - 3 * per_year:  # the last three years: D&A, net PP&E,
                 reported = [  # revenue and diluted shares
-                    _fmt(level * rng.uniform(0.5, 0.8)),
+                    _fmt(level * rng.uniform(1.2, 1.6)),  # D&A: more than the PP&E explains
                     _fmt(level * rng.uniform(3, 6)),
                     _fmt(income * rng.uniform(4, 10)),
                     _fmt(shares_m),
