@@ -32,7 +32,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -255,15 +255,32 @@ class BatchError(ModelgenError):
 
 
 def _local(jobs: list[Job], workers: int, skip_done: bool) -> Iterable[Outcome]:
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
     if workers == 1:  # no pool to start: the rows run in this process
         yield from (run_job(job, skip_done) for job in jobs)
         return
+    crashed = yield from _pool(jobs, workers, skip_done, retry=True)
+    for job in crashed:  # each again alone: a row that kills its worker takes no other down
+        yield from _pool([job], 1, skip_done, retry=False)
+
+
+def _pool(
+    jobs: list[Job], workers: int, skip_done: bool, *, retry: bool
+) -> Generator[Outcome, None, list[Job]]:
+    """Run ``jobs`` on a pool of ``workers`` processes, yielding each outcome; return the
+    jobs to run again (``retry``): a worker that dies (killed, out of memory) breaks the
+    whole pool, and every row it had not finished with it."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    crashed: list[Job] = []
     with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(run_job, job, skip_done): job for job in jobs}
         for future in as_completed(futures):
-            yield _result(future, futures[future])
+            if retry and isinstance(future.exception(), BrokenProcessPool):
+                crashed.append(futures[future])
+            else:
+                yield _result(future, futures[future])
+    return crashed
 
 
 def _on_dask(jobs: list[Job], address: str, skip_done: bool) -> Iterable[Outcome]:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from modelgen import batch
 from modelgen.batch import Job, is_done, run_batch
 from modelgen.batch_manifest import read_manifest
 from modelgen.build import build
@@ -23,6 +25,7 @@ from modelgen.cli import app
 from modelgen.engine.verify import verify
 
 SHIPPED = Path(__file__).resolve().parents[2] / "inputs"
+RUN_JOB = batch.run_job
 
 
 def _inputs(folder: Path, scenario: str | None = None) -> Path:
@@ -166,3 +169,34 @@ def test_on_a_dask_cluster(tmp_path: Path) -> None:
     assert result.where.startswith("Dask at tcp://")
     assert [o.status for o in result.outcomes] == ["verified", "verified"], result.lines()
     assert all(j.workbook.read_bytes() == _reference(j.inputs) for j in jobs)
+
+
+def _dies_on_b(job: Job, skip_done: bool = False) -> object:
+    """run_job, but the worker process given the row of b dies at once, as one killed
+    would."""
+    if job.inputs.name == "b":
+        os._exit(9)
+    return RUN_JOB(job, skip_done)
+
+
+def test_a_worker_that_dies_fails_its_row_only(tmp_path: Path, monkeypatch) -> None:
+    """A dead worker breaks the whole process pool; the rows it took down with it run
+    again, each alone, so only the row that kills its worker fails, and its old
+    workbook stays as it was."""
+    rows = []
+    for name in ("a", "b", "c"):
+        _inputs(tmp_path / name)
+        rows.append([name, f"out/{name}.xlsx", ""])
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "b.xlsx").write_bytes(b"last quarter's workbook")
+    jobs = read_manifest(_manifest(tmp_path / "manifest.csv", rows))
+    monkeypatch.setattr(batch, "run_job", _dies_on_b)  # the pool forks after this
+    result = run_batch(jobs, workers=2)
+    status = {Path(o.inputs).name: o.status for o in result.outcomes}
+    assert status == {"a": "verified", "b": "failed", "c": "verified"}, result.lines()
+    failed = next(o for o in result.outcomes if o.status == "failed")
+    assert "worker process failed" in failed.message
+    assert (tmp_path / "out" / "b.xlsx").read_bytes() == b"last quarter's workbook"
+    assert result.exit_code == 1
+    for name in ("a", "c"):
+        assert verify(tmp_path / "out" / f"{name}.xlsx", engine="ironcalc").ok
