@@ -20,7 +20,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.addresses import CONSTANT, col_letter, sheet_prefix
+from modelgen.formulas.addresses import CONSTANT
+from modelgen.formulas.addresses import cell as cell_address
+from modelgen.formulas.addresses import ref as sheet_ref
 from modelgen.formulas.parse import FormulaParseError, Node, parse
 from modelgen.words import unknown_name
 from modelgen.xlsx.read_by_key import KeyedWorkbook
@@ -55,7 +57,7 @@ class CellInfo:
     def name(self) -> str:
         """`capex:MSFT 2025`, or the address of a cell on no keyed row: `Notes!B4`."""
         if self.key is None or self.period is None:
-            return f"{sheet_prefix(self.sheet)}{self.address}"
+            return sheet_ref(self.sheet, self.address)
         return f"{self.key} {self.period}"
 
 
@@ -314,7 +316,7 @@ def _term(node: Node, op: str, data: _Book, depth: int, seen: set) -> Term:
     if node.kind == "ref":
         sheet, (c1, r1, c2, r2) = node.sheet, node.bounds
         cells = [
-            data.cell(sheet, f"{col_letter(c - 1)}{r}")
+            data.cell(sheet, cell_address(c - 1, r))
             for r in range(r1, r2 + 1)
             for c in range(c1, c2 + 1)
         ]
@@ -325,7 +327,7 @@ def _term(node: Node, op: str, data: _Book, depth: int, seen: set) -> Term:
             if depth > 1 and cell.formula is not None and here not in seen:
                 term.terms = _terms_of(cell, data, depth - 1, seen | {here})
             return term
-        text = f"{sheet_prefix(sheet)}{node.text.split('!')[-1]}"
+        text = sheet_ref(sheet, node.text.split("!")[-1])
         return Term(op, "range", text, None, [Term("", "cell", c.name(), c) for c in cells])
     if node.kind == "call":
         roles = _IF_ROLES if node.text == "IF" else ("",) * len(node.args)

@@ -35,9 +35,15 @@ def col_index(letters: str) -> int:
     return index - 1
 
 
-def cell(col: int, row: int) -> str:
-    """A cell's address from a zero-based column and a one-based row: (4, 7) -> E7."""
-    return f"{col_letter(col)}{row}"
+def cell(col: int, row: int, *, fixed_col: bool = False, fixed_row: bool = False) -> str:
+    """A cell's address from a zero-based column and a one-based row: (4, 7) -> E7; a `$`
+    fixes the column or the row when the formula is copied: (4, 7, fixed_row=True) -> E$7."""
+    return f"{'$' if fixed_col else ''}{col_letter(col)}{'$' if fixed_row else ''}{row}"
+
+
+def absolute(col: int, row: int) -> str:
+    """A cell fixed in both column and row: (3, 7) -> $D$7."""
+    return cell(col, row, fixed_col=True, fixed_row=True)
 
 
 def area(first: str, last: str) -> str:
@@ -55,3 +61,9 @@ def quote_sheet(name: str) -> str:
 def sheet_prefix(name: str) -> str:
     """`Capex!` or `'Profit Impact'!`: the sheet part of a reference."""
     return f"{quote_sheet(name)}!"
+
+
+def ref(sheet: str, address: str, *, within: str | None = None) -> str:
+    """An address (a cell or an area) on `sheet`: `Capex!$E$9`, `'Profit Impact'!E7`; written
+    bare, `E7`, in a formula on that same sheet (`within`)."""
+    return address if sheet == within else sheet_prefix(sheet) + address

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
+from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, absolute, area, cell, ref
 
 if TYPE_CHECKING:
     from modelgen.formulas.rows import Row
@@ -200,11 +200,9 @@ class Ref(Expr):
         return FIRST_PERIOD_COL + ctx.period + self.offset, False
 
     def render(self, ctx: RenderContext) -> str:
-        col, absolute = self._col(ctx)
-        prefix = "" if self.row.sheet == ctx.sheet else sheet_prefix(self.row.sheet)
-        if absolute:
-            return f"{prefix}${col_letter(col)}${self.row.number}"
-        return f"{prefix}{col_letter(col)}{self.row.number}"
+        col, fixed = self._col(ctx)
+        address = cell(col, self.row.number, fixed_col=fixed, fixed_row=fixed)
+        return ref(self.row.sheet, address, within=ctx.sheet)
 
     def evaluate(self, ctx: EvalContext) -> np.ndarray:
         m = len(ctx.cols)
@@ -246,16 +244,14 @@ class Range(Expr):
 
     def render(self, ctx: RenderContext) -> str:
         first, last = self.rows[0], self.rows[-1]
-        prefix = "" if first.sheet == ctx.sheet else sheet_prefix(first.sheet)
-        if self.mode == "const":
-            c = col_letter(CONST_COL)
-            if first is last and not self.lookup:
-                return f"{prefix}${c}${first.number}"
-            return f"{prefix}${c}${first.number}:${c}${last.number}"
-        c = col_letter(FIRST_PERIOD_COL + ctx.period)
-        if first is last and not self.lookup:
-            return f"{prefix}{c}{first.number}"
-        return f"{prefix}{c}${first.number}:{c}${last.number}"
+        const = self.mode == "const"
+        col = CONST_COL if const else FIRST_PERIOD_COL + ctx.period
+        if first is last and not self.lookup:  # one cell: `$D$9` or `E9`
+            address = cell(col, first.number, fixed_col=const, fixed_row=const)
+        else:  # the rows fixed, the column only where it is D: `$D$9:$D$12`, `E$9:E$12`
+            top = cell(col, first.number, fixed_col=const, fixed_row=True)
+            address = area(top, cell(col, last.number, fixed_col=const, fixed_row=True))
+        return ref(first.sheet, address, within=ctx.sheet)
 
     def evaluate(self, ctx: EvalContext) -> np.ndarray:
         m = len(ctx.cols)
@@ -277,10 +273,9 @@ class Span(Expr):
     row: Row
 
     def render(self, ctx: RenderContext) -> str:
-        prefix = "" if self.row.sheet == ctx.sheet else sheet_prefix(self.row.sheet)
-        first = col_letter(FIRST_PERIOD_COL)
-        last = col_letter(FIRST_PERIOD_COL + (self.row.width or ctx.n_periods) - 1)
-        return f"{prefix}${first}${self.row.number}:${last}${self.row.number}"
+        last = FIRST_PERIOD_COL + (self.row.width or ctx.n_periods) - 1
+        address = area(absolute(FIRST_PERIOD_COL, self.row.number), absolute(last, self.row.number))
+        return ref(self.row.sheet, address, within=ctx.sheet)
 
     def evaluate(self, ctx: EvalContext) -> np.ndarray:
         values = np.asarray(ctx.period_values(self.row))

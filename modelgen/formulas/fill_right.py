@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from modelgen.formulas.addresses import FIRST_PERIOD_COL, col_letter
+from modelgen.formulas.addresses import FIRST_PERIOD_COL, col_index, col_letter
 from modelgen.formulas.expressions import Expr, RenderContext
 
 _SENTINEL = 100_000  # a period index whose columns have four letters
@@ -32,13 +32,6 @@ def _letters(offset: int, n: int) -> tuple[str, ...]:
     return tuple(col_letter(FIRST_PERIOD_COL + i + offset) for i in range(n))
 
 
-def _column(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
 def column_texts(formula: Expr, sheet: str, n: int) -> list[str]:
     """The formula's text (without `=`) in each of the `n` period columns of `sheet`."""
     if n == 0:
@@ -48,7 +41,7 @@ def column_texts(formula: Expr, sheet: str, n: int) -> list[str]:
     offsets: list[int] = []
     pos = 0
     for m in _FOUR.finditer(text):
-        offset = _column(m.group(1)) - FIRST_PERIOD_COL - _SENTINEL
+        offset = col_index(m.group(1)) - FIRST_PERIOD_COL - _SENTINEL
         if abs(offset) > _NEAR:
             continue
         pieces.append(text[pos : m.start()])

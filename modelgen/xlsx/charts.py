@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.addresses import FIRST_PERIOD_COL, col_letter, sheet_prefix
+from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, absolute, area, ref
 from modelgen.keys import RowKey, kind_of, row_key
 from modelgen.model import charts_sheet
 from modelgen.sheets import SheetName
@@ -50,9 +50,9 @@ def colour(i: int) -> str:
 
 def span_ref(row: Row, first: int = 0) -> str:
     """`=Growth!$F$9:$K$9`: the row's period cells from period index `first`."""
-    a = col_letter(FIRST_PERIOD_COL + first)
-    b = col_letter(FIRST_PERIOD_COL + row.width - 1)
-    return f"={sheet_prefix(row.sheet)}${a}${row.number}:${b}${row.number}"
+    a = absolute(FIRST_PERIOD_COL + first, row.number)
+    b = absolute(FIRST_PERIOD_COL + row.width - 1, row.number)
+    return "=" + ref(row.sheet, area(a, b))
 
 
 def series_name(model: Model, ticker: str) -> str:
@@ -170,7 +170,7 @@ def add_charts(wb: Workbook, ws: Worksheet, model: Model) -> int:
 
     vintages = [r for r in sheet.rows if r.key and kind_of(r.key) == "chart_vintage"]
     if vintages:
-        title_cell = f"={sheet_prefix(sheet.name)}$D${sheet['chart_company'].number}"
+        title_cell = "=" + ref(sheet.name, absolute(CONST_COL, sheet["chart_company"].number))
         fall = _chart(wb, "column", "stacked", title_cell, amount)
         for row, fill in zip(vintages, _blues(len(vintages)), strict=True):
             fall.add_series(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, col_letter, sheet_prefix
+from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, absolute, area, ref
 from modelgen.inputs.csvread import InputError, Problem, Problems, read_csv
 from modelgen.inputs.schema import spec_of
 from modelgen.keys import RowKey, kind_of
@@ -120,12 +120,12 @@ OUTPUT_KINDS = named_kinds()
 
 def row_ref(row: Row) -> str | None:
     """`Inputs!$D$7` for a row with one value, `Capex!$E$9:$K$9` for a period row."""
-    prefix = sheet_prefix(row.sheet)
     if row.formula is not None or (row.values is not None and row.kind != "period"):
-        first, last = col_letter(FIRST_PERIOD_COL), col_letter(FIRST_PERIOD_COL + row.width - 1)
-        return f"{prefix}${first}${row.number}:${last}${row.number}"
+        last = FIRST_PERIOD_COL + row.width - 1
+        cells = area(absolute(FIRST_PERIOD_COL, row.number), absolute(last, row.number))
+        return ref(row.sheet, cells)
     if row.const is not None or row.const_formula is not None:
-        return f"{prefix}${col_letter(CONST_COL)}${row.number}"
+        return ref(row.sheet, absolute(CONST_COL, row.number))
     return None
 
 

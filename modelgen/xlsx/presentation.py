@@ -31,10 +31,10 @@ from modelgen._version import __version__
 from modelgen.formulas.addresses import (
     CONST_COL,
     FIRST_PERIOD_COL,
+    absolute,
     area,
     cell,
-    col_letter,
-    sheet_prefix,
+    ref,
 )
 from modelgen.keys import kind_of
 from modelgen.model import charts_sheet, sensitivity
@@ -239,8 +239,8 @@ class Presentation:
 
     def finish(self) -> None:
         """Define the names and record the fingerprint (after every sheet exists)."""
-        for name, ref in self.names.items():
-            self.wb.define_name(name, "=" + ref)
+        for name, target in self.names.items():
+            self.wb.define_name(name, "=" + target)
         self.wb.set_custom_property("modelgen fingerprint", self.fingerprint)
 
     def _labels(self, ws: Worksheet, sheet: Sheet) -> None:
@@ -269,12 +269,10 @@ class Presentation:
     def _shade(self, ws: Worksheet, sheet: Sheet) -> None:
         """Shade forecast period columns (the last conditional format: the others win)."""
         last = FIRST_PERIOD_COL + sheet.width - 1
-        e = col_letter(FIRST_PERIOD_COL)
         if sheet.name in SHADED and sheet.width == self.model.n_periods:
             flag = self.model.sheets[charts_sheet.SHEET]["forecast_period"]
-            criteria = (
-                f"{sheet_prefix(flag.sheet) if sheet.name != flag.sheet else ''}{e}${flag.number}=1"
-            )
+            flagged = cell(FIRST_PERIOD_COL, flag.number, fixed_row=True)
+            criteria = ref(flag.sheet, flagged, within=sheet.name) + "=1"
         elif sheet.name == SheetName.ANNUAL:
             flags = self._keyed(sheet, "forecast_periods:FY:")
             if not flags:
@@ -282,7 +280,11 @@ class Presentation:
             # a count of forecast periods per company, never negative: any above 0 is the
             # largest above 0; one range per run of rows, not one argument per company
             runs = _runs([r.number for r in flags])
-            criteria = "MAX(" + ",".join(f"{e}${lo}:{e}${hi}" for lo, hi in runs) + ")>0"
+            e = FIRST_PERIOD_COL
+            spans = [
+                area(cell(e, lo, fixed_row=True), cell(e, hi, fixed_row=True)) for lo, hi in runs
+            ]
+            criteria = "MAX(" + ",".join(spans) + ")>0"
         else:
             return
         rows = [r for r in self._keyed(sheet) if r.formula is not None or r.values is not None]
@@ -318,10 +320,13 @@ class Presentation:
         if not rows:
             return
         top, last = rows[0].number, FIRST_PERIOD_COL + sheet.width - 1
-        d, e = col_letter(CONST_COL), col_letter(FIRST_PERIOD_COL)
         life, growth = sheet["sensitivity_base_useful_life"], sheet["sensitivity_base_growth"]
-        same_life = f"ABS(${d}{top}-${d}${life.number})<0.000001"
-        same_growth = f"ABS({e}${sheet['sensitivity_growth'].number}-${d}${growth.number})<0.000001"
+        # each row's life in column D against the base life; each column's growth in the
+        # growth row against the base growth
+        row_life = cell(CONST_COL, top, fixed_col=True)
+        col_growth = cell(FIRST_PERIOD_COL, sheet["sensitivity_growth"].number, fixed_row=True)
+        same_life = f"ABS({row_life}-{absolute(CONST_COL, life.number)})<0.000001"
+        same_growth = f"ABS({col_growth}-{absolute(CONST_COL, growth.number)})<0.000001"
         self._format(ws, rows, CONST_COL, last, same_life, "base")
         self._format(ws, rows, FIRST_PERIOD_COL, last, same_growth, "base")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, sheet_prefix
+from modelgen.formulas.addresses import CONST_COL, FIRST_PERIOD_COL, absolute, area, ref
 from modelgen.keys import kind_of, row_key
 from modelgen.sheets import SheetName
 from modelgen.xlsx.headline import cut_at_word
@@ -142,7 +142,8 @@ def _company_list(model: Model) -> Rule:
     rows = [r for r in listed if r is not None]
     numbers = [r.number for r in rows]
     if rows and len(rows) == len(listed) and numbers == list(range(numbers[0], numbers[-1] + 1)):
-        source = f"={sheet_prefix(inp.name)}$D${numbers[0]}:$D${numbers[-1]}"
+        cells = area(absolute(CONST_COL, numbers[0]), absolute(CONST_COL, numbers[-1]))
+        source = "=" + ref(inp.name, cells)
     else:
         source = tickers
         if len(",".join(source)) > MAX_LIST:
