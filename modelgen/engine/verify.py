@@ -30,8 +30,9 @@ from modelgen.engine.libreoffice import (
     find_soffice,
     recalculate_many,
 )
-from modelgen.formulas.addresses import CONSTANT, col_index, col_letter, sheet_prefix
+from modelgen.formulas.addresses import CONSTANT, col_index, col_letter
 from modelgen.formulas.addresses import cell as address
+from modelgen.formulas.addresses import ref as sheet_ref
 from modelgen.sheets import SheetName
 from modelgen.words import number, plural
 from modelgen.xlsx import formula_cells
@@ -225,7 +226,7 @@ class EnginesReport:
 
 
 def _where(sheet: str, cell: str, key: str | None, period: str | None) -> str:
-    return f"{sheet_prefix(sheet)}{cell} (key {key or '?'}, period {period or '?'})"
+    return f"{sheet_ref(sheet, cell)} (key {key or '?'}, period {period or '?'})"
 
 
 def _show(value: object) -> str:
@@ -262,7 +263,7 @@ def read_cached(path: str | Path, cells: WorkbookCells | None = None) -> Cached:
     found: dict[tuple[str, str], object] = {}
     for name, sheet in cells.sheets.items():
         for row, col in sorted(sheet.formulas):
-            found[name, f"{col_letter(col - 1)}{row}"] = sheet.values.get((row, col))
+            found[name, address(col - 1, row)] = sheet.values.get((row, col))
     count = formula_cells.read(cells)
     return Cached(Path(path), found, read_keyed(cells), cells.sheetnames, count)
 

@@ -26,7 +26,6 @@ ADDRESS_HOME = {"formulas/addresses.py"}
 #: modules reworked on other branches that still write some addresses by hand: drop each
 #: from this set once it calls `modelgen.formulas.addresses`
 ADDRESSES_PENDING = {
-    "engine/verify.py",
     "regenerate/analyst_names.py",
     "regenerate/analyst_sheets.py",
     "regenerate/repoint.py",
