@@ -17,22 +17,26 @@ Nothing here knows the new model: OLD is read the same whatever the new CSVs say
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from modelgen.formulas.addresses import CONSTANT
-from modelgen.keys import RowKey
+from modelgen.keys import RowKey, kind_of
 from modelgen.regenerate.analyst_names import OldName, read_names
 from modelgen.regenerate.analyst_sheets import AnalystSheet, read_analyst_sheets
 from modelgen.regenerate.old_workbook import open_analyst_parts
 from modelgen.sheets import SheetName
 from modelgen.xlsx.cached_values import no_values_message
-from modelgen.xlsx.cells import read_cells
-from modelgen.xlsx.read_by_key import KeyedSheet, read_keyed
+from modelgen.xlsx.cells import CellReader, SheetCells, WorkbookCells
+from modelgen.xlsx.forecast_actual import compared_kinds
+from modelgen.xlsx.read_by_key import PERIOD_KEY, KeyedSheet, read_keyed
+from modelgen.xlsx.record import SHEET as RECORD
 from modelgen.xlsx.record import Provenance, read_provenance
 
 __all__ = ["InputEdit", "Plug", "Previous", "read_previous", "show"]
 
+INPUTS = SheetName.INPUTS
 GENERATED_FALLBACK = (  # the sheets modelgen wrote before the record listed them
     *(SheetName.COVER, SheetName.INPUTS, SheetName.CAPEX, SheetName.GROWTH),
     *(SheetName.DEPRECIATION, SheetName.PPE, SheetName.PROFIT, SheetName.CHECKS),
@@ -76,8 +80,11 @@ class Previous:
     plugs: tuple[Plug, ...] = ()
     sheets: tuple[AnalystSheet, ...] = ()  # the analyst's own sheets
     names: tuple[OldName, ...] = ()  # OLD's defined names
-    keyed: dict[str, KeyedSheet] = field(default_factory=dict)  # OLD's cells by key: formulas
-    values: dict[str, KeyedSheet] = field(default_factory=dict)  # and cached values, if any
+    # OLD's rows by key, sparse (`read_keyed(sparse=True)`): every row's key and every period
+    # column; of a row's cells, those holding a value and no formula, and all of the rows
+    # read whole (inputs, ``period``, those compared with the new actuals), as formula text
+    keyed: dict[str, KeyedSheet] = field(default_factory=dict)
+    values: dict[str, KeyedSheet] = field(default_factory=dict)  # the same, cached values
     warnings: tuple[str, ...] = ()
 
 
@@ -102,9 +109,8 @@ def read_previous(old: Path) -> Previous:
     """Read OLD's edits, plugs, the analyst's sheets and names; OLD is opened read-only,
     never saved."""
     old = Path(old)
-    cells = read_cells(old, formula_text=True)  # one pass: values and formula text
-    prov = read_provenance(cells)
-    keyed = read_keyed(cells.formula_view())
+    cells, prov = _read_old(old)
+    keyed = read_keyed(cells.formula_view(), sparse=True)
     # Saved by a program that does not calculate (openpyxl, pandas), OLD has no formula
     # results. Most of the carry does not need them: edits are values on Inputs, plugs are
     # numbers where the record says a formula was, and the analyst's sheets are copied as
@@ -112,7 +118,7 @@ def read_previous(old: Path) -> Previous:
     # readable value: it is not carried (rather than carried as a blank), and a warning says
     # so; an analyst formula modelgen cannot compute is left to Excel's recalculation on open.
     blind = cells.lacks_computed_values()
-    values = None if blind else read_keyed(cells)
+    values = None if blind else read_keyed(cells, sparse=True)
     unread: list[str] = []
     warnings: list[str] = []
     edits: list[InputEdit] = []
@@ -122,12 +128,11 @@ def read_previous(old: Path) -> Previous:
             f"{old.name} has no modelgen record (built by an older modelgen?): its input edits "
             "and plugs cannot be told apart from generated values, so none are carried"
         )
-        generated = [n for n in cells.sheetnames if n in GENERATED_FALLBACK]
     else:
-        generated = prov.sheets
         edits = _edits(prov, keyed, values, unread)
         scenario_edits, plugs = _scenario_plugs_to_edits(_plugs(prov, keyed), prov, keyed)
         edits += scenario_edits
+    generated = _generated(cells, prov)
     formulas = open_analyst_parts(
         old, generated, cells.strings
     )  # openpyxl, for the analyst's sheets only
@@ -157,6 +162,52 @@ def read_previous(old: Path) -> Previous:
     )
 
 
+def _generated(cells: WorkbookCells, prov: Provenance | None) -> list[str]:
+    """The sheets modelgen wrote into OLD: the record's list, else those it always wrote."""
+    if prov is None:
+        return [n for n in cells.sheetnames if n in GENERATED_FALLBACK]
+    return prov.sheets
+
+
+def _read_old(old: Path) -> tuple[WorkbookCells, Provenance | None]:
+    """OLD's cells as the carry needs them, and its record; one pass over each sheet.
+
+    The record is read first: it says which rows of the generated sheets the carry reads
+    whole (input rows, the ``period`` row, the rows set beside the new actuals); of every
+    other row only the cells holding a value and no formula are kept (keys, labels, numbers
+    typed over formulas). The analyst's sheets and Inputs are read whole. Reading the
+    generated sheets whole (most of OLD: its formulas) cost more than the build."""
+    with CellReader(old) as book:
+        cells = WorkbookCells(book.sheetnames, {}, book.strings)
+        read: dict[str, SheetCells | None] = {}
+        if RECORD in book.sheetnames:
+            read[RECORD] = book.read(RECORD)
+            cells.sheets = {RECORD: read[RECORD]} if read[RECORD] is not None else {}
+        prov = read_provenance(cells)
+        generated = set(_generated(cells, prov))
+        whole = {INPUTS, RECORD} | (set(book.sheetnames) - generated)
+        inputs: dict[str, set[str]] = {}
+        for sheet, key, _ in prov.inputs if prov is not None else ():
+            inputs.setdefault(sheet, set()).add(key)
+        compared = compared_kinds()
+        for name, member in book.parts:
+            if member is None or name in read:
+                continue
+            if name in whole:
+                read[name] = book.read_part(name, member, formula_text=True)
+            else:
+                keep = _rows_read_whole(inputs.get(name, set()), set(compared.get(name, ())))
+                read[name] = book.read_part(name, member, formula_text=True, rows=keep)
+        cells.sheets = {n: read[n] for n, m in book.parts if read.get(n) is not None}
+    return cells, prov
+
+
+def _rows_read_whole(inputs: set[str], kinds: set[str]) -> Callable[[str], bool]:
+    """Which rows of a generated sheet are read whole: by key, its inputs' rows and the
+    ``period`` row; by kind, the rows forecast against actual compares."""
+    return lambda key: key in inputs or key == PERIOD_KEY or kind_of(key) in kinds
+
+
 def _edits(
     prov: Provenance,
     keyed: dict[str, KeyedSheet],
@@ -166,11 +217,13 @@ def _edits(
     """The Inputs cells that differ from what modelgen wrote; with no cached ``values``, a
     formula typed into an input cannot be read and goes to ``unread`` instead."""
     edits = []
+    periods = {name: set(ks.periods) for name, ks in keyed.items()}
     for (sheet, key, period), generated in prov.inputs.items():
-        row = keyed.get(sheet, KeyedSheet(sheet, [], {})).rows.get(key)
-        if row is None or (period != CONSTANT and period not in row.values):
+        ks = keyed.get(sheet)
+        row = ks.rows.get(key) if ks is not None else None
+        if row is None or (period != CONSTANT and period not in periods[sheet]):
             continue  # the analyst deleted the row or column: nothing to carry
-        now = row.constant if period == CONSTANT else row.values[period]
+        now = row.constant if period == CONSTANT else row.values.get(period)  # sparse rows
         if isinstance(now, str) and now.startswith("="):  # a formula typed into an input
             if values is None:
                 unread.append(f"{sheet} {key} {period}")

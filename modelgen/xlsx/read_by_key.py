@@ -76,9 +76,14 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def _read_sheet(title: str, grid: list[list[object]] | SheetCells) -> KeyedSheet | None:
+def _read_sheet(
+    title: str, grid: list[list[object]] | SheetCells, sparse: bool = False
+) -> KeyedSheet | None:
     """A contract sheet from its rows (openpyxl's) or its cells (``read_cells``'s, read
-    by (row, column) without a grid: a workbook of a million cells is mostly not keyed)."""
+    by (row, column) without a grid: a workbook of a million cells is mostly not keyed).
+    ``sparse`` (cells only): a row's ``values`` and ``cells`` hold only its cells that
+    hold something."""
+    present: dict[int, set[int]] = {}  # sparse: row number -> its columns that hold something
     if isinstance(grid, SheetCells):
         values, source = grid.values, grid
         column_a = {n: v for (n, c), v in values.items() if c == 1}
@@ -90,6 +95,10 @@ def _read_sheet(title: str, grid: list[list[object]] | SheetCells) -> KeyedSheet
             cell = lambda n, c: source.get(n, c + 1)  # noqa: E731 - 0-based column, as a grid
         else:
             cell = lambda n, c: values.get((n, c + 1))  # noqa: E731
+        if sparse:
+            for n, c in [*values, *(source.texts if source.shows_formulas else ())]:
+                if c > FIRST_PERIOD_COL:
+                    present.setdefault(n, set()).add(c - 1)
     else:
         found = [
             (cells[0].strip(), number)
@@ -128,7 +137,13 @@ def _read_sheet(title: str, grid: list[list[object]] | SheetCells) -> KeyedSheet
     for key, number in keys.items():
         row = KeyedRow(key, title, number, cell(number, 1), cell(number, 2), cell(number, 3))
         row.cells[CONSTANT] = f"{CONSTANT}{number}"
-        for offset, label in enumerate(periods):
+        if sparse:
+            held = sorted(c - FIRST_PERIOD_COL for c in present.get(number, ()))
+            offsets = [i for i in held if i < len(periods)]
+        else:
+            offsets = range(len(periods))
+        for offset in offsets:
+            label = periods[offset]
             row.values[label] = cell(number, FIRST_PERIOD_COL + offset)
             row.cells[label] = f"{letters[offset]}{number}"
         sheet.rows[key] = row
@@ -137,14 +152,20 @@ def _read_sheet(title: str, grid: list[list[object]] | SheetCells) -> KeyedSheet
 
 
 def read_keyed(
-    path_or_workbook: str | Path | Workbook | WorkbookCells, *, data_only: bool = True
+    path_or_workbook: str | Path | Workbook | WorkbookCells,
+    *,
+    data_only: bool = True,
+    sparse: bool = False,
 ) -> dict[str, KeyedSheet]:
     """Read every contract sheet (not Cover, not sheets without a ``period`` row), in order.
 
     A path's cached values are read with :func:`modelgen.xlsx.cells.read_cells`, its formula
     text (``data_only=False``) with openpyxl, both after the checks of
     :mod:`modelgen.xlsx.open_safely`; a workbook already read is read as it was loaded
-    (``data_only`` is then ignored).
+    (``data_only`` is then ignored). ``sparse`` (cells read by ``read_cells`` or
+    ``CellReader``): each row's ``values`` and ``cells`` hold only the period cells that hold
+    something, not one entry per period (``build --previous`` keeps OLD's rows by key while
+    it builds the new model).
     """
     source = path_or_workbook
     if isinstance(source, str | Path):
@@ -160,7 +181,7 @@ def read_keyed(
     for title, grid in grids:
         if title == COVER:
             continue
-        sheet = _read_sheet(title, grid)
+        sheet = _read_sheet(title, grid, sparse and isinstance(grid, SheetCells))
         if sheet is not None:
             sheets[title] = sheet
     return sheets
