@@ -80,11 +80,11 @@ class Previous:
     plugs: tuple[Plug, ...] = ()
     sheets: tuple[AnalystSheet, ...] = ()  # the analyst's own sheets
     names: tuple[OldName, ...] = ()  # OLD's defined names
-    # OLD's rows by key, sparse (`read_keyed(sparse=True)`): every row's key and every period
-    # column; of a row's cells, those holding a value and no formula, and all of the rows
-    # read whole (inputs, ``period``, those compared with the new actuals), as formula text
+    # OLD's rows by key, sparse (`read_keyed(sparse=True)`): every row's key and period
+    # column; the rows read whole (inputs, ``period``, those compared with the new actuals:
+    # formulas as text) and the rows holding a number typed over a formula
     keyed: dict[str, KeyedSheet] = field(default_factory=dict)
-    values: dict[str, KeyedSheet] = field(default_factory=dict)  # the same, cached values
+    values: dict[str, KeyedSheet] = field(default_factory=dict)  # cached, of the sheets read
     warnings: tuple[str, ...] = ()
 
 
@@ -109,8 +109,8 @@ def read_previous(old: Path) -> Previous:
     """Read OLD's edits, plugs, the analyst's sheets and names; OLD is opened read-only,
     never saved."""
     old = Path(old)
-    cells, prov = _read_old(old)
-    keyed = read_keyed(cells.formula_view(), sparse=True)
+    cells, prov, wanted = _read_old(old)
+    keyed = read_keyed(cells.formula_view(), sparse=True, keep=wanted.row)
     # Saved by a program that does not calculate (openpyxl, pandas), OLD has no formula
     # results. Most of the carry does not need them: edits are values on Inputs, plugs are
     # numbers where the record says a formula was, and the analyst's sheets are copied as
@@ -118,7 +118,7 @@ def read_previous(old: Path) -> Previous:
     # readable value: it is not carried (rather than carried as a blank), and a warning says
     # so; an analyst formula modelgen cannot compute is left to Excel's recalculation on open.
     blind = cells.lacks_computed_values()
-    values = None if blind else read_keyed(cells, sparse=True)
+    values = None if blind else read_keyed(wanted.cached(cells), sparse=True, keep=wanted.row)
     unread: list[str] = []
     warnings: list[str] = []
     edits: list[InputEdit] = []
@@ -169,43 +169,66 @@ def _generated(cells: WorkbookCells, prov: Provenance | None) -> list[str]:
     return prov.sheets
 
 
-def _read_old(old: Path) -> tuple[WorkbookCells, Provenance | None]:
-    """OLD's cells as the carry needs them, and its record; one pass over each sheet.
+@dataclass(frozen=True)
+class _Wanted:
+    """Which of OLD's rows the carry reads whole: every row of ``sheets`` (Inputs, the
+    analyst's); of the generated sheets, the inputs' rows the record lists, the ``period``
+    row and the kinds of row forecast against actual compares (their cached values)."""
+
+    sheets: frozenset[str]
+    inputs: dict[str, set[str]]
+    kinds: dict[str, set[str]]
+
+    def row(self, sheet: str, key: str) -> bool:
+        if sheet in self.sheets:
+            return True
+        return (
+            key in self.inputs.get(sheet, ())
+            or key == PERIOD_KEY
+            or (kind_of(key) in self.kinds.get(sheet, ()))
+        )
+
+    def rows(self, sheet: str) -> Callable[[str], bool]:
+        return lambda key: self.row(sheet, key)
+
+    def cached(self, cells: WorkbookCells) -> WorkbookCells:
+        """``cells`` with only the sheets whose cached values the carry reads."""
+        names = {INPUTS, *self.inputs, *self.kinds}
+        kept = {n: s for n, s in cells.sheets.items() if n in names}
+        return WorkbookCells(cells.sheetnames, kept, cells.strings)
+
+
+def _read_old(old: Path) -> tuple[WorkbookCells, Provenance | None, _Wanted]:
+    """OLD's cells as the carry needs them, its record, and which rows were read whole;
+    one pass over each sheet.
 
     The record is read first: it says which rows of the generated sheets the carry reads
-    whole (input rows, the ``period`` row, the rows set beside the new actuals); of every
-    other row only the cells holding a value and no formula are kept (keys, labels, numbers
-    typed over formulas). The analyst's sheets and Inputs are read whole. Reading the
-    generated sheets whole (most of OLD: its formulas) cost more than the build."""
+    whole (:class:`_Wanted`); of every other row only the cells holding a value and no
+    formula are kept (keys, labels, numbers typed over formulas). The analyst's sheets and
+    Inputs are read whole. Reading the generated sheets whole (most of OLD: its formulas)
+    cost more than the build, and kept every cell of OLD alive while the new model was built."""
     with CellReader(old) as book:
         cells = WorkbookCells(book.sheetnames, {}, book.strings)
-        read: dict[str, SheetCells | None] = {}
-        if RECORD in book.sheetnames:
-            read[RECORD] = book.read(RECORD)
-            cells.sheets = {RECORD: read[RECORD]} if read[RECORD] is not None else {}
+        record = book.read(RECORD) if RECORD in book.sheetnames else None
+        if record is not None:
+            cells.sheets[RECORD] = record
         prov = read_provenance(cells)
+        cells.sheets.pop(RECORD, None)  # read: its cells are not needed any more
+        del record
         generated = set(_generated(cells, prov))
-        whole = {INPUTS, RECORD} | (set(book.sheetnames) - generated)
         inputs: dict[str, set[str]] = {}
         for sheet, key, _ in prov.inputs if prov is not None else ():
             inputs.setdefault(sheet, set()).add(key)
-        compared = compared_kinds()
+        compared = {name: set(kinds) for name, kinds in compared_kinds().items()}
+        wanted = _Wanted(frozenset({INPUTS} | (set(book.sheetnames) - generated)), inputs, compared)
+        read: dict[str, SheetCells] = {}
         for name, member in book.parts:
-            if member is None or name in read:
+            if member is None or name == RECORD:
                 continue
-            if name in whole:
-                read[name] = book.read_part(name, member, formula_text=True)
-            else:
-                keep = _rows_read_whole(inputs.get(name, set()), set(compared.get(name, ())))
-                read[name] = book.read_part(name, member, formula_text=True, rows=keep)
-        cells.sheets = {n: read[n] for n, m in book.parts if read.get(n) is not None}
-    return cells, prov
-
-
-def _rows_read_whole(inputs: set[str], kinds: set[str]) -> Callable[[str], bool]:
-    """Which rows of a generated sheet are read whole: by key, its inputs' rows and the
-    ``period`` row; by kind, the rows forecast against actual compares."""
-    return lambda key: key in inputs or key == PERIOD_KEY or kind_of(key) in kinds
+            rows = None if name in wanted.sheets else wanted.rows(name)
+            read[name] = book.read_part(name, member, formula_text=True, rows=rows)
+        cells.sheets = read
+    return cells, prov, wanted
 
 
 def _edits(
