@@ -138,12 +138,14 @@ def read_provenance(wb: OpenpyxlWorkbook | WorkbookCells) -> Provenance | None:
     if SHEET not in wb.sheetnames:
         return None
     if isinstance(wb, WorkbookCells):
-        rows = wb.sheets[SHEET].grid()[2:] if SHEET in wb.sheets else []
+        rows = _rows(wb.sheets[SHEET].values) if SHEET in wb.sheets else []
     else:
         rows = wb[SHEET].iter_rows(min_row=3, max_col=5, values_only=True)
     prov = Provenance()
     for cells in rows:
-        what, sheet, key, period, value = (list(cells) + [None] * 5)[:5]
+        what, sheet, key, period, value = (
+            (list(cells) + [None] * 5)[:5] if len(cells) != 5 else cells
+        )
         if what == "version":
             prov.version = str(value or "")
         elif what == "sheet" and sheet:
@@ -153,6 +155,19 @@ def read_provenance(wb: OpenpyxlWorkbook | WorkbookCells) -> Provenance | None:
         elif what == "formula" and sheet and key and period is not None:
             prov.formulas.add((str(sheet), str(key), _label(period)))
     return prov
+
+
+def _rows(values: dict[tuple[int, int], object]) -> list[list[object]]:
+    """The record's rows from the third, columns A to E, in row order, from its cells by
+    (row, column) (a grid of the whole sheet, as openpyxl gives it, costs twice as much)."""
+    rows: dict[int, list[object]] = {}
+    for (r, c), value in values.items():
+        if r > 2 and c <= 5:
+            row = rows.get(r)
+            if row is None:
+                row = rows[r] = [None] * 5
+            row[c - 1] = value
+    return [rows[r] for r in sorted(rows)]
 
 
 def _label(period: object) -> str:
