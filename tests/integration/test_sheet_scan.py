@@ -175,3 +175,30 @@ def test_a_sheet_read_in_part_falls_back_on_other_shapes(tmp_path: Path) -> None
     assert fast == _select(read_cells(book, formula_text=True).sheets["Calc"], rows)
     assert fast.values == {(1, 1): "period", (2, 1): 3} and fast.formulas == set()
     assert fast.has_formulas and fast.valued
+
+
+def test_shared_strings_by_pattern_and_by_parser(tmp_path: Path) -> None:
+    """Plain shared strings are read by one pattern; rich text goes to the XML parser;
+    both read what openpyxl reads."""
+    from defusedxml.ElementTree import parse
+
+    from modelgen.xlsx.cells import _MAIN, _plain_strings, _text
+
+    def both(book: Path) -> tuple[list[str] | None, list[str]]:
+        with zipfile.ZipFile(book) as zf:
+            data = zf.read("xl/sharedStrings.xml")
+            root = parse(zf.open("xl/sharedStrings.xml")).getroot()
+        return _plain_strings(data), [_text(si) for si in root.iter(_MAIN + "si")]
+
+    plain_book = _book(tmp_path / "kinds.xlsx")
+    fast, slow = both(plain_book)
+    assert fast == slow and 'capex:MSFT & "AMZN" <total>' in fast
+    assert "line one\nline two" in fast and "  leading" not in fast
+    wb = xlsxwriter.Workbook(str(tmp_path / "rich.xlsx"))
+    ws = wb.add_worksheet("Calc")
+    ws.write_rich_string("A1", "plain ", wb.add_format({"bold": True}), "bold & <odd>")
+    ws.write_string("A2", "  leading and trailing  ")
+    wb.close()
+    fast, slow = both(tmp_path / "rich.xlsx")
+    assert fast is None and slow == ["plain bold & <odd>", "  leading and trailing  "]
+    assert read_cells(tmp_path / "rich.xlsx").sheets["Calc"].values[1, 1] == slow[0]
