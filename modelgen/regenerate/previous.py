@@ -32,7 +32,7 @@ from modelgen.xlsx.cells import CellReader, SheetCells, WorkbookCells
 from modelgen.xlsx.forecast_actual import compared_kinds
 from modelgen.xlsx.read_by_key import PERIOD_KEY, KeyedSheet, read_keyed
 from modelgen.xlsx.record import SHEET as RECORD
-from modelgen.xlsx.record import Provenance, read_provenance
+from modelgen.xlsx.record import Provenance, read_record
 
 __all__ = ["InputEdit", "Plug", "Previous", "read_previous", "show"]
 
@@ -209,12 +209,7 @@ def _read_old(old: Path) -> tuple[WorkbookCells, Provenance | None, _Wanted]:
     cost more than the build, and kept every cell of OLD alive while the new model was built."""
     with CellReader(old) as book:
         cells = WorkbookCells(book.sheetnames, {}, book.strings)
-        record = book.read(RECORD) if RECORD in book.sheetnames else None
-        if record is not None:
-            cells.sheets[RECORD] = record
-        prov = read_provenance(cells)
-        cells.sheets.pop(RECORD, None)  # read: its cells are not needed any more
-        del record
+        prov = read_record(book)
         generated = set(_generated(cells, prov))
         inputs: dict[str, set[str]] = {}
         for sheet, key, _ in prov.inputs if prov is not None else ():

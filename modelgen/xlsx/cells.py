@@ -185,6 +185,7 @@ class CellReader:
             self._zf.close()
             raise
         self._how = (self.strings, dates, durations, epoch)
+        self.date_styles: set[int] = dates  # the cell styles whose number format is a date
 
     def __enter__(self) -> CellReader:
         return self
@@ -214,6 +215,19 @@ class CellReader:
         if member is None:
             return None
         return self.read_part(name, member, formula_text=formula_text, rows=rows)
+
+    def text(self, name: str) -> Iterator[str]:
+        """The worksheet ``name``'s XML, a megabyte at a time, each piece ending after a
+        row (:func:`modelgen.xlsx.sheet_scan.chunks`: NotPlain for a part in another
+        encoding or with comments), for a reader of a sheet whose shape it knows."""
+        member = dict(self.parts).get(name)
+        if member is None:
+            return
+        try:
+            with self._zf.open(member) as fh:
+                yield from chunks(fh)
+        except UNREADABLE as e:
+            raise unreadable(self.path, e) from e
 
     def read_part(
         self,
