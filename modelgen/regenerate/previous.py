@@ -80,11 +80,11 @@ class Previous:
     plugs: tuple[Plug, ...] = ()
     sheets: tuple[AnalystSheet, ...] = ()  # the analyst's own sheets
     names: tuple[OldName, ...] = ()  # OLD's defined names
-    # OLD's rows by key, sparse (`read_keyed(sparse=True)`): every row's key and period
-    # column; the rows read whole (inputs, ``period``, those compared with the new actuals:
-    # formulas as text) and the rows holding a number typed over a formula
+    # OLD's keyed sheets, to re-point by: each row's key by number, each period by column
+    # (no `rows`: the edits and plugs above are what was read of them)
     keyed: dict[str, KeyedSheet] = field(default_factory=dict)
-    values: dict[str, KeyedSheet] = field(default_factory=dict)  # cached, of the sheets read
+    # OLD's cached values of the rows forecast against actual compares (`compared_kinds`)
+    values: dict[str, KeyedSheet] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
 
 
@@ -156,10 +156,34 @@ def read_previous(old: Path) -> Previous:
         tuple(plugs),
         tuple(sheets),
         tuple(names),
-        keyed,
-        values or {},  # no forecasts to set beside the actuals without them
+        _by_key(keyed),
+        _compared(values or {}, wanted.kinds),  # none: no forecasts beside the actuals
         tuple(warnings),
     )
+
+
+def _by_key(keyed: dict[str, KeyedSheet]) -> dict[str, KeyedSheet]:
+    """OLD's keyed sheets as stage 3 re-points by them: row keys by number and periods by
+    column, no rows (their cells are read here, and not kept while the new model is built)."""
+    return {
+        name: KeyedSheet(ks.name, ks.periods, {}, ks.period_columns, ks.row_keys)
+        for name, ks in keyed.items()
+    }
+
+
+def _compared(values: dict[str, KeyedSheet], kinds: dict[str, set[str]]) -> dict[str, KeyedSheet]:
+    """Of OLD's cached values, the rows forecast against actual compares."""
+    return {
+        name: KeyedSheet(
+            ks.name,
+            ks.periods,
+            {k: row for k, row in ks.rows.items() if kind_of(k) in kinds[name]},
+            ks.period_columns,
+            ks.row_keys,
+        )
+        for name, ks in values.items()
+        if name in kinds
+    }
 
 
 def _generated(cells: WorkbookCells, prov: Provenance | None) -> list[str]:
