@@ -41,6 +41,7 @@ __all__ = [
     "SHEET",
     "Cell",
     "Provenance",
+    "as_recorded",
     "read_provenance",
     "read_record",
     "sheet_periods",
@@ -74,6 +75,11 @@ def _blank(v: object) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v == ""
 
 
+def as_recorded(value: object) -> object:
+    """A generated input cell's value as the record keeps it: None for an empty cell."""
+    return None if _blank(value) else value
+
+
 def sheet_periods(sheet) -> list[str]:  # noqa: ANN001 - modelgen.formulas.rows.Sheet
     """A model sheet's own period labels, from its ``period`` row (Annual has years)."""
     row = sheet.by_key.get("period")
@@ -93,7 +99,7 @@ def snapshot(model) -> Provenance:  # noqa: ANN001 - modelgen.model.Model (avoid
                     prov.inputs[(sheet.name, row.key, CONSTANT)] = row.const
                 if row.values is not None:
                     for period, v in zip(sheet_periods(sheet), row.values, strict=True):
-                        prov.inputs[(sheet.name, row.key, period)] = None if _blank(v) else v
+                        prov.inputs[(sheet.name, row.key, period)] = as_recorded(v)
             if row.const_formula is not None:
                 prov.formulas.add((sheet.name, row.key, CONSTANT))
             if row.formula is not None:
