@@ -75,7 +75,8 @@ class Previous:
     """What OLD holds of the analyst's work, read once and not changed after."""
 
     old: Path
-    provenance: Provenance | None  # OLD's record; None: built before modelgen kept one
+    # OLD's record (its version and sheets: `_kept`); None: built before modelgen kept one
+    provenance: Provenance | None
     edits: tuple[InputEdit, ...] = ()
     plugs: tuple[Plug, ...] = ()
     sheets: tuple[AnalystSheet, ...] = ()  # the analyst's own sheets
@@ -151,7 +152,7 @@ def read_previous(old: Path) -> Previous:
         warnings.append(no_values_message(old.name, done))
     return Previous(
         old,
-        prov,
+        _kept(prov),
         tuple(edits),
         tuple(plugs),
         tuple(sheets),
@@ -160,6 +161,13 @@ def read_previous(old: Path) -> Previous:
         _compared(values or {}, wanted.kinds),  # none: no forecasts beside the actuals
         tuple(warnings),
     )
+
+
+def _kept(prov: Provenance | None) -> Provenance | None:
+    """OLD's record as Previous keeps it: its version and the sheets modelgen wrote. The
+    input values and formula rows it lists are read into the edits and plugs, and not held
+    while the new model is built (at 500 companies they are some 35 MB)."""
+    return None if prov is None else Provenance(version=prov.version, sheets=list(prov.sheets))
 
 
 def _by_key(keyed: dict[str, KeyedSheet]) -> dict[str, KeyedSheet]:
