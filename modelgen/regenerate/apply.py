@@ -1,10 +1,10 @@
 """Stage 2 of a regeneration: what becomes of each of OLD's edits in the new model.
 
 :func:`apply` runs as the ``adjust`` hook of `build_model`, after the rows are built and
-before they are evaluated. It records the model as generated (the record the new workbook
-keeps, so an edit is still an edit a quarter later), decides each edit's outcome, and writes
-the carried values into the model's input rows, so every formula's cached value follows
-them. Edits of assumptions and settings are carried; edits of figures the CSVs record
+before they are evaluated. It decides each edit's outcome, writes the carried values into
+the model's input rows, so every formula's cached value follows them, and keeps what it
+replaced: the record the new workbook keeps is the model as generated
+(:attr:`Applied.generated`), so an edit is still an edit a quarter later. Edits of assumptions and settings are carried; edits of figures the CSVs record
 (actuals, guidance) are dropped where the new CSVs have the figure (``keep_edited_actuals``
 carries them); edits of fixed values (the timeline, the unit, tickers: `Row.is_fixed`) are
 dropped (change the CSVs); an edit whose row or period is gone is orphaned.
@@ -15,13 +15,13 @@ The edits read in stage 1 are left as they were: each outcome is a new object.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from modelgen.formulas.addresses import CONSTANT
 from modelgen.inputs.settings import CONVENTIONS
 from modelgen.regenerate.previous import InputEdit, Previous, show
-from modelgen.xlsx.record import Provenance, sheet_periods, snapshot
+from modelgen.xlsx.record import Cell, Provenance, as_recorded, sheet_periods, snapshot
 
 if TYPE_CHECKING:
     from modelgen.model import Model
@@ -77,27 +77,40 @@ class Applied:
 
     previous: Previous
     edits: tuple[EditOutcome, ...]  # in the order OLD's edits were read
-    generated: Provenance  # the new model's record, taken before the edits were applied
     model: Model  # evaluated after `apply`: the Cover compares its values with OLD's
+    replaced: dict[Cell, object] = field(default_factory=dict)  # carried cells, as generated
 
     def of(self, status: Status) -> list[EditOutcome]:
         return [e for e in self.edits if e.status == status]
+
+    @property
+    def generated(self) -> Provenance:
+        """The new model's record as the CSVs generate it, the carried cells with their
+        generated values: taken when asked for (the writer asks last), not held while the
+        model is evaluated and written (a 500-company record is some 40 MB). Evaluation sets
+        only formulas' results, so this is the record as it was before `apply`."""
+        prov = snapshot(self.model)
+        prov.inputs.update(self.replaced)
+        return prov
 
 
 def apply(previous: Previous, model: Model, keep_edited_actuals: bool = False) -> Applied:
     """Decide each of OLD's edits against `model` and write the carried ones into its
     input rows; call it before `model` is evaluated (the ``adjust`` hook of build_model)."""
-    generated = snapshot(model)  # first: the record keeps what the CSVs give
     outcomes = tuple(classify(e, model, keep_edited_actuals) for e in previous.edits)
+    replaced: dict[Cell, object] = {}  # the record keeps what the CSVs give
     for outcome in outcomes:
         if outcome.status == "carried":
             row = model.sheets[outcome.sheet][outcome.key]
+            cell = (outcome.sheet, outcome.key, outcome.period)
             if outcome.period == CONSTANT:
+                replaced.setdefault(cell, row.const)
                 row.const = outcome.edited  # type: ignore[assignment]
             else:
-                periods = sheet_periods(model.sheets[outcome.sheet])
-                row.values[periods.index(outcome.period)] = outcome.edited  # type: ignore[index]
-    return Applied(previous, outcomes, generated, model)
+                i = sheet_periods(model.sheets[outcome.sheet]).index(outcome.period)
+                replaced.setdefault(cell, as_recorded(row.values[i]))  # type: ignore[index]
+                row.values[i] = outcome.edited  # type: ignore[index]
+    return Applied(previous, outcomes, model, replaced)
 
 
 def classify(edit: InputEdit, model: Model, keep_actuals: bool = False) -> EditOutcome:

@@ -1,8 +1,8 @@
 """Open last quarter's workbook with openpyxl for what only openpyxl reads, fast.
 
-``build --previous`` needs from OLD: every cell's value and formula text (read in one
-streaming pass by :func:`modelgen.xlsx.cells.read_cells`), and, for the analyst's own
-sheets, styles, merged cells, charts, validations and conditional formats, and the defined
+``build --previous`` needs from OLD: its cells by key (read in one streaming pass per sheet
+by :class:`modelgen.xlsx.cells.CellReader`, the generated sheets in part), and, for the
+analyst's own sheets, styles, merged cells, charts, validations and conditional formats, and the defined
 names: those are openpyxl's to read. Loading all of OLD with openpyxl costs more than the
 build itself at a few hundred companies (issue 26), so openpyxl is handed a copy of the
 package, in memory, in which every sheet modelgen generated is an empty worksheet without

@@ -36,6 +36,7 @@ __all__ = [
     "MEASURES",
     "Measure",
     "Surprise",
+    "compared_kinds",
     "forecast_vs_actual",
     "keyed_from_model",
     "write_forecast_table",
@@ -150,14 +151,19 @@ def _name(sheets: dict[str, KeyedSheet], ticker: str) -> str:
     return label if isinstance(label, str) and label.strip() else ticker
 
 
-def keyed_from_model(model: Model) -> dict[str, KeyedSheet]:
-    """The rows `forecast_vs_actual` reads, from a built and evaluated model."""
+def compared_kinds() -> dict[str, list[str]]:
+    """The kinds of row (`modelgen.keys.kind_of`) `forecast_vs_actual` reads, by sheet."""
     kinds = {INPUTS: [m.actual for m in MEASURES]}
     for m in MEASURES:
         kinds.setdefault(m.sheet, []).append(m.row)
     kinds[GUIDED[0]].append(GUIDED[1])
+    return kinds
+
+
+def keyed_from_model(model: Model) -> dict[str, KeyedSheet]:
+    """The rows `forecast_vs_actual` reads, from a built and evaluated model."""
     out = {}
-    for name, wanted in kinds.items():
+    for name, wanted in compared_kinds().items():
         sheet = model.sheets.get(name)
         if sheet is None:
             continue

@@ -7,6 +7,7 @@ from E one column per period, labelled by the row keyed ``period``. Tests, ``ver
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -77,9 +78,16 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def _read_sheet(title: str, grid: list[list[object]] | SheetCells) -> KeyedSheet | None:
+def _read_sheet(
+    title: str,
+    grid: list[list[object]] | SheetCells,
+    sparse: bool = False,
+    keep: Callable[[str, str], bool] | None = None,
+) -> KeyedSheet | None:
     """A contract sheet from its rows (openpyxl's) or its cells (``read_cells``'s, read
-    by (row, column) without a grid: a workbook of a million cells is mostly not keyed)."""
+    by (row, column) without a grid: a workbook of a million cells is mostly not keyed).
+    ``sparse`` (cells only): see :func:`read_keyed`."""
+    present: dict[int, set[int]] = {}  # sparse: row number -> its columns that hold something
     if isinstance(grid, SheetCells):
         values, source = grid.values, grid
         column_a = {n: v for (n, c), v in values.items() if c == 1}
@@ -91,6 +99,10 @@ def _read_sheet(title: str, grid: list[list[object]] | SheetCells) -> KeyedSheet
             cell = lambda n, c: source.get(n, c + 1)  # noqa: E731 - 0-based column, as a grid
         else:
             cell = lambda n, c: values.get((n, c + 1))  # noqa: E731
+        if sparse:
+            for n, c in [*values, *(source.texts if source.shows_formulas else ())]:
+                if c > FIRST_PERIOD_COL:
+                    present.setdefault(n, set()).add(c - 1)
     else:
         found = [
             (cells[0].strip(), number)
@@ -127,18 +139,31 @@ def _read_sheet(title: str, grid: list[list[object]] | SheetCells) -> KeyedSheet
     sheet = KeyedSheet(name=title, periods=periods, rows={}, period_columns=columns)
     letters = list(columns)
     for key, number in keys.items():
-        row = KeyedRow(key, title, number, cell(number, 1), cell(number, 2), cell(number, 3))
+        sheet.row_keys[number] = key
+        constant = cell(number, 3)
+        if sparse:
+            held = sorted(c - FIRST_PERIOD_COL for c in present.get(number, ()))
+            offsets: Iterable[int] = [i for i in held if i < len(periods)]
+            if not offsets and constant is None and keep is not None and not keep(title, key):
+                continue  # nothing in D or a period column, and not asked for
+        else:
+            offsets = range(len(periods))
+        row = KeyedRow(key, title, number, cell(number, 1), cell(number, 2), constant)
         row.cells[CONSTANT] = f"{CONSTANT}{number}"
-        for offset, label in enumerate(periods):
+        for offset in offsets:
+            label = periods[offset]
             row.values[label] = cell(number, FIRST_PERIOD_COL + offset)
             row.cells[label] = f"{letters[offset]}{number}"
         sheet.rows[key] = row
-        sheet.row_keys[number] = key
     return sheet
 
 
 def read_keyed(
-    path_or_workbook: str | Path | Workbook | WorkbookCells, *, data_only: bool = True
+    path_or_workbook: str | Path | Workbook | WorkbookCells,
+    *,
+    data_only: bool = True,
+    sparse: bool = False,
+    keep: Callable[[str, str], bool] | None = None,
 ) -> dict[str, KeyedSheet]:
     """Read every contract sheet (not Cover, not sheets without a ``period`` row), in order.
 
@@ -146,6 +171,13 @@ def read_keyed(
     text (``data_only=False``) with openpyxl, both after the checks of
     :mod:`modelgen.xlsx.open_safely`; a workbook already read is read as it was loaded
     (``data_only`` is then ignored).
+
+    ``sparse`` (cells read by ``read_cells`` or ``CellReader``): each row's ``values`` and
+    ``cells`` hold only the period cells that hold something, not one entry per period, and
+    with ``keep``, a row holding nothing in D or a period column is in ``rows`` only if
+    ``keep(sheet, key)`` (``row_keys`` lists every key): ``build --previous`` keeps OLD's
+    rows by key while it builds the new model, and most of them are formulas it does not
+    need.
     """
     source = path_or_workbook
     if isinstance(source, str | Path):
@@ -161,7 +193,7 @@ def read_keyed(
     for title, grid in grids:
         if title == COVER:
             continue
-        sheet = _read_sheet(title, grid)
+        sheet = _read_sheet(title, grid, sparse and isinstance(grid, SheetCells), keep)
         if sheet is not None:
             sheets[title] = sheet
     return sheets

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from html import unescape
 from typing import IO
 
-__all__ = ["Formula", "NotPlain", "plain", "scan_cells"]
+__all__ = ["CELL_PATTERN", "Formula", "NotPlain", "chunks", "plain", "scan_cells"]
 
 CHUNK = 1 << 20
 #: a cell as xlsxwriter, Excel and LibreOffice write it: r, then s, then t; then at most a
@@ -38,6 +38,7 @@ _CELL = re.compile(
     r"(?:/>|>(?:(<f)(?:>([^<]*)</f>| ([^>]*?)/>| ([^>]*)>([^<]*)</f>))?"
     r"(?:<v>([^<]*)</v>|<v/>)?</c>)"
 )
+CELL_PATTERN = _CELL  # for a reader that reads a row's cells by the same pattern
 _PREFIXED = re.compile(r"<\w+:worksheet\b")
 
 
@@ -79,7 +80,7 @@ def plain(text: str) -> str:
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&"))
 
 
-def _chunks(fh: IO[bytes]) -> Iterator[str]:
+def chunks(fh: IO[bytes]) -> Iterator[str]:
     """The part's text up to the last complete ``</row>``, a megabyte at a time."""
     head = fh.read(CHUNK)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head[:200]:
@@ -116,7 +117,7 @@ Cell = tuple[str, str, str, str, str, str, str, str, str, str]
 def scan_cells(fh: IO[bytes]) -> Iterator[list[Cell]]:
     """The part's cells, a megabyte at a time, each as ``_CELL``'s groups; NotPlain when a
     cell is not in that shape (an inline string, attributes in another order, no ``r``)."""
-    for text in _chunks(fh):
+    for text in chunks(fh):
         found = _CELL.findall(text)
         if len(found) != text.count("<c ") + text.count("<c>"):
             raise NotPlain("a cell in another shape")

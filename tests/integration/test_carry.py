@@ -363,6 +363,26 @@ def test_the_record_is_hidden_and_not_a_contract_sheet(
     assert SHEET not in read_keyed(read_once(shipped_book))
 
 
+def test_the_record_read_by_pattern_is_the_record_read_by_cell(
+    tmp_path: Path, shipped_book: Path
+) -> None:
+    """read_record reads modelgen's record by one pattern per row; the same record
+    re-saved by openpyxl (styles, another shape) is read cell by cell, to the same result."""
+    from modelgen.xlsx.cells import CellReader
+    from modelgen.xlsx.record import _scan_record, read_record
+
+    with CellReader(shipped_book) as book:
+        assert _scan_record(book) is not None  # the pattern reads modelgen's own
+        fast = read_record(book)
+    assert fast == read_provenance(read_cells(shipped_book)) and fast.inputs
+    wb = openpyxl.load_workbook(shipped_book)
+    wb[SHEET]["A1"].font = openpyxl.styles.Font(bold=True)
+    wb.save(tmp_path / "resaved.xlsx")
+    with CellReader(tmp_path / "resaved.xlsx") as book:
+        assert _scan_record(book) is None
+        assert read_record(book) == fast
+
+
 def test_edits_survive_two_quarters_and_actuals_are_kept_on_request(
     tmp_path: Path, shipped_inputs: Path, shipped_book: Path
 ):
