@@ -13,12 +13,48 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from modelgen.xlsx.cached_values import NO_VALUES
 from modelgen.xlsx.cells import WorkbookCells, read_cells
+from modelgen.xlsx.read_by_key import KeyedSheet, read_keyed
+from modelgen.xlsx.record import read_provenance
 
-__all__ = ["open_for_values", "recalculated"]
+__all__ = ["Shown", "open_for_values", "recalculated", "shown_values"]
+
+
+@dataclass
+class Shown:
+    """What diff compares of a workbook: its sheets' names, its contract sheets by key
+    (only the cells that hold something) and the inputs its record lists."""
+
+    sheetnames: list[str]
+    keyed: dict[str, KeyedSheet]
+    inputs: set[tuple[str, str, str]]
+
+    @classmethod
+    def of(cls, cells: WorkbookCells) -> Shown:
+        prov = read_provenance(cells)
+        inputs = set() if prov is None else set(prov.inputs)
+        return cls(list(cells.sheetnames), read_keyed(cells, sparse=True), inputs)
+
+
+def shown_values(old: Path, new: Path) -> tuple[Shown, Shown, str | None]:
+    """``old`` and ``new`` as diff compares them, and the note of ``open_for_values``. Each
+    workbook with cached values is read, taken by key and let go before the next is read,
+    so two large workbooks are not held whole at once; one without cached values has both
+    recalculated (``open_for_values``)."""
+    first = read_cells(old)
+    if not first.lacks_computed_values():
+        a = Shown.of(first)
+        del first  # the cells: only what diff compares is kept
+        second = read_cells(new)
+        if not second.lacks_computed_values():
+            return a, Shown.of(second), None
+        del second
+    old_cells, new_cells, note = open_for_values(old, new)
+    return Shown.of(old_cells), Shown.of(new_cells), note
 
 
 def open_for_values(old: Path, new: Path) -> tuple[WorkbookCells, WorkbookCells, str | None]:
