@@ -13,12 +13,70 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
+from modelgen.sheets import SheetName
 from modelgen.xlsx.cached_values import NO_VALUES
-from modelgen.xlsx.cells import WorkbookCells, read_cells
+from modelgen.xlsx.cells import CellReader, WorkbookCells, read_cells
+from modelgen.xlsx.read_by_key import KeyedSheet, keyed_sheet, read_keyed
+from modelgen.xlsx.record import SHEET as RECORD
+from modelgen.xlsx.record import read_provenance
 
-__all__ = ["open_for_values", "recalculated"]
+__all__ = ["Shown", "open_for_values", "recalculated", "shown_values"]
+
+
+@dataclass
+class Shown:
+    """What diff compares of a workbook: its sheets' names, its contract sheets by key
+    (only the cells that hold something) and the inputs its record lists."""
+
+    sheetnames: list[str]
+    keyed: dict[str, KeyedSheet]
+    inputs: set[tuple[str, str, str]]
+
+    @classmethod
+    def of(cls, cells: WorkbookCells) -> Shown:
+        prov = read_provenance(cells)
+        inputs = set() if prov is None else set(prov.inputs)
+        return cls(list(cells.sheetnames), read_keyed(cells, sparse=True), inputs)
+
+
+def shown_values(old: Path, new: Path) -> tuple[Shown, Shown, str | None]:
+    """``old`` and ``new`` as diff compares them, and the note of ``open_for_values``. A
+    workbook with cached values is read a sheet at a time, each sheet taken by key and let
+    go, so a large workbook is never held whole; one without cached values has both
+    recalculated (``open_for_values``)."""
+    a, b = _shown(old), _shown(new)
+    if a is not None and b is not None:
+        return a, b, None
+    old_cells, new_cells, note = open_for_values(old, new)
+    return Shown.of(old_cells), Shown.of(new_cells), note
+
+
+def _shown(path: Path) -> Shown | None:
+    """``path`` as diff compares it, read sheet by sheet; None when it has formulas and
+    not one cached value (it must be recalculated)."""
+    keyed: dict[str, KeyedSheet] = {}
+    record = WorkbookCells([], {})
+    formulas = valued = False
+    with CellReader(path) as book:
+        record.sheetnames = book.sheetnames
+        for name, member in book.parts:
+            if member is None:
+                continue
+            cells = book.read_part(name, member)
+            formulas, valued = formulas or bool(cells.formulas), valued or cells.valued
+            if name == RECORD:
+                record.sheets[name] = cells
+            elif name != SheetName.COVER:
+                sheet = keyed_sheet(name, cells, sparse=True)
+                if sheet is not None:
+                    keyed[name] = sheet
+    if formulas and not valued:
+        return None
+    prov = read_provenance(record)
+    return Shown(record.sheetnames, keyed, set() if prov is None else set(prov.inputs))
 
 
 def open_for_values(old: Path, new: Path) -> tuple[WorkbookCells, WorkbookCells, str | None]:

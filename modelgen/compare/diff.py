@@ -23,7 +23,7 @@ import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
-from modelgen.compare.computed import open_for_values
+from modelgen.compare.computed import shown_values
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 from modelgen.formulas.addresses import CONSTANT
 from modelgen.keys import RowKey, kind_of, leading_parts
@@ -31,9 +31,8 @@ from modelgen.rowspec import headline
 from modelgen.sheets import SheetName
 from modelgen.words import either, nearest, unknown_name
 from modelgen.xlsx.forecast_actual import Surprise, forecast_vs_actual
-from modelgen.xlsx.read_by_key import PERIOD_KEY, KeyedSheet, read_keyed
+from modelgen.xlsx.read_by_key import PERIOD_KEY, KeyedSheet
 from modelgen.xlsx.record import SHEET as RECORD_SHEET
-from modelgen.xlsx.record import read_provenance
 
 __all__ = ["HEADLINE", "Change", "DiffError", "DiffReport", "diff_workbooks", "is_headline"]
 
@@ -249,11 +248,6 @@ def _compare(old: object, new: object, tolerance: float) -> tuple[bool, float | 
     return differs, change, relative
 
 
-def _inputs(wb) -> set[tuple[str, str, str]]:  # noqa: ANN001 - an openpyxl workbook
-    prov = read_provenance(wb)
-    return set() if prov is None else set(prov.inputs)
-
-
 def diff_workbooks(
     old: str | Path, new: str | Path, tolerance: float = DEFAULT_TOLERANCE
 ) -> DiffReport:
@@ -262,17 +256,17 @@ def diff_workbooks(
     if not (tolerance >= 0 and math.isfinite(tolerance)):
         raise DiffError(f"the tolerance must be a number >= 0, not {tolerance}")
     report = DiffReport(str(old), str(new), tolerance)
-    old_wb, new_wb, report.recalculated = open_for_values(old, new)
-    names_old = [n for n in old_wb.sheetnames if n != RECORD_SHEET]
-    names_new = [n for n in new_wb.sheetnames if n != RECORD_SHEET]
+    shown_old, shown_new, report.recalculated = shown_values(old, new)
+    names_old = [n for n in shown_old.sheetnames if n != RECORD_SHEET]
+    names_new = [n for n in shown_new.sheetnames if n != RECORD_SHEET]
     report.sheets_added = [n for n in names_new if n not in names_old]
     report.sheets_removed = [n for n in names_old if n not in names_new]
     report.sheet_names = names_new + report.sheets_removed
-    a, b = read_keyed(old_wb), read_keyed(new_wb)
+    a, b = shown_old.keyed, shown_new.keyed
     for name in report.sheet_names:
         keys = [*(b[name].rows if name in b else []), *(a[name].rows if name in a else [])]
         report.row_keys[name] = list(dict.fromkeys(k for k in keys if k != PERIOD_KEY))
-    inputs = _inputs(old_wb) | _inputs(new_wb)
+    inputs = shown_old.inputs | shown_new.inputs
     for name in [n for n in b if n in a]:
         _diff_sheet(report, a[name], b[name], inputs, tolerance)
     report.forecast_vs_actual = forecast_vs_actual(a, b)

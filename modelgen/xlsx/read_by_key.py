@@ -232,9 +232,10 @@ class KeyedWorkbook:
         return pd.DataFrame.from_dict(data, orient="index", columns=[CONSTANT, *periods])
 
 
-def keyed_sheet(title: str, cells: SheetCells) -> KeyedSheet | None:
-    """One sheet read by the contract from its cells (None: not a contract sheet)."""
-    return _read_sheet(title, cells)
+def keyed_sheet(title: str, cells: SheetCells, *, sparse: bool = False) -> KeyedSheet | None:
+    """One sheet read by the contract from its cells (None: not a contract sheet);
+    ``sparse`` as ``read_keyed`` takes it."""
+    return _read_sheet(title, cells, sparse)
 
 
 def locate(sheets: dict[str, KeyedSheet], sheet: str, cell: str) -> tuple[str | None, str | None]:
