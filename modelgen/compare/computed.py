@@ -37,9 +37,7 @@ class Shown:
 
     @classmethod
     def of(cls, cells: WorkbookCells) -> Shown:
-        prov = read_provenance(cells)
-        inputs = set() if prov is None else set(prov.inputs)
-        return cls(list(cells.sheetnames), read_keyed(cells, sparse=True), inputs)
+        return cls(list(cells.sheetnames), read_keyed(cells, sparse=True), _inputs(cells))
 
 
 def shown_values(old: Path, new: Path) -> tuple[Shown, Shown, str | None]:
@@ -75,8 +73,13 @@ def _shown(path: Path) -> Shown | None:
                     keyed[name] = sheet
     if formulas and not valued:
         return None
-    prov = read_provenance(record)
-    return Shown(record.sheetnames, keyed, set() if prov is None else set(prov.inputs))
+    return Shown(record.sheetnames, keyed, _inputs(record))
+
+
+def _inputs(cells: WorkbookCells) -> set[tuple[str, str, str]]:
+    """The inputs the workbook's record lists (none without a record)."""
+    prov = read_provenance(cells)
+    return set() if prov is None else set(prov.inputs)
 
 
 def open_for_values(old: Path, new: Path) -> tuple[WorkbookCells, WorkbookCells, str | None]:

@@ -28,7 +28,6 @@ import posixpath
 import re
 import tempfile
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -51,7 +50,7 @@ def recalculate(path: str | Path) -> Values:
     Raises EngineMissingError without the `ironcalc` package, RecalcError when IronCalc
     cannot load or evaluate the file.
     """
-    model, _ = _evaluated(Path(path))
+    model, _, _ = _evaluated(Path(path))
     sheets = [s["name"] for s in model.get_worksheets_properties()]
     values: Values = {}
     for sheet, row, column in model.get_all_cells():
@@ -80,9 +79,7 @@ class Recalculated:
 def recalculate_model(path: str | Path) -> Recalculated:
     """Load `path` into IronCalc and evaluate it, for a caller that reads only some cells
     (`verify` reads the formula cells). Raises as `recalculate`."""
-    found: set[str] = set()
-    model, sheets = _evaluated(Path(path), before=lambda _, free: found.update(free))
-    return Recalculated(model, sheets, found)
+    return Recalculated(*_evaluated(Path(path)))
 
 
 def _value(model: Any, sheet: int, row: int, column: int) -> object:
@@ -99,11 +96,9 @@ def _error_type() -> object:
     return ironcalc.CellType.ErrorValue
 
 
-def _evaluated(
-    path: Path, before: Callable[[Any, set[str]], None] | None = None
-) -> tuple[Any, list[str]]:
-    """IronCalc's model of `path`, evaluated (``before`` sees it loaded, with the names of
-    the sheets that hold no formula), and its sheets' names."""
+def _evaluated(path: Path) -> tuple[Any, list[str], set[str]]:
+    """IronCalc's model of `path`, evaluated; its sheets' names, and those of the sheets
+    that hold no formula."""
     try:
         import ironcalc
     except ImportError:
@@ -112,14 +107,12 @@ def _evaluated(
         with tempfile.TemporaryDirectory(prefix="modelgen-ironcalc-") as tmp:
             loadable, formula_free = _loadable(path, Path(tmp))
             model = ironcalc.load_from_xlsx(str(loadable), "en", "UTC")
-        if before is not None:
-            before(model, formula_free)
         model.evaluate()
     except BaseException as exc:  # a panic in IronCalc's Rust is a BaseException (pyo3)
         if not isinstance(exc, ironcalc.WorkbookError) and type(exc).__name__ != "PanicException":
             raise  # Ctrl-C, SIGTERM and the like stay what they are
         raise RecalcError(f"IronCalc could not recalculate {path}: {exc}") from None
-    return model, [s["name"] for s in model.get_worksheets_properties()]
+    return model, [s["name"] for s in model.get_worksheets_properties()], formula_free
 
 
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
