@@ -1,5 +1,6 @@
 """verify and diff import only what they use: no openpyxl, no pandas for a modelgen workbook
-(issue 26: half a second of the shipped model's `verify --engine ironcalc` was imports)."""
+(issue 26: half a second of the shipped model's `verify --engine ironcalc` was imports), and
+no pydantic from the command line (typer 0.29 imports it to convert every option)."""
 
 from __future__ import annotations
 
@@ -33,3 +34,29 @@ def test_verify_and_diff_load_neither_openpyxl_nor_pandas(tmp_path: Path) -> Non
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+CLI = """
+import sys
+from modelgen.cli import main
+for args in (["verify", "--engine", "ironcalc", sys.argv[1]], ["diff", sys.argv[1], sys.argv[1]]):
+    sys.argv = ["modelgen", *args]
+    try:
+        main()
+    except SystemExit as done:
+        assert not done.code, args
+print(sorted(m for m in ("openpyxl", "pandas", "pydantic") if m in sys.modules))
+"""
+
+
+def test_verify_and_diff_commands_load_no_library_they_do_not_use(tmp_path: Path) -> None:
+    book = build(SHIPPED, tmp_path / "model.xlsx").out
+    root = str(Path(__file__).resolve().parents[2])
+    done = subprocess.run(
+        [sys.executable, "-c", CLI, str(book)],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": root, "PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
