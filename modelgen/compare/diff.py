@@ -294,6 +294,8 @@ def _diff_sheet(
         for period in periods:
             va = ra.constant if period == CONSTANT else ra.values.get(period)
             vb = rb.constant if period == CONSTANT else rb.values.get(period)
+            if va == vb:  # most cells: equal values never differ, whatever the tolerance
+                continue
             is_input = (name, key, period) in inputs or (not inputs and name == INPUTS)
             kind = "input" if is_input else "output"
             differs, change, relative = _compare(va, vb, INPUT_TOLERANCE if is_input else tolerance)
