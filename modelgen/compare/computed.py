@@ -11,9 +11,12 @@ one line.
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from modelgen.sheets import SheetName
@@ -45,11 +48,39 @@ def shown_values(old: Path, new: Path) -> tuple[Shown, Shown, str | None]:
     workbook with cached values is read a sheet at a time, each sheet taken by key and let
     go, so a large workbook is never held whole; one without cached values has both
     recalculated (``open_for_values``)."""
-    a, b = _shown(old), _shown(new)
+    a, b = _both_shown(old, new)
     if a is not None and b is not None:
         return a, b, None
     old_cells, new_cells, note = open_for_values(old, new)
     return Shown.of(old_cells), Shown.of(new_cells), note
+
+
+def _both_shown(old: Path, new: Path) -> tuple[Shown | None, Shown | None]:
+    """``_shown`` of each workbook, the two read at once: ``old`` in a forked process
+    while this one reads ``new``, since reading is most of diff's time and the two files
+    are independent. Where a process cannot be forked (no fork on the platform, or this is
+    a daemon such as a batch worker) they are read one after the other. Either way a
+    broken ``old`` is reported before a broken ``new``."""
+    context = _fork()
+    if context is None:
+        return _shown(old), _shown(new)
+    with ProcessPoolExecutor(1, mp_context=context) as reader:
+        other = reader.submit(_shown, old)
+        try:
+            b = _shown(new)
+        except BaseException:
+            other.result()  # old's error first, as when they are read in turn
+            raise
+        return other.result(), b
+
+
+def _fork() -> BaseContext | None:
+    """The context that forks this process, or None where that cannot be done."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    if multiprocessing.current_process().daemon:
+        return None  # a daemon may not have children
+    return multiprocessing.get_context("fork")
 
 
 def _shown(path: Path) -> Shown | None:
