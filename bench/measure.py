@@ -170,6 +170,7 @@ def verify(book: Path, _: Path) -> dict:
         "seconds": time.perf_counter() - start,
         "import_seconds": imported,
         "peak_mb": _peak_mb(),
+        "reader_peak_mb": _children_peak_mb(),
         "formula_cells": report.formula_cells,
         "mismatches": len(report.mismatches),
     }
@@ -192,7 +193,7 @@ def diff(old: Path, new: Path) -> dict:
 
 def _children_peak_mb() -> float:
     """The peak resident memory of the largest child this process waited for (diff reads
-    OLD in a forked process). It counts the pages the child still shares with this
+    OLD in a forked process, verify the cached values). It counts the pages the child still shares with this
     process, so this peak plus the child's overstates what the two used together."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
 

@@ -84,8 +84,8 @@ def measure_size(work: Path, n: int, quarterly: bool, say) -> dict:
 
 
 def _peak(step: dict) -> float:
-    """A step's peak memory; diff's is its own and its reader's added (an upper bound:
-    the pages the two share are counted twice)."""
+    """A step's peak memory: its own and its reader's added, for diff and verify (an upper
+    bound: the pages the two share are counted twice)."""
     return step["peak_mb"] + step.get("reader_peak_mb", 0.0)
 
 

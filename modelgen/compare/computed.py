@@ -11,15 +11,13 @@ one line.
 
 from __future__ import annotations
 
-import multiprocessing
 import shutil
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.context import BaseContext
 from pathlib import Path
 
 from modelgen.sheets import SheetName
+from modelgen.xlsx.aside import aside
 from modelgen.xlsx.cached_values import NO_VALUES
 from modelgen.xlsx.cells import CellReader, WorkbookCells, read_cells
 from modelgen.xlsx.read_by_key import KeyedSheet, keyed_sheet, read_keyed
@@ -56,31 +54,16 @@ def shown_values(old: Path, new: Path) -> tuple[Shown, Shown, str | None]:
 
 
 def _both_shown(old: Path, new: Path) -> tuple[Shown | None, Shown | None]:
-    """``_shown`` of each workbook, the two read at once: ``old`` in a forked process
-    while this one reads ``new``, since reading is most of diff's time and the two files
-    are independent. Where a process cannot be forked (no fork on the platform, or this is
-    a daemon such as a batch worker) they are read one after the other. Either way a
-    broken ``old`` is reported before a broken ``new``."""
-    context = _fork()
-    if context is None:
-        return _shown(old), _shown(new)
-    with ProcessPoolExecutor(1, mp_context=context) as reader:
-        other = reader.submit(_shown, old)
+    """``_shown`` of each workbook, the two read at once (:mod:`modelgen.xlsx.aside`):
+    ``old`` in a forked process while this one reads ``new``, since reading is most of
+    diff's time. A broken ``old`` is reported before a broken ``new``, as read in turn."""
+    with aside(_shown, old) as other:
         try:
             b = _shown(new)
         except BaseException:
-            other.result()  # old's error first, as when they are read in turn
+            other.result()  # old's error first
             raise
         return other.result(), b
-
-
-def _fork() -> BaseContext | None:
-    """The context that forks this process, or None where that cannot be done."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return None
-    if multiprocessing.current_process().daemon:
-        return None  # a daemon may not have children
-    return multiprocessing.get_context("fork")
 
 
 def _shown(path: Path) -> Shown | None:

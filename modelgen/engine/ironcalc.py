@@ -2,10 +2,10 @@
 
 IronCalc (the `ironcalc` package, a Rust engine built for Excel compatibility) loads the
 .xlsx, evaluates every formula and hands back each cell's value; `verify` judges those
-values exactly as it judges LibreOffice's (`modelgen.engine.verify.judge`). IronCalc also
-keeps the value a file caches for each formula until it evaluates, so `verify --engine
-ironcalc` reads the cached value and the result of each formula cell from IronCalc in one
-pass (`recalculate_formulas`), without reading the workbook's cells a second time.
+values exactly as it judges LibreOffice's (`modelgen.engine.verify.judge`). `verify
+--engine ironcalc` asks the evaluated model (`recalculate_model`) for the formula cells'
+results only, and reads their cached values itself, in a forked process while IronCalc
+loads (`modelgen.engine.verify.judge_in_process`): IronCalc reads a cached empty text as 0.
 
 Where it differs from Excel (0.9.1): it reads a bare range given to a scalar function as
 the implicit intersection with the formula's own row or column, inside `SUMPRODUCT` too,

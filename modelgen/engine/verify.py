@@ -36,15 +36,16 @@ from modelgen.formulas.addresses import ref as sheet_ref
 from modelgen.sheets import SheetName
 from modelgen.words import number, plural
 from modelgen.xlsx import formula_cells
+from modelgen.xlsx.aside import sheets_aside
 from modelgen.xlsx.cached_values import (
     NoComputedValuesError,
     lacks_computed_values,
     no_values_message,
 )
-from modelgen.xlsx.cells import ErrorValue, SheetCells, WorkbookCells, each_sheet, read_cells
+from modelgen.xlsx.cells import ErrorValue, SheetCells, WorkbookCells, read_cells
 from modelgen.xlsx.check_results import CheckResults
 from modelgen.xlsx.open_safely import check_xlsx, open_workbook
-from modelgen.xlsx.read_by_key import KeyedSheet, keyed_sheet, locate, read_keyed
+from modelgen.xlsx.read_by_key import PERIOD_KEY, KeyedSheet, keyed_sheet, locate, read_keyed
 
 if TYPE_CHECKING:
     from modelgen.engine.ironcalc import Recalculated
@@ -330,40 +331,64 @@ def _read_checks(
 
 
 def judge_in_process(path: str | Path, *, rel: float = 1e-9, abs_tol: float = 1e-9) -> VerifyReport:
-    """``verify`` by IronCalc in one pass over the file, one sheet at a time: IronCalc
-    evaluates the workbook in process, then each sheet's cells are read, each formula
-    compared with IronCalc's result for it, and the sheet let go, so a 500-company
-    workbook (1.5 million formula cells) is never held twice. Error values are looked for
-    in the formula cells (a constant is not computed), and the sheets without a formula
-    are not read."""
+    """``verify`` by IronCalc, in process: while IronCalc loads and evaluates the workbook,
+    a forked process reads its formula cells' cached values (:mod:`modelgen.xlsx.aside`),
+    a sheet at a time; then each sheet's are compared with IronCalc's results and let go,
+    so a 500-company workbook is never held twice. Error values are looked for in the
+    formula cells (a constant is not computed); sheets without a formula are skipped."""
     from modelgen.engine import ironcalc
 
     path = Path(path)
-    with _blaming_the_file([path]):
-        model = ironcalc.recalculate_model(path)
-    report = VerifyReport(path=path, engine=ironcalc.NAME)
-    report.has_checks = SheetName.CHECKS in model.sheets
-    for cells in each_sheet(path, skip=model.formula_free):
-        _judge_sheet(report, model, cells, rel, abs_tol)
+    with sheets_aside(path, formula_values) as sheets:
+        with _blaming_the_file([path]):
+            model = ironcalc.recalculate_model(path)
+        report = VerifyReport(path=path, engine=ironcalc.NAME)
+        report.has_checks = SheetName.CHECKS in model.sheets
+        for sheet in sheets():
+            if sheet.name not in model.formula_free:
+                _judge_sheet(report, model, sheet, rel, abs_tol)
     return report
 
 
+@dataclass
+class FormulaValues:
+    """What the in-process judge needs of a sheet: its formula cells (``rows[i]``,
+    ``cols[i]``, 1-based) with their cached values, and ``keys``, the cells that name a
+    cell by row key and period (column A and the ``period`` row)."""
+
+    name: str
+    rows: list[int]
+    cols: list[int]
+    cached: list[object]
+    keys: SheetCells
+
+
+def formula_values(cells: SheetCells) -> FormulaValues:
+    """``cells`` as the in-process judge reads them (a few numbers a cell: cheap to pass
+    from the process that reads them)."""
+    values, found = cells.values, list(cells.formulas)
+    period = {r for (r, c), v in values.items() if c == 1 and str(v).strip() == PERIOD_KEY}
+    keys = SheetCells(cells.name, {k: v for k, v in values.items() if k[1] == 1 or k[0] in period})
+    rows, cols = [r for r, _ in found], [c for _, c in found]
+    return FormulaValues(cells.name, rows, cols, [values.get(k) for k in found], keys)
+
+
 def _judge_sheet(
-    report: VerifyReport, model: Recalculated, cells: SheetCells, rel: float, abs_tol: float
+    report: VerifyReport, model: Recalculated, sheet: FormulaValues, rel: float, abs_tol: float
 ) -> None:
     """One sheet's formula cells against IronCalc's ``model``; the Checks sheet's results."""
-    index, name = model.sheets.index(cells.name), cells.name
+    index, name = model.sheets.index(sheet.name), sheet.name
     keyed: dict[str, KeyedSheet] = {}
 
     def where(cell: str) -> tuple[str | None, str | None]:
         if not keyed and name != SheetName.COVER:  # read by key only when it is needed
-            keyed[name] = keyed_sheet(name, cells) or KeyedSheet(name, [], {})
+            keyed[name] = keyed_sheet(name, sheet.keys) or KeyedSheet(name, [], {})
         return locate(keyed, name, cell)
 
-    get, values, isclose = model.model.get_cell_value, cells.values, math.isclose
+    get, isclose = model.model.get_cell_value, math.isclose
     odd: list[tuple[int, int, object, object]] = []
-    for row, col in cells.formulas:
-        value, new = values.get((row, col)), get(index, row, col)
+    for row, col, value in zip(sheet.rows, sheet.cols, sheet.cached, strict=True):
+        new = get(index, row, col)
         if new.__class__ is float and value.__class__ in _NUMBERS:  # most cells: no more
             if isclose(value, new, rel_tol=rel, abs_tol=abs_tol):  # type: ignore[arg-type]
                 continue
@@ -374,7 +399,7 @@ def _judge_sheet(
             report.mismatches.append(Mismatch(name, cell, *where(cell), value, new))
         if _is_error(new):
             report.errors.append(CellError(name, cell, *where(cell), new))
-    report.formula_cells += len(cells.formulas)
+    report.formula_cells += len(sheet.rows)
     if name == SheetName.CHECKS:
         where("A1")
 

@@ -25,6 +25,7 @@ from modelgen.engine.verify import (
     RecalcError,
     verify,
 )
+from modelgen.xlsx import aside
 from tests.engine import engine, engine_profile, require_soffice
 from tests.engine.test_verify import write_contract
 
@@ -59,7 +60,12 @@ def test_the_article_inputs_verify_with_ironcalc(tmp_path):
     assert report.ok, report.lines()
 
 
-def test_a_wrong_cached_value_is_caught_and_named(tmp_path):
+@pytest.mark.parametrize("forked", [True, False])
+def test_a_wrong_cached_value_is_caught_and_named(tmp_path, monkeypatch, forked):
+    """The cached values are read in a forked process while IronCalc evaluates, or in
+    turn where none can be forked (modelgen.xlsx.aside): the same report either way."""
+    if not forked:
+        monkeypatch.setattr(aside, "fork_context", lambda: None)
     report = verify(write_contract(tmp_path / "contract.xlsx"), engine="ironcalc")
     growth = 88.0 / 55.7 - 1
     assert report.mismatches == [  # exactly what LibreOffice finds (test_verify.py)

@@ -109,11 +109,11 @@ def test_a_missing_or_unsafe_workbook_is_exit_2(books, tmp_path: Path):
 def test_both_workbooks_at_once_read_as_one_after_the_other(quarter, monkeypatch):
     """diff reads OLD in a forked process while it reads NEW: the report is the one read
     in turn gives, and a broken OLD is named first, as read in turn."""
-    from modelgen.compare import computed
+    from modelgen.xlsx import aside
 
     together = diff_workbooks(quarter["old"], quarter["new"]).to_json()
     assert json.loads(together)["changes"]  # a quarter later: something to compare
-    monkeypatch.setattr(computed, "_fork", lambda: None)
+    monkeypatch.setattr(aside, "fork_context", lambda: None)
     assert diff_workbooks(quarter["old"], quarter["new"]).to_json() == together
 
 
@@ -121,10 +121,10 @@ def test_both_workbooks_at_once_read_as_one_after_the_other(quarter, monkeypatch
 def test_a_broken_old_workbook_is_named_before_a_broken_new_one(
     tmp_path: Path, monkeypatch, forked: bool
 ):
-    from modelgen.compare import computed
+    from modelgen.xlsx import aside
 
     if not forked:
-        monkeypatch.setattr(computed, "_fork", lambda: None)
+        monkeypatch.setattr(aside, "fork_context", lambda: None)
     old, new = tmp_path / "old.xlsx", tmp_path / "new.xlsx"
     old.write_text("not a workbook")
     new.write_bytes(b"PK not a workbook either")

@@ -1,0 +1,64 @@
+"""Work done in a forked process (modelgen.xlsx.aside): its result or its error comes back
+as if it had been done in turn, and a process that dies is an error, never a silent gap."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from modelgen.xlsx import aside
+from modelgen.xlsx.read_by_key import ReadbackError
+
+
+def _double(x: int) -> tuple[int, int]:
+    return os.getpid(), 2 * x
+
+
+def _refuse(why: str) -> None:
+    raise ReadbackError(why)
+
+
+def _die() -> None:
+    os._exit(9)
+
+
+def test_the_result_comes_back_from_another_process():
+    with aside.aside(_double, 21) as running:
+        pid, value = running.result()
+    assert value == 42 and pid != os.getpid()
+
+
+def test_without_fork_it_is_done_in_turn(monkeypatch):
+    monkeypatch.setattr(aside, "fork_context", lambda: None)
+    with aside.aside(_double, 21) as running:
+        assert running.result() == (os.getpid(), 42)
+
+
+def test_an_error_comes_back_as_itself():
+    with aside.aside(_refuse, "row key 'x' is used twice") as running:
+        with pytest.raises(ReadbackError, match="used twice") as caught:
+            running.result()
+    assert caught.value.exit_code == 2
+
+
+def test_a_process_that_dies_is_an_error():
+    with aside.aside(_die) as running:
+        with pytest.raises(RuntimeError, match="exit status 9"):
+            running.result()
+
+
+def test_the_sheets_come_back_in_workbook_order(shipped_book: Path):
+    with aside.sheets_aside(shipped_book, _name_and_count) as sheets:
+        forked = list(sheets())
+    names = [name for name, _ in forked]
+    assert names[:3] == ["Cover", "Inputs", "Capex"] and sum(n for _, n in forked) > 10_000
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(aside, "fork_context", lambda: None)
+        with aside.sheets_aside(shipped_book, _name_and_count) as sheets:
+            assert list(sheets()) == forked
+
+
+def _name_and_count(cells) -> tuple[str, int]:  # noqa: ANN001
+    return cells.name, len(cells.formulas)
