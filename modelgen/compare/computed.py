@@ -11,83 +11,116 @@ one line.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from modelgen.sheets import SheetName
-from modelgen.xlsx.aside import aside
-from modelgen.xlsx.cached_values import NO_VALUES
+from modelgen.xlsx.aside import streamed
+from modelgen.xlsx.cached_values import NO_VALUES, lacks_computed_values
 from modelgen.xlsx.cells import CellReader, WorkbookCells, read_cells
 from modelgen.xlsx.read_by_key import KeyedSheet, keyed_sheet, read_keyed
 from modelgen.xlsx.record import SHEET as RECORD
 from modelgen.xlsx.record import read_provenance
 
-__all__ = ["Shown", "open_for_values", "recalculated", "shown_values"]
+__all__ = ["Compared", "Side", "compared", "open_for_values", "recalculated"]
 
 
 @dataclass
-class Shown:
-    """What diff compares of a workbook: its sheets' names, its contract sheets by key
-    (only the cells that hold something) and the inputs its record lists."""
+class Side:
+    """A workbook as diff reads it before its sheets: every sheet's name, the inputs its
+    record lists, and ``worksheets``, the sheets whose rows follow (all but charts, the
+    Cover and the record), in workbook order."""
 
     sheetnames: list[str]
-    keyed: dict[str, KeyedSheet]
     inputs: set[tuple[str, str, str]]
-
-    @classmethod
-    def of(cls, cells: WorkbookCells) -> Shown:
-        return cls(list(cells.sheetnames), read_keyed(cells, sparse=True), _inputs(cells))
+    worksheets: list[str]
 
 
-def shown_values(old: Path, new: Path) -> tuple[Shown, Shown, str | None]:
-    """``old`` and ``new`` as diff compares them, and the note of ``open_for_values``. A
-    workbook with cached values is read a sheet at a time, each sheet taken by key and let
-    go, so a large workbook is never held whole; one without cached values has both
-    recalculated (``open_for_values``)."""
-    a, b = _both_shown(old, new)
-    if a is not None and b is not None:
-        return a, b, None
-    old_cells, new_cells, note = open_for_values(old, new)
-    return Shown.of(old_cells), Shown.of(new_cells), note
+#: a worksheet's name and its rows by key (None: not a contract sheet)
+Sheet = tuple[str, KeyedSheet | None]
 
 
-def _both_shown(old: Path, new: Path) -> tuple[Shown | None, Shown | None]:
-    """``_shown`` of each workbook, the two read at once (:mod:`modelgen.xlsx.aside`):
-    ``old`` in a forked process while this one reads ``new``, since reading is most of
-    diff's time. A broken ``old`` is reported before a broken ``new``, as read in turn."""
-    with aside(_shown, old) as other:
-        try:
-            b = _shown(new)
-        except BaseException:
-            other.result()  # old's error first
-            raise
-        return other.result(), b
+@dataclass
+class Compared:
+    """The two workbooks as diff compares them, and the note of ``open_for_values`` (None
+    when they are compared on their cached values). ``pairs``: each worksheet of NEW with
+    OLD's of the same name (None where that workbook lacks it), then OLD's others."""
+
+    old: Side
+    new: Side
+    note: str | None
+    pairs: Iterator[tuple[str, KeyedSheet | None, KeyedSheet | None]]
 
 
-def _shown(path: Path) -> Shown | None:
-    """``path`` as diff compares it, read sheet by sheet; None when it has formulas and
-    not one cached value (it must be recalculated)."""
-    keyed: dict[str, KeyedSheet] = {}
-    record = WorkbookCells([], {})
-    formulas = valued = False
+@contextlib.contextmanager
+def compared(old: Path, new: Path) -> Iterator[Compared]:
+    """``old`` and ``new`` as diff compares them, for the ``with`` block.
+
+    Workbooks with cached values are read a sheet at a time and in step: ``old`` in a
+    forked process (:mod:`modelgen.xlsx.aside`) while this one reads ``new``, each pair
+    of sheets handed over as soon as both are read and let go once compared, so neither
+    workbook is ever held whole and both are read on two cores. Where one has no cached
+    values, both are recalculated (``open_for_values``). A broken ``old`` is named first."""
+    if lacks_computed_values(old) or lacks_computed_values(new):  # in turn: old's error first
+        a, b, note = open_for_values(old, new)
+        (side_old, theirs), (side_new, mine) = _whole(a), _whole(b)
+        yield Compared(side_old, side_new, note, _paired(side_old, iter(theirs), iter(mine)))
+        return
+    with streamed(_read, old) as reading:
+        theirs, mine = iter(reading), _read(new)
+        side_old, side_new = next(theirs), next(mine)
+        assert isinstance(side_old, Side) and isinstance(side_new, Side)
+        pairs = _paired(side_old, theirs, mine)  # type: ignore[arg-type]
+        yield Compared(side_old, side_new, None, pairs)
+
+
+def _read(path: Path) -> Iterator[Side | Sheet]:
+    """``path``'s ``Side`` (its record is read first), then each of its worksheets by key
+    (only the cells that hold something), one at a time."""
     with CellReader(path) as book:
-        record.sheetnames = book.sheetnames
-        for name, member in book.parts:
-            if member is None:
-                continue
-            cells = book.read_part(name, member)
-            formulas, valued = formulas or bool(cells.formulas), valued or cells.valued
-            if name == RECORD:
-                record.sheets[name] = cells
-            elif name != SheetName.COVER:
-                sheet = keyed_sheet(name, cells, sparse=True)
-                if sheet is not None:
-                    keyed[name] = sheet
-    if formulas and not valued:
-        return None
-    return Shown(record.sheetnames, keyed, _inputs(record))
+        record = WorkbookCells(book.sheetnames, {})
+        cells = book.read(RECORD)
+        if cells is not None:
+            record.sheets[RECORD] = cells
+        del cells
+        parts = [(n, m) for n, m in book.parts if m is not None and n not in _NOT_COMPARED]
+        yield Side(book.sheetnames, _inputs(record), [n for n, _ in parts])
+        for name, member in parts:
+            yield name, keyed_sheet(name, book.read_part(name, member), sparse=True)
+
+
+_NOT_COMPARED = (RECORD, SheetName.COVER)
+
+
+def _whole(cells: WorkbookCells) -> tuple[Side, list[Sheet]]:
+    """A workbook read whole (``open_for_values``) as ``_read`` reads one."""
+    keyed = read_keyed(cells, sparse=True)
+    names = [n for n in cells.sheets if n not in _NOT_COMPARED]
+    side = Side(list(cells.sheetnames), _inputs(cells), names)
+    return side, [(n, keyed.get(n)) for n in names]
+
+
+def _paired(
+    old: Side, theirs: Iterator[Sheet], mine: Iterator[Sheet]
+) -> Iterator[tuple[str, KeyedSheet | None, KeyedSheet | None]]:
+    """Each of NEW's sheets (``mine``) with OLD's of that name, then OLD's others. OLD's
+    come in its own order: one asked for out of that order waits here until taken."""
+    waiting: dict[str, KeyedSheet | None] = {}
+    for name, b in mine:
+        if name not in old.worksheets:
+            yield name, None, b
+            continue
+        while name not in waiting:
+            found, sheet = next(theirs)
+            waiting[found] = sheet
+        yield name, waiting.pop(name), b
+        del b  # let go before the next sheet is read
+    for name, a in [*waiting.items(), *theirs]:
+        yield name, a, None
 
 
 def _inputs(cells: WorkbookCells) -> set[tuple[str, str, str]]:

@@ -23,14 +23,14 @@ import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
-from modelgen.compare.computed import shown_values
+from modelgen.compare.computed import compared
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
 from modelgen.formulas.addresses import CONSTANT
 from modelgen.keys import RowKey, kind_of, leading_parts
 from modelgen.rowspec import headline
 from modelgen.sheets import SheetName
 from modelgen.words import either, nearest, unknown_name
-from modelgen.xlsx.forecast_actual import Surprise, forecast_vs_actual
+from modelgen.xlsx.forecast_actual import Surprise, compared_kinds, forecast_vs_actual
 from modelgen.xlsx.read_by_key import PERIOD_KEY, KeyedSheet
 from modelgen.xlsx.record import SHEET as RECORD_SHEET
 
@@ -43,6 +43,7 @@ RATE_UNIT = "%"  # a row in this unit is a rate: shown as a percentage, moves in
 #: the outputs an analyst reads first (the Cover's headline): (sheet, row kind, which
 #: companies: "TOTAL" the total only, "*" the total and each company), as declared
 HEADLINE = headline()
+COMPARED_KINDS = compared_kinds()  # the rows forecast_vs_actual reads, by sheet
 
 
 class DiffError(ModelgenError, ValueError):
@@ -256,21 +257,37 @@ def diff_workbooks(
     if not (tolerance >= 0 and math.isfinite(tolerance)):
         raise DiffError(f"the tolerance must be a number >= 0, not {tolerance}")
     report = DiffReport(str(old), str(new), tolerance)
-    shown_old, shown_new, report.recalculated = shown_values(old, new)
-    names_old = [n for n in shown_old.sheetnames if n != RECORD_SHEET]
-    names_new = [n for n in shown_new.sheetnames if n != RECORD_SHEET]
-    report.sheets_added = [n for n in names_new if n not in names_old]
-    report.sheets_removed = [n for n in names_old if n not in names_new]
-    report.sheet_names = names_new + report.sheets_removed
-    a, b = shown_old.keyed, shown_new.keyed
-    for name in report.sheet_names:
-        keys = [*(b[name].rows if name in b else []), *(a[name].rows if name in a else [])]
-        report.row_keys[name] = list(dict.fromkeys(k for k in keys if k != PERIOD_KEY))
-    inputs = shown_old.inputs | shown_new.inputs
-    for name in [n for n in b if n in a]:
-        _diff_sheet(report, a[name], b[name], inputs, tolerance)
-    report.forecast_vs_actual = forecast_vs_actual(a, b)
+    keys: dict[str, list[str]] = {}
+    kept_old: dict[str, KeyedSheet] = {}  # the rows forecast_vs_actual reads
+    kept_new: dict[str, KeyedSheet] = {}
+    with compared(old, new) as both:
+        report.recalculated = both.note
+        names_old = [n for n in both.old.sheetnames if n != RECORD_SHEET]
+        names_new = [n for n in both.new.sheetnames if n != RECORD_SHEET]
+        report.sheets_added = [n for n in names_new if n not in names_old]
+        report.sheets_removed = [n for n in names_old if n not in names_new]
+        report.sheet_names = names_new + report.sheets_removed
+        inputs = both.old.inputs | both.new.inputs
+        for name, a, b in both.pairs:  # one sheet of each at a time, let go once compared
+            found = [*(b.rows if b else []), *(a.rows if a else [])]
+            keys[name] = list(dict.fromkeys(k for k in found if k != PERIOD_KEY))
+            if a is not None and b is not None:
+                _diff_sheet(report, a, b, inputs, tolerance)
+            _keep_compared(kept_old, a)
+            _keep_compared(kept_new, b)
+            del a, b  # let go before the next sheet is read
+    report.row_keys = {name: keys.get(name, []) for name in report.sheet_names}
+    report.forecast_vs_actual = forecast_vs_actual(kept_old, kept_new)
     return report
+
+
+def _keep_compared(kept: dict[str, KeyedSheet], sheet: KeyedSheet | None) -> None:
+    """Of ``sheet``, the rows ``forecast_vs_actual`` reads, into ``kept``."""
+    wanted = COMPARED_KINDS.get(sheet.name) if sheet is not None else None
+    if sheet is None or wanted is None:
+        return
+    rows = {k: row for k, row in sheet.rows.items() if kind_of(k) in wanted}
+    kept[sheet.name] = KeyedSheet(sheet.name, sheet.periods, rows)
 
 
 def _diff_sheet(

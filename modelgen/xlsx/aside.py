@@ -4,7 +4,7 @@ Reading a large workbook's cells is seconds of pure Python, and so is what ``dif
 ``verify`` do besides: ``diff`` reads a second workbook, ``verify`` waits for IronCalc to
 load and evaluate the first. Forked, the reading runs on another core. Where a process
 cannot be forked (a platform without fork, or a daemon process such as a batch worker,
-which may not have children) the reading is done in turn, with the same results.
+which may not have children) the work is done here, in turn, with the same results.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any, Generic, TypeVar
 
 from modelgen.xlsx.cells import SheetCells, each_sheet
 
-__all__ = ["Aside", "aside", "fork_context", "sheets_aside"]
+__all__ = ["Aside", "Streamed", "aside", "fork_context", "sheets_aside", "streamed"]
 
 T = TypeVar("T")
 
@@ -34,34 +34,32 @@ def fork_context() -> BaseContext | None:
     return multiprocessing.get_context("fork")
 
 
-class Aside(Generic[T]):
-    """``fn(*args)`` running in a forked process, or, where none can be forked, run when
-    its result is asked for."""
+class _Forked:
+    """``fn(*args)`` handed to ``target`` in a forked process that sends what comes of it
+    through a pipe; no process where none can be forked."""
 
-    def __init__(self, fn: Callable[..., T], args: tuple[Any, ...]) -> None:
+    def __init__(self, target: Callable[..., None], fn: Callable[..., Any], args: tuple) -> None:
         self._fn, self._args = fn, args
         self._process: Any = None
         context = fork_context()
         if context is not None:
             self._results, send = context.Pipe(duplex=False)
-            self._process = context.Process(target=_run, args=(send, fn, args), daemon=True)
+            self._process = context.Process(target=target, args=(send, fn, args), daemon=True)
             self._process.start()
             send.close()
 
-    def result(self) -> T:
-        """What ``fn`` returned, once it has; what it raised is raised here."""
-        if self._process is None:
-            return self._fn(*self._args)
+    def _received(self) -> object:
+        """The next thing sent, or what the process raised, raised here."""
         try:
             ok, value = self._results.recv()
         except EOFError:
             self._process.join()
             code = self._process.exitcode
             raise RuntimeError(f"the process reading aside stopped (exit status {code})") from None
-        self._process.join()
-        if ok:
-            return value
-        raise value
+        if not ok:
+            self._process.join()
+            raise value
+        return value
 
     def stop(self) -> None:
         """Stop the process if it is still running (the caller gave up on it)."""
@@ -70,6 +68,44 @@ class Aside(Generic[T]):
                 self._process.terminate()
             self._process.join()
             self._results.close()
+
+
+class Aside(_Forked, Generic[T]):
+    """``fn(*args)`` running in a forked process, or, where none can be forked, run when
+    its result is asked for."""
+
+    def __init__(self, fn: Callable[..., T], args: tuple[Any, ...]) -> None:
+        super().__init__(_run, fn, args)
+
+    def result(self) -> T:
+        """What ``fn`` returned, once it has; what it raised is raised here."""
+        if self._process is None:
+            return self._fn(*self._args)
+        value = self._received()
+        self._process.join()
+        return value  # type: ignore[return-value]
+
+
+class Streamed(_Forked, Generic[T]):
+    """The items of ``fn(*args)``, an iterator, made in a forked process and taken here as
+    they are made (the maker waits while one is in the pipe, so neither side holds more
+    than an item or two); where none can be forked, made here as they are asked for. An
+    error in the making is raised where its item would have been."""
+
+    def __init__(self, fn: Callable[..., Iterator[T]], args: tuple[Any, ...]) -> None:
+        super().__init__(_stream, fn, args)
+
+    def __iter__(self) -> Iterator[T]:
+        if self._process is None:
+            yield from self._fn(*self._args)
+            return
+        while True:
+            more, item = self._received()  # type: ignore[misc]
+            if not more:
+                break
+            yield item
+            del item  # let go before the next is received
+        self._process.join()
 
 
 @contextlib.contextmanager
@@ -83,17 +119,43 @@ def aside(fn: Callable[..., T], *args: Any) -> Iterator[Aside[T]]:
         running.stop()
 
 
+@contextlib.contextmanager
+def streamed(fn: Callable[..., Iterator[T]], *args: Any) -> Iterator[Streamed[T]]:
+    """``fn(*args)``'s items made in a forked process for the ``with`` block, which is
+    stopped at the block's end if its items were not all taken."""
+    running = Streamed(fn, args)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
 def _run(send: Any, fn: Callable[..., object], args: tuple[Any, ...]) -> None:
     try:
         outcome: tuple[bool, object] = (True, fn(*args))
     except BaseException as exc:
-        outcome = (False, exc)
-        try:
-            pickle.loads(pickle.dumps(exc))
-        except Exception:  # an error that does not cross processes whole: its message does
-            outcome = (False, RuntimeError(f"{type(exc).__name__}: {exc}"))
+        outcome = (False, _crossing(exc))
     send.send(outcome)
     send.close()
+
+
+def _stream(send: Any, fn: Callable[..., Iterator[object]], args: tuple[Any, ...]) -> None:
+    try:
+        for item in fn(*args):
+            send.send((True, (True, item)))
+        send.send((True, (False, None)))  # no more
+    except BaseException as exc:
+        send.send((False, _crossing(exc)))
+    send.close()
+
+
+def _crossing(exc: BaseException) -> BaseException:
+    """``exc``, or where it does not cross processes whole, an error with its message."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc
 
 
 @contextlib.contextmanager
