@@ -62,3 +62,47 @@ def test_the_sheets_come_back_in_workbook_order(shipped_book: Path):
 
 def _name_and_count(cells) -> tuple[str, int]:  # noqa: ANN001
     return cells.name, len(cells.formulas)
+
+
+def _count_to(n: int, broken_at: int | None = None):  # noqa: ANN201
+    for i in range(n):
+        if i == broken_at:
+            raise ReadbackError(f"sheet {i} is broken")
+        yield os.getpid(), i
+
+
+@pytest.mark.parametrize("forked", [True, False])
+def test_streamed_items_come_in_order_and_an_error_where_its_item_was(monkeypatch, forked):
+    if not forked:
+        monkeypatch.setattr(aside, "fork_context", lambda: None)
+    with aside.streamed(_count_to, 5) as items:
+        got = list(items)
+    assert [i for _, i in got] == [0, 1, 2, 3, 4]
+    assert {pid != os.getpid() for pid, _ in got} == {forked}
+    taken = []
+    with aside.streamed(_count_to, 5, 3) as items:
+        with pytest.raises(ReadbackError, match="sheet 3 is broken"):
+            for _, i in items:
+                taken.append(i)
+    assert taken == [0, 1, 2]
+
+
+def test_a_stream_left_early_is_stopped():
+    with aside.streamed(_count_to, 10**9) as items:
+        first = next(iter(items))
+    assert first[1] == 0 and not items._process.is_alive()
+
+
+def test_sheets_are_paired_by_name_whatever_their_order():
+    """diff takes NEW's sheets in its order and OLD's as they come (modelgen.compare.computed)."""
+    from modelgen.compare.computed import Side, _paired
+
+    old = Side([], set(), ["A", "B", "C"])
+    theirs = iter([("A", "a"), ("B", "b"), ("C", "c")])
+    mine = iter([("C", "C'"), ("A", "A'"), ("D", "D'")])
+    assert list(_paired(old, theirs, mine)) == [  # type: ignore[arg-type]
+        ("C", "c", "C'"),
+        ("A", "a", "A'"),
+        ("D", None, "D'"),
+        ("B", "b", None),
+    ]
