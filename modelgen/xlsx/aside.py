@@ -3,8 +3,9 @@
 Reading a large workbook's cells is seconds of pure Python, and so is what ``diff`` and
 ``verify`` do besides: ``diff`` reads a second workbook, ``verify`` waits for IronCalc to
 load and evaluate the first. Forked, the reading runs on another core. Where a process
-cannot be forked (a platform without fork, or a daemon process such as a batch worker,
-which may not have children) the work is done here, in turn, with the same results.
+cannot be forked safely (a platform without fork, a daemon process such as a batch
+worker, a process running other threads such as a Dask worker) the work is done here, in
+turn, with the same results.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import contextlib
 import multiprocessing
 import pickle
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -26,10 +28,13 @@ T = TypeVar("T")
 
 
 def fork_context() -> BaseContext | None:
-    """The context that forks this process, or None where that cannot be done."""
+    """The context that forks this process, or None where that cannot be done safely: no
+    fork on the platform, a daemon process (which may not have children), or a process
+    running other threads (a Dask worker: a lock one of them holds would stay locked in
+    the child)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return None
-    if multiprocessing.current_process().daemon:
+    if multiprocessing.current_process().daemon or threading.active_count() > 1:
         return None
     return multiprocessing.get_context("fork")
 

@@ -106,3 +106,20 @@ def test_sheets_are_paired_by_name_whatever_their_order():
         ("D", None, "D'"),
         ("B", "b", None),
     ]
+
+
+def test_a_process_running_other_threads_is_not_forked():
+    """A lock another thread holds would stay locked in the child (a Dask worker's threads)."""
+    import threading
+
+    assert aside.fork_context() is not None
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        assert aside.fork_context() is None
+        with aside.aside(_double, 21) as running:
+            assert running.result() == (os.getpid(), 42)  # done in turn, here
+    finally:
+        release.set()
+        other.join()
