@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from modelgen.errors import EXIT_BAD_INPUT, ModelgenError
+from modelgen.xlsx.aside import in_turn, work_in_turn
 
 __all__ = ["Job", "Outcome", "is_done", "run_batch", "run_job", "exit_code"]
 
@@ -256,7 +257,8 @@ class BatchError(ModelgenError):
 
 def _local(jobs: list[Job], workers: int, skip_done: bool) -> Iterable[Outcome]:
     if workers == 1:  # no pool to start: the rows run in this process
-        yield from (run_job(job, skip_done) for job in jobs)
+        with in_turn():
+            yield from (run_job(job, skip_done) for job in jobs)
         return
     crashed = yield from _pool(jobs, workers, skip_done, retry=True)
     for job in crashed:  # each again alone: a row that kills its worker takes no other down
@@ -273,7 +275,7 @@ def _pool(
     from concurrent.futures.process import BrokenProcessPool
 
     crashed: list[Job] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=work_in_turn) as pool:
         futures = {pool.submit(run_job, job, skip_done): job for job in jobs}
         for future in as_completed(futures):
             if retry and isinstance(future.exception(), BrokenProcessPool):

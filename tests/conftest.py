@@ -54,3 +54,13 @@ def shipped_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from modelgen.build import build
 
     return build(SHIPPED, tmp_path_factory.mktemp("shipped_book") / "capex_model.xlsx").out
+
+
+@pytest.fixture
+def forkable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """modelgen.xlsx.aside forks here, as in a fresh process: a test before may leave
+    threads behind (a Dask cluster's), and a process running threads is not forked."""
+    from modelgen.xlsx import aside
+
+    monkeypatch.setattr(aside.threading, "active_count", lambda: 1)
+    assert aside.fork_context() is not None

@@ -3,9 +3,9 @@
 Reading a large workbook's cells is seconds of pure Python, and so is what ``diff`` and
 ``verify`` do besides: ``diff`` reads a second workbook, ``verify`` waits for IronCalc to
 load and evaluate the first. Forked, the reading runs on another core. Where a process
-cannot be forked safely (a platform without fork, a daemon process such as a batch
-worker, a process running other threads such as a Dask worker) the work is done here, in
-turn, with the same results.
+cannot be forked safely (a platform without fork, a daemon process, a process running
+other threads such as a Dask worker), or inside ``in_turn`` (``batch``, whose workers
+already fill the cores), the work is done here, in turn, with the same results.
 """
 
 from __future__ import annotations
@@ -22,21 +22,51 @@ from typing import Any, Generic, TypeVar
 
 from modelgen.xlsx.cells import SheetCells, each_sheet
 
-__all__ = ["Aside", "Streamed", "aside", "fork_context", "sheets_aside", "streamed"]
+__all__ = [
+    "Aside",
+    "Streamed",
+    "aside",
+    "fork_context",
+    "in_turn",
+    "sheets_aside",
+    "streamed",
+    "work_in_turn",
+]
 
 T = TypeVar("T")
 
 
 def fork_context() -> BaseContext | None:
-    """The context that forks this process, or None where that cannot be done safely: no
-    fork on the platform, a daemon process (which may not have children), or a process
-    running other threads (a Dask worker: a lock one of them holds would stay locked in
-    the child)."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    """The context that forks this process, or None where that cannot be done safely (no
+    fork on the platform; a daemon process, which may not have children; a process
+    running other threads, such as a Dask worker, since a lock one of them holds would
+    stay locked in the child) or is not wanted (``in_turn``)."""
+    if _IN_TURN or "fork" not in multiprocessing.get_all_start_methods():
         return None
     if multiprocessing.current_process().daemon or threading.active_count() > 1:
         return None
     return multiprocessing.get_context("fork")
+
+
+_IN_TURN = False
+
+
+@contextlib.contextmanager
+def in_turn() -> Iterator[None]:
+    """Inside, nothing is forked and the work is done in turn: ``batch`` runs its rows in
+    as many processes as it has workers, and a reader beside each would only crowd them."""
+    global _IN_TURN
+    before, _IN_TURN = _IN_TURN, True
+    try:
+        yield
+    finally:
+        _IN_TURN = before
+
+
+def work_in_turn() -> None:
+    """``in_turn`` for the rest of this process's life: a pool worker's initializer."""
+    global _IN_TURN
+    _IN_TURN = True
 
 
 class _Forked:

@@ -61,10 +61,12 @@ def test_the_article_inputs_verify_with_ironcalc(tmp_path):
 
 
 @pytest.mark.parametrize("forked", [True, False])
-def test_a_wrong_cached_value_is_caught_and_named(tmp_path, monkeypatch, forked):
+def test_a_wrong_cached_value_is_caught_and_named(tmp_path, monkeypatch, request, forked):
     """The cached values are read in a forked process while IronCalc evaluates, or in
     turn where none can be forked (modelgen.xlsx.aside): the same report either way."""
-    if not forked:
+    if forked:
+        request.getfixturevalue("forkable")
+    else:
         monkeypatch.setattr(aside, "fork_context", lambda: None)
     report = verify(write_contract(tmp_path / "contract.xlsx"), engine="ironcalc")
     growth = 88.0 / 55.7 - 1

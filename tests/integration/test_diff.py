@@ -106,7 +106,7 @@ def test_a_missing_or_unsafe_workbook_is_exit_2(books, tmp_path: Path):
     assert _cli(str(bad), str(books["base"])).exit_code == 2
 
 
-def test_both_workbooks_at_once_read_as_one_after_the_other(quarter, monkeypatch):
+def test_both_workbooks_at_once_read_as_one_after_the_other(quarter, monkeypatch, forkable):
     """diff reads OLD in a forked process while it reads NEW: the report is the one read
     in turn gives, and a broken OLD is named first, as read in turn."""
     from modelgen.xlsx import aside
@@ -119,11 +119,13 @@ def test_both_workbooks_at_once_read_as_one_after_the_other(quarter, monkeypatch
 
 @pytest.mark.parametrize("forked", [True, False])
 def test_a_broken_old_workbook_is_named_before_a_broken_new_one(
-    tmp_path: Path, monkeypatch, forked: bool
+    tmp_path: Path, monkeypatch, request, forked: bool
 ):
     from modelgen.xlsx import aside
 
-    if not forked:
+    if forked:
+        request.getfixturevalue("forkable")
+    else:
         monkeypatch.setattr(aside, "fork_context", lambda: None)
     old, new = tmp_path / "old.xlsx", tmp_path / "new.xlsx"
     old.write_text("not a workbook")

@@ -24,7 +24,7 @@ def _die() -> None:
     os._exit(9)
 
 
-def test_the_result_comes_back_from_another_process():
+def test_the_result_comes_back_from_another_process(forkable):
     with aside.aside(_double, 21) as running:
         pid, value = running.result()
     assert value == 42 and pid != os.getpid()
@@ -36,20 +36,20 @@ def test_without_fork_it_is_done_in_turn(monkeypatch):
         assert running.result() == (os.getpid(), 42)
 
 
-def test_an_error_comes_back_as_itself():
+def test_an_error_comes_back_as_itself(forkable):
     with aside.aside(_refuse, "row key 'x' is used twice") as running:
         with pytest.raises(ReadbackError, match="used twice") as caught:
             running.result()
     assert caught.value.exit_code == 2
 
 
-def test_a_process_that_dies_is_an_error():
+def test_a_process_that_dies_is_an_error(forkable):
     with aside.aside(_die) as running:
         with pytest.raises(RuntimeError, match="exit status 9"):
             running.result()
 
 
-def test_the_sheets_come_back_in_workbook_order(shipped_book: Path):
+def test_the_sheets_come_back_in_workbook_order(shipped_book: Path, forkable):
     with aside.sheets_aside(shipped_book, _name_and_count) as sheets:
         forked = list(sheets())
     names = [name for name, _ in forked]
@@ -72,7 +72,9 @@ def _count_to(n: int, broken_at: int | None = None):  # noqa: ANN201
 
 
 @pytest.mark.parametrize("forked", [True, False])
-def test_streamed_items_come_in_order_and_an_error_where_its_item_was(monkeypatch, forked):
+def test_streamed_items_come_in_order_and_an_error_where_its_item_was(
+    forkable, monkeypatch, forked
+):
     if not forked:
         monkeypatch.setattr(aside, "fork_context", lambda: None)
     with aside.streamed(_count_to, 5) as items:
@@ -87,7 +89,7 @@ def test_streamed_items_come_in_order_and_an_error_where_its_item_was(monkeypatc
     assert taken == [0, 1, 2]
 
 
-def test_a_stream_left_early_is_stopped():
+def test_a_stream_left_early_is_stopped(forkable):
     with aside.streamed(_count_to, 10**9) as items:
         first = next(iter(items))
     assert first[1] == 0 and not items._process.is_alive()
@@ -112,7 +114,6 @@ def test_a_process_running_other_threads_is_not_forked():
     """A lock another thread holds would stay locked in the child (a Dask worker's threads)."""
     import threading
 
-    assert aside.fork_context() is not None
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
@@ -123,3 +124,25 @@ def test_a_process_running_other_threads_is_not_forked():
     finally:
         release.set()
         other.join()
+
+
+def test_in_turn_nothing_is_forked_and_after_it_is_again(forkable):
+    """batch runs its rows in turn inside each worker: its workers already fill the cores."""
+    with aside.in_turn():
+        assert aside.fork_context() is None
+        with aside.aside(_double, 21) as running:
+            assert running.result() == (os.getpid(), 42)
+    assert aside.fork_context() is not None
+
+
+def _forks() -> bool:
+    return aside.fork_context() is not None
+
+
+def test_a_batch_worker_reads_in_turn(forkable):
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, initializer=aside.work_in_turn) as pool:
+        assert pool.submit(_forks).result() is False
+    with ProcessPoolExecutor(1) as pool:  # a plain pool worker would fork
+        assert pool.submit(_forks).result() is True
