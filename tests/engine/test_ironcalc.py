@@ -231,3 +231,59 @@ def test_the_names_no_formula_mentions_are_left_out(tmp_path):
         kept = re.findall(r'definedName name="([^"]+)"', zf.read("xl/workbook.xml").decode())
     assert sorted(kept) == ["Alias", "Base", "Local_Rate", "Rate", "Unused_0"]
     assert formula_free == set()
+
+
+def _with_notes(path: Path, formula: str, cached: float, name: str | None = None) -> Path:
+    """Calc!A1 holds ``formula`` (cached as ``cached``); Notes and Record hold no formula."""
+    wb = xlsxwriter.Workbook(str(path))
+    calc = wb.add_worksheet("Calc")
+    calc.write_formula("A1", formula, None, cached)
+    wb.add_worksheet("Notes").write_number("A1", 21)
+    record = wb.add_worksheet("Record")
+    record.write_column("A1", [f"line {i}" for i in range(50)])
+    record.write_number("B1", 5)
+    if name:
+        wb.define_name(name, "=Record!$B$1")
+    wb.close()
+    return path
+
+
+def _cells_loaded(loadable: Path) -> dict[str, bool]:
+    """Whether each sheet of the copy IronCalc loads still has its cells."""
+    with zipfile.ZipFile(loadable) as zf:
+        return {
+            sheet: b"<sheetData/>" not in zf.read(f"xl/worksheets/sheet{i}.xml")
+            for i, sheet in enumerate(("Calc", "Notes", "Record"), start=1)
+        }
+
+
+@pytest.mark.parametrize(
+    ("formula", "cached", "name", "loaded"),
+    [
+        ("=Notes!A1*2", 42, None, {"Calc": True, "Notes": True, "Record": False}),
+        ("=Notes!A1+Shown", 26, "Shown", {"Calc": True, "Notes": True, "Record": True}),
+        ('=INDIRECT("Rec"&"ord!B1")', 5, None, {"Calc": True, "Notes": True, "Record": True}),
+    ],
+)
+def test_a_sheet_without_formulas_is_loaded_unless_nothing_can_read_it(
+    tmp_path, formula, cached, name, loaded
+):
+    """verify leaves out of IronCalc's copy the cells of a formula-free sheet that no sheet,
+    no defined name and no INDIRECT can read (modelgen's record): never one a formula reads,
+    in any case, so every formula computes as before."""
+    book = _with_notes(tmp_path / "notes.xlsx", formula, cached, name)
+    loadable, formula_free = ironcalc._loadable(book, tmp_path, unread=True)
+    assert formula_free == {"Notes", "Record"}
+    assert _cells_loaded(loadable) == loaded
+    report = verify(book, engine="ironcalc")
+    assert report.ok and report.formula_cells == 1, report.lines()
+    assert ironcalc.recalculate(book)["Record", "B1"] == 5  # all of them, read whole
+
+
+def test_a_sheet_named_in_another_case_is_loaded(tmp_path):
+    """Excel reads NOTES!A1 as Notes!A1, so a mention in any case keeps a sheet's cells.
+    (IronCalc 0.9.1 itself does not: it computes #REF! for NOTES!A1.)"""
+    book = _with_notes(tmp_path / "notes.xlsx", "=NOTES!A1*2", 42)
+    loadable, _ = ironcalc._loadable(book, tmp_path, unread=True)
+    assert _cells_loaded(loadable) == {"Calc": True, "Notes": True, "Record": False}
+    assert ironcalc.recalculate(book)["Calc", "A1"] == "#REF!"
