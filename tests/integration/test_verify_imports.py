@@ -8,35 +8,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from modelgen.build import build
 
 SHIPPED = Path(__file__).resolve().parents[2] / "inputs"
 
-SCRIPT = """
+LIBRARY = """
 import sys
 from modelgen.engine.verify import verify
 from modelgen.compare.diff import diff_workbooks
 report = verify(sys.argv[1], engine="ironcalc")
 assert report.ok, report.lines()
 assert not diff_workbooks(sys.argv[1], sys.argv[1], 1e-9).changed
-print(sorted(m for m in ("openpyxl", "pandas") if m in sys.modules))
 """
 
-
-def test_verify_and_diff_load_neither_openpyxl_nor_pandas(tmp_path: Path) -> None:
-    book = build(SHIPPED, tmp_path / "model.xlsx").out
-    root = str(Path(__file__).resolve().parents[2])
-    done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(book)],
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": root, "PATH": "/usr/bin:/bin"},
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "[]"
-
-
-CLI = """
+COMMAND_LINE = """
 import sys
 from modelgen.cli import main
 for args in (["verify", "--engine", "ironcalc", sys.argv[1]], ["diff", sys.argv[1], sys.argv[1]]):
@@ -45,15 +32,23 @@ for args in (["verify", "--engine", "ironcalc", sys.argv[1]], ["diff", sys.argv[
         main()
     except SystemExit as done:
         assert not done.code, args
+"""
+
+LOADED = """
 print(sorted(m for m in ("openpyxl", "pandas", "pydantic") if m in sys.modules))
 """
 
 
-def test_verify_and_diff_commands_load_no_library_they_do_not_use(tmp_path: Path) -> None:
-    book = build(SHIPPED, tmp_path / "model.xlsx").out
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(SHIPPED, tmp_path_factory.mktemp("imports") / "model.xlsx").out
+
+
+@pytest.mark.parametrize("script", [LIBRARY, COMMAND_LINE], ids=["library", "command line"])
+def test_verify_and_diff_load_no_library_they_do_not_use(book: Path, script: str) -> None:
     root = str(Path(__file__).resolve().parents[2])
     done = subprocess.run(
-        [sys.executable, "-c", CLI, str(book)],
+        [sys.executable, "-c", script + LOADED, str(book)],
         capture_output=True,
         text=True,
         env={"PYTHONPATH": root, "PATH": "/usr/bin:/bin"},
