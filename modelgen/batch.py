@@ -28,9 +28,11 @@ it verified.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import json
 import os
+import socket
 import time
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import asdict, dataclass, field
@@ -133,9 +135,10 @@ def run_job(job: Job, skip_done: bool = False) -> Outcome:
     if skip_done and is_done(job):
         out.status, out.message = SKIPPED, "unchanged since it verified"
         return out
-    staging = job.workbook.with_name(f".{job.workbook.stem}.batch-{os.getpid()}.xlsx")
+    staging = _staging(job.workbook, os.getpid())
     try:
         refuse_open(job.workbook)
+        _remove_stale_staging(job.workbook)
         previous = job.previous if job.previous is not None and job.previous.exists() else None
         result = build(job.inputs, staging, previous=previous)
         report = verify(staging, engine="ironcalc")
@@ -160,6 +163,35 @@ def run_job(job: Job, skip_done: bool = False) -> Outcome:
             staging.unlink()
         out.seconds = time.perf_counter() - start
     return out
+
+
+def _staging(workbook: Path, pid: int) -> Path:
+    """The hidden name a row is built under beside ``workbook``, by this machine's process
+    ``pid`` (the host too: on a Dask cluster, workers of other machines share the folder)."""
+    return workbook.with_name(f".{workbook.stem}.batch-{socket.gethostname()}-{pid}.xlsx")
+
+
+def _remove_stale_staging(workbook: Path) -> None:
+    """Remove what a worker of this machine that was killed mid-row left beside
+    ``workbook``: a staging file whose process no longer runs. Another machine's, or a
+    live process's, is left alone (on a platform without signal 0, every one is)."""
+    if os.name != "posix":
+        return
+    prefix = _staging(workbook, 0).name[: -len("0.xlsx")]
+    for path in workbook.parent.glob(glob.escape(prefix) + "*.xlsx"):
+        pid = path.name[: -len(".xlsx")].rsplit("-", 1)[-1]
+        if pid.isdigit() and not _running(int(pid)):
+            path.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: is there such a process (POSIX only)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # there is, and it is not ours to signal
+    return True
 
 
 @dataclass

@@ -12,6 +12,8 @@ import csv
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -200,3 +202,19 @@ def test_a_worker_that_dies_fails_its_row_only(tmp_path: Path, monkeypatch) -> N
     assert result.exit_code == 1
     for name in ("a", "c"):
         assert verify(tmp_path / "out" / f"{name}.xlsx", engine="ironcalc").ok
+
+
+def test_a_killed_workers_staging_file_is_removed_by_the_next_run(tmp_path: Path) -> None:
+    """A worker killed mid-row leaves its hidden staging file; the next run of that row
+    removes it when its process is gone, and leaves a running process's alone."""
+    _inputs(tmp_path / "a")
+    (tmp_path / "out").mkdir()
+    jobs = read_manifest(_manifest(tmp_path / "manifest.csv", [["a", "out/a.xlsx", ""]]))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()  # a process that ran and is no more
+    dead = batch._staging(jobs[0].workbook, gone.pid)
+    live = batch._staging(jobs[0].workbook, os.getppid())  # this test's parent runs
+    for left in (dead, live):
+        left.write_bytes(b"half a workbook")
+    assert run_batch(jobs, workers=1).exit_code == 0
+    assert not dead.exists() and live.read_bytes() == b"half a workbook"
