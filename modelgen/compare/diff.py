@@ -30,7 +30,7 @@ from modelgen.keys import RowKey, kind_of, leading_parts
 from modelgen.rowspec import headline
 from modelgen.sheets import SheetName
 from modelgen.words import either, nearest, unknown_name
-from modelgen.xlsx.forecast_actual import Surprise, compared_kinds, forecast_vs_actual
+from modelgen.xlsx.forecast_actual import Surprise, compared_rows, forecast_vs_actual
 from modelgen.xlsx.read_by_key import PERIOD_KEY, KeyedSheet
 from modelgen.xlsx.record import SHEET as RECORD_SHEET
 
@@ -43,7 +43,6 @@ RATE_UNIT = "%"  # a row in this unit is a rate: shown as a percentage, moves in
 #: the outputs an analyst reads first (the Cover's headline): (sheet, row kind, which
 #: companies: "TOTAL" the total only, "*" the total and each company), as declared
 HEADLINE = headline()
-COMPARED_KINDS = compared_kinds()  # the rows forecast_vs_actual reads, by sheet
 
 
 class DiffError(ModelgenError, ValueError):
@@ -273,21 +272,14 @@ def diff_workbooks(
             keys[name] = list(dict.fromkeys(k for k in found if k != PERIOD_KEY))
             if a is not None and b is not None:
                 _diff_sheet(report, a, b, inputs, tolerance)
-            _keep_compared(kept_old, a)
-            _keep_compared(kept_new, b)
-            del a, b  # let go before the next sheet is read
+            for kept, sheet in ((kept_old, a), (kept_new, b)):
+                rows = compared_rows(sheet) if sheet is not None else None
+                if rows is not None:
+                    kept[name] = rows
+            del a, b, sheet  # let go before the next sheet is read
     report.row_keys = {name: keys.get(name, []) for name in report.sheet_names}
     report.forecast_vs_actual = forecast_vs_actual(kept_old, kept_new)
     return report
-
-
-def _keep_compared(kept: dict[str, KeyedSheet], sheet: KeyedSheet | None) -> None:
-    """Of ``sheet``, the rows ``forecast_vs_actual`` reads, into ``kept``."""
-    wanted = COMPARED_KINDS.get(sheet.name) if sheet is not None else None
-    if sheet is None or wanted is None:
-        return
-    rows = {k: row for k, row in sheet.rows.items() if kind_of(k) in wanted}
-    kept[sheet.name] = KeyedSheet(sheet.name, sheet.periods, rows)
 
 
 def _diff_sheet(

@@ -37,6 +37,7 @@ __all__ = [
     "Measure",
     "Surprise",
     "compared_kinds",
+    "compared_rows",
     "forecast_vs_actual",
     "keyed_from_model",
     "write_forecast_table",
@@ -158,6 +159,16 @@ def compared_kinds() -> dict[str, list[str]]:
         kinds.setdefault(m.sheet, []).append(m.row)
     kinds[GUIDED[0]].append(GUIDED[1])
     return kinds
+
+
+def compared_rows(sheet: KeyedSheet) -> KeyedSheet | None:
+    """Of a workbook's keyed sheet, the rows `forecast_vs_actual` reads (None: none there),
+    for a reader that lets the rest of the sheet go."""
+    wanted = compared_kinds().get(sheet.name)
+    if wanted is None:
+        return None
+    rows = {key: row for key, row in sheet.rows.items() if kind_of(key) in wanted}
+    return KeyedSheet(sheet.name, sheet.periods, rows)
 
 
 def keyed_from_model(model: Model) -> dict[str, KeyedSheet]:
